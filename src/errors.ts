@@ -1,0 +1,83 @@
+// The one family of typed errors: each carries an RFC 9457 problem type, an HTTP status and its context.
+
+/** Context that explains an error; never holds WebIDs, pod URLs or per-home values when it can reach a council. */
+export type ErrorContext = Record<string, unknown>;
+
+/** Base of every error homedata throws on purpose. */
+export class HomedataError extends Error {
+  /** Short problem slug; the problem type IRI is `https://homedata.dev/problems/<slug>`. */
+  readonly problem: string;
+  /** HTTP status a route answers with. */
+  readonly status: number;
+  /** Structured details for logs and problem documents. */
+  readonly context: ErrorContext;
+
+  constructor(problem: string, status: number, message: string, context: ErrorContext = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = new.target.name;
+    this.problem = problem;
+    this.status = status;
+    this.context = context;
+  }
+}
+
+/** Input that does not have the expected shape (bad JSON, wrong types, failed SHACL shape). */
+export class ValidationError extends HomedataError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('validation', 422, message, context);
+  }
+}
+
+/** Configuration or command-line arguments that cannot work. */
+export class ConfigError extends HomedataError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('config', 400, message, context);
+  }
+}
+
+/** A pod server answered unexpectedly or could not be reached. */
+export class PodError extends HomedataError {
+  constructor(message: string, context: ErrorContext & { url?: string; podStatus?: number } = {}, cause?: unknown) {
+    super('pod', 502, message, context, cause);
+  }
+}
+
+/** A caller is not who it says it is (missing or bad token, unknown key). */
+export class AuthenticationError extends HomedataError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('unauthenticated', 401, message, context);
+  }
+}
+
+/** A known caller asked for something it may not have. */
+export class ForbiddenError extends HomedataError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('forbidden', 403, message, context);
+  }
+}
+
+/** Something named by the caller does not exist. */
+export class NotFoundError extends HomedataError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('not-found', 404, message, context);
+  }
+}
+
+/** The request conflicts with a rule or the current state (differencing, spent budget, duplicate). */
+export class ConflictError extends HomedataError {
+  constructor(problem: string, message: string, context: ErrorContext = {}) {
+    super(problem, 409, message, context);
+  }
+}
+
+/** The base of problem type IRIs. */
+export const PROBLEM_BASE = 'https://homedata.dev/problems/';
+
+/** Maps any thrown value to the exit code the CLI ends with. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof ValidationError || error instanceof ConfigError) return 2;
+  if (error instanceof AuthenticationError || error instanceof ForbiddenError) return 3;
+  if (error instanceof PodError) return 4;
+  if (error instanceof HomedataError) return 5;
+  return 1;
+}

@@ -1,0 +1,16 @@
+// Finds a free TCP port on loopback, for servers that must know their URL before they listen.
+import { createServer } from 'node:net';
+
+/** Asks the OS for a free port on 127.0.0.1 and releases it. */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,93 @@
+// Starts and stops Community Solid Server 7 in process, file-backed, bound to loopback unless told otherwise.
+import { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { AppRunner, type App } from '@solid/community-server';
+import { findFreePort } from './free-port.ts';
+import { PodError } from '../errors.ts';
+
+export interface PodServerOptions {
+  /** Folder for the server's files (accounts, pods). */
+  dataDir: string;
+  /** Port; 0 picks a free one. */
+  port: number;
+  /** Interface to listen on. CSS itself listens on all; we default to loopback so a demo never exposes pods. */
+  host?: string;
+  /** CSS logging level. */
+  logLevel?: 'error' | 'warn' | 'info' | 'debug';
+  /** A CSS config file; defaults to `@css:config/file.json` (file storage, WAC, accounts). */
+  config?: string;
+}
+
+export interface PodServer {
+  /** Base URL, always `http://localhost:PORT/` (CSS refuses plain-http WebIDs elsewhere). */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  stop(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+const cssModuleRoot = dirname(require.resolve('@solid/community-server/package.json'));
+
+/**
+ * CSS 7 calls `server.listen(port)` with no host. We patch `listen` for the duration of start-up so
+ * that a port-only call gets our host; every other caller is left alone.
+ */
+async function withListenHost<T>(host: string, port: number, start: () => Promise<T>): Promise<T> {
+  const original = Server.prototype.listen;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  Server.prototype.listen = function patchedListen(this: Server, ...args: any[]) {
+    if (args.length === 1 && args[0] === port) return original.call(this, port, host);
+    return original.apply(this, args as Parameters<typeof original>);
+  } as typeof original;
+  try {
+    return await start();
+  } finally {
+    Server.prototype.listen = original;
+  }
+}
+
+/** Polls the account API, which answers only once the server has fully initialised. */
+async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(new URL('.account/', url), { headers: { accept: 'application/json' } });
+      if (response.ok) return;
+      lastError = new Error(`status ${response.status}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new PodError('Pod server did not become ready', { url }, lastError);
+}
+
+/** Starts a Community Solid Server and resolves once it answers on its account API. */
+export async function startPodServer(options: PodServerOptions): Promise<PodServer> {
+  const port = options.port === 0 ? await findFreePort() : options.port;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://localhost:${port}/`;
+  await mkdir(options.dataDir, { recursive: true });
+  const app: App = await new AppRunner().create({
+    config: options.config ?? '@css:config/file.json',
+    loaderProperties: { mainModulePath: cssModuleRoot, logLevel: 'error' },
+    shorthand: {
+      port,
+      baseUrl: url,
+      rootFilePath: options.dataDir,
+      loggingLevel: options.logLevel ?? 'error',
+    },
+  });
+  await withListenHost(host, port, () => app.start());
+  await waitUntilReady(url, 30_000);
+  return {
+    url,
+    port,
+    host,
+    stop: () => app.stop(),
+  };
+}

@@ -1,0 +1,50 @@
+// The namespaces homedata speaks; every IRI in the code is built from these.
+
+/** Makes a term factory for one namespace: `ns('http://x/#')('a')` → `http://x/#a`. */
+function namespace<const T extends string>(base: T) {
+  const build = (local: string): string => `${base}${local}`;
+  build.base = base;
+  return build;
+}
+
+export const RDF = namespace('http://www.w3.org/1999/02/22-rdf-syntax-ns#');
+export const RDFS = namespace('http://www.w3.org/2000/01/rdf-schema#');
+export const XSD = namespace('http://www.w3.org/2001/XMLSchema#');
+export const OWL = namespace('http://www.w3.org/2002/07/owl#');
+export const SH = namespace('http://www.w3.org/ns/shacl#');
+export const SOSA = namespace('http://www.w3.org/ns/sosa/');
+export const SSN = namespace('http://www.w3.org/ns/ssn/');
+export const QUDT = namespace('http://qudt.org/schema/qudt/');
+export const UNIT = namespace('http://qudt.org/vocab/unit/');
+export const TIME = namespace('http://www.w3.org/2006/time#');
+export const PROV = namespace('http://www.w3.org/ns/prov#');
+export const QB = namespace('http://purl.org/linked-data/cube#');
+export const ODRL = namespace('http://www.w3.org/ns/odrl/2/');
+export const DPV = namespace('https://w3id.org/dpv#');
+export const DCT = namespace('http://purl.org/dc/terms/');
+export const ACL = namespace('http://www.w3.org/ns/auth/acl#');
+export const LDP = namespace('http://www.w3.org/ns/ldp#');
+export const SOLID = namespace('http://www.w3.org/ns/solid/terms#');
+export const FOAF = namespace('http://xmlns.com/foaf/0.1/');
+export const SCHEMA = namespace('https://schema.org/');
+/** The project's own terms, only where no standard vocabulary has one (see vocab/homedata.ttl). */
+export const HD = namespace('https://homedata.dev/ns#');
+
+/** Prefixes for writing Turtle. */
+export const PREFIXES: Record<string, string> = {
+  rdf: RDF.base,
+  rdfs: RDFS.base,
+  xsd: XSD.base,
+  sosa: SOSA.base,
+  ssn: SSN.base,
+  qudt: QUDT.base,
+  unit: UNIT.base,
+  time: TIME.base,
+  prov: PROV.base,
+  qb: QB.base,
+  odrl: ODRL.base,
+  dpv: DPV.base,
+  dct: DCT.base,
+  acl: ACL.base,
+  hd: HD.base,
+};
