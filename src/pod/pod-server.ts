@@ -49,6 +49,18 @@ async function withListenHost<T>(host: string, port: number, start: () => Promis
   }
 }
 
+/**
+ * CSS 7 imports oidc-provider through `jest.requireActual` whenever NODE_ENV is `test` (IdentityUtil.js), which
+ * vitest sets; outside Jest that throws "jest is not defined" and every token request answers 500 (measured).
+ * Give it the plain dynamic import it would use otherwise.
+ */
+function shimJestImportForCss(): void {
+  const scope = globalThis as { jest?: unknown };
+  if (process.env.NODE_ENV === 'test' && scope.jest === undefined) {
+    scope.jest = { requireActual: (name: string) => import(name) };
+  }
+}
+
 /** Polls the account API, which answers only once the server has fully initialised. */
 async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -72,6 +84,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   const host = options.host ?? '127.0.0.1';
   const url = `http://localhost:${port}/`;
   await mkdir(options.dataDir, { recursive: true });
+  shimJestImportForCss();
   const app: App = await new AppRunner().create({
     config: options.config ?? '@css:config/file.json',
     loaderProperties: { mainModulePath: cssModuleRoot, logLevel: 'error' },

@@ -1,0 +1,55 @@
+// Reporting periods (calendar months and ISO weeks): parsing labels, their local days and hours, covering a date range.
+import { ValidationError } from '../errors.ts';
+import { addDays, assertCalendarDate, daysOfIsoWeek, daysOfMonth, hoursInLocalDay, isoWeekOf } from './local-time.ts';
+
+export type Granularity = 'month' | 'week';
+
+/** A reporting period: a calendar month `2026-01` or an ISO week `2026-W03`, in the home's local time. */
+export interface Period {
+  granularity: Granularity;
+  label: string;
+}
+
+/** The period a label names, inferring month (`YYYY-MM`) or ISO week (`YYYY-Www`); throws on anything else. */
+export function parsePeriod(label: string): Period {
+  const granularity: Granularity = label.includes('W') ? 'week' : 'month';
+  const period = { granularity, label };
+  periodDays(period);
+  return period;
+}
+
+/** The local calendar days of a period, in order. */
+export function periodDays(period: Period): string[] {
+  return period.granularity === 'month' ? daysOfMonth(period.label) : daysOfIsoWeek(period.label);
+}
+
+/** Hours in a period's local days, counting 23- and 25-hour daylight-saving days as they are. */
+export function periodHours(period: Period, timeZone: string): number {
+  let hours = 0;
+  for (const day of periodDays(period)) hours += hoursInLocalDay(day, timeZone);
+  return hours;
+}
+
+/** The label of the period of `granularity` that holds calendar date `date`. */
+export function periodOf(date: string, granularity: Granularity): string {
+  assertCalendarDate(date);
+  return granularity === 'month' ? date.slice(0, 7) : isoWeekOf(date);
+}
+
+/** The labels of every period of `granularity` that overlaps the calendar dates `from`..`to` (inclusive), in order. */
+export function periodsCovering(granularity: Granularity, from: string, to: string): string[] {
+  assertCalendarDate(from);
+  assertCalendarDate(to);
+  if (from > to) {
+    throw new ValidationError(`Date range ends before it starts: ${from}..${to}`, { from, to });
+  }
+  const labels: string[] = [];
+  // Stepping a week at a time visits every month and every week; the last step lands on `to` itself.
+  for (let day = from; ; ) {
+    const label = periodOf(day, granularity);
+    if (labels[labels.length - 1] !== label) labels.push(label);
+    if (day === to) return labels;
+    const next = addDays(day, 7);
+    day = next > to ? to : next;
+  }
+}

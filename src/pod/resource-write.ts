@@ -1,0 +1,79 @@
+// Writes Solid resources over HTTP: whole documents, create-only PUTs and insert-only N3 Patches.
+import { Writer, type Quad } from 'n3';
+import { PodError } from '../errors.ts';
+import { podRequest } from './resource-read.ts';
+
+/** Throws a PodError unless the response is 2xx. */
+async function expectOk(response: Response, what: string, url: string): Promise<Response> {
+  if (response.ok) return response;
+  const body = await response.text().catch(() => '');
+  throw new PodError(`${what} ${url} answered ${response.status}${body ? `: ${body.slice(0, 200)}` : ''}`, {
+    url,
+    podStatus: response.status,
+  });
+}
+
+/** PUTs a Turtle document, optionally only if its ETag still matches (412 otherwise). */
+export async function writeTurtle(
+  fetchFn: typeof fetch,
+  url: string,
+  turtle: string,
+  options: { ifMatch?: string | null; ifNoneMatch?: '*' } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'text/turtle' };
+  if (options.ifMatch) headers['if-match'] = options.ifMatch;
+  if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
+  const response = await podRequest(fetchFn, url, { method: 'PUT', headers, body: turtle });
+  if (response.status === 412) return response;
+  return expectOk(response, 'PUT', url);
+}
+
+/** Serialises quads as N-Triples-style Turtle terms for a patch body (no prefixes, no blank nodes). */
+function quadsToTriples(quads: Quad[]): string {
+  const writer = new Writer({ format: 'N-Triples' });
+  return writer.quadsToString(quads);
+}
+
+/**
+ * Inserts quads into a document with an N3 Patch (`solid:InsertDeletePatch`, inserts only).
+ * Append permission allows it and identical triples are kept once, so a retry adds nothing.
+ */
+export async function patchInsert(fetchFn: typeof fetch, url: string, quads: Quad[]): Promise<Response> {
+  for (const quad of quads) {
+    if (quad.subject.termType === 'BlankNode' || quad.object.termType === 'BlankNode') {
+      throw new PodError('N3 Patch cannot carry blank nodes (CSS answers 422)', { url });
+    }
+  }
+  const body =
+    '@prefix solid: <http://www.w3.org/ns/solid/terms#>.\n' +
+    `_:patch a solid:InsertDeletePatch; solid:inserts {\n${quadsToTriples(quads)}}.\n`;
+  const response = await podRequest(fetchFn, url, {
+    method: 'PATCH',
+    headers: { 'content-type': 'text/n3' },
+    body,
+  });
+  return expectOk(response, 'PATCH', url);
+}
+
+/** DELETEs a resource; a missing resource counts as deleted. */
+export async function deleteResource(fetchFn: typeof fetch, url: string): Promise<void> {
+  const response = await podRequest(fetchFn, url, { method: 'DELETE' });
+  if (response.status === 404) return;
+  await expectOk(response, 'DELETE', url);
+}
+
+/** Creates a container if it does not exist yet (CSS also creates missing parents). */
+export async function ensureContainer(fetchFn: typeof fetch, url: string): Promise<void> {
+  const head = await podRequest(fetchFn, url, { method: 'HEAD' });
+  if (head.ok) return;
+  if (head.status !== 404) {
+    throw new PodError(`HEAD ${url} answered ${head.status}`, { url, podStatus: head.status });
+  }
+  const response = await podRequest(fetchFn, url, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/turtle' },
+    body: '',
+  });
+  if (response.status === 409) return;
+  await expectOk(response, 'PUT', url);
+}

@@ -1,0 +1,144 @@
+// Grants and revokes WAC access for one agent on a container and its members, keeping the owner's Control.
+import { createHash } from 'node:crypto';
+import { DataFactory, Store, Writer } from 'n3';
+import { ACL, RDF } from '../vocab/namespaces.ts';
+import { PodError } from '../errors.ts';
+import { findAclUrl, readTurtle } from './resource-read.ts';
+import { writeTurtle } from './resource-write.ts';
+
+const { namedNode, quad } = DataFactory;
+
+export type AccessMode = 'Read' | 'Append' | 'Write' | 'Control';
+
+/** Who changes an ACL: the pod owner's session. */
+export interface AclEditor {
+  fetch: typeof fetch;
+  /** The owner's WebID; kept with Read, Write and Control on every ACL this module writes. */
+  ownerWebId: string;
+}
+
+const MAX_ATTEMPTS = 6;
+
+/** The fragment of the one authorization this module keeps per agent: stable, so edits find it again. */
+function authorizationIri(aclUrl: string, agentWebId: string): string {
+  const digest = createHash('sha256').update(agentWebId).digest('hex').slice(0, 16);
+  return `${aclUrl}#agent-${digest}`;
+}
+
+/** Writes an authorization for `agent` with `modes` on `target` (and its members when a container). */
+function addAuthorization(store: Store, iri: string, agent: string, target: string, modes: AccessMode[]): void {
+  const subject = namedNode(iri);
+  store.addQuad(quad(subject, namedNode(RDF('type')), namedNode(ACL('Authorization'))));
+  store.addQuad(quad(subject, namedNode(ACL('agent')), namedNode(agent)));
+  store.addQuad(quad(subject, namedNode(ACL('accessTo')), namedNode(target)));
+  // acl:default is what makes a grant reach a container's members; setAgentAccess never writes it (measured).
+  if (target.endsWith('/')) store.addQuad(quad(subject, namedNode(ACL('default')), namedNode(target)));
+  for (const mode of modes) store.addQuad(quad(subject, namedNode(ACL('mode')), namedNode(ACL(mode))));
+}
+
+/** Modes `agent` holds through authorizations in this ACL document. */
+function modesOf(store: Store, agent: string): Set<AccessMode> {
+  const modes = new Set<AccessMode>();
+  for (const auth of store.getSubjects(namedNode(ACL('agent')), namedNode(agent), null)) {
+    for (const mode of store.getObjects(auth, namedNode(ACL('mode')), null)) {
+      modes.add(mode.value.slice(ACL.base.length) as AccessMode);
+    }
+  }
+  return modes;
+}
+
+/** Removes every authorization in the document that names `agent` (and only that agent). */
+function removeAgent(store: Store, agent: string): void {
+  for (const auth of store.getSubjects(namedNode(ACL('agent')), namedNode(agent), null)) {
+    const agents = store.getObjects(auth, namedNode(ACL('agent')), null);
+    if (agents.length === 1) {
+      store.removeQuads(store.getQuads(auth, null, null, null));
+    } else {
+      store.removeQuad(quad(auth as ReturnType<typeof namedNode>, namedNode(ACL('agent')), namedNode(agent)));
+    }
+  }
+}
+
+/** Serialises an ACL document with its usual prefixes. */
+function serialise(store: Store): string {
+  const writer = new Writer({ prefixes: { acl: ACL.base } });
+  writer.addQuads(store.getQuads(null, null, null, null));
+  let out = '';
+  writer.end((_error, result) => {
+    out = result;
+  });
+  return out;
+}
+
+/**
+ * Reads the target's own ACL (or starts one with the owner's full access), lets `change` edit it, and writes it
+ * back conditionally; concurrent editors are retried instead of overwritten.
+ */
+async function editAcl(editor: AclEditor, target: string, change: (store: Store, aclUrl: string) => void): Promise<void> {
+  const aclUrl = await findAclUrl(editor.fetch, target);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const existing = await readTurtle(editor.fetch, aclUrl);
+    const store = existing?.store ?? new Store();
+    if (!existing) addAuthorization(store, `${aclUrl}#owner`, editor.ownerWebId, target, ['Read', 'Write', 'Control']);
+    change(store, aclUrl);
+    if (!modesOf(store, editor.ownerWebId).has('Control')) {
+      addAuthorization(store, `${aclUrl}#owner`, editor.ownerWebId, target, ['Read', 'Write', 'Control']);
+    }
+    const response = await writeTurtle(
+      editor.fetch,
+      aclUrl,
+      serialise(store),
+      existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' },
+    );
+    if (response.status !== 412) return;
+  }
+  throw new PodError(`ACL of ${target} kept changing under us`, { url: target });
+}
+
+/** Gives `agent` exactly `modes` on `target` (replacing what it had there); a container's members inherit them. */
+export async function setAgentModes(
+  editor: AclEditor,
+  target: string,
+  agent: string,
+  modes: AccessMode[],
+): Promise<void> {
+  await editAcl(editor, target, (store, aclUrl) => {
+    removeAgent(store, agent);
+    if (modes.length > 0) addAuthorization(store, authorizationIri(aclUrl, agent), agent, target, modes);
+  });
+}
+
+/** Adds `modes` to what `agent` already has on `target`. */
+export async function grantAccess(
+  editor: AclEditor,
+  target: string,
+  agent: string,
+  modes: AccessMode[],
+): Promise<void> {
+  await editAcl(editor, target, (store, aclUrl) => {
+    const all = new Set([...modesOf(store, agent), ...modes]);
+    removeAgent(store, agent);
+    addAuthorization(store, authorizationIri(aclUrl, agent), agent, target, [...all]);
+  });
+}
+
+/** Removes `modes` (default: all) from `agent` on `target`; takes effect before this returns. */
+export async function revokeAccess(
+  editor: AclEditor,
+  target: string,
+  agent: string,
+  modes?: AccessMode[],
+): Promise<void> {
+  await editAcl(editor, target, (store, aclUrl) => {
+    const left = modes ? [...modesOf(store, agent)].filter((mode) => !modes.includes(mode)) : [];
+    removeAgent(store, agent);
+    if (left.length > 0) addAuthorization(store, authorizationIri(aclUrl, agent), agent, target, left);
+  });
+}
+
+/** Modes the target's own ACL document gives `agent` (inherited grants are not included). */
+export async function readAgentModes(editor: AclEditor, target: string, agent: string): Promise<AccessMode[]> {
+  const aclUrl = await findAclUrl(editor.fetch, target);
+  const existing = await readTurtle(editor.fetch, aclUrl);
+  return existing ? [...modesOf(existing.store, agent)].sort() : [];
+}

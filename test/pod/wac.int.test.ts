@@ -1,0 +1,96 @@
+// The WAC rules homedata relies on, proven with real requests against a real pod server.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { grantAccess, readAgentModes, revokeAccess, setAgentModes } from '../../src/pod/wac.ts';
+import { ensureContainer, writeTurtle } from '../../src/pod/resource-write.ts';
+import { createActor, type TestActor } from '../helpers/identities.ts';
+
+const turtle = '<#it> <http://purl.org/dc/terms/title> "x".\n';
+
+describe('WAC grants on a container and its members', () => {
+  const server = inject('podServer');
+  let owner: TestActor;
+  let appender: TestActor;
+  let reader: TestActor;
+  let appendOnly: string;
+  let readable: string;
+  let other: string;
+
+  beforeAll(async () => {
+    [owner, appender, reader] = await Promise.all([
+      createActor(server, 'owner'),
+      createActor(server, 'appender'),
+      createActor(server, 'reader'),
+    ]);
+    appendOnly = `${owner.identity.pod}homedata/readings/`;
+    readable = `${owner.identity.pod}homedata/summaries/`;
+    other = `${owner.identity.pod}homedata/consents/`;
+    for (const container of [appendOnly, readable, other]) await ensureContainer(owner.agent.fetch, container);
+    await writeTurtle(owner.agent.fetch, `${readable}2026-01.ttl`, turtle);
+    await writeTurtle(owner.agent.fetch, `${other}secret.ttl`, turtle);
+    const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId };
+    await grantAccess(editor, appendOnly, appender.identity.webId, ['Append']);
+    await grantAccess(editor, readable, reader.identity.webId, ['Read']);
+  });
+
+  afterAll(async () => {
+    await Promise.all([owner, appender, reader].map((actor) => actor?.agent.logout()));
+  });
+
+  it('lets an Append-only agent create a new member (201) with If-None-Match', async () => {
+    const response = await appender.agent.fetch(`${appendOnly}2026/01/01/00.ttl`, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/turtle', 'if-none-match': '*' },
+      body: turtle,
+    });
+    expect(response.status).toBe(201);
+  });
+
+  it('refuses an Append-only agent to overwrite, read or delete (403)', async () => {
+    const url = `${appendOnly}2026/01/01/01.ttl`;
+    await writeTurtle(owner.agent.fetch, url, turtle);
+    const overwrite = await appender.agent.fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/turtle' },
+      body: turtle,
+    });
+    const read = await appender.agent.fetch(url);
+    const remove = await appender.agent.fetch(url, { method: 'DELETE' });
+    const list = await appender.agent.fetch(appendOnly);
+    expect([overwrite.status, read.status, remove.status, list.status]).toEqual([403, 403, 403, 403]);
+  });
+
+  it('lets a Read-only agent read the container and its members (200) and nothing else (403)', async () => {
+    expect((await reader.agent.fetch(readable)).status).toBe(200);
+    expect((await reader.agent.fetch(`${readable}2026-01.ttl`)).status).toBe(200);
+    expect((await reader.agent.fetch(`${other}secret.ttl`)).status).toBe(403);
+    expect((await reader.agent.fetch(`${appendOnly}2026/01/01/01.ttl`)).status).toBe(403);
+    const write = await reader.agent.fetch(`${readable}new.ttl`, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/turtle' },
+      body: turtle,
+    });
+    expect(write.status).toBe(403);
+  });
+
+  it('keeps the owner in control after grants', async () => {
+    const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId };
+    expect(await readAgentModes(editor, readable, owner.identity.webId)).toEqual(['Control', 'Read', 'Write']);
+    expect((await owner.agent.fetch(`${readable}2026-01.ttl`)).status).toBe(200);
+  });
+
+  it('a revoked grant stops the next read (403 at once)', async () => {
+    const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId };
+    const target = `${owner.identity.pod}homedata/revoke-me/`;
+    await ensureContainer(owner.agent.fetch, target);
+    await writeTurtle(owner.agent.fetch, `${target}doc.ttl`, turtle);
+    await setAgentModes(editor, target, reader.identity.webId, ['Read']);
+    expect((await reader.agent.fetch(`${target}doc.ttl`)).status).toBe(200);
+    await revokeAccess(editor, target, reader.identity.webId);
+    expect((await reader.agent.fetch(`${target}doc.ttl`)).status).toBe(403);
+    expect(await readAgentModes(editor, target, reader.identity.webId)).toEqual([]);
+  });
+
+  it('answers 401 to an anonymous read of a private member', async () => {
+    expect((await fetch(`${readable}2026-01.ttl`)).status).toBe(401);
+  });
+});
