@@ -70,6 +70,41 @@ function serialise(store: Store): string {
   return out;
 }
 
+/** The container that holds `url`, or null at the server root. */
+function parentOf(url: string): string | null {
+  const path = new URL(url).pathname;
+  if (path === '/') return null;
+  return new URL(path.endsWith('/') ? '..' : '.', url).href;
+}
+
+/**
+ * Starts a new ACL document for `target` with the authorizations it inherits today (the nearest ancestor ACL's
+ * `acl:default` ones), rewritten to apply here: a new ACL replaces inheritance, so without this an existing grant
+ * (e.g. the gateway's Append on a parent) would silently stop at the new document.
+ */
+async function inheritedAuthorizations(editor: AclEditor, target: string, aclUrl: string): Promise<Store> {
+  const store = new Store();
+  for (let parent = parentOf(target); parent; parent = parentOf(parent)) {
+    const parentAcl = await readTurtle(editor.fetch, await findAclUrl(editor.fetch, parent));
+    if (!parentAcl) continue;
+    for (const auth of parentAcl.store.getSubjects(namedNode(ACL('default')), null, null)) {
+      const fragment = new URL(auth.value).hash || `#inherited-${store.size}`;
+      const modes = parentAcl.store.getObjects(auth, namedNode(ACL('mode')), null);
+      const grant = (predicate: string) => parentAcl.store.getObjects(auth, namedNode(ACL(predicate)), null);
+      const subject = namedNode(`${aclUrl}${fragment}`);
+      store.addQuad(quad(subject, namedNode(RDF('type')), namedNode(ACL('Authorization'))));
+      for (const predicate of ['agent', 'agentClass', 'agentGroup', 'origin']) {
+        for (const object of grant(predicate)) store.addQuad(quad(subject, namedNode(ACL(predicate)), object));
+      }
+      store.addQuad(quad(subject, namedNode(ACL('accessTo')), namedNode(target)));
+      if (target.endsWith('/')) store.addQuad(quad(subject, namedNode(ACL('default')), namedNode(target)));
+      for (const mode of modes) store.addQuad(quad(subject, namedNode(ACL('mode')), mode));
+    }
+    return store;
+  }
+  return store;
+}
+
 /**
  * Reads the target's own ACL (or starts one with the owner's full access), lets `change` edit it, and writes it
  * back conditionally; concurrent editors are retried instead of overwritten.
@@ -78,8 +113,7 @@ async function editAcl(editor: AclEditor, target: string, change: (store: Store,
   const aclUrl = await findAclUrl(editor.fetch, target);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const existing = await readTurtle(editor.fetch, aclUrl);
-    const store = existing?.store ?? new Store();
-    if (!existing) addAuthorization(store, `${aclUrl}#owner`, editor.ownerWebId, target, ['Read', 'Write', 'Control']);
+    const store = existing?.store ?? (await inheritedAuthorizations(editor, target, aclUrl));
     change(store, aclUrl);
     if (!modesOf(store, editor.ownerWebId).has('Control')) {
       addAuthorization(store, `${aclUrl}#owner`, editor.ownerWebId, target, ['Read', 'Write', 'Control']);

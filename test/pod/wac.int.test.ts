@@ -94,3 +94,31 @@ describe('WAC grants on a container and its members', () => {
     expect((await fetch(`${readable}2026-01.ttl`)).status).toBe(401);
   });
 });
+
+describe('a new ACL on a member container', () => {
+  const server = inject('podServer');
+
+  it('keeps the grants the container inherited from its parent', async () => {
+    const [owner, gateway, broker] = await Promise.all([
+      createActor(server, 'owner'),
+      createActor(server, 'gateway'),
+      createActor(server, 'broker'),
+    ]);
+    const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId };
+    const parent = `${owner.identity.pod}homedata/summaries/`;
+    const child = `${parent}humidity/`;
+    await ensureContainer(owner.agent.fetch, child);
+    await setAgentModes(editor, parent, gateway.identity.webId, ['Append']);
+    await grantAccess(editor, child, broker.identity.webId, ['Read']);
+    const append = await gateway.agent.fetch(`${child}2026-01.ttl`, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/turtle', 'if-none-match': '*' },
+      body: turtle,
+    });
+    expect(append.status).toBe(201);
+    expect((await broker.agent.fetch(`${child}2026-01.ttl`)).status).toBe(200);
+    expect((await gateway.agent.fetch(`${child}2026-01.ttl`)).status).toBe(403);
+    expect((await owner.agent.fetch(`${child}2026-01.ttl`)).status).toBe(200);
+    await Promise.all([owner, gateway, broker].map((actor) => actor.agent.logout()));
+  });
+});

@@ -1,0 +1,99 @@
+// Sets up a resident's pod the homedata way: containers, home profile, device descriptions, gateway Append grants.
+import { DataFactory, Store, Writer } from 'n3';
+import { HD, RDF, RDFS, SOSA, XSD } from '../vocab/namespaces.ts';
+import type { Property } from '../metrics/types.ts';
+import { PodLayout } from './pod-layout.ts';
+import { ensureContainer, writeTurtle } from './resource-write.ts';
+import { setAgentModes } from './wac.ts';
+import type { SolidAgent } from './solid-session.ts';
+
+const { namedNode, literal, quad } = DataFactory;
+
+/** The home as its resident describes it. */
+export interface HomeProfile {
+  /** GSS area code, e.g. a ward (`E05000001`). */
+  area: string;
+  dwellingType: 'Flat' | 'Terraced' | 'SemiDetached' | 'Detached' | 'Bungalow';
+  /** IANA time zone the home's local days are counted in. */
+  timeZone: string;
+  rooms: { slug: string; name: string }[];
+}
+
+/** One sensor of the home's gateway. */
+export interface DeviceDescription {
+  id: string;
+  room: string;
+  property: Property;
+}
+
+/** Serialises a store to Turtle. */
+function toTurtle(store: Store): string {
+  const writer = new Writer({ prefixes: { hd: HD.base, sosa: SOSA.base, rdfs: RDFS.base, xsd: XSD.base } });
+  writer.addQuads(store.getQuads(null, null, null, null));
+  let out = '';
+  writer.end((_error, result) => {
+    out = result;
+  });
+  return out;
+}
+
+/** The IRI of a room (a feature of interest) inside the home profile. */
+export function roomIri(layout: PodLayout, room: string): string {
+  return `${layout.homeProfile}#room-${room}`;
+}
+
+/** The IRI of a sensor inside its device description. */
+export function sensorIri(layout: PodLayout, deviceId: string): string {
+  return `${layout.deviceDocument(deviceId)}#sensor`;
+}
+
+/** Builds the home profile document. */
+export function homeProfileTurtle(layout: PodLayout, home: HomeProfile): string {
+  const store = new Store();
+  const subject = namedNode(`${layout.homeProfile}#home`);
+  store.addQuad(quad(subject, namedNode(RDF('type')), namedNode(HD('Home'))));
+  store.addQuad(quad(subject, namedNode(HD('areaCode')), literal(home.area)));
+  store.addQuad(quad(subject, namedNode(HD('dwellingType')), namedNode(HD(home.dwellingType))));
+  store.addQuad(quad(subject, namedNode(HD('timeZone')), literal(home.timeZone)));
+  for (const room of home.rooms) {
+    const iri = namedNode(roomIri(layout, room.slug));
+    store.addQuad(quad(iri, namedNode(RDF('type')), namedNode(HD('Room'))));
+    store.addQuad(quad(iri, namedNode(RDFS('label')), literal(room.name)));
+    store.addQuad(quad(iri, namedNode(SOSA('isFeatureOfInterestOf')), subject));
+  }
+  return toTurtle(store);
+}
+
+/** Builds one sensor's description document. */
+export function deviceTurtle(layout: PodLayout, device: DeviceDescription): string {
+  const store = new Store();
+  const sensor = namedNode(sensorIri(layout, device.id));
+  store.addQuad(quad(sensor, namedNode(RDF('type')), namedNode(SOSA('Sensor'))));
+  store.addQuad(quad(sensor, namedNode(RDFS('label')), literal(device.id)));
+  store.addQuad(quad(sensor, namedNode(HD('room')), namedNode(roomIri(layout, device.room))));
+  store.addQuad(quad(sensor, namedNode(HD('measures')), literal(device.property)));
+  return toTurtle(store);
+}
+
+/**
+ * Creates the homedata layout in the resident's own pod (idempotent), writes the home profile and device
+ * descriptions, and gives the gateway Append only (never Read) on readings and summaries.
+ */
+export async function setUpHomedataPod(
+  resident: SolidAgent,
+  pod: string,
+  home: HomeProfile,
+  devices: DeviceDescription[],
+  gatewayWebId: string,
+): Promise<PodLayout> {
+  const layout = new PodLayout(pod);
+  for (const container of layout.containers) await ensureContainer(resident.fetch, container);
+  await writeTurtle(resident.fetch, layout.homeProfile, homeProfileTurtle(layout, home));
+  for (const device of devices) {
+    await writeTurtle(resident.fetch, layout.deviceDocument(device.id), deviceTurtle(layout, device));
+  }
+  const editor = { fetch: resident.fetch, ownerWebId: resident.webId };
+  await setAgentModes(editor, layout.readings, gatewayWebId, ['Append']);
+  await setAgentModes(editor, layout.summaries, gatewayWebId, ['Append']);
+  return layout;
+}
