@@ -2,6 +2,7 @@
 import { DataFactory, Store, Writer } from 'n3';
 import { HD, RDF, RDFS, SOSA, XSD } from '../vocab/namespaces.ts';
 import type { Property } from '../metrics/types.ts';
+import { OBSERVABLE_PROPERTY } from '../vocab/terms.ts';
 import { PodLayout } from './pod-layout.ts';
 import { ensureContainer, writeTurtle } from './resource-write.ts';
 import { setAgentModes } from './wac.ts';
@@ -42,9 +43,9 @@ export function roomIri(layout: PodLayout, room: string): string {
   return `${layout.homeProfile}#room-${room}`;
 }
 
-/** The IRI of a sensor inside its device description. */
+/** The IRI of a sensor inside the gateway's description. */
 export function sensorIri(layout: PodLayout, deviceId: string): string {
-  return `${layout.deviceDocument(deviceId)}#sensor`;
+  return `${layout.gatewayDocument}#sensor-${encodeURIComponent(deviceId)}`;
 }
 
 /** Builds the home profile document. */
@@ -64,14 +65,21 @@ export function homeProfileTurtle(layout: PodLayout, home: HomeProfile): string 
   return toTurtle(store);
 }
 
-/** Builds one sensor's description document. */
-export function deviceTurtle(layout: PodLayout, device: DeviceDescription): string {
+/** Builds the gateway's description: a sosa:Platform hosting one sosa:Sensor per device. */
+export function gatewayTurtle(layout: PodLayout, devices: DeviceDescription[]): string {
   const store = new Store();
-  const sensor = namedNode(sensorIri(layout, device.id));
-  store.addQuad(quad(sensor, namedNode(RDF('type')), namedNode(SOSA('Sensor'))));
-  store.addQuad(quad(sensor, namedNode(RDFS('label')), literal(device.id)));
-  store.addQuad(quad(sensor, namedNode(HD('room')), namedNode(roomIri(layout, device.room))));
-  store.addQuad(quad(sensor, namedNode(HD('measures')), literal(device.property)));
+  const platform = namedNode(`${layout.gatewayDocument}#platform`);
+  store.addQuad(quad(platform, namedNode(RDF('type')), namedNode(SOSA('Platform'))));
+  store.addQuad(quad(platform, namedNode(RDFS('label')), literal('homedata gateway')));
+  for (const device of devices) {
+    const sensor = namedNode(sensorIri(layout, device.id));
+    store.addQuad(quad(platform, namedNode(SOSA('hosts')), sensor));
+    store.addQuad(quad(sensor, namedNode(RDF('type')), namedNode(SOSA('Sensor'))));
+    store.addQuad(quad(sensor, namedNode(RDFS('label')), literal(device.id)));
+    store.addQuad(quad(sensor, namedNode(SOSA('isHostedBy')), platform));
+    store.addQuad(quad(sensor, namedNode(SOSA('observes')), OBSERVABLE_PROPERTY[device.property]));
+    store.addQuad(quad(sensor, namedNode(HD('room')), namedNode(roomIri(layout, device.room))));
+  }
   return toTurtle(store);
 }
 
@@ -87,13 +95,16 @@ export async function setUpHomedataPod(
   gatewayWebId: string,
 ): Promise<PodLayout> {
   const layout = new PodLayout(pod);
-  for (const container of layout.containers) await ensureContainer(resident.fetch, container);
-  await writeTurtle(resident.fetch, layout.homeProfile, homeProfileTurtle(layout, home));
-  for (const device of devices) {
-    await writeTurtle(resident.fetch, layout.deviceDocument(device.id), deviceTurtle(layout, device));
-  }
+  await ensureContainer(resident.fetch, layout.root);
+  await Promise.all([
+    ...layout.containers.slice(1).map((container) => ensureContainer(resident.fetch, container)),
+    writeTurtle(resident.fetch, layout.homeProfile, homeProfileTurtle(layout, home)),
+  ]);
   const editor = { fetch: resident.fetch, ownerWebId: resident.webId };
-  await setAgentModes(editor, layout.readings, gatewayWebId, ['Append']);
-  await setAgentModes(editor, layout.summaries, gatewayWebId, ['Append']);
+  await Promise.all([
+    writeTurtle(resident.fetch, layout.gatewayDocument, gatewayTurtle(layout, devices)),
+    setAgentModes(editor, layout.readings, gatewayWebId, ['Append']),
+    setAgentModes(editor, layout.summaries, gatewayWebId, ['Append']),
+  ]);
   return layout;
 }

@@ -85,8 +85,8 @@ export class PodLayout {
     return `${this.accessLog}${month}.ttl`;
   }
 
-  /** The description of one device (gateway or sensor). */
-  deviceDocument(deviceId: string): string {
-    return `${this.devices}${encodeURIComponent(deviceId)}`;
+  /** The gateway's description: the platform and the sensors it hosts. */
+  get gatewayDocument(): string {
+    return `${this.devices}gateway`;
   }
 }

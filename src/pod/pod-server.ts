@@ -36,12 +36,11 @@ const cssModuleRoot = dirname(require.resolve('@solid/community-server/package.j
  * that a port-only call gets our host; every other caller is left alone.
  */
 async function withListenHost<T>(host: string, port: number, start: () => Promise<T>): Promise<T> {
-  const original = Server.prototype.listen;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  Server.prototype.listen = function patchedListen(this: Server, ...args: any[]) {
+  const original = Server.prototype.listen as (this: Server, ...args: unknown[]) => Server;
+  Server.prototype.listen = function patchedListen(this: Server, ...args: unknown[]) {
     if (args.length === 1 && args[0] === port) return original.call(this, port, host);
-    return original.apply(this, args as Parameters<typeof original>);
-  } as typeof original;
+    return original.apply(this, args);
+  } as typeof Server.prototype.listen;
   try {
     return await start();
   } finally {

@@ -62,18 +62,13 @@ export async function deleteResource(fetchFn: typeof fetch, url: string): Promis
   await expectOk(response, 'DELETE', url);
 }
 
-/** Creates a container if it does not exist yet (CSS also creates missing parents). */
+/** Creates a container if it does not exist yet (CSS also creates missing parents); one request either way. */
 export async function ensureContainer(fetchFn: typeof fetch, url: string): Promise<void> {
-  const head = await podRequest(fetchFn, url, { method: 'HEAD' });
-  if (head.ok) return;
-  if (head.status !== 404) {
-    throw new PodError(`HEAD ${url} answered ${head.status}`, { url, podStatus: head.status });
-  }
   const response = await podRequest(fetchFn, url, {
     method: 'PUT',
-    headers: { 'content-type': 'text/turtle' },
+    headers: { 'content-type': 'text/turtle', 'if-none-match': '*' },
     body: '',
   });
-  if (response.status === 409) return;
+  if (response.status === 412) return;
   await expectOk(response, 'PUT', url);
 }

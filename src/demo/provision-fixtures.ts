@@ -1,0 +1,76 @@
+// Provisions the fixture population on a pod server: accounts, pods, WebIDs, client credentials and pod layout.
+import type { FixtureSet, FixtureHome } from '../fixtures/fixture-set.ts';
+import { AccountApi, type Identity } from '../pod/account-api.ts';
+import { setUpHomedataPod } from '../pod/homedata-pod.ts';
+import { loginWithClientCredentials } from '../pod/solid-session.ts';
+import type { Logger } from '../logging.ts';
+import type { DemoIdentities } from './demo-files.ts';
+
+/** Runs `task` over `items` with at most `limit` at once, keeping the order of results. */
+export async function mapLimited<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>) {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** CSS spends most of an account creation in its own CPU; more than a few at once only queues (measured). */
+const PROVISION_CONCURRENCY = 4;
+
+/** Creates one home's resident and gateway, then sets the resident's pod up as homedata expects. */
+async function provisionHome(api: AccountApi, home: FixtureHome) {
+  const resident = await api.provision({ email: home.email, password: home.password, podName: home.podName });
+  const gateway = await api.provision(home.gateway);
+  const session = await loginWithClientCredentials(resident);
+  try {
+    await setUpHomedataPod(
+      session,
+      resident.pod,
+      { area: home.area, dwellingType: home.dwellingType, timeZone: home.timeZone, rooms: home.rooms },
+      home.devices,
+      gateway.webId,
+    );
+  } finally {
+    await session.logout();
+  }
+  return { resident, gateway };
+}
+
+/**
+ * Provisions every fixture identity (each resident, each home's gateway, the broker) and each resident's pod.
+ * Reuses saved identities when they were made for the same server and population, so a restart is quick.
+ */
+export async function provisionFixtures(
+  server: string,
+  fixtures: FixtureSet,
+  saved: DemoIdentities | null,
+  log: Logger,
+): Promise<DemoIdentities> {
+  if (saved && saved.podServer === server && saved.homes === fixtures.homes.length) {
+    log.info({ homes: saved.homes }, 'reusing provisioned demo identities');
+    return saved;
+  }
+  const api = new AccountApi(server);
+  const started = Date.now();
+  const homes = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) => provisionHome(api, home));
+  const broker: Identity = await api.provision(fixtures.broker);
+  log.info({ homes: homes.length, ms: Date.now() - started }, 'provisioned demo identities and pods');
+  return {
+    podServer: server,
+    homes: fixtures.homes.length,
+    residents: homes.map(({ resident }, index) => ({
+      ...resident,
+      home: fixtures.homes[index]!.id,
+      password: fixtures.homes[index]!.password,
+    })),
+    gateways: homes.map(({ gateway, resident }) => ({ ...gateway, home: resident.webId })),
+    broker,
+    councils: saved?.councils ?? [],
+  };
+}

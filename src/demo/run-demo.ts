@@ -1,0 +1,79 @@
+// `homedata demo`: one pod server with the fixture population, the broker and live gateways, on localhost.
+import { join, resolve } from 'node:path';
+import { generateFixtureSet } from '../fixtures/fixture-set.ts';
+import { startPodServer } from '../pod/pod-server.ts';
+import type { Logger } from '../logging.ts';
+import { ConfigError } from '../errors.ts';
+import {
+  IDENTITIES_FILE,
+  MANIFEST_FILE,
+  readIdentities,
+  writeJsonFile,
+  type DemoIdentities,
+  type DemoManifest,
+} from './demo-files.ts';
+import { provisionFixtures } from './provision-fixtures.ts';
+
+export interface DemoOptions {
+  dataDir: string;
+  podPort: number;
+  brokerPort: number;
+  homes: number;
+}
+
+/** A running demo. */
+export interface RunningDemo {
+  manifest: DemoManifest;
+  manifestPath: string;
+  stop(): Promise<void>;
+}
+
+/** The public manifest, built from the saved identities (it carries no client secrets). */
+function manifestOf(identities: DemoIdentities, areaOf: Map<string, string>, broker: string | null): DemoManifest {
+  return {
+    podServer: identities.podServer,
+    broker,
+    residents: identities.residents.map((resident) => ({
+      email: resident.email,
+      password: resident.password,
+      webId: resident.webId,
+      pod: resident.pod,
+      area: areaOf.get(resident.home) ?? '',
+    })),
+    gateways: identities.gateways.map((gateway) => ({ webId: gateway.webId, home: gateway.home })),
+    brokerWebId: identities.broker.webId,
+    councils: identities.councils,
+  };
+}
+
+/** Starts the whole demo and writes `DATA_DIR/demo.json`; idempotent over restarts with the same data folder. */
+export async function runDemo(options: DemoOptions, log: Logger): Promise<RunningDemo> {
+  const dataDir = resolve(options.dataDir);
+  const saved = await readIdentities(dataDir);
+  if (saved && new URL(saved.podServer).port !== String(options.podPort)) {
+    throw new ConfigError(
+      `The demo data in ${dataDir} was made for pod port ${new URL(saved.podServer).port}; ` +
+        `start with --pod-port ${new URL(saved.podServer).port} or use another --data-dir`,
+      { dataDir },
+    );
+  }
+  const pods = await startPodServer({ dataDir: join(dataDir, 'pods'), port: options.podPort });
+  log.info({ url: pods.url }, 'pod server listening on loopback');
+  const stops: (() => Promise<void>)[] = [() => pods.stop()];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch((error) => log.warn({ err: error }, 'stop failed'));
+  };
+  try {
+    const fixtures = generateFixtureSet({ homes: options.homes });
+    const identities = await provisionFixtures(pods.url, fixtures, saved, log);
+    await writeJsonFile(join(dataDir, IDENTITIES_FILE), identities);
+    const areaOf = new Map(fixtures.homes.map((home) => [home.id, home.area]));
+    const manifest = manifestOf(identities, areaOf, null);
+    const manifestPath = join(dataDir, MANIFEST_FILE);
+    await writeJsonFile(manifestPath, manifest);
+    return { manifest, manifestPath, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

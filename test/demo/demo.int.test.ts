@@ -1,0 +1,45 @@
+// `homedata demo` as a user runs it: pods on localhost, a manifest, logins that work, a quick idempotent restart.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AccountApi } from '../../src/pod/account-api.ts';
+import { startDemoProcess, type DemoProcess } from '../helpers/demo-process.ts';
+
+describe('homedata demo', () => {
+  let dataDir: string;
+  let demo: DemoProcess | undefined;
+
+  afterAll(async () => {
+    await demo?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves pods on localhost and writes a manifest whose logins work', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'homedata-demo-'));
+    demo = await startDemoProcess(dataDir, { homes: 3 });
+    const { manifest } = demo;
+    expect(manifest.podServer).toBe(`http://localhost:${demo.podPort}/`);
+    expect(manifest.residents).toHaveLength(3);
+    expect(manifest.gateways).toHaveLength(3);
+    expect(new Set(manifest.residents.map((resident) => resident.webId)).size).toBe(3);
+    expect(manifest.gateways.map((gateway) => gateway.home)).toEqual(manifest.residents.map((r) => r.webId));
+    const resident = manifest.residents[0]!;
+    expect(await new AccountApi(manifest.podServer).login(resident.email, resident.password)).toEqual(
+      expect.any(String),
+    );
+    const profile = await fetch(resident.webId, { headers: { accept: 'text/turtle' } });
+    expect(profile.status).toBe(200);
+    const privateHome = await fetch(`${resident.pod}homedata/home`);
+    expect(privateHome.status).toBe(401);
+  });
+
+  it('stops cleanly on SIGTERM and restarts on the same data reusing every identity', async () => {
+    const first = demo!;
+    const identities = await readFile(join(dataDir, 'identities.json'), 'utf8');
+    expect(await first.stop()).toBe(0);
+    demo = await startDemoProcess(dataDir, { homes: 3, podPort: first.podPort, brokerPort: first.brokerPort });
+    expect(await readFile(join(dataDir, 'identities.json'), 'utf8')).toBe(identities);
+    expect(demo.manifest.residents.map((r) => r.webId)).toEqual(first.manifest.residents.map((r) => r.webId));
+  });
+});
