@@ -27,6 +27,7 @@ export const LDP = namespace('http://www.w3.org/ns/ldp#');
 export const SOLID = namespace('http://www.w3.org/ns/solid/terms#');
 export const FOAF = namespace('http://xmlns.com/foaf/0.1/');
 export const SCHEMA = namespace('https://schema.org/');
+export const PIM = namespace('http://www.w3.org/ns/pim/space#');
 /** The project's own terms, only where no standard vocabulary has one (see vocab/homedata.ttl). */
 export const HD = namespace('https://homedata.dev/ns#');
 
@@ -35,6 +36,8 @@ export const PREFIXES: Record<string, string> = {
   rdf: RDF.base,
   rdfs: RDFS.base,
   xsd: XSD.base,
+  owl: OWL.base,
+  sh: SH.base,
   sosa: SOSA.base,
   ssn: SSN.base,
   qudt: QUDT.base,
@@ -46,5 +49,9 @@ export const PREFIXES: Record<string, string> = {
   dpv: DPV.base,
   dct: DCT.base,
   acl: ACL.base,
+  ldp: LDP.base,
+  solid: SOLID.base,
+  foaf: FOAF.base,
+  pim: PIM.base,
   hd: HD.base,
 };
