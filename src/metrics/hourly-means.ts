@@ -1,12 +1,9 @@
 // Reduces one room's readings of one property to one value per local clock hour: the mean, or the sum for energy.
 import { ValidationError } from '../errors.ts';
-import { localDayStart, localParts } from './local-time.ts';
+import { addDays, localDayStart, localParts } from './local-time.ts';
 import type { Reading } from './types.ts';
 
 const HOUR_MS = 3_600_000;
-// Every zone offset and rule change in use falls on a quarter hour, so all instants of a UTC quarter hour
-// share one local hour: the calendar lookup is done once per quarter hour, not once per reading.
-const QUARTER_MS = 900_000;
 
 /** One local hour of one room and property. */
 export interface HourlyValue {
@@ -27,11 +24,11 @@ export interface HourlyValue {
   count: number;
 }
 
-interface HourSlot {
+/** A local day as an interval of UTC instants. */
+interface LocalDay {
   date: string;
-  index: number;
-  localHour: number;
   start: number;
+  end: number;
 }
 
 /** Hourly values of readings that all share one room and property, in time order; a repeated sensor+time counts once. */
@@ -39,10 +36,11 @@ export function hourlyValues(readings: readonly Reading[], timeZone: string): Ho
   const first = readings[0];
   if (first === undefined) return [];
   const sums = first.property === 'energy';
-  const seen = new Set<string>();
-  const dayStarts = new Map<string, number>();
-  const slots = new Map<number, HourSlot>();
+  // Instants already taken per sensor: a reading delivered twice (gateway retry, CSV replay) counts once.
+  const seenBySensor = new Map<string, Set<number>>();
   const hours = new Map<number, HourlyValue>();
+  // Readings mostly arrive in time order: the day of the previous reading usually holds the next one too.
+  let day: LocalDay = { date: '', start: 0, end: 0 };
   for (const reading of readings) {
     if (reading.room !== first.room || reading.property !== first.property) {
       throw new ValidationError('Hourly values need readings of one room and one property', {
@@ -52,21 +50,26 @@ export function hourlyValues(readings: readonly Reading[], timeZone: string): Ho
     }
     const time = reading.time.getTime();
     if (!Number.isFinite(time) || !Number.isFinite(reading.value)) {
-      throw new ValidationError('A reading has no valid time or value', { sensor: reading.sensor, room: reading.room });
+      throw new ValidationError('A reading has no valid time or value', {
+        sensor: reading.sensor,
+        room: reading.room,
+      });
     }
-    const key = `${reading.sensor}\u0000${time}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    let seen = seenBySensor.get(reading.sensor);
+    if (seen === undefined) {
+      seen = new Set<number>();
+      seenBySensor.set(reading.sensor, seen);
+    }
+    if (seen.has(time)) continue;
+    seen.add(time);
 
-    const quarter = Math.floor(time / QUARTER_MS);
-    let slot = slots.get(quarter);
-    if (slot === undefined) {
-      slot = locateHour(time, timeZone, dayStarts);
-      slots.set(quarter, slot);
-    }
-    const hour = hours.get(slot.start);
+    if (time < day.start || time >= day.end) day = localDayOf(time, timeZone);
+    const index = Math.floor((time - day.start) / HOUR_MS);
+    const start = day.start + index * HOUR_MS;
+    const hour = hours.get(start);
     if (hour === undefined) {
-      hours.set(slot.start, { ...slot, value: reading.value, count: 1 });
+      const localHour = localParts(start, timeZone).hour;
+      hours.set(start, { date: day.date, index, localHour, start, value: reading.value, count: 1 });
     } else {
       hour.value += reading.value;
       hour.count += 1;
@@ -77,15 +80,12 @@ export function hourlyValues(readings: readonly Reading[], timeZone: string): Ho
   return result;
 }
 
-/** The local day, hour index and clock hour an instant falls in. */
-function locateHour(time: number, timeZone: string, dayStarts: Map<string, number>): HourSlot {
+/** The local day an instant falls in. */
+function localDayOf(time: number, timeZone: string): LocalDay {
   const date = localParts(time, timeZone).date;
-  let dayStart = dayStarts.get(date);
-  if (dayStart === undefined) {
-    dayStart = localDayStart(date, timeZone).getTime();
-    dayStarts.set(date, dayStart);
-  }
-  const index = Math.floor((time - dayStart) / HOUR_MS);
-  const start = dayStart + index * HOUR_MS;
-  return { date, index, localHour: localParts(start, timeZone).hour, start };
+  return {
+    date,
+    start: localDayStart(date, timeZone).getTime(),
+    end: localDayStart(addDays(date, 1), timeZone).getTime(),
+  };
 }

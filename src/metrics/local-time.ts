@@ -98,8 +98,25 @@ function isLocalMidnight(instant: number, date: string, timeZone: string): boole
   return p.date === date && p.hour === 0 && p.minute === 0 && p.second === 0;
 }
 
+// Day starts are asked for again and again (every home of a period, every reading of a day) and never change, so
+// the most recent ones are kept; the cache is emptied when full, which bounds it without bookkeeping.
+const dayStarts = new Map<string, number>();
+const DAY_START_CACHE_SIZE = 4096;
+
 /** The first instant of local calendar day `date` in `timeZone` (local midnight, or the end of a DST gap over it). */
 export function localDayStart(date: string, timeZone: string): Date {
+  const key = `${timeZone} ${date}`;
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    start = findDayStart(date, timeZone);
+    if (dayStarts.size >= DAY_START_CACHE_SIZE) dayStarts.clear();
+    dayStarts.set(key, start);
+  }
+  return new Date(start);
+}
+
+/** The first instant of a local day, in ms since the epoch, worked out from the zone's offsets. */
+function findDayStart(date: string, timeZone: string): number {
   const wall = wallMidnight(date);
   // The offsets on either side of the day cover every zone rule change that can touch its midnight.
   const before = offsetAt(wall - DAY_MS, timeZone);
@@ -109,7 +126,7 @@ export function localDayStart(date: string, timeZone: string): Date {
   for (const candidate of candidates) {
     if (candidate < start && isLocalMidnight(candidate, date, timeZone)) start = candidate;
   }
-  if (start !== Number.POSITIVE_INFINITY) return new Date(start);
+  if (start !== Number.POSITIVE_INFINITY) return start;
   // Midnight falls in a spring-forward gap: the day starts at the transition, found by bisection to the second.
   let low = Math.min(wall - before, wall - after);
   let high = Math.max(wall - before, wall - after);
@@ -118,7 +135,7 @@ export function localDayStart(date: string, timeZone: string): Date {
     if (localParts(mid, timeZone).date < date) low = mid;
     else high = mid;
   }
-  return new Date(high);
+  return high;
 }
 
 /** Length of local day `date` in hours: 24, or 23 / 25 on daylight-saving days. */
@@ -140,9 +157,9 @@ export function daysOfMonth(label: string): string[] {
   if (match === null || month < 1 || month > 12) {
     throw new ValidationError(`Not a month label (YYYY-MM): ${label}`, { label });
   }
-  const first = `${label}-01`;
+  const length = new Date(Date.UTC(Number(match[1]), month, 0)).getUTCDate();
   const days: string[] = [];
-  for (let day = first; day.startsWith(label); day = addDays(day, 1)) days.push(day);
+  for (let day = 1; day <= length; day++) days.push(`${label}-${String(day).padStart(2, '0')}`);
   return days;
 }
 

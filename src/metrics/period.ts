@@ -1,6 +1,15 @@
 // Reporting periods (calendar months and ISO weeks): parsing labels, their local days and hours, covering a date range.
 import { ValidationError } from '../errors.ts';
-import { addDays, assertCalendarDate, daysOfIsoWeek, daysOfMonth, hoursInLocalDay, isoWeekOf } from './local-time.ts';
+import {
+  addDays,
+  assertCalendarDate,
+  daysOfIsoWeek,
+  daysOfMonth,
+  isoWeekOf,
+  localDayStart,
+} from './local-time.ts';
+
+const HOUR_MS = 3_600_000;
 
 export type Granularity = 'month' | 'week';
 
@@ -25,9 +34,11 @@ export function periodDays(period: Period): string[] {
 
 /** Hours in a period's local days, counting 23- and 25-hour daylight-saving days as they are. */
 export function periodHours(period: Period, timeZone: string): number {
-  let hours = 0;
-  for (const day of periodDays(period)) hours += hoursInLocalDay(day, timeZone);
-  return hours;
+  const days = periodDays(period);
+  // A period's days are consecutive: its length is from the first local midnight to the one after its last day.
+  const start = localDayStart(days[0]!, timeZone).getTime();
+  const end = localDayStart(addDays(days[days.length - 1]!, 1), timeZone).getTime();
+  return (end - start) / HOUR_MS;
 }
 
 /** The label of the period of `granularity` that holds calendar date `date`. */
@@ -45,7 +56,7 @@ export function periodsCovering(granularity: Granularity, from: string, to: stri
   }
   const labels: string[] = [];
   // Stepping a week at a time visits every month and every week; the last step lands on `to` itself.
-  for (let day = from; ; ) {
+  for (let day = from; ;) {
     const label = periodOf(day, granularity);
     if (labels[labels.length - 1] !== label) labels.push(label);
     if (day === to) return labels;

@@ -52,6 +52,10 @@ export interface DailySummary {
   adfFailed?: number;
   /** humidity: mean dew point (°C) over hours where this room's temperature is also known. */
   dewPointMean?: number;
+  /** humidity: hours where this room's temperature is also known (the weight of dewPointMean and vapourPressureMean). */
+  dewPointHours?: number;
+  /** humidity: mean water vapour pressure (hPa) over those hours; ISO 13788 surface RH is computed from it. */
+  vapourPressureMean?: number;
   /** temperature: hours with mean below 18 °C and below 16 °C. */
   hoursBelow18?: number;
   hoursBelow16?: number;

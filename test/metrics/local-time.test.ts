@@ -1,0 +1,93 @@
+// Unit tests of local calendar arithmetic: DST day lengths, local day starts, months, ISO weeks.
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/errors.ts';
+import {
+  addDays,
+  daysOfIsoWeek,
+  daysOfMonth,
+  hoursInLocalDay,
+  isoWeekOf,
+  localDayStart,
+  localParts,
+} from '../../src/metrics/local-time.ts';
+
+describe('local time', () => {
+  it('gives the local wall-clock parts of an instant', () => {
+    expect(localParts(new Date('2026-07-01T23:30:00Z'), 'Europe/London')).toEqual({
+      date: '2026-07-02',
+      year: 2026,
+      month: 7,
+      day: 2,
+      hour: 0,
+      minute: 30,
+      second: 0,
+    });
+  });
+
+  it('a spring-forward day in London has 23 hours', () => {
+    expect(hoursInLocalDay('2026-03-29', 'Europe/London')).toBe(23);
+  });
+
+  it('a fall-back day in London has 25 hours', () => {
+    expect(hoursInLocalDay('2026-10-25', 'Europe/London')).toBe(25);
+  });
+
+  it('an ordinary day has 24 hours, and every UTC day does', () => {
+    expect(hoursInLocalDay('2026-03-28', 'Europe/London')).toBe(24);
+    expect(hoursInLocalDay('2026-03-29', 'UTC')).toBe(24);
+  });
+
+  it('follows other zones’ rules (New York changes on other dates)', () => {
+    expect(hoursInLocalDay('2026-03-08', 'America/New_York')).toBe(23);
+    expect(hoursInLocalDay('2026-03-29', 'America/New_York')).toBe(24);
+  });
+
+  it('starts a local day at local midnight, in summer time too', () => {
+    expect(localDayStart('2026-01-15', 'Europe/London').toISOString()).toBe('2026-01-15T00:00:00.000Z');
+    expect(localDayStart('2026-10-25', 'Europe/London').toISOString()).toBe('2026-10-24T23:00:00.000Z');
+    expect(localDayStart('2026-01-15', 'Asia/Kolkata').toISOString()).toBe('2026-01-14T18:30:00.000Z');
+  });
+
+  it('starts a day at the end of a DST gap when midnight itself is skipped', () => {
+    // Chile springs forward at 00:00 local: 2026-09-06 begins at 01:00 -03, 23 hours long.
+    expect(localDayStart('2026-09-06', 'America/Santiago').toISOString()).toBe('2026-09-06T04:00:00.000Z');
+    expect(hoursInLocalDay('2026-09-06', 'America/Santiago')).toBe(23);
+  });
+
+  it('lists the days of a month, leap February included', () => {
+    expect(daysOfMonth('2024-02')).toHaveLength(29);
+    expect(daysOfMonth('2026-01')[30]).toBe('2026-01-31');
+  });
+
+  it('lists the Monday to Sunday of an ISO week', () => {
+    expect(daysOfIsoWeek('2026-W03')).toEqual([
+      '2026-01-12',
+      '2026-01-13',
+      '2026-01-14',
+      '2026-01-15',
+      '2026-01-16',
+      '2026-01-17',
+      '2026-01-18',
+    ]);
+    expect(daysOfIsoWeek('2026-W01')[0]).toBe('2025-12-29');
+  });
+
+  it('labels a date with its ISO week-year and week', () => {
+    expect(isoWeekOf('2026-01-01')).toBe('2026-W01');
+    expect(isoWeekOf('2025-12-29')).toBe('2026-W01');
+    expect(isoWeekOf('2027-01-01')).toBe('2026-W53');
+    expect(isoWeekOf('2021-01-03')).toBe('2020-W53');
+  });
+
+  it('adds days across month and year ends', () => {
+    expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+  });
+
+  it('rejects an unknown zone, an impossible date and a week that does not exist', () => {
+    expect(() => hoursInLocalDay('2026-01-01', 'Mars/Olympus')).toThrow(ValidationError);
+    expect(() => hoursInLocalDay('2026-02-30', 'UTC')).toThrow(ValidationError);
+    expect(() => daysOfIsoWeek('2025-W53')).toThrow(ValidationError);
+    expect(() => daysOfMonth('2026-13')).toThrow(ValidationError);
+  });
+});
