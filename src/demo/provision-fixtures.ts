@@ -7,7 +7,11 @@ import type { Logger } from '../logging.ts';
 import type { DemoIdentities } from './demo-files.ts';
 
 /** Runs `task` over `items` with at most `limit` at once, keeping the order of results. */
-export async function mapLimited<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>) {
+export async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+) {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

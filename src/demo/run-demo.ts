@@ -29,7 +29,11 @@ export interface RunningDemo {
 }
 
 /** The public manifest, built from the saved identities (it carries no client secrets). */
-function manifestOf(identities: DemoIdentities, areaOf: Map<string, string>, broker: string | null): DemoManifest {
+function manifestOf(
+  identities: DemoIdentities,
+  areaOf: Map<string, string>,
+  broker: string | null,
+): DemoManifest {
   return {
     podServer: identities.podServer,
     broker,
@@ -61,7 +65,8 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
   log.info({ url: pods.url }, 'pod server listening on loopback');
   const stops: (() => Promise<void>)[] = [() => pods.stop()];
   const stop = async () => {
-    for (const step of stops.reverse()) await step().catch((error) => log.warn({ err: error }, 'stop failed'));
+    for (const step of stops.reverse())
+      await step().catch((error) => log.warn({ err: error }, 'stop failed'));
   };
   try {
     const fixtures = generateFixtureSet({ homes: options.homes });

@@ -26,7 +26,10 @@ type Controls = {
 };
 
 /** Calls one JSON endpoint of the account API, failing with the server's own message. */
-async function call<T>(url: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> {
+async function call<T>(
+  url: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   // CSS answers 500 to a GET that carries a Content-Type but no body (measured): send it only with a body.
   if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -85,14 +88,18 @@ export class AccountApi {
   }
 
   /** Creates an account with a password login and a pod, or finds the existing one; returns the token, WebID and pod. */
-  async ensureAccount(spec: AccountSpec): Promise<{ token: string; webId: string; pod: string; created: boolean }> {
+  async ensureAccount(
+    spec: AccountSpec,
+  ): Promise<{ token: string; webId: string; pod: string; created: boolean }> {
     const existing = await this.login(spec.email, spec.password);
     if (existing) {
       const { webId, pod } = await this.findPod(existing, spec.podName);
       return { token: existing, webId, pod, created: false };
     }
     const { controls } = await this.controls();
-    const { authorization: token } = await call<{ authorization: string }>(controls.account!.create!, { body: {} });
+    const { authorization: token } = await call<{ authorization: string }>(controls.account!.create!, {
+      body: {},
+    });
     const { controls: own } = await this.controls(token);
     await call(own.password!.create!, { token, body: { email: spec.email, password: spec.password } });
     const created = await call<{ pod: string; webId: string }>(own.account!.pod!, {
@@ -107,7 +114,9 @@ export class AccountApi {
     const { controls } = await this.controls(token);
     const { pods } = await call<{ pods: Record<string, string> }>(controls.account!.pod!, { token });
     const pod = Object.keys(pods).find((url) => url === `${this.server}${podName}/`);
-    const { webIdLinks } = await call<{ webIdLinks: Record<string, string> }>(controls.account!.webId!, { token });
+    const { webIdLinks } = await call<{ webIdLinks: Record<string, string> }>(controls.account!.webId!, {
+      token,
+    });
     const webId = Object.keys(webIdLinks)[0];
     if (!pod || !webId) {
       throw new PodError(`Account has no pod named ${podName}`, { url: this.server });
@@ -116,7 +125,11 @@ export class AccountApi {
   }
 
   /** Creates a client-credentials token for the WebID (the secret is shown once, so callers must keep it). */
-  async createClientCredentials(token: string, webId: string, name: string): Promise<{ id: string; secret: string }> {
+  async createClientCredentials(
+    token: string,
+    webId: string,
+    name: string,
+  ): Promise<{ id: string; secret: string }> {
     const { controls } = await this.controls(token);
     return call<{ id: string; secret: string }>(controls.account!.clientCredentials!, {
       token,

@@ -1,14 +1,15 @@
 // Sets up a resident's pod the homedata way: containers, home profile, device descriptions, gateway Append grants.
-import { DataFactory, Store, Writer } from 'n3';
-import { HD, RDF, RDFS, SOSA, XSD } from '../vocab/namespaces.ts';
+import { DataFactory, Store } from 'n3';
 import type { Property } from '../metrics/types.ts';
-import { OBSERVABLE_PROPERTY } from '../vocab/terms.ts';
+import { OBSERVABLE_PROPERTY, TERMS } from '../vocab/terms.ts';
+import { serializeTurtle } from '../vocab/turtle.ts';
 import { PodLayout } from './pod-layout.ts';
 import { ensureContainer, writeTurtle } from './resource-write.ts';
 import { setAgentModes } from './wac.ts';
 import type { SolidAgent } from './solid-session.ts';
 
 const { namedNode, literal, quad } = DataFactory;
+const { rdf, rdfs, sosa, hd, dct } = TERMS;
 
 /** The home as its resident describes it. */
 export interface HomeProfile {
@@ -27,17 +28,6 @@ export interface DeviceDescription {
   property: Property;
 }
 
-/** Serialises a store to Turtle. */
-function toTurtle(store: Store): string {
-  const writer = new Writer({ prefixes: { hd: HD.base, sosa: SOSA.base, rdfs: RDFS.base, xsd: XSD.base } });
-  writer.addQuads(store.getQuads(null, null, null, null));
-  let out = '';
-  writer.end((_error, result) => {
-    out = result;
-  });
-  return out;
-}
-
 /** The IRI of a room (a feature of interest) inside the home profile. */
 export function roomIri(layout: PodLayout, room: string): string {
   return `${layout.homeProfile}#room-${room}`;
@@ -52,35 +42,35 @@ export function sensorIri(layout: PodLayout, deviceId: string): string {
 export function homeProfileTurtle(layout: PodLayout, home: HomeProfile): string {
   const store = new Store();
   const subject = namedNode(`${layout.homeProfile}#home`);
-  store.addQuad(quad(subject, namedNode(RDF('type')), namedNode(HD('Home'))));
-  store.addQuad(quad(subject, namedNode(HD('areaCode')), literal(home.area)));
-  store.addQuad(quad(subject, namedNode(HD('dwellingType')), namedNode(HD(home.dwellingType))));
-  store.addQuad(quad(subject, namedNode(HD('timeZone')), literal(home.timeZone)));
+  store.addQuad(quad(subject, rdf.type, hd.Home));
+  store.addQuad(quad(subject, hd.areaCode, literal(home.area)));
+  store.addQuad(quad(subject, hd.dwellingType, hd[home.dwellingType]));
+  store.addQuad(quad(subject, hd.timeZone, literal(home.timeZone)));
   for (const room of home.rooms) {
     const iri = namedNode(roomIri(layout, room.slug));
-    store.addQuad(quad(iri, namedNode(RDF('type')), namedNode(HD('Room'))));
-    store.addQuad(quad(iri, namedNode(RDFS('label')), literal(room.name)));
-    store.addQuad(quad(iri, namedNode(SOSA('isFeatureOfInterestOf')), subject));
+    store.addQuad(quad(iri, rdf.type, hd.Room));
+    store.addQuad(quad(iri, rdfs.label, literal(room.name)));
+    store.addQuad(quad(subject, dct.hasPart, iri));
   }
-  return toTurtle(store);
+  return serializeTurtle(store);
 }
 
 /** Builds the gateway's description: a sosa:Platform hosting one sosa:Sensor per device. */
 export function gatewayTurtle(layout: PodLayout, devices: DeviceDescription[]): string {
   const store = new Store();
   const platform = namedNode(`${layout.gatewayDocument}#platform`);
-  store.addQuad(quad(platform, namedNode(RDF('type')), namedNode(SOSA('Platform'))));
-  store.addQuad(quad(platform, namedNode(RDFS('label')), literal('homedata gateway')));
+  store.addQuad(quad(platform, rdf.type, sosa.Platform));
+  store.addQuad(quad(platform, rdfs.label, literal('homedata gateway')));
   for (const device of devices) {
     const sensor = namedNode(sensorIri(layout, device.id));
-    store.addQuad(quad(platform, namedNode(SOSA('hosts')), sensor));
-    store.addQuad(quad(sensor, namedNode(RDF('type')), namedNode(SOSA('Sensor'))));
-    store.addQuad(quad(sensor, namedNode(RDFS('label')), literal(device.id)));
-    store.addQuad(quad(sensor, namedNode(SOSA('isHostedBy')), platform));
-    store.addQuad(quad(sensor, namedNode(SOSA('observes')), OBSERVABLE_PROPERTY[device.property]));
-    store.addQuad(quad(sensor, namedNode(HD('room')), namedNode(roomIri(layout, device.room))));
+    store.addQuad(quad(platform, sosa.hosts, sensor));
+    store.addQuad(quad(sensor, rdf.type, sosa.Sensor));
+    store.addQuad(quad(sensor, rdfs.label, literal(device.id)));
+    store.addQuad(quad(sensor, sosa.isHostedBy, platform));
+    store.addQuad(quad(sensor, sosa.observes, OBSERVABLE_PROPERTY[device.property]));
+    store.addQuad(quad(sensor, hd.room, namedNode(roomIri(layout, device.room))));
   }
-  return toTurtle(store);
+  return serializeTurtle(store);
 }
 
 /**

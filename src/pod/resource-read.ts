@@ -1,5 +1,6 @@
 // Reads Solid resources over HTTP: Turtle documents, link headers, container listings. Never changes a pod.
-import { Parser, Store } from 'n3';
+import type { Store } from 'n3';
+import { parseTurtle } from '../vocab/turtle.ts';
 import { PodError } from '../errors.ts';
 
 /** A parsed RDF document with the validators needed for a conditional write. */
@@ -10,7 +11,11 @@ export interface TurtleDocument {
 }
 
 /** Sends a request, turning network failures into a PodError that names the server, not the path. */
-export async function podRequest(fetchFn: typeof fetch, url: string, init: RequestInit = {}): Promise<Response> {
+export async function podRequest(
+  fetchFn: typeof fetch,
+  url: string,
+  init: RequestInit = {},
+): Promise<Response> {
   try {
     return await fetchFn(url, init);
   } catch (error) {
@@ -26,13 +31,15 @@ export async function readTurtle(fetchFn: typeof fetch, url: string): Promise<Tu
     throw new PodError(`GET ${url} answered ${response.status}`, { url, podStatus: response.status });
   }
   const text = await response.text();
-  const store = new Store();
   try {
-    store.addQuads(new Parser({ baseIRI: url }).parse(text));
+    return {
+      url,
+      store: parseTurtle(text, { baseIRI: url, source: url }),
+      etag: response.headers.get('etag'),
+    };
   } catch (error) {
     throw new PodError(`Document at ${url} is not valid Turtle`, { url }, error);
   }
-  return { url, store, etag: response.headers.get('etag') };
 }
 
 /** Finds the target of a `Link` header with the given rel, resolved against the resource URL. */

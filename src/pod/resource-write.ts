@@ -1,5 +1,6 @@
 // Writes Solid resources over HTTP: whole documents, create-only PUTs and insert-only N3 Patches.
-import { Writer, type Quad } from 'n3';
+import type { Quad } from 'n3';
+import { serializeTriples } from '../vocab/turtle.ts';
 import { PodError } from '../errors.ts';
 import { podRequest } from './resource-read.ts';
 
@@ -28,12 +29,6 @@ export async function writeTurtle(
   return expectOk(response, 'PUT', url);
 }
 
-/** Serialises quads as N-Triples-style Turtle terms for a patch body (no prefixes, no blank nodes). */
-function quadsToTriples(quads: Quad[]): string {
-  const writer = new Writer({ format: 'N-Triples' });
-  return writer.quadsToString(quads);
-}
-
 /**
  * Inserts quads into a document with an N3 Patch (`solid:InsertDeletePatch`, inserts only).
  * Append permission allows it and identical triples are kept once, so a retry adds nothing.
@@ -46,7 +41,7 @@ export async function patchInsert(fetchFn: typeof fetch, url: string, quads: Qua
   }
   const body =
     '@prefix solid: <http://www.w3.org/ns/solid/terms#>.\n' +
-    `_:patch a solid:InsertDeletePatch; solid:inserts {\n${quadsToTriples(quads)}}.\n`;
+    `_:patch a solid:InsertDeletePatch; solid:inserts {\n${serializeTriples(quads)}}.\n`;
   const response = await podRequest(fetchFn, url, {
     method: 'PATCH',
     headers: { 'content-type': 'text/n3' },

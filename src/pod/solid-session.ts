@@ -32,7 +32,11 @@ async function openSession(credentials: ClientCredentials): Promise<Session> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/fetch failed|ECONNREFUSED|ENOTFOUND/i.test(message)) {
-      throw new PodError(`Identity provider unreachable at ${credentials.issuer}`, { url: credentials.issuer }, error);
+      throw new PodError(
+        `Identity provider unreachable at ${credentials.issuer}`,
+        { url: credentials.issuer },
+        error,
+      );
     }
     throw new AuthenticationError(`Login refused by ${credentials.issuer}: ${message}`, {
       issuer: credentials.issuer,

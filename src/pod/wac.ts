@@ -1,12 +1,15 @@
 // Grants and revokes WAC access for one agent on a container and its members, keeping the owner's Control.
 import { createHash } from 'node:crypto';
-import { DataFactory, Store, Writer } from 'n3';
-import { ACL, RDF } from '../vocab/namespaces.ts';
+import { DataFactory, Store } from 'n3';
+import { ACL } from '../vocab/namespaces.ts';
+import { TERMS } from '../vocab/terms.ts';
+import { serializeTurtle } from '../vocab/turtle.ts';
 import { PodError } from '../errors.ts';
 import { findAclUrl, readTurtle } from './resource-read.ts';
 import { writeTurtle } from './resource-write.ts';
 
 const { namedNode, quad } = DataFactory;
+const { acl } = TERMS;
 
 export type AccessMode = 'Read' | 'Append' | 'Write' | 'Control';
 
@@ -26,21 +29,27 @@ function authorizationIri(aclUrl: string, agentWebId: string): string {
 }
 
 /** Writes an authorization for `agent` with `modes` on `target` (and its members when a container). */
-function addAuthorization(store: Store, iri: string, agent: string, target: string, modes: AccessMode[]): void {
+function addAuthorization(
+  store: Store,
+  iri: string,
+  agent: string,
+  target: string,
+  modes: AccessMode[],
+): void {
   const subject = namedNode(iri);
-  store.addQuad(quad(subject, namedNode(RDF('type')), namedNode(ACL('Authorization'))));
-  store.addQuad(quad(subject, namedNode(ACL('agent')), namedNode(agent)));
-  store.addQuad(quad(subject, namedNode(ACL('accessTo')), namedNode(target)));
+  store.addQuad(quad(subject, TERMS.rdf.type, acl.Authorization));
+  store.addQuad(quad(subject, acl.agent, namedNode(agent)));
+  store.addQuad(quad(subject, acl.accessTo, namedNode(target)));
   // acl:default is what makes a grant reach a container's members; setAgentAccess never writes it (measured).
-  if (target.endsWith('/')) store.addQuad(quad(subject, namedNode(ACL('default')), namedNode(target)));
-  for (const mode of modes) store.addQuad(quad(subject, namedNode(ACL('mode')), namedNode(ACL(mode))));
+  if (target.endsWith('/')) store.addQuad(quad(subject, acl.default, namedNode(target)));
+  for (const mode of modes) store.addQuad(quad(subject, acl.mode, acl[mode]));
 }
 
 /** Modes `agent` holds through authorizations in this ACL document. */
 function modesOf(store: Store, agent: string): Set<AccessMode> {
   const modes = new Set<AccessMode>();
-  for (const auth of store.getSubjects(namedNode(ACL('agent')), namedNode(agent), null)) {
-    for (const mode of store.getObjects(auth, namedNode(ACL('mode')), null)) {
+  for (const auth of store.getSubjects(acl.agent, namedNode(agent), null)) {
+    for (const mode of store.getObjects(auth, acl.mode, null)) {
       modes.add(mode.value.slice(ACL.base.length) as AccessMode);
     }
   }
@@ -49,25 +58,14 @@ function modesOf(store: Store, agent: string): Set<AccessMode> {
 
 /** Removes every authorization in the document that names `agent` (and only that agent). */
 function removeAgent(store: Store, agent: string): void {
-  for (const auth of store.getSubjects(namedNode(ACL('agent')), namedNode(agent), null)) {
-    const agents = store.getObjects(auth, namedNode(ACL('agent')), null);
+  for (const auth of store.getSubjects(acl.agent, namedNode(agent), null)) {
+    const agents = store.getObjects(auth, acl.agent, null);
     if (agents.length === 1) {
       store.removeQuads(store.getQuads(auth, null, null, null));
     } else {
-      store.removeQuad(quad(auth as ReturnType<typeof namedNode>, namedNode(ACL('agent')), namedNode(agent)));
+      store.removeQuad(quad(auth as ReturnType<typeof namedNode>, acl.agent, namedNode(agent)));
     }
   }
-}
-
-/** Serialises an ACL document with its usual prefixes. */
-function serialise(store: Store): string {
-  const writer = new Writer({ prefixes: { acl: ACL.base } });
-  writer.addQuads(store.getQuads(null, null, null, null));
-  let out = '';
-  writer.end((_error, result) => {
-    out = result;
-  });
-  return out;
 }
 
 /** The container that holds `url`, or null at the server root. */
@@ -87,18 +85,19 @@ async function inheritedAuthorizations(editor: AclEditor, target: string, aclUrl
   for (let parent = parentOf(target); parent; parent = parentOf(parent)) {
     const parentAcl = await readTurtle(editor.fetch, await findAclUrl(editor.fetch, parent));
     if (!parentAcl) continue;
-    for (const auth of parentAcl.store.getSubjects(namedNode(ACL('default')), null, null)) {
+    for (const auth of parentAcl.store.getSubjects(acl.default, null, null)) {
       const fragment = new URL(auth.value).hash || `#inherited-${store.size}`;
-      const modes = parentAcl.store.getObjects(auth, namedNode(ACL('mode')), null);
-      const grant = (predicate: string) => parentAcl.store.getObjects(auth, namedNode(ACL(predicate)), null);
+      const modes = parentAcl.store.getObjects(auth, acl.mode, null);
       const subject = namedNode(`${aclUrl}${fragment}`);
-      store.addQuad(quad(subject, namedNode(RDF('type')), namedNode(ACL('Authorization'))));
-      for (const predicate of ['agent', 'agentClass', 'agentGroup', 'origin']) {
-        for (const object of grant(predicate)) store.addQuad(quad(subject, namedNode(ACL(predicate)), object));
+      store.addQuad(quad(subject, TERMS.rdf.type, acl.Authorization));
+      for (const predicate of [acl.agent, acl.agentClass, acl.agentGroup, acl.origin]) {
+        for (const object of parentAcl.store.getObjects(auth, predicate, null)) {
+          store.addQuad(quad(subject, predicate, object));
+        }
       }
-      store.addQuad(quad(subject, namedNode(ACL('accessTo')), namedNode(target)));
-      if (target.endsWith('/')) store.addQuad(quad(subject, namedNode(ACL('default')), namedNode(target)));
-      for (const mode of modes) store.addQuad(quad(subject, namedNode(ACL('mode')), mode));
+      store.addQuad(quad(subject, acl.accessTo, namedNode(target)));
+      if (target.endsWith('/')) store.addQuad(quad(subject, acl.default, namedNode(target)));
+      for (const mode of modes) store.addQuad(quad(subject, acl.mode, mode));
     }
     return store;
   }
@@ -109,7 +108,11 @@ async function inheritedAuthorizations(editor: AclEditor, target: string, aclUrl
  * Reads the target's own ACL (or starts one with the owner's full access), lets `change` edit it, and writes it
  * back conditionally; concurrent editors are retried instead of overwritten.
  */
-async function editAcl(editor: AclEditor, target: string, change: (store: Store, aclUrl: string) => void): Promise<void> {
+async function editAcl(
+  editor: AclEditor,
+  target: string,
+  change: (store: Store, aclUrl: string) => void,
+): Promise<void> {
   const aclUrl = await findAclUrl(editor.fetch, target);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const existing = await readTurtle(editor.fetch, aclUrl);
@@ -121,7 +124,7 @@ async function editAcl(editor: AclEditor, target: string, change: (store: Store,
     const response = await writeTurtle(
       editor.fetch,
       aclUrl,
-      serialise(store),
+      serializeTurtle(store),
       existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' },
     );
     if (response.status !== 412) return;
@@ -171,7 +174,11 @@ export async function revokeAccess(
 }
 
 /** Modes the target's own ACL document gives `agent` (inherited grants are not included). */
-export async function readAgentModes(editor: AclEditor, target: string, agent: string): Promise<AccessMode[]> {
+export async function readAgentModes(
+  editor: AclEditor,
+  target: string,
+  agent: string,
+): Promise<AccessMode[]> {
   const aclUrl = await findAclUrl(editor.fetch, target);
   const existing = await readTurtle(editor.fetch, aclUrl);
   return existing ? [...modesOf(existing.store, agent)].sort() : [];

@@ -38,7 +38,11 @@ describe('homedata demo', () => {
     const first = demo!;
     const identities = await readFile(join(dataDir, 'identities.json'), 'utf8');
     expect(await first.stop()).toBe(0);
-    demo = await startDemoProcess(dataDir, { homes: 3, podPort: first.podPort, brokerPort: first.brokerPort });
+    demo = await startDemoProcess(dataDir, {
+      homes: 3,
+      podPort: first.podPort,
+      brokerPort: first.brokerPort,
+    });
     expect(await readFile(join(dataDir, 'identities.json'), 'utf8')).toBe(identities);
     expect(demo.manifest.residents.map((r) => r.webId)).toEqual(first.manifest.residents.map((r) => r.webId));
   });

@@ -43,7 +43,10 @@ export async function startDemoProcess(
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not start in time:\n${output}`)), options.timeoutMs ?? 150_000);
+    const timer = setTimeout(
+      () => reject(new Error(`demo did not start in time:\n${output}`)),
+      options.timeoutMs ?? 150_000,
+    );
     const poll = setInterval(() => {
       if (output.includes('homedata demo is running')) {
         clearInterval(poll);

@@ -13,7 +13,11 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'homedata-css-'));
-  const server = await startPodServer({ dataDir, port: 0, logLevel: (process.env.HOMEDATA_CSS_LOG as 'warn') ?? 'error' });
+  const server = await startPodServer({
+    dataDir,
+    port: 0,
+    logLevel: (process.env.HOMEDATA_CSS_LOG as 'warn') ?? 'error',
+  });
   project.provide('podServer', server.url);
   return async () => {
     await server.stop();

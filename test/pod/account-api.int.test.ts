@@ -20,7 +20,11 @@ describe('account provisioning', () => {
   });
 
   it('logs in with client credentials and reads its own private pod', async () => {
-    const identity = await api.provision({ email: 'cc@test.example', password: 'pw-cc-secret', podName: 'cc' });
+    const identity = await api.provision({
+      email: 'cc@test.example',
+      password: 'pw-cc-secret',
+      podName: 'cc',
+    });
     const agent = await loginWithClientCredentials(identity);
     expect(agent.webId).toBe(identity.webId);
     expect((await agent.fetch(identity.pod)).status).toBe(200);

@@ -24,7 +24,8 @@ describe('WAC grants on a container and its members', () => {
     appendOnly = `${owner.identity.pod}homedata/readings/`;
     readable = `${owner.identity.pod}homedata/summaries/`;
     other = `${owner.identity.pod}homedata/consents/`;
-    for (const container of [appendOnly, readable, other]) await ensureContainer(owner.agent.fetch, container);
+    for (const container of [appendOnly, readable, other])
+      await ensureContainer(owner.agent.fetch, container);
     await writeTurtle(owner.agent.fetch, `${readable}2026-01.ttl`, turtle);
     await writeTurtle(owner.agent.fetch, `${other}secret.ttl`, turtle);
     const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId };
@@ -74,7 +75,11 @@ describe('WAC grants on a container and its members', () => {
 
   it('keeps the owner in control after grants', async () => {
     const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId };
-    expect(await readAgentModes(editor, readable, owner.identity.webId)).toEqual(['Control', 'Read', 'Write']);
+    expect(await readAgentModes(editor, readable, owner.identity.webId)).toEqual([
+      'Control',
+      'Read',
+      'Write',
+    ]);
     expect((await owner.agent.fetch(`${readable}2026-01.ttl`)).status).toBe(200);
   });
 
