@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'web-dist/', '.homedata/', 'test-artifacts/', 'bench/comunica/'] },
+  { ignores: ['node_modules/', 'dist/', 'web-dist/', '.homedata/', 'test-artifacts/', 'bench/comunica/', 'scratch/', '**/.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,7 +12,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Use an injected random source (CSPRNG in production).' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Use an injected random source (CSPRNG in production).',
+        },
       ],
     },
   },

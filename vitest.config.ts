@@ -8,7 +8,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.int.test.ts', 'test/**/*.svc.test.ts', 'test/**/*.e2e.test.ts', 'node_modules'],
+          exclude: [
+            'test/**/*.int.test.ts',
+            'test/**/*.svc.test.ts',
+            'test/**/*.e2e.test.ts',
+            'node_modules',
+          ],
         },
       },
       {

@@ -37,7 +37,11 @@ export class ConfigError extends HomedataError {
 
 /** A pod server answered unexpectedly or could not be reached. */
 export class PodError extends HomedataError {
-  constructor(message: string, context: ErrorContext & { url?: string; podStatus?: number } = {}, cause?: unknown) {
+  constructor(
+    message: string,
+    context: ErrorContext & { url?: string; podStatus?: number } = {},
+    cause?: unknown,
+  ) {
     super('pod', 502, message, context, cause);
   }
 }

@@ -5,7 +5,9 @@ import { ConfigError } from '../errors.ts';
 
 /** Formats zod issues as `path: message` lines. */
 export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('; ');
+  return issues
+    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
 }
 
 /** Validates a value against a schema or throws a ConfigError naming each bad field. */
