@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, HomedataError } from '../errors.ts';
 import { registerDemoCommands } from './demo-commands.ts';
+import { registerGatewayCommands } from './gateway-commands.ts';
 
 const program = new Command();
 program
@@ -11,6 +12,7 @@ program
   .exitOverride();
 
 registerDemoCommands(program);
+registerGatewayCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,48 @@
+// Retry timing for pod writes: exponential backoff with jitter, and the server's Retry-After when it gives one.
+import { randomInt } from 'node:crypto';
+
+/** How retries spread out. */
+export interface BackoffPolicy {
+  /** Delay before the first retry, before jitter. */
+  baseMs: number;
+  /** Longest delay between two attempts. */
+  maxMs: number;
+}
+
+/** A source of uniform numbers in [0, 1); injected so tests can fix it. */
+export type RandomSource = () => number;
+
+/** Uniform [0, 1) from the OS CSPRNG; jitter needs no secrecy, but the project bans Math.random everywhere. */
+export const systemRandom: RandomSource = () => randomInt(0, 2 ** 48) / 2 ** 48;
+
+/** Server hints above this are capped: a misconfigured proxy must not park the outbox for days. */
+const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Delay before retry number `attempt` (1, 2, …): the exponential step min(max, base · 2^(attempt−1)), half of it
+ * fixed and half random ("equal jitter"), so gateways that failed together do not retry together yet never spin.
+ */
+export function backoffDelay(attempt: number, policy: BackoffPolicy, random: RandomSource): number {
+  const step = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+  return step / 2 + random() * (step / 2);
+}
+
+/** A `Retry-After` header (delay in seconds, or an HTTP date) in ms from `now`; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: Date): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  const delay = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now.getTime();
+  if (Number.isNaN(delay)) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, delay));
+}
+
+/** The wait before the next attempt: the backoff, or longer if the server asked for longer. */
+export function retryDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: RandomSource,
+  serverHintMs?: number,
+): number {
+  const delay = backoffDelay(attempt, policy, random);
+  return serverHintMs === undefined ? delay : Math.max(delay, serverHintMs);
+}

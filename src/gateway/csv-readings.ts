@@ -1,0 +1,132 @@
+// Reads sensor history from CSV rows: a time column plus one column per room and property, in any declared unit.
+import { ConfigError } from '../errors.ts';
+import { localParts } from '../metrics/index.ts';
+import { PROPERTIES, type Property, type Reading } from '../metrics/types.ts';
+import { ROOM_SLUG } from './gateway-config.ts';
+import { toCanonicalUnit, unitFits, ALL_UNITS, type Unit } from './unit-conversion.ts';
+
+/** One value column: which room and property it holds, in which unit. */
+export interface CsvColumn {
+  column: string;
+  room: string;
+  property: Property;
+  unit?: Unit;
+}
+
+/** How to read a CSV file. */
+export interface CsvMapping {
+  timeColumn: string;
+  /** Zone of times written without an offset (`2026-01-05 13:00`); ISO times with `Z` or an offset ignore it. */
+  timeZone: string;
+  columns: CsvColumn[];
+}
+
+/** Parses `CSVCOL=ROOM/PROPERTY` or `CSVCOL=ROOM/PROPERTY:UNIT` (e.g. `temp_f=kitchen/temperature:degF`). */
+export function parseColumnSpec(spec: string): CsvColumn {
+  const match = /^(.+)=([^=/]+)\/([a-z0-9]+)(?::([A-Za-z0-9]+))?$/.exec(spec);
+  if (!match)
+    throw new ConfigError(`--column ${spec}: expected CSVCOL=ROOM/PROPERTY or CSVCOL=ROOM/PROPERTY:UNIT`);
+  const [, column, room, property, unit] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
+  if (!ROOM_SLUG.test(room))
+    throw new ConfigError(`--column ${spec}: room "${room}" must be a slug like living-room`);
+  if (!(PROPERTIES as readonly string[]).includes(property)) {
+    throw new ConfigError(`--column ${spec}: property must be one of ${PROPERTIES.join(', ')}`);
+  }
+  if (
+    unit !== undefined &&
+    (!(ALL_UNITS as readonly string[]).includes(unit) || !unitFits(property as Property, unit as Unit))
+  ) {
+    throw new ConfigError(`--column ${spec}: unit ${unit} does not measure ${property}`);
+  }
+  return { column, room, property: property as Property, ...(unit ? { unit: unit as Unit } : {}) };
+}
+
+/** Columns named `ROOM-PROPERTY` (the fixtures' device ids, e.g. `living-room-temperature`), mapped by their name. */
+export function columnsByName(header: readonly string[], timeColumn: string): CsvColumn[] {
+  const columns: CsvColumn[] = [];
+  for (const column of header) {
+    if (column === timeColumn) continue;
+    const property = PROPERTIES.find((candidate) => column.endsWith(`-${candidate}`));
+    const room = property ? column.slice(0, -property.length - 1) : '';
+    if (property && ROOM_SLUG.test(room)) columns.push({ column, room, property });
+  }
+  return columns;
+}
+
+/** The zone's offset (local wall time minus UTC) at an instant. */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = localParts(instant, timeZone);
+  return (
+    Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) -
+    Math.floor(instant / 1000) * 1000
+  );
+}
+
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?$/;
+
+/**
+ * An instant from a CSV cell: ISO 8601 with `Z` or an offset; a local `YYYY-MM-DD HH:MM[:SS]` in `timeZone`
+ * (a time skipped by a daylight-saving change is read with the offset before it); or epoch seconds / milliseconds.
+ */
+export function parseCsvTime(text: string, timeZone: string): Date | null {
+  const cell = text.trim();
+  if (/^\d{9,10}$/.test(cell)) return new Date(Number(cell) * 1000);
+  if (/^\d{12,13}$/.test(cell)) return new Date(Number(cell));
+  const local = LOCAL_TIME.exec(cell);
+  if (local) {
+    const [, y, mo, d, h, mi, s = '0', fraction = ''] = local as unknown as string[];
+    const wall = Date.UTC(
+      Number(y),
+      Number(mo) - 1,
+      Number(d),
+      Number(h),
+      Number(mi),
+      Number(s),
+      Math.round(Number(`0${fraction}`) * 1000),
+    );
+    if (new Date(wall).getUTCDate() !== Number(d)) return null;
+    const guess = wall - zoneOffsetMs(wall, timeZone);
+    return new Date(wall - zoneOffsetMs(guess, timeZone));
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(cell)) return null;
+  const time = new Date(cell);
+  return Number.isNaN(time.getTime()) ? null : time;
+}
+
+/** The readings of one CSV row and why any cell was refused; empty cells are gaps, not errors. */
+export function readingsOfRow(
+  cells: Readonly<Record<string, string>>,
+  mapping: CsvMapping,
+  shiftMs: number,
+): { readings: Reading[]; problems: string[] } {
+  const timeText = cells[mapping.timeColumn] ?? '';
+  const parsed = parseCsvTime(timeText, mapping.timeZone);
+  if (!parsed)
+    return { readings: [], problems: [`${mapping.timeColumn}: not a time: ${JSON.stringify(timeText)}`] };
+  const time = new Date(parsed.getTime() + shiftMs);
+  const readings: Reading[] = [];
+  const problems: string[] = [];
+  for (const { column, room, property, unit } of mapping.columns) {
+    const text = (cells[column] ?? '').trim();
+    if (text === '') continue;
+    const value = Number(text);
+    if (!Number.isFinite(value)) {
+      problems.push(`${column}: not a number: ${JSON.stringify(text)}`);
+      continue;
+    }
+    readings.push({
+      sensor: `${room}-${property}`,
+      room,
+      property,
+      time,
+      value: toCanonicalUnit(property, unit, value),
+    });
+  }
+  return { readings, problems };
+}

@@ -1,0 +1,117 @@
+// Writes daily summaries once a local day is complete: summarised by the metrics module, appended to summaries/<property>/YYYY-MM.ttl.
+import type { Quad } from 'n3';
+import { addDays, localDayStart, summariseReadings } from '../metrics/index.ts';
+import type { DailySummary } from '../metrics/types.ts';
+import type { Logger } from '../logging.ts';
+import type { PodLayout } from '../pod/pod-layout.ts';
+import type { OutboxReader } from './outbox-reader.ts';
+import type { OutboxWriter, SummarisedDay } from './outbox-writer.ts';
+import type { PodWriter } from './pod-writer.ts';
+import type { Quarantine } from './quarantine.ts';
+import { summaryDocumentOf, summaryQuads } from './summary-rdf.ts';
+
+/** Local dates summarised per round: bounds memory when a replay leaves months of days at once. */
+const DATES_PER_ROUND = 7;
+
+/** The result of one summarising pass. */
+export interface SummaryReport {
+  /** Summaries written (one per property, room and day). */
+  summaries: number;
+  writes: number;
+  retry?: { reason: string; retryAfterMs?: number };
+}
+
+/** Everything a summariser works with. */
+export interface SummariserParts {
+  reader: OutboxReader;
+  writer: OutboxWriter;
+  pod: PodWriter;
+  layout: PodLayout;
+  quarantine: Quarantine;
+  logger: Logger;
+  timeZone: string;
+  /** How long after local midnight a day counts as complete. */
+  graceMs: number;
+}
+
+/** Summarises complete days from the readings kept in the outbox (the gateway never reads the pod back). */
+export class DaySummariser {
+  private readonly parts: SummariserParts;
+
+  constructor(parts: SummariserParts) {
+    this.parts = parts;
+  }
+
+  /** Local dates whose day ended more than the grace period before `now` and whose readings are all in the pod. */
+  private async readyDates(now: Date): Promise<string[]> {
+    const { reader, timeZone, graceMs } = this.parts;
+    const dates = await reader.datesToSummarise();
+    return dates
+      .filter(
+        ({ date, pending }) =>
+          pending === 0 && localDayStart(addDays(date, 1), timeZone).getTime() + graceMs <= now.getTime(),
+      )
+      .map(({ date }) => date);
+  }
+
+  /** Summarises and writes every complete day; stops at the first write that must be retried. */
+  async summarise(now: Date): Promise<SummaryReport> {
+    const report: SummaryReport = { summaries: 0, writes: 0 };
+    const dates = await this.readyDates(now);
+    for (let start = 0; start < dates.length && !report.retry; start += DATES_PER_ROUND) {
+      await this.summariseDates(dates.slice(start, start + DATES_PER_ROUND), now, report);
+    }
+    return report;
+  }
+
+  /** Summarises a few dates: one patch per monthly document, then records the days as done. */
+  private async summariseDates(dates: string[], now: Date, report: SummaryReport): Promise<void> {
+    const { reader, writer, pod, layout, quarantine, logger, timeZone } = this.parts;
+    const readings = await reader.readingsOfDates(dates);
+    const summaries = summariseReadings(readings, timeZone, { now });
+    const byDocument = new Map<string, { quads: Quad[]; summaries: DailySummary[] }>();
+    for (const summary of summaries) {
+      const url = summaryDocumentOf(layout, summary);
+      const entry = byDocument.get(url) ?? { quads: [], summaries: [] };
+      entry.quads.push(...summaryQuads(summary, layout, timeZone));
+      entry.summaries.push(summary);
+      byDocument.set(url, entry);
+    }
+    for (const [url, entry] of byDocument) {
+      const outcome = await pod.insert(url, entry.quads);
+      const days = entry.summaries.map((summary): SummarisedDay => ({
+        property: summary.property,
+        room: summary.room,
+        date: summary.date,
+        readings: summary.count,
+      }));
+      if (outcome.kind === 'retry') {
+        report.retry = {
+          reason: outcome.reason,
+          ...(outcome.retryAfterMs === undefined ? {} : { retryAfterMs: outcome.retryAfterMs }),
+        };
+        return;
+      }
+      if (outcome.kind === 'refused') {
+        logger.error({ document: url, status: outcome.status }, 'pod refused daily summaries; quarantined');
+        await quarantine.add(
+          [
+            {
+              source: 'pod',
+              where: url,
+              reason: `pod answered ${outcome.status}: ${outcome.reason}`,
+              raw: entry.summaries,
+            },
+          ],
+          now,
+        );
+        await writer.recordSummarised(days, 'refused');
+        continue;
+      }
+      await writer.recordSummarised(days, 'written');
+      report.summaries += days.length;
+      report.writes++;
+    }
+    logger.info({ dates, summaries: report.summaries }, 'daily summaries written');
+  }
+}

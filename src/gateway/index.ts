@@ -1,0 +1,22 @@
+// Gateway: sensor messages (MQTT, HTTP, CSV, simulator) in, SOSA readings and daily summaries appended to the resident's pod, nothing lost, nothing twice.
+// May import: pod, vocab, metrics, fixtures (simulator), config, errors, logging — never broker or consent.
+export {
+  gatewayConfigSchema,
+  loadGatewaySettings,
+  resolveGatewayConfig,
+  type GatewayConfig,
+  type GatewaySettings,
+} from './gateway-config.ts';
+export { startGateway, type Gateway, type GatewayOptions } from './gateway.ts';
+export { readStatusFile, statusFilePath, type GatewayStatus } from './gateway-status.ts';
+export { replayCsv, type ReplayOptions, type ReplayReport } from './csv-replay.ts';
+export { parseColumnSpec, type CsvColumn, type CsvMapping } from './csv-readings.ts';
+export {
+  findManifestHome,
+  loadGatewayCredentials,
+  type ManifestHome,
+  type GatewayIdentity,
+} from './identities-file.ts';
+export { readOutboxStatus } from './outbox-status.ts';
+export { observationQuads, readingKey } from './observation-rdf.ts';
+export { summaryQuads } from './summary-rdf.ts';

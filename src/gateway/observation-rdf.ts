@@ -1,0 +1,45 @@
+// Writes a reading as a SOSA observation with a QUDT result, under IRIs derived from the reading itself.
+import { createHash } from 'node:crypto';
+import { DataFactory, type Quad } from 'n3';
+import type { Reading } from '../metrics/types.ts';
+import { roomIri, sensorIri } from '../pod/homedata-pod.ts';
+import type { PodLayout } from '../pod/pod-layout.ts';
+import { OBSERVABLE_PROPERTY, PROPERTY_UNIT, TERMS } from '../vocab/index.ts';
+
+const { namedNode, literal, quad } = DataFactory;
+const { rdf, sosa, qudt, hd, xsd } = TERMS;
+
+/**
+ * The reading's identity: a hash of sensor, property and time (not the value). Sending the same reading again
+ * gives the same IRIs, so the pod keeps one copy; 96 bits keep collisions out of reach within any one document.
+ */
+export function readingKey(reading: Pick<Reading, 'sensor' | 'property' | 'time'>): string {
+  return createHash('sha256')
+    .update(`${reading.sensor}\u0000${reading.property}\u0000${reading.time.toISOString()}`)
+    .digest('hex')
+    .slice(0, 24);
+}
+
+/** The start of the UTC hour holding `time`: readings of one hour share one pod document. */
+export function hourOf(time: Date): Date {
+  return new Date(Math.floor(time.getTime() / 3_600_000) * 3_600_000);
+}
+
+/** The triples of one reading in its hourly document: the observation and its result, both named by IRIs. */
+export function observationQuads(reading: Reading, layout: PodLayout, key = readingKey(reading)): Quad[] {
+  const document = layout.readingsDocument(reading.time);
+  const observation = namedNode(`${document}#obs-${key}`);
+  const result = namedNode(`${document}#result-${key}`);
+  return [
+    quad(observation, rdf.type, sosa.Observation),
+    quad(observation, rdf.type, hd.Reading),
+    quad(observation, sosa.madeBySensor, namedNode(sensorIri(layout, reading.sensor))),
+    quad(observation, sosa.observedProperty, OBSERVABLE_PROPERTY[reading.property]),
+    quad(observation, sosa.hasFeatureOfInterest, namedNode(roomIri(layout, reading.room))),
+    quad(observation, sosa.resultTime, literal(reading.time.toISOString(), xsd.dateTime)),
+    quad(observation, sosa.hasResult, result),
+    quad(result, rdf.type, qudt.QuantityValue),
+    quad(result, qudt.numericValue, literal(String(reading.value), xsd.double)),
+    quad(result, qudt.unit, PROPERTY_UNIT[reading.property]),
+  ];
+}

@@ -1,0 +1,92 @@
+// Appends triples to pod documents as the gateway (N3 Patch, inserts only) and sorts every failure into retry or refuse.
+import type { Quad } from 'n3';
+import { HomedataError, PodError } from '../errors.ts';
+import type { Logger } from '../logging.ts';
+import { patchInsert } from '../pod/resource-write.ts';
+import { loginWithClientCredentials, type ClientCredentials, type SolidAgent } from '../pod/solid-session.ts';
+import { retryAfterMs } from './backoff.ts';
+
+/** What became of one document write. */
+export type WriteOutcome =
+  | { kind: 'written' }
+  /** Worth trying again later: network error, 5xx, 408, 429, login trouble. */
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  /** The pod refused this write for good (other 4xx): the batch is quarantined. */
+  | { kind: 'refused'; reason: string; status: number };
+
+/** Statuses that say "later", not "never". */
+function isTransient(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/** The gateway's write access to one resident's pod; logs in on first use and again after token expiry. */
+export class PodWriter {
+  private readonly credentials: ClientCredentials;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private agent: Promise<SolidAgent> | undefined;
+  /** Successful writes and all attempts, for status and the benchmark. */
+  writes = 0;
+  attempts = 0;
+
+  constructor(credentials: ClientCredentials, logger: Logger, now: () => Date) {
+    this.credentials = credentials;
+    this.logger = logger;
+    this.now = now;
+  }
+
+  /** The logged-in agent; a failed login is forgotten so the next write tries again. */
+  private session(): Promise<SolidAgent> {
+    if (!this.agent) {
+      const login = loginWithClientCredentials(this.credentials);
+      this.agent = login;
+      login.then(
+        (agent) => this.logger.info({ webId: agent.webId }, 'gateway logged in'),
+        () => {
+          if (this.agent === login) this.agent = undefined;
+        },
+      );
+    }
+    return this.agent;
+  }
+
+  /** Inserts the quads into the document at `url`; identical triples already there are kept once. */
+  async insert(url: string, quads: Quad[]): Promise<WriteOutcome> {
+    this.attempts++;
+    let agent: SolidAgent;
+    try {
+      agent = await this.session();
+    } catch (error) {
+      return { kind: 'retry', reason: `login failed: ${(error as Error).message}` };
+    }
+    let last: Response | undefined;
+    const observed: typeof fetch = async (input, init) => {
+      last = await agent.fetch(input, init);
+      return last;
+    };
+    try {
+      await patchInsert(observed, url, quads);
+      this.writes++;
+      return { kind: 'written' };
+    } catch (error) {
+      if (!(error instanceof HomedataError)) throw error;
+      const status = error instanceof PodError ? (error.context.podStatus as number | undefined) : undefined;
+      if (status === undefined || isTransient(status)) {
+        const hint = retryAfterMs(last?.headers.get('retry-after') ?? null, this.now());
+        return {
+          kind: 'retry',
+          reason: error.message,
+          ...(hint === undefined ? {} : { retryAfterMs: hint }),
+        };
+      }
+      return { kind: 'refused', reason: error.message, status };
+    }
+  }
+
+  /** Ends the session (its renewal timer would otherwise keep the process alive). */
+  async close(): Promise<void> {
+    const agent = await this.agent?.catch(() => undefined);
+    this.agent = undefined;
+    await agent?.logout().catch(() => undefined);
+  }
+}
