@@ -1,0 +1,41 @@
+// The broker's express app: security headers, rate limit, body limit, the routers, and one problem-details error mapper.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import { NotFoundError } from '../errors.ts';
+import type { BrokerContext } from './context.ts';
+import { TooManyRequestsError } from './http/http-errors.ts';
+import { problemHandler } from './http/problem.ts';
+import { consentRoutes } from './routes/consent-routes.ts';
+import { councilRoutes } from './routes/council-routes.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { infoRoutes } from './routes/info-routes.ts';
+import { openApiRoutes } from './routes/openapi-routes.ts';
+import { requestRoutes } from './routes/request-routes.ts';
+
+/** Builds the app for one broker; routers under `/api` get the context and nothing else. */
+export function createBrokerApp(ctx: BrokerContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(healthRoutes(ctx));
+  app.use(
+    '/api',
+    rateLimit({
+      windowMs: ctx.config.rateLimit.windowMs,
+      limit: ctx.config.rateLimit.max,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new TooManyRequestsError()),
+    }),
+    express.json({ limit: ctx.config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }),
+  );
+  for (const routes of [openApiRoutes, infoRoutes, requestRoutes, councilRoutes, consentRoutes]) {
+    app.use('/api', routes(ctx));
+  }
+  app.use(() => {
+    throw new NotFoundError('No such route');
+  });
+  app.use(problemHandler(ctx.logger));
+  return app;
+}

@@ -1,0 +1,76 @@
+// The audit log's hash chain, pure: canonical JSON of a row, its hash over the previous hash, and chain checks.
+import { createHash } from 'node:crypto';
+
+/** `prev_hash` of the first row. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What one audit row says: which resource of which resident was read, when, under which request and run. */
+export interface AuditEntry {
+  seq: number;
+  /** ISO 8601 instant with milliseconds (`Date#toISOString`). */
+  at: string;
+  requestId: string;
+  runId: string | null;
+  residentWebId: string;
+  resource: string;
+  status: number;
+}
+
+/** JSON with keys sorted at every level and no whitespace: one text per value, whatever the insertion order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+}
+
+/** SHA-256 (hex) over the previous row's hash and this row's canonical JSON. */
+export function auditRowHash(prevHash: string, entry: AuditEntry): string {
+  return createHash('sha256')
+    .update(`${prevHash}\n${canonicalJson(entry)}`, 'utf8')
+    .digest('hex');
+}
+
+/** A stored row: its entry and the two hashes kept with it. */
+export interface ChainedEntry {
+  entry: AuditEntry;
+  prevHash: string;
+  rowHash: string;
+}
+
+/** The first row that breaks the chain, and why. */
+export interface ChainBreak {
+  seq: number;
+  reason: string;
+}
+
+/**
+ * Checks rows that follow a row with hash `prevHash` and number `prevSeq`; returns the first break or the last
+ * row's hash and number to continue from. An edited row fails its own hash; a deleted one leaves a gap.
+ */
+export function checkChainSegment(
+  rows: readonly ChainedEntry[],
+  prevHash: string,
+  prevSeq: number,
+): { break: ChainBreak } | { lastHash: string; lastSeq: number } {
+  let hash = prevHash;
+  let seq = prevSeq;
+  for (const row of rows) {
+    if (row.entry.seq !== seq + 1) {
+      return { break: { seq: seq + 1, reason: `row ${seq + 1} is missing (next row is ${row.entry.seq})` } };
+    }
+    if (row.prevHash !== hash) {
+      return { break: { seq: row.entry.seq, reason: `its previous hash does not match row ${seq}'s hash` } };
+    }
+    if (auditRowHash(row.prevHash, row.entry) !== row.rowHash) {
+      return {
+        break: { seq: row.entry.seq, reason: 'its contents do not match its hash (the row was edited)' },
+      };
+    }
+    hash = row.rowHash;
+    seq = row.entry.seq;
+  }
+  return { lastHash: hash, lastSeq: seq };
+}

@@ -1,0 +1,20 @@
+// What every route and service of a running broker shares, built once in start-broker.ts and passed down.
+import type { SolidTokenVerifierFunction } from '@solid/access-token-verifier';
+import type { Logger } from '../logging.ts';
+import type { BrokerConfig } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
+
+export interface BrokerContext {
+  config: BrokerConfig;
+  /** The base URL clients call, ending in `/`. */
+  publicUrl: string;
+  db: Database;
+  /** The broker's clock; tests move it to see consents expire. */
+  clock: () => Date;
+  logger: Logger;
+  /** The only way to read a resident's pod. */
+  reader: AuditedPodReader;
+  /** Checks residents' Solid-OIDC DPoP-bound access tokens. */
+  verifyResident: SolidTokenVerifierFunction;
+}

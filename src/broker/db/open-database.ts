@@ -1,0 +1,33 @@
+// Opens the broker's database (PostgreSQL when a URL is given, else PGlite in a directory) and migrates it.
+import type { Database } from './database.ts';
+import { migrate } from './migrate.ts';
+import { openPgliteDatabase } from './pglite-database.ts';
+import { openPostgresDatabase } from './postgres-database.ts';
+
+/** Where the broker keeps its data: a PGlite directory, PostgreSQL, or (tests only) PGlite in memory. */
+export type DatabaseTarget =
+  { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; schema?: string } | { kind: 'memory' };
+
+/** Opens the target and brings its schema up to date. */
+export async function openBrokerDatabase(target: DatabaseTarget): Promise<Database> {
+  const db =
+    target.kind === 'postgres'
+      ? await openPostgresDatabase(target.url, target.schema)
+      : await openPgliteDatabase(target.kind === 'pglite' ? target.dir : undefined);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** A human description of a target that never shows a password. */
+export function describeTarget(target: DatabaseTarget): string {
+  if (target.kind === 'pglite') return `PGlite at ${target.dir}`;
+  if (target.kind === 'memory') return 'PGlite in memory';
+  const url = new URL(target.url);
+  url.password = '';
+  return `PostgreSQL at ${url.host}${url.pathname}${target.schema ? ` (schema ${target.schema})` : ''}`;
+}

@@ -1,0 +1,24 @@
+// Table `requests`: what a council asked for, for which purpose, where, when and until when.
+
+/** A row of `requests`. */
+export interface RequestRow {
+  id: string;
+  council_id: string;
+  title: string;
+  /** A DPV purpose IRI from the broker's allowed list. */
+  purpose: string;
+  description: string;
+  /** Metric ids from the catalogue (jsonb array). */
+  metrics: string[];
+  /** GSS area codes (jsonb array). */
+  areas: string[];
+  /** First and last calendar day, `YYYY-MM-DD`, inclusive. */
+  period_from: string;
+  period_to: string;
+  granularity: 'month' | 'week';
+  min_cohort: number;
+  /** Consent is asked until this instant; consents end there at the latest. */
+  consent_until: Date;
+  dp_epsilon: number | null;
+  created_at: Date;
+}

@@ -1,0 +1,51 @@
+// Authenticates residents by their Solid-OIDC DPoP-bound access token, verified with @solid/access-token-verifier.
+import type { RequestHandler, Response } from 'express';
+import type { RequestMethod, SolidTokenVerifierFunction } from '@solid/access-token-verifier';
+import { AuthenticationError } from '../../errors.ts';
+
+const CHALLENGE = 'DPoP realm="homedata broker", algs="ES256 RS256"';
+
+/** A resident the broker has verified: the WebID the token was issued to. */
+export interface Resident {
+  webId: string;
+}
+
+/**
+ * Requires `Authorization: DPoP TOKEN` with a matching `DPoP` proof. The proof is bound to the URL the client
+ * called, so the check uses the broker's public base URL, not the host the request arrived on.
+ */
+export function requireResident(verify: SolidTokenVerifierFunction, publicUrl: string): RequestHandler {
+  const base = publicUrl.replace(/\/$/, '');
+  return async (req, res, next) => {
+    const authorization = req.get('authorization');
+    const proof = req.get('dpop');
+    if (!authorization?.startsWith('DPoP ') || !proof) {
+      throw new AuthenticationError(
+        'Send your Solid-OIDC access token as Authorization: DPoP with a DPoP proof',
+        {
+          challenge: CHALLENGE,
+        },
+      );
+    }
+    let webId: string;
+    try {
+      const token = await verify(authorization, {
+        header: proof,
+        method: req.method as RequestMethod,
+        url: `${base}${req.originalUrl}`,
+      });
+      webId = token.webid;
+    } catch (error) {
+      throw new AuthenticationError(`Access token refused: ${(error as Error).message}`, {
+        challenge: CHALLENGE,
+      });
+    }
+    res.locals.resident = { webId } satisfies Resident;
+    next();
+  };
+}
+
+/** The resident `requireResident` authenticated. */
+export function residentOf(res: Response): Resident {
+  return res.locals.resident as Resident;
+}

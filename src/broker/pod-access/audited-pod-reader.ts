@@ -1,0 +1,229 @@
+// The one way the broker reads a resident's pod: only what the consent covers, every read audited and logged in the pod.
+import type { Logger } from '../../logging.ts';
+import { ForbiddenError, PodError } from '../../errors.ts';
+import { PodLayout } from '../../pod/pod-layout.ts';
+import { patchInsert } from '../../pod/resource-write.ts';
+import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
+import { findActiveConsent } from '../consents/consent-reader.ts';
+import { isCovered, requiredTargets } from '../consents/grant-scope.ts';
+import type { Database } from '../db/database.ts';
+import type { ConsentRow } from '../db/schema/consents.ts';
+import { findRequest } from '../requests/request-reader.ts';
+import { accessRecordQuads } from './access-record.ts';
+
+/** One document as read: the pod's status, its ETag, and the parsed body when the read succeeded. */
+export interface PodDocument<T> {
+  url: string;
+  status: number;
+  etag: string | null;
+  /** The parser's result for 2xx answers; null otherwise (including 304 Not Modified). */
+  body: T | null;
+}
+
+/** Turns a successful response into what the caller needs, e.g. an n3 Store parsed while streaming. */
+export type BodyParser<T> = (response: Response, url: string) => Promise<T>;
+
+/** Options for one batch of reads. */
+export interface ReadOptions<T> {
+  /** Parses 2xx bodies; default: the text. */
+  parse?: BodyParser<T>;
+  /** ETags from an earlier read, sent as `If-None-Match` (a 304 still counts as a read and is logged). */
+  etags?: ReadonlyMap<string, string>;
+}
+
+/** Everything one batch of reads is done under. */
+interface ReadScope {
+  requestId: string;
+  runId: string | null;
+  residentWebId: string;
+  pod: string;
+  /** hd:underConsent: the record node, or the record document while that record is being verified. */
+  consentRecord: string;
+  /** Resources (or containers of resources) this batch may read; anything else is refused before any request. */
+  allowed: readonly string[];
+}
+
+export interface AuditedPodReaderDeps {
+  db: Database;
+  /** The broker's authenticated fetch (its own WebID; never a resident's credentials). */
+  fetch: typeof fetch;
+  brokerWebId: string;
+  clock: () => Date;
+  logger: Logger;
+  /** Parallel requests within one batch (one pod). */
+  concurrency?: number;
+}
+
+const readText: BodyParser<string> = (response) => response.text();
+
+/** `YYYY-MM` of an instant (UTC): the access log document it goes into. */
+function monthOf(date: Date): string {
+  return date.toISOString().slice(0, 7);
+}
+
+/**
+ * Reads residents' pods for the broker. Every read is checked against the consent, written to the hash-chained
+ * audit log before its content is handed back, and recorded in the resident's own access log; if either record
+ * cannot be written, the content is discarded and the read fails.
+ */
+export class AuditedPodReader {
+  private readonly deps: AuditedPodReaderDeps;
+
+  constructor(deps: AuditedPodReaderDeps) {
+    this.deps = deps;
+  }
+
+  /** The broker's WebID (the agent residents grant Read to). */
+  get brokerWebId(): string {
+    return this.deps.brokerWebId;
+  }
+
+  /**
+   * Reads a consent record being registered (`consents/<request>.ttl`) or, once it has checked out, the home
+   * profile: the only two resources the broker reads before a consent is in its index.
+   */
+  readForVerification<T = string>(
+    request: { requestId: string; residentWebId: string; pod: string; consentRecord: string },
+    urls: readonly string[],
+    options: ReadOptions<T> = {},
+  ): Promise<PodDocument<T>[]> {
+    const layout = new PodLayout(request.pod);
+    const allowed = [layout.consentDocument(request.requestId), layout.homeProfile];
+    return this.read({ ...request, runId: null, allowed }, urls, options);
+  }
+
+  /**
+   * Reads under an indexed consent, e.g. for a run: refused unless the consent is still active now (given, not
+   * withdrawn, not expired) and every URL is one the request's metrics need.
+   */
+  async readUnderConsent<T = string>(
+    consent: Pick<ConsentRow, 'request_id' | 'resident_webid' | 'pod' | 'record_iri'>,
+    urls: readonly string[],
+    options: ReadOptions<T> & { runId?: string } = {},
+  ): Promise<PodDocument<T>[]> {
+    const now = this.deps.clock();
+    const active = await findActiveConsent(this.deps.db, consent.request_id, consent.resident_webid, now);
+    const request = active && (await findRequest(this.deps.db, consent.request_id));
+    if (!active || !request) {
+      throw new ForbiddenError('No active consent for this read', { requestId: consent.request_id });
+    }
+    const allowed = [...requiredTargets(active.pod, request.metrics), active.record_iri.replace(/#.*$/, '')];
+    return this.read(
+      {
+        requestId: active.request_id,
+        runId: options.runId ?? null,
+        residentWebId: active.resident_webid,
+        pod: active.pod,
+        consentRecord: active.record_iri,
+        allowed,
+      },
+      urls,
+      options,
+    );
+  }
+
+  /** Reads a batch of one pod, audits it, tells the resident, and only then returns the contents. */
+  private async read<T>(
+    scope: ReadScope,
+    urls: readonly string[],
+    options: ReadOptions<T>,
+  ): Promise<PodDocument<T>[]> {
+    const outside = urls.filter((url) => !url.startsWith(scope.pod) || !isCovered(url, scope.allowed));
+    if (outside.length > 0) {
+      throw new ForbiddenError(`${outside.length} resource(s) are outside what the consent covers`, {
+        requestId: scope.requestId,
+      });
+    }
+    const parse = (options.parse ?? readText) as BodyParser<T>;
+    const startedAt = this.deps.clock();
+    const { documents, parseError } = await this.fetchAll(urls, parse, options.etags);
+    const endedAt = this.deps.clock();
+    const records: AuditRecord[] = documents.map((document) => ({
+      at: startedAt,
+      requestId: scope.requestId,
+      runId: scope.runId,
+      residentWebId: scope.residentWebId,
+      resource: document.url,
+      status: document.status,
+    }));
+    const written = await appendAuditRecords(this.deps.db, records);
+    const read = documents.filter(
+      (document) => (document.status >= 200 && document.status < 300) || document.status === 304,
+    );
+    if (read.length > 0) {
+      const logDocument = new PodLayout(scope.pod).accessLogDocument(monthOf(startedAt));
+      const quads = accessRecordQuads({
+        logDocument,
+        id: written[0]!.rowHash.slice(0, 16),
+        startedAt,
+        endedAt,
+        resources: read.map((document) => document.url),
+        requestId: scope.requestId,
+        consentRecord: scope.consentRecord,
+        brokerWebId: this.deps.brokerWebId,
+      });
+      try {
+        await patchInsert(this.deps.fetch, logDocument, quads);
+      } catch (error) {
+        const podStatus =
+          error instanceof PodError ? (error.context.podStatus as number | undefined) : undefined;
+        this.deps.logger.warn(
+          { requestId: scope.requestId, runId: scope.runId, podStatus },
+          'access log append failed; discarding what was read',
+        );
+        throw new PodError("Could not record the read in the resident's access log", {
+          requestId: scope.requestId,
+          podStatus,
+        });
+      }
+    }
+    this.deps.logger.debug(
+      { requestId: scope.requestId, runId: scope.runId, reads: documents.length, logged: read.length },
+      'pod read',
+    );
+    // A body that would not parse was still read: audited and logged above, then reported.
+    if (parseError !== undefined) throw parseError;
+    return documents;
+  }
+
+  /** GETs every URL with bounded concurrency; a network failure is recorded as status 0. */
+  private async fetchAll<T>(
+    urls: readonly string[],
+    parse: BodyParser<T>,
+    etags: ReadonlyMap<string, string> | undefined,
+  ): Promise<{ documents: PodDocument<T>[]; parseError?: unknown }> {
+    const results: PodDocument<T>[] = new Array(urls.length);
+    let parseError: unknown;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < urls.length) {
+        const index = next++;
+        const url = urls[index]!;
+        const headers: Record<string, string> = { accept: 'text/turtle' };
+        const etag = etags?.get(url);
+        if (etag) headers['if-none-match'] = etag;
+        let response: Response;
+        try {
+          response = await this.deps.fetch(url, { headers });
+        } catch {
+          results[index] = { url, status: 0, etag: null, body: null };
+          continue;
+        }
+        let body: T | null = null;
+        if (response.ok) {
+          try {
+            body = await parse(response, url);
+          } catch (error) {
+            parseError ??= error;
+          }
+        } else {
+          await response.body?.cancel();
+        }
+        results[index] = { url, status: response.status, etag: response.headers.get('etag'), body };
+      }
+    };
+    const workers = Math.max(1, Math.min(this.deps.concurrency ?? 4, urls.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    return { documents: results, parseError };
+  }
+}

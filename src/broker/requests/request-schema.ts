@@ -1,0 +1,104 @@
+// What a council may ask for: the zod schema of a new data request, built from the broker's policy.
+import { z } from 'zod';
+import { METRIC_IDS } from '../../metrics/index.ts';
+
+/** The broker's rules a request is checked against. */
+export interface RequestPolicy {
+  /** DPV purpose IRIs a request may name. */
+  purposes: readonly string[];
+  /** The server floor for `minCohort`. */
+  kFloor: number;
+  /** The current time (requests must ask for consent until a future time). */
+  now: () => Date;
+}
+
+/** ONS GSS codes: a country letter and eight digits (e.g. ward E05000001). */
+const GSS_CODE = /^[EWSN][0-9]{8}$/;
+
+/** The most areas one request may name; more is a sign of a mistake, not of a study. */
+const MAX_AREAS = 200;
+
+/** A date `YYYY-MM-DD` means "until the end of that day (UTC)": the next day's first instant. */
+export function endOfDateOrInstant(value: string): Date {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const start = new Date(`${value}T00:00:00Z`);
+    return new Date(start.getTime() + 24 * 60 * 60 * 1000);
+  }
+  return new Date(value);
+}
+
+/** Adds an issue for each repeated value of an array field. */
+function unique(values: readonly string[], ctx: z.RefinementCtx, what: string): void {
+  const seen = new Set<string>();
+  values.forEach((value, index) => {
+    if (seen.has(value))
+      ctx.addIssue({ code: 'custom', path: [index], message: `${what} ${value} is listed twice` });
+    seen.add(value);
+  });
+}
+
+/** The schema of `POST /api/requests` bodies under a policy: exactly the fields of issue 4, each checked. */
+export function createRequestSchema(policy: RequestPolicy) {
+  const purposes = policy.purposes as [string, ...string[]];
+  return z
+    .object({
+      title: z.string().trim().min(1, 'title must not be empty').max(200, 'title has at most 200 characters'),
+      purpose: z.enum(purposes, {
+        error: () => `purpose must be one of the allowed DPV purposes: ${purposes.join(', ')}`,
+      }),
+      description: z
+        .string()
+        .trim()
+        .min(1, 'description must not be empty')
+        .max(4000, 'description has at most 4000 characters'),
+      metrics: z
+        .array(
+          z.enum(METRIC_IDS, {
+            error: (issue) =>
+              `unknown metric ${JSON.stringify(issue.input)}; see GET /api/metrics for the catalogue`,
+          }),
+        )
+        .min(1, 'name at least one metric')
+        .superRefine((values, ctx) => unique(values, ctx, 'metric')),
+      areas: z
+        .array(z.string().regex(GSS_CODE, 'an area is an ONS GSS code such as E05000001'))
+        .min(1, 'name at least one area')
+        .max(MAX_AREAS, `at most ${MAX_AREAS} areas`)
+        .superRefine((values, ctx) => unique(values, ctx, 'area')),
+      period: z
+        .object({
+          from: z.iso.date('period.from is a date YYYY-MM-DD'),
+          to: z.iso.date('period.to is a date YYYY-MM-DD'),
+        })
+        .strict()
+        .refine((period) => period.from <= period.to, {
+          path: ['to'],
+          message: 'period ends before it starts (to is before from)',
+        }),
+      granularity: z.enum(['month', 'week'], { error: () => 'granularity is "month" or "week"' }),
+      minCohort: z
+        .number()
+        .int('minCohort is a whole number')
+        .min(policy.kFloor, `minCohort must be at least the server floor of ${policy.kFloor}`)
+        .max(1_000_000)
+        .default(policy.kFloor),
+      consentUntil: z
+        .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+          error: () => 'consentUntil is a date YYYY-MM-DD or a date-time with offset',
+        })
+        .refine((value) => endOfDateOrInstant(value) > policy.now(), 'consentUntil must be in the future'),
+      dp: z
+        .object({
+          epsilon: z
+            .number()
+            .positive('dp.epsilon must be above 0')
+            .max(10, 'dp.epsilon above 10 gives no meaningful protection'),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict();
+}
+
+/** A validated new request, as the council sent it. */
+export type NewRequest = z.output<ReturnType<typeof createRequestSchema>>;

@@ -1,0 +1,105 @@
+// The broker's composition root: validates the config, opens the database, logs in as the broker, serves the app.
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { createSolidTokenVerifier, type SolidTokenVerifierFunction } from '@solid/access-token-verifier';
+import { ConfigError } from '../errors.ts';
+import { createLogger, type Logger } from '../logging.ts';
+import { findFreePort } from '../pod/free-port.ts';
+import { loginWithClientCredentials } from '../pod/solid-session.ts';
+import { createBrokerApp } from './app.ts';
+import { databaseTarget, parseBrokerConfig, type BrokerConfigInput } from './config.ts';
+import type { BrokerContext } from './context.ts';
+import type { Database } from './db/database.ts';
+import { describeTarget, openBrokerDatabase } from './db/open-database.ts';
+import { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
+
+/** The broker's own Solid identity, logged in: its WebID and authenticated fetch. */
+export interface BrokerAgent {
+  readonly webId: string;
+  readonly fetch: typeof fetch;
+  logout?(): Promise<void>;
+}
+
+/** What a caller may supply instead of the defaults (tests, `homedata demo`). */
+export interface BrokerDeps {
+  logger?: Logger;
+  /** An open database; the caller keeps ownership and closes it. Default: opened from the config. */
+  db?: Database;
+  /** The broker's logged-in agent; default: log in with the config's client credentials. */
+  agent?: BrokerAgent;
+  /** The clock; default the system clock. */
+  clock?: () => Date;
+  /** Resident token verifier; default `createSolidTokenVerifier()`. */
+  verifyResident?: SolidTokenVerifierFunction;
+}
+
+/** A running broker. */
+export interface RunningBroker {
+  /** Its public base URL, ending in `/`. */
+  readonly url: string;
+  /** Its database, e.g. for `addCouncil` in process (PGlite allows no second process). */
+  readonly db: Database;
+  readonly webId: string;
+  /** Stops serving, logs out and closes what it opened. */
+  stop(): Promise<void>;
+}
+
+/** Starts a broker and resolves once it listens. */
+export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {}): Promise<RunningBroker> {
+  const config = parseBrokerConfig(input);
+  const logger = deps.logger ?? createLogger('broker');
+  const port = config.port === 0 ? await findFreePort() : config.port;
+  const publicUrl = config.publicUrl ?? `http://localhost:${port}/`;
+  if (!publicUrl.endsWith('/')) throw new ConfigError('publicUrl must end in /', { publicUrl });
+
+  const target = databaseTarget(config);
+  const db = deps.db ?? (await openBrokerDatabase(target));
+  const cleanups: (() => Promise<unknown>)[] = deps.db ? [] : [() => db.close()];
+  try {
+    const agent =
+      deps.agent ??
+      (await loginWithClientCredentials({
+        issuer: config.issuer,
+        clientId: config.clientId,
+        clientSecret: config.clientSecret,
+      }));
+    if (!deps.agent && agent.logout) cleanups.unshift(() => agent.logout!());
+    if (agent.webId !== config.webId) {
+      throw new ConfigError(`The client credentials log in as ${agent.webId}, not the configured webId`, {
+        webId: config.webId,
+      });
+    }
+    const clock = deps.clock ?? (() => new Date());
+    const ctx: BrokerContext = {
+      config,
+      publicUrl,
+      db,
+      clock,
+      logger,
+      reader: new AuditedPodReader({ db, fetch: agent.fetch, brokerWebId: agent.webId, clock, logger }),
+      verifyResident: deps.verifyResident ?? createSolidTokenVerifier(),
+    };
+    const server: Server = createBrokerApp(ctx).listen(port, config.host);
+    await once(server, 'listening');
+    cleanups.unshift(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    logger.info({ url: publicUrl, database: deps.db ? db.kind : describeTarget(target) }, 'broker listening');
+    let stopped: Promise<void> | undefined;
+    return {
+      url: publicUrl,
+      db,
+      webId: agent.webId,
+      stop: () => (stopped ??= runAll(cleanups)),
+    };
+  } catch (error) {
+    await runAll(cleanups);
+    throw error;
+  }
+}
+
+/** Runs clean-ups in order, each even if one before it failed. */
+async function runAll(cleanups: readonly (() => Promise<unknown>)[]): Promise<void> {
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+}

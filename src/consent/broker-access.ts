@@ -1,0 +1,61 @@
+// Changes what the broker may do in the resident's pod: grants Read for a consent, and takes back Read no active consent needs.
+import type { PodLayout } from '../pod/pod-layout.ts';
+import { grantAccess, readAgentModes, revokeAccess, type AclEditor } from '../pod/wac.ts';
+import { isActive, type ConsentRecord } from './consent-record.ts';
+import type { ResidentSession } from './resident-session.ts';
+
+/** The resident's session as an ACL editor (the owner keeps Control on every ACL written). */
+function editorOf(session: ResidentSession): AclEditor {
+  return { fetch: session.fetch, ownerWebId: session.webId };
+}
+
+/**
+ * Grants the broker what one consent needs: Read (with `acl:default` on containers) on the targets, Read on the
+ * record document so it can check the consent itself, and Append on `access-log/` so it can say what it read.
+ */
+export async function grantBrokerAccess(
+  session: ResidentSession,
+  layout: PodLayout,
+  broker: string,
+  targets: readonly string[],
+  recordDocument: string,
+): Promise<void> {
+  const editor = editorOf(session);
+  await Promise.all([
+    ...[...targets, recordDocument].map((target) => grantAccess(editor, target, broker, ['Read'])),
+    grantAccess(editor, layout.accessLog, broker, ['Append']),
+  ]);
+}
+
+/** What a record lets the broker read: its targets and the record document itself. */
+export function readableBy(record: ConsentRecord): string[] {
+  return [...(record.targets ?? []), record.document];
+}
+
+/**
+ * Removes the broker's Read from each candidate resource that no active consent (in `records`, at `now`) for the
+ * same broker still needs; returns those it removed. Resources where the broker holds no Read are left alone, so
+ * no ACL document is created where there was none. Append on `access-log/` stays: a read finished just before a
+ * revocation must still be able to reach the resident's log, and Append reveals nothing.
+ */
+export async function withdrawUnneededRead(
+  session: ResidentSession,
+  broker: string,
+  candidates: readonly string[],
+  records: readonly ConsentRecord[],
+  now: Date,
+): Promise<string[]> {
+  const editor = editorOf(session);
+  const needed = new Set(
+    records.filter((record) => record.broker === broker && isActive(record, now)).flatMap(readableBy),
+  );
+  const unneeded = [...new Set(candidates)].filter((resource) => !needed.has(resource));
+  const removed = await Promise.all(
+    unneeded.map(async (resource) => {
+      if (!(await readAgentModes(editor, resource, broker)).includes('Read')) return null;
+      await revokeAccess(editor, resource, broker, ['Read']);
+      return resource;
+    }),
+  );
+  return removed.filter((resource): resource is string => resource !== null);
+}

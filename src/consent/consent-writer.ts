@@ -1,0 +1,203 @@
+// Changes the resident's consent: grant, refuse, revoke and sweep, each in the resident's own pod and with their own session.
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { PodLayout } from '../pod/pod-layout.ts';
+import { readTurtle } from '../pod/resource-read.ts';
+import { deleteResource, writeTurtle } from '../pod/resource-write.ts';
+import { TERMS } from '../vocab/terms.ts';
+import { serializeTurtle } from '../vocab/turtle.ts';
+import { grantBrokerAccess, readableBy, withdrawUnneededRead } from './broker-access.ts';
+import { consentRecordQuads, isActive, type ConsentRecord } from './consent-record.ts';
+import { layoutOf, listConsentRecords, readConsentRecord, type ConsentContext } from './consent-reader.ts';
+import { grantTargets } from './grant-scope.ts';
+import type { ResidentSession } from './resident-session.ts';
+
+/** What a grant changed. */
+export interface GrantOutcome {
+  requestId: string;
+  /** The consent record document. */
+  record: string;
+  /** The broker's WebID, now allowed to read `readable`. */
+  broker: string;
+  /** Resources the broker may now read: summary containers and the home profile (plus the record itself). */
+  readable: string[];
+  expiresAt: Date;
+}
+
+/** What a revocation or sweep took back. */
+export interface WithdrawOutcome {
+  /** Requests whose consent ended (withdrawn, or marked expired by a sweep). */
+  requestIds: string[];
+  /** Resources the broker can no longer read. */
+  removed: string[];
+}
+
+/** Writes a record document whole, as the owner. */
+async function writeRecord(session: ResidentSession, record: ConsentRecord): Promise<void> {
+  await writeTurtle(session.fetch, record.document, serializeTurtle(consentRecordQuads(record)));
+}
+
+/** The home's area code from the resident's own home profile. */
+async function homeArea(session: ResidentSession, layout: PodLayout): Promise<string> {
+  const profile = await readTurtle(session.fetch, layout.homeProfile);
+  const home = profile?.store.getSubjects(TERMS.rdf.type, TERMS.hd.Home, null)[0];
+  const area = home && profile?.store.getObjects(home, TERMS.hd.areaCode, null)[0]?.value;
+  if (!area) throw new ValidationError('Your pod has no home profile with an area code (homedata/home)');
+  return area;
+}
+
+/** The clock of a context. */
+function clockOf(context: ConsentContext): () => Date {
+  return context.now ?? (() => new Date());
+}
+
+/**
+ * Consents to a request: writes the consent record, grants the broker Read on exactly what the request's metrics
+ * need (and the home profile), then tells the broker, which reads the record back before counting it. If a step
+ * fails, the record and access are put back as they were.
+ */
+export async function grantConsent(
+  context: ConsentContext,
+  requestId: string,
+  options: { until?: Date } = {},
+): Promise<GrantOutcome> {
+  const now = clockOf(context)();
+  const { session, broker } = context;
+  const [info, request, layout] = await Promise.all([
+    broker.info(),
+    broker.getRequest(requestId),
+    layoutOf(context),
+  ]);
+  if (request.state !== 'open') {
+    throw new ConflictError('request-closed', 'This request no longer takes consent', { requestId });
+  }
+  const area = await homeArea(session, layout);
+  if (!request.areas.includes(area)) {
+    throw new ValidationError(
+      `This request covers areas ${request.areas.join(', ')}, not your home's area ${area}`,
+      {
+        requestId,
+      },
+    );
+  }
+  const consentUntil = new Date(request.consentUntil);
+  const expiresAt = options.until && options.until < consentUntil ? options.until : consentUntil;
+  if (expiresAt <= now)
+    throw new ValidationError('The consent would end before it starts', { field: 'until' });
+
+  const targets = grantTargets(layout, request.metrics);
+  const document = layout.consentDocument(requestId);
+  const previous = await readConsentRecord(session, layout, requestId);
+  await writeRecord(session, {
+    document,
+    requestId,
+    status: 'ConsentGiven',
+    purpose: request.purpose,
+    resident: session.webId,
+    answeredAt: now,
+    broker: info.webId,
+    targets,
+    expiresAt,
+  });
+  try {
+    await grantBrokerAccess(session, layout, info.webId, targets, document);
+    await broker.notifyConsent(requestId, layout.pod);
+  } catch (error) {
+    await restore(session, layout, previous, document, info.webId, now).catch(() => undefined);
+    throw error;
+  }
+  return { requestId, record: document, broker: info.webId, readable: targets, expiresAt };
+}
+
+/** Puts a record back as it was before a failed grant and takes back Read nothing else needs. */
+async function restore(
+  session: ResidentSession,
+  layout: PodLayout,
+  previous: ConsentRecord | null,
+  document: string,
+  broker: string,
+  now: Date,
+): Promise<void> {
+  if (previous) await writeRecord(session, previous);
+  else await deleteResource(session.fetch, document);
+  const records = await listConsentRecords(session, layout);
+  const candidates = [...grantTargetsOfAll(records, broker), document];
+  await withdrawUnneededRead(session, broker, candidates, records, now);
+}
+
+/** Every resource any record (active or not) ever let `broker` read: where stale Read may linger. */
+function grantTargetsOfAll(records: readonly ConsentRecord[], broker: string): string[] {
+  return records.filter((record) => record.broker === broker).flatMap(readableBy);
+}
+
+/** Refuses a request: a record saying so, no access change, and the broker is not told (it needs no list of refusals). */
+export async function refuseConsent(context: ConsentContext, requestId: string): Promise<{ record: string }> {
+  const now = clockOf(context)();
+  const [request, layout] = await Promise.all([context.broker.getRequest(requestId), layoutOf(context)]);
+  const existing = await readConsentRecord(context.session, layout, requestId);
+  if (existing && existing.status !== 'ConsentRefused') {
+    throw new ConflictError(
+      'already-answered',
+      isActive(existing, now)
+        ? 'You have consented to this request; revoke the consent instead'
+        : 'You have already answered this request',
+      { requestId },
+    );
+  }
+  const document = layout.consentDocument(requestId);
+  await writeRecord(context.session, {
+    document,
+    requestId,
+    status: 'ConsentRefused',
+    purpose: request.purpose,
+    resident: context.session.webId,
+    answeredAt: now,
+  });
+  return { record: document };
+}
+
+/**
+ * Withdraws a consent: first the broker's Read on whatever no other active consent needs (so the pod refuses the
+ * broker from here on), then the record (ConsentWithdrawn, with the time), then the broker's index. All of it is
+ * done before this returns; repeating it is harmless.
+ */
+export async function revokeConsent(context: ConsentContext, requestId: string): Promise<WithdrawOutcome> {
+  const now = clockOf(context)();
+  const { session } = context;
+  const layout = await layoutOf(context);
+  const records = await listConsentRecords(session, layout);
+  const record = records.find((candidate) => candidate.requestId === requestId);
+  if (!record || !record.broker) {
+    throw new NotFoundError('You have not consented to this request', { requestId });
+  }
+  const others = records.filter((candidate) => candidate !== record);
+  const removed = await withdrawUnneededRead(session, record.broker, readableBy(record), others, now);
+  if (record.status === 'ConsentGiven') {
+    await writeRecord(session, { ...record, status: 'ConsentWithdrawn', withdrawnAt: now });
+  }
+  await context.broker.notifyWithdrawal(requestId);
+  return { requestIds: [requestId], removed };
+}
+
+/**
+ * Tidies up after expiry: marks given consents past their expiry as ConsentExpired and removes any broker Read
+ * that no active consent needs (also Read left behind by an interrupted revocation). Works without the broker:
+ * the broker already treats an expired consent as absent.
+ */
+export async function sweepConsents(context: ConsentContext): Promise<WithdrawOutcome> {
+  const now = clockOf(context)();
+  const { session } = context;
+  const layout = await layoutOf(context);
+  const records = await listConsentRecords(session, layout);
+  const brokers = new Set(records.flatMap((record) => (record.broker ? [record.broker] : [])));
+  const removed: string[] = [];
+  for (const broker of brokers) {
+    const candidates = grantTargetsOfAll(
+      records.filter((record) => !isActive(record, now)),
+      broker,
+    );
+    removed.push(...(await withdrawUnneededRead(session, broker, candidates, records, now)));
+  }
+  const expired = records.filter((record) => record.status === 'ConsentGiven' && !isActive(record, now));
+  await Promise.all(expired.map((record) => writeRecord(session, { ...record, status: 'ConsentExpired' })));
+  return { requestIds: expired.map((record) => record.requestId), removed };
+}
