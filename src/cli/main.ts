@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { exitCodeFor, HomedataError } from '../errors.ts';
 import { registerDemoCommands } from './demo-commands.ts';
 import { registerGatewayCommands } from './gateway-commands.ts';
+import { registerBrokerCommands } from './broker-commands.ts';
+import { registerConsentCommands } from './consent-commands.ts';
 
 const program = new Command();
 program
@@ -13,6 +15,8 @@ program
 
 registerDemoCommands(program);
 registerGatewayCommands(program);
+registerBrokerCommands(program);
+registerConsentCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,78 @@
+// What a council may ask for: every field of a new request is checked, with an error that names the field.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PURPOSES } from '../../src/broker/config.ts';
+import { createRequestSchema, endOfDateOrInstant } from '../../src/broker/requests/request-schema.ts';
+import { consentProgress } from '../../src/broker/requests/request-view.ts';
+import { validRequest } from './request-fixtures.ts';
+
+const now = new Date('2026-03-01T12:00:00Z');
+const schema = createRequestSchema({ purposes: DEFAULT_PURPOSES, kFloor: 10, now: () => now });
+
+/** The fields the schema complains about. */
+function badFields(input: Record<string, unknown>): string[] {
+  const result = schema.safeParse(input);
+  expect(result.success).toBe(false);
+  return result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
+}
+
+describe('new request validation', () => {
+  it('accepts a request with exactly the fields of the issue, defaulting minCohort to the floor', () => {
+    const { minCohort: _omitted, ...input } = validRequest();
+    const parsed = schema.parse({ ...input, dp: { epsilon: 1 } });
+    expect(parsed.minCohort).toBe(10);
+    expect(parsed.dp).toEqual({ epsilon: 1 });
+  });
+
+  it('refuses wrong types', () => {
+    expect(badFields({ ...validRequest(), title: 5, metrics: 'damp.rh70.hours', minCohort: '10' })).toEqual([
+      'title',
+      'metrics',
+      'minCohort',
+    ]);
+  });
+
+  it('refuses an unknown metric, naming it', () => {
+    const result = schema.safeParse({ ...validRequest(), metrics: ['damp.rh70.hours', 'mould.spores'] });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ['metrics', 1],
+      message: expect.stringContaining('mould.spores'),
+    });
+  });
+
+  it('refuses a purpose outside the allowed list', () => {
+    expect(badFields({ ...validRequest(), purpose: 'https://w3id.org/dpv#Marketing' })).toEqual(['purpose']);
+  });
+
+  it('refuses minCohort below the server floor', () => {
+    expect(badFields({ ...validRequest(), minCohort: 5 })).toEqual(['minCohort']);
+  });
+
+  it('refuses a period that ends before it starts', () => {
+    expect(badFields({ ...validRequest(), period: { from: '2026-02-01', to: '2026-01-01' } })).toEqual([
+      'period.to',
+    ]);
+  });
+
+  it('refuses consent asked until a past date, bad area codes, duplicates and unknown fields', () => {
+    expect(badFields({ ...validRequest(), consentUntil: '2026-02-28' })).toEqual(['consentUntil']);
+    expect(badFields({ ...validRequest(), areas: ['Northbridge'] })).toEqual(['areas.0']);
+    expect(badFields({ ...validRequest(), metrics: ['damp.rh70.hours', 'damp.rh70.hours'] })).toEqual([
+      'metrics.1',
+    ]);
+    expect(badFields({ ...validRequest(), homes: ['x'] })).toEqual(['']);
+    expect(badFields({ ...validRequest(), dp: { epsilon: 0 } })).toEqual(['dp.epsilon']);
+  });
+
+  it('reads a date as the end of that day, and a date-time as itself', () => {
+    expect(endOfDateOrInstant('2026-12-31').toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    expect(endOfDateOrInstant('2026-12-31T10:00:00+01:00').toISOString()).toBe('2026-12-31T09:00:00.000Z');
+  });
+});
+
+describe('consent progress', () => {
+  it('shows a count only once it reaches k, else "fewer than k"', () => {
+    expect(consentProgress(9, 10)).toEqual({ k: 10, atLeastK: false, count: null });
+    expect(consentProgress(10, 10)).toEqual({ k: 10, atLeastK: true, count: 10 });
+  });
+});
