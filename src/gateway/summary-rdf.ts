@@ -40,15 +40,18 @@ function figureLiteral(value: number, datatype: (typeof SUMMARY_FIGURES)[Summary
 export function summaryQuads(summary: DailySummary, layout: PodLayout, timeZone: string): Quad[] {
   const document = summaryDocumentOf(layout, summary);
   const subject = namedNode(`${document}#${summary.room}-${summary.date}`);
+  const nextDate = addDays(summary.date, 1);
+  const room = namedNode(roomIri(layout, summary.room));
   const day = namedNode(`${document}#day-${summary.date}`);
-  const start = namedNode(`${document}#day-${summary.date}-start`);
-  const end = namedNode(`${document}#day-${summary.date}-end`);
+  // The end of one day is the start of the next: one instant, one IRI.
+  const start = namedNode(`${document}#${summary.date}-start`);
+  const end = namedNode(`${document}#${nextDate}-start`);
   const quads = [
     quad(subject, rdf.type, sosa.Observation),
     quad(subject, rdf.type, hd.DailySummary),
     quad(subject, sosa.observedProperty, OBSERVABLE_PROPERTY[summary.property]),
-    quad(subject, sosa.hasFeatureOfInterest, namedNode(roomIri(layout, summary.room))),
-    quad(subject, hd.room, literal(summary.room)),
+    quad(subject, sosa.hasFeatureOfInterest, room),
+    quad(subject, hd.room, room),
     quad(subject, hd.localDate, literal(summary.date, xsd.date)),
     quad(subject, sosa.phenomenonTime, day),
     quad(day, rdf.type, time.Interval),
@@ -64,7 +67,7 @@ export function summaryQuads(summary: DailySummary, layout: PodLayout, timeZone:
     quad(
       end,
       time.inXSDDateTimeStamp,
-      literal(localTimestamp(localDayStart(addDays(summary.date, 1), timeZone), timeZone), xsd.dateTimeStamp),
+      literal(localTimestamp(localDayStart(nextDate, timeZone), timeZone), xsd.dateTimeStamp),
     ),
   ];
   for (const [field, term] of Object.entries(SUMMARY_FIGURES) as [

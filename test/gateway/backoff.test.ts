@@ -1,0 +1,39 @@
+// Unit tests: exponential backoff with jitter, and Retry-After.
+import { describe, expect, it } from 'vitest';
+import { backoffDelay, retryAfterMs, retryDelay } from '../../src/gateway/backoff.ts';
+
+const policy = { baseMs: 1000, maxMs: 60_000 };
+
+describe('backoff', () => {
+  it('doubles per attempt, with half of each step random', () => {
+    expect(backoffDelay(1, policy, () => 0)).toBe(500);
+    expect(backoffDelay(1, policy, () => 0.999999)).toBeCloseTo(1000, 0);
+    expect(backoffDelay(2, policy, () => 0)).toBe(1000);
+    expect(backoffDelay(5, policy, () => 0)).toBe(8000);
+  });
+
+  it('never waits longer than the maximum', () => {
+    expect(backoffDelay(30, policy, () => 0.999999)).toBeLessThanOrEqual(60_000);
+    expect(backoffDelay(30, policy, () => 0)).toBe(30_000);
+  });
+
+  it('spreads gateways that failed together', () => {
+    const delays = [0.1, 0.5, 0.9].map((draw) => backoffDelay(3, policy, () => draw));
+    expect(new Set(delays).size).toBe(3);
+  });
+
+  it('reads Retry-After as seconds or an HTTP date, capped at an hour', () => {
+    const now = new Date('2026-01-15T12:00:00Z');
+    expect(retryAfterMs('120', now)).toBe(120_000);
+    expect(retryAfterMs('Thu, 15 Jan 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('Thu, 15 Jan 2026 11:00:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('999999', now)).toBe(3_600_000);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
+  });
+
+  it('waits at least as long as the server asked', () => {
+    expect(retryDelay(1, policy, () => 0, 45_000)).toBe(45_000);
+    expect(retryDelay(4, policy, () => 0, 100)).toBe(4000);
+  });
+});

@@ -1,0 +1,167 @@
+// Test helpers for the gateway: a resident's pod set up with a gateway identity, gateway settings, and counting what landed.
+import { cp, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GatewaySettings } from '../../src/gateway/gateway-config.ts';
+import { openOutboxDatabase } from '../../src/gateway/outbox-store.ts';
+import { MIGRATIONS } from '../../src/gateway/outbox-migrations.ts';
+import { setUpHomedataPod, type DeviceDescription, type HomeProfile } from '../../src/pod/homedata-pod.ts';
+import type { PodLayout } from '../../src/pod/pod-layout.ts';
+import { podRequest, readTurtle } from '../../src/pod/resource-read.ts';
+import type { SolidAgent } from '../../src/pod/solid-session.ts';
+import { TERMS } from '../../src/vocab/index.ts';
+import { createActor, type TestActor } from '../helpers/identities.ts';
+
+/** The test home: two rooms, four sensors. */
+export const HOME: HomeProfile = {
+  area: 'E05018412',
+  dwellingType: 'Flat',
+  timeZone: 'Europe/London',
+  rooms: [
+    { slug: 'living-room', name: 'Living room' },
+    { slug: 'bedroom-1', name: 'Bedroom 1' },
+  ],
+};
+export const DEVICES: DeviceDescription[] = [
+  { id: 'living-th1', room: 'living-room', property: 'temperature' },
+  { id: 'living-th1', room: 'living-room', property: 'humidity' },
+  { id: 'bedroom-co2', room: 'bedroom-1', property: 'co2' },
+];
+/** The same sensors as a gateway device map. */
+export const DEVICE_MAP: GatewaySettings['devices'] = {
+  'living-th1': { room: 'living-room' },
+  'bedroom-co2': { room: 'bedroom-1' },
+};
+
+/** A resident with a homedata pod and the identity of that home's gateway (Append only). */
+export interface GatewayHome {
+  resident: TestActor;
+  gateway: TestActor;
+  layout: PodLayout;
+  /** Gateway settings for this home with a fresh data folder; short flushes for tests. */
+  settings(overrides?: Partial<GatewaySettings>): Promise<GatewaySettings>;
+}
+
+/** Creates a resident and a gateway identity on `server` and sets the resident's pod up. */
+export async function createGatewayHome(server: string): Promise<GatewayHome> {
+  const [resident, gateway] = await Promise.all([
+    createActor(server, 'resident'),
+    createActor(server, 'gateway'),
+  ]);
+  const layout = await setUpHomedataPod(
+    resident.agent,
+    resident.identity.pod,
+    HOME,
+    DEVICES,
+    gateway.identity.webId,
+  );
+  return {
+    resident,
+    gateway,
+    layout,
+    async settings(overrides = {}) {
+      const dataDir = await freshDataDir();
+      return {
+        dataDir,
+        pod: resident.identity.pod,
+        timeZone: 'Europe/London',
+        credentials: gateway.identity,
+        devices: DEVICE_MAP,
+        flush: { intervalMs: 1000, maxReadings: 500 },
+        summaries: { enabled: true, graceMs: 0 },
+        retry: { baseMs: 200, maxMs: 2000 },
+        maxClockSkewMs: 120_000,
+        dedupRetentionDays: 400,
+        quarantineFile: join(dataDir, 'quarantine.jsonl'),
+        ...overrides,
+      };
+    },
+  };
+}
+
+/**
+ * A new empty gateway data folder whose outbox is a copy of a migrated template: creating a PGlite database
+ * costs 3–13 s of CPU (initdb in WebAssembly), copying one ~1 s, and the template is shared by all test files.
+ */
+export async function freshDataDir(): Promise<string> {
+  const template = join(tmpdir(), `homedata-outbox-template-v${MIGRATIONS.length}`);
+  try {
+    await stat(join(template, 'outbox'));
+  } catch {
+    const building = await mkdtemp(join(tmpdir(), 'homedata-outbox-building-'));
+    const db = await openOutboxDatabase(building);
+    await db.close();
+    await rename(building, template).catch(() => rm(building, { recursive: true, force: true }));
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'homedata-gateway-'));
+  await mkdir(dataDir, { recursive: true });
+  await cp(join(template, 'outbox'), join(dataDir, 'outbox'), { recursive: true });
+  return dataDir;
+}
+
+/** Every document under a container, walking sub-containers, as `fetch` may read them. */
+export async function documentsUnder(fetchFn: typeof fetch, container: string): Promise<string[]> {
+  const listing = await readTurtle(fetchFn, container);
+  if (!listing) return [];
+  const documents: string[] = [];
+  for (const member of listing.store.getObjects(container, TERMS.ldp.contains, null)) {
+    if (member.value.endsWith('/')) documents.push(...(await documentsUnder(fetchFn, member.value)));
+    else documents.push(member.value);
+  }
+  return documents.sort();
+}
+
+/** What the pod holds under a container: observations per document and each document's ETag and size. */
+export interface PodSnapshot {
+  observations: number;
+  /** `qudt:numericValue` triples: one per observation unless a result got two values. */
+  values: number;
+  /** Observation IRIs seen more than once across documents (there must be none). */
+  repeated: string[];
+  documents: Map<string, { etag: string | null; triples: number; observations: number }>;
+}
+
+/** Reads every document under a container as `agent` and counts its observations of type `type`. */
+export async function snapshotPod(
+  agent: SolidAgent,
+  container: string,
+  type = TERMS.hd.Reading,
+): Promise<PodSnapshot> {
+  const documents = new Map<string, { etag: string | null; triples: number; observations: number }>();
+  const seen = new Set<string>();
+  const repeated: string[] = [];
+  let values = 0;
+  for (const url of await documentsUnder(agent.fetch, container)) {
+    const document = await readTurtle(agent.fetch, url);
+    if (!document) continue;
+    const subjects = document.store.getSubjects(TERMS.rdf.type, type, null);
+    values += document.store.countQuads(null, TERMS.qudt.numericValue, null, null);
+    for (const subject of subjects) {
+      if (seen.has(subject.value)) repeated.push(subject.value);
+      seen.add(subject.value);
+    }
+    documents.set(url, { etag: document.etag, triples: document.store.size, observations: subjects.length });
+  }
+  return { observations: seen.size, values, repeated, documents };
+}
+
+/** The status code of a request as `agent`. */
+export async function statusOf(agent: SolidAgent, url: string, method = 'GET'): Promise<number> {
+  const response = await podRequest(agent.fetch, url, { method, headers: { accept: 'text/turtle' } });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns whether it did. */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return check();
+}

@@ -1,0 +1,98 @@
+// Unit tests: the PGlite outbox — commits, duplicates, delivery, summarised days and pruning.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxReader } from '../../src/gateway/outbox-reader.ts';
+import { openOutboxDatabase, type OutboxDatabase } from '../../src/gateway/outbox-store.ts';
+import { OutboxWriter } from '../../src/gateway/outbox-writer.ts';
+import type { Reading } from '../../src/metrics/types.ts';
+
+let dir: string;
+let db: OutboxDatabase;
+let reader: OutboxReader;
+let writer: OutboxWriter;
+
+/** A temperature reading of the living room at `iso`. */
+function at(iso: string, value = 20, sensor = 'living-th1'): Reading {
+  return { sensor, room: 'living-room', property: 'temperature', time: new Date(iso), value };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gw-outbox-'));
+  db = await openOutboxDatabase(dir);
+  reader = new OutboxReader(db);
+  writer = new OutboxWriter(db, 'Europe/London');
+}, 60_000);
+
+afterAll(async () => {
+  await db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('outbox', () => {
+  it('commits readings and counts a repeat (same sensor, property, time) as a duplicate, first value winning', async () => {
+    expect(await writer.accept([at('2026-01-10T10:00:00Z'), at('2026-01-10T10:05:00Z')])).toEqual({
+      accepted: 2,
+      duplicates: 0,
+    });
+    expect(await writer.accept([at('2026-01-10T10:00:00Z', 99), at('2026-01-10T10:10:00Z')])).toEqual({
+      accepted: 1,
+      duplicates: 1,
+    });
+    const pending = await reader.pending(10);
+    expect(pending.map((reading) => reading.value)).toEqual([20, 20, 20]);
+    expect(await reader.pendingCount()).toBe(3);
+  });
+
+  it('keeps delivered readings for their daily summary, then prunes them but remembers their keys', async () => {
+    const keys = (await reader.pending(10)).map((reading) => reading.key);
+    await writer.markDelivered(keys);
+    expect(await reader.counts()).toMatchObject({ pending: 0, awaitingSummary: 3 });
+    expect(await reader.datesToSummarise()).toEqual([{ date: '2026-01-10', pending: 0 }]);
+    expect((await reader.readingsOfDates(['2026-01-10'])).length).toBe(3);
+
+    await writer.recordSummarised(
+      [{ property: 'temperature', room: 'living-room', date: '2026-01-10', readings: 3 }],
+      'written',
+    );
+    expect(await reader.counts()).toMatchObject({
+      pending: 0,
+      awaitingSummary: 0,
+      summarisedDays: 1,
+      deliveredKeys: 3,
+    });
+    expect(await writer.accept([at('2026-01-10T10:05:00Z')])).toEqual({ accepted: 0, duplicates: 1 });
+  });
+
+  it('writes a late reading of a summarised day to the pod but keeps it out of summaries', async () => {
+    expect(await writer.accept([at('2026-01-10T23:30:00Z', 18, 'living-th2')])).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
+    expect(await reader.datesToSummarise()).toEqual([]);
+    const [late] = await reader.pending(10);
+    await writer.markDelivered([late!.key]);
+    expect(await reader.counts()).toMatchObject({ pending: 0, awaitingSummary: 0, deliveredKeys: 4 });
+  });
+
+  it('counts local dates in the home’s zone', async () => {
+    // 23:30 UTC on 30 June is 00:30 on 1 July in London (BST).
+    await writer.accept([at('2026-06-30T23:30:00Z')]);
+    expect(await reader.datesToSummarise()).toEqual([{ date: '2026-07-01', pending: 1 }]);
+  });
+
+  it('drops refused readings and forgets old keys', async () => {
+    const keys = (await reader.pending(10)).map((reading) => reading.key);
+    await writer.discard(keys);
+    expect(await reader.pendingCount()).toBe(0);
+    expect(await writer.pruneDeliveredKeys(new Date('2026-01-10T10:06:00Z'))).toBe(2);
+    expect(await writer.accept([at('2026-01-10T10:00:00Z')])).toEqual({ accepted: 1, duplicates: 0 });
+  });
+
+  it('keeps status facts', async () => {
+    await writer.setState('lastError', { at: '2026-01-10T10:00:00Z', message: 'pod down' });
+    expect(await reader.state('lastError')).toEqual({ at: '2026-01-10T10:00:00Z', message: 'pod down' });
+    expect(await reader.state('nothing')).toBeUndefined();
+  });
+});
