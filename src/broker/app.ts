@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health-routes.ts';
 import { infoRoutes } from './routes/info-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
+import { pagesRouter } from '../web/serve-pages.ts';
 
 /** Builds the app for one broker; routers under `/api` get the context and nothing else. */
 export function createBrokerApp(ctx: BrokerContext): Express {
@@ -33,6 +34,7 @@ export function createBrokerApp(ctx: BrokerContext): Express {
   for (const routes of [openApiRoutes, infoRoutes, requestRoutes, councilRoutes, consentRoutes]) {
     app.use('/api', routes(ctx));
   }
+  app.use(pagesRouter({ issuer: ctx.config.issuer }));
   app.use(() => {
     throw new NotFoundError('No such route');
   });

@@ -1,0 +1,51 @@
+// Shapes a request's result cells for the table and charts: by metric, then area and period; suppressed cells kept.
+import type { ConsentProgress } from '../../broker/requests/request-view.ts';
+import type { ResultCell } from './council-api.ts';
+
+/** The metrics present in the cells, in the order they first appear. */
+export function metricsOf(cells: readonly ResultCell[]): string[] {
+  return [...new Set(cells.map((cell) => cell.metric))];
+}
+
+/** One metric's cells sorted by area, then period. */
+export function cellsOfMetric(cells: readonly ResultCell[], metric: string): ResultCell[] {
+  return cells
+    .filter((cell) => cell.metric === metric)
+    .sort((a, b) => a.area.localeCompare(b.area) || a.period.localeCompare(b.period));
+}
+
+/** A chart's categories (area and period) with the mean of each, null where the cell was suppressed. */
+export interface MetricChartData {
+  labels: string[];
+  means: (number | null)[];
+  suppressed: boolean[];
+}
+
+/** The bars of one metric's chart: one per area and period. */
+export function chartDataOf(cells: readonly ResultCell[], metric: string): MetricChartData {
+  const rows = cellsOfMetric(cells, metric);
+  return {
+    labels: rows.map((cell) => `${cell.area} ${cell.period}`),
+    means: rows.map((cell) => (cell.suppressed ? null : cell.mean)),
+    suppressed: rows.map((cell) => cell.suppressed),
+  };
+}
+
+/** How many homes a cell stands for, in words: never a count below k. */
+export function homesText(cell: ResultCell, k: number): string {
+  if (cell.suppressed || cell.homes === null) return `Suppressed: fewer than ${k} homes`;
+  return `${cell.homes} homes`;
+}
+
+/** Consent progress as a council may see it: a count from k on, "fewer than k" before. */
+export function consentProgressText(progress: ConsentProgress): string {
+  if (progress.atLeastK && progress.count !== null) {
+    return `${progress.count} residents have agreed`;
+  }
+  return `Fewer than ${progress.k} residents have agreed so far`;
+}
+
+/** The file name a results download is saved as. */
+export function csvFileName(requestId: string, runId: string): string {
+  return `homedata-results-${requestId.slice(0, 8)}-run-${runId.slice(0, 8)}.csv`;
+}

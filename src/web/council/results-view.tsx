@@ -1,0 +1,132 @@
+// The latest results of a request: a chart and a table per metric, suppressed cells marked, and a CSV download.
+import { useState } from 'preact/hooks';
+import type { CouncilRequest } from '../../broker/requests/request-view.ts';
+import { formatFigure, metricName } from '../shared/metric-words.ts';
+import { messageOf, ProblemError } from '../shared/problem.ts';
+import { Empty, Failure, Loading } from '../shared/status.tsx';
+import { useAsync } from '../shared/use-async.ts';
+import type { CouncilApi, ResultCell, Results } from './council-api.ts';
+import { ResultsChart } from './results-chart.tsx';
+import { cellsOfMetric, csvFileName, homesText, metricsOf } from './results-model.ts';
+
+/** Loads and shows the results; "none yet" is a state of its own, not an error. */
+export function ResultsView({ api, request }: { api: CouncilApi; request: CouncilRequest }) {
+  const [results, reload] = useAsync(
+    () =>
+      api.getResults(request.id).catch((error: unknown) => {
+        if (error instanceof ProblemError && error.status === 404) return null;
+        throw error;
+      }),
+    [api, request.id],
+  );
+  if (results.status === 'loading') return <Loading what="results" />;
+  if (results.status === 'failed') return <Failure error={results.error} retry={reload} />;
+  if (results.value === null) return <Empty>No results yet: run the request to get figures.</Empty>;
+  return <ResultTables api={api} results={results.value} />;
+}
+
+/** Every metric of a result, and the download. */
+function ResultTables({ api, results }: { api: CouncilApi; results: Results }) {
+  return (
+    <div class="results" data-run-id={results.run}>
+      <h3>Results</h3>
+      <p>
+        Figures released for groups of at least {results.k} homes
+        {results.epsilon !== null &&
+          `, with random noise added (differential privacy, ε = ${results.epsilon})`}
+        . Smaller groups are shown as suppressed, without a count.
+      </p>
+      <CsvDownload api={api} results={results} />
+      {metricsOf(results.cells).map((metric) => (
+        <MetricResults
+          key={metric}
+          metric={metric}
+          cells={cellsOfMetric(results.cells, metric)}
+          k={results.k}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** One metric: chart first, then the same figures as a table. */
+function MetricResults({ metric, cells, k }: { metric: string; cells: ResultCell[]; k: number }) {
+  const tableId = `results-${metric.replace(/\W/g, '-')}`;
+  return (
+    <section class="metric-results" aria-labelledby={`${tableId}-title`}>
+      <h4 id={`${tableId}-title`}>{metricName(metric)}</h4>
+      <ResultsChart metric={metric} cells={cells} k={k} />
+      <div class="table-scroll" tabIndex={0} role="region" aria-labelledby={`${tableId}-caption`}>
+        <table id={tableId}>
+          <caption id={`${tableId}-caption`}>{metricName(metric)}: figures by area and period</caption>
+          <thead>
+            <tr>
+              <th scope="col">Area</th>
+              <th scope="col">Period</th>
+              <th scope="col">Homes</th>
+              <th scope="col">Mean</th>
+              <th scope="col">Median</th>
+            </tr>
+          </thead>
+          <tbody>
+            {cells.map((cell) => (
+              <tr key={`${cell.area}-${cell.period}`} class={cell.suppressed ? 'suppressed-row' : undefined}>
+                <th scope="row">{cell.area}</th>
+                <td>{cell.period}</td>
+                {cell.suppressed ? (
+                  <td class="suppressed" colSpan={3}>
+                    {homesText(cell, k)}
+                  </td>
+                ) : (
+                  <>
+                    <td class="number">{homesText(cell, k)}</td>
+                    <td class="number">{formatFigure(metric, cell.mean)}</td>
+                    <td class="number">{formatFigure(metric, cell.median)}</td>
+                  </>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** Downloads the broker's CSV of the same results (fetched with the key, saved through a temporary link). */
+function CsvDownload({ api, results }: { api: CouncilApi; results: Results }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const download = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const blob = await api.getResultsCsv(results.request);
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = csvFileName(results.request, results.run);
+      document.body.append(link);
+      link.click();
+      link.remove();
+      // Give the browser time to start the download before the URL goes.
+      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="actions">
+      <button type="button" class="secondary" onClick={download} disabled={busy}>
+        {busy ? 'Preparing CSV…' : 'Download CSV'}
+      </button>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+// Lets page modules import style sheets, which esbuild bundles into each page's app.css.
+declare module '*.css';

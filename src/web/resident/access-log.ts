@@ -1,0 +1,83 @@
+// Reads "who read my data": the broker's access records in the resident's own access log, newest first.
+import type { Store } from 'n3';
+import type { PodLayout } from '../../pod/pod-layout.ts';
+import { readTurtle } from '../../pod/resource-read.ts';
+import { TERMS } from '../../vocab/terms.ts';
+import { listContainer } from './container-listing.ts';
+
+/** One batch of reads the broker made in the pod for one request. */
+export interface AccessEntry {
+  iri: string;
+  startedAt: Date;
+  endedAt: Date;
+  requestId: string;
+  /** What it read: pod resource URLs. */
+  resources: string[];
+  /** Who read: the broker's WebID. */
+  reader: string;
+}
+
+/** A month of the log (`YYYY-MM`) and its document. */
+export interface LogMonth {
+  month: string;
+  document: string;
+}
+
+/** The access records in one log document, newest first. */
+export function parseAccessLog(store: Store): AccessEntry[] {
+  const entries: AccessEntry[] = [];
+  for (const record of store.getSubjects(TERMS.rdf.type, TERMS.hd.AccessRecord, null)) {
+    const value = (predicate: { value: string }) => store.getObjects(record, predicate.value, null)[0]?.value;
+    const startedAt = value(TERMS.prov.startedAtTime);
+    const requestId = value(TERMS.hd.underRequest);
+    if (!startedAt || !requestId) continue;
+    entries.push({
+      iri: record.value,
+      startedAt: new Date(startedAt),
+      endedAt: new Date(value(TERMS.prov.endedAtTime) ?? startedAt),
+      requestId,
+      resources: store
+        .getObjects(record, TERMS.prov.used, null)
+        .map((term) => term.value)
+        .sort(),
+      reader: value(TERMS.prov.wasAssociatedWith) ?? '',
+    });
+  }
+  return entries.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+}
+
+/** The months the log has, newest first. */
+export async function listLogMonths(fetchFn: typeof fetch, layout: PodLayout): Promise<LogMonth[]> {
+  const documents = await listContainer(fetchFn, layout.accessLog);
+  return documents
+    .map((document) => ({ document, month: /(\d{4}-\d{2})\.ttl$/.exec(document)?.[1] ?? '' }))
+    .filter((entry) => entry.month !== '')
+    .sort((a, b) => b.month.localeCompare(a.month));
+}
+
+/** The records of some months, newest first. */
+export async function readLogMonths(
+  fetchFn: typeof fetch,
+  months: readonly LogMonth[],
+): Promise<AccessEntry[]> {
+  const documents = await Promise.all(months.map((month) => readTurtle(fetchFn, month.document)));
+  return documents
+    .flatMap((document) => (document ? parseAccessLog(document.store) : []))
+    .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+}
+
+/** What a resource is, in words: "daily summaries of humidity", "your home profile", or its path in the pod. */
+export function resourceWords(
+  layout: PodLayout,
+  url: string,
+  propertyName: (property: string) => string,
+): string {
+  if (url === layout.homeProfile) return 'your home profile (area and dwelling type)';
+  if (url.startsWith(layout.summaries)) {
+    const [property, month] = url.slice(layout.summaries.length).split('/');
+    const what = `daily summaries of ${propertyName(property ?? '')}`;
+    return month ? `${what}, ${month.replace(/\.ttl$/, '')}` : what;
+  }
+  if (url.startsWith(layout.consents)) return 'your consent record';
+  return url.startsWith(layout.pod) ? url.slice(layout.pod.length) : url;
+}

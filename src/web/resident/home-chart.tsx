@@ -1,0 +1,75 @@
+// One measure of the resident's home as a line per room, with each room's range in words beside it.
+import { useMemo } from 'preact/hooks';
+import type uPlot from 'uplot';
+import type { Property } from '../../metrics/types.ts';
+import { PROPERTY_NAMES } from '../shared/metric-words.ts';
+import { SERIES_COLOURS, UplotChart, type ChartOptions } from '../shared/uplot-chart.tsx';
+import { roomName, type HomeProfile } from './home-profile.ts';
+import { alignByRoom, roomRange, type ChartWindow } from './home-readings.ts';
+
+/** The unit each property's values are in, as shown on the axis and in the text. */
+const UNITS: Readonly<Record<Property, string>> = {
+  temperature: '°C',
+  humidity: '%',
+  co2: 'ppm',
+  pm25: 'µg/m³',
+  energy: 'kWh',
+};
+
+/** A value with its unit, one decimal at most. */
+function withUnit(value: number, property: Property): string {
+  return `${value.toLocaleString('en-GB', { maximumFractionDigits: 1 })} ${UNITS[property]}`;
+}
+
+interface HomeChartProps {
+  window: ChartWindow;
+  /** Daily summaries (one point a day) rather than readings. */
+  daily: boolean;
+  profile: HomeProfile;
+}
+
+/** The chart and its text alternative. */
+export function HomeChart({ window, daily, profile }: HomeChartProps) {
+  const aligned = useMemo(() => alignByRoom(window.points), [window]);
+  const options = useMemo<ChartOptions>(
+    () => ({
+      scales: { x: { time: true, range: [window.from, window.to] } },
+      axes: [{}, { label: UNITS[window.property], size: 60 }],
+      series: [
+        { label: daily ? 'Day' : 'Time' },
+        ...aligned.rooms.map((room, index) => ({
+          label: roomName(profile, room),
+          stroke: SERIES_COLOURS[index % SERIES_COLOURS.length],
+          width: 2,
+          spanGaps: true,
+          points: { show: daily },
+          value: (_chart: uPlot, value: number | null) =>
+            value === null ? '—' : withUnit(value, window.property),
+        })),
+      ],
+    }),
+    [aligned, daily, profile, window],
+  );
+  const data = useMemo<uPlot.AlignedData>(() => [aligned.times, ...aligned.values], [aligned]);
+  const what = daily
+    ? `${window.property === 'energy' ? 'Energy used per day' : `Daily average ${PROPERTY_NAMES[window.property]}`}`
+    : `${PROPERTY_NAMES[window.property].charAt(0).toUpperCase()}${PROPERTY_NAMES[window.property].slice(1)} readings`;
+
+  return (
+    <figure class="chart home-chart">
+      <figcaption>{what}, by room</figcaption>
+      <UplotChart options={options} data={data} />
+      <ul class="chart-summary">
+        {aligned.rooms.map((room) => {
+          const range = roomRange(window.points, room)!;
+          return (
+            <li key={room}>
+              {roomName(profile, room)}: from {withUnit(range.min, window.property)} to{' '}
+              {withUnit(range.max, window.property)}, average {withUnit(range.mean, window.property)}
+            </li>
+          );
+        })}
+      </ul>
+    </figure>
+  );
+}

@@ -1,0 +1,97 @@
+// The logged-in resident's page: requests to answer, answers given, who read the data, and the home's own charts.
+import { useMemo, useState } from 'preact/hooks';
+import { BrokerClient } from '../../consent/broker-client.ts';
+import { listConsents, type ConsentContext } from '../../consent/consent-reader.ts';
+import { findResidentPod, type ResidentSession } from '../../consent/resident-session.ts';
+import { PodLayout } from '../../pod/pod-layout.ts';
+import { Failure, Loading } from '../shared/status.tsx';
+import { useAsync } from '../shared/use-async.ts';
+import { AccessLogSection } from './access-log-section.tsx';
+import { AnswersSection } from './answers-section.tsx';
+import { sortAnswers } from './answers-model.ts';
+import { readHomeProfile, type HomeProfile } from './home-profile.ts';
+import { InboxSection } from './inbox-section.tsx';
+import { MyHomeSection } from './my-home-section.tsx';
+
+/** The resident's pod and what the page knows about their home. */
+export interface ResidentPod {
+  layout: PodLayout;
+  profile: HomeProfile;
+}
+
+/** Finds the pod, then shows everything that needs it. */
+export function ResidentHome({ session }: { session: ResidentSession }) {
+  const [pod, reloadPod] = useAsync(async (): Promise<ResidentPod> => {
+    const layout = new PodLayout(await findResidentPod(session));
+    return { layout, profile: await readHomeProfile(session.fetch, layout) };
+  }, [session]);
+
+  return (
+    <>
+      <nav class="sections" aria-label="Sections">
+        <ul>
+          <li>
+            <a href="#inbox">Requests</a>
+          </li>
+          <li>
+            <a href="#answers">Your answers</a>
+          </li>
+          <li>
+            <a href="#access-log">Who read my data</a>
+          </li>
+          <li>
+            <a href="#my-home">My home</a>
+          </li>
+        </ul>
+      </nav>
+      <main id="main">
+        {pod.status === 'loading' && <Loading what="your pod" />}
+        {pod.status === 'failed' && <Failure error={pod.error} retry={reloadPod} />}
+        {pod.status === 'loaded' && <ResidentSections session={session} pod={pod.value} />}
+      </main>
+    </>
+  );
+}
+
+/** The four sections, sharing the resident's consent context and answers. */
+function ResidentSections({ session, pod }: { session: ResidentSession; pod: ResidentPod }) {
+  const context = useMemo<ConsentContext>(
+    () => ({ session, broker: new BrokerClient(window.location.origin, session.fetch), pod: pod.layout.pod }),
+    [session, pod],
+  );
+  const [listings, reloadListings] = useAsync(() => listConsents(context), [context]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [logRound, setLogRound] = useState(0);
+
+  const answered = (message: string) => {
+    setNotice(message);
+    reloadListings();
+  };
+  const answers = listings.status === 'loaded' ? sortAnswers(listings.value, pod.profile.area) : null;
+
+  return (
+    <>
+      {notice && (
+        <p class="notice success" role="status">
+          {notice}
+        </p>
+      )}
+      {listings.status === 'loading' && <Loading what="requests and your answers" />}
+      {listings.status === 'failed' && <Failure error={listings.error} retry={reloadListings} />}
+      {answers && (
+        <>
+          <InboxSection context={context} pod={pod} answers={answers} onAnswered={answered} />
+          <AnswersSection context={context} pod={pod} answers={answers} onAnswered={answered} />
+        </>
+      )}
+      <AccessLogSection
+        key={logRound}
+        session={session}
+        layout={pod.layout}
+        listings={listings.status === 'loaded' ? listings.value : []}
+        onReload={() => setLogRound((round) => round + 1)}
+      />
+      <MyHomeSection session={session} pod={pod} />
+    </>
+  );
+}
