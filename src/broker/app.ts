@@ -12,6 +12,8 @@ import { healthRoutes } from './routes/health-routes.ts';
 import { infoRoutes } from './routes/info-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
+import { resultsRoutes } from './results/results-routes.ts';
+import { runRoutes } from './runs/run-routes.ts';
 import { pagesRouter } from '../web/serve-pages.ts';
 
 /** Builds the app for one broker; routers under `/api` get the context and nothing else. */
@@ -31,7 +33,15 @@ export function createBrokerApp(ctx: BrokerContext): Express {
     }),
     express.json({ limit: ctx.config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }),
   );
-  for (const routes of [openApiRoutes, infoRoutes, requestRoutes, councilRoutes, consentRoutes]) {
+  for (const routes of [
+    openApiRoutes,
+    infoRoutes,
+    requestRoutes,
+    councilRoutes,
+    consentRoutes,
+    runRoutes,
+    resultsRoutes,
+  ]) {
     app.use('/api', routes(ctx));
   }
   app.use(pagesRouter({ issuer: ctx.config.issuer }));

@@ -4,6 +4,7 @@ import type { Logger } from '../logging.ts';
 import type { BrokerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
+import type { RunQueue } from './runs/run-queue.ts';
 
 export interface BrokerContext {
   config: BrokerConfig;
@@ -17,4 +18,6 @@ export interface BrokerContext {
   reader: AuditedPodReader;
   /** Checks residents' Solid-OIDC DPoP-bound access tokens. */
   verifyResident: SolidTokenVerifierFunction;
+  /** Where new aggregation runs go to be executed. */
+  runs: RunQueue;
 }

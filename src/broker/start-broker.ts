@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { createSolidTokenVerifier, type SolidTokenVerifierFunction } from '@solid/access-token-verifier';
 import { ConfigError } from '../errors.ts';
+import type { RandomSource } from '../privacy/index.ts';
 import { createLogger, type Logger } from '../logging.ts';
 import { findFreePort } from '../pod/free-port.ts';
 import { loginWithClientCredentials } from '../pod/solid-session.ts';
@@ -12,6 +13,7 @@ import type { BrokerContext } from './context.ts';
 import type { Database } from './db/database.ts';
 import { describeTarget, openBrokerDatabase } from './db/open-database.ts';
 import { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
+import { createRunQueue } from './runs/run-queue.ts';
 
 /** The broker's own Solid identity, logged in: its WebID and authenticated fetch. */
 export interface BrokerAgent {
@@ -31,6 +33,8 @@ export interface BrokerDeps {
   clock?: () => Date;
   /** Resident token verifier; default `createSolidTokenVerifier()`. */
   verifyResident?: SolidTokenVerifierFunction;
+  /** Source of DP noise; default a CSPRNG. Tests pass a seeded one. */
+  random?: RandomSource;
 }
 
 /** A running broker. */
@@ -70,14 +74,19 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       });
     }
     const clock = deps.clock ?? (() => new Date());
+    const reader = new AuditedPodReader({ db, fetch: agent.fetch, brokerWebId: agent.webId, clock, logger });
+    const runs = createRunQueue({ db, reader, clock, logger, kFloor: config.kFloor, random: deps.random });
+    await runs.start();
+    cleanups.unshift(() => runs.stop());
     const ctx: BrokerContext = {
       config,
       publicUrl,
       db,
       clock,
       logger,
-      reader: new AuditedPodReader({ db, fetch: agent.fetch, brokerWebId: agent.webId, clock, logger }),
+      reader,
       verifyResident: deps.verifyResident ?? createSolidTokenVerifier(),
+      runs,
     };
     const server: Server = createBrokerApp(ctx).listen(port, config.host);
     await once(server, 'listening');

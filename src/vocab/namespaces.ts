@@ -28,8 +28,14 @@ export const SOLID = namespace('http://www.w3.org/ns/solid/terms#');
 export const FOAF = namespace('http://xmlns.com/foaf/0.1/');
 export const SCHEMA = namespace('https://schema.org/');
 export const PIM = namespace('http://www.w3.org/ns/pim/space#');
+/** SDMX-RDF dimensions, the usual reference area and period of RDF Data Cube observations. */
+export const SDMX_DIMENSION = namespace('http://purl.org/linked-data/sdmx/2009/dimension#');
+/** ONS statistical geographies by GSS code (areas of published aggregates). */
+export const STATISTICAL_GEOGRAPHY = namespace('http://statistics.data.gov.uk/id/statistical-geography/');
 /** The project's own terms, only where no standard vocabulary has one (see vocab/homedata.ttl). */
 export const HD = namespace('https://homedata.dev/ns#');
+/** Catalogue metrics as resources, by metric id (e.g. `temperature.mean`), for published aggregates. */
+export const HD_METRIC = namespace('https://homedata.dev/metrics/');
 
 /** Prefixes for writing Turtle. */
 export const PREFIXES: Record<string, string> = {
@@ -53,5 +59,7 @@ export const PREFIXES: Record<string, string> = {
   solid: SOLID.base,
   foaf: FOAF.base,
   pim: PIM.base,
+  'sdmx-dimension': SDMX_DIMENSION.base,
   hd: HD.base,
+  metric: HD_METRIC.base,
 };

@@ -16,6 +16,7 @@ import {
   QUDT,
   RDF,
   RDFS,
+  SDMX_DIMENSION,
   SH,
   SOLID,
   SOSA,
@@ -52,6 +53,7 @@ export const TERMS = Object.freeze({
     'date',
     'dateTime',
     'dateTimeStamp',
+    'gYearMonth',
     'anyURI',
   ]),
   sh: terms(SH, [
@@ -193,6 +195,7 @@ export const TERMS = Object.freeze({
     'Control',
     'AuthenticatedAgent',
   ]),
+  sdmxDimension: terms(SDMX_DIMENSION, ['refArea', 'refPeriod']),
   foaf: terms(FOAF, ['Agent']),
   ldp: terms(LDP, ['contains', 'Resource', 'Container', 'BasicContainer']),
   solid: terms(SOLID, ['InsertDeletePatch', 'inserts', 'deletes', 'where', 'oidcIssuer']),
@@ -256,6 +259,16 @@ export const TERMS = Object.freeze({
     // metrics
     'Metric',
     'metricId',
+    // published aggregates (RDF Data Cube components and run provenance)
+    'metric',
+    'cohortDwellingType',
+    'cohortSize',
+    'cohortMean',
+    'cohortMedian',
+    'suppressed',
+    'minCohort',
+    'epsilon',
+    'homesCounted',
   ]),
 });
 

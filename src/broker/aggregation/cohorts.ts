@@ -1,0 +1,89 @@
+// Groups per-home values into cells (area × period × metric, × dwelling type when asked), each with its cohort's keys.
+import { DWELLING_TYPES, type DwellingType } from '../../vocab/index.ts';
+import type { HomeValueEntry } from './home-values.ts';
+import type { RunPlan } from './run-plan.ts';
+
+/** Where a cell sits in the results table. */
+export interface CellPosition {
+  area: string;
+  /** Present only when the run splits by dwelling type. */
+  dwellingType: DwellingType | null;
+  period: string;
+  metric: string;
+}
+
+/** One cell before disclosure control: the values of the homes in it and their opaque keys, in the same order. */
+export interface Cohort extends CellPosition {
+  values: number[];
+  homeKeys: string[];
+}
+
+/** A home as it enters the cohorts: its opaque key (never a WebID), its area and its dwelling type. */
+export interface CohortMember {
+  key: string;
+  area: string;
+  dwellingType: DwellingType;
+}
+
+/** A stable text label of a cell, e.g. `E05018412|*|2026-01|temperature.mean`. */
+export function cellLabel(position: CellPosition): string {
+  return `${position.area}|${position.dwellingType ?? '*'}|${position.period}|${position.metric}`;
+}
+
+/** Collects homes into the cells of one run; every cell of the plan exists, filled or empty. */
+export class CohortTable {
+  private readonly plan: RunPlan;
+  private readonly cells = new Map<string, Cohort>();
+
+  constructor(plan: RunPlan) {
+    this.plan = plan;
+  }
+
+  /** Adds a home's values; a home outside the plan's areas adds nothing. Returns whether it was counted. */
+  add(member: CohortMember, values: readonly HomeValueEntry[]): boolean {
+    if (!this.plan.areas.includes(member.area) || values.length === 0) return false;
+    const dwellingType = this.plan.byDwellingType ? member.dwellingType : null;
+    for (const entry of values) {
+      const position: CellPosition = {
+        area: member.area,
+        dwellingType,
+        period: entry.period,
+        metric: entry.metric,
+      };
+      const label = cellLabel(position);
+      let cell = this.cells.get(label);
+      if (cell === undefined) {
+        cell = { ...position, values: [], homeKeys: [] };
+        this.cells.set(label, cell);
+      }
+      cell.values.push(entry.value);
+      cell.homeKeys.push(member.key);
+    }
+    return true;
+  }
+
+  /**
+   * Every cell in table order (area and metric as the request lists them, periods in time order, every dwelling
+   * type): cells no home reached are there too, empty, so that which cells have homes at all is not disclosed.
+   */
+  cohorts(): Cohort[] {
+    const types: readonly (DwellingType | null)[] = this.plan.byDwellingType ? DWELLING_TYPES : [null];
+    const result: Cohort[] = [];
+    for (const area of this.plan.areas) {
+      for (const dwellingType of types) {
+        for (const period of this.plan.periods) {
+          for (const metric of this.plan.metrics) {
+            const position: CellPosition = { area, dwellingType, period: period.label, metric: metric.id };
+            result.push(this.cells.get(cellLabel(position)) ?? { ...position, values: [], homeKeys: [] });
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Drops every value: called when the run ends, whatever its outcome. */
+  clear(): void {
+    this.cells.clear();
+  }
+}

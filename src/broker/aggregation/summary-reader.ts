@@ -1,0 +1,148 @@
+// Turns a daily summaries document (summaries/<property>/YYYY-MM.ttl) into DailySummary records while it streams in.
+import type { Quad, Term } from 'n3';
+import type { DailySummary, Property } from '../../metrics/index.ts';
+import { propertyOfIri, SUMMARY_FIGURES, TERMS, type SummaryFigure } from '../../vocab/index.ts';
+import { parseTurtleStream, type TurtleBody } from './turtle-stream.ts';
+
+/** The calendar dates to keep, `YYYY-MM-DD`, inclusive; summaries of other days are dropped as they arrive. */
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+/** What a document gave: its complete summaries, and how many summary nodes were incomplete or malformed. */
+export interface SummaryDocument {
+  summaries: DailySummary[];
+  skipped: number;
+}
+
+/** The figures every DailySummary has; a node without one of them is skipped. */
+const REQUIRED_FIGURES: readonly SummaryFigure[] = [
+  'hoursInDay',
+  'validHours',
+  'count',
+  'mean',
+  'min',
+  'max',
+];
+
+/** Figure field by predicate IRI: the reverse of SUMMARY_FIGURES. */
+const FIGURE_BY_PREDICATE: ReadonlyMap<string, SummaryFigure> = new Map(
+  (Object.entries(SUMMARY_FIGURES) as [SummaryFigure, (typeof SUMMARY_FIGURES)[SummaryFigure]][]).map(
+    ([field, term]) => [term.predicate.value, field],
+  ),
+);
+
+const RDF_TYPE = TERMS.rdf.type.value;
+const DAILY_SUMMARY = TERMS.hd.DailySummary.value;
+const OBSERVED_PROPERTY = TERMS.sosa.observedProperty.value;
+const FEATURE_OF_INTEREST = TERMS.sosa.hasFeatureOfInterest.value;
+const ROOM = TERMS.hd.room.value;
+const LOCAL_DATE = TERMS.hd.localDate.value;
+
+/** Rooms are features of interest named `<home profile>#room-<slug>` (src/pod/homedata-pod.ts roomIri). */
+const ROOM_FRAGMENT = '#room-';
+
+/** What has arrived so far about one summary node; quads of a node may come in any order. */
+interface PartialSummary {
+  typed: boolean;
+  property?: Property;
+  /** The room slug from hd:room (a literal, as the gateway writes it, or a room IRI). */
+  room?: string;
+  /** The room slug from sosa:hasFeatureOfInterest, used when hd:room is absent. */
+  featureRoom?: string;
+  date?: string;
+  figures: Partial<Record<SummaryFigure, number>>;
+  malformed: boolean;
+}
+
+/** The room slug a term names: a literal slug, or the `room-<slug>` fragment of a room IRI. */
+function roomSlug(term: Term): string | undefined {
+  if (term.termType === 'Literal') return term.value;
+  if (term.termType !== 'NamedNode') return undefined;
+  const at = term.value.lastIndexOf(ROOM_FRAGMENT);
+  return at < 0 ? undefined : decodeURIComponent(term.value.slice(at + ROOM_FRAGMENT.length));
+}
+
+/** Collects quads into partial summaries, keyed by subject. */
+class SummaryCollector {
+  private readonly nodes = new Map<string, PartialSummary>();
+
+  /** The partial summary of a subject, created on first sight. */
+  private node(subject: string): PartialSummary {
+    let node = this.nodes.get(subject);
+    if (node === undefined) {
+      node = { typed: false, figures: {}, malformed: false };
+      this.nodes.set(subject, node);
+    }
+    return node;
+  }
+
+  /** Takes one quad; anything that is not about a daily summary is ignored. */
+  add(quad: Quad): void {
+    const predicate = quad.predicate.value;
+    const object = quad.object;
+    const figure = FIGURE_BY_PREDICATE.get(predicate);
+    if (figure !== undefined) {
+      const value = object.termType === 'Literal' ? Number(object.value) : Number.NaN;
+      const node = this.node(quad.subject.value);
+      if (Number.isFinite(value)) node.figures[figure] = value;
+      else node.malformed = true;
+      return;
+    }
+    if (predicate === RDF_TYPE) {
+      if (object.value === DAILY_SUMMARY) this.node(quad.subject.value).typed = true;
+    } else if (predicate === OBSERVED_PROPERTY) {
+      const property = propertyOfIri(object.value);
+      const node = this.node(quad.subject.value);
+      if (property === undefined) node.malformed = true;
+      else node.property = property;
+    } else if (predicate === ROOM) {
+      this.node(quad.subject.value).room = roomSlug(object);
+    } else if (predicate === FEATURE_OF_INTEREST) {
+      this.node(quad.subject.value).featureRoom = roomSlug(object);
+    } else if (predicate === LOCAL_DATE) {
+      this.node(quad.subject.value).date = object.value;
+    }
+  }
+
+  /** The complete summaries whose date is in `dates`, and the count of typed nodes that were not complete. */
+  finish(dates: DateRange | undefined): SummaryDocument {
+    const summaries: DailySummary[] = [];
+    let skipped = 0;
+    for (const node of this.nodes.values()) {
+      if (!node.typed) continue;
+      const summary = complete(node);
+      if (summary === null) skipped++;
+      else if (dates === undefined || (summary.date >= dates.from && summary.date <= dates.to))
+        summaries.push(summary);
+    }
+    this.nodes.clear();
+    return { summaries, skipped };
+  }
+}
+
+/** A DailySummary from a node that has everything one needs, else null. */
+function complete(node: PartialSummary): DailySummary | null {
+  const room = node.room ?? node.featureRoom;
+  if (node.malformed || node.property === undefined || room === undefined || node.date === undefined)
+    return null;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(node.date)) return null;
+  for (const field of REQUIRED_FIGURES) if (node.figures[field] === undefined) return null;
+  return { property: node.property, room, date: node.date, ...node.figures } as DailySummary;
+}
+
+/**
+ * Parses a Turtle summaries document from a byte stream: quads are folded into per-node figures as they arrive
+ * and never kept, so memory is bounded by the summaries, not the document text. `dates` drops summaries outside
+ * the period a run asked for.
+ */
+export async function readSummaryStream(
+  body: TurtleBody,
+  baseIRI: string,
+  dates?: DateRange,
+): Promise<SummaryDocument> {
+  const collector = new SummaryCollector();
+  await parseTurtleStream(body, baseIRI, (quad) => collector.add(quad));
+  return collector.finish(dates);
+}

@@ -1,0 +1,19 @@
+// Table `run_cells`: the released cells of finished runs (aggregates only; migration 002).
+
+/** A row of `run_cells`. */
+export interface RunCellRow {
+  run_id: string;
+  /** Order of the cell in the results table. */
+  position: number;
+  area: string;
+  /** A dwelling type when the run split by it, else null. */
+  dwelling_type: string | null;
+  /** `2026-01` or `2026-W03`. */
+  period: string;
+  metric: string;
+  /** Homes rounded to 5, or null when suppressed. */
+  homes: number | null;
+  mean: number | null;
+  median: number | null;
+  suppressed: boolean;
+}

@@ -1,0 +1,39 @@
+// The results of a run as CSV (RFC 4180): one row per cell, empty figures where a cell is suppressed.
+import type { ResultsDocument } from './results-document.ts';
+
+/** A field quoted when it holds a comma, quote or line break. */
+function field(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The CSV text: a header, then one line per cell in table order; a dwelling type column only when split by it. */
+export function resultsCsv(results: ResultsDocument): string {
+  const split = results.cells.some((cell) => cell.dwellingType !== undefined);
+  const header = [
+    'area',
+    ...(split ? ['dwelling_type'] : []),
+    'period',
+    'metric',
+    'homes',
+    'mean',
+    'median',
+    'suppressed',
+  ];
+  const lines = [header.join(',')];
+  for (const cell of results.cells) {
+    const row = [
+      cell.area,
+      ...(split ? [cell.dwellingType] : []),
+      cell.period,
+      cell.metric,
+      cell.homes,
+      cell.mean,
+      cell.median,
+      cell.suppressed,
+    ];
+    lines.push(row.map(field).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

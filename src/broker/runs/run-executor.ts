@@ -1,0 +1,197 @@
+// Executes one run: reads each consenting home, computes its values in memory, releases the cells, stores only those.
+import { ConflictError, HomedataError } from '../../errors.ts';
+import type { Logger } from '../../logging.ts';
+import { roundToNearest5, type RandomSource } from '../../privacy/index.ts';
+import { releaseCohorts, type ReleasePolicy } from '../aggregation/cell-release.ts';
+import { CohortTable } from '../aggregation/cohorts.ts';
+import { readHome, type ConsentedReader, type SkipReason } from '../aggregation/home-reader.ts';
+import { computeHomeValues } from '../aggregation/home-values.ts';
+import { planRun, type RunPlan } from '../aggregation/run-plan.ts';
+import { listActiveConsents } from '../consents/consent-reader.ts';
+import type { Database } from '../db/database.ts';
+import type { RunRow } from '../db/schema/runs.ts';
+import { findRequest, type RequestWithCouncil } from '../requests/request-reader.ts';
+import { forEachBounded } from './bounded-concurrency.ts';
+import { loadHomeKeyer } from './home-keys.ts';
+import { readReleaseHistory } from './run-reader.ts';
+import { progressPercent } from './run-progress.ts';
+import {
+  claimRun,
+  failRun,
+  finishRun,
+  lockCouncilReleases,
+  recordProgress,
+  requeueRun,
+} from './run-transactor.ts';
+
+/** Homes read at once: the pod server is the limit (NOTES.md), and a few in flight keep it busy. */
+export const DEFAULT_HOME_CONCURRENCY = 8;
+
+/** Progress is written at most this often: each write is a database round trip. */
+const PROGRESS_INTERVAL_MS = 500;
+
+/** Everything a run is executed with. */
+export interface RunExecutorDeps {
+  db: Database;
+  reader: ConsentedReader;
+  clock: () => Date;
+  logger: Logger;
+  /** The CSPRNG DP noise is drawn from (a seeded source in tests). */
+  random: RandomSource;
+  /** The server floor for k. */
+  kFloor: number;
+  homeConcurrency?: number;
+}
+
+/** How an execution ended: `skipped` when the run was not queued any more (another worker took it). */
+export type RunEnd = 'done' | 'failed' | 'interrupted' | 'skipped';
+
+/** Thrown inside a run when the broker is stopping; the run goes back to the queue. */
+class RunInterrupted extends Error {}
+
+// Error messages may quote a URL (a pod's): such text must never reach a council, a log line or the database.
+const URL_PATTERN = /\bhttps?:\/\/\S+/gi;
+
+/** A message with every URL replaced. */
+function withoutUrls(message: string): string {
+  return message.replace(URL_PATTERN, '<url>');
+}
+
+/** Executes runs; holds no state between them. */
+export class RunExecutor {
+  private readonly deps: RunExecutorDeps;
+
+  constructor(deps: RunExecutorDeps) {
+    this.deps = deps;
+  }
+
+  /** Claims a queued run and executes it to the end; `signal` interrupts it between homes, leaving it queued. */
+  async execute(runId: string, signal?: AbortSignal): Promise<RunEnd> {
+    const { db, clock, logger } = this.deps;
+    const run = await claimRun(db, runId, clock());
+    if (run === null) return 'skipped';
+    const log = logger.child({ runId, requestId: run.request_id });
+    try {
+      const request = await findRequest(db, run.request_id);
+      if (request === null) throw new HomedataError('not-found', 404, 'The request of this run is gone');
+      await this.aggregate(run, request, signal, log);
+      log.info('run done');
+      return 'done';
+    } catch (error) {
+      if (error instanceof RunInterrupted) {
+        await requeueRun(db, run.id);
+        log.info('run interrupted; queued again');
+        return 'interrupted';
+      }
+      await this.recordFailure(run, error, log);
+      return 'failed';
+    }
+  }
+
+  /** Reads every home, then releases and stores the cells in one transaction. */
+  private async aggregate(
+    run: RunRow,
+    request: RequestWithCouncil,
+    signal: AbortSignal | undefined,
+    log: Logger,
+  ) {
+    const { db, clock, reader, kFloor } = this.deps;
+    const plan = planRun({
+      metrics: request.metrics,
+      areas: request.areas,
+      period: { from: request.period_from, to: request.period_to },
+      granularity: request.granularity,
+      byDwellingType: run.by_dwelling_type,
+    });
+    const k = Math.max(request.min_cohort, kFloor);
+    const keyOf = await loadHomeKeyer(db, clock());
+    // Consents for areas the request does not name are not read at all: data minimisation before the first GET.
+    const consents = (await listActiveConsents(db, request.id, clock())).filter((consent) =>
+      plan.areas.includes(consent.area),
+    );
+    const table = new CohortTable(plan);
+    const skipped: Record<SkipReason, number> = { 'consent-inactive': 0, 'pod-failed': 0, 'no-profile': 0 };
+    let counted = 0;
+    let done = 0;
+    let lastProgress = 0;
+    try {
+      await forEachBounded(
+        consents,
+        this.deps.homeConcurrency ?? DEFAULT_HOME_CONCURRENCY,
+        async (consent) => {
+          const home = await readHome(reader, consent, plan, run.id);
+          if (typeof home === 'string') {
+            skipped[home]++;
+          } else {
+            const values = computeHomeValues(plan, home.summaries, home.profile.timeZone);
+            const member = { key: keyOf(consent.resident_webid), ...home.profile };
+            if (table.add(member, values)) counted++;
+          }
+          done++;
+          if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
+            lastProgress = Date.now();
+            await recordProgress(db, run.id, progressPercent(done, consents.length, k), clock());
+          }
+        },
+        signal,
+      );
+      if (signal?.aborted) throw new RunInterrupted();
+      log.info({ ...skipped }, 'homes read');
+      await this.release(run, request, plan, table, k, counted);
+    } finally {
+      // Per-home values live only in this table: gone when the run ends, whatever the outcome.
+      table.clear();
+    }
+  }
+
+  /** Releases the cells under a per-council lock, so that the differencing history cannot change meanwhile. */
+  private async release(
+    run: RunRow,
+    request: RequestWithCouncil,
+    plan: RunPlan,
+    table: CohortTable,
+    k: number,
+    counted: number,
+  ): Promise<void> {
+    const { db, clock, random, kFloor } = this.deps;
+    const cellsPerHome = plan.metrics.length * plan.periods.length;
+    const policy: ReleasePolicy = {
+      k,
+      floor: kFloor,
+      // A home is in one area and one dwelling type, so it meets ε once per metric and period (sequential
+      // composition over those, parallel over disjoint cohorts): the run's ε is split over its metric-periods.
+      dp: run.epsilon === null ? null : { epsilonPerCell: run.epsilon / cellsPerHome, random },
+    };
+    // Under DP only noisy counts may leave the broker: the exact overall count is not published.
+    const homesOverall = counted >= k && run.epsilon === null ? roundToNearest5(counted) : null;
+    await db.transaction(async (tx) => {
+      await lockCouncilReleases(tx, request.council_id);
+      const history = await readReleaseHistory(
+        tx,
+        request.council_id,
+        plan.metrics.map((metric) => metric.id),
+        plan.periods.map((period) => period.label),
+      );
+      const release = releaseCohorts(table.cohorts(), policy, history);
+      await finishRun(tx, run, request.council_id, { release, k, homesOverall }, clock());
+    });
+  }
+
+  /** Marks the run failed with a message fit for the council, and logs what the operator needs. */
+  private async recordFailure(run: RunRow, error: unknown, log: Logger): Promise<void> {
+    const known = error instanceof HomedataError;
+    const problem = known ? error.problem : 'internal';
+    const message =
+      error instanceof ConflictError || (known && error.status < 500)
+        ? withoutUrls(error.message)
+        : 'The run failed; the broker logged the cause';
+    log.error(
+      {
+        problem,
+        error: withoutUrls(error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
+      },
+      'run failed',
+    );
+    await failRun(this.deps.db, run.id, problem, message, this.deps.clock());
+  }
+}

@@ -1,0 +1,155 @@
+// Cells of a run pass disclosure control: k with ONS rounding, dominance, differencing against earlier releases, DP.
+import { describe, expect, it } from 'vitest';
+import { releaseCohorts, type ReleaseHistoryEntry } from '../../../src/broker/aggregation/cell-release.ts';
+import { CohortTable, type Cohort } from '../../../src/broker/aggregation/cohorts.ts';
+import { planRun } from '../../../src/broker/aggregation/run-plan.ts';
+import { ConflictError } from '../../../src/errors.ts';
+import { seededRandomSource } from '../../../src/privacy/index.ts';
+
+const AREA = 'E05018412';
+const OTHER = 'E05018419';
+
+/** A cohort of `values`, homes keyed `h0`, `h1`, … unless keys are given. */
+function cohort(values: number[], options: Partial<Cohort> = {}): Cohort {
+  return {
+    area: AREA,
+    dwellingType: null,
+    period: '2026-01',
+    metric: 'temperature.mean',
+    values,
+    homeKeys: values.map((_, index) => `h${index}`),
+    ...options,
+  };
+}
+
+const plain = { k: 10, floor: 10, dp: null };
+
+describe('cell release', () => {
+  it('releases a cohort of k homes with the count rounded to 5 and mean and median to 2 decimals', () => {
+    const values = [17.123, 18, 19, 20, 21, 16, 17, 18, 19, 20, 21, 22];
+    const { cells, released } = releaseCohorts([cohort(values)], plain, []);
+    expect(cells[0]).toMatchObject({ suppressed: false, homes: 10, mean: 19.01, median: 19 });
+    expect(released).toEqual([
+      {
+        cell: `${AREA}|*|2026-01|temperature.mean`,
+        metric: 'temperature.mean',
+        period: '2026-01',
+        homeKeys: cohort(values).homeKeys,
+      },
+    ]);
+  });
+
+  it('suppresses a cohort below k without a count, and keeps it out of the release history', () => {
+    const { cells, released } = releaseCohorts([cohort([18, 19, 20, 21, 22])], plain, []);
+    expect(cells[0]).toMatchObject({
+      suppressed: true,
+      homes: null,
+      mean: null,
+      median: null,
+      reason: 'below-k',
+    });
+    expect(released).toEqual([]);
+  });
+
+  it('suppresses an additive cell dominated by one home', () => {
+    const values = [100, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+    const { cells } = releaseCohorts([cohort(values, { metric: 'energy.kwh.perDay' })], plain, []);
+    expect(cells[0]).toMatchObject({ suppressed: true, reason: 'dominance' });
+  });
+
+  it('refuses a cohort one home smaller than an earlier release of the same metric and period (differencing)', () => {
+    const earlier: ReleaseHistoryEntry = {
+      id: 'r1',
+      cell: `${AREA}|*|2026-01|temperature.mean`,
+      metric: 'temperature.mean',
+      period: '2026-01',
+      homes: Array.from({ length: 12 }, (_, index) => `h${index}`),
+    };
+    const smaller = cohort(Array.from({ length: 11 }, () => 18));
+    const error = (() => {
+      try {
+        releaseCohorts([smaller], plain, [earlier]);
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ problem: 'differencing', status: 409 });
+  });
+
+  it('allows a cohort that differs by k homes or more, an identical one, and other metrics or periods', () => {
+    const earlier: ReleaseHistoryEntry = {
+      id: 'r1',
+      cell: `${AREA}|*|2026-01|temperature.mean`,
+      metric: 'temperature.mean',
+      period: '2026-01',
+      homes: Array.from({ length: 12 }, (_, index) => `h${index}`),
+    };
+    const grown = cohort(Array.from({ length: 22 }, () => 18));
+    const same = cohort(Array.from({ length: 12 }, () => 18));
+    const otherMetric = cohort(
+      Array.from({ length: 11 }, () => 18),
+      { metric: 'cold.below18.hours' },
+    );
+    const otherPeriod = cohort(
+      Array.from({ length: 11 }, () => 18),
+      { period: '2026-02' },
+    );
+    for (const candidate of [grown, same, otherMetric, otherPeriod]) {
+      expect(releaseCohorts([candidate], plain, [earlier]).cells[0]!.suppressed).toBe(false);
+    }
+  });
+
+  it('adds noise under DP: values vary between releases, their mean converges, and no median is given', () => {
+    const values = Array.from({ length: 40 }, (_, index) => 15 + (index % 7));
+    const truth = values.reduce((sum, value) => sum + value, 0) / values.length;
+    const policy = { k: 10, floor: 10, dp: { epsilonPerCell: 1, random: seededRandomSource(7) } };
+    const means: number[] = [];
+    for (let draw = 0; draw < 400; draw++) {
+      const [cell] = releaseCohorts([cohort(values)], policy, []).cells;
+      expect(cell!.median).toBeNull();
+      if (!cell!.suppressed) means.push(cell!.mean!);
+    }
+    expect(new Set(means).size).toBeGreaterThan(20);
+    const average = means.reduce((sum, value) => sum + value, 0) / means.length;
+    expect(Math.abs(average - truth)).toBeLessThan(0.25);
+  });
+});
+
+describe('cohort table', () => {
+  const plan = planRun({
+    metrics: ['temperature.mean', 'cold.below18.hours'],
+    areas: [AREA, OTHER],
+    period: { from: '2026-01-01', to: '2026-01-31' },
+    granularity: 'month',
+    byDwellingType: false,
+  });
+
+  it('lists every cell of the plan in table order, empty ones included, and drops homes of other areas', () => {
+    const table = new CohortTable(plan);
+    const values = [
+      { metric: 'temperature.mean', period: '2026-01', value: 18 },
+      { metric: 'cold.below18.hours', period: '2026-01', value: 100 },
+    ];
+    expect(table.add({ key: 'a', area: AREA, dwellingType: 'Flat' }, values)).toBe(true);
+    expect(table.add({ key: 'b', area: 'E05000001', dwellingType: 'Flat' }, values)).toBe(false);
+    const cells = table.cohorts();
+    expect(cells.map((cell) => `${cell.area} ${cell.metric} ${cell.values.length}`)).toEqual([
+      `${AREA} temperature.mean 1`,
+      `${AREA} cold.below18.hours 1`,
+      `${OTHER} temperature.mean 0`,
+      `${OTHER} cold.below18.hours 0`,
+    ]);
+    table.clear();
+    expect(table.cohorts().every((cell) => cell.values.length === 0)).toBe(true);
+  });
+
+  it('splits by every dwelling type when asked, whether or not a home of that type took part', () => {
+    const table = new CohortTable({ ...plan, areas: [AREA], byDwellingType: true });
+    table.add({ key: 'a', area: AREA, dwellingType: 'Flat' }, [
+      { metric: 'temperature.mean', period: '2026-01', value: 18 },
+    ]);
+    const types = new Set(table.cohorts().map((cell) => cell.dwellingType));
+    expect(types).toEqual(new Set(['Flat', 'Terraced', 'SemiDetached', 'Detached', 'Bungalow']));
+  });
+});

@@ -1,0 +1,115 @@
+// The summary reader turns what the gateway writes back into the same DailySummary records, streaming.
+import { DataFactory } from 'n3';
+import { describe, expect, it } from 'vitest';
+import { readSummaryStream } from '../../../src/broker/aggregation/summary-reader.ts';
+import { readFixtureReadings } from '../../../src/fixtures/write-fixtures.ts';
+import { summaryDocumentOf, summaryQuads } from '../../../src/gateway/summary-rdf.ts';
+import { summariseReadings, type DailySummary } from '../../../src/metrics/index.ts';
+import { PodLayout } from '../../../src/pod/pod-layout.ts';
+import { serializeTurtle, TERMS } from '../../../src/vocab/index.ts';
+import { POD, SUMMARY, SUMMARY_BASE } from '../../vocab/documents.ts';
+
+const TIME_ZONE = 'Europe/London';
+const layout = new PodLayout(POD);
+
+/** A fetch-like body of a text. */
+function body(text: string) {
+  return new Response(text).body!;
+}
+
+/** January summaries of the first fixture home, grouped into the monthly documents the gateway writes. */
+async function summariseFixtureHome(): Promise<Map<string, DailySummary[]>> {
+  const readings = await readFixtureReadings('pods-fixtures', 'home-01');
+  const summaries = summariseReadings(readings, TIME_ZONE, { now: new Date('2026-02-02T00:00:00Z') });
+  const documents = new Map<string, DailySummary[]>();
+  for (const summary of summaries) {
+    const url = summaryDocumentOf(layout, summary);
+    documents.set(url, [...(documents.get(url) ?? []), summary]);
+  }
+  return documents;
+}
+
+const fixture = summariseFixtureHome();
+
+/** The fixture home's documents, summarised once for the whole file. */
+function fixtureDocuments(): Promise<Map<string, DailySummary[]>> {
+  return fixture;
+}
+
+/** A stable order for comparing lists of summaries. */
+function sorted(summaries: readonly DailySummary[]): DailySummary[] {
+  const key = (summary: DailySummary) => `${summary.property}|${summary.room}|${summary.date}`;
+  return [...summaries].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+describe('summary document reader', () => {
+  it('reads back exactly what the gateway writer wrote, for every property of a fixture home', async () => {
+    const documents = await fixtureDocuments();
+    expect(documents.size).toBe(5);
+    for (const [url, summaries] of documents) {
+      const turtle = serializeTurtle(
+        summaries.flatMap((summary) => summaryQuads(summary, layout, TIME_ZONE)),
+        { baseIRI: url },
+      );
+      const read = await readSummaryStream(body(turtle), url);
+      expect(read.skipped).toBe(0);
+      expect(sorted(read.summaries)).toEqual(sorted(summaries));
+    }
+  });
+
+  it('reads the hand-written shape example, with hd:room as a room IRI', async () => {
+    const read = await readSummaryStream(body(SUMMARY), SUMMARY_BASE);
+    expect(read.summaries).toEqual([
+      {
+        property: 'temperature',
+        room: 'living-room',
+        date: '2024-03-31',
+        hoursInDay: 23,
+        validHours: 23,
+        count: 276,
+        mean: 18.4,
+        min: 15.9,
+        max: 21.2,
+        hoursBelow18: 9,
+        hoursBelow16: 1,
+        daytimeHours: 15,
+        daytimeMean: 19.1,
+        nightHours: 8,
+        nightHoursAbove26: 0,
+      },
+    ]);
+  });
+
+  it('keeps only the dates asked for', async () => {
+    const url = layout.summaryDocument('humidity', '2026-01');
+    const summaries = (await fixtureDocuments()).get(url)!;
+    const turtle = serializeTurtle(summaries.flatMap((summary) => summaryQuads(summary, layout, TIME_ZONE)));
+    const read = await readSummaryStream(body(turtle), url, { from: '2026-01-10', to: '2026-01-11' });
+    expect(new Set(read.summaries.map((summary) => summary.date))).toEqual(
+      new Set(['2026-01-10', '2026-01-11']),
+    );
+  });
+
+  it('skips a summary that lacks a required figure or has one that is not a number', async () => {
+    const [summary] = (await fixtureDocuments()).get(layout.summaryDocument('temperature', '2026-01'))!;
+    const quads = summaryQuads(summary!, layout, TIME_ZONE);
+    const withoutMean = quads.filter((quad) => !quad.predicate.equals(TERMS.hd.mean));
+    const badMean = quads.map((quad) =>
+      quad.predicate.equals(TERMS.hd.mean)
+        ? DataFactory.quad(quad.subject, quad.predicate, DataFactory.literal('warm', TERMS.xsd.double))
+        : quad,
+    );
+    for (const broken of [withoutMean, badMean]) {
+      const read = await readSummaryStream(body(serializeTurtle(broken)), SUMMARY_BASE);
+      expect(read).toEqual({ summaries: [], skipped: 1 });
+    }
+  });
+
+  it('rejects a document that is not Turtle with an error that names no URL', async () => {
+    const error = await readSummaryStream(body('<#a> <#b> "unterminated .'), SUMMARY_BASE).catch(
+      (e: Error) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(String((error as Error).message)).not.toContain(POD);
+  });
+});
