@@ -1,6 +1,7 @@
 // The resident as the consent module sees them: a WebID and that resident's own authenticated fetch, and where their pod is.
 import { ValidationError } from '../errors.ts';
-import { readTurtle } from '../pod/resource-read.ts';
+import { podRequest, readTurtle } from '../pod/resource-read.ts';
+import { PIM } from '../vocab/namespaces.ts';
 import { TERMS } from '../vocab/terms.ts';
 
 /**
@@ -12,22 +13,35 @@ export interface ResidentSession {
   readonly fetch: typeof fetch;
 }
 
+/** Whether a response's Link header marks the resource as a storage root (Solid Protocol: `rel="type"` pim:Storage). */
+function isStorageRoot(link: string | null): boolean {
+  if (!link) return false;
+  return link
+    .split(/,(?=\s*<)/)
+    .some((part) => part.includes(`<${PIM('Storage')}>`) && /rel="?([^";]*\s)?type(\s[^";]*)?"?/.test(part));
+}
+
 /**
- * The resident's pod: the `pim:storage` their WebID profile names. With several, the one the WebID lives in
- * (CSS puts the profile inside the pod); pass the pod explicitly otherwise.
+ * The resident's pod: the `pim:storage` their WebID profile names, else the storage root that holds the profile
+ * (found by walking up from it, as the Solid Protocol describes; CSS 7 profiles name no storage).
  */
 export async function findResidentPod(session: ResidentSession): Promise<string> {
-  const profile = await readTurtle(session.fetch, session.webId.replace(/#.*$/, ''));
+  const profileUrl = session.webId.replace(/#.*$/, '');
+  const profile = await readTurtle(session.fetch, profileUrl);
   const storages = profile ? profile.store.getObjects(session.webId, TERMS.pim.storage, null) : [];
-  const pods = storages.map((term) => (term.value.endsWith('/') ? term.value : `${term.value}/`));
-  const pod = pods.length === 1 ? pods[0] : pods.find((candidate) => session.webId.startsWith(candidate));
-  if (!pod) {
-    throw new ValidationError(
-      `Your WebID profile names ${pods.length} pods (pim:storage); say which pod to use`,
-      {
-        field: 'pod',
-      },
-    );
+  if (storages.length === 1)
+    return storages[0]!.value.endsWith('/') ? storages[0]!.value : `${storages[0]!.value}/`;
+  if (storages.length === 0) {
+    for (let url = new URL('.', profileUrl); ; url = new URL('..', url)) {
+      const response = await podRequest(session.fetch, url.href, { method: 'HEAD' });
+      if (isStorageRoot(response.headers.get('link'))) return url.href;
+      if (url.pathname === '/') break;
+    }
   }
-  return pod;
+  throw new ValidationError(
+    `Cannot tell which pod is yours (${storages.length} pim:storage in your profile): name it`,
+    {
+      field: 'pod',
+    },
+  );
 }

@@ -1,0 +1,115 @@
+// Seeds fixture homes on the test pod server quickly: accounts, homedata pods, and January summaries as the gateway writes them.
+import { randomUUID } from 'node:crypto';
+import type { FixtureHome } from '../../../src/fixtures/fixture-set.ts';
+import { readFixtureReadings, readFixtureSet } from '../../../src/fixtures/write-fixtures.ts';
+import { summaryDocumentOf, summaryQuads } from '../../../src/gateway/summary-rdf.ts';
+import { summariseReadings, type DailySummary, type Reading } from '../../../src/metrics/index.ts';
+import { AccountApi, type Identity } from '../../../src/pod/account-api.ts';
+import { setUpHomedataPod } from '../../../src/pod/homedata-pod.ts';
+import { PodLayout } from '../../../src/pod/pod-layout.ts';
+import { writeTurtle } from '../../../src/pod/resource-write.ts';
+import { loginWithClientCredentials, type SolidAgent } from '../../../src/pod/solid-session.ts';
+import { serializeTurtle } from '../../../src/vocab/index.ts';
+
+/** Where the fixture population and its hourly readings are. */
+export const FIXTURES_DIR = 'pods-fixtures';
+
+/** The gateway every seeded home names (the summaries are written by the resident here, so it never logs in). */
+const GATEWAY_WEBID = 'https://gateway.example/profile/card#me';
+
+/** A seeded home: the fixture it comes from, its resident's identity and session, and its raw readings. */
+export interface SeededHome {
+  fixture: FixtureHome;
+  /** The area the home was seeded in (the fixture's unless overridden). */
+  area: string;
+  identity: Identity;
+  agent: SolidAgent;
+  layout: PodLayout;
+  readings: Reading[];
+}
+
+/** Which fixture homes to seed, optionally moved to another area. */
+export interface SeedSpec {
+  homeId: string;
+  area?: string;
+}
+
+/** Runs `task` on each item with at most `limit` at once. */
+export async function eachLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The home's January summaries, grouped into the monthly documents the gateway appends them to. */
+function summaryDocuments(
+  layout: PodLayout,
+  readings: readonly Reading[],
+  timeZone: string,
+): Map<string, DailySummary[]> {
+  const summaries = summariseReadings(readings, timeZone, { now: new Date('2026-02-02T00:00:00Z') });
+  const documents = new Map<string, DailySummary[]>();
+  for (const summary of summaries) {
+    const url = summaryDocumentOf(layout, summary);
+    documents.set(url, [...(documents.get(url) ?? []), summary]);
+  }
+  return documents;
+}
+
+/**
+ * Provisions each home's resident, sets up the homedata pod from the fixture (area possibly overridden), and
+ * writes its January summaries with the gateway's own RDF writer (`summaryQuads`) — one PUT per monthly document
+ * instead of the gateway's appends, which would take a day of replay per home.
+ */
+export async function seedHomes(
+  server: string,
+  specs: readonly SeedSpec[],
+  concurrency = 4,
+): Promise<SeededHome[]> {
+  const fixtures = await readFixtureSet(FIXTURES_DIR);
+  const api = new AccountApi(server);
+  const run = randomUUID().slice(0, 6);
+  return eachLimited(specs, concurrency, async (spec) => {
+    const fixture = fixtures.homes.find((home) => home.id === spec.homeId);
+    if (!fixture) throw new Error(`no fixture home ${spec.homeId}`);
+    const area = spec.area ?? fixture.area;
+    const name = `${fixture.podName}-${run}`;
+    const identity = await api.provision({
+      email: `${name}@test.example`,
+      password: `pw-${name}-secret`,
+      podName: name,
+    });
+    const agent = await loginWithClientCredentials(identity);
+    const home = {
+      area,
+      dwellingType: fixture.dwellingType,
+      timeZone: fixture.timeZone,
+      rooms: fixture.rooms,
+    };
+    const layout = await setUpHomedataPod(agent, identity.pod, home, fixture.devices, GATEWAY_WEBID);
+    const readings = await readFixtureReadings(FIXTURES_DIR, fixture.id);
+    const writes = [...summaryDocuments(layout, readings, fixture.timeZone)].map(([url, summaries]) =>
+      writeTurtle(
+        agent.fetch,
+        url,
+        serializeTurtle(
+          summaries.flatMap((summary) => summaryQuads(summary, layout, fixture.timeZone)),
+          { baseIRI: url },
+        ),
+      ),
+    );
+    await Promise.all(writes);
+    return { fixture, area, identity, agent, layout, readings };
+  });
+}
