@@ -20,6 +20,7 @@ import { pagesRouter } from '../web/serve-pages.ts';
 export function createBrokerApp(ctx: BrokerContext): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
   app.use(helmet());
   app.use(healthRoutes(ctx));
   app.use(

@@ -55,6 +55,11 @@ export const brokerConfigSchema = z
       .int()
       .min(1024)
       .default(64 * 1024),
+    /**
+     * Express `trust proxy`: behind a reverse proxy set it (e.g. 1 hop) so rate limits count clients, not the
+     * proxy. Off by default: a client could otherwise pick its own address with X-Forwarded-For.
+     */
+    trustProxy: z.union([z.boolean(), z.number().int().min(0)]).default(false),
     /** Requests per client IP per window before a 429 problem. */
     rateLimit: z
       .object({

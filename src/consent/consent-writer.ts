@@ -1,5 +1,5 @@
 // Changes the resident's consent: grant, refuse, revoke and sweep, each in the resident's own pod and with their own session.
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, HomedataError, NotFoundError, ValidationError } from '../errors.ts';
 import type { PodLayout } from '../pod/pod-layout.ts';
 import { readTurtle } from '../pod/resource-read.ts';
 import { deleteResource, writeTurtle } from '../pod/resource-write.ts';
@@ -174,7 +174,19 @@ export async function revokeConsent(context: ConsentContext, requestId: string):
   if (record.status === 'ConsentGiven') {
     await writeRecord(session, { ...record, status: 'ConsentWithdrawn', withdrawnAt: now });
   }
-  await context.broker.notifyWithdrawal(requestId);
+  try {
+    await context.broker.notifyWithdrawal(requestId);
+  } catch (error) {
+    // The pod already refuses the broker; only its index lags. Say so, so the resident is not alarmed.
+    throw new HomedataError(
+      'broker-not-told',
+      502,
+      'Withdrawn in your pod (the broker can no longer read your data), but the broker could not be told: ' +
+        `${(error as Error).message}. Revoke again to tell it.`,
+      { requestId },
+      error,
+    );
+  }
   return { requestIds: [requestId], removed };
 }
 

@@ -1,7 +1,7 @@
 // Errors become RFC 9457 problem details, showing field errors but never the context a pod URL or WebID may sit in.
 import { describe, expect, it } from 'vitest';
 import { PodError, ValidationError } from '../../src/errors.ts';
-import { problemFor } from '../../src/broker/http/problem.ts';
+import { problemFor, withoutUrls } from '../../src/broker/http/problem.ts';
 
 describe('problem details', () => {
   it('list the field errors of a validation problem', () => {
@@ -37,5 +37,11 @@ describe('problem details', () => {
     const internal = problemFor(new Error('secret at http://localhost:3000/alice/'));
     expect(internal).toMatchObject({ status: 500 });
     expect(JSON.stringify(internal)).not.toContain('alice');
+  });
+
+  it('log failures without the URLs of pods or WebIDs', () => {
+    expect(
+      withoutUrls('GET http://localhost:3000/alice/homedata/home answered 500 (https://x.example/#me)'),
+    ).toBe('GET <url> answered 500 (<url>)');
   });
 });

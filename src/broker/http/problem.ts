@@ -94,6 +94,11 @@ export function problemFor(thrown: unknown): ProblemDocument {
   };
 }
 
+/** Replaces every URL in a text with `<url>`: a log line must not say whose pod or WebID was involved. */
+export function withoutUrls(text: string): string {
+  return text.replace(/\bhttps?:\/\/[^\s"'<>)]+/g, '<url>');
+}
+
 /** Sends a problem document; a 401 names the authentication scheme the route expects. */
 export function sendProblem(res: Response, problem: ProblemDocument, challenge?: string): void {
   if (problem.status === 401 && challenge) res.setHeader('WWW-Authenticate', challenge);
@@ -108,8 +113,13 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const problem = problemFor(error);
-    if (problem.status >= 500)
-      logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    if (problem.status >= 500) {
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      logger.error(
+        { problem: problem.type, error: withoutUrls(text), method: req.method, path: req.path },
+        'request failed',
+      );
+    }
     const challenge =
       error instanceof HomedataError ? (error.context.challenge as string | undefined) : undefined;
     sendProblem(res, problem, challenge);
