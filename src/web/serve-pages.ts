@@ -49,7 +49,6 @@ export function pagesRouter(options: PagesOptions): Router {
     res.json({ issuer: options.issuer });
   });
   for (const page of ['resident', 'council']) {
-    router.get(`/${page}`, (_req, res) => res.redirect(301, `/${page}/`));
     router.use(
       `/${page}/`,
       express.static(join(webDist, page), { setHeaders: (res) => setPageHeaders(res, csp) }),

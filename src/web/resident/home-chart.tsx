@@ -16,6 +16,9 @@ const UNITS: Readonly<Record<Property, string>> = {
   energy: 'kWh',
 };
 
+const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
+const HOUR = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+
 /** A value with its unit, one decimal at most. */
 function withUnit(value: number, property: Property): string {
   return `${value.toLocaleString('en-GB', { maximumFractionDigits: 1 })} ${UNITS[property]}`;
@@ -34,7 +37,15 @@ export function HomeChart({ window, daily, profile }: HomeChartProps) {
   const options = useMemo<ChartOptions>(
     () => ({
       scales: { x: { time: true, range: [window.from, window.to] } },
-      axes: [{}, { label: UNITS[window.property], size: 60 }],
+      axes: [
+        {
+          values: (_chart, splits) =>
+            splits.map((split) => (daily ? DAY : HOUR).format(new Date(split * 1000))),
+        },
+        { label: UNITS[window.property], size: 60 },
+      ],
+      // The list under the chart names each line, with its colour and its range in words.
+      legend: { show: false },
       series: [
         { label: daily ? 'Day' : 'Time' },
         ...aligned.rooms.map((room, index) => ({
@@ -43,8 +54,6 @@ export function HomeChart({ window, daily, profile }: HomeChartProps) {
           width: 2,
           spanGaps: true,
           points: { show: daily },
-          value: (_chart: uPlot, value: number | null) =>
-            value === null ? '—' : withUnit(value, window.property),
         })),
       ],
     }),
@@ -60,10 +69,11 @@ export function HomeChart({ window, daily, profile }: HomeChartProps) {
       <figcaption>{what}, by room</figcaption>
       <UplotChart options={options} data={data} />
       <ul class="chart-summary">
-        {aligned.rooms.map((room) => {
+        {aligned.rooms.map((room, index) => {
           const range = roomRange(window.points, room)!;
           return (
             <li key={room}>
+              <span class="swatch" style={{ background: SERIES_COLOURS[index % SERIES_COLOURS.length] }} />
               {roomName(profile, room)}: from {withUnit(range.min, window.property)} to{' '}
               {withUnit(range.max, window.property)}, average {withUnit(range.mean, window.property)}
             </li>

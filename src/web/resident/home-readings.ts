@@ -42,7 +42,7 @@ export function parseReadings(store: Store): (Point & { property: Property })[] 
   return out;
 }
 
-/** A daily summary's chart value: the day's total for energy (kWh/day), the mean of hourly means otherwise. */
+/** A daily summary's chart value (its room given as a room IRI or a slug): the day's total for energy (kWh/day), the mean of hourly means otherwise. */
 export function parseSummaries(store: Store, property: Property): (Point & { date: string })[] {
   const figure = property === 'energy' ? TERMS.hd.sum : TERMS.hd.mean;
   const out: (Point & { date: string })[] = [];
@@ -53,7 +53,7 @@ export function parseSummaries(store: Store, property: Property): (Point & { dat
     const value = Number(one(figure));
     if (!date || !room || !Number.isFinite(value)) continue;
     // Noon UTC of the local date: the point sits in the middle of its day whatever the viewer's time zone.
-    out.push({ date, room, time: Date.parse(`${date}T12:00:00Z`) / 1000, value });
+    out.push({ date, room: roomSlugOf(room), time: Date.parse(`${date}T12:00:00Z`) / 1000, value });
   }
   return out;
 }

@@ -1,0 +1,71 @@
+// The council sees each metric by area and period, suppressed cells as such, and never a count below k.
+import { describe, expect, it } from 'vitest';
+import type { ResultCell } from '../../src/web/council/council-api.ts';
+import {
+  cellsOfMetric,
+  chartDataOf,
+  consentProgressText,
+  csvFileName,
+  homesText,
+  metricsOf,
+} from '../../src/web/council/results-model.ts';
+
+const released = (area: string, period: string, metric: string, mean: number): ResultCell => ({
+  area,
+  period,
+  metric,
+  homes: 10,
+  mean,
+  median: mean,
+  suppressed: false,
+});
+const suppressed = (area: string, period: string, metric: string): ResultCell => ({
+  area,
+  period,
+  metric,
+  homes: null,
+  mean: null,
+  median: null,
+  suppressed: true,
+});
+
+const CELLS = [
+  suppressed('E05018419', '2026-01', 'damp.rh70.hours'),
+  released('E05018412', '2026-02', 'damp.rh70.hours', 120),
+  released('E05018412', '2026-01', 'damp.rh70.hours', 140),
+  released('E05018412', '2026-01', 'temperature.mean', 18.2),
+];
+
+describe('results model', () => {
+  it('lists metrics in first-seen order and sorts a metric’s cells by area, then period', () => {
+    expect(metricsOf(CELLS)).toEqual(['damp.rh70.hours', 'temperature.mean']);
+    expect(cellsOfMetric(CELLS, 'damp.rh70.hours').map((cell) => `${cell.area} ${cell.period}`)).toEqual([
+      'E05018412 2026-01',
+      'E05018412 2026-02',
+      'E05018419 2026-01',
+    ]);
+  });
+
+  it('charts a suppressed cell as a gap that is marked, not as zero', () => {
+    expect(chartDataOf(CELLS, 'damp.rh70.hours')).toEqual({
+      labels: ['E05018412 2026-01', 'E05018412 2026-02', 'E05018419 2026-01'],
+      means: [140, 120, null],
+      suppressed: [false, false, true],
+    });
+  });
+
+  it('says "fewer than k" instead of a small count', () => {
+    expect(homesText(CELLS[0]!, 10)).toBe('Suppressed: fewer than 10 homes');
+    expect(homesText(CELLS[1]!, 10)).toBe('10 homes');
+    expect(consentProgressText({ k: 10, atLeastK: false, count: null })).toBe(
+      'Fewer than 10 residents have agreed so far',
+    );
+    expect(consentProgressText({ k: 10, atLeastK: true, count: 13 })).toBe('13 residents have agreed');
+  });
+
+  it('names the CSV after the request and run', () => {
+    expect(csvFileName('1760cce9-07c1-43e3', 'abcdef12-3456')).toBe(
+      'homedata-results-1760cce9-run-abcdef12.csv',
+    );
+  });
+});
