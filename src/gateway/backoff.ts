@@ -13,7 +13,7 @@ export interface BackoffPolicy {
 export type RandomSource = () => number;
 
 /** Uniform [0, 1) from the OS CSPRNG; jitter needs no secrecy, but the project bans Math.random everywhere. */
-export const systemRandom: RandomSource = () => randomInt(0, 2 ** 48) / 2 ** 48;
+export const systemRandom: RandomSource = () => randomInt(0, 2 ** 47) / 2 ** 47;
 
 /** Server hints above this are capped: a misconfigured proxy must not park the outbox for days. */
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;

@@ -109,14 +109,19 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
       },
     };
   };
+  // Status writes go one after another: two renames of one temporary file would race.
+  let statusWrites: Promise<void> = Promise.resolve();
+  const saveStatus = (make: () => Promise<GatewayStatus>): Promise<void> => {
+    statusWrites = statusWrites
+      .then(async () => writeStatusFile(settings.dataDir, await make()))
+      .catch((error: unknown) => logger.warn({ err: error }, 'status file not written'));
+    return statusWrites;
+  };
   const refreshStatus = (): void => {
     if (statusTimer || closed) return;
     statusTimer = setTimeout(() => {
       statusTimer = undefined;
-      if (closed) return;
-      status()
-        .then((current) => writeStatusFile(settings.dataDir, current))
-        .catch((error: unknown) => logger.warn({ err: error }, 'status file not written'));
+      if (!closed) void saveStatus(status);
     }, STATUS_EVERY_MS);
   };
 
@@ -163,7 +168,7 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
         now,
       );
     }
-    await writeStatusFile(settings.dataDir, await status());
+    await saveStatus(status);
   }
 
   return {
@@ -188,8 +193,7 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
       clearTimeout(timer);
       closed = true;
       clearTimeout(statusTimer);
-      const final = await status();
-      await writeStatusFile(settings.dataDir, { ...final, state: 'stopped', flushing: false });
+      await saveStatus(async () => ({ ...(await status()), state: 'stopped', flushing: false }));
       await pod.close();
       await db.close();
       await release();

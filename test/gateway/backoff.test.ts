@@ -1,6 +1,6 @@
 // Unit tests: exponential backoff with jitter, and Retry-After.
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retryAfterMs, retryDelay } from '../../src/gateway/backoff.ts';
+import { backoffDelay, retryAfterMs, retryDelay, systemRandom } from '../../src/gateway/backoff.ts';
 
 const policy = { baseMs: 1000, maxMs: 60_000 };
 
@@ -35,5 +35,14 @@ describe('backoff', () => {
   it('waits at least as long as the server asked', () => {
     expect(retryDelay(1, policy, () => 0, 45_000)).toBe(45_000);
     expect(retryDelay(4, policy, () => 0, 100)).toBe(4000);
+  });
+});
+
+describe('system random source', () => {
+  it('draws uniform numbers in [0, 1)', () => {
+    const draws = Array.from({ length: 1000 }, systemRandom);
+    expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...draws)).toBeLessThan(1);
+    expect(new Set(draws).size).toBeGreaterThan(990);
   });
 });

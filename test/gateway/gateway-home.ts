@@ -148,7 +148,7 @@ export async function snapshotPod(
 /** The status code of a request as `agent`. */
 export async function statusOf(agent: SolidAgent, url: string, method = 'GET'): Promise<number> {
   const response = await podRequest(agent.fetch, url, { method, headers: { accept: 'text/turtle' } });
-  await response.body?.cancel();
+  await response.arrayBuffer();
   return response.status;
 }
 

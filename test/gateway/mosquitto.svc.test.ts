@@ -1,0 +1,86 @@
+// Services: the MQTT scenario against the real Mosquitto on 127.0.0.1:1883, including messages sent while the gateway is down.
+import { randomUUID } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startGateway, type Gateway } from '../../src/gateway/index.ts';
+import type { GatewaySettings } from '../../src/gateway/gateway-config.ts';
+import { createLogger } from '../../src/logging.ts';
+import { podRequest, readTurtle } from '../../src/pod/resource-read.ts';
+import { TERMS, validateAgainstShapes } from '../../src/vocab/index.ts';
+import { createGatewayHome, waitFor, type GatewayHome } from './gateway-home.ts';
+
+const MOSQUITTO = process.env.HOMEDATA_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const FLUSH_MS = 2000;
+// A topic root of its own, so parallel runs on one Mosquitto never see each other's messages.
+const BASE_TOPIC = `homedata-test-${randomUUID().slice(0, 8)}`;
+
+let home: GatewayHome;
+let settings: GatewaySettings;
+let gateway: Gateway | undefined;
+let publisher: MqttClient;
+const logger = createLogger('gateway', 'silent');
+
+beforeAll(async () => {
+  home = await createGatewayHome(inject('podServer'));
+  settings = await home.settings({
+    flush: { intervalMs: FLUSH_MS, maxReadings: 100_000 },
+    mqtt: {
+      url: MOSQUITTO,
+      clientId: `gw-${BASE_TOPIC}`,
+      zigbee2mqttTopic: BASE_TOPIC,
+      thingsStackTopic: `${BASE_TOPIC}-v3/+/devices/+/up`,
+    },
+  });
+  gateway = await startGateway(settings, { logger });
+  await gateway.mqttReady;
+  publisher = await mqtt.connectAsync(MOSQUITTO, { clientId: `sensors-${BASE_TOPIC}` });
+});
+
+afterAll(async () => {
+  await publisher?.endAsync();
+  await gateway?.stop();
+  await home?.resident.agent.logout();
+  await home?.gateway.agent.logout();
+});
+
+/** Observations in the hour document of `time` at exactly that time, as the resident sees them. */
+async function observationsAt(time: Date): Promise<number> {
+  const document = await readTurtle(home.resident.agent.fetch, home.layout.readingsDocument(time));
+  if (!document) return 0;
+  return document.store
+    .getQuads(null, TERMS.sosa.resultTime, null, null)
+    .filter((quad) => new Date(quad.object.value).getTime() === time.getTime()).length;
+}
+
+describe('gateway with Mosquitto', () => {
+  it('puts a Zigbee2MQTT reading into the pod within one flush interval, shape-valid', async () => {
+    const time = new Date(Math.floor(Date.now() / 1000) * 1000);
+    await publisher.publishAsync(
+      `${BASE_TOPIC}/living-th1`,
+      JSON.stringify({ temperature: 20.75, humidity: 51, battery: 80, last_seen: time.toISOString() }),
+      { qos: 1 },
+    );
+    const sent = Date.now();
+    expect(await waitFor(async () => (await observationsAt(time)) === 2, FLUSH_MS + 3000, 100)).toBe(true);
+    expect(Date.now() - sent).toBeLessThanOrEqual(FLUSH_MS + 1500);
+    const url = home.layout.readingsDocument(time);
+    const turtle = await (
+      await podRequest(home.resident.agent.fetch, url, { headers: { accept: 'text/turtle' } })
+    ).text();
+    expect((await validateAgainstShapes(turtle, { baseIRI: url })).results).toEqual([]);
+  });
+
+  it('gets messages published while the gateway was down (persistent session, QoS 1)', async () => {
+    await gateway!.stop();
+    gateway = undefined;
+    const time = new Date(Math.floor(Date.now() / 1000) * 1000 - 30_000);
+    await publisher.publishAsync(
+      `${BASE_TOPIC}/bedroom-co2`,
+      JSON.stringify({ co2: 1234, last_seen: time.toISOString() }),
+      { qos: 1 },
+    );
+    gateway = await startGateway(settings, { logger });
+    await gateway.mqttReady;
+    expect(await waitFor(async () => (await observationsAt(time)) === 1, FLUSH_MS + 5000, 200)).toBe(true);
+  });
+});
