@@ -45,7 +45,8 @@ function expectRead(status: number, what: string, requestId: string): void {
       { requestId, podStatus: status },
     );
   }
-  throw new PodError(`Your pod answered ${status} when the broker read your ${what}`, {
+  const answer = status === 0 ? 'could not be reached' : `answered ${status}`;
+  throw new PodError(`Your pod ${answer} when the broker read your ${what}`, {
     requestId,
     podStatus: status,
   });
