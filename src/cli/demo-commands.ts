@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { createLogger } from '../logging.ts';
-import { runDemo } from '../demo/run-demo.ts';
+import { runDemo, type DemoOptions } from '../demo/run-demo.ts';
 import { writeFixtures } from '../fixtures/write-fixtures.ts';
 
 /** Parses a whole number within bounds, for commander options. */
@@ -31,8 +31,9 @@ export function registerDemoCommands(program: Command): void {
     .option('--data-dir <dir>', 'folder for pods, broker database and the manifest', './.homedata')
     .option('--pod-port <n>', 'pod server port', integerOption(1, 65535), 3000)
     .option('--broker-port <n>', 'broker port', integerOption(1, 65535), 3001)
-    .option('--homes <n>', 'number of fixture homes', integerOption(1, 5000), 24)
-    .action(async (options: { dataDir: string; podPort: number; brokerPort: number; homes: number }) => {
+    .option('--homes <n>', 'number of fixture homes', integerOption(1, 999), 24)
+    .option('--live-homes <n>', 'homes with a live simulated gateway', integerOption(0, 999), 3)
+    .action(async (options: DemoOptions) => {
       const log = createLogger('demo');
       const demo = await runDemo(options, log);
       const { manifest } = demo;
@@ -42,6 +43,8 @@ export function registerDemoCommands(program: Command): void {
         'homedata demo is running (Ctrl-C to stop)',
         `  pod server      ${manifest.podServer}`,
         `  broker          ${manifest.broker ?? '(not started)'}`,
+        `  resident page   ${demo.pages.resident}`,
+        `  council page    ${demo.pages.council}`,
         `  manifest        ${demo.manifestPath}`,
         `  homes           ${manifest.residents.length} residents, ${manifest.gateways.length} gateways`,
         first ? `  resident login  ${first.email} / ${first.password}  (all logins in the manifest)` : '',
@@ -59,7 +62,7 @@ export function registerDemoCommands(program: Command): void {
     .description('Fixture data for tests and the demo')
     .command('generate')
     .description('Write the deterministic fixture population and its readings')
-    .option('--homes <n>', 'number of homes', integerOption(1, 5000), 24)
+    .option('--homes <n>', 'number of homes', integerOption(1, 999), 24)
     .option('--out <dir>', 'output folder', './pods-fixtures')
     .action(async (options: { homes: number; out: string }) => {
       await writeFixtures({ homes: options.homes, outDir: options.out });

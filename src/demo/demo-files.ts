@@ -21,6 +21,10 @@ export const identitiesSchema = z.object({
   gateways: z.array(identitySchema.extend({ home: z.string() })),
   broker: identitySchema,
   councils: z.array(z.object({ name: z.string(), apiKey: z.string() })).default([]),
+  /** Set once every pod holds the fixture period's summaries. */
+  historySeeded: z.boolean().default(false),
+  /** The demo's open council request, once filed and answered by the fixture residents. */
+  demoRequestId: z.string().optional(),
 });
 export type DemoIdentities = z.infer<typeof identitiesSchema>;
 

@@ -75,6 +75,7 @@ export async function provisionFixtures(
     })),
     gateways: homes.map(({ gateway, resident }) => ({ ...gateway, home: resident.webId })),
     broker,
-    councils: saved?.councils ?? [],
+    councils: [],
+    historySeeded: false,
   };
 }

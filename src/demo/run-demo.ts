@@ -13,18 +13,25 @@ import {
   type DemoManifest,
 } from './demo-files.ts';
 import { provisionFixtures } from './provision-fixtures.ts';
+import { seedFixtureHistory } from './seed-history.ts';
+import { answerAsResidents, ensureCouncils, ensureFixtureRequest, startDemoBroker } from './demo-broker.ts';
+import { startDemoGateways } from './demo-gateways.ts';
 
 export interface DemoOptions {
   dataDir: string;
   podPort: number;
   brokerPort: number;
   homes: number;
+  /** How many homes get a live, simulator-fed gateway. */
+  liveHomes: number;
 }
 
 /** A running demo. */
 export interface RunningDemo {
   manifest: DemoManifest;
   manifestPath: string;
+  /** The resident and council pages. */
+  pages: { resident: string; council: string };
   stop(): Promise<void>;
 }
 
@@ -70,13 +77,47 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
   };
   try {
     const fixtures = generateFixtureSet({ homes: options.homes });
+    const identitiesPath = join(dataDir, IDENTITIES_FILE);
     const identities = await provisionFixtures(pods.url, fixtures, saved, log);
-    await writeJsonFile(join(dataDir, IDENTITIES_FILE), identities);
+    await writeJsonFile(identitiesPath, identities);
+    if (!identities.historySeeded) {
+      const homes = fixtures.homes.map((home, index) => ({
+        home,
+        pod: identities.residents[index]!.pod,
+        gateway: identities.gateways[index]!,
+      }));
+      const documents = await seedFixtureHistory(fixtures, homes);
+      log.info({ documents }, 'gateways wrote the fixture period’s daily summaries');
+      identities.historySeeded = true;
+      await writeJsonFile(identitiesPath, identities);
+    }
+
+    const broker = await startDemoBroker(
+      dataDir,
+      options.brokerPort,
+      identities,
+      log.child({ part: 'broker' }),
+    );
+    stops.push(() => broker.stop());
+    identities.councils = await ensureCouncils(broker, fixtures, identities);
+    await writeJsonFile(identitiesPath, identities);
+    if (!identities.demoRequestId) {
+      const requestId = await ensureFixtureRequest(broker, fixtures, identities.councils[0]!.apiKey);
+      const granted = await answerAsResidents(broker, fixtures, identities, requestId);
+      log.info({ granted }, 'fixture residents answered the demo request');
+      identities.demoRequestId = requestId;
+      await writeJsonFile(identitiesPath, identities);
+    }
+
+    const gateways = await startDemoGateways(dataDir, fixtures, identities, options.liveHomes, log);
+    stops.push(() => Promise.all(gateways.map((gateway) => gateway.stop())).then(() => undefined));
+
     const areaOf = new Map(fixtures.homes.map((home) => [home.id, home.area]));
-    const manifest = manifestOf(identities, areaOf, null);
+    const manifest = manifestOf(identities, areaOf, broker.url);
     const manifestPath = join(dataDir, MANIFEST_FILE);
     await writeJsonFile(manifestPath, manifest);
-    return { manifest, manifestPath, stop };
+    const pages = { resident: `${broker.url}resident/`, council: `${broker.url}council/` };
+    return { manifest, manifestPath, pages, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -19,8 +19,23 @@ export interface SolidAgent {
 /** CSS client-credentials tokens last 600 s and come with no refresh token (measured): renew well before. */
 const RENEW_AFTER_MS = 8 * 60 * 1000;
 
-/** Logs in once, failing with a clear error for unknown clients or an unreachable issuer. */
+/** openid-client gives each call to the issuer 3.5 s; a busy pod server can miss that, so a timeout is retried. */
+const LOGIN_ATTEMPTS = 4;
+
+/** Logs in, retrying calls that timed out; fails with a clear error for unknown clients or an unreachable issuer. */
 async function openSession(credentials: ClientCredentials): Promise<Session> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openSessionOnce(credentials);
+    } catch (error) {
+      if (!(error instanceof PodError && error.context.timedOut) || attempt >= LOGIN_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
+}
+
+/** One login attempt. */
+async function openSessionOnce(credentials: ClientCredentials): Promise<Session> {
   const session = new Session();
   try {
     await session.login({
@@ -31,6 +46,13 @@ async function openSession(credentials: ClientCredentials): Promise<Session> {
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (/timed out|ETIMEDOUT/i.test(message)) {
+      throw new PodError(
+        `Identity provider at ${credentials.issuer} did not answer in time`,
+        { url: credentials.issuer, timedOut: true },
+        error,
+      );
+    }
     if (/fetch failed|ECONNREFUSED|ENOTFOUND/i.test(message)) {
       throw new PodError(
         `Identity provider unreachable at ${credentials.issuer}`,

@@ -1,0 +1,112 @@
+// The demo's broker side: the broker itself, the fixture councils, one open council request, and residents' answers.
+import { join } from 'node:path';
+import { addCouncil, startBroker, type RunningBroker } from '../broker/index.ts';
+import { BrokerClient, grantConsent, listConsents } from '../consent/index.ts';
+import type { FixtureSet } from '../fixtures/fixture-set.ts';
+import type { Logger } from '../logging.ts';
+import { loginWithClientCredentials } from '../pod/solid-session.ts';
+import { DPV } from '../vocab/namespaces.ts';
+import type { DemoIdentities } from './demo-files.ts';
+import { mapLimited } from './provision-fixtures.ts';
+
+/** The request the first fixture council has open in the demo: last winter's damp and cold homes. */
+export function fixtureRequest(fixtures: FixtureSet) {
+  const council = fixtures.councils[0]!;
+  return {
+    title: 'Damp and cold homes, winter 2026',
+    purpose: DPV('ImprovePublicServices'),
+    description:
+      `${council.name} wants to know how many homes in its wards had long spells of high humidity or ` +
+      'temperatures below 18 °C last January, to plan damp and mould inspections and heating support.',
+    metrics: [
+      'damp.rh70.hours',
+      'damp.rh80.hours',
+      'damp.adf.daysFailed',
+      'temperature.mean',
+      'cold.below18.hours',
+    ],
+    areas: fixtures.areas.filter((area) => area.council === council.id).map((area) => area.code),
+    period: { from: fixtures.period.from.slice(0, 10), to: '2026-01-31' },
+    granularity: 'month' as const,
+    minCohort: 10,
+    consentUntil: '2027-12-31',
+  };
+}
+
+/** Starts the broker in process with the demo's broker identity and embedded database. */
+export function startDemoBroker(dataDir: string, port: number, identities: DemoIdentities, logger: Logger) {
+  return startBroker(
+    {
+      port,
+      issuer: identities.broker.issuer,
+      webId: identities.broker.webId,
+      clientId: identities.broker.clientId,
+      clientSecret: identities.broker.clientSecret,
+      dbDir: join(dataDir, 'broker-db'),
+    },
+    { logger },
+  );
+}
+
+/** Creates the fixture councils that have no key yet; returns every council with its key. */
+export async function ensureCouncils(
+  broker: RunningBroker,
+  fixtures: FixtureSet,
+  identities: DemoIdentities,
+) {
+  const councils = [...identities.councils];
+  for (const council of fixtures.councils) {
+    if (councils.some((known) => known.name === council.name)) continue;
+    const { apiKey } = await addCouncil(broker.db, council.name);
+    councils.push({ name: council.name, apiKey });
+  }
+  return councils;
+}
+
+/** Files the fixture request as the first council, unless that council already has it; returns its id. */
+export async function ensureFixtureRequest(broker: RunningBroker, fixtures: FixtureSet, apiKey: string) {
+  const body = fixtureRequest(fixtures);
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+  const mine = await fetch(new URL('api/council/requests', broker.url), { headers });
+  const existing = ((await mine.json()) as { requests?: { id: string; title: string }[] }).requests ?? [];
+  const found = existing.find((request) => request.title === body.title);
+  if (found) return found.id;
+  const created = await fetch(new URL('api/requests', broker.url), {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
+  if (created.status !== 201) throw new Error(`Filing the demo request failed: ${await created.text()}`);
+  return ((await created.json()) as { id: string }).id;
+}
+
+/**
+ * Residents of the request's areas answer it, each with their own session, as they would on the resident page:
+ * all grant except resident 1, whose choice is left to whoever tries the demo.
+ */
+export async function answerAsResidents(
+  broker: RunningBroker,
+  fixtures: FixtureSet,
+  identities: DemoIdentities,
+  requestId: string,
+): Promise<number> {
+  const areas = new Set(fixtureRequest(fixtures).areas);
+  const homes = new Map(fixtures.homes.map((home) => [home.id, home]));
+  const granting = identities.residents
+    .slice(1)
+    .filter((resident) => areas.has(homes.get(resident.home)?.area ?? ''));
+  const granted = await mapLimited(granting, 4, async (resident) => {
+    const session = await loginWithClientCredentials(resident);
+    try {
+      const context = { session, broker: new BrokerClient(broker.url, session.fetch), pod: resident.pod };
+      const listings = await listConsents(context);
+      if (listings.some((listing) => listing.requestId === requestId && listing.standing !== 'unanswered'))
+        return 0;
+      await grantConsent(context, requestId);
+      return 1;
+    } finally {
+      await session.logout();
+    }
+  });
+  return granted.reduce<number>((sum, count) => sum + count, 0);
+}

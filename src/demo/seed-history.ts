@@ -1,0 +1,52 @@
+// Gives every fixture pod last winter's daily summaries, written by each home's own gateway as it would have.
+import type { Quad } from 'n3';
+import type { FixtureHome, FixtureSet } from '../fixtures/fixture-set.ts';
+import { simulateReadings } from '../fixtures/home-model.ts';
+import { summariseReadings } from '../metrics/index.ts';
+import { summaryDocumentOf, summaryQuads } from '../gateway/summary-rdf.ts';
+import { PodLayout } from '../pod/pod-layout.ts';
+import { patchInsert } from '../pod/resource-write.ts';
+import { loginWithClientCredentials, type ClientCredentials } from '../pod/solid-session.ts';
+import { mapLimited } from './provision-fixtures.ts';
+
+/** One home's January summaries grouped by the monthly document they belong in. */
+export function fixtureSummaryDocuments(
+  home: FixtureHome,
+  pod: string,
+  fixtures: FixtureSet,
+): Map<string, Quad[]> {
+  const from = new Date(fixtures.period.from);
+  const to = new Date(fixtures.period.to);
+  const readings = simulateReadings(home, from, to, 60);
+  const summaries = summariseReadings(readings, home.timeZone, { now: to });
+  const layout = new PodLayout(pod);
+  const documents = new Map<string, Quad[]>();
+  for (const summary of summaries) {
+    const url = summaryDocumentOf(layout, summary);
+    const quads = documents.get(url) ?? [];
+    quads.push(...summaryQuads(summary, layout, home.timeZone));
+    documents.set(url, quads);
+  }
+  return documents;
+}
+
+/**
+ * Writes each home's fixture-period summaries with that home's gateway identity (Append only), so the demo's
+ * broker has a winter of data to aggregate. N3 Patch inserts are idempotent: a repeated seed changes nothing.
+ */
+export async function seedFixtureHistory(
+  fixtures: FixtureSet,
+  homes: { home: FixtureHome; pod: string; gateway: ClientCredentials }[],
+): Promise<number> {
+  const written = await mapLimited(homes, 4, async ({ home, pod, gateway }) => {
+    const agent = await loginWithClientCredentials(gateway);
+    try {
+      const documents = fixtureSummaryDocuments(home, pod, fixtures);
+      for (const [url, quads] of documents) await patchInsert(agent.fetch, url, quads);
+      return documents.size;
+    } finally {
+      await agent.logout();
+    }
+  });
+  return written.reduce((sum, count) => sum + count, 0);
+}
