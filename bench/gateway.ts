@@ -1,0 +1,302 @@
+// Gateway benchmark: readings landed per second and pod writes per reading, next to the raw authenticated PUT rate of the same CSS.
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateFixtureSet } from '../src/fixtures/fixture-set.ts';
+import { simulateValue, type SimulatedHome } from '../src/fixtures/home-model.ts';
+import { startGateway, type Gateway, type GatewaySettings } from '../src/gateway/index.ts';
+import { openOutboxDatabase } from '../src/gateway/outbox-store.ts';
+import { createLogger } from '../src/logging.ts';
+import type { Reading } from '../src/metrics/types.ts';
+import { AccountApi, type Identity } from '../src/pod/account-api.ts';
+import { setUpHomedataPod } from '../src/pod/homedata-pod.ts';
+import { startPodServer } from '../src/pod/pod-server.ts';
+import { writeTurtle } from '../src/pod/resource-write.ts';
+import { loginWithClientCredentials, type SolidAgent } from '../src/pod/solid-session.ts';
+
+/** What to measure. */
+export interface GatewayBenchOptions {
+  /** Homes, each with its own gateway (own outbox, own WebID) writing to its resident's pod. */
+  homes: number;
+  /** Flushes per home. */
+  rounds: number;
+  /** Minutes of readings per flush: the freshness a home gets (the default flush interval is 5 minutes). */
+  windowMinutes: number;
+  /** Seconds between two readings of one sensor. */
+  stepSeconds: number;
+  /** Concurrent clients for the raw PUT rate. */
+  putClients: number;
+  /** Seconds the PUT measurement runs. */
+  putSeconds: number;
+}
+
+/** What was measured. */
+export interface GatewayBenchResult {
+  homes: number;
+  sensorsPerHome: number;
+  rounds: number;
+  windowMinutes: number;
+  stepSeconds: number;
+  readings: number;
+  podWrites: number;
+  readingsPerWrite: number;
+  podWritesPerReading: number;
+  flushSeconds: number;
+  readingsLandedPerSecond: number;
+  podWritesPerSecond: number;
+  outboxCommitsPerSecond: number;
+  putClients: number;
+  putPerSecond: number;
+  /** Homes one such pod server could carry at one flush per home per `windowMinutes`, at the measured write rate. */
+  homesPerServer: number;
+}
+
+export const DEFAULT_OPTIONS: GatewayBenchOptions = {
+  homes: 16,
+  rounds: 3,
+  windowMinutes: 5,
+  stepSeconds: 60,
+  putClients: 16,
+  putSeconds: 10,
+};
+
+/** One home of the benchmark: its simulated sensors, its resident and its gateway identity. */
+interface BenchHome {
+  model: SimulatedHome;
+  resident: Identity;
+  gateway: Identity;
+}
+
+/** Creates the homes' identities and pods on the server. */
+async function provisionHomes(server: string, count: number): Promise<BenchHome[]> {
+  const api = new AccountApi(server);
+  const fixtures = generateFixtureSet({ homes: count, seed: 'gateway-bench' });
+  const homes: BenchHome[] = [];
+  for (const model of fixtures.homes) {
+    const resident = await api.provision({
+      email: model.email,
+      password: model.password,
+      podName: model.podName,
+    });
+    const gateway = await api.provision({
+      email: model.gateway.email,
+      password: model.gateway.password,
+      podName: model.gateway.podName,
+    });
+    const agent = await loginWithClientCredentials(resident);
+    const devices = model.devices.map(({ id, room, property }) => ({ id, room, property }));
+    await setUpHomedataPod(
+      agent,
+      resident.pod,
+      { area: model.area, dwellingType: model.dwellingType, timeZone: model.timeZone, rooms: model.rooms },
+      devices,
+      gateway.webId,
+    );
+    await agent.logout();
+    homes.push({ model, resident, gateway });
+  }
+  return homes;
+}
+
+/** The raw authenticated PUT rate: `clients` concurrent writers of a small Turtle document, for `seconds`. */
+async function measurePutRate(
+  agents: SolidAgent[],
+  pods: string[],
+  clients: number,
+  seconds: number,
+): Promise<number> {
+  const body = Array.from(
+    { length: 10 },
+    (_, index) => `<#s${index}> <http://example.org/p> "${index}" .`,
+  ).join('\n');
+  let done = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      const agent = agents[client % agents.length]!;
+      const pod = pods[client % pods.length]!;
+      for (let index = 0; Date.now() < deadline; index++) {
+        await writeTurtle(agent.fetch, `${pod}bench/put-${client}-${index}.ttl`, body);
+        done++;
+      }
+    }),
+  );
+  return done / ((Date.now() - started) / 1000);
+}
+
+/** Every device's readings in the window that starts at `start`. */
+function windowReadings(home: SimulatedHome, start: number, options: GatewayBenchOptions): Reading[] {
+  const readings: Reading[] = [];
+  const stepMinutes = options.stepSeconds / 60;
+  for (let t = start; t < start + options.windowMinutes * 60_000; t += options.stepSeconds * 1000) {
+    for (const device of home.devices) {
+      const time = new Date(t);
+      readings.push({
+        sensor: device.id,
+        room: device.room,
+        property: device.property,
+        time,
+        value: simulateValue(home, device, time, stepMinutes),
+      });
+    }
+  }
+  return readings;
+}
+
+/** Runs the benchmark on a fresh in-process CSS and returns the figures. */
+export async function runGatewayBench(
+  partial: Partial<GatewayBenchOptions> = {},
+): Promise<GatewayBenchResult> {
+  const options = { ...DEFAULT_OPTIONS, ...partial };
+  const root = await mkdtemp(join(tmpdir(), 'homedata-bench-gateway-'));
+  const server = await startPodServer({ dataDir: join(root, 'css'), port: 0 });
+  const logger = createLogger('gateway', 'silent');
+  const gateways: Gateway[] = [];
+  try {
+    const homes = await provisionHomes(server.url, options.homes);
+
+    const agents = await Promise.all(homes.map((home) => loginWithClientCredentials(home.resident)));
+    const putPerSecond = await measurePutRate(
+      agents,
+      homes.map((home) => home.resident.pod),
+      options.putClients,
+      options.putSeconds,
+    );
+    await Promise.all(agents.map((agent) => agent.logout()));
+
+    // Creating a PGlite database runs initdb (seconds of CPU); one is made and copied for every gateway.
+    const template = join(root, 'outbox-template');
+    await (await openOutboxDatabase(template)).close();
+    for (const [index, home] of homes.entries()) {
+      const dataDir = join(root, `gateway-${index}`);
+      await cp(join(template, 'outbox'), join(dataDir, 'outbox'), { recursive: true });
+      const settings: GatewaySettings = {
+        dataDir,
+        pod: home.resident.pod,
+        timeZone: home.model.timeZone,
+        credentials: home.gateway,
+        devices: {},
+        flush: { intervalMs: options.windowMinutes * 60_000, maxReadings: 500 },
+        // Summaries are a daily write; the benchmark measures the readings path.
+        summaries: { enabled: false, graceMs: 0 },
+        retry: { baseMs: 500, maxMs: 5000 },
+        maxClockSkewMs: 120_000,
+        dedupRetentionDays: 400,
+        quarantineFile: join(dataDir, 'quarantine.jsonl'),
+      };
+      gateways.push(await startGateway(settings, { logger, manual: true }));
+    }
+    // Log every gateway in before timing, as a running gateway would be.
+    await Promise.all(gateways.map((gateway) => gateway.scheduler.flushNow()));
+
+    // Windows inside one UTC hour, in the past hour, so each flush is one hourly document as in live operation.
+    const hourStart = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
+    let readings = 0;
+    let commitMs = 0;
+    let flushMs = 0;
+    const writesBefore = gateways.reduce((sum, gateway) => sum + gateway.pod.writes, 0);
+    for (let round = 0; round < options.rounds; round++) {
+      const start = hourStart + ((round * options.windowMinutes) % 60) * 60_000;
+      const batches = homes.map((home) => windowReadings(home.model, start, options));
+      const committing = Date.now();
+      const results = await Promise.all(
+        gateways.map((gateway, index) => gateway.intake.readings(batches[index]!, { source: 'simulator' })),
+      );
+      commitMs += Date.now() - committing;
+      readings += results.reduce((sum, result) => sum + result.accepted, 0);
+      const flushing = Date.now();
+      const reports = await Promise.all(gateways.map((gateway) => gateway.scheduler.flushNow()));
+      flushMs += Date.now() - flushing;
+      const failed = reports.find((report) => report.retry);
+      if (failed) throw new Error(`a flush failed: ${failed.retry!.reason}`);
+    }
+    const podWrites = gateways.reduce((sum, gateway) => sum + gateway.pod.writes, 0) - writesBefore;
+    const flushSeconds = flushMs / 1000;
+    const podWritesPerSecond = podWrites / flushSeconds;
+    return {
+      homes: options.homes,
+      sensorsPerHome: Math.round(
+        homes.reduce((sum, home) => sum + home.model.devices.length, 0) / homes.length,
+      ),
+      rounds: options.rounds,
+      windowMinutes: options.windowMinutes,
+      stepSeconds: options.stepSeconds,
+      readings,
+      podWrites,
+      readingsPerWrite: readings / podWrites,
+      podWritesPerReading: podWrites / readings,
+      flushSeconds,
+      readingsLandedPerSecond: readings / flushSeconds,
+      podWritesPerSecond,
+      outboxCommitsPerSecond: readings / (commitMs / 1000),
+      putClients: options.putClients,
+      putPerSecond,
+      homesPerServer: Math.floor(
+        (podWritesPerSecond * options.windowMinutes * 60 * options.homes * options.rounds) / podWrites,
+      ),
+    };
+  } finally {
+    for (const gateway of gateways) await gateway.stop({ finalFlushMs: 0 });
+    await server.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** Prints the result as a table and one JSON line. */
+export function printGatewayBench(result: GatewayBenchResult): void {
+  const rows: [string, string][] = [
+    ['homes × sensors', `${result.homes} × ${result.sensorsPerHome}`],
+    [
+      'flushes per home',
+      `${result.rounds} (each ${result.windowMinutes} min of readings, one every ${result.stepSeconds} s)`,
+    ],
+    ['readings landed', String(result.readings)],
+    ['pod writes (N3 Patch)', String(result.podWrites)],
+    ['readings per pod write', result.readingsPerWrite.toFixed(1)],
+    ['pod writes per reading', result.podWritesPerReading.toFixed(4)],
+    ['readings landed / s', result.readingsLandedPerSecond.toFixed(0)],
+    ['pod writes / s (gateways)', result.podWritesPerSecond.toFixed(1)],
+    [`raw PUT / s (${result.putClients} clients)`, result.putPerSecond.toFixed(1)],
+    ['outbox commits / s', result.outboxCommitsPerSecond.toFixed(0)],
+    [`homes per server at ${result.windowMinutes}-min flushes`, String(result.homesPerServer)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  process.stdout.write(`${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'gateway', ...result })}\n`);
+}
+
+/** `npm run bench -- gateway [--homes N] [--rounds N] [--window-minutes N] [--step-seconds N] [--put-seconds N]`. */
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      homes: { type: 'string' },
+      rounds: { type: 'string' },
+      'window-minutes': { type: 'string' },
+      'step-seconds': { type: 'string' },
+      'put-clients': { type: 'string' },
+      'put-seconds': { type: 'string' },
+    },
+  });
+  const number = (value: string | undefined, fallback: number): number => {
+    const parsed = value === undefined ? fallback : Number(value);
+    if (!(parsed > 0)) throw new Error(`expected a positive number, got ${value}`);
+    return parsed;
+  };
+  const result = await runGatewayBench({
+    homes: number(values.homes, DEFAULT_OPTIONS.homes),
+    rounds: number(values.rounds, DEFAULT_OPTIONS.rounds),
+    windowMinutes: number(values['window-minutes'], DEFAULT_OPTIONS.windowMinutes),
+    stepSeconds: number(values['step-seconds'], DEFAULT_OPTIONS.stepSeconds),
+    putClients: number(values['put-clients'], DEFAULT_OPTIONS.putClients),
+    putSeconds: number(values['put-seconds'], DEFAULT_OPTIONS.putSeconds),
+  });
+  printGatewayBench(result);
+}
+
+if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) {
+  await main(process.argv.slice(2));
+}
