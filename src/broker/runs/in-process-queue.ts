@@ -1,4 +1,4 @@
-// The embedded broker's run queue: runs execute one after another in this process, queued runs survive a restart.
+// The broker's own run queue: runs execute one after another in this process; the queue is the `runs` table.
 import type { Logger } from '../../logging.ts';
 import type { Queryable } from '../db/database.ts';
 import type { RunExecutor } from './run-executor.ts';
@@ -19,37 +19,80 @@ export interface RunQueue {
 const STOP_GRACE_MS = 10_000;
 
 /**
+ * A running run writes its progress (its heartbeat) at least this often while homes are being read; one silent for
+ * longer on a shared database belongs to a process that died.
+ */
+export const STALE_RUN_MS = 120_000;
+
+/** How often a broker on a shared database looks for queued runs and runs whose process died. */
+const SWEEP_INTERVAL_MS = 30_000;
+
+/** What the queue works with. */
+export interface InProcessRunQueueDeps {
+  db: Queryable;
+  executor: RunExecutor;
+  logger: Logger;
+  clock: () => Date;
+  /**
+   * Whether this process is the only one using the database (embedded PGlite): then every run still marked
+   * running at start was cut off by a crash. On a shared PostgreSQL only runs without a recent heartbeat are, and
+   * the queue looks again every 30 s.
+   */
+  exclusive: boolean;
+}
+
+/**
  * Executes queued runs in this process, oldest first, one at a time (each run reads its homes concurrently).
- * The queue itself is the `runs` table, so nothing is lost when the process stops.
+ * The queue itself is the `runs` table, so nothing is lost when the process stops; several processes on one
+ * PostgreSQL share it safely, since a run is claimed with a conditional update.
  */
 export class InProcessRunQueue implements RunQueue {
   private readonly db: Queryable;
   private readonly executor: RunExecutor;
   private readonly logger: Logger;
   private readonly clock: () => Date;
+  private readonly exclusive: boolean;
   private readonly abort = new AbortController();
   private draining: Promise<void> | null = null;
   private again = false;
+  private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(deps: { db: Queryable; executor: RunExecutor; logger: Logger; clock: () => Date }) {
+  constructor(deps: InProcessRunQueueDeps) {
     this.db = deps.db;
     this.executor = deps.executor;
     this.logger = deps.logger;
     this.clock = deps.clock;
+    this.exclusive = deps.exclusive;
   }
 
   async start(): Promise<void> {
-    // One process owns an embedded database, so any run still marked running was cut off by a crash.
-    const requeued = await requeueInterruptedRuns(this.db, new Date(this.clock().getTime() + 1));
-    if (requeued.length > 0) this.logger.info({ runs: requeued }, 'interrupted runs queued again');
+    await this.requeueInterrupted();
     this.kick();
+    if (!this.exclusive) {
+      this.sweeper = setInterval(() => {
+        this.requeueInterrupted().then(
+          () => this.kick(),
+          () => undefined,
+        );
+      }, SWEEP_INTERVAL_MS);
+      this.sweeper.unref();
+    }
   }
 
-  async enqueue(): Promise<void> {
+  /** Queues again the runs whose process stopped while running them. */
+  private async requeueInterrupted(): Promise<void> {
+    const now = this.clock().getTime();
+    const staleBefore = new Date(this.exclusive ? now + 1 : now - STALE_RUN_MS);
+    const requeued = await requeueInterruptedRuns(this.db, staleBefore);
+    if (requeued.length > 0) this.logger.info({ runs: requeued }, 'interrupted runs queued again');
+  }
+
+  async enqueue(_runId: string): Promise<void> {
     this.kick();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.sweeper);
     this.abort.abort();
     const current = this.draining;
     if (current === null) return;

@@ -25,5 +25,11 @@ export interface RunQueueDeps {
 export function createRunQueue(deps: RunQueueDeps): RunQueue {
   const logger = deps.logger.child({ part: 'runs' });
   const executor = new RunExecutor({ ...deps, logger, random: deps.random ?? cryptoRandomSource() });
-  return new InProcessRunQueue({ db: deps.db, executor, logger, clock: deps.clock });
+  return new InProcessRunQueue({
+    db: deps.db,
+    executor,
+    logger,
+    clock: deps.clock,
+    exclusive: deps.db.kind === 'pglite',
+  });
 }

@@ -179,13 +179,15 @@ export function describeAggregationScenarios(
       }));
       const market = ['home-20', 'home-21', 'home-22', 'home-23', 'home-24'].map((homeId) => ({ homeId }));
       // A 13th home in the central area, from the riverside ward's fixtures: it revokes before the first run.
-      homes = await seedHomes(server, [...central, { homeId: 'home-13', area: CENTRAL }, ...market]);
+      homes = await seedHomes(server, [...central, { homeId: 'home-13', area: CENTRAL }, ...market], {
+        properties: ['temperature', 'humidity'],
+      });
       await eachLimited(homes, 4, async (seeded) => {
         await grantConsent(contextOf(seeded), dampRequest);
         if (seeded.area === CENTRAL && seeded.fixture.id !== 'home-13')
           await grantConsent(contextOf(seeded), dpRequest);
       });
-    });
+    }, 900_000);
 
     afterAll(async () => {
       await broker?.stop();
