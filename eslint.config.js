@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'web-dist/', '.homedata/', 'test-artifacts/', 'bench/comunica/', 'scratch/', '**/.scratch/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'web-dist/',
+      '.homedata/',
+      'test-artifacts/',
+      'bench/comunica/',
+      'scratch/',
+      '**/.scratch/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
