@@ -16,7 +16,7 @@ export {
 export type { Database, Queryable } from './db/database.ts';
 export { openBrokerDatabase, describeTarget, type DatabaseTarget } from './db/open-database.ts';
 export { addCouncil, type NewCouncil } from './councils/council-transactor.ts';
-export { listCouncils, type Council } from './councils/council-reader.ts';
+export type { Council } from './councils/council-reader.ts';
 export { verifyAuditLog, countAuditRows, type AuditVerdict } from './audit/audit-reader.ts';
 export { listActiveConsents, countActiveConsents } from './consents/consent-reader.ts';
 export {

@@ -17,8 +17,3 @@ export async function findCouncilByKey(db: Queryable, apiKey: string): Promise<C
   );
   return rows[0] ?? null;
 }
-
-/** Every council, by name. */
-export async function listCouncils(db: Queryable): Promise<Council[]> {
-  return db.query<Council>('SELECT id, name FROM councils ORDER BY name');
-}

@@ -24,9 +24,3 @@ export async function findRequest(db: Queryable, id: string): Promise<RequestWit
   const rows = await db.query<RequestWithCouncil>(`${SELECT} WHERE r.id = $1`, [id]);
   return rows[0] ?? null;
 }
-
-/** How many requests there are (for health and tests of "state unchanged"). */
-export async function countRequests(db: Queryable): Promise<number> {
-  const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM requests');
-  return rows[0]?.n ?? 0;
-}
