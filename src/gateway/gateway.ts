@@ -155,20 +155,51 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
   let mqttInput: MqttInput | undefined;
   let http: { server: Server; url: string } | undefined;
   let simulator: SimulatorInput | undefined;
+
+  /** Stops inputs, tries one last flush (bounded), closes the outbox and releases the data folder. */
+  const shutdown = async (finalFlushMs: number): Promise<void> => {
+    simulator?.stop();
+    await mqttInput?.stop();
+    if (http) await new Promise<void>((resolve) => http!.server.close(() => resolve()));
+    scheduler.stop();
+    // One bounded try at a last flush: the outbox keeps whatever does not make it, and the next start sends it.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise((resolve) => {
+      timer = setTimeout(resolve, finalFlushMs);
+    });
+    const lastFlush = scheduler.idle().then(() => (finalFlushMs > 0 ? scheduler.flushNow() : undefined));
+    await Promise.race([lastFlush.catch(() => undefined), deadline]);
+    clearTimeout(timer);
+    closed = true;
+    clearTimeout(statusTimer);
+    await saveStatus(async () => ({ ...(await status()), state: 'stopped', flushing: false }));
+    await pod.close();
+    await db.close();
+    await release();
+  };
+
   await scheduler.start(options.manual);
   if (!options.manual) {
-    if (settings.mqtt) mqttInput = startMqttInput(settings.mqtt, intake, logger, now);
-    if (settings.http) http = await startHttpInput(intake, settings.http, logger);
-    if (settings.simulator) {
-      simulator = startSimulatorInput(
-        simulatedHomeOf(settings.simulator),
-        settings.simulator,
-        intake,
-        logger,
-        now,
-      );
+    try {
+      pod
+        .login()
+        .catch((error: unknown) => logger.warn({ err: error }, 'login failed; writes will retry it'));
+      if (settings.mqtt) mqttInput = startMqttInput(settings.mqtt, intake, logger, now);
+      if (settings.http) http = await startHttpInput(intake, settings.http, logger);
+      if (settings.simulator) {
+        simulator = startSimulatorInput(
+          simulatedHomeOf(settings.simulator),
+          settings.simulator,
+          intake,
+          logger,
+          now,
+        );
+      }
+      await saveStatus(status);
+    } catch (error) {
+      await shutdown(0);
+      throw error;
     }
-    await saveStatus(status);
   }
 
   return {
@@ -178,25 +209,6 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
     ...(http ? { httpUrl: http.url } : {}),
     mqttReady: mqttInput?.ready ?? Promise.resolve(),
     status,
-    async stop({ finalFlushMs = 5000 } = {}) {
-      simulator?.stop();
-      await mqttInput?.stop();
-      if (http) await new Promise<void>((resolve) => http!.server.close(() => resolve()));
-      scheduler.stop();
-      // One bounded try at a last flush: the outbox keeps whatever does not make it, and the next start sends it.
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise((resolve) => {
-        timer = setTimeout(resolve, finalFlushMs);
-      });
-      const lastFlush = scheduler.idle().then(() => (finalFlushMs > 0 ? scheduler.flushNow() : undefined));
-      await Promise.race([lastFlush.catch(() => undefined), deadline]);
-      clearTimeout(timer);
-      closed = true;
-      clearTimeout(statusTimer);
-      await saveStatus(async () => ({ ...(await status()), state: 'stopped', flushing: false }));
-      await pod.close();
-      await db.close();
-      await release();
-    },
+    stop: ({ finalFlushMs = 5000 } = {}) => shutdown(finalFlushMs),
   };
 }

@@ -7,6 +7,7 @@ import { describeIssues } from '../config/load-config.ts';
 import { AuthenticationError, HomedataError, PROBLEM_BASE, ValidationError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import type { ReadingIntake } from './reading-intake.ts';
+import type { ParsedMessage } from './sensor-message.ts';
 
 /** Entries per request: a webhook batch, not a bulk import (use `gateway replay` for history). */
 export const MAX_BATCH = 5000;
@@ -81,29 +82,26 @@ export function httpInputApp(intake: ReadingIntake, token: string, logger: Logge
           });
           throw new ValidationError(`Not a readings batch: ${describeIssues(batch.error.issues)}`);
         }
-        let accepted = 0;
-        let duplicates = 0;
-        const quarantined: { index: number; reason: string }[] = [];
-        for (const [index, raw] of batch.data.readings.entries()) {
-          const where = `POST /readings [${index}]`;
+        const items = batch.data.readings.map((raw, index) => {
+          const origin = { source: 'http' as const, where: `POST /readings [${index}]`, raw };
           const entry = entrySchema.safeParse(raw);
-          const result = entry.success
-            ? await intake.message(
-                {
-                  kind: 'message',
-                  message: {
-                    device: entry.data.device,
-                    time: new Date(entry.data.time),
-                    values: entry.data.values,
-                  },
+          const parsed: ParsedMessage = entry.success
+            ? {
+                kind: 'message',
+                message: {
+                  device: entry.data.device,
+                  time: new Date(entry.data.time),
+                  values: entry.data.values,
                 },
-                { source: 'http', where, raw },
-              )
-            : await intake.refuse([describeIssues(entry.error.issues)], { source: 'http', where, raw });
-          accepted += result.accepted;
-          duplicates += result.duplicates;
-          for (const reason of result.quarantined) quarantined.push({ index, reason });
-        }
+              }
+            : { kind: 'invalid', reason: describeIssues(entry.error.issues) };
+          return { parsed, origin };
+        });
+        const { result, reasons } = await intake.messages(items);
+        const { accepted, duplicates } = result;
+        const quarantined = reasons.flatMap((reason, index) =>
+          reason === undefined ? [] : [{ index, reason }],
+        );
         // 202: committed to the outbox, not yet in the pod.
         response.status(202).json({ accepted, duplicates, quarantined });
       } catch (error) {

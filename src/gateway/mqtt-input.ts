@@ -89,6 +89,7 @@ export function startMqttInput(
     };
     client.once('connect', subscribe);
   });
+  ready.catch((error: unknown) => logger.error({ err: error }, 'MQTT subscription refused'));
   client.on('connect', () => logger.info({ broker: options.url }, 'connected to MQTT broker'));
   client.on('error', (error) => logger.warn({ err: error }, 'MQTT error'));
   client.on('offline', () => logger.warn('MQTT broker unreachable; reconnecting'));

@@ -19,6 +19,23 @@ function isTransient(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
+/**
+ * Sorts a failed write: no status (network, login) or a transient status is retried, honouring `Retry-After`;
+ * any other status is refused for good.
+ */
+export function failureOutcome(
+  reason: string,
+  status: number | undefined,
+  retryAfter: string | null,
+  now: Date,
+): WriteOutcome {
+  if (status === undefined || isTransient(status)) {
+    const hint = retryAfterMs(retryAfter, now);
+    return { kind: 'retry', reason, ...(hint === undefined ? {} : { retryAfterMs: hint }) };
+  }
+  return { kind: 'refused', reason, status };
+}
+
 /** The gateway's write access to one resident's pod; logs in on first use and again after token expiry. */
 export class PodWriter {
   private readonly credentials: ClientCredentials;
@@ -48,6 +65,11 @@ export class PodWriter {
       );
     }
     return this.agent;
+  }
+
+  /** Logs in now rather than at the first write, so bad credentials show at start; failures are retried by writes. */
+  async login(): Promise<void> {
+    await this.session();
   }
 
   /** Inserts the quads into the document at `url`; identical triples already there are kept once. */

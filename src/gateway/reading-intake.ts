@@ -53,17 +53,36 @@ export class ReadingIntake {
 
   /** Takes one parsed input message: its good values are committed, the rest quarantined (one entry per message). */
   async message(parsed: ParsedMessage, origin: MessageOrigin): Promise<IntakeResult> {
-    if (parsed.kind === 'skip') return { accepted: 0, duplicates: 0, quarantined: [] };
-    if (parsed.kind === 'invalid') return this.refuse([parsed.reason], origin);
-    const { readings, problems } = readingsFromMessage(parsed.message, {
-      devices: this.parts.devices,
-      now: this.parts.now(),
-      maxClockSkewMs: this.parts.maxClockSkewMs,
+    const { result } = await this.messages([{ parsed, origin }]);
+    return result;
+  }
+
+  /**
+   * Takes several messages (an HTTP batch) in one commit; each message with a refused part is one quarantine
+   * entry. Returns the totals and, per message, the reason it was (partly) quarantined.
+   */
+  async messages(
+    items: readonly { parsed: ParsedMessage; origin: MessageOrigin }[],
+  ): Promise<{ result: IntakeResult; reasons: (string | undefined)[] }> {
+    const now = this.parts.now();
+    const good: Reading[] = [];
+    const reasons = items.map(({ parsed }): string | undefined => {
+      if (parsed.kind === 'skip') return undefined;
+      if (parsed.kind === 'invalid') return parsed.reason;
+      const { readings, problems } = readingsFromMessage(parsed.message, {
+        devices: this.parts.devices,
+        now,
+        maxClockSkewMs: this.parts.maxClockSkewMs,
+      });
+      good.push(...readings);
+      return problems.length > 0 ? problems.join('; ') : undefined;
     });
-    const result = await this.commit(readings);
-    if (problems.length === 0) return result;
-    const refused = await this.refuse([problems.join('; ')], origin);
-    return { ...result, quarantined: refused.quarantined };
+    const result = await this.commit(good);
+    for (const [index, reason] of reasons.entries()) {
+      if (reason !== undefined)
+        result.quarantined.push(...(await this.refuse([reason], items[index]!.origin)).quarantined);
+    }
+    return { result, reasons };
   }
 
   /** Takes readings that already carry room and property (simulator, CSV): each is still checked for plausibility. */

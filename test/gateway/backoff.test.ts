@@ -1,6 +1,7 @@
-// Unit tests: exponential backoff with jitter, and Retry-After.
+// Unit tests: exponential backoff with jitter, Retry-After, and which pod answers are retried.
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, retryAfterMs, retryDelay, systemRandom } from '../../src/gateway/backoff.ts';
+import { failureOutcome } from '../../src/gateway/pod-writer.ts';
 
 const policy = { baseMs: 1000, maxMs: 60_000 };
 
@@ -44,5 +45,34 @@ describe('system random source', () => {
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...draws)).toBeLessThan(1);
     expect(new Set(draws).size).toBeGreaterThan(990);
+  });
+});
+
+describe('pod write failures', () => {
+  const now = new Date('2026-01-15T12:00:00Z');
+
+  it('retries network errors, 5xx, 408 and 429, honouring Retry-After', () => {
+    expect(failureOutcome('Pod server unreachable', undefined, null, now)).toEqual({
+      kind: 'retry',
+      reason: 'Pod server unreachable',
+    });
+    expect(failureOutcome('busy', 503, '7', now)).toEqual({
+      kind: 'retry',
+      reason: 'busy',
+      retryAfterMs: 7000,
+    });
+    expect(failureOutcome('slow down', 429, 'Thu, 15 Jan 2026 12:01:00 GMT', now)).toEqual({
+      kind: 'retry',
+      reason: 'slow down',
+      retryAfterMs: 60_000,
+    });
+    expect(failureOutcome('timeout', 408, null, now).kind).toBe('retry');
+    expect(failureOutcome('bug', 500, null, now).kind).toBe('retry');
+  });
+
+  it('refuses other 4xx for good, so the batch is quarantined and not retried forever', () => {
+    for (const status of [400, 401, 403, 404, 409, 413, 415, 422]) {
+      expect(failureOutcome('no', status, '5', now)).toEqual({ kind: 'refused', reason: 'no', status });
+    }
   });
 });

@@ -1,5 +1,7 @@
-// Integration: the gateway's WebID may append readings and summaries but reads nothing of the pod (403 everywhere).
+// Integration: the gateway's WebID may append readings and summaries but reads nothing of the pod; refused writes are quarantined.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { startGateway } from '../../src/gateway/index.ts';
 import { observationQuads } from '../../src/gateway/observation-rdf.ts';
 import { PodWriter } from '../../src/gateway/pod-writer.ts';
 import { summaryQuads, summaryDocumentOf } from '../../src/gateway/summary-rdf.ts';
@@ -7,6 +9,7 @@ import { summariseReadings } from '../../src/metrics/index.ts';
 import type { Reading } from '../../src/metrics/types.ts';
 import { createLogger } from '../../src/logging.ts';
 import { podRequest } from '../../src/pod/resource-read.ts';
+import { revokeAccess } from '../../src/pod/wac.ts';
 import { TERMS } from '../../src/vocab/index.ts';
 import { createGatewayHome, statusOf, type GatewayHome } from './gateway-home.ts';
 
@@ -95,5 +98,39 @@ describe('gateway rights on the pod', () => {
       body: deletion,
     });
     expect(patch.status).toBe(403);
+  });
+
+  it('quarantines a batch the pod refuses (Append revoked) instead of retrying it forever', async () => {
+    const settings = await home.settings();
+    const gateway = await startGateway(settings, { logger: createLogger('gateway', 'silent'), manual: true });
+    try {
+      const later = { ...reading, time: new Date('2026-01-06T08:00:00Z') };
+      expect((await gateway.intake.readings([later], { source: 'simulator' })).accepted).toBe(1);
+      await revokeAccess(
+        { fetch: home.resident.agent.fetch, ownerWebId: home.resident.agent.webId },
+        home.layout.readings,
+        home.gateway.identity.webId,
+      );
+
+      const report = await gateway.scheduler.flushNow();
+      expect(report).toMatchObject({ delivered: 0, writes: 0 });
+      expect(report.retry).toBeUndefined();
+      const attempts = gateway.pod.attempts;
+      await gateway.scheduler.flushNow();
+      expect(gateway.pod.attempts).toBe(attempts);
+      expect((await gateway.status()).pending).toBe(0);
+      const [entry] = (await readFile(settings.quarantineFile, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
+      expect(entry).toMatchObject({
+        source: 'pod',
+        where: home.layout.readingsDocument(later.time),
+        reason: expect.stringMatching(/^pod answered 403/),
+      });
+      expect(entry.raw).toEqual([{ ...later, time: later.time.toISOString() }]);
+    } finally {
+      await gateway.stop({ finalFlushMs: 0 });
+    }
   });
 });
