@@ -18,7 +18,7 @@ export interface DemoProcess {
 /** Starts the demo in `dataDir` and resolves once it printed that it is running. */
 export async function startDemoProcess(
   dataDir: string,
-  options: { homes: number; podPort?: number; brokerPort?: number; timeoutMs?: number },
+  options: { homes: number; liveHomes?: number; podPort?: number; brokerPort?: number; timeoutMs?: number },
 ): Promise<DemoProcess> {
   const podPort = options.podPort ?? (await findFreePort());
   const brokerPort = options.brokerPort ?? (await findFreePort());
@@ -35,6 +35,9 @@ export async function startDemoProcess(
       String(brokerPort),
       '--homes',
       String(options.homes),
+      // One live gateway is enough to prove the wiring; each costs an outbox and a backfill on a busy machine.
+      '--live-homes',
+      String(options.liveHomes ?? 1),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOMEDATA_LOG_LEVEL: 'warn' } },
   );
