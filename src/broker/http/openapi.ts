@@ -9,6 +9,7 @@ import {
   residentConsentSchema,
 } from '../routes/consent-routes.ts';
 import { brokerInfoSchema } from '../routes/info-routes.ts';
+import { runOpenApi } from '../runs/run-openapi.ts';
 
 const problemSchema = z.object({
   type: z.url(),
@@ -47,6 +48,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
   });
   const council = [{ councilKey: [] }];
   const resident = [{ solidOidc: [] }];
+  const runs = runOpenApi({ jsonSchema, ref, json, problem, ok, requestIdParameter });
   return {
     openapi: '3.1.0',
     info: {
@@ -79,6 +81,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
         RegisteredConsent: jsonSchema(registeredConsentSchema),
         ResidentConsent: jsonSchema(residentConsentSchema),
         BrokerInfo: jsonSchema(brokerInfoSchema),
+        ...runs.schemas,
       },
     },
     paths: {
@@ -196,6 +199,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
           },
         },
       },
+      ...runs.paths,
     },
   };
 }

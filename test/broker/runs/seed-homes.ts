@@ -1,5 +1,6 @@
 // Seeds fixture homes on the test pod server quickly: accounts, homedata pods, and January summaries as the gateway writes them.
 import { randomUUID } from 'node:crypto';
+import { Store } from 'n3';
 import type { FixtureHome } from '../../../src/fixtures/fixture-set.ts';
 import { readFixtureReadings, readFixtureSet } from '../../../src/fixtures/write-fixtures.ts';
 import { summaryDocumentOf, summaryQuads } from '../../../src/gateway/summary-rdf.ts';
@@ -118,8 +119,14 @@ export async function seedHomes(
       writeTurtle(
         agent.fetch,
         url,
+        // The gateway's N3 Patches keep a day's shared interval triples once; a Store does the same here.
         serializeTurtle(
-          summaries.flatMap((summary) => summaryQuads(summary, layout, fixture.timeZone)),
+          new Store(summaries.flatMap((summary) => summaryQuads(summary, layout, fixture.timeZone))).getQuads(
+            null,
+            null,
+            null,
+            null,
+          ),
           { baseIRI: url },
         ),
       ),

@@ -1,0 +1,612 @@
+// Broker benchmark: homes aggregated per second by a run, next to the raw authenticated GET rate of the same CSS and the same aggregation in Comunica.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { addCouncil, startBroker, type RunningBroker } from '../src/broker/index.ts';
+import { recordGivenConsent } from '../src/broker/consents/consent-transactor.ts';
+import type { NewRequest } from '../src/broker/requests/request-schema.ts';
+import { createRequest } from '../src/broker/requests/request-transactor.ts';
+import { generateFixtureSet } from '../src/fixtures/fixture-set.ts';
+import { readFixtureReadings } from '../src/fixtures/write-fixtures.ts';
+import { summaryQuads } from '../src/gateway/summary-rdf.ts';
+import { createLogger } from '../src/logging.ts';
+import { summariseReadings, type DailySummary } from '../src/metrics/index.ts';
+import { AccountApi, type Identity } from '../src/pod/account-api.ts';
+import { homeProfileTurtle } from '../src/pod/homedata-pod.ts';
+import { PodLayout } from '../src/pod/pod-layout.ts';
+import { ensureContainer, patchInsert, writeTurtle } from '../src/pod/resource-write.ts';
+import { loginWithClientCredentials, type SolidAgent } from '../src/pod/solid-session.ts';
+import { grantAccess } from '../src/pod/wac.ts';
+import { serializeTurtle, TERMS } from '../src/vocab/index.ts';
+import { DataFactory, Store } from 'n3';
+import type { ConsentedReader } from '../src/broker/aggregation/home-reader.ts';
+import { openBrokerDatabase } from '../src/broker/db/open-database.ts';
+import type { PodDocument } from '../src/broker/pod-access/audited-pod-reader.ts';
+import { RunExecutor } from '../src/broker/runs/run-executor.ts';
+import { createRun } from '../src/broker/runs/run-transactor.ts';
+import { cryptoRandomSource } from '../src/privacy/index.ts';
+
+/** What to measure. */
+export interface BrokerBenchOptions {
+  /** Largest population; runs are measured at each of 50, 100, 200, … up to it (and at it). */
+  homes: number;
+  /** Concurrent clients of the raw GET measurement. */
+  getClients: number;
+  /** Whether to run the Comunica comparison (slow: its cost grows with the square of the sources). */
+  comunica: boolean;
+  /** Give up on one Comunica query after this long. */
+  comunicaTimeoutMs: number;
+}
+
+/** What was measured at one population size. */
+export interface BrokerBenchStep {
+  homes: number;
+  documentsPerHome: number;
+  /** Authenticated GETs per second of the same documents, `getClients` at once. */
+  rawGetPerSecond: number;
+  /** Homes per second the raw GET rate allows (its documents per home). */
+  rawHomesPerSecond: number;
+  /** Homes per second when each home also gets the access-log append the broker must make (the pod's floor). */
+  podFloorHomesPerSecond: number;
+  /** Homes per second of the run pipeline alone (fetch, streaming parse, values, cohorts, release; no audit). */
+  pipelineHomesPerSecond: number;
+  pipelineToRawGet: number;
+  /** Homes per second of a broker run, from claimed to done (audit, access log, values, release). */
+  brokerHomesPerSecond: number;
+  brokerToRawGet: number;
+  brokerToPodFloor: number;
+  /** Growth of the broker process's heap during the run (peak minus before), and its peak RSS. */
+  brokerHeapGrowthMb: number;
+  brokerPeakRssMb: number;
+  /** RSS of the broker process just before the run (database, modules, caches). */
+  brokerRssBeforeMb: number;
+  comunicaSeconds: number | null;
+  comunicaHomesPerSecond: number | null;
+  brokerToComunica: number | null;
+  comunicaPeakRssMb: number | null;
+  /** Whether Comunica's area means match the broker's (to the broker's 2 decimals). */
+  comunicaAgrees: boolean | null;
+  /** Each released area's mean from the broker and from Comunica. */
+  areaMeans: { area: string; broker: number | null; comunica: number | null }[];
+}
+
+export interface BrokerBenchResult {
+  options: BrokerBenchOptions;
+  seedSeconds: number;
+  steps: BrokerBenchStep[];
+}
+
+export const DEFAULT_OPTIONS: BrokerBenchOptions = {
+  homes: 200,
+  getClients: 16,
+  comunica: true,
+  comunicaTimeoutMs: 20 * 60 * 1000,
+};
+
+/** Homes per bench area: areas are filled in order, so the first N homes fill whole areas. */
+const HOMES_PER_AREA = 25;
+const MONTH = '2026-01';
+const METRIC = 'temperature.mean';
+const TIME_ZONE = 'Europe/London';
+
+/** A bench home: its resident's identity, the area it is placed in, and its pod layout. */
+interface BenchHome {
+  resident: Identity;
+  area: string;
+  layout: PodLayout;
+}
+
+/** A forced full garbage collection, so heap baselines are comparable between runs. */
+const collectGarbage = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+/** The GSS-shaped code of bench area `index` (invented, like the fixture wards). */
+function areaCode(index: number): string {
+  return `E05${String(990000 + index).padStart(6, '0')}`;
+}
+
+/** Runs `task` over `items` with at most `limit` at once. */
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await task(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Provisions a resident, trying again under a new name when the pod server fails part-way: a loaded CSS can let
+ * an account lock expire (500 after 6 s), and an account left without its pod cannot be resumed.
+ */
+async function provisionWithRetries(api: AccountApi, baseName: string): Promise<Identity> {
+  for (let attempt = 0; ; attempt++) {
+    const name = attempt === 0 ? baseName : `${baseName}-retry${attempt}`;
+    try {
+      return await api.provision({
+        email: `${name}@bench.example`,
+        password: `pw-${name}-secret`,
+        podName: name,
+      });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+/**
+ * Creates `count` homes: an account and pod each, the home profile and January temperature summaries of one of
+ * the 24 fixture homes (in turn), and the Read and Append grants a consent gives the broker. The consent records
+ * themselves are left out: runs never read them, and the broker's index is filled directly.
+ */
+async function seedHomes(server: string, brokerWebId: string, count: number): Promise<BenchHome[]> {
+  const fixtures = generateFixtureSet();
+  const summaries = new Map<string, DailySummary[]>();
+  for (const fixture of fixtures.homes) {
+    const readings = (await readFixtureReadings('pods-fixtures', fixture.id)).filter(
+      (reading) => reading.property === 'temperature',
+    );
+    summaries.set(
+      fixture.id,
+      summariseReadings(readings, TIME_ZONE, { now: new Date('2026-02-02T00:00:00Z') }),
+    );
+  }
+  const api = new AccountApi(server);
+  const homes: BenchHome[] = new Array(count);
+  await eachLimited(
+    Array.from({ length: count }, (_, index) => index),
+    4,
+    async (index) => {
+      const fixture = fixtures.homes[index % fixtures.homes.length]!;
+      const resident = await provisionWithRetries(api, `bench-${String(index + 1).padStart(4, '0')}`);
+      const area = areaCode(Math.floor(index / HOMES_PER_AREA));
+      const layout = new PodLayout(resident.pod);
+      const agent = await loginWithClientCredentials(resident);
+      try {
+        const home = { area, dwellingType: fixture.dwellingType, timeZone: TIME_ZONE, rooms: fixture.rooms };
+        const document = layout.summaryDocument('temperature', MONTH);
+        // The gateway appends with N3 Patch, which keeps the day's shared interval triples once: so do we.
+        const quads = new Store(
+          summaries.get(fixture.id)!.flatMap((summary) => summaryQuads(summary, layout, TIME_ZONE)),
+        ).getQuads(null, null, null, null);
+        await Promise.all([
+          writeTurtle(agent.fetch, layout.homeProfile, homeProfileTurtle(layout, home)),
+          writeTurtle(agent.fetch, document, serializeTurtle(quads, { baseIRI: document })),
+          ensureContainer(agent.fetch, layout.accessLog),
+        ]);
+        const editor = { fetch: agent.fetch, ownerWebId: agent.webId };
+        await Promise.all([
+          grantAccess(editor, layout.summaryContainer('temperature'), brokerWebId, ['Read']),
+          grantAccess(editor, layout.homeProfile, brokerWebId, ['Read']),
+          grantAccess(editor, layout.accessLog, brokerWebId, ['Append']),
+        ]);
+      } finally {
+        await agent.logout();
+      }
+      homes[index] = { resident, area, layout };
+    },
+  );
+  return homes;
+}
+
+/** Documents a run reads per home: the home profile and one month of temperature summaries. */
+const DOCUMENTS_PER_HOME = 2;
+
+/** The documents a run reads per home. */
+function documentsOf(home: BenchHome): string[] {
+  return [home.layout.homeProfile, home.layout.summaryDocument('temperature', MONTH)];
+}
+
+/** Authenticated GETs of every URL, `clients` at once, bodies read in full; returns GETs per second. */
+async function rawGetRate(fetchFn: typeof fetch, urls: readonly string[], clients: number): Promise<number> {
+  const started = performance.now();
+  await eachLimited(urls, clients, async (url) => {
+    const response = await fetchFn(url, { headers: { accept: 'text/turtle' } });
+    if (!response.ok) throw new Error(`raw GET answered ${response.status}`);
+    await response.arrayBuffer();
+  });
+  return urls.length / ((performance.now() - started) / 1000);
+}
+
+/** The pod work of an audited read, without the broker: GET each document, then append one access record. */
+async function podFloorRate(
+  fetchFn: typeof fetch,
+  homes: readonly BenchHome[],
+  clients: number,
+): Promise<number> {
+  const { namedNode, literal, quad } = DataFactory;
+  const started = performance.now();
+  await eachLimited(homes, Math.max(1, clients / 2), async (home, index) => {
+    await Promise.all(
+      documentsOf(home).map(async (url) => {
+        const response = await fetchFn(url, { headers: { accept: 'text/turtle' } });
+        await response.arrayBuffer();
+      }),
+    );
+    const log = home.layout.accessLogDocument(MONTH);
+    await patchInsert(fetchFn, log, [
+      quad(namedNode(`${log}#floor-${index}-${Date.now()}`), TERMS.hd.underRequest, literal('bench-floor')),
+    ]);
+  });
+  return homes.length / ((performance.now() - started) / 1000);
+}
+
+/** Runs the request through the broker's HTTP API and returns its duration and the process's memory during it. */
+async function brokerRun(broker: RunningBroker, apiKey: string, requestId: string) {
+  collectGarbage();
+  const before = process.memoryUsage();
+  let peakHeap = before.heapUsed;
+  let peakRss = before.rss;
+  const sampler = setInterval(() => {
+    const now = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, now.heapUsed);
+    peakRss = Math.max(peakRss, now.rss);
+  }, 10);
+  try {
+    const answer = await fetch(`${broker.url}api/requests/${requestId}/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    if (answer.status !== 202) throw new Error(`POST runs answered ${answer.status}: ${await answer.text()}`);
+    const { id } = (await answer.json()) as { id: string };
+    for (;;) {
+      const rows = await broker.db.query<{
+        state: string;
+        started_at: Date;
+        finished_at: Date | null;
+        error: string;
+      }>('SELECT state, started_at, finished_at, error FROM runs WHERE id = $1', [id]);
+      const row = rows[0]!;
+      if (row.state === 'failed') throw new Error(`run failed: ${row.error}`);
+      if (row.state === 'done') {
+        const cells = await broker.db.query<{ area: string; mean: number | null; homes: number | null }>(
+          'SELECT area, mean, homes FROM run_cells WHERE run_id = $1 ORDER BY position',
+          [id],
+        );
+        return {
+          seconds: (row.finished_at!.getTime() - row.started_at.getTime()) / 1000,
+          heapGrowthMb: (peakHeap - before.heapUsed) / 2 ** 20,
+          peakRssMb: peakRss / 2 ** 20,
+          rssBeforeMb: before.rss / 2 ** 20,
+          cells,
+        };
+      }
+      await new Promise((done) => setTimeout(done, 20));
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** A reader that only fetches and parses: the run pipeline without the audit log and the access-log append. */
+function plainReader(fetchFn: typeof fetch): ConsentedReader {
+  return {
+    async readUnderConsent<T>(
+      _consent: unknown,
+      urls: readonly string[],
+      options: { parse?: (response: Response, url: string) => Promise<T> } = {},
+    ): Promise<PodDocument<T>[]> {
+      return Promise.all(
+        urls.map(async (url) => {
+          const response = await fetchFn(url, { headers: { accept: 'text/turtle' } });
+          const body = response.ok && options.parse ? await options.parse(response, url) : null;
+          if (body === null) await response.body?.cancel();
+          return { url, status: response.status, etag: response.headers.get('etag'), body };
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * The same run executed on a scratch in-memory database with the plain reader: what reading, parsing, per-home
+ * values, cohorts and release cost by themselves, next to the pod server's raw GET rate.
+ */
+async function pipelineRun(
+  fetchFn: typeof fetch,
+  members: readonly BenchHome[],
+  request: NewRequest,
+): Promise<number> {
+  const db = await openBrokerDatabase({ kind: 'memory' });
+  try {
+    const council = await addCouncil(db, 'Pipeline Council');
+    const now = new Date();
+    const requestId = await createRequest(db, council.id, request, now);
+    for (const home of members) await recordConsent(db, requestId, home, now);
+    const runId = await createRun(db, { requestId, byDwellingType: false, epsilon: null }, now);
+    const executor = new RunExecutor({
+      db,
+      reader: plainReader(fetchFn),
+      clock: () => new Date(),
+      logger: createLogger('bench-pipeline', 'warn'),
+      random: cryptoRandomSource(),
+      kFloor: 10,
+    });
+    const started = performance.now();
+    const end = await executor.execute(runId);
+    if (end !== 'done') throw new Error(`pipeline run ended ${end}`);
+    return members.length / ((performance.now() - started) / 1000);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Puts a home's consent to a request straight into the broker's index (the bench skips the resident's side). */
+async function recordConsent(
+  db: RunningBroker['db'],
+  requestId: string,
+  home: BenchHome,
+  now: Date,
+): Promise<void> {
+  await recordGivenConsent(db, {
+    request_id: requestId,
+    resident_webid: home.resident.webId,
+    pod: home.resident.pod,
+    record_iri: `${home.layout.consentDocument(requestId)}#consent`,
+    area: home.area,
+    dwelling_type: 'Flat',
+    given_at: now,
+    expires_at: new Date('2036-12-31T00:00:00Z'),
+  });
+}
+
+/** Runs the Comunica peer on the same documents, logged in as the broker. */
+async function comunicaRun(
+  identity: Identity,
+  sources: readonly string[],
+  timeoutMs: number,
+): Promise<{ ms: number; rows: { area: string; homes: number; mean: number }[]; peakRssMb: number } | null> {
+  const child = spawn(process.execPath, [resolve('bench/comunica/aggregate.mjs')], {
+    cwd: resolve('bench/comunica'),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  child.stdin.end(
+    JSON.stringify({
+      issuer: identity.issuer,
+      clientId: identity.clientId,
+      clientSecret: identity.clientSecret,
+      sources,
+    }),
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  clearTimeout(timer);
+  if (code !== 0) return null;
+  return JSON.parse(output.trim().split('\n').pop()!) as {
+    ms: number;
+    rows: { area: string; homes: number; mean: number }[];
+    peakRssMb: number;
+  };
+}
+
+/** Starts the pod server in a child process, so the broker's memory is measured alone; resolves with its URL. */
+async function startPodServerChild(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [resolve('bin/run-ts.js'), resolve('bench/broker.ts'), '--serve-pods', dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    if (line.startsWith('{')) return { url: (JSON.parse(line) as { url: string }).url, child };
+  }
+  throw new Error('the pod server child exited before it was ready');
+}
+
+/** Population sizes measured: 50, 100, 200, … below `max`, then `max` itself. */
+function stepsUpTo(max: number): number[] {
+  const steps: number[] = [];
+  for (let size = 50; size < max; size *= 2) steps.push(size);
+  steps.push(max);
+  return steps;
+}
+
+/** Seeds the homes once and measures each population size. */
+export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): Promise<BrokerBenchResult> {
+  const options = { ...DEFAULT_OPTIONS, ...input };
+  const dir = await mkdtemp(join(tmpdir(), 'homedata-bench-broker-'));
+  const pods = await startPodServerChild(join(dir, 'pods'));
+  let broker: RunningBroker | undefined;
+  let reader: SolidAgent | undefined;
+  try {
+    const brokerIdentity = await new AccountApi(pods.url).provision({
+      email: 'broker@bench.example',
+      password: 'pw-bench-broker-secret',
+      podName: 'broker',
+    });
+    const seedStarted = performance.now();
+    const homes = await seedHomes(pods.url, brokerIdentity.webId, options.homes);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+    broker = await startBroker(
+      {
+        port: 0,
+        issuer: pods.url,
+        webId: brokerIdentity.webId,
+        clientId: brokerIdentity.clientId,
+        clientSecret: brokerIdentity.clientSecret,
+        dbDir: join(dir, 'broker-db'),
+        rateLimit: { windowMs: 60_000, max: 1_000_000 },
+      },
+      { logger: createLogger('bench-broker', 'warn') },
+    );
+    const council = await addCouncil(broker.db, 'Bench Council');
+    reader = await loginWithClientCredentials(brokerIdentity);
+
+    const steps: BrokerBenchStep[] = [];
+    for (const size of stepsUpTo(options.homes)) {
+      const members = homes.slice(0, size);
+      const areas = [...new Set(members.map((home) => home.area))];
+      const now = new Date();
+      const request: NewRequest = {
+        title: `Bench ${size}`,
+        purpose: 'https://w3id.org/dpv#ProvideOfficialStatistics',
+        description: 'Benchmark',
+        metrics: [METRIC],
+        areas,
+        period: { from: '2026-01-01', to: '2026-01-31' },
+        granularity: 'month',
+        minCohort: 10,
+        consentUntil: '2036-12-31',
+      };
+      const requestId = await createRequest(broker.db, council.id, request, now);
+      for (const home of members) await recordConsent(broker.db, requestId, home, now);
+      const urls = members.flatMap(documentsOf);
+      const rawGetPerSecond = await rawGetRate(reader.fetch, urls, options.getClients);
+      const podFloorHomesPerSecond = await podFloorRate(reader.fetch, members, options.getClients);
+      const pipelineHomesPerSecond = await pipelineRun(reader.fetch, members, request);
+      const run = await brokerRun(broker, council.apiKey, requestId);
+      const brokerHomesPerSecond = size / run.seconds;
+      const rawHomesPerSecond = rawGetPerSecond / DOCUMENTS_PER_HOME;
+      const comunica = options.comunica
+        ? await comunicaRun(brokerIdentity, urls, options.comunicaTimeoutMs)
+        : null;
+      const comunicaHomesPerSecond = comunica ? size / (comunica.ms / 1000) : null;
+      const agrees =
+        comunica === null
+          ? null
+          : run.cells.every((cell) => {
+              const row = comunica.rows.find((candidate) => candidate.area === cell.area);
+              return cell.mean === null || (row !== undefined && Math.abs(row.mean - cell.mean) < 0.006);
+            });
+      steps.push({
+        homes: size,
+        documentsPerHome: DOCUMENTS_PER_HOME,
+        rawGetPerSecond,
+        rawHomesPerSecond,
+        podFloorHomesPerSecond,
+        pipelineHomesPerSecond,
+        pipelineToRawGet: pipelineHomesPerSecond / rawHomesPerSecond,
+        brokerHomesPerSecond,
+        brokerToRawGet: brokerHomesPerSecond / rawHomesPerSecond,
+        brokerToPodFloor: brokerHomesPerSecond / podFloorHomesPerSecond,
+        brokerHeapGrowthMb: run.heapGrowthMb,
+        brokerPeakRssMb: run.peakRssMb,
+        brokerRssBeforeMb: run.rssBeforeMb,
+        comunicaSeconds: comunica ? comunica.ms / 1000 : null,
+        comunicaHomesPerSecond,
+        brokerToComunica: comunicaHomesPerSecond ? brokerHomesPerSecond / comunicaHomesPerSecond : null,
+        comunicaPeakRssMb: comunica?.peakRssMb ?? null,
+        comunicaAgrees: agrees,
+        areaMeans: run.cells.map((cell) => ({
+          area: cell.area,
+          broker: cell.mean,
+          comunica: comunica?.rows.find((row) => row.area === cell.area)?.mean ?? null,
+        })),
+      });
+    }
+    return { options, seedSeconds, steps };
+  } finally {
+    await reader?.logout();
+    await broker?.stop();
+    pods.child.kill('SIGTERM');
+    await new Promise((done) => pods.child.once('exit', done));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A number with `digits` decimals, or a dash. */
+function fixed(value: number | null, digits = 1): string {
+  return value === null ? '—' : value.toFixed(digits);
+}
+
+/** Prints the result as a table and one JSON line. */
+function print(result: BrokerBenchResult): void {
+  const header = [
+    'homes',
+    'raw GET/s',
+    'raw homes/s',
+    'pod floor homes/s',
+    'pipeline homes/s',
+    'pipeline/raw',
+    'broker homes/s',
+    'broker/raw',
+    'broker/floor',
+    'comunica homes/s',
+    'broker/comunica',
+    'broker heap +MB',
+    'broker RSS MB',
+    'comunica RSS MB',
+    'agree',
+  ];
+  const rows = result.steps.map((step) => [
+    String(step.homes),
+    fixed(step.rawGetPerSecond),
+    fixed(step.rawHomesPerSecond),
+    fixed(step.podFloorHomesPerSecond),
+    fixed(step.pipelineHomesPerSecond),
+    fixed(step.pipelineToRawGet, 2),
+    fixed(step.brokerHomesPerSecond),
+    fixed(step.brokerToRawGet, 2),
+    fixed(step.brokerToPodFloor, 2),
+    fixed(step.comunicaHomesPerSecond, 2),
+    fixed(step.brokerToComunica),
+    fixed(step.brokerHeapGrowthMb),
+    fixed(step.brokerPeakRssMb, 0),
+    fixed(step.comunicaPeakRssMb, 0),
+    step.comunicaAgrees === null ? '—' : String(step.comunicaAgrees),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column]!)).join('  ');
+  process.stdout.write(
+    `broker benchmark: ${result.options.homes} homes seeded in ${result.seedSeconds.toFixed(0)} s\n`,
+  );
+  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
+  process.stdout.write(`${JSON.stringify({ benchmark: 'broker', ...result })}\n`);
+}
+
+/** `npm run bench -- broker [--homes N] [--get-clients N] [--no-comunica]`. */
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      homes: { type: 'string' },
+      'get-clients': { type: 'string' },
+      'no-comunica': { type: 'boolean' },
+      'serve-pods': { type: 'string' },
+    },
+  });
+  if (values['serve-pods']) {
+    // Imported only here: loading CSS into the measuring process would swamp the broker's memory figures.
+    const { startPodServer } = await import('../src/pod/pod-server.ts');
+    const server = await startPodServer({ dataDir: values['serve-pods'], port: 0, logLevel: 'error' });
+    process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+    process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)));
+    return;
+  }
+  const homes = Number(values.homes ?? DEFAULT_OPTIONS.homes);
+  if (!Number.isInteger(homes) || homes < 10) throw new Error('--homes is a whole number of at least 10');
+  print(
+    await runBrokerBench({
+      homes,
+      getClients: Number(values['get-clients'] ?? DEFAULT_OPTIONS.getClients),
+      comunica: !values['no-comunica'],
+    }),
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await main(process.argv.slice(2));
+}
