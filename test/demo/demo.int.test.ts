@@ -34,6 +34,24 @@ describe('homedata demo', () => {
     expect(privateHome.status).toBe(401);
   });
 
+  it('runs the broker with both fixture councils and their open request, and serves both pages', async () => {
+    const { manifest } = demo!;
+    expect(manifest.broker).toBe(`http://localhost:${demo!.brokerPort}/`);
+    expect(manifest.councils.map((council) => council.name)).toEqual([
+      'Northbridge Borough Council',
+      'Eastvale District Council',
+    ]);
+    expect((await fetch(`${manifest.broker}health`)).status).toBe(200);
+    const { requests } = (await (await fetch(`${manifest.broker}api/requests`)).json()) as {
+      requests: { title: string; council: { name: string } }[];
+    };
+    expect(requests.map((request) => request.council.name)).toEqual(['Northbridge Borough Council']);
+    for (const page of ['resident/', 'council/']) {
+      expect((await fetch(`${manifest.broker}${page}`)).status).toBe(200);
+      expect(demo!.output()).toContain(`${manifest.broker}${page}`);
+    }
+  });
+
   it('stops cleanly on SIGTERM and restarts on the same data reusing every identity', async () => {
     const first = demo!;
     const identities = await readFile(join(dataDir, 'identities.json'), 'utf8');
