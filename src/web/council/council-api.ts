@@ -14,10 +14,10 @@ export interface BrokerInfo {
 export interface Run {
   id: string;
   state: 'queued' | 'running' | 'done' | 'failed';
-  /** 0–100. */
+  /** Percent of homes read, in steps of 10. */
   progress: number;
-  /** Why a failed run failed, when the broker says. */
-  error?: string | null;
+  /** Why a failed run released nothing, e.g. the differencing rule (409). */
+  problem: { type: string; title: string; status: number; detail: string } | null;
 }
 
 /** One cell of a result: a metric over the consenting homes of one area in one period. */
@@ -36,6 +36,8 @@ export interface ResultCell {
 export interface Results {
   request: string;
   run: string;
+  /** When the run finished. */
+  runAt: string;
   k: number;
   epsilon: number | null;
   cells: ResultCell[];
@@ -65,7 +67,7 @@ export class CouncilApi {
   }
 
   /** Starts a run of a request. */
-  startRun(requestId: string): Promise<{ id: string }> {
+  startRun(requestId: string): Promise<Run> {
     return this.#call(`requests/${requestId}/runs`, { method: 'POST' });
   }
 

@@ -38,7 +38,12 @@ export function RequestDetail({ api, request, onRunFinished }: RequestDetailProp
             onRunFinished();
           }
         },
-        (error: unknown) => setRun({ ...run, state: 'failed', error: messageOf(error) }),
+        (error: unknown) =>
+          setRun({
+            ...run,
+            state: 'failed',
+            problem: { type: 'about:blank', title: 'Error', status: 0, detail: messageOf(error) },
+          }),
       );
     }, POLL_MS);
     return () => window.clearTimeout(timer);
@@ -47,8 +52,7 @@ export function RequestDetail({ api, request, onRunFinished }: RequestDetailProp
   const start = async () => {
     setRefusal(null);
     try {
-      const { id } = await api.startRun(request.id);
-      setRun({ id, state: 'queued', progress: 0 });
+      setRun(await api.startRun(request.id));
     } catch (error) {
       setRefusal(messageOf(error));
     }
@@ -70,9 +74,9 @@ export function RequestDetail({ api, request, onRunFinished }: RequestDetailProp
         </button>
       </div>
       {refusal && (
-        <div class="notice error run-refused" role="alert">
+        <div class="notice error run-not-started" role="alert">
           <p>
-            <strong>The broker refused this run.</strong> {refusal}
+            <strong>The run could not start.</strong> {refusal}
           </p>
         </div>
       )}
@@ -82,14 +86,19 @@ export function RequestDetail({ api, request, onRunFinished }: RequestDetailProp
   );
 }
 
-/** A run's state and progress, announced as it changes. */
+/** A run's state and progress, announced as it changes; a refusal by a disclosure rule says which rule. */
 function RunStatus({ run }: { run: Run }) {
   if (run.state === 'failed') {
+    const refused = run.problem?.status === 409;
     return (
-      <div class="notice error run-failed" role="alert">
+      <div class={`notice error ${refused ? 'run-refused' : 'run-failed'}`} role="alert">
         <p>
-          <strong>The run failed.</strong> {run.error ?? 'The broker gave no reason.'}
+          <strong>
+            {refused ? 'The broker refused to release figures from this run.' : 'The run failed.'}
+          </strong>{' '}
+          {run.problem?.detail ?? 'The broker gave no reason.'}
         </p>
+        {refused && <p>Any figures below are from an earlier run.</p>}
       </div>
     );
   }

@@ -1,7 +1,7 @@
 // A bar chart of one metric's means by area and period; a suppressed cell gets a dashed, labelled empty bar.
 import uPlot from 'uplot';
 import { useMemo } from 'preact/hooks';
-import { joinWords, axisUnit, metricName } from '../shared/metric-words.ts';
+import { axisUnit, joinWords } from '../shared/metric-words.ts';
 import { SERIES_COLOURS, UplotChart, type ChartOptions } from '../shared/uplot-chart.tsx';
 import type { ResultCell } from './council-api.ts';
 import { chartDataOf, type MetricChartData } from './results-model.ts';
@@ -80,7 +80,7 @@ export function ResultsChart({ metric, cells, k }: { metric: string; cells: Resu
   return (
     <figure class="chart results-chart" data-suppressed={suppressed.length}>
       <figcaption>
-        {metricName(metric)}: mean by area and period
+        Mean by area and period
         {suppressed.length > 0 && (
           <span class="suppressed">
             {' '}

@@ -1,6 +1,7 @@
 // The latest results of a request: a chart and a table per metric, suppressed cells marked, and a CSV download.
 import { useState } from 'preact/hooks';
 import type { CouncilRequest } from '../../broker/requests/request-view.ts';
+import { formatDateTime } from '../shared/dates.ts';
 import { formatFigure, metricName } from '../shared/metric-words.ts';
 import { messageOf, ProblemError } from '../shared/problem.ts';
 import { Empty, Failure, Loading } from '../shared/status.tsx';
@@ -30,6 +31,7 @@ function ResultTables({ api, results }: { api: CouncilApi; results: Results }) {
   return (
     <div class="results" data-run-id={results.run}>
       <h3>Results</h3>
+      <p>From the run that finished {formatDateTime(results.runAt)}.</p>
       <p>
         Figures released for groups of at least {results.k} homes
         {results.epsilon !== null &&
@@ -56,16 +58,27 @@ function MetricResults({ metric, cells, k }: { metric: string; cells: ResultCell
     <section class="metric-results" aria-labelledby={`${tableId}-title`}>
       <h4 id={`${tableId}-title`}>{metricName(metric)}</h4>
       <ResultsChart metric={metric} cells={cells} k={k} />
-      <div class="table-scroll" tabIndex={0} role="region" aria-labelledby={`${tableId}-caption`}>
+      <div
+        class="table-scroll"
+        tabIndex={0}
+        role="region"
+        aria-labelledby={`${tableId}-title ${tableId}-caption`}
+      >
         <table id={tableId}>
-          <caption id={`${tableId}-caption`}>{metricName(metric)}: figures by area and period</caption>
+          <caption id={`${tableId}-caption`}>Figures by area and period</caption>
           <thead>
             <tr>
               <th scope="col">Area</th>
               <th scope="col">Period</th>
-              <th scope="col">Homes</th>
-              <th scope="col">Mean</th>
-              <th scope="col">Median</th>
+              <th scope="col" class="number">
+                Homes
+              </th>
+              <th scope="col" class="number">
+                Mean
+              </th>
+              <th scope="col" class="number">
+                Median
+              </th>
             </tr>
           </thead>
           <tbody>

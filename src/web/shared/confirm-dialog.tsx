@@ -24,12 +24,15 @@ export function ConfirmDialog({
   onClose,
 }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     const element = dialog.current!;
     element.showModal();
+    // Start at the top, so the changes are read before the buttons (WAI-ARIA dialog pattern, long content).
+    heading.current?.focus();
     return () => element.close();
   }, []);
 
@@ -55,7 +58,9 @@ export function ConfirmDialog({
         if (!busy) onClose();
       }}
     >
-      <h2 id="confirm-title">{title}</h2>
+      <h2 id="confirm-title" tabIndex={-1} ref={heading}>
+        {title}
+      </h2>
       <div id="confirm-changes">
         <p>This is exactly what changes:</p>
         <ul>

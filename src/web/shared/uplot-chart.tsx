@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { useEffect, useRef } from 'preact/hooks';
 
 /** Series colours: distinct hues, each at least 4.5:1 against white so thin lines stay visible. */
-export const SERIES_COLOURS = ['#1d4ed8', '#b45309', '#047857', '#7e22ce', '#be123c', '#0f766e', '#4a4f57'];
+export const SERIES_COLOURS = ['#1d4ed8', '#b45309', '#047857', '#7e22ce', '#be123c', '#1b1b1b', '#0e7490'];
 
 /** Options of a chart except its size, which follows the page. */
 export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
