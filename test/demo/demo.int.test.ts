@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AccountApi } from '../../src/pod/account-api.ts';
 import { startDemoProcess, type DemoProcess } from '../helpers/demo-process.ts';
 
-describe('homedata demo', () => {
+// Starting the whole demo (pod server, 3 homes, broker, a live gateway) takes long on a busy 2-core machine.
+describe('homedata demo', { timeout: 300_000 }, () => {
   let dataDir: string;
   let demo: DemoProcess | undefined;
 
