@@ -1,0 +1,13 @@
+// `npm run bench -- NAME [options]`: dispatches to one benchmark; each prints a table and one JSON line.
+const benchmarks: Record<string, () => Promise<{ main: (argv: string[]) => Promise<void> }>> = {
+  gateway: () => import('./gateway.ts'),
+  broker: () => import('./broker.ts'),
+};
+
+const [name, ...argv] = process.argv.slice(2);
+const load = name ? benchmarks[name] : undefined;
+if (!load) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(benchmarks).join('|')}> [options]\n`);
+  process.exit(2);
+}
+await (await load()).main(argv);
