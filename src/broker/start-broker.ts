@@ -35,6 +35,8 @@ export interface BrokerDeps {
   verifyResident?: SolidTokenVerifierFunction;
   /** Source of DP noise; default a CSPRNG. Tests pass a seeded one. */
   random?: RandomSource;
+  /** Homes per shard of a run shared between brokers on PostgreSQL (default 25). */
+  runShardSize?: number;
 }
 
 /** A running broker. */
@@ -75,7 +77,16 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
     }
     const clock = deps.clock ?? (() => new Date());
     const reader = new AuditedPodReader({ db, fetch: agent.fetch, brokerWebId: agent.webId, clock, logger });
-    const runs = createRunQueue({ db, reader, clock, logger, kFloor: config.kFloor, random: deps.random });
+    const runs = createRunQueue({
+      db,
+      postgres: db.kind === 'postgres' && target.kind === 'postgres' ? target : undefined,
+      reader,
+      clock,
+      logger,
+      kFloor: config.kFloor,
+      random: deps.random,
+      shardSize: deps.runShardSize,
+    });
     await runs.start();
     cleanups.unshift(() => runs.stop());
     const ctx: BrokerContext = {

@@ -3,16 +3,17 @@ import { ConflictError, HomedataError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
 import { roundToNearest5, type RandomSource } from '../../privacy/index.ts';
 import { releaseCohorts, type ReleasePolicy } from '../aggregation/cell-release.ts';
-import { CohortTable } from '../aggregation/cohorts.ts';
+import { CohortTable, type CohortMember } from '../aggregation/cohorts.ts';
 import { readHome, type ConsentedReader, type SkipReason } from '../aggregation/home-reader.ts';
-import { computeHomeValues } from '../aggregation/home-values.ts';
+import { computeHomeValues, type HomeValueEntry } from '../aggregation/home-values.ts';
 import { planRun, type RunPlan } from '../aggregation/run-plan.ts';
 import { listActiveConsents } from '../consents/consent-reader.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import type { ConsentRow } from '../db/schema/consents.ts';
 import type { RunRow } from '../db/schema/runs.ts';
 import { findRequest, type RequestWithCouncil } from '../requests/request-reader.ts';
 import { forEachBounded } from './bounded-concurrency.ts';
-import { loadHomeKeyer } from './home-keys.ts';
+import { loadHomeKeyer, type HomeKeyer } from './home-keys.ts';
 import { readReleaseHistory } from './run-reader.ts';
 import { progressPercent } from './run-progress.ts';
 import {
@@ -46,6 +47,22 @@ export interface RunExecutorDeps {
 /** How an execution ended: `skipped` when the run was not queued any more (another worker took it). */
 export type RunEnd = 'done' | 'failed' | 'interrupted' | 'skipped';
 
+/** What a claimed run works from. */
+export interface RunSetup {
+  run: RunRow;
+  request: RequestWithCouncil;
+  plan: RunPlan;
+  /** max(request minCohort, server floor). */
+  k: number;
+  keyOf: HomeKeyer;
+}
+
+/** One home as read for a run: where it counts and its values (in memory only). */
+export interface HomeResult {
+  member: CohortMember;
+  values: HomeValueEntry[];
+}
+
 /** Thrown inside a run when the broker is stopping; the run goes back to the queue. */
 class RunInterrupted extends Error {}
 
@@ -57,7 +74,10 @@ function withoutUrls(message: string): string {
   return message.replace(URL_PATTERN, '<url>');
 }
 
-/** Executes runs; holds no state between them. */
+/**
+ * Executes runs; holds no state between them. `execute` runs a whole run in this process; the steps it is made of
+ * are public so that a run can also be shared out between processes (sharded-runs.ts).
+ */
 export class RunExecutor {
   private readonly deps: RunExecutorDeps;
 
@@ -72,9 +92,7 @@ export class RunExecutor {
     if (run === null) return 'skipped';
     const log = logger.child({ runId, requestId: run.request_id });
     try {
-      const request = await findRequest(db, run.request_id);
-      if (request === null) throw new HomedataError('not-found', 404, 'The request of this run is gone');
-      await this.aggregate(run, request, signal, log);
+      await this.aggregate(await this.setUp(run), signal, log);
       log.info('run done');
       return 'done';
     } catch (error) {
@@ -83,19 +101,16 @@ export class RunExecutor {
         log.info('run interrupted; queued again');
         return 'interrupted';
       }
-      await this.recordFailure(run, error, log);
+      await this.fail(run, error);
       return 'failed';
     }
   }
 
-  /** Reads every home, then releases and stores the cells in one transaction. */
-  private async aggregate(
-    run: RunRow,
-    request: RequestWithCouncil,
-    signal: AbortSignal | undefined,
-    log: Logger,
-  ) {
-    const { db, clock, reader, kFloor } = this.deps;
+  /** What a claimed run works from: its request, plan, k and home keys. */
+  async setUp(run: RunRow): Promise<RunSetup> {
+    const { db, clock, kFloor } = this.deps;
+    const request = await findRequest(db, run.request_id);
+    if (request === null) throw new HomedataError('not-found', 404, 'The request of this run is gone');
     const plan = planRun({
       metrics: request.metrics,
       areas: request.areas,
@@ -104,12 +119,33 @@ export class RunExecutor {
       byDwellingType: run.by_dwelling_type,
     });
     const k = Math.max(request.min_cohort, kFloor);
-    const keyOf = await loadHomeKeyer(db, clock());
-    // Consents for areas the request does not name are not read at all: data minimisation before the first GET.
-    const consents = (await listActiveConsents(db, request.id, clock())).filter((consent) =>
-      plan.areas.includes(consent.area),
-    );
-    const table = new CohortTable(plan);
+    return { run, request, plan, k, keyOf: await loadHomeKeyer(db, clock()) };
+  }
+
+  /**
+   * The consents a run reads: active now and in one of the request's areas. Consents for other areas are not
+   * read at all: data minimisation before the first GET.
+   */
+  async consentsToRead(setup: RunSetup): Promise<ConsentRow[]> {
+    const consents = await listActiveConsents(this.deps.db, setup.request.id, this.deps.clock());
+    return consents.filter((consent) => setup.plan.areas.includes(consent.area));
+  }
+
+  /** Reads one home through the audited reader and computes its values; a skip reason when it gives none. */
+  async readHomeValues(setup: RunSetup, consent: ConsentRow): Promise<HomeResult | SkipReason> {
+    const home = await readHome(this.deps.reader, consent, setup.plan, setup.run.id);
+    if (typeof home === 'string') return home;
+    return {
+      member: { key: setup.keyOf(consent.resident_webid), ...home.profile },
+      values: computeHomeValues(setup.plan, home.summaries, home.profile.timeZone),
+    };
+  }
+
+  /** Reads every home, then releases and stores the cells. */
+  private async aggregate(setup: RunSetup, signal: AbortSignal | undefined, log: Logger): Promise<void> {
+    const { db, clock } = this.deps;
+    const consents = await this.consentsToRead(setup);
+    const table = new CohortTable(setup.plan);
     const skipped: Record<SkipReason, number> = { 'consent-inactive': 0, 'pod-failed': 0, 'no-profile': 0 };
     let counted = 0;
     let done = 0;
@@ -119,41 +155,38 @@ export class RunExecutor {
         consents,
         this.deps.homeConcurrency ?? DEFAULT_HOME_CONCURRENCY,
         async (consent) => {
-          const home = await readHome(reader, consent, plan, run.id);
-          if (typeof home === 'string') {
-            skipped[home]++;
-          } else {
-            const values = computeHomeValues(plan, home.summaries, home.profile.timeZone);
-            const member = { key: keyOf(consent.resident_webid), ...home.profile };
-            if (table.add(member, values)) counted++;
-          }
+          const home = await this.readHomeValues(setup, consent);
+          if (typeof home === 'string') skipped[home]++;
+          else if (table.add(home.member, home.values)) counted++;
           done++;
           if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
             lastProgress = Date.now();
-            await recordProgress(db, run.id, progressPercent(done, consents.length, k), clock());
+            await recordProgress(db, setup.run.id, progressPercent(done, consents.length, setup.k), clock());
           }
         },
         signal,
       );
       if (signal?.aborted) throw new RunInterrupted();
       log.info({ ...skipped }, 'homes read');
-      await this.release(run, request, plan, table, k, counted);
+      await this.release(setup, table, counted);
     } finally {
       // Per-home values live only in this table: gone when the run ends, whatever the outcome.
       table.clear();
     }
   }
 
-  /** Releases the cells under a per-council lock, so that the differencing history cannot change meanwhile. */
-  private async release(
-    run: RunRow,
-    request: RequestWithCouncil,
-    plan: RunPlan,
+  /**
+   * Releases the cells and marks the run done, in one transaction under a per-council lock, so that the
+   * differencing history cannot change between reading it and adding this run's releases.
+   */
+  async release(
+    setup: RunSetup,
     table: CohortTable,
-    k: number,
     counted: number,
+    alsoInTransaction?: (tx: Queryable) => Promise<void>,
   ): Promise<void> {
     const { db, clock, random, kFloor } = this.deps;
+    const { run, request, plan, k } = setup;
     const cellsPerHome = plan.metrics.length * plan.periods.length;
     const policy: ReleasePolicy = {
       k,
@@ -174,19 +207,22 @@ export class RunExecutor {
       );
       const release = releaseCohorts(table.cohorts(), policy, history);
       await finishRun(tx, run, request.council_id, { release, k, homesOverall }, clock());
+      await alsoInTransaction?.(tx);
     });
   }
 
   /** Marks the run failed with a message fit for the council, and logs what the operator needs. */
-  private async recordFailure(run: RunRow, error: unknown, log: Logger): Promise<void> {
+  async fail(run: Pick<RunRow, 'id' | 'request_id'>, error: unknown): Promise<void> {
     const known = error instanceof HomedataError;
     const problem = known ? error.problem : 'internal';
     const message =
       error instanceof ConflictError || (known && error.status < 500)
         ? withoutUrls(error.message)
         : 'The run failed; the broker logged the cause';
-    log.error(
+    this.deps.logger.error(
       {
+        runId: run.id,
+        requestId: run.request_id,
         problem,
         error: withoutUrls(error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
       },

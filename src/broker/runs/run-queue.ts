@@ -1,35 +1,47 @@
-// Builds the broker's run queue: runs execute in this process, the queue itself being the `runs` table.
+// Builds the broker's run queue: in this process on an embedded database, shared through pg-boss on PostgreSQL.
 import type { Logger } from '../../logging.ts';
 import { cryptoRandomSource, type RandomSource } from '../../privacy/index.ts';
 import type { ConsentedReader } from '../aggregation/home-reader.ts';
 import type { Database } from '../db/database.ts';
 import { InProcessRunQueue, type RunQueue } from './in-process-queue.ts';
+import { PgBossRunQueue } from './pg-boss-queue.ts';
 import { RunExecutor } from './run-executor.ts';
+import { ShardedRuns } from './sharded-runs.ts';
 
 export type { RunQueue } from './in-process-queue.ts';
 
 /** What the run queue is built from at the composition root. */
 export interface RunQueueDeps {
   db: Database;
+  /** The PostgreSQL the database is on, if it is: runs are then shared with other brokers on it through pg-boss. */
+  postgres?: { url: string; schema?: string };
   reader: ConsentedReader;
   clock: () => Date;
   logger: Logger;
   kFloor: number;
   /** DP noise source; default a CSPRNG (node:crypto). Tests pass a seeded one. */
   random?: RandomSource;
-  /** Homes read at once per run. */
+  /** Homes read at once per run (or per shard). */
   homeConcurrency?: number;
+  /** Homes per shard of a shared run. */
+  shardSize?: number;
 }
 
 /** The run queue of one broker process. */
 export function createRunQueue(deps: RunQueueDeps): RunQueue {
   const logger = deps.logger.child({ part: 'runs' });
   const executor = new RunExecutor({ ...deps, logger, random: deps.random ?? cryptoRandomSource() });
-  return new InProcessRunQueue({
-    db: deps.db,
-    executor,
-    logger,
-    clock: deps.clock,
-    exclusive: deps.db.kind === 'pglite',
-  });
+  if (deps.postgres === undefined) {
+    return new InProcessRunQueue({
+      db: deps.db,
+      executor,
+      logger,
+      clock: deps.clock,
+      exclusive: deps.db.kind === 'pglite',
+    });
+  }
+  const runs = new ShardedRuns({ ...deps, executor, logger });
+  // pg-boss keeps its tables in a schema of its own beside the broker's, one per broker schema.
+  const schema = deps.postgres.schema === undefined ? 'pgboss' : `${deps.postgres.schema}_jobs`;
+  return new PgBossRunQueue({ db: deps.db, url: deps.postgres.url, schema, runs, logger, clock: deps.clock });
 }

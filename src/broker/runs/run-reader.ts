@@ -14,6 +14,19 @@ export async function findRun(db: Queryable, requestId: string, runId: string): 
   return rows[0] ?? null;
 }
 
+/** A run by id alone (workers get only the id), or null. */
+export async function findRunById(db: Queryable, runId: string): Promise<RunRow | null> {
+  const rows = await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [runId]);
+  return rows[0] ?? null;
+}
+
+/** Runs marked running, with their last heartbeat. */
+export function listRunningRuns(db: Queryable): Promise<Pick<RunRow, 'id' | 'heartbeat_at'>[]> {
+  return db.query<Pick<RunRow, 'id' | 'heartbeat_at'>>(
+    "SELECT id, heartbeat_at FROM runs WHERE state = 'running' ORDER BY created_at",
+  );
+}
+
 /** The latest finished run of a request, or null. */
 export async function findLatestDoneRun(db: Queryable, requestId: string): Promise<RunRow | null> {
   const rows = await db.query<RunRow>(

@@ -25,4 +25,6 @@ export interface RunRow {
   problem: string | null;
   attempts: number;
   heartbeat_at: Date | null;
+  /** Migration 003: the broker processes that read a shared run's shards, or null. */
+  workers: string[] | null;
 }

@@ -1,0 +1,23 @@
+// Tables `run_shards` and `run_values`: a run shared between broker processes, while it runs (migration 003).
+
+/** A row of `run_shards`. */
+export interface RunShardRow {
+  run_id: string;
+  shard: number;
+  /** Resident WebIDs of the shard's consents (jsonb array; internal only). */
+  residents: string[];
+  state: 'pending' | 'done';
+  worker: string | null;
+}
+
+/** A row of `run_values`: one home's value of one metric and period, under its opaque key. */
+export interface RunValueRow {
+  run_id: string;
+  shard: number;
+  home_key: string;
+  area: string;
+  dwelling_type: string;
+  metric: string;
+  period: string;
+  value: number;
+}

@@ -1,0 +1,132 @@
+// The run queue of brokers sharing one PostgreSQL: pg-boss jobs plan a run, read its shards (in any process) and release it.
+import PgBoss from 'pg-boss';
+import type { Logger } from '../../logging.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import type { RunQueue } from './in-process-queue.ts';
+import { STALE_RUN_MS } from './in-process-queue.ts';
+import { listQueuedRuns, listRunningRuns } from './run-reader.ts';
+import { requeueRun } from './run-transactor.ts';
+import { listPendingShards, countShards } from './shard-reader.ts';
+import type { ShardDispatch, ShardedRuns } from './sharded-runs.ts';
+
+/** Queue names; one pg-boss schema serves every broker process on the database. */
+const PLAN = 'homedata-run-plan';
+const SHARD = 'homedata-run-shard';
+const FINISH = 'homedata-run-finish';
+const FAILED = 'homedata-run-failed';
+
+/** A shard job still active this long after it started belongs to a process that died: pg-boss hands it out again. */
+const SHARD_EXPIRY_SECONDS = 300;
+
+/** Where pg-boss keeps its tables, and how the queue works. */
+export interface PgBossRunQueueDeps {
+  db: Database;
+  /** PostgreSQL connection URL (the broker's database). */
+  url: string;
+  /** pg-boss's own schema; next to the broker's tables, never inside them. */
+  schema: string;
+  runs: ShardedRuns;
+  logger: Logger;
+  clock: () => Date;
+}
+
+/** pg-boss's SQL runner over an open transaction, so that jobs are sent only if the transaction commits. */
+function inTransaction(tx: Queryable): PgBoss.Db {
+  return { executeSql: async (text, values) => ({ rows: await tx.query(text, values) }) };
+}
+
+/**
+ * Runs shared between broker processes through pg-boss on the broker's PostgreSQL: a plan job splits a run into
+ * shards of homes, shard jobs are read by whichever processes are free, and the last one asks for a finish job
+ * that releases the cells. A process that dies mid-shard leaves its job to expire and be handed out again;
+ * shards already done stay done.
+ */
+export class PgBossRunQueue implements RunQueue {
+  private readonly deps: PgBossRunQueueDeps;
+  private readonly boss: PgBoss;
+  private readonly dispatch: ShardDispatch;
+  /** This process's worker per queue: told at once when this process sends it a job, instead of at its next poll. */
+  private readonly workers = new Map<string, string>();
+
+  constructor(deps: PgBossRunQueueDeps) {
+    this.deps = deps;
+    this.boss = new PgBoss({ connectionString: deps.url, schema: deps.schema, max: 4, supervise: true });
+    this.boss.on('error', (error) => deps.logger.error({ error: error.message }, 'pg-boss error'));
+    this.dispatch = {
+      shards: async (runId, shards, tx) => {
+        if (shards.length === 0) return;
+        await this.boss.insert(
+          shards.map((shard) => ({ name: SHARD, data: { runId, shard }, singletonKey: `${runId}:${shard}` })),
+          { db: inTransaction(tx) },
+        );
+        this.wake(SHARD);
+      },
+      finish: async (runId) => {
+        await this.boss.send(FINISH, { runId }, { singletonKey: runId });
+        this.wake(FINISH);
+      },
+    };
+  }
+
+  async start(): Promise<void> {
+    const { runs } = this.deps;
+    await this.boss.start();
+    await this.boss.createQueue(FAILED);
+    await this.boss.createQueue(PLAN, { name: PLAN, retryLimit: 2, deadLetter: FAILED });
+    await this.boss.createQueue(SHARD, {
+      name: SHARD,
+      retryLimit: 3,
+      expireInSeconds: SHARD_EXPIRY_SECONDS,
+      deadLetter: FAILED,
+    });
+    await this.boss.createQueue(FINISH, { name: FINISH, retryLimit: 2, deadLetter: FAILED });
+    const options = { pollingIntervalSeconds: 0.5, batchSize: 1 };
+    const work = async <T extends object>(queue: string, handler: (data: T) => Promise<void>) => {
+      this.workers.set(queue, await this.boss.work<T>(queue, options, async ([job]) => handler(job!.data)));
+    };
+    await work<{ runId: string }>(PLAN, ({ runId }) => runs.plan(runId, this.dispatch));
+    await work<{ runId: string; shard: number }>(SHARD, ({ runId, shard }) =>
+      runs.readShard(runId, shard, this.dispatch),
+    );
+    await work<{ runId: string }>(FINISH, ({ runId }) => runs.finish(runId));
+    await work<{ runId: string }>(FAILED, ({ runId }) =>
+      runs.fail(runId, new Error('a step of the run failed on every attempt')),
+    );
+    await this.recover();
+  }
+
+  /**
+   * Catches up with runs no job speaks for: queued while no broker ran; read to the end but never released (the
+   * finish job was lost in a stop); running in a process that died before its jobs were sent. Sending again is
+   * harmless: jobs are singletons per run and shard, and each step checks the run's state first.
+   */
+  private async recover(): Promise<void> {
+    const { db, clock } = this.deps;
+    const staleBefore = clock().getTime() - STALE_RUN_MS;
+    for (const run of await listRunningRuns(db)) {
+      const { total, done } = await countShards(db, run.id);
+      if (total > 0 && done === total) await this.dispatch.finish(run.id);
+      else if (run.heartbeat_at === null || run.heartbeat_at.getTime() < staleBefore) {
+        if (total === 0) await requeueRun(db, run.id);
+        else await this.dispatch.shards(run.id, await listPendingShards(db, run.id), db);
+      }
+    }
+    for (const { id } of await listQueuedRuns(db)) await this.enqueue(id);
+  }
+
+  async enqueue(runId: string): Promise<void> {
+    await this.boss.send(PLAN, { runId }, { singletonKey: runId });
+    this.wake(PLAN);
+  }
+
+  /** Wakes this process's worker of a queue (other processes find the job at their next poll). */
+  private wake(queue: string): void {
+    const worker = this.workers.get(queue);
+    if (worker !== undefined) this.boss.notifyWorker(worker);
+  }
+
+  async stop(): Promise<void> {
+    // Jobs in flight finish or, after the timeout, expire and go to another process.
+    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+}
