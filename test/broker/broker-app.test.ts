@@ -73,6 +73,21 @@ describe('the broker app', () => {
     });
   });
 
+  it('lists the metrics catalogue with the four fixed ids, units and sources', async () => {
+    const url = await serve();
+    const { metrics } = (await (await fetch(`${url}api/metrics`)).json()) as {
+      metrics: { id: string; unit: string; source: string; summaries: string[] }[];
+    };
+    const ids = metrics.map((metric) => metric.id);
+    for (const id of ['damp.rh70.hours', 'damp.rh80.hours', 'temperature.mean', 'cold.below18.hours']) {
+      expect(ids).toContain(id);
+    }
+    const rh70 = metrics.find((metric) => metric.id === 'damp.rh70.hours')!;
+    expect(rh70.unit).toBe('h');
+    expect(rh70.summaries).toEqual(['humidity']);
+    expect(metrics.every((metric) => metric.source.length > 0)).toBe(true);
+  });
+
   it('answers an unknown route with a 404 problem', async () => {
     const url = await serve();
     const response = await fetch(`${url}api/no/such/route`);

@@ -8,7 +8,7 @@ import {
   registeredConsentSchema,
   residentConsentSchema,
 } from '../routes/consent-routes.ts';
-import { brokerInfoSchema } from '../routes/info-routes.ts';
+import { brokerInfoSchema, metricCatalogueSchema } from '../routes/info-routes.ts';
 import { runOpenApi } from '../runs/run-openapi.ts';
 
 const problemSchema = z.object({
@@ -81,6 +81,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
         RegisteredConsent: jsonSchema(registeredConsentSchema),
         ResidentConsent: jsonSchema(residentConsentSchema),
         BrokerInfo: jsonSchema(brokerInfoSchema),
+        MetricCatalogue: jsonSchema(metricCatalogueSchema),
         ...runs.schemas,
       },
     },
@@ -96,6 +97,12 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
       },
       '/api/broker': {
         get: { summary: "The broker's WebID and rules", responses: { 200: ok('Broker', ref('BrokerInfo')) } },
+      },
+      '/api/metrics': {
+        get: {
+          summary: 'The metrics catalogue: stable ids, units, definitions and sources',
+          responses: { 200: ok('Metrics', ref('MetricCatalogue')) },
+        },
       },
       '/api/requests': {
         get: {

@@ -1,12 +1,42 @@
-// `GET /api/broker`: who the broker is (its WebID, which residents grant Read to) and its rules.
+// `GET /api/broker` and `GET /api/metrics`: who the broker is, its rules, and the metrics a council may ask for.
 import { Router } from 'express';
 import { z } from 'zod';
+import { METRICS } from '../../metrics/index.ts';
 import type { BrokerContext } from '../context.ts';
 
 export const brokerInfoSchema = z.object({
   webId: z.url().describe('The WebID residents grant acl:Read to'),
   kFloor: z.number().int().describe('No request may ask for a smaller minimum cohort'),
   purposes: z.array(z.url()).describe('DPV purposes a request may name'),
+});
+
+export const metricCatalogueSchema = z.object({
+  metrics: z.array(
+    z.object({
+      id: z.string().describe('Stable API name, used in requests and results'),
+      unit: z.string().describe('Unit of the per-home value'),
+      description: z.string(),
+      source: z.string().describe('Where the threshold or formula comes from'),
+      summaries: z.array(z.string()).describe('Daily-summary containers a consent must grant'),
+      rooms: z.enum(['indoor', 'bedrooms', 'all']),
+      homeRule: z.enum(['worst-room', 'room-mean', 'room-sum']).describe('How room values make a home value'),
+      additive: z.boolean().describe('Cells of additive metrics also pass the dominance check'),
+    }),
+  ),
+});
+
+/** The catalogue as the API shows it: definitions only, no code. */
+const catalogue = metricCatalogueSchema.parse({
+  metrics: METRICS.map((metric) => ({
+    id: metric.id,
+    unit: metric.unit,
+    description: metric.description,
+    source: metric.source,
+    summaries: [...metric.inputs],
+    rooms: metric.rooms,
+    homeRule: metric.homeRule,
+    additive: metric.additive,
+  })),
 });
 
 /** Public facts about the broker. */
@@ -20,6 +50,9 @@ export function infoRoutes(ctx: BrokerContext): Router {
         purposes: ctx.config.purposes,
       }),
     );
+  });
+  router.get('/metrics', (_req, res) => {
+    res.json(catalogue);
   });
   return router;
 }
