@@ -51,12 +51,13 @@ export function startMqttInput(
   const parse = (
     topic: string,
     payload: Buffer,
+    retained: boolean,
   ): { parsed: ParsedMessage; source: 'zigbee2mqtt' | 'things-stack' } => {
     if (topicMatches(options.thingsStackTopic, topic)) {
       return { parsed: parseThingsStackUplink(topic, payload), source: 'things-stack' };
     }
     return {
-      parsed: parseZigbee2mqtt(topic, payload, options.zigbee2mqttTopic, now()),
+      parsed: parseZigbee2mqtt(topic, payload, options.zigbee2mqttTopic, now(), retained),
       source: 'zigbee2mqtt',
     };
   };
@@ -67,7 +68,7 @@ export function startMqttInput(
       return;
     }
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    const { parsed, source } = parse(packet.topic, payload);
+    const { parsed, source } = parse(packet.topic, payload, packet.retain);
     intake.message(parsed, { source, where: packet.topic, raw: payload.toString('utf8') }).then(
       () => callback(),
       (error: unknown) => {

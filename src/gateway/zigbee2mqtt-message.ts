@@ -20,12 +20,17 @@ function messageTime(state: Record<string, unknown>, receivedAt: Date): Date | s
   return Number.isNaN(time.getTime()) ? `last_seen is not a time: ${JSON.stringify(lastSeen)}` : time;
 }
 
-/** Reads one Zigbee2MQTT message; `baseTopic` is Zigbee2MQTT's `mqtt.base_topic` (default `zigbee2mqtt`). */
+/**
+ * Reads one Zigbee2MQTT message; `baseTopic` is Zigbee2MQTT's `mqtt.base_topic` (default `zigbee2mqtt`). A
+ * retained message (the broker replaying the last state on subscribe) without `last_seen` is skipped: its
+ * measuring time is unknown, and stamping it with the arrival time would invent a reading at every reconnect.
+ */
 export function parseZigbee2mqtt(
   topic: string,
   payload: Buffer | string,
   baseTopic: string,
   receivedAt: Date,
+  retained = false,
 ): ParsedMessage {
   const device = topic.slice(baseTopic.length + 1);
   if (!topic.startsWith(`${baseTopic}/`) || device === '' || NOT_STATE.test(device)) return { kind: 'skip' };
@@ -33,6 +38,7 @@ export function parseZigbee2mqtt(
   if (!json.ok) return { kind: 'invalid', reason: json.reason };
   const state = stateSchema.safeParse(json.value);
   if (!state.success) return { kind: 'invalid', reason: 'payload is not a JSON object' };
+  if (retained && state.data.last_seen === undefined) return { kind: 'skip' };
   const time = messageTime(state.data, receivedAt);
   if (typeof time === 'string') return { kind: 'invalid', reason: time };
   return { kind: 'message', message: { device, time, values: state.data } };

@@ -62,6 +62,20 @@ describe('Zigbee2MQTT messages', () => {
     expect(epoch.time.getTime()).toBe(1768478370000);
   });
 
+  it('skips a retained state without last_seen (replayed on subscribe, time unknown) but reads one with it', () => {
+    expect(
+      parseZigbee2mqtt('zigbee2mqtt/living-th1', '{"temperature": 20}', 'zigbee2mqtt', NOW, true),
+    ).toEqual({ kind: 'skip' });
+    const stamped = parseZigbee2mqtt(
+      'zigbee2mqtt/living-th1',
+      '{"temperature": 20, "last_seen": 1768478370000}',
+      'zigbee2mqtt',
+      NOW,
+      true,
+    );
+    expect(stamped.kind).toBe('message');
+  });
+
   it('skips the bridge, availability and command topics', () => {
     for (const topic of [
       'zigbee2mqtt/bridge/state',
