@@ -150,10 +150,13 @@ describe('resident and council pages', () => {
       councilPage.waitForEvent('download'),
       councilPage.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
-    const csv = await readFile((await download.path())!, 'utf8');
-    expect(csv.split('\n')[0]).toBe('area,period,metric,homes,mean,median,suppressed');
-    expect(csv).toMatch(/^E05018412,2026-01,damp\.rh70\.hours,\d+,[\d.]+,[\d.]+,false$/m);
-    expect(csv).toMatch(/^E05018419,2026-01,damp\.rh70\.hours,,,,true$/m);
+    // RFC 4180 lines end in CRLF.
+    const lines = (await readFile((await download.path())!, 'utf8')).split(/\r?\n/);
+    expect(lines[0]).toBe('area,period,metric,homes,mean,median,suppressed');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^E05018412,2026-01,damp\.rh70\.hours,\d+,[\d.]+,[\d.]+,false$/),
+    );
+    expect(lines).toContain('E05018419,2026-01,damp.rh70.hours,,,,true');
     await saveScreenshot(councilPage, 'council-page');
   });
 

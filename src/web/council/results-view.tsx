@@ -64,7 +64,7 @@ function MetricResults({ metric, cells, k }: { metric: string; cells: ResultCell
         role="region"
         aria-labelledby={`${tableId}-title ${tableId}-caption`}
       >
-        <table id={tableId}>
+        <table id={tableId} class="figures">
           <caption id={`${tableId}-caption`}>Figures by area and period</caption>
           <thead>
             <tr>
