@@ -12,7 +12,9 @@ import { podRequest, readTurtle } from '../../src/pod/resource-read.ts';
 import { TERMS, validateAgainstShapes } from '../../src/vocab/index.ts';
 import { createGatewayHome, waitFor, type GatewayHome } from './gateway-home.ts';
 
-const FLUSH_MS = 2000;
+const FLUSH_MS = 4000;
+/** The pod write itself, on a loaded 2-core machine; a reading that missed a flush would take a whole interval more. */
+const WRITE_SLACK_MS = 3500;
 const TOKEN = 'test-token-0123456789abcdef';
 
 let home: GatewayHome;
@@ -95,8 +97,10 @@ describe('gateway over MQTT and HTTP', () => {
       { qos: 1 },
     );
     const acked = Date.now();
-    expect(await waitFor(async () => (await observationsAt(time)) === 2, FLUSH_MS + 3000, 100)).toBe(true);
-    expect(Date.now() - acked).toBeLessThanOrEqual(FLUSH_MS + 1500);
+    expect(await waitFor(async () => (await observationsAt(time)) === 2, 2 * FLUSH_MS + 6000, 100)).toBe(
+      true,
+    );
+    expect(Date.now() - acked).toBeLessThanOrEqual(FLUSH_MS + WRITE_SLACK_MS);
 
     const url = home.layout.readingsDocument(time);
     const response = await podRequest(home.resident.agent.fetch, url, { headers: { accept: 'text/turtle' } });
@@ -114,7 +118,9 @@ describe('gateway over MQTT and HTTP', () => {
       uplink_message: { decoded_payload: { TempC_SHT: 18.25, Hum_SHT: 0.71, BatV: 3.1 } },
     };
     await publisher.publishAsync('v3/homes@ttn/devices/lht65/up', JSON.stringify(uplink), { qos: 1 });
-    expect(await waitFor(async () => (await observationsAt(time)) === 2, FLUSH_MS + 3000, 100)).toBe(true);
+    expect(await waitFor(async () => (await observationsAt(time)) === 2, 2 * FLUSH_MS + 6000, 100)).toBe(
+      true,
+    );
     const document = await residentDocument(time);
     const values = document!.store
       .getObjects(null, TERMS.qudt.numericValue, null)
@@ -221,7 +227,7 @@ describe('gateway over MQTT and HTTP', () => {
       JSON.stringify({ co2: 777, last_seen: time.toISOString() }),
       { qos: 1 },
     );
-    expect(await waitFor(async () => (await observationsAt(time)) === 1, FLUSH_MS + 3000, 100)).toBe(true);
+    expect(await waitFor(async () => (await observationsAt(time)) === 1, 30_000, 100)).toBe(true);
     expect((await gateway.status()).quarantined).toBeGreaterThanOrEqual(1002);
   });
 });
