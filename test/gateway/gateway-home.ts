@@ -1,4 +1,5 @@
 // Test helpers for the gateway: a resident's pod set up with a gateway identity, gateway settings, and counting what landed.
+import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,10 +82,12 @@ export async function createGatewayHome(server: string): Promise<GatewayHome> {
 
 /**
  * A new empty gateway data folder whose outbox is a copy of a migrated template: creating a PGlite database
- * costs 3–13 s of CPU (initdb in WebAssembly), copying one ~1 s, and the template is shared by all test files.
+ * costs 3–13 s of CPU (initdb in WebAssembly), copying one ~1 s; the template, named by a hash of the schema, is
+ * shared by all test files and runs.
  */
 export async function freshDataDir(): Promise<string> {
-  const template = join(tmpdir(), `homedata-outbox-template-v${MIGRATIONS.length}`);
+  const schema = createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 12);
+  const template = join(tmpdir(), `homedata-outbox-template-${schema}`);
   try {
     await stat(join(template, 'outbox'));
   } catch {

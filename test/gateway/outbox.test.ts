@@ -1,12 +1,11 @@
 // Unit tests: the PGlite outbox — commits, duplicates, delivery, summarised days and pruning.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxReader } from '../../src/gateway/outbox-reader.ts';
 import { openOutboxDatabase, type OutboxDatabase } from '../../src/gateway/outbox-store.ts';
 import { OutboxWriter } from '../../src/gateway/outbox-writer.ts';
 import type { Reading } from '../../src/metrics/types.ts';
+import { freshDataDir } from './gateway-home.ts';
 
 let dir: string;
 let db: OutboxDatabase;
@@ -19,7 +18,7 @@ function at(iso: string, value = 20, sensor = 'living-th1'): Reading {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gw-outbox-'));
+  dir = await freshDataDir();
   db = await openOutboxDatabase(dir);
   reader = new OutboxReader(db);
   writer = new OutboxWriter(db, 'Europe/London');
