@@ -177,6 +177,39 @@ describe('resident and council pages', () => {
     expect(await refusal.textContent()).toMatch(/differ/i);
   });
 
+  it('the council files a request through the form; bad fields get the API’s own messages', async () => {
+    const title = 'Overheating in bedrooms, summer 2026';
+    await councilPage.getByRole('button', { name: 'File request' }).click();
+    const summary = councilPage.locator('.error-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('title must not be empty');
+    await expect
+      .poll(() => councilPage.evaluate(() => document.activeElement?.className))
+      .toBe('error-summary');
+
+    await councilPage.getByLabel('Title', { exact: true }).fill(title);
+    await councilPage.getByLabel('Description').fill('Which wards need summer cooling advice first.');
+    await councilPage.getByLabel('Overheating: night hours above 26 °C in bedrooms').check();
+    await councilPage.getByLabel('Areas').fill('E05018412 e05018419');
+    await councilPage.getByLabel('Period from').fill('2026-08-31');
+    await councilPage.getByLabel('Period to (inclusive)').fill('2026-06-01');
+    await councilPage.getByLabel('Ask for consent until').fill('2027-03-31');
+    await councilPage.getByRole('button', { name: 'File request' }).click();
+    await expect
+      .poll(() => summary.textContent())
+      .toContain('period ends before it starts (to is before from)');
+    expect(await councilPage.getByLabel('Period to (inclusive)').getAttribute('aria-invalid')).toBe('true');
+
+    await councilPage.getByLabel('Period from').fill('2026-06-01');
+    await councilPage.getByLabel('Period to (inclusive)').fill('2026-08-31');
+    await councilPage.getByRole('button', { name: 'File request' }).click();
+    await councilPage.getByText(`Request “${title}” filed`).waitFor();
+    const card = councilPage.locator('article', { has: councilPage.getByRole('heading', { name: title }) });
+    await expect
+      .poll(() => card.locator('.consent-progress').textContent())
+      .toBe('Fewer than 10 residents have agreed so far');
+  });
+
   it('"Who read my data" lists the council’s run, newest first', async () => {
     await residentPage.getByRole('button', { name: 'Check again' }).click();
     const entry = residentPage.locator(`li.access-entry[data-request-id="${world.requestId}"]`).first();
