@@ -192,7 +192,7 @@ async function servePods(dataDir: string, port: number): Promise<void> {
   process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)));
 }
 
-/** Runs the benchmark on a fresh CSS (its own process) and returns the figures. */
+/** Runs the benchmark on a fresh CSS (its own process), prints a table and one JSON line, and returns the figures. */
 export async function runGatewayBench(
   partial: Partial<GatewayBenchOptions> = {},
 ): Promise<GatewayBenchResult> {
@@ -288,7 +288,7 @@ export async function runGatewayBench(
     );
     const flushSeconds = flushMs / 1000;
     const podWritesPerSecond = podWrites / flushSeconds;
-    return {
+    const result: GatewayBenchResult = {
       homes: options.homes,
       sensorsPerHome: Math.round(
         homes.reduce((sum, home) => sum + home.model.devices.length, 0) / homes.length,
@@ -313,6 +313,8 @@ export async function runGatewayBench(
         (podWritesPerSecond * options.windowMinutes * 60 * options.homes * options.rounds) / podWrites,
       ),
     };
+    printGatewayBench(result);
+    return result;
   } finally {
     for (const gateway of gateways) await gateway.stop({ finalFlushMs: 0 });
     const exited = new Promise((resolveExit) => server.child.once('exit', resolveExit));
@@ -373,7 +375,7 @@ export async function main(argv: string[]): Promise<void> {
     if (!(parsed > 0)) throw new Error(`expected a positive number, got ${value}`);
     return parsed;
   };
-  const result = await runGatewayBench({
+  await runGatewayBench({
     homes: number(values.homes, DEFAULT_OPTIONS.homes),
     rounds: number(values.rounds, DEFAULT_OPTIONS.rounds),
     windowMinutes: number(values['window-minutes'], DEFAULT_OPTIONS.windowMinutes),
@@ -381,7 +383,6 @@ export async function main(argv: string[]): Promise<void> {
     putClients: number(values['put-clients'], DEFAULT_OPTIONS.putClients),
     putSeconds: number(values['put-seconds'], DEFAULT_OPTIONS.putSeconds),
   });
-  printGatewayBench(result);
 }
 
 if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) {
