@@ -14,10 +14,13 @@ import { openApiRoutes } from './routes/openapi-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { resultsRoutes } from './results/results-routes.ts';
 import { runRoutes } from './runs/run-routes.ts';
-import { pagesRouter } from '../web/serve-pages.ts';
+import type { Router } from 'express';
 
-/** Builds the app for one broker; routers under `/api` get the context and nothing else. */
-export function createBrokerApp(ctx: BrokerContext): Express {
+/**
+ * Builds the app for one broker; routers under `/api` get the context and nothing else. `pages` (the web part's
+ * router) is passed in by the composition root, so the broker never imports the web pages.
+ */
+export function createBrokerApp(ctx: BrokerContext, pages?: Router): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
@@ -45,7 +48,7 @@ export function createBrokerApp(ctx: BrokerContext): Express {
   ]) {
     app.use('/api', routes(ctx));
   }
-  app.use(pagesRouter({ issuer: ctx.config.issuer }));
+  if (pages) app.use(pages);
   app.use(() => {
     throw new NotFoundError('No such route');
   });

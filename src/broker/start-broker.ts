@@ -1,6 +1,7 @@
 // The broker's composition root: validates the config, opens the database, logs in as the broker, serves the app.
 import { once } from 'node:events';
 import type { Server } from 'node:http';
+import type { Router } from 'express';
 import { createSolidTokenVerifier, type SolidTokenVerifierFunction } from '@solid/access-token-verifier';
 import { ConfigError } from '../errors.ts';
 import type { RandomSource } from '../privacy/index.ts';
@@ -24,6 +25,8 @@ export interface BrokerAgent {
 
 /** What a caller may supply instead of the defaults (tests, `homedata demo`). */
 export interface BrokerDeps {
+  /** Extra routes served beside the API: the resident and council pages, from the composition root. */
+  pages?: Router;
   logger?: Logger;
   /** An open database; the caller keeps ownership and closes it. Default: opened from the config. */
   db?: Database;
@@ -99,7 +102,7 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       verifyResident: deps.verifyResident ?? createSolidTokenVerifier(),
       runs,
     };
-    const server: Server = createBrokerApp(ctx).listen(port, config.host);
+    const server: Server = createBrokerApp(ctx, deps.pages).listen(port, config.host);
     await once(server, 'listening');
     cleanups.unshift(async () => {
       server.closeAllConnections();

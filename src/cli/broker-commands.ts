@@ -1,4 +1,5 @@
 // CLI wiring for `homedata broker`, `homedata council add` and `homedata audit verify`.
+import { pagesRouter } from '../web/serve-pages.ts';
 import type { Command } from 'commander';
 import {
   addCouncil,
@@ -85,7 +86,7 @@ export function registerBrokerCommands(program: Command): void {
       const config = await loadBrokerConfig(flags.config);
       const broker = await startBroker(
         flags.db ? { ...config, dbDir: flags.db, databaseUrl: undefined } : config,
-        { logger: createLogger('broker') },
+        { logger: createLogger('broker'), pages: pagesRouter({ issuer: config.issuer }) },
       );
       write(`Broker listening at ${broker.url} as ${broker.webId}\n`);
       await untilStopSignal();

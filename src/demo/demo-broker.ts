@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { addCouncil, startBroker, type RunningBroker } from '../broker/index.ts';
 import { BrokerClient, grantConsent, listConsents } from '../consent/index.ts';
 import type { FixtureSet } from '../fixtures/fixture-set.ts';
+import { pagesRouter } from '../web/serve-pages.ts';
 import type { Logger } from '../logging.ts';
 import { loginWithClientCredentials } from '../pod/solid-session.ts';
 import { DPV } from '../vocab/namespaces.ts';
@@ -44,7 +45,7 @@ export function startDemoBroker(dataDir: string, port: number, identities: DemoI
       clientSecret: identities.broker.clientSecret,
       dbDir: join(dataDir, 'broker-db'),
     },
-    { logger },
+    { logger, pages: pagesRouter({ issuer: identities.broker.issuer }) },
   );
 }
 

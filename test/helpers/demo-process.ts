@@ -46,10 +46,11 @@ export async function startDemoProcess(
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`demo did not start in time:\n${output}`)),
-      options.timeoutMs ?? 150_000,
-    );
+    const timer = setTimeout(() => {
+      // A demo that never got going must not outlive the test: it holds ports and a data folder.
+      child.kill('SIGKILL');
+      reject(new Error(`demo did not start in time:\n${output}`));
+    }, options.timeoutMs ?? 150_000);
     const poll = setInterval(() => {
       if (output.includes('homedata demo is running')) {
         clearInterval(poll);
