@@ -1,7 +1,7 @@
 // Serialises a results cube: Turtle with n3, JSON-LD with rdflib.
 import type { Quad } from 'n3';
 import * as rdflib from 'rdflib';
-import { PREFIXES, serializeTurtle } from '../../vocab/index.ts';
+import { PREFIXES, serializeTurtle, TERMS } from '../../vocab/index.ts';
 
 /** The cube as Turtle, IRIs in the document written relative to it. */
 export function cubeTurtle(quads: readonly Quad[], documentIri: string): string {
@@ -10,6 +10,10 @@ export function cubeTurtle(quads: readonly Quad[], documentIri: string): string 
 
 /** An object term as the rdflib term of the same kind (the cube has only IRIs and literals, no blank nodes). */
 function rdflibTerm(term: Quad['object']) {
+  // rdflib spells booleans 1 and 0 and reads any other spelling, "true" included, as false when it writes JSON-LD.
+  if (term.termType === 'Literal' && term.datatype.equals(TERMS.xsd.boolean)) {
+    return rdflib.Literal.fromBoolean(term.value === 'true');
+  }
   if (term.termType === 'Literal') {
     return term.language
       ? rdflib.literal(term.value, term.language)

@@ -2,18 +2,9 @@
 import type { Logger } from '../../logging.ts';
 import type { Queryable } from '../db/database.ts';
 import type { RunExecutor } from './run-executor.ts';
+import type { RunQueue } from './run-queue.ts';
 import { listQueuedRuns } from './run-reader.ts';
 import { requeueInterruptedRuns } from './run-transactor.ts';
-
-/** How routes hand a new run to whatever executes runs. */
-export interface RunQueue {
-  /** Starts executing: picks up runs left queued or interrupted by an earlier process. */
-  start(): Promise<void>;
-  /** Schedules a run just created in the `runs` table. */
-  enqueue(runId: string): Promise<void>;
-  /** Stops taking runs and interrupts the current one between homes; it goes back to the queue. */
-  stop(): Promise<void>;
-}
 
 /** How long stop() waits for the current run to notice it is interrupted. */
 const STOP_GRACE_MS = 10_000;

@@ -2,8 +2,8 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from '../../logging.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import type { RunQueue } from './in-process-queue.ts';
 import { STALE_RUN_MS } from './in-process-queue.ts';
+import type { RunQueue } from './run-queue.ts';
 import { listQueuedRuns, listRunningRuns } from './run-reader.ts';
 import { requeueRun } from './run-transactor.ts';
 import { listPendingShards, countShards } from './shard-reader.ts';

@@ -3,12 +3,20 @@ import type { Logger } from '../../logging.ts';
 import { cryptoRandomSource, type RandomSource } from '../../privacy/index.ts';
 import type { ConsentedReader } from '../aggregation/home-reader.ts';
 import type { Database } from '../db/database.ts';
-import { InProcessRunQueue, type RunQueue } from './in-process-queue.ts';
+import { InProcessRunQueue } from './in-process-queue.ts';
 import { PgBossRunQueue } from './pg-boss-queue.ts';
 import { RunExecutor } from './run-executor.ts';
 import { ShardedRuns } from './sharded-runs.ts';
 
-export type { RunQueue } from './in-process-queue.ts';
+/** How routes hand a new run to whatever executes runs. */
+export interface RunQueue {
+  /** Starts executing: picks up runs left queued or interrupted by an earlier process. */
+  start(): Promise<void>;
+  /** Schedules a run just created in the `runs` table. */
+  enqueue(runId: string): Promise<void>;
+  /** Stops taking runs and interrupts the current one between homes; it goes back to the queue. */
+  stop(): Promise<void>;
+}
 
 /** What the run queue is built from at the composition root. */
 export interface RunQueueDeps {

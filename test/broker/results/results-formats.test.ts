@@ -1,0 +1,119 @@
+// Results as CSV and as an RDF Data Cube: suppressed cells carry no figures, Turtle and JSON-LD say the same.
+import { Parser } from 'n3';
+import * as rdflib from 'rdflib';
+import { describe, expect, it } from 'vitest';
+import { resultsCsv } from '../../../src/broker/results/results-csv.ts';
+import { resultsCubeQuads } from '../../../src/broker/results/results-cube.ts';
+import type { ResultsDocument } from '../../../src/broker/results/results-document.ts';
+import { cubeJsonLd, cubeTurtle } from '../../../src/broker/results/results-rdf.ts';
+import { TERMS } from '../../../src/vocab/index.ts';
+
+const DOCUMENT = 'https://broker.example/api/requests/r1/results?run=u1';
+const context = {
+  documentIri: DOCUMENT,
+  requestIri: 'https://broker.example/api/requests/r1',
+  brokerWebId: 'https://pods.example/broker/profile/card#me',
+  startedAt: new Date('2026-02-03T09:00:00Z'),
+};
+
+/** Results of a run split by dwelling type, with one released and one suppressed cell. */
+const split: ResultsDocument = {
+  request: 'r1',
+  run: 'u1',
+  runAt: '2026-02-03T09:01:00.000Z',
+  k: 10,
+  epsilon: 0.5,
+  homes: null,
+  cells: [
+    {
+      area: 'E05018412',
+      dwellingType: 'Flat',
+      period: '2026-W03',
+      metric: 'temperature.mean',
+      homes: 15,
+      mean: 18.4,
+      median: null,
+      suppressed: false,
+    },
+    {
+      area: 'E05018412',
+      dwellingType: 'Detached',
+      period: '2026-W03',
+      metric: 'temperature.mean',
+      homes: null,
+      mean: null,
+      median: null,
+      suppressed: true,
+    },
+  ],
+};
+
+describe('results formats', () => {
+  it('writes CSV with a dwelling type column only when split, and empty figures for suppressed cells', () => {
+    expect(resultsCsv(split)).toBe(
+      'area,dwelling_type,period,metric,homes,mean,median,suppressed\r\n' +
+        'E05018412,Flat,2026-W03,temperature.mean,15,18.4,,false\r\n' +
+        'E05018412,Detached,2026-W03,temperature.mean,,,,true\r\n',
+    );
+    const plain = { ...split, cells: split.cells.map(({ dwellingType: _dwelling, ...cell }) => cell) };
+    expect(resultsCsv(plain).split('\r\n')[0]).toBe('area,period,metric,homes,mean,median,suppressed');
+  });
+
+  it('builds a Data Cube whose suppressed observation has dimensions but no measures, with run provenance', () => {
+    const quads = resultsCubeQuads(split, context);
+    const about = (fragment: string) =>
+      quads.filter((quad) => quad.subject.value === `${DOCUMENT}#${fragment}`);
+    const released = about('cell-1').map((quad) => quad.predicate.value);
+    const suppressed = about('cell-2').map((quad) => quad.predicate.value);
+    expect(released).toEqual(expect.arrayContaining([TERMS.hd.cohortSize.value, TERMS.hd.cohortMean.value]));
+    expect(released).not.toContain(TERMS.hd.cohortMedian.value);
+    expect(suppressed).toEqual(
+      expect.arrayContaining([
+        TERMS.sdmxDimension.refArea.value,
+        TERMS.hd.cohortDwellingType.value,
+        TERMS.hd.suppressed.value,
+      ]),
+    );
+    const measures = [TERMS.hd.cohortSize.value, TERMS.hd.cohortMean.value, TERMS.hd.cohortMedian.value];
+    expect(suppressed.filter((predicate) => measures.includes(predicate))).toEqual([]);
+    const run = about('run');
+    expect(run.find((quad) => quad.predicate.equals(TERMS.hd.epsilon))?.object.value).toBe('0.5');
+    expect(run.find((quad) => quad.predicate.equals(TERMS.hd.homesCounted))).toBeUndefined();
+    const period = about('cell-1').find((quad) => quad.predicate.equals(TERMS.sdmxDimension.refPeriod))!;
+    expect(period.object.value).toBe('2026-W03');
+    const dimensions = quads
+      .filter((quad) => quad.predicate.equals(TERMS.qb.dimension))
+      .map((quad) => quad.object.value);
+    expect(dimensions).toContain(TERMS.hd.cohortDwellingType.value);
+  });
+
+  it('says the same in Turtle and in JSON-LD', async () => {
+    const quads = resultsCubeQuads(split, context);
+    const fromTurtle = new Parser({ baseIRI: DOCUMENT }).parse(cubeTurtle(quads, DOCUMENT));
+    expect(fromTurtle).toHaveLength(quads.length);
+    const store = rdflib.graph();
+    await new Promise<void>((resolve, reject) =>
+      rdflib.parse(cubeJsonLd(quads, DOCUMENT), store, DOCUMENT, 'application/ld+json', (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+    expect(store.statements).toHaveLength(quads.length);
+    // rdflib writes doubles in canonical form (1.84E1) and reads booleans back as 1/0: compare values, not spellings.
+    const objectKey = (object: { termType: string; value: string }) => {
+      if (object.termType !== 'Literal') return object.value;
+      if (object.value === 'true' || object.value === 'false') return String(object.value === 'true');
+      const datatype = (object as { datatype?: { value: string } }).datatype?.value;
+      if (datatype === TERMS.xsd.boolean.value) return String(object.value === '1');
+      return /^-?[\d.]+(e-?\d+)?$/i.test(object.value) ? String(Number(object.value)) : object.value;
+    };
+    const key = (subject: string, predicate: string, object: { termType: string; value: string }) =>
+      `${subject} ${predicate} ${objectKey(object)}`;
+    const fromJsonLd = new Set(
+      store.statements.map((s) => key(s.subject.value, s.predicate.value, s.object)),
+    );
+    const missing = quads.filter(
+      (quad) => !fromJsonLd.has(key(quad.subject.value, quad.predicate.value, quad.object)),
+    );
+    expect(missing).toEqual([]);
+  });
+});
