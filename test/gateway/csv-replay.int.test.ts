@@ -1,6 +1,6 @@
 // Integration: `homedata gateway replay` of a CSV into a real pod, twice; the second replay changes nothing.
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
   snapshotPod,
   type GatewayHome,
   type PodSnapshot,
+  removeDataDirs,
 } from './gateway-home.ts';
 
 const CLI = join(import.meta.dirname, '../../bin/homedata.js');
@@ -26,7 +27,7 @@ let csvFile: string;
 
 beforeAll(async () => {
   home = await createGatewayHome(inject('podServer'));
-  dataDir = await mkdtemp(join(tmpdir(), 'homedata-demo-'));
+  dataDir = await mkdtemp(join(tmpdir(), 'homedata-gateway-demo-'));
   const { identity } = home.resident;
   const gateway = home.gateway.identity;
   await writeFile(
@@ -79,6 +80,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await home?.resident.agent.logout();
   await home?.gateway.agent.logout();
+  await removeDataDirs();
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 /** Replays the CSV in process through a gateway on `outboxDir`. */

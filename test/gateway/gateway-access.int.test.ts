@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logging.ts';
 import { podRequest } from '../../src/pod/resource-read.ts';
 import { revokeAccess } from '../../src/pod/wac.ts';
 import { TERMS } from '../../src/vocab/index.ts';
-import { createGatewayHome, statusOf, type GatewayHome } from './gateway-home.ts';
+import { createGatewayHome, statusOf, type GatewayHome, removeDataDirs } from './gateway-home.ts';
 
 let home: GatewayHome;
 let writer: PodWriter;
@@ -32,6 +32,7 @@ afterAll(async () => {
   await writer?.close();
   await home?.resident.agent.logout();
   await home?.gateway.agent.logout();
+  await removeDataDirs();
 });
 
 describe('gateway rights on the pod', () => {

@@ -13,6 +13,7 @@ import {
   snapshotPod,
   waitFor,
   type GatewayHome,
+  removeDataDirs,
 } from './gateway-home.ts';
 
 const TOKEN = 'crash-token-0123456789abcdef';
@@ -50,6 +51,7 @@ afterAll(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await home?.resident.agent.logout();
   await home?.gateway.agent.logout();
+  await removeDataDirs();
 });
 
 /** Starts `homedata gateway run` as a child process logging at debug level; `onLog` sees each log line. */

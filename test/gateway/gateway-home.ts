@@ -1,6 +1,6 @@
 // Test helpers for the gateway: a resident's pod set up with a gateway identity, gateway settings, and counting what landed.
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GatewaySettings } from '../../src/gateway/gateway-config.ts';
@@ -80,12 +80,22 @@ export async function createGatewayHome(server: string): Promise<GatewayHome> {
   };
 }
 
+/** Data folders made by this test file, removed by `removeDataDirs`. */
+const dataDirs: string[] = [];
+
+/** Removes every data folder `freshDataDir` made in this test file (call in `afterAll`). */
+export async function removeDataDirs(): Promise<void> {
+  for (const dir of dataDirs.splice(0)) await rm(dir, { recursive: true, force: true });
+}
+
 /**
  * A new empty gateway data folder whose outbox is a copy of a migrated template: creating a PGlite database
  * costs 3–13 s of CPU (initdb in WebAssembly), copying one ~1 s; the template, named by a hash of the schema, is
  * shared by all test files and runs.
  */
 export async function freshDataDir(): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'homedata-gateway-'));
+  dataDirs.push(dataDir);
   const schema = createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 12);
   const template = join(tmpdir(), `homedata-outbox-template-${schema}`);
   try {
@@ -96,8 +106,6 @@ export async function freshDataDir(): Promise<string> {
     await db.close();
     await rename(building, template).catch(() => rm(building, { recursive: true, force: true }));
   }
-  const dataDir = await mkdtemp(join(tmpdir(), 'homedata-gateway-'));
-  await mkdir(dataDir, { recursive: true });
   await cp(join(template, 'outbox'), join(dataDir, 'outbox'), { recursive: true });
   return dataDir;
 }

@@ -7,7 +7,7 @@ import type { GatewaySettings } from '../../src/gateway/gateway-config.ts';
 import { createLogger } from '../../src/logging.ts';
 import { podRequest, readTurtle } from '../../src/pod/resource-read.ts';
 import { TERMS, validateAgainstShapes } from '../../src/vocab/index.ts';
-import { createGatewayHome, waitFor, type GatewayHome } from './gateway-home.ts';
+import { createGatewayHome, waitFor, type GatewayHome, removeDataDirs } from './gateway-home.ts';
 
 const MOSQUITTO = process.env.HOMEDATA_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const FLUSH_MS = 4000;
@@ -43,6 +43,7 @@ afterAll(async () => {
   await gateway?.stop();
   await home?.resident.agent.logout();
   await home?.gateway.agent.logout();
+  await removeDataDirs();
 });
 
 /** Observations in the hour document of `time` at exactly that time, as the resident sees them. */

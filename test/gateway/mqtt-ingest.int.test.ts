@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logging.ts';
 import { findFreePort } from '../../src/pod/free-port.ts';
 import { podRequest, readTurtle } from '../../src/pod/resource-read.ts';
 import { TERMS, validateAgainstShapes } from '../../src/vocab/index.ts';
-import { createGatewayHome, waitFor, type GatewayHome } from './gateway-home.ts';
+import { createGatewayHome, waitFor, type GatewayHome, removeDataDirs } from './gateway-home.ts';
 
 const FLUSH_MS = 4000;
 /** The pod write itself, on a loaded 2-core machine; a reading that missed a flush would take a whole interval more. */
@@ -60,6 +60,7 @@ afterAll(async () => {
   brokerServer?.close();
   await home?.resident.agent.logout();
   await home?.gateway.agent.logout();
+  await removeDataDirs();
 });
 
 /** The readings document of `time` as the resident sees it, or null. */

@@ -1,11 +1,10 @@
 // Unit tests: the PGlite outbox — commits, duplicates, delivery, summarised days and pruning.
-import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxReader } from '../../src/gateway/outbox-reader.ts';
 import { openOutboxDatabase, type OutboxDatabase } from '../../src/gateway/outbox-store.ts';
 import { OutboxWriter } from '../../src/gateway/outbox-writer.ts';
 import type { Reading } from '../../src/metrics/types.ts';
-import { freshDataDir } from './gateway-home.ts';
+import { freshDataDir, removeDataDirs } from './gateway-home.ts';
 
 let dir: string;
 let db: OutboxDatabase;
@@ -26,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db.close();
-  await rm(dir, { recursive: true, force: true });
+  await removeDataDirs();
 });
 
 describe('outbox', () => {

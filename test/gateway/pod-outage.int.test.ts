@@ -7,7 +7,7 @@ import { startGateway, type Gateway } from '../../src/gateway/index.ts';
 import { createLogger } from '../../src/logging.ts';
 import { findFreePort } from '../../src/pod/free-port.ts';
 import { startPodServer, type PodServer } from '../../src/pod/pod-server.ts';
-import { createGatewayHome, snapshotPod, waitFor, type GatewayHome } from './gateway-home.ts';
+import { createGatewayHome, snapshotPod, waitFor, type GatewayHome, removeDataDirs } from './gateway-home.ts';
 
 const TOKEN = 'outage-token-0123456789abcdef';
 
@@ -36,6 +36,7 @@ afterAll(async () => {
   await home?.gateway.agent.logout().catch(() => undefined);
   await css?.stop();
   await rm(cssDir, { recursive: true, force: true });
+  await removeDataDirs();
 });
 
 /** Posts `count` readings starting at reading number `first` (one every 37 s over the past hours); returns how many were accepted. */
