@@ -80,6 +80,10 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     const identitiesPath = join(dataDir, IDENTITIES_FILE);
     const identities = await provisionFixtures(pods.url, fixtures, saved, log);
     await writeJsonFile(identitiesPath, identities);
+    const areaOf = new Map(fixtures.homes.map((home) => [home.id, home.area]));
+    const manifestPath = join(dataDir, MANIFEST_FILE);
+    // The pods and logins are usable now: say so at once; the broker's URL follows once it listens.
+    await writeJsonFile(manifestPath, manifestOf(identities, areaOf, null));
     if (!identities.historySeeded) {
       const homes = fixtures.homes.map((home, index) => ({
         home,
@@ -112,9 +116,7 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     const gateways = await startDemoGateways(dataDir, fixtures, identities, options.liveHomes, log);
     stops.push(() => Promise.all(gateways.map((gateway) => gateway.stop())).then(() => undefined));
 
-    const areaOf = new Map(fixtures.homes.map((home) => [home.id, home.area]));
     const manifest = manifestOf(identities, areaOf, broker.url);
-    const manifestPath = join(dataDir, MANIFEST_FILE);
     await writeJsonFile(manifestPath, manifest);
     const pages = { resident: `${broker.url}resident/`, council: `${broker.url}council/` };
     return { manifest, manifestPath, pages, stop };
