@@ -23,7 +23,7 @@ export interface PgBossRunQueueDeps {
   db: Database;
   /** PostgreSQL connection URL (the broker's database). */
   url: string;
-  /** pg-boss's own schema; next to the broker's tables, never inside them. */
+  /** The schema pg-boss keeps its tables in. */
   schema: string;
   runs: ShardedRuns;
   logger: Logger;

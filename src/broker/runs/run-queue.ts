@@ -49,7 +49,8 @@ export function createRunQueue(deps: RunQueueDeps): RunQueue {
     });
   }
   const runs = new ShardedRuns({ ...deps, executor, logger });
-  // pg-boss keeps its tables in a schema of its own beside the broker's, one per broker schema.
-  const schema = deps.postgres.schema === undefined ? 'pgboss' : `${deps.postgres.schema}_jobs`;
+  // pg-boss's tables (job, queue, version, …) share the broker's schema when it has one, so that dropping the
+  // schema removes both; a broker in the default search path keeps them in pg-boss's own `pgboss` schema.
+  const schema = deps.postgres.schema ?? 'pgboss';
   return new PgBossRunQueue({ db: deps.db, url: deps.postgres.url, schema, runs, logger, clock: deps.clock });
 }
