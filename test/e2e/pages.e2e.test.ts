@@ -236,7 +236,10 @@ describe('resident and council pages', () => {
     expect(await seriousViolations(residentPage)).toEqual([]);
     await saveScreenshot(residentPage, 'resident-page');
     await councilPage.setViewportSize({ width: 375, height: 812 });
-    expect(await councilPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    // Charts redraw at the new width from a ResizeObserver callback: give layout that moment to settle.
+    await expect
+      .poll(() => councilPage.evaluate(() => document.documentElement.scrollWidth))
+      .toBeLessThanOrEqual(375);
     expect(await seriousViolations(councilPage)).toEqual([]);
     await saveScreenshot(councilPage, 'council-page-375');
   });
