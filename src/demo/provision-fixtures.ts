@@ -1,26 +1,23 @@
 // Provisions the fixture population on a pod server: accounts, pods, WebIDs, client credentials and pod layout.
 import type { FixtureSet, FixtureHome } from '../fixtures/fixture-set.ts';
+import { forEachBounded } from '../broker/runs/bounded-concurrency.ts';
 import { AccountApi, type Identity } from '../pod/account-api.ts';
 import { setUpHomedataPod } from '../pod/homedata-pod.ts';
 import { loginWithClientCredentials } from '../pod/solid-session.ts';
 import type { Logger } from '../logging.ts';
 import type { DemoIdentities } from './demo-files.ts';
 
-/** Runs `task` over `items` with at most `limit` at once, keeping the order of results. */
+/** Maps `items` through `task` with at most `limit` at once, keeping the order of results. */
 export async function mapLimited<T, R>(
   items: T[],
   limit: number,
-  task: (item: T, index: number) => Promise<R>,
-) {
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const indexed = items.map((item, index) => ({ item, index }));
+  await forEachBounded(indexed, limit, async ({ item, index }) => {
+    results[index] = await task(item);
+  });
   return results;
 }
 
