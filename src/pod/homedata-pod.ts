@@ -86,10 +86,14 @@ export async function setUpHomedataPod(
 ): Promise<PodLayout> {
   const layout = new PodLayout(pod);
   await ensureContainer(resident.fetch, layout.root);
+  // Parents before children: a child's PUT creates its missing parent and races the parent's own PUT.
+  const depth = (url: string) => url.slice(layout.root.length).split('/').length;
+  const below = layout.containers.slice(1);
   await Promise.all([
-    ...layout.containers.slice(1).map((container) => ensureContainer(resident.fetch, container)),
+    ...below.filter((url) => depth(url) === 2).map((url) => ensureContainer(resident.fetch, url)),
     writeTurtle(resident.fetch, layout.homeProfile, homeProfileTurtle(layout, home)),
   ]);
+  await Promise.all(below.filter((url) => depth(url) > 2).map((url) => ensureContainer(resident.fetch, url)));
   const editor = { fetch: resident.fetch, ownerWebId: resident.webId };
   await Promise.all([
     writeTurtle(resident.fetch, layout.gatewayDocument, gatewayTurtle(layout, devices)),

@@ -57,7 +57,11 @@ export async function deleteResource(fetchFn: typeof fetch, url: string): Promis
   await expectOk(response, 'DELETE', url);
 }
 
-/** Creates a container if it does not exist yet (CSS also creates missing parents); one request either way. */
+/**
+ * Creates a container if it does not exist yet (CSS also creates missing parents); one request when nothing races.
+ * CSS checks `If-None-Match` before it takes the write lock, so a request that creates the same container as a
+ * side effect (a child's PUT) can slip in between and turn the answer into 409; the container then exists.
+ */
 export async function ensureContainer(fetchFn: typeof fetch, url: string): Promise<void> {
   const response = await podRequest(fetchFn, url, {
     method: 'PUT',
@@ -65,5 +69,9 @@ export async function ensureContainer(fetchFn: typeof fetch, url: string): Promi
     body: '',
   });
   if (response.status === 412) return;
+  if (response.status === 409) {
+    const check = await podRequest(fetchFn, url, { method: 'HEAD' });
+    if (check.ok) return;
+  }
   await expectOk(response, 'PUT', url);
 }
