@@ -11,6 +11,7 @@ export default tseslint.config(
       '.homedata/',
       'test-artifacts/',
       'bench/comunica/',
+      'src/pod/css-app.generated.cjs',
       'scratch/',
       '**/.scratch/',
     ],

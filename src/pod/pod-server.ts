@@ -1,9 +1,9 @@
 // Starts and stops Community Solid Server 7 in process, file-backed, bound to loopback unless told otherwise.
 import { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { AppRunner, type App } from '@solid/community-server';
+import { WinstonLogger, type App } from '@solid/community-server';
 import { findFreePort } from './free-port.ts';
 import { PodError } from '../errors.ts';
 
@@ -16,8 +16,6 @@ export interface PodServerOptions {
   host?: string;
   /** CSS logging level. */
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
-  /** A CSS config file; defaults to `@css:config/file.json` (file storage, WAC, accounts). */
-  config?: string;
 }
 
 export interface PodServer {
@@ -29,7 +27,11 @@ export interface PodServer {
 }
 
 const require = createRequire(import.meta.url);
-const cssModuleRoot = dirname(require.resolve('@solid/community-server/package.json'));
+/**
+ * CSS's `config/file.json` (file storage, WAC, accounts) compiled ahead of time by scripts/compile-css-app.js:
+ * the App that `AppRunner.create` would build, without its ~7 s of JSON-LD config parsing on every start.
+ */
+const buildCssApp = require('./css-app.generated.cjs') as (variables: Record<string, unknown>) => App;
 
 /**
  * CSS 7 calls `server.listen(port)` with no host. We patch `listen` for the duration of start-up so
@@ -60,6 +62,22 @@ function shimJestImportForCss(): void {
   }
 }
 
+/**
+ * CSS's WinstonLogger hands every message, debug ones included, to winston, which formats it (timestamp, colours,
+ * printf) before its transport drops it for being below the level: 8% of the demo's provisioning CPU (profiled).
+ * Dropping them first changes no output.
+ */
+function skipDisabledCssLogLevels(): void {
+  const prototype = WinstonLogger.prototype as WinstonLogger & { homedataLevelCheck?: true };
+  if (prototype.homedataLevelCheck) return;
+  const write = prototype.log;
+  prototype.log = function levelCheckedLog(this: WinstonLogger, level, message, meta): WinstonLogger {
+    const winston = (this as unknown as { logger: { isLevelEnabled(level: string): boolean } }).logger;
+    return winston.isLevelEnabled(level) ? write.call(this, level, message, meta) : this;
+  };
+  prototype.homedataLevelCheck = true;
+}
+
 /** Polls the account API, which answers only once the server has fully initialised. */
 async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -84,15 +102,19 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   const url = `http://localhost:${port}/`;
   await mkdir(options.dataDir, { recursive: true });
   shimJestImportForCss();
-  const app: App = await new AppRunner().create({
-    config: options.config ?? '@css:config/file.json',
-    loaderProperties: { mainModulePath: cssModuleRoot, logLevel: 'error' },
-    shorthand: {
-      port,
-      baseUrl: url,
-      rootFilePath: options.dataDir,
-      loggingLevel: options.logLevel ?? 'error',
-    },
+  skipDisabledCssLogLevels();
+  const variable = 'urn:solid-server:default:variable:';
+  // The values AppRunner's shorthand resolver would give for `{ port, baseUrl, rootFilePath, loggingLevel }`.
+  const app = buildCssApp({
+    [`${variable}port`]: port,
+    [`${variable}baseUrl`]: url,
+    [`${variable}rootFilePath`]: resolve(options.dataDir),
+    [`${variable}loggingLevel`]: options.logLevel ?? 'error',
+    [`${variable}showStackTrace`]: false,
+    [`${variable}socket`]: '',
+    [`${variable}workers`]: 1,
+    [`${variable}confirmMigration`]: false,
+    [`${variable}seedConfig`]: undefined,
   });
   await withListenHost(host, port, () => app.start());
   await waitUntilReady(url, 30_000);
