@@ -90,34 +90,16 @@ async function provisionHomes(server: string, count: number): Promise<BenchHome[
       password: model.password,
       podName: model.podName,
     });
-    const gateway = await api.provision({
-      email: model.gateway.email,
-      password: model.gateway.password,
-      podName: model.gateway.podName,
-    });
+    const gateway = await api.provision(model.gateway);
     const agent = await loginWithClientCredentials(resident);
     const devices = model.devices.map(({ id, room, property }) => ({ id, room, property }));
-    // setUpHomedataPod creates containers in parallel and CSS can answer 409 when a member's PUT made the parent
-    // first (seen once under load); it is idempotent, so one more try settles it.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await setUpHomedataPod(
-          agent,
-          resident.pod,
-          {
-            area: model.area,
-            dwellingType: model.dwellingType,
-            timeZone: model.timeZone,
-            rooms: model.rooms,
-          },
-          devices,
-          gateway.webId,
-        );
-        break;
-      } catch (error) {
-        if (attempt >= 3) throw error;
-      }
-    }
+    await setUpHomedataPod(
+      agent,
+      resident.pod,
+      { area: model.area, dwellingType: model.dwellingType, timeZone: model.timeZone, rooms: model.rooms },
+      devices,
+      gateway.webId,
+    );
     await agent.logout();
     homes.push({ model, resident, gateway });
   }

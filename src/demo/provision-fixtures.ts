@@ -25,9 +25,12 @@ export async function mapLimited<T, R>(
 const PROVISION_CONCURRENCY = 4;
 
 /** Creates one home's resident and gateway, then sets the resident's pod up as homedata expects. */
-async function provisionHome(api: AccountApi, home: FixtureHome) {
-  const resident = await api.provision({ email: home.email, password: home.password, podName: home.podName });
-  const gateway = await api.provision(home.gateway);
+async function provisionHome(api: AccountApi, home: FixtureHome, fresh: boolean) {
+  const resident = await api.provision(
+    { email: home.email, password: home.password, podName: home.podName },
+    { fresh },
+  );
+  const gateway = await api.provision(home.gateway, { fresh });
   const session = await loginWithClientCredentials(resident);
   try {
     await setUpHomedataPod(
@@ -46,12 +49,15 @@ async function provisionHome(api: AccountApi, home: FixtureHome) {
 /**
  * Provisions every fixture identity (each resident, each home's gateway, the broker) and each resident's pod.
  * Reuses saved identities when they were made for the same server and population, so a restart is quick.
+ * `freshServer` says the pod server started on empty storage: no account can exist yet, so none is looked for
+ * (otherwise, after a first start stopped part-way, existing accounts are found by their password login).
  */
 export async function provisionFixtures(
   server: string,
   fixtures: FixtureSet,
   saved: DemoIdentities | null,
   log: Logger,
+  { freshServer }: { freshServer: boolean },
 ): Promise<DemoIdentities> {
   if (saved && saved.podServer === server && saved.homes === fixtures.homes.length) {
     log.info({ homes: saved.homes }, 'reusing provisioned demo identities');
@@ -59,8 +65,10 @@ export async function provisionFixtures(
   }
   const api = new AccountApi(server);
   const started = Date.now();
-  const homes = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) => provisionHome(api, home));
-  const broker: Identity = await api.provision(fixtures.broker);
+  const homes = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) =>
+    provisionHome(api, home, freshServer),
+  );
+  const broker: Identity = await api.provision(fixtures.broker, { fresh: freshServer });
   log.info({ homes: homes.length, ms: Date.now() - started }, 'provisioned demo identities and pods');
   return {
     podServer: server,

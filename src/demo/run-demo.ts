@@ -1,4 +1,5 @@
 // `homedata demo`: one pod server with the fixture population, the broker and live gateways, on localhost.
+import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateFixtureSet } from '../fixtures/fixture-set.ts';
 import { startPodServer } from '../pod/pod-server.ts';
@@ -68,7 +69,12 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
       { dataDir },
     );
   }
-  const pods = await startPodServer({ dataDir: join(dataDir, 'pods'), port: options.podPort });
+  const podsDir = join(dataDir, 'pods');
+  const freshServer = await access(podsDir).then(
+    () => false,
+    () => true,
+  );
+  const pods = await startPodServer({ dataDir: podsDir, port: options.podPort });
   log.info({ url: pods.url }, 'pod server listening on loopback');
   const stops: (() => Promise<void>)[] = [() => pods.stop()];
   const stop = async () => {
@@ -78,7 +84,7 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
   try {
     const fixtures = generateFixtureSet({ homes: options.homes });
     const identitiesPath = join(dataDir, IDENTITIES_FILE);
-    const identities = await provisionFixtures(pods.url, fixtures, saved, log);
+    const identities = await provisionFixtures(pods.url, fixtures, saved, log, { freshServer });
     await writeJsonFile(identitiesPath, identities);
     const areaOf = new Map(fixtures.homes.map((home) => [home.id, home.area]));
     const manifestPath = join(dataDir, MANIFEST_FILE);

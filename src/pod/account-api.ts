@@ -63,19 +63,28 @@ async function call<T>(
 /** The account API of one pod server. */
 export class AccountApi {
   readonly server: string;
+  /** The controls an anonymous caller sees never change: one request per server, not one per account. */
+  private publicControls?: Promise<Controls>;
 
   constructor(server: string) {
     this.server = server.endsWith('/') ? server : `${server}/`;
   }
 
   /** Controls visible with (or without) an account token. */
-  private controls(token?: string): Promise<{ controls: Controls }> {
-    return call(`${this.server}.account/`, { token });
+  private async controls(token?: string): Promise<Controls> {
+    if (token) return (await call<{ controls: Controls }>(`${this.server}.account/`, { token })).controls;
+    this.publicControls ??= call<{ controls: Controls }>(`${this.server}.account/`).then(
+      ({ controls }) => controls,
+    );
+    return this.publicControls.catch((error: unknown) => {
+      this.publicControls = undefined;
+      throw error;
+    });
   }
 
   /** Logs in with email and password; returns the account token, or null when the login is refused. */
   async login(email: string, password: string): Promise<string | null> {
-    const { controls } = await this.controls();
+    const controls = await this.controls();
     try {
       const { authorization } = await call<{ authorization: string }>(controls.password!.login!, {
         body: { email, password },
@@ -87,31 +96,39 @@ export class AccountApi {
     }
   }
 
-  /** Creates an account with a password login and a pod, or finds the existing one; returns the token, WebID and pod. */
+  /**
+   * Creates an account with a password login and a pod, or finds the existing one; returns the token, WebID, pod
+   * and the account's controls. `fresh` says the server cannot hold the account yet, so no login looks for it.
+   */
   async ensureAccount(
     spec: AccountSpec,
-  ): Promise<{ token: string; webId: string; pod: string; created: boolean }> {
-    const existing = await this.login(spec.email, spec.password);
+    { fresh = false }: { fresh?: boolean } = {},
+  ): Promise<{ token: string; webId: string; pod: string; created: boolean; controls: Controls }> {
+    const existing = fresh ? null : await this.login(spec.email, spec.password);
     if (existing) {
-      const { webId, pod } = await this.findPod(existing, spec.podName);
-      return { token: existing, webId, pod, created: false };
+      const controls = await this.controls(existing);
+      const { webId, pod } = await this.findPod(existing, controls, spec.podName);
+      return { token: existing, webId, pod, created: false, controls };
     }
-    const { controls } = await this.controls();
-    const { authorization: token } = await call<{ authorization: string }>(controls.account!.create!, {
-      body: {},
-    });
-    const { controls: own } = await this.controls(token);
-    await call(own.password!.create!, { token, body: { email: spec.email, password: spec.password } });
-    const created = await call<{ pod: string; webId: string }>(own.account!.pod!, {
+    const { authorization: token } = await call<{ authorization: string }>(
+      (await this.controls()).account!.create!,
+      { body: {} },
+    );
+    const controls = await this.controls(token);
+    await call(controls.password!.create!, { token, body: { email: spec.email, password: spec.password } });
+    const created = await call<{ pod: string; webId: string }>(controls.account!.pod!, {
       token,
       body: { name: spec.podName },
     });
-    return { token, webId: created.webId, pod: created.pod, created: true };
+    return { token, webId: created.webId, pod: created.pod, created: true, controls };
   }
 
   /** Finds the pod with the given name and the WebID linked to the account. */
-  private async findPod(token: string, podName: string): Promise<{ webId: string; pod: string }> {
-    const { controls } = await this.controls(token);
+  private async findPod(
+    token: string,
+    controls: Controls,
+    podName: string,
+  ): Promise<{ webId: string; pod: string }> {
     const { pods } = await call<{ pods: Record<string, string> }>(controls.account!.pod!, { token });
     const pod = Object.keys(pods).find((url) => url === `${this.server}${podName}/`);
     const { webIdLinks } = await call<{ webIdLinks: Record<string, string> }>(controls.account!.webId!, {
@@ -129,18 +146,24 @@ export class AccountApi {
     token: string,
     webId: string,
     name: string,
+    controls?: Controls,
   ): Promise<{ id: string; secret: string }> {
-    const { controls } = await this.controls(token);
-    return call<{ id: string; secret: string }>(controls.account!.clientCredentials!, {
+    const own = controls ?? (await this.controls(token));
+    return call<{ id: string; secret: string }>(own.account!.clientCredentials!, {
       token,
       body: { name, webId },
     });
   }
 
   /** Creates (or finds) an account, pod and WebID and mints fresh client credentials for it. */
-  async provision(spec: AccountSpec): Promise<Identity> {
-    const { token, webId, pod } = await this.ensureAccount(spec);
-    const { id, secret } = await this.createClientCredentials(token, webId, `homedata-${spec.podName}`);
+  async provision(spec: AccountSpec, options: { fresh?: boolean } = {}): Promise<Identity> {
+    const { token, webId, pod, controls } = await this.ensureAccount(spec, options);
+    const { id, secret } = await this.createClientCredentials(
+      token,
+      webId,
+      `homedata-${spec.podName}`,
+      controls,
+    );
     return { email: spec.email, webId, pod, issuer: this.server, clientId: id, clientSecret: secret };
   }
 }
