@@ -69,6 +69,8 @@ export class FlushScheduler {
   private running: Promise<PassReport> | undefined;
   private waiting = 0;
   private stopped = true;
+  /** Set when a stop cannot wait for the pass to finish: the pass ends after the writes in flight. */
+  private cutShort = false;
   private lastPruneAt = 0;
 
   constructor(parts: SchedulerParts) {
@@ -130,6 +132,11 @@ export class FlushScheduler {
     clearTimeout(this.timer);
   }
 
+  /** Ends the running pass early: writes in flight finish and are recorded, no new one starts. */
+  cutPassShort(): void {
+    this.cutShort = true;
+  }
+
   /** Resolves when no pass is running. */
   async idle(): Promise<void> {
     while (this.running) await this.running.catch(() => undefined);
@@ -181,13 +188,16 @@ export class FlushScheduler {
     try {
       if (this.waiting > 0) logger.debug({ pending: this.waiting }, 'flush started');
       const deliveredBefore = this.state.delivered;
-      const flushed = await flusher.flush((delivered) => {
-        this.state.delivered = deliveredBefore + delivered;
-      });
+      const flushed = await flusher.flush(
+        (delivered) => {
+          this.state.delivered = deliveredBefore + delivered;
+        },
+        () => this.cutShort,
+      );
       this.state.writes += flushed.writes;
       const report: PassReport = { delivered: flushed.delivered, writes: flushed.writes, summaries: 0 };
       if (flushed.retry) report.retry = flushed.retry;
-      else if (summariser) {
+      else if (summariser && !this.cutShort) {
         const summarised = await summariser.summarise(now());
         report.summaries = summarised.summaries;
         report.writes += summarised.writes;

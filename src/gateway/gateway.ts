@@ -170,6 +170,9 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
     const lastFlush = scheduler.idle().then(() => (finalFlushMs > 0 ? scheduler.flushNow() : undefined));
     await Promise.race([lastFlush.catch(() => undefined), deadline]);
     clearTimeout(timer);
+    // The outbox closes next: a pass still writing (a long backfill) must record what it wrote first.
+    scheduler.cutPassShort();
+    await lastFlush.catch(() => undefined);
     closed = true;
     clearTimeout(statusTimer);
     await saveStatus(async () => ({ ...(await status()), state: 'stopped', flushing: false }));

@@ -72,15 +72,21 @@ export class ReadingFlusher {
     this.parts = parts;
   }
 
-  /** Writes every pending reading, round after round, until none is left or a write must wait. */
-  async flush(onProgress?: (delivered: number) => void): Promise<FlushReport> {
+  /**
+   * Writes every pending reading, round after round, until none is left, a write must wait, or `stopRequested`
+   * says so (then the writes in flight finish and are recorded, and no new one starts).
+   */
+  async flush(
+    onProgress?: (delivered: number) => void,
+    stopRequested: () => boolean = () => false,
+  ): Promise<FlushReport> {
     const report: FlushReport = { delivered: 0, refused: 0, writes: 0 };
-    for (;;) {
+    while (!stopRequested()) {
       const readings = await this.parts.reader.pending(ROUND_SIZE);
       if (readings.length === 0) return report;
       const queue = documentBatches(readings, this.parts.layout);
       const worker = async (): Promise<void> => {
-        for (let batch = queue.shift(); batch && !report.retry; batch = queue.shift()) {
+        for (let batch = queue.shift(); batch && !report.retry && !stopRequested(); batch = queue.shift()) {
           await this.writeBatch(batch, report);
           onProgress?.(report.delivered);
         }
@@ -88,6 +94,7 @@ export class ReadingFlusher {
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
       if (report.retry) return report;
     }
+    return report;
   }
 
   /** Writes one document's readings and records the outcome in the outbox. */
