@@ -5,7 +5,7 @@ import { ACL } from '../vocab/namespaces.ts';
 import { TERMS } from '../vocab/terms.ts';
 import { serializeTurtle } from '../vocab/turtle.ts';
 import { PodError } from '../errors.ts';
-import { findAclUrl, readTurtle } from './resource-read.ts';
+import { findAclUrl, readTurtle, type TurtleDocument } from './resource-read.ts';
 import { writeTurtle } from './resource-write.ts';
 
 const { namedNode, quad } = DataFactory;
@@ -75,15 +75,32 @@ function parentOf(url: string): string | null {
   return new URL(path.endsWith('/') ? '..' : '.', url).href;
 }
 
+/** A container's own ACL document (null when it has none), fetched once per `AncestorAcls`. */
+type AncestorAcls = Map<string, Promise<TurtleDocument | null>>;
+
+function ownAcl(editor: AclEditor, container: string, seen: AncestorAcls): Promise<TurtleDocument | null> {
+  let acl = seen.get(container);
+  if (!acl) {
+    acl = findAclUrl(editor.fetch, container).then((url) => readTurtle(editor.fetch, url));
+    seen.set(container, acl);
+  }
+  return acl;
+}
+
 /**
  * Starts a new ACL document for `target` with the authorizations it inherits today (the nearest ancestor ACL's
  * `acl:default` ones), rewritten to apply here: a new ACL replaces inheritance, so without this an existing grant
  * (e.g. the gateway's Append on a parent) would silently stop at the new document.
  */
-async function inheritedAuthorizations(editor: AclEditor, target: string, aclUrl: string): Promise<Store> {
+async function inheritedAuthorizations(
+  editor: AclEditor,
+  target: string,
+  aclUrl: string,
+  ancestors: AncestorAcls,
+): Promise<Store> {
   const store = new Store();
   for (let parent = parentOf(target); parent; parent = parentOf(parent)) {
-    const parentAcl = await readTurtle(editor.fetch, await findAclUrl(editor.fetch, parent));
+    const parentAcl = await ownAcl(editor, parent, ancestors);
     if (!parentAcl) continue;
     for (const auth of parentAcl.store.getSubjects(acl.default, null, null)) {
       const fragment = new URL(auth.value).hash || `#inherited-${store.size}`;
@@ -112,11 +129,12 @@ async function editAcl(
   editor: AclEditor,
   target: string,
   change: (store: Store, aclUrl: string) => void,
+  ancestors: AncestorAcls = new Map(),
 ): Promise<void> {
   const aclUrl = await findAclUrl(editor.fetch, target);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const existing = await readTurtle(editor.fetch, aclUrl);
-    const store = existing?.store ?? (await inheritedAuthorizations(editor, target, aclUrl));
+    const store = existing?.store ?? (await inheritedAuthorizations(editor, target, aclUrl, ancestors));
     change(store, aclUrl);
     if (!modesOf(store, editor.ownerWebId).has('Control')) {
       addAuthorization(store, `${aclUrl}#owner`, editor.ownerWebId, target, ['Read', 'Write', 'Control']);
@@ -132,17 +150,31 @@ async function editAcl(
   throw new PodError(`ACL of ${target} kept changing under us`, { url: target });
 }
 
-/** Gives `agent` exactly `modes` on `target` (replacing what it had there); a container's members inherit them. */
+/**
+ * Gives `agent` exactly `modes` on each target (replacing what it had there); a container's members inherit them.
+ * Targets set together share the lookups of their common ancestors' ACLs.
+ */
 export async function setAgentModes(
   editor: AclEditor,
-  target: string,
+  targets: string | readonly string[],
   agent: string,
   modes: AccessMode[],
 ): Promise<void> {
-  await editAcl(editor, target, (store, aclUrl) => {
-    removeAgent(store, agent);
-    if (modes.length > 0) addAuthorization(store, authorizationIri(aclUrl, agent), agent, target, modes);
-  });
+  const ancestors: AncestorAcls = new Map();
+  await Promise.all(
+    (typeof targets === 'string' ? [targets] : targets).map((target) =>
+      editAcl(
+        editor,
+        target,
+        (store, aclUrl) => {
+          removeAgent(store, agent);
+          if (modes.length > 0)
+            addAuthorization(store, authorizationIri(aclUrl, agent), agent, target, modes);
+        },
+        ancestors,
+      ),
+    ),
+  );
 }
 
 /** Adds `modes` to what `agent` already has on `target`. */
