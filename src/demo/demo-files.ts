@@ -36,7 +36,8 @@ export const manifestSchema = z.object({
     z.object({ email: z.string(), password: z.string(), webId: z.url(), pod: z.url(), area: z.string() }),
   ),
   gateways: z.array(z.object({ webId: z.url(), home: z.url() })),
-  brokerWebId: z.url(),
+  /** Null in the manifest written as soon as the residents' pods are ready, before the broker's account exists. */
+  brokerWebId: z.url().nullable(),
   councils: z.array(z.object({ name: z.string(), apiKey: z.string() })),
 });
 export type DemoManifest = z.infer<typeof manifestSchema>;

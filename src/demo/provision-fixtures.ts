@@ -5,6 +5,7 @@ import { AccountApi, type Identity } from '../pod/account-api.ts';
 import { setUpHomedataPod } from '../pod/homedata-pod.ts';
 import { loginWithClientCredentials } from '../pod/solid-session.ts';
 import type { Logger } from '../logging.ts';
+import { PodError } from '../errors.ts';
 import type { DemoIdentities } from './demo-files.ts';
 
 /** Maps `items` through `task` with at most `limit` at once, keeping the order of results. */
@@ -24,13 +25,21 @@ export async function mapLimited<T, R>(
 /** CSS spends most of an account creation in its own CPU; more than a few at once only queues (measured). */
 const PROVISION_CONCURRENCY = 4;
 
-/** Creates one home's resident and gateway, then sets the resident's pod up as homedata expects. */
-async function provisionHome(api: AccountApi, home: FixtureHome, fresh: boolean) {
+type ProvisionedResident = DemoIdentities['residents'][number];
+
+/**
+ * Creates one home's resident and sets the resident's pod up as homedata expects, granting the home's gateway
+ * (by the WebID its account will have) Append on readings and summaries.
+ */
+async function provisionResident(
+  api: AccountApi,
+  home: FixtureHome,
+  fresh: boolean,
+): Promise<ProvisionedResident> {
   const resident = await api.provision(
     { email: home.email, password: home.password, podName: home.podName },
     { fresh },
   );
-  const gateway = await api.provision(home.gateway, { fresh });
   const session = await loginWithClientCredentials(resident);
   try {
     await setUpHomedataPod(
@@ -38,12 +47,23 @@ async function provisionHome(api: AccountApi, home: FixtureHome, fresh: boolean)
       resident.pod,
       { area: home.area, dwellingType: home.dwellingType, timeZone: home.timeZone, rooms: home.rooms },
       home.devices,
-      gateway.webId,
+      api.webIdOf(home.gateway.podName),
     );
   } finally {
     await session.logout();
   }
-  return { resident, gateway };
+  return { ...resident, home: home.id, password: home.password };
+}
+
+/** Creates one home's gateway account; its WebID must be the one the resident's pod already grants. */
+async function provisionGateway(api: AccountApi, home: FixtureHome, fresh: boolean): Promise<Identity> {
+  const gateway = await api.provision(home.gateway, { fresh });
+  if (gateway.webId !== api.webIdOf(home.gateway.podName)) {
+    throw new PodError(`Gateway ${home.gateway.podName} got WebID ${gateway.webId}, not the one granted`, {
+      url: gateway.webId,
+    });
+  }
+  return gateway;
 }
 
 /**
@@ -51,13 +71,17 @@ async function provisionHome(api: AccountApi, home: FixtureHome, fresh: boolean)
  * Reuses saved identities when they were made for the same server and population, so a restart is quick.
  * `freshServer` says the pod server started on empty storage: no account can exist yet, so none is looked for
  * (otherwise, after a first start stopped part-way, existing accounts are found by their password login).
+ * Residents and their pods come first: `onResidentsReady` hears of them before the devices and services are made.
  */
 export async function provisionFixtures(
   server: string,
   fixtures: FixtureSet,
   saved: DemoIdentities | null,
   log: Logger,
-  { freshServer }: { freshServer: boolean },
+  {
+    freshServer,
+    onResidentsReady,
+  }: { freshServer: boolean; onResidentsReady?: (residents: ProvisionedResident[]) => Promise<void> },
 ): Promise<DemoIdentities> {
   if (saved && saved.podServer === server && saved.homes === fixtures.homes.length) {
     log.info({ homes: saved.homes }, 'reusing provisioned demo identities');
@@ -65,20 +89,24 @@ export async function provisionFixtures(
   }
   const api = new AccountApi(server);
   const started = Date.now();
-  const homes = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) =>
-    provisionHome(api, home, freshServer),
+  const residents = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) =>
+    provisionResident(api, home, freshServer),
+  );
+  log.info(
+    { homes: residents.length, ms: Date.now() - started },
+    'provisioned demo residents and their pods',
+  );
+  await onResidentsReady?.(residents);
+  const gateways = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) =>
+    provisionGateway(api, home, freshServer),
   );
   const broker: Identity = await api.provision(fixtures.broker, { fresh: freshServer });
-  log.info({ homes: homes.length, ms: Date.now() - started }, 'provisioned demo identities and pods');
+  log.info({ ms: Date.now() - started }, 'provisioned demo gateways and broker');
   return {
     podServer: server,
     homes: fixtures.homes.length,
-    residents: homes.map(({ resident }, index) => ({
-      ...resident,
-      home: fixtures.homes[index]!.id,
-      password: fixtures.homes[index]!.password,
-    })),
-    gateways: homes.map(({ gateway, resident }) => ({ ...gateway, home: resident.webId })),
+    residents,
+    gateways: gateways.map((gateway, index) => ({ ...gateway, home: residents[index]!.webId })),
     broker,
     councils: [],
     historySeeded: false,

@@ -36,9 +36,10 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-/** The public manifest, built from the saved identities (it carries no client secrets). */
+/** The public manifest, built from the identities made so far (it carries no client secrets). */
 function manifestOf(
-  identities: DemoIdentities,
+  identities: Pick<DemoIdentities, 'podServer' | 'residents' | 'councils'> &
+    Partial<Pick<DemoIdentities, 'gateways' | 'broker'>>,
   areaOf: Map<string, string>,
   broker: string | null,
 ): DemoManifest {
@@ -52,8 +53,8 @@ function manifestOf(
       pod: resident.pod,
       area: areaOf.get(resident.home) ?? '',
     })),
-    gateways: identities.gateways.map((gateway) => ({ webId: gateway.webId, home: gateway.home })),
-    brokerWebId: identities.broker.webId,
+    gateways: (identities.gateways ?? []).map((gateway) => ({ webId: gateway.webId, home: gateway.home })),
+    brokerWebId: identities.broker?.webId ?? null,
     councils: identities.councils,
   };
 }
@@ -84,11 +85,18 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
   try {
     const fixtures = generateFixtureSet({ homes: options.homes });
     const identitiesPath = join(dataDir, IDENTITIES_FILE);
-    const identities = await provisionFixtures(pods.url, fixtures, saved, log, { freshServer });
-    await writeJsonFile(identitiesPath, identities);
     const areaOf = new Map(fixtures.homes.map((home) => [home.id, home.area]));
     const manifestPath = join(dataDir, MANIFEST_FILE);
-    // The pods and logins are usable now: say so at once; the broker's URL follows once it listens.
+    const identities = await provisionFixtures(pods.url, fixtures, saved, log, {
+      freshServer,
+      // The pods and residents' logins are usable now: say so at once; gateways and the broker follow.
+      onResidentsReady: (residents) =>
+        writeJsonFile(
+          manifestPath,
+          manifestOf({ podServer: pods.url, residents, councils: [] }, areaOf, null),
+        ),
+    });
+    await writeJsonFile(identitiesPath, identities);
     await writeJsonFile(manifestPath, manifestOf(identities, areaOf, null));
     if (!identities.historySeeded) {
       const homes = fixtures.homes.map((home, index) => ({

@@ -82,6 +82,11 @@ export class AccountApi {
     });
   }
 
+  /** The WebID CSS gives the account whose pod is named `podName` (see `AccountSpec.podName`). */
+  webIdOf(podName: string): string {
+    return `${this.server}${podName}/profile/card#me`;
+  }
+
   /** Logs in with email and password; returns the account token, or null when the login is refused. */
   async login(email: string, password: string): Promise<string | null> {
     const controls = await this.controls();
