@@ -2,6 +2,7 @@
 const benchmarks: Record<string, () => Promise<{ main: (argv: string[]) => Promise<void> }>> = {
   gateway: () => import('./gateway.ts'),
   broker: () => import('./broker.ts'),
+  demo: () => import('./demo.ts'),
 };
 
 const [name, ...argv] = process.argv.slice(2);
