@@ -1,10 +1,27 @@
 // The `homedata` command line: parses arguments, runs one command, maps errors to a message and an exit code.
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, HomedataError } from '../errors.ts';
-import { registerDemoCommands } from './demo-commands.ts';
-import { registerGatewayCommands } from './gateway-commands.ts';
-import { registerBrokerCommands } from './broker-commands.ts';
-import { registerConsentCommands } from './consent-commands.ts';
+
+type Register = (program: Command) => void;
+
+/** Each group of commands by module: a run loads only the group it needs (the others pull in express, PGlite…). */
+const GROUPS: Record<string, () => Promise<Register>> = {
+  demo: () => import('./demo-commands.ts').then((module) => module.registerDemoCommands),
+  gateway: () => import('./gateway-commands.ts').then((module) => module.registerGatewayCommands),
+  broker: () => import('./broker-commands.ts').then((module) => module.registerBrokerCommands),
+  consent: () => import('./consent-commands.ts').then((module) => module.registerConsentCommands),
+};
+
+/** The group of each top-level command. */
+const GROUP_OF: Record<string, string> = {
+  demo: 'demo',
+  fixtures: 'demo',
+  gateway: 'gateway',
+  broker: 'broker',
+  council: 'broker',
+  audit: 'broker',
+  consent: 'consent',
+};
 
 const program = new Command();
 program
@@ -13,10 +30,9 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-registerDemoCommands(program);
-registerGatewayCommands(program);
-registerBrokerCommands(program);
-registerConsentCommands(program);
+const group = GROUP_OF[process.argv[2] ?? ''];
+const registers = await Promise.all(group ? [GROUPS[group]!()] : Object.values(GROUPS).map((load) => load()));
+for (const register of registers) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -36,8 +36,7 @@ export const manifestSchema = z.object({
     z.object({ email: z.string(), password: z.string(), webId: z.url(), pod: z.url(), area: z.string() }),
   ),
   gateways: z.array(z.object({ webId: z.url(), home: z.url() })),
-  /** Null in the manifest written as soon as the residents' pods are ready, before the broker's account exists. */
-  brokerWebId: z.url().nullable(),
+  brokerWebId: z.url(),
   councils: z.array(z.object({ name: z.string(), apiKey: z.string() })),
 });
 export type DemoManifest = z.infer<typeof manifestSchema>;

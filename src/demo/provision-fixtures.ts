@@ -71,7 +71,7 @@ async function provisionGateway(api: AccountApi, home: FixtureHome, fresh: boole
  * Reuses saved identities when they were made for the same server and population, so a restart is quick.
  * `freshServer` says the pod server started on empty storage: no account can exist yet, so none is looked for
  * (otherwise, after a first start stopped part-way, existing accounts are found by their password login).
- * Residents and their pods come first: `onResidentsReady` hears of them before the devices and services are made.
+ * The broker comes first, then residents and their pods: `onResidentsReady` hears of them before the gateways.
  */
 export async function provisionFixtures(
   server: string,
@@ -81,7 +81,10 @@ export async function provisionFixtures(
   {
     freshServer,
     onResidentsReady,
-  }: { freshServer: boolean; onResidentsReady?: (residents: ProvisionedResident[]) => Promise<void> },
+  }: {
+    freshServer: boolean;
+    onResidentsReady?: (residents: ProvisionedResident[], broker: Identity) => Promise<void>;
+  },
 ): Promise<DemoIdentities> {
   if (saved && saved.podServer === server && saved.homes === fixtures.homes.length) {
     log.info({ homes: saved.homes }, 'reusing provisioned demo identities');
@@ -89,6 +92,7 @@ export async function provisionFixtures(
   }
   const api = new AccountApi(server);
   const started = Date.now();
+  const broker: Identity = await api.provision(fixtures.broker, { fresh: freshServer });
   const residents = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) =>
     provisionResident(api, home, freshServer),
   );
@@ -96,12 +100,11 @@ export async function provisionFixtures(
     { homes: residents.length, ms: Date.now() - started },
     'provisioned demo residents and their pods',
   );
-  await onResidentsReady?.(residents);
+  await onResidentsReady?.(residents, broker);
   const gateways = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) =>
     provisionGateway(api, home, freshServer),
   );
-  const broker: Identity = await api.provision(fixtures.broker, { fresh: freshServer });
-  log.info({ ms: Date.now() - started }, 'provisioned demo gateways and broker');
+  log.info({ ms: Date.now() - started }, 'provisioned demo gateways');
   return {
     podServer: server,
     homes: fixtures.homes.length,

@@ -14,9 +14,6 @@ import {
   type DemoManifest,
 } from './demo-files.ts';
 import { provisionFixtures } from './provision-fixtures.ts';
-import { seedFixtureHistory } from './seed-history.ts';
-import { answerAsResidents, ensureCouncils, ensureFixtureRequest, startDemoBroker } from './demo-broker.ts';
-import { startDemoGateways } from './demo-gateways.ts';
 
 export interface DemoOptions {
   dataDir: string;
@@ -38,8 +35,8 @@ export interface RunningDemo {
 
 /** The public manifest, built from the identities made so far (it carries no client secrets). */
 function manifestOf(
-  identities: Pick<DemoIdentities, 'podServer' | 'residents' | 'councils'> &
-    Partial<Pick<DemoIdentities, 'gateways' | 'broker'>>,
+  identities: Pick<DemoIdentities, 'podServer' | 'residents' | 'broker' | 'councils'> &
+    Partial<Pick<DemoIdentities, 'gateways'>>,
   areaOf: Map<string, string>,
   broker: string | null,
 ): DemoManifest {
@@ -54,7 +51,7 @@ function manifestOf(
       area: areaOf.get(resident.home) ?? '',
     })),
     gateways: (identities.gateways ?? []).map((gateway) => ({ webId: gateway.webId, home: gateway.home })),
-    brokerWebId: identities.broker?.webId ?? null,
+    brokerWebId: identities.broker.webId,
     councils: identities.councils,
   };
 }
@@ -89,15 +86,22 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     const manifestPath = join(dataDir, MANIFEST_FILE);
     const identities = await provisionFixtures(pods.url, fixtures, saved, log, {
       freshServer,
-      // The pods and residents' logins are usable now: say so at once; gateways and the broker follow.
-      onResidentsReady: (residents) =>
+      // The pods and residents' logins are usable now: say so at once; the gateways follow, then the broker's URL.
+      onResidentsReady: (residents, broker) =>
         writeJsonFile(
           manifestPath,
-          manifestOf({ podServer: pods.url, residents, councils: [] }, areaOf, null),
+          manifestOf({ podServer: pods.url, residents, broker, councils: [] }, areaOf, null),
         ),
     });
     await writeJsonFile(identitiesPath, identities);
     await writeJsonFile(manifestPath, manifestOf(identities, areaOf, null));
+    // Loaded only now: their imports (express, PGlite, MQTT) would hold the pods back by a second or more.
+    const [{ seedFixtureHistory }, demoBroker, { startDemoGateways }] = await Promise.all([
+      import('./seed-history.ts'),
+      import('./demo-broker.ts'),
+      import('./demo-gateways.ts'),
+    ]);
+    const { answerAsResidents, ensureCouncils, ensureFixtureRequest, startDemoBroker } = demoBroker;
     if (!identities.historySeeded) {
       const homes = fixtures.homes.map((home, index) => ({
         home,
