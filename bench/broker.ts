@@ -21,6 +21,7 @@ import { AccountApi, type Identity } from '../src/pod/account-api.ts';
 import { homeProfileTurtle } from '../src/pod/homedata-pod.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';
 import { ensureContainer, patchInsert, writeTurtle } from '../src/pod/resource-write.ts';
+import { forEachBounded } from '../src/bounded-concurrency.ts';
 import { loginWithClientCredentials, type SolidAgent } from '../src/pod/solid-session.ts';
 import { grantAccess } from '../src/pod/wac.ts';
 import { serializeTurtle, TERMS } from '../src/vocab/index.ts';
@@ -113,22 +114,6 @@ function areaCode(index: number): string {
   return `E05${String(990000 + index).padStart(6, '0')}`;
 }
 
-/** Runs `task` over `items` with at most `limit` at once. */
-async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T, index: number) => Promise<void>,
-) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await task(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 /**
  * Provisions a resident, trying again under a new name when the pod server fails part-way: a loaded CSS can let
  * an account lock expire (500 after 6 s), and an account left without its pod cannot be resumed.
@@ -167,7 +152,7 @@ async function seedHomes(server: string, brokerWebId: string, count: number): Pr
   }
   const api = new AccountApi(server);
   const homes: BenchHome[] = new Array(count);
-  await eachLimited(
+  await forEachBounded(
     Array.from({ length: count }, (_, index) => index),
     4,
     async (index) => {
@@ -214,7 +199,7 @@ function documentsOf(home: BenchHome): string[] {
 /** Authenticated GETs of every URL, `clients` at once, bodies read in full; returns GETs per second. */
 async function rawGetRate(fetchFn: typeof fetch, urls: readonly string[], clients: number): Promise<number> {
   const started = performance.now();
-  await eachLimited(urls, clients, async (url) => {
+  await forEachBounded(urls, clients, async (url) => {
     const response = await fetchFn(url, { headers: { accept: 'text/turtle' } });
     if (!response.ok) throw new Error(`raw GET answered ${response.status}`);
     await response.arrayBuffer();
@@ -230,7 +215,7 @@ async function podFloorRate(
 ): Promise<number> {
   const { namedNode, literal, quad } = DataFactory;
   const started = performance.now();
-  await eachLimited(homes, Math.max(1, clients / 2), async (home, index) => {
+  await forEachBounded(homes, Math.max(1, clients / 2), async (home, index) => {
     await Promise.all(
       documentsOf(home).map(async (url) => {
         const response = await fetchFn(url, { headers: { accept: 'text/turtle' } });

@@ -8,7 +8,7 @@ import { serializeTurtle } from '../vocab/turtle.ts';
 import { grantBrokerAccess, readableBy, withdrawUnneededRead } from './broker-access.ts';
 import { consentRecordQuads, isActive, type ConsentRecord } from './consent-record.ts';
 import { layoutOf, listConsentRecords, readConsentRecord, type ConsentContext } from './consent-reader.ts';
-import { grantTargets } from './grant-scope.ts';
+import { grantTargets } from '../pod/grant-scope.ts';
 import type { ResidentSession } from './resident-session.ts';
 
 /** What a grant changed. */

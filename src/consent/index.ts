@@ -9,7 +9,7 @@ export {
   recordNodes,
   type ConsentRecord,
 } from './consent-record.ts';
-export { grantTargets } from './grant-scope.ts';
+export { grantTargets } from '../pod/grant-scope.ts';
 export {
   layoutOf,
   listConsentRecords,

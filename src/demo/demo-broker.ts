@@ -8,7 +8,7 @@ import type { Logger } from '../logging.ts';
 import { loginWithClientCredentials } from '../pod/solid-session.ts';
 import { DPV } from '../vocab/namespaces.ts';
 import type { DemoIdentities } from './demo-files.ts';
-import { mapLimited } from './provision-fixtures.ts';
+import { mapLimited } from '../bounded-concurrency.ts';
 
 /** The request the first fixture council has open in the demo: last winter's damp and cold homes. */
 export function fixtureRequest(fixtures: FixtureSet) {

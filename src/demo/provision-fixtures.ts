@@ -1,26 +1,12 @@
 // Provisions the fixture population on a pod server: accounts, pods, WebIDs, client credentials and pod layout.
 import type { FixtureSet, FixtureHome } from '../fixtures/fixture-set.ts';
-import { forEachBounded } from '../broker/runs/bounded-concurrency.ts';
+import { mapLimited } from '../bounded-concurrency.ts';
 import { AccountApi, type Identity } from '../pod/account-api.ts';
 import { setUpHomedataPod } from '../pod/homedata-pod.ts';
 import { loginWithClientCredentials } from '../pod/solid-session.ts';
 import type { Logger } from '../logging.ts';
 import { PodError } from '../errors.ts';
 import type { DemoIdentities } from './demo-files.ts';
-
-/** Maps `items` through `task` with at most `limit` at once, keeping the order of results. */
-export async function mapLimited<T, R>(
-  items: T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  const indexed = items.map((item, index) => ({ item, index }));
-  await forEachBounded(indexed, limit, async ({ item, index }) => {
-    results[index] = await task(item);
-  });
-  return results;
-}
 
 /** CSS spends most of an account creation in its own CPU; more than a few at once only queues (measured). */
 const PROVISION_CONCURRENCY = 4;

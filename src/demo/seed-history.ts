@@ -7,7 +7,7 @@ import { summaryDocumentOf, summaryQuads } from '../gateway/summary-rdf.ts';
 import { PodLayout } from '../pod/pod-layout.ts';
 import { patchInsert } from '../pod/resource-write.ts';
 import { loginWithClientCredentials, type ClientCredentials } from '../pod/solid-session.ts';
-import { mapLimited } from './provision-fixtures.ts';
+import { mapLimited } from '../bounded-concurrency.ts';
 
 /** One home's January summaries grouped by the monthly document they belong in. */
 export function fixtureSummaryDocuments(

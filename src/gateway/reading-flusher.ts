@@ -1,4 +1,5 @@
 // Moves readings from the outbox to the pod: one N3 Patch per hourly document, marked delivered only after a 2xx.
+import { forEachBounded } from '../bounded-concurrency.ts';
 import type { Logger } from '../logging.ts';
 import type { PodLayout } from '../pod/pod-layout.ts';
 import { observationQuads } from './observation-rdf.ts';
@@ -84,14 +85,15 @@ export class ReadingFlusher {
     while (!stopRequested()) {
       const readings = await this.parts.reader.pending(ROUND_SIZE);
       if (readings.length === 0) return report;
-      const queue = documentBatches(readings, this.parts.layout);
-      const worker = async (): Promise<void> => {
-        for (let batch = queue.shift(); batch && !report.retry && !stopRequested(); batch = queue.shift()) {
+      await forEachBounded(
+        documentBatches(readings, this.parts.layout),
+        CONCURRENCY,
+        async (batch) => {
           await this.writeBatch(batch, report);
           onProgress?.(report.delivered);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
+        },
+        () => report.retry !== undefined || stopRequested(),
+      );
       if (report.retry) return report;
     }
     return report;

@@ -4,7 +4,6 @@ import {
   checkConsentRecord,
   type ConsentExpectation,
 } from '../../src/broker/consents/consent-record-check.ts';
-import { requiredTargets } from '../../src/broker/consents/grant-scope.ts';
 import { accessRecordQuads } from '../../src/broker/pod-access/access-record.ts';
 import {
   consentRecordQuads,
@@ -12,7 +11,7 @@ import {
   parseConsentRecord,
   type ConsentRecord,
 } from '../../src/consent/consent-record.ts';
-import { grantTargets } from '../../src/consent/grant-scope.ts';
+import { grantTargets } from '../../src/pod/grant-scope.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { assertValid, DPV, parseTurtle, serializeTurtle } from '../../src/vocab/index.ts';
 
@@ -55,7 +54,7 @@ function expectation(overrides: Partial<ConsentExpectation> = {}): ConsentExpect
     purpose,
     residentWebId: resident,
     brokerWebId: broker,
-    requiredTargets: requiredTargets(pod, metrics),
+    requiredTargets: grantTargets(layout, metrics),
     now,
     ...overrides,
   };
@@ -72,7 +71,6 @@ describe('consent records', () => {
       layout.summaryContainer('humidity'),
       layout.homeProfile,
     ]);
-    expect(grantTargets(layout, metrics)).toEqual(requiredTargets(pod, metrics));
     expect(grantTargets(layout, metrics).some((url) => url.startsWith(layout.readings))).toBe(false);
   });
 

@@ -8,7 +8,7 @@ import { findRequest } from '../requests/request-reader.ts';
 import { isOpen } from '../requests/request-view.ts';
 import { checkConsentRecord } from './consent-record-check.ts';
 import { recordGivenConsent } from './consent-transactor.ts';
-import { requiredTargets } from './grant-scope.ts';
+import { grantTargets } from '../../pod/grant-scope.ts';
 
 /** What the resident is told once the broker counts the consent. */
 export interface RegisteredConsent {
@@ -88,7 +88,7 @@ export async function registerConsent(
     purpose: request.purpose,
     residentWebId,
     brokerWebId: deps.reader.brokerWebId,
-    requiredTargets: requiredTargets(layout.pod, request.metrics),
+    requiredTargets: grantTargets(layout, request.metrics),
     now,
   });
 

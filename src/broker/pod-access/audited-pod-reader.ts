@@ -3,9 +3,10 @@ import type { Logger } from '../../logging.ts';
 import { ForbiddenError, PodError } from '../../errors.ts';
 import { PodLayout } from '../../pod/pod-layout.ts';
 import { patchInsert } from '../../pod/resource-write.ts';
+import { forEachBounded } from '../../bounded-concurrency.ts';
 import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
-import { isCovered, requiredTargets } from '../consents/grant-scope.ts';
+import { grantTargets, isCovered } from '../../pod/grant-scope.ts';
 import type { Database } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
 import { findRequest } from '../requests/request-reader.ts';
@@ -107,7 +108,10 @@ export class AuditedPodReader {
     if (!active || !request) {
       throw new ForbiddenError('No active consent for this read', { requestId: consent.request_id });
     }
-    const allowed = [...requiredTargets(active.pod, request.metrics), active.record_iri.replace(/#.*$/, '')];
+    const allowed = [
+      ...grantTargets(new PodLayout(active.pod), request.metrics),
+      active.record_iri.replace(/#.*$/, ''),
+    ];
     return this.read(
       {
         requestId: active.request_id,
@@ -194,36 +198,29 @@ export class AuditedPodReader {
   ): Promise<{ documents: PodDocument<T>[]; parseError?: unknown }> {
     const results: PodDocument<T>[] = new Array(urls.length);
     let parseError: unknown;
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < urls.length) {
-        const index = next++;
-        const url = urls[index]!;
-        const headers: Record<string, string> = { accept: 'text/turtle' };
-        const etag = etags?.get(url);
-        if (etag) headers['if-none-match'] = etag;
-        let response: Response;
-        try {
-          response = await this.deps.fetch(url, { headers });
-        } catch {
-          results[index] = { url, status: 0, etag: null, body: null };
-          continue;
-        }
-        let body: T | null = null;
-        if (response.ok) {
-          try {
-            body = await parse(response, url);
-          } catch (error) {
-            parseError ??= error;
-          }
-        } else {
-          await response.body?.cancel();
-        }
-        results[index] = { url, status: response.status, etag: response.headers.get('etag'), body };
+    await forEachBounded(urls, this.deps.concurrency ?? 4, async (url, index) => {
+      const headers: Record<string, string> = { accept: 'text/turtle' };
+      const etag = etags?.get(url);
+      if (etag) headers['if-none-match'] = etag;
+      let response: Response;
+      try {
+        response = await this.deps.fetch(url, { headers });
+      } catch {
+        results[index] = { url, status: 0, etag: null, body: null };
+        return;
       }
-    };
-    const workers = Math.max(1, Math.min(this.deps.concurrency ?? 4, urls.length));
-    await Promise.all(Array.from({ length: workers }, worker));
+      let body: T | null = null;
+      if (response.ok) {
+        try {
+          body = await parse(response, url);
+        } catch (error) {
+          parseError ??= error;
+        }
+      } else {
+        await response.body?.cancel();
+      }
+      results[index] = { url, status: response.status, etag: response.headers.get('etag'), body };
+    });
     return { documents: results, parseError };
   }
 }

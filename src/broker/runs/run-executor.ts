@@ -12,7 +12,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
 import type { RunRow } from '../db/schema/runs.ts';
 import { findRequest, type RequestWithCouncil } from '../requests/request-reader.ts';
-import { forEachBounded } from './bounded-concurrency.ts';
+import { forEachBounded } from '../../bounded-concurrency.ts';
 import { loadHomeKeyer, type HomeKeyer } from './home-keys.ts';
 import { readReleaseHistory } from './run-reader.ts';
 import { progressPercent } from './run-progress.ts';
@@ -164,7 +164,7 @@ export class RunExecutor {
             await recordProgress(db, setup.run.id, progressPercent(done, consents.length, setup.k), clock());
           }
         },
-        signal,
+        () => signal?.aborted === true,
       );
       if (signal?.aborted) throw new RunInterrupted();
       log.info({ ...skipped }, 'homes read');

@@ -6,7 +6,7 @@ import { CohortTable } from '../aggregation/cohorts.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { DwellingType } from '../../vocab/index.ts';
-import { forEachBounded } from './bounded-concurrency.ts';
+import { forEachBounded } from '../../bounded-concurrency.ts';
 import { DEFAULT_HOME_CONCURRENCY, type HomeResult, type RunExecutor } from './run-executor.ts';
 import { findRunById } from './run-reader.ts';
 import { progressPercent } from './run-progress.ts';

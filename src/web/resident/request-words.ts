@@ -1,6 +1,6 @@
 // Says a council request, and what answering it changes, in plain words for the resident.
 import type { CouncilRequest } from '../../consent/broker-client.ts';
-import { grantTargets } from '../../consent/grant-scope.ts';
+import { grantTargets } from '../../consent/index.ts';
 import type { PodLayout } from '../../pod/pod-layout.ts';
 import { formatPeriod, formatUntil } from '../shared/dates.ts';
 import { joinWords, metricName, propertiesRead, summariesPhrase } from '../shared/metric-words.ts';

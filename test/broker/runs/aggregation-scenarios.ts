@@ -26,7 +26,8 @@ import { TERMS } from '../../../src/vocab/index.ts';
 import { createActor, type TestActor } from '../../helpers/identities.ts';
 import type { ScenarioDatabase } from '../broker-scenarios.ts';
 import { homeValueFromReadings, mean, median, type CheckedMetric } from './figures-from-readings.ts';
-import { eachLimited, seedHomes, type SeededHome } from './seed-homes.ts';
+import { forEachBounded } from '../../../src/bounded-concurrency.ts';
+import { seedHomes, type SeededHome } from './seed-homes.ts';
 
 /** Area with 12 fixture homes (13 seeded: one revokes before the first run). */
 const CENTRAL = 'E05018412';
@@ -183,7 +184,7 @@ export function describeAggregationScenarios(
       homes = await seedHomes(server, [...central, { homeId: 'home-13', area: CENTRAL }, ...market], {
         properties: ['temperature', 'humidity'],
       });
-      await eachLimited(homes, 4, async (seeded) => {
+      await forEachBounded(homes, 4, async (seeded) => {
         await grantConsent(contextOf(seeded), dampRequest);
         if (seeded.area === CENTRAL && seeded.fixture.id !== 'home-13')
           await grantConsent(contextOf(seeded), dpRequest);

@@ -1,6 +1,7 @@
 // Seeds fixture homes on the test pod server quickly: accounts, homedata pods, and January summaries as the gateway writes them.
 import { randomUUID } from 'node:crypto';
 import { Store } from 'n3';
+import { mapLimited } from '../../../src/bounded-concurrency.ts';
 import type { FixtureHome } from '../../../src/fixtures/fixture-set.ts';
 import { readFixtureReadings, readFixtureSet } from '../../../src/fixtures/write-fixtures.ts';
 import { summaryDocumentOf, summaryQuads } from '../../../src/gateway/summary-rdf.ts';
@@ -48,24 +49,6 @@ export interface SeedOptions {
   concurrency?: number;
 }
 
-/** Runs `task` on each item with at most `limit` at once. */
-export async function eachLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** The home's January summaries, grouped into the monthly documents the gateway appends them to. */
 function summaryDocuments(
   layout: PodLayout,
@@ -95,7 +78,7 @@ export async function seedHomes(
   const api = new AccountApi(server);
   const run = randomUUID().slice(0, 6);
   const wanted = new Set(options.properties ?? ['temperature', 'humidity', 'co2', 'pm25', 'energy']);
-  return eachLimited(specs, options.concurrency ?? 4, async (spec) => {
+  return mapLimited(specs, options.concurrency ?? 4, async (spec) => {
     const fixture = fixtures.homes.find((home) => home.id === spec.homeId);
     if (!fixture) throw new Error(`no fixture home ${spec.homeId}`);
     const area = spec.area ?? fixture.area;
