@@ -3,7 +3,7 @@ import type { Quad } from 'n3';
 import type { FixtureHome, FixtureSet } from '../fixtures/fixture-set.ts';
 import { simulateReadings } from '../fixtures/home-model.ts';
 import { summariseReadings } from '../metrics/index.ts';
-import { summaryDocumentOf, summaryQuads } from '../gateway/summary-rdf.ts';
+import { summariesByDocument, summaryQuads } from '../gateway/summary-rdf.ts';
 import { PodLayout } from '../pod/pod-layout.ts';
 import { patchInsert } from '../pod/resource-write.ts';
 import { loginWithClientCredentials, type ClientCredentials } from '../pod/solid-session.ts';
@@ -21,11 +21,11 @@ export function fixtureSummaryDocuments(
   const summaries = summariseReadings(readings, home.timeZone, { now: to });
   const layout = new PodLayout(pod);
   const documents = new Map<string, Quad[]>();
-  for (const summary of summaries) {
-    const url = summaryDocumentOf(layout, summary);
-    const quads = documents.get(url) ?? [];
-    quads.push(...summaryQuads(summary, layout, home.timeZone));
-    documents.set(url, quads);
+  for (const [url, members] of summariesByDocument(layout, summaries)) {
+    documents.set(
+      url,
+      members.flatMap((summary) => summaryQuads(summary, layout, home.timeZone)),
+    );
   }
   return documents;
 }

@@ -1,14 +1,12 @@
 // Writes daily summaries once a local day is complete: summarised by the metrics module, appended to summaries/<property>/YYYY-MM.ttl.
-import type { Quad } from 'n3';
 import { addDays, localDayStart, summariseReadings } from '../metrics/index.ts';
-import type { DailySummary } from '../metrics/types.ts';
 import type { Logger } from '../logging.ts';
 import type { PodLayout } from '../pod/pod-layout.ts';
 import type { OutboxReader } from './outbox-reader.ts';
 import type { OutboxWriter, SummarisedDay } from './outbox-writer.ts';
 import type { PodWriter } from './pod-writer.ts';
 import type { Quarantine } from './quarantine.ts';
-import { summaryDocumentOf, summaryQuads } from './summary-rdf.ts';
+import { summariesByDocument, summaryQuads } from './summary-rdf.ts';
 
 /** Local dates summarised per round: bounds memory when a replay leaves months of days at once. */
 const DATES_PER_ROUND = 7;
@@ -69,17 +67,10 @@ export class DaySummariser {
     const { reader, writer, pod, layout, quarantine, logger, timeZone } = this.parts;
     const readings = await reader.readingsOfDates(dates);
     const summaries = summariseReadings(readings, timeZone, { now });
-    const byDocument = new Map<string, { quads: Quad[]; summaries: DailySummary[] }>();
-    for (const summary of summaries) {
-      const url = summaryDocumentOf(layout, summary);
-      const entry = byDocument.get(url) ?? { quads: [], summaries: [] };
-      entry.quads.push(...summaryQuads(summary, layout, timeZone));
-      entry.summaries.push(summary);
-      byDocument.set(url, entry);
-    }
-    for (const [url, entry] of byDocument) {
-      const outcome = await pod.insert(url, entry.quads);
-      const days = entry.summaries.map((summary): SummarisedDay => ({
+    for (const [url, members] of summariesByDocument(layout, summaries)) {
+      const quads = members.flatMap((summary) => summaryQuads(summary, layout, timeZone));
+      const outcome = await pod.insert(url, quads);
+      const days = members.map((summary): SummarisedDay => ({
         property: summary.property,
         room: summary.room,
         date: summary.date,
@@ -100,7 +91,7 @@ export class DaySummariser {
               source: 'pod',
               where: url,
               reason: `pod answered ${outcome.status}: ${outcome.reason}`,
-              raw: entry.summaries,
+              raw: members,
             },
           ],
           now,

@@ -14,6 +14,21 @@ export function summaryDocumentOf(layout: PodLayout, summary: DailySummary): str
   return layout.summaryDocument(summary.property, summary.date.slice(0, 7));
 }
 
+/** Summaries grouped by the monthly document each belongs in, in the order they come. */
+export function summariesByDocument(
+  layout: PodLayout,
+  summaries: readonly DailySummary[],
+): Map<string, DailySummary[]> {
+  const documents = new Map<string, DailySummary[]>();
+  for (const summary of summaries) {
+    const url = summaryDocumentOf(layout, summary);
+    const members = documents.get(url);
+    if (members) members.push(summary);
+    else documents.set(url, [summary]);
+  }
+  return documents;
+}
+
 /** `2026-01-05T00:00:00Z` or `…+01:00`: the instant with the zone's offset there, as xsd:dateTimeStamp wants. */
 export function localTimestamp(instant: Date, timeZone: string): string {
   const parts = localParts(instant, timeZone);

@@ -3,7 +3,7 @@ import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { readSummaryStream } from '../../../src/broker/aggregation/summary-reader.ts';
 import { readFixtureReadings } from '../../../src/fixtures/write-fixtures.ts';
-import { summaryDocumentOf, summaryQuads } from '../../../src/gateway/summary-rdf.ts';
+import { summariesByDocument, summaryQuads } from '../../../src/gateway/summary-rdf.ts';
 import { summariseReadings, type DailySummary } from '../../../src/metrics/index.ts';
 import { PodLayout } from '../../../src/pod/pod-layout.ts';
 import { serializeTurtle, TERMS } from '../../../src/vocab/index.ts';
@@ -20,13 +20,10 @@ function body(text: string) {
 /** January summaries of the first fixture home, grouped into the monthly documents the gateway writes. */
 async function summariseFixtureHome(): Promise<Map<string, DailySummary[]>> {
   const readings = await readFixtureReadings('pods-fixtures', 'home-01');
-  const summaries = summariseReadings(readings, TIME_ZONE, { now: new Date('2026-02-02T00:00:00Z') });
-  const documents = new Map<string, DailySummary[]>();
-  for (const summary of summaries) {
-    const url = summaryDocumentOf(layout, summary);
-    documents.set(url, [...(documents.get(url) ?? []), summary]);
-  }
-  return documents;
+  return summariesByDocument(
+    layout,
+    summariseReadings(readings, TIME_ZONE, { now: new Date('2026-02-02T00:00:00Z') }),
+  );
 }
 
 const fixture = summariseFixtureHome();

@@ -4,7 +4,7 @@ import { Store } from 'n3';
 import { mapLimited } from '../../../src/bounded-concurrency.ts';
 import type { FixtureHome } from '../../../src/fixtures/fixture-set.ts';
 import { readFixtureReadings, readFixtureSet } from '../../../src/fixtures/write-fixtures.ts';
-import { summaryDocumentOf, summaryQuads } from '../../../src/gateway/summary-rdf.ts';
+import { summariesByDocument, summaryQuads } from '../../../src/gateway/summary-rdf.ts';
 import {
   summariseReadings,
   type DailySummary,
@@ -55,13 +55,10 @@ function summaryDocuments(
   readings: readonly Reading[],
   timeZone: string,
 ): Map<string, DailySummary[]> {
-  const summaries = summariseReadings(readings, timeZone, { now: new Date('2026-02-02T00:00:00Z') });
-  const documents = new Map<string, DailySummary[]>();
-  for (const summary of summaries) {
-    const url = summaryDocumentOf(layout, summary);
-    documents.set(url, [...(documents.get(url) ?? []), summary]);
-  }
-  return documents;
+  return summariesByDocument(
+    layout,
+    summariseReadings(readings, timeZone, { now: new Date('2026-02-02T00:00:00Z') }),
+  );
 }
 
 /**
