@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateFixtureSet } from '../src/fixtures/fixture-set.ts';
-import { simulateValue, type SimulatedHome } from '../src/fixtures/home-model.ts';
+import { simulateReadings, type SimulatedHome } from '../src/fixtures/home-model.ts';
 import { startGateway, type Gateway, type GatewaySettings } from '../src/gateway/index.ts';
 import { openOutboxDatabase } from '../src/gateway/outbox-store.ts';
 import { createLogger } from '../src/logging.ts';
@@ -128,21 +128,8 @@ async function measureRate(
 
 /** Every device's readings in the window that starts at `start`. */
 function windowReadings(home: SimulatedHome, start: number, options: GatewayBenchOptions): Reading[] {
-  const readings: Reading[] = [];
-  const stepMinutes = options.stepSeconds / 60;
-  for (let t = start; t < start + options.windowMinutes * 60_000; t += options.stepSeconds * 1000) {
-    for (const device of home.devices) {
-      const time = new Date(t);
-      readings.push({
-        sensor: device.id,
-        room: device.room,
-        property: device.property,
-        time,
-        value: simulateValue(home, device, time, stepMinutes),
-      });
-    }
-  }
-  return readings;
+  const end = start + options.windowMinutes * 60_000;
+  return simulateReadings(home, new Date(start), new Date(end), options.stepSeconds / 60);
 }
 
 /** This file, run as a child process that only serves pods (`--pod-server DIR PORT`). */
