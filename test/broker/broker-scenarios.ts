@@ -15,7 +15,6 @@ import {
   verifyAuditLog,
   type BrokerConfigInput,
   type Database,
-  type DatabaseTarget,
   type RunningBroker,
 } from '../../src/broker/index.ts';
 import { runAuditVerify, runCouncilAdd } from '../../src/cli/broker-commands.ts';
@@ -40,15 +39,8 @@ import { writeTurtle } from '../../src/pod/resource-write.ts';
 import { loginWithClientCredentials } from '../../src/pod/solid-session.ts';
 import { assertValid, TERMS } from '../../src/vocab/index.ts';
 import { createActor, type TestActor } from '../helpers/identities.ts';
+import type { ScenarioDatabase } from '../helpers/scenario-databases.ts';
 import { TEST_AREA, validRequest } from './request-fixtures.ts';
-
-/** A database for one run of the scenarios, and how to throw it away. */
-export interface ScenarioDatabase {
-  /** Config entries that point the broker at it (`dbDir`, or `databaseUrl` and `databaseSchema`). */
-  config: Pick<BrokerConfigInput, 'dbDir' | 'databaseUrl' | 'databaseSchema'>;
-  target: DatabaseTarget;
-  dispose(): Promise<void>;
-}
 
 /** A resident with a known password (the manifest login path needs it) and a homedata pod. */
 interface TestResident extends TestActor {

@@ -1,15 +1,5 @@
 // Issue 4's acceptance scenarios against the real pod server, with the broker on embedded PGlite (a data directory).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { pgliteScenarioDatabase } from '../helpers/scenario-databases.ts';
 import { describeBrokerScenarios } from './broker-scenarios.ts';
 
-describeBrokerScenarios('PGlite', async () => {
-  const parent = await mkdtemp(join(tmpdir(), 'homedata-broker-db-'));
-  const dir = join(parent, 'db');
-  return {
-    config: { dbDir: dir },
-    target: { kind: 'pglite', dir },
-    dispose: () => rm(parent, { recursive: true, force: true }),
-  };
-});
+describeBrokerScenarios('PGlite', () => pgliteScenarioDatabase('homedata-broker-db-'));

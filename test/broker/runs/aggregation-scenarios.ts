@@ -24,7 +24,7 @@ import { seededRandomSource } from '../../../src/privacy/index.ts';
 import { loginWithClientCredentials } from '../../../src/pod/solid-session.ts';
 import { TERMS } from '../../../src/vocab/index.ts';
 import { createActor, type TestActor } from '../../helpers/identities.ts';
-import type { ScenarioDatabase } from '../broker-scenarios.ts';
+import type { ScenarioDatabase } from '../../helpers/scenario-databases.ts';
 import { homeValueFromReadings, mean, median, type CheckedMetric } from './figures-from-readings.ts';
 import { forEachBounded } from '../../../src/bounded-concurrency.ts';
 import { seedHomes, type SeededHome } from './seed-homes.ts';
