@@ -86,7 +86,8 @@ export async function setUpHomedataPod(
 ): Promise<PodLayout> {
   const layout = new PodLayout(pod);
   await ensureContainer(resident.fetch, layout.root);
-  // Parents before children: a child's PUT creates its missing parent and races the parent's own PUT.
+  // Parents before children, so that no container is first made implicitly by a child's PUT (which would cost its
+  // own PUT a 409 and a HEAD, see ensureContainer).
   const depth = (url: string) => url.slice(layout.root.length).split('/').length;
   const below = layout.containers.slice(1);
   await Promise.all([

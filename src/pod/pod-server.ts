@@ -28,8 +28,9 @@ export interface PodServer {
 
 const require = createRequire(import.meta.url);
 /**
- * CSS's `config/file.json` (file storage, WAC, accounts) compiled ahead of time by scripts/compile-css-app.js:
- * the App that `AppRunner.create` would build, without its ~7 s of JSON-LD config parsing on every start.
+ * config/pod-server.json (CSS's file storage, WAC and accounts) compiled ahead of time by
+ * scripts/compile-css-app.js: the App that `AppRunner.create` would build, without its ~7 s of JSON-LD config
+ * parsing on every start.
  */
 const buildCssApp = require('./css-app.generated.cjs') as (variables: Record<string, unknown>) => App;
 

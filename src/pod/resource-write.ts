@@ -58,9 +58,9 @@ export async function deleteResource(fetchFn: typeof fetch, url: string): Promis
 }
 
 /**
- * Creates a container if it does not exist yet (CSS also creates missing parents); one request when nothing races.
- * CSS checks `If-None-Match` before it takes the write lock, so a request that creates the same container as a
- * side effect (a child's PUT) can slip in between and turn the answer into 409; the container then exists.
+ * Creates a container if it does not exist yet (CSS also creates missing parents); one request when it is new or
+ * was made by a PUT of its own. A container CSS made as the missing parent of a child's PUT answers 409, not 412
+ * (measured): a HEAD then tells "exists" from a real conflict.
  */
 export async function ensureContainer(fetchFn: typeof fetch, url: string): Promise<void> {
   const response = await podRequest(fetchFn, url, {
