@@ -1,7 +1,7 @@
 // Reads sensor history from CSV rows: a time column plus one column per room and property, in any declared unit.
 import { DateTime } from 'luxon';
 import { ConfigError } from '../errors.ts';
-import { assertTimeZone, localParts } from '../metrics/index.ts';
+import { assertTimeZone } from '../metrics/index.ts';
 import { PROPERTIES, type Property, type Reading } from '../metrics/types.ts';
 import { ROOM_SLUG } from './gateway-config.ts';
 import { toCanonicalUnit, unitFits, ALL_UNITS, type Unit } from './unit-conversion.ts';
@@ -62,15 +62,6 @@ export function columnsByName(header: readonly string[], timeColumn: string): Cs
   return columns;
 }
 
-/** The zone's offset (local wall time minus UTC) at an instant. */
-function zoneOffsetMs(instant: number, timeZone: string): number {
-  const parts = localParts(instant, timeZone);
-  return (
-    Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) -
-    Math.floor(instant / 1000) * 1000
-  );
-}
-
 /**
  * Token groups a time format must name (Luxon's token letters), unless it has an epoch (`X` seconds, `x` ms) or a
  * localised date macro (`D`…`DDDD`, `f`…, `F`…), which name all three.
@@ -101,7 +92,8 @@ export function checkTimeFormat(format: string, timeZone: string): void {
   }
 }
 
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?$/;
+/** `YYYY-MM-DD HH:MM[:SS[.fff]]` (or with a `T`); hours 00–23 and minutes and seconds 00–59, nothing rolled over. */
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(\.\d{1,3})?)?$/;
 
 /**
  * An instant from a CSV cell. With `timeFormat` (Luxon tokens), the cell in that format, in `timeZone` unless the
@@ -121,18 +113,21 @@ export function parseCsvTime(text: string, timeZone: string, timeFormat?: string
   const local = LOCAL_TIME.exec(cell);
   if (local) {
     const [, y, mo, d, h, mi, s = '0', fraction = ''] = local as unknown as string[];
-    const wall = Date.UTC(
-      Number(y),
-      Number(mo) - 1,
-      Number(d),
-      Number(h),
-      Number(mi),
-      Number(s),
-      Math.round(Number(`0${fraction}`) * 1000),
+    // An unknown zone is the caller's error, not a row that is "not a time" (Luxon would call it invalid).
+    assertTimeZone(timeZone);
+    const time = DateTime.fromObject(
+      {
+        year: Number(y),
+        month: Number(mo),
+        day: Number(d),
+        hour: Number(h),
+        minute: Number(mi),
+        second: Number(s),
+        millisecond: Math.round(Number(`0${fraction}`) * 1000),
+      },
+      { zone: timeZone },
     );
-    if (new Date(wall).getUTCDate() !== Number(d)) return null;
-    const guess = wall - zoneOffsetMs(wall, timeZone);
-    return new Date(wall - zoneOffsetMs(guess, timeZone));
+    return time.isValid ? time.toJSDate() : null;
   }
   if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(cell)) return null;
   const time = new Date(cell);

@@ -65,6 +65,15 @@ describe('CSV times', () => {
     for (const bad of ['', 'yesterday', '2026-02-30 10:00', '15/01/2026 09:00'])
       expect(parseCsvTime(bad, 'UTC')).toBeNull();
   });
+
+  it('refuses local times with an hour or minute out of range instead of rolling them over', () => {
+    for (const bad of ['2026-01-15 09:60', '2026-01-15 24:00', '2026-01-15 09:00:60'])
+      expect(parseCsvTime(bad, 'UTC')).toBeNull();
+  });
+
+  it('throws on an unknown zone rather than calling every local time "not a time"', () => {
+    expect(() => parseCsvTime('2026-01-15 09:00', 'Mars/Base')).toThrow(ValidationError);
+  });
 });
 
 describe('CSV times in a --time-format (Luxon tokens)', () => {
