@@ -56,6 +56,12 @@ describe('entry points on an old Node', () => {
     expect(run.stderr.trim()).toBe('homedata needs Node 20 or newer (you have v18.19.0); see README');
   });
 
+  it('scripts/build-web.js, which npm start and npm test run first, exits 1 with the message', () => {
+    const run = runAsNode('v18.19.0', 'scripts/build-web.js', []);
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe('homedata needs Node 20 or newer (you have v18.19.0); see README');
+  });
+
   it('bin/homedata.js still runs on this Node', () => {
     const run = runAsNode(process.version, 'bin/homedata.js', ['--help']);
     expect(run.status).toBe(0);
