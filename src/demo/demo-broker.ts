@@ -82,7 +82,10 @@ export function demoHomeId(fixtureHomeId: string): string {
  * alone, so a restart does not fail; one enrolled with an old pod (the pods were provisioned again) is replaced.
  * Returns how many homes were enrolled now.
  */
-export async function ensureHomes(broker: RunningBroker, identities: DemoIdentities): Promise<number> {
+export async function ensureHomes(
+  broker: Pick<RunningBroker, 'db'>,
+  identities: Pick<DemoIdentities, 'residents' | 'gateways'>,
+): Promise<number> {
   const enrolled = new Map((await listEnrolledHomes(broker.db)).map((home) => [home.home_id, home]));
   let added = 0;
   for (const [index, resident] of identities.residents.entries()) {

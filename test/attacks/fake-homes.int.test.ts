@@ -261,8 +261,7 @@ describe('attacks by a resident with fake homes', () => {
     {
       id: 'H1',
       attacker: ATTACKER,
-      tried:
-        'have a second WebID that controls the same enrolled pod consent for it too, also by an alias URL',
+      tried: 'have a second WebID consent for the same enrolled pod, also by an alias URL',
       expected: 'refused; the dwelling counts once',
     },
     async () => {
