@@ -34,14 +34,21 @@ export function cellLabel(position: CellPosition): string {
 export class CohortTable {
   private readonly plan: RunPlan;
   private readonly cells = new Map<string, Cohort>();
+  /** Keys of the homes added so far: one home is one member, however many consents name it. */
+  private readonly members = new Set<string>();
 
   constructor(plan: RunPlan) {
     this.plan = plan;
   }
 
-  /** Adds a home's values; a home outside the plan's areas adds nothing. Returns whether it was counted. */
+  /**
+   * Adds a home's values; a home outside the plan's areas, or one whose key was already added, adds nothing.
+   * Returns whether it was counted.
+   */
   add(member: CohortMember, values: readonly HomeValueEntry[]): boolean {
     if (!this.plan.areas.includes(member.area) || values.length === 0) return false;
+    if (this.members.has(member.key)) return false;
+    this.members.add(member.key);
     const dwellingType = this.plan.byDwellingType ? member.dwellingType : null;
     for (const entry of values) {
       const position: CellPosition = {
@@ -85,5 +92,6 @@ export class CohortTable {
   /** Drops every value: called when the run ends, whatever its outcome. */
   clear(): void {
     this.cells.clear();
+    this.members.clear();
   }
 }
