@@ -5,6 +5,9 @@ import { AuthenticationError } from '../../errors.ts';
 
 const CHALLENGE = 'DPoP realm="homedata broker", algs="ES256 RS256"';
 
+/** The only text a refused resident token gets. */
+export const TOKEN_REFUSED = 'Access token refused';
+
 /** A resident the broker has verified: the WebID the token was issued to. */
 export interface Resident {
   webId: string;
@@ -35,10 +38,11 @@ export function requireResident(verify: SolidTokenVerifierFunction, publicUrl: s
         url: `${base}${req.originalUrl}`,
       });
       webId = token.webid;
-    } catch (error) {
-      throw new AuthenticationError(`Access token refused: ${(error as Error).message}`, {
-        challenge: CHALLENGE,
-      });
+    } catch {
+      // One fixed answer whatever went wrong: the reason (an upstream status, a connection error, the issuers a
+      // profile lists) would tell an unauthenticated caller about servers it cannot reach itself (issue 11, M2).
+      // The verifier logs the reason at debug level.
+      throw new AuthenticationError(TOKEN_REFUSED, { challenge: CHALLENGE });
     }
     res.locals.resident = { webId } satisfies Resident;
     next();
