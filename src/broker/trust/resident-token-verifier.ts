@@ -7,7 +7,7 @@ import {
   type SolidTokenVerifierFunction,
 } from '@solid/access-token-verifier';
 import { decodeJwt, type JWTPayload } from 'jose';
-import { AuthenticationError } from '../../errors.ts';
+import { AuthenticationError, HomedataError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
 import type { Queryable } from '../db/database.ts';
 import { withoutUrls } from '../http/problem.ts';
@@ -89,6 +89,19 @@ export function createResidentTokenVerifier(deps: ResidentTokenVerifierDeps): So
   );
   let prunedAt = 0;
 
+  /** Claims a proof in `dpop_replay`; a database failure is the broker's, so it is a 500, not a refused token. */
+  const firstUse = async (digest: string, expiresAt: Date, at: Date): Promise<boolean> => {
+    try {
+      if (at.getTime() - prunedAt > PRUNE_EVERY_MS) {
+        prunedAt = at.getTime();
+        await pruneExpiredProofs(db, at);
+      }
+      return await claimProof(db, digest, expiresAt, at);
+    } catch (error) {
+      throw new HomedataError('internal', 500, 'The DPoP replay cache could not be reached', {}, error);
+    }
+  };
+
   const verify = async (authorization: string, dpop?: DPoPOptions): Promise<SolidAccessTokenPayload> => {
     const claims = unverifiedClaims(authorization);
     if (!isTrustedIssuer(trust, claims.iss)) throw new AuthenticationError('The token issuer is not trusted');
@@ -126,12 +139,8 @@ export function createResidentTokenVerifier(deps: ResidentTokenVerifierDeps): So
     if (typeof proof.jti !== 'string' || proof.jti.length === 0 || proof.jti.length > 256 || !jkt) {
       throw new AuthenticationError('The DPoP proof has no usable jti');
     }
-    if (at - prunedAt > PRUNE_EVERY_MS) {
-      prunedAt = at;
-      await pruneExpiredProofs(db, new Date(at));
-    }
     const expiresAt = new Date((iat + PROOF_MAX_AGE_S + CLOCK_TOLERANCE_S) * 1000);
-    if (!(await claimProof(db, proofDigest(jkt, proof.jti), expiresAt, new Date(at)))) {
+    if (!(await firstUse(proofDigest(jkt, proof.jti), expiresAt, new Date(at)))) {
       throw new AuthenticationError('The DPoP proof was used before');
     }
     return payload;

@@ -12,8 +12,11 @@ import type { Database } from '../../../src/broker/db/database.ts';
 import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import { claimProof, pruneExpiredProofs } from '../../../src/broker/trust/dpop-replay.ts';
 import { createResidentTokenVerifier } from '../../../src/broker/trust/resident-token-verifier.ts';
-import { trustPolicyOf, type TrustConfigInput } from '../../../src/broker/trust/trust-policy.ts';
-import { trustConfigSchema } from '../../../src/broker/trust/trust-policy.ts';
+import {
+  trustConfigSchema,
+  trustPolicyOf,
+  type TrustConfigInput,
+} from '../../../src/broker/trust/trust-policy.ts';
 import { createLogger } from '../../../src/logging.ts';
 import { SOLID } from '../../../src/vocab/namespaces.ts';
 import { startHostileServer, type HostileServer } from '../../helpers/hostile-server.ts';
@@ -184,6 +187,21 @@ describe('createResidentTokenVerifier', () => {
     await expect(verifyWith(verify, await mint())).rejects.toThrow('issuer is not trusted');
     expect(idp.requests.length).toBe(before);
     expect(other.requests).toEqual([]);
+  });
+});
+
+describe('the replay cache failing', () => {
+  it('is a 500 error of the broker, not a refused token', async () => {
+    const broken = {
+      ...db,
+      query: () => Promise.reject(new Error('connection terminated')),
+    } as unknown as Database;
+    const config = trustConfigSchema.parse({ issuers: [idp.url], podServers: [idp.url] });
+    const verify = createResidentTokenVerifier({ trust: trustPolicyOf(config, idp.url), db: broken, logger });
+    await expect(verifyWith(verify, await mint())).rejects.toMatchObject({
+      status: 500,
+      problem: 'internal',
+    });
   });
 });
 
