@@ -45,7 +45,13 @@ interface Minted {
 
 /** A token from the loopback issuer and a proof for GET `API`, with claims overridden as a test needs. */
 async function mint(
-  options: { clientId?: string; iat?: number; ath?: 'right' | 'wrong' | 'none'; jti?: string } = {},
+  options: {
+    clientId?: string;
+    iat?: number;
+    ath?: 'right' | 'wrong' | 'none';
+    jti?: string;
+    signWith?: GenerateKeyPairResult;
+  } = {},
 ): Promise<Minted> {
   const token = await new SignJWT({
     webid: webIdOf(),
@@ -57,7 +63,7 @@ async function mint(
     .setAudience('solid')
     .setIssuedAt()
     .setExpirationTime('5m')
-    .sign(issuerKey.privateKey);
+    .sign((options.signWith ?? issuerKey).privateKey);
   const ath =
     options.ath === 'wrong'
       ? createHash('sha256').update('another token').digest('base64url')
@@ -116,10 +122,18 @@ describe('createResidentTokenVerifier', () => {
     expect((await verifyWith(verify, await mint())).webid).toBe(webIdOf());
     expect((await verifyWith(verify, await mint())).webid).toBe(webIdOf());
     expect(idp.requests.slice(before).map((request) => request.path)).toEqual([
-      '/alice/profile/card',
       '/.well-known/openid-configuration',
       '/jwks',
+      '/alice/profile/card',
     ]);
+  });
+
+  it('checks the signature before it reads the WebID profile, so a forged token costs no profile request', async () => {
+    const verify = verifierWith();
+    const forged = await mint({ signWith: await generateKeyPair('ES256') });
+    const before = idp.requests.length;
+    await expect(verifyWith(verify, forged)).rejects.toThrow('signature verification failed');
+    expect(idp.requests.slice(before).map((request) => request.path)).not.toContain('/alice/profile/card');
   });
 
   it('refuses a proof used before, by this verifier or another on the same database', async () => {
