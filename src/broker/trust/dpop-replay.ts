@@ -10,6 +10,7 @@ export function proofDigest(keyThumbprint: string, jti: string): string {
 /**
  * Claims a proof in one atomic statement: true the first time, false if a broker process (this one or another
  * on the same database) has claimed it and it has not expired. A stale row left by a missed prune is taken over.
+ * "Expired" is strictly after `expires_at`: at that very instant the proof is still accepted, so its row must hold.
  */
 export async function claimProof(
   db: Queryable,
@@ -20,14 +21,14 @@ export async function claimProof(
   const rows = await db.query(
     'INSERT INTO dpop_replay (jti_digest, expires_at) VALUES ($1, $2) ' +
       'ON CONFLICT (jti_digest) DO UPDATE SET expires_at = EXCLUDED.expires_at ' +
-      'WHERE dpop_replay.expires_at <= $3 RETURNING jti_digest',
+      'WHERE dpop_replay.expires_at < $3 RETURNING jti_digest',
     [digest, expiresAt, now],
   );
   return rows.length === 1;
 }
 
-/** Deletes the proofs that have expired; returns how many. */
+/** Deletes the proofs that have expired (strictly before `now`); returns how many. */
 export async function pruneExpiredProofs(db: Queryable, now: Date): Promise<number> {
-  const rows = await db.query('DELETE FROM dpop_replay WHERE expires_at <= $1 RETURNING jti_digest', [now]);
+  const rows = await db.query('DELETE FROM dpop_replay WHERE expires_at < $1 RETURNING jti_digest', [now]);
   return rows.length;
 }

@@ -225,8 +225,12 @@ describe('dpop_replay', () => {
     const later = new Date(at.getTime() + 60_000);
     expect(await claimProof(db, 'digest-a', later, at)).toBe(true);
     expect(await claimProof(db, 'digest-a', later, at)).toBe(false);
-    expect(await claimProof(db, 'digest-a', new Date(later.getTime() + 60_000), later)).toBe(true);
+    // At the instant it expires the proof is still acceptable, so the row still counts; a moment later it is stale.
+    expect(await claimProof(db, 'digest-a', new Date(later.getTime() + 60_000), later)).toBe(false);
+    const after = new Date(later.getTime() + 1);
+    expect(await claimProof(db, 'digest-a', new Date(later.getTime() + 60_000), after)).toBe(true);
     expect(await claimProof(db, 'digest-b', later, at)).toBe(true);
-    expect(await pruneExpiredProofs(db, new Date(later.getTime() + 1))).toBe(1);
+    expect(await pruneExpiredProofs(db, later)).toBe(0);
+    expect(await pruneExpiredProofs(db, after)).toBe(1);
   });
 });
