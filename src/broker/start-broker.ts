@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { Router } from 'express';
-import { createSolidTokenVerifier, type SolidTokenVerifierFunction } from '@solid/access-token-verifier';
+import type { SolidTokenVerifierFunction } from '@solid/access-token-verifier';
 import { ConfigError } from '../errors.ts';
 import type { RandomSource } from '../privacy/index.ts';
 import { createLogger, type Logger } from '../logging.ts';
@@ -15,6 +15,7 @@ import type { Database } from './db/database.ts';
 import { describeTarget, openBrokerDatabase } from './db/open-database.ts';
 import { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
 import { createRunQueue } from './runs/run-queue.ts';
+import { createResidentTokenVerifier } from './trust/resident-token-verifier.ts';
 import { trustPolicyOf } from './trust/trust-policy.ts';
 
 /** The broker's own Solid identity, logged in: its WebID and authenticated fetch. */
@@ -35,7 +36,7 @@ export interface BrokerDeps {
   agent?: BrokerAgent;
   /** The clock; default the system clock. */
   clock?: () => Date;
-  /** Resident token verifier; default `createSolidTokenVerifier()`. */
+  /** Resident token verifier; default `createResidentTokenVerifier` over the config's trust list. */
   verifyResident?: SolidTokenVerifierFunction;
   /** Source of DP noise; default a CSPRNG. Tests pass a seeded one. */
   random?: RandomSource;
@@ -102,7 +103,7 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       clock,
       logger,
       reader,
-      verifyResident: deps.verifyResident ?? createSolidTokenVerifier(),
+      verifyResident: deps.verifyResident ?? createResidentTokenVerifier({ trust, db, logger }),
       runs,
     };
     const server: Server = createBrokerApp(ctx, deps.pages).listen(port, config.host);

@@ -7,6 +7,7 @@ import { parseBrokerConfig } from '../../src/broker/config.ts';
 import type { BrokerContext } from '../../src/broker/context.ts';
 import type { Database } from '../../src/broker/db/database.ts';
 import type { AuditedPodReader } from '../../src/broker/pod-access/audited-pod-reader.ts';
+import { HomedataError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logging.ts';
 
 /** A database that answers the health check and nothing else. */
@@ -20,8 +21,14 @@ const db = {
 
 let server: Server | undefined;
 
-/** Serves the app on a free port with the given rate limit. */
-async function serve(max = 1000): Promise<string> {
+/** What the library's verifier throws when an attacker's issuer does not answer: upstream details and URLs. */
+const upstreamFailure = () =>
+  Promise.reject(
+    new Error('request to http://10.0.0.5:6379/.well-known/openid-configuration failed, ECONNREFUSED'),
+  );
+
+/** Serves the app on a free port with the given rate limit and resident token verifier. */
+async function serve(max = 1000, verifyResident = upstreamFailure): Promise<string> {
   const config = parseBrokerConfig({
     issuer: 'http://localhost:1/',
     webId: 'http://localhost:1/broker/profile/card#me',
@@ -36,7 +43,7 @@ async function serve(max = 1000): Promise<string> {
     clock: () => new Date(),
     logger: createLogger('broker-app-test', 'silent'),
     reader: { brokerWebId: config.webId } as AuditedPodReader,
-    verifyResident: () => Promise.reject(new Error('no tokens here')),
+    verifyResident,
   } as unknown as BrokerContext;
   server = createBrokerApp(ctx).listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -86,6 +93,26 @@ describe('the broker app', () => {
     expect(rh70.unit).toBe('h');
     expect(rh70.summaries).toEqual(['humidity']);
     expect(metrics.every((metric) => metric.source.length > 0)).toBe(true);
+  });
+
+  it('refuses a resident token with one fixed message, never what an upstream server answered', async () => {
+    const url = await serve();
+    const response = await fetch(`${url}api/residents/me/consents`, {
+      headers: { authorization: 'DPoP a.b.c', dpop: 'd.e.f' },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^DPoP/);
+    expect(((await response.json()) as { detail: string }).detail).toBe('Access token refused');
+  });
+
+  it('answers a failure of its own replay cache with a 500, not a refused token', async () => {
+    const url = await serve(1000, () =>
+      Promise.reject(new HomedataError('internal', 500, 'The DPoP replay cache could not be reached')),
+    );
+    const response = await fetch(`${url}api/residents/me/consents`, {
+      headers: { authorization: 'DPoP a.b.c', dpop: 'd.e.f' },
+    });
+    expect(response.status).toBe(500);
   });
 
   it('answers an unknown route with a 404 problem', async () => {

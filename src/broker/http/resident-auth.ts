@@ -1,9 +1,13 @@
 // Authenticates residents by their Solid-OIDC DPoP-bound access token, verified with @solid/access-token-verifier.
 import type { RequestHandler, Response } from 'express';
 import type { RequestMethod, SolidTokenVerifierFunction } from '@solid/access-token-verifier';
-import { AuthenticationError } from '../../errors.ts';
+import { AuthenticationError, HomedataError } from '../../errors.ts';
+import { OutboundCallError } from '../trust/guarded-fetch.ts';
 
 const CHALLENGE = 'DPoP realm="homedata broker", algs="ES256 RS256"';
+
+/** The only text a refused resident token gets. */
+export const TOKEN_REFUSED = 'Access token refused';
 
 /** A resident the broker has verified: the WebID the token was issued to. */
 export interface Resident {
@@ -36,9 +40,14 @@ export function requireResident(verify: SolidTokenVerifierFunction, publicUrl: s
       });
       webId = token.webid;
     } catch (error) {
-      throw new AuthenticationError(`Access token refused: ${(error as Error).message}`, {
-        challenge: CHALLENGE,
-      });
+      // The broker's own failure (its database) is a 500; an unreachable or odd identity provider is not.
+      if (error instanceof HomedataError && error.status >= 500 && !(error instanceof OutboundCallError)) {
+        throw error;
+      }
+      // One fixed answer whatever went wrong: the reason (an upstream status, a connection error, the issuers a
+      // profile lists) would tell an unauthenticated caller about servers it cannot reach itself (issue 11, M2).
+      // The verifier logs the reason at debug level.
+      throw new AuthenticationError(TOKEN_REFUSED, { challenge: CHALLENGE });
     }
     res.locals.resident = { webId } satisfies Resident;
     next();

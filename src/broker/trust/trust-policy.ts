@@ -17,6 +17,12 @@ export const trustConfigSchema = z
     /** When set, only tokens issued to these client ids (the resident app) are accepted. */
     residentClientIds: z.array(z.string().min(1)).min(1).optional(),
     /**
+     * Refuse DPoP proofs without `ath` (the hash of the access token they go with). Off by default because the
+     * Inrupt clients the resident tools use (`solid-client-authn-node` 4, `-browser` 5) do not send it; a proof
+     * is still bound to the token's key, the method, the URL and a one-time `jti`.
+     */
+    requireAccessTokenHash: z.boolean().default(false),
+    /**
      * Allow trusted names that resolve to private, loopback or link-local addresses. Off by default: a trusted
      * DNS name that suddenly resolves to 169.254.169.254 is refused. Origins written as `localhost` or an IP
      * literal are explicit and always allowed.
@@ -35,6 +41,8 @@ export interface TrustPolicy {
   /** Pod-server origins (`scheme://host[:port]`). */
   readonly podOrigins: ReadonlySet<string>;
   readonly residentClientIds?: ReadonlySet<string>;
+  /** Whether a DPoP proof must carry `ath`. */
+  readonly requireAccessTokenHash: boolean;
   readonly allowPrivateNetwork: boolean;
 }
 
@@ -65,6 +73,7 @@ export function trustPolicyOf(
     issuers: new Set(issuers.map(normaliseIssuer)),
     podOrigins: new Set(podServers.map((server) => new URL(server).origin)),
     residentClientIds: trust?.residentClientIds ? new Set(trust.residentClientIds) : undefined,
+    requireAccessTokenHash: trust?.requireAccessTokenHash ?? false,
     allowPrivateNetwork: trust?.allowPrivateNetwork ?? false,
   };
 }
@@ -77,6 +86,11 @@ export function isTrustedIssuer(policy: TrustPolicy, iss: unknown): iss is strin
   } catch {
     return false;
   }
+}
+
+/** The origins of the trusted issuers (where their discovery documents and keys live). */
+export function issuerOrigins(policy: TrustPolicy): ReadonlySet<string> {
+  return new Set([...policy.issuers].map((issuer) => new URL(issuer).origin));
 }
 
 /** Whether `url` lies on a trusted pod server. */
