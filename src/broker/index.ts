@@ -15,7 +15,12 @@ export {
 } from './config.ts';
 export type { Database, Queryable } from './db/database.ts';
 export { openBrokerDatabase, describeTarget, type DatabaseTarget } from './db/open-database.ts';
-export { addCouncil, type NewCouncil } from './councils/council-transactor.ts';
+export {
+  addCouncil,
+  revokeCouncilKey,
+  rotateCouncilKey,
+  type NewCouncil,
+} from './councils/council-transactor.ts';
 export type { Council } from './councils/council-reader.ts';
 export { verifyAuditLog, countAuditRows, type AuditVerdict } from './audit/audit-reader.ts';
 export { listActiveConsents, countActiveConsents } from './consents/consent-reader.ts';

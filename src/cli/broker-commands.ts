@@ -1,4 +1,4 @@
-// CLI wiring for `homedata broker`, `homedata council add` and `homedata audit verify`.
+// CLI wiring for `homedata broker`, `homedata council add|revoke|rotate` and `homedata audit verify`.
 import { pagesRouter } from '../web/serve-pages.ts';
 import type { Command } from 'commander';
 import {
@@ -7,6 +7,8 @@ import {
   describeTarget,
   loadBrokerConfig,
   openBrokerDatabase,
+  revokeCouncilKey,
+  rotateCouncilKey,
   startBroker,
   verifyAuditLog,
   type DatabaseOptions,
@@ -44,6 +46,44 @@ export async function runCouncilAdd(
         ? `${JSON.stringify(council)}\n`
         : `Council "${council.name}" added (id ${council.id}).\n` +
             `API key, shown only now (the broker keeps only its hash):\n${council.apiKey}\n`,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+/** Revokes a council's API key at once (the council's requests and releases stay). */
+export async function runCouncilRevoke(
+  nameOrId: string,
+  flags: DatabaseFlags,
+  write: (text: string) => void,
+): Promise<void> {
+  const db = await openBrokerDatabase(databaseTarget(await databaseOptions(flags)));
+  try {
+    const council = await revokeCouncilKey(db, nameOrId);
+    write(
+      `API key of council "${council.name}" (id ${council.id}) revoked; it is refused from now on.\n` +
+        'Its requests and releases are kept. `homedata council rotate` issues a new key.\n',
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+/** Gives a council a new API key, printed once; the old key is refused from now on. */
+export async function runCouncilRotate(
+  nameOrId: string,
+  flags: DatabaseFlags & { json?: boolean },
+  write: (text: string) => void,
+): Promise<void> {
+  const db = await openBrokerDatabase(databaseTarget(await databaseOptions(flags)));
+  try {
+    const council = await rotateCouncilKey(db, nameOrId);
+    write(
+      flags.json
+        ? `${JSON.stringify(council)}\n`
+        : `New API key for council "${council.name}" (id ${council.id}); the old key no longer works.\n` +
+            `Shown only now (the broker keeps only its hash):\n${council.apiKey}\n`,
     );
   } finally {
     await db.close();
@@ -93,9 +133,8 @@ export function registerBrokerCommands(program: Command): void {
       await broker.stop();
     });
 
-  program
-    .command('council')
-    .description('Manage councils')
+  const council = program.command('council').description('Manage councils and their API keys');
+  council
     .command('add')
     .description('Add a council and print its API key once')
     .argument('<name>', 'the council’s name, e.g. "Northbridge Borough Council"')
@@ -103,6 +142,23 @@ export function registerBrokerCommands(program: Command): void {
     .option('--db <dir>', dbHelp)
     .option('--json', 'print {id, name, apiKey} as JSON')
     .action((name: string, flags: DatabaseFlags & { json?: boolean }) => runCouncilAdd(name, flags, write));
+  council
+    .command('revoke')
+    .description('Revoke a council’s API key at once (401 from then on); its requests and releases stay')
+    .argument('<name-or-id>', 'the council’s name or id')
+    .option('--config <file>', 'broker config file whose database to use')
+    .option('--db <dir>', dbHelp)
+    .action((nameOrId: string, flags: DatabaseFlags) => runCouncilRevoke(nameOrId, flags, write));
+  council
+    .command('rotate')
+    .description('Give a council a new API key, printed once; the old key stops working')
+    .argument('<name-or-id>', 'the council’s name or id')
+    .option('--config <file>', 'broker config file whose database to use')
+    .option('--db <dir>', dbHelp)
+    .option('--json', 'print {id, name, apiKey} as JSON')
+    .action((nameOrId: string, flags: DatabaseFlags & { json?: boolean }) =>
+      runCouncilRotate(nameOrId, flags, write),
+    );
 
   program
     .command('audit')
