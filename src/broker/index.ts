@@ -6,7 +6,9 @@ export {
   databaseTarget,
   loadBrokerConfig,
   parseBrokerConfig,
+  DEFAULT_AUDIT_KEY_FILE,
   DEFAULT_DB_DIR,
+  DEFAULT_RETENTION,
   DEFAULT_K_FLOOR,
   DEFAULT_PURPOSES,
   type BrokerConfig,
@@ -23,6 +25,9 @@ export {
 } from './councils/council-transactor.ts';
 export type { Council } from './councils/council-reader.ts';
 export { verifyAuditLog, countAuditRows, type AuditVerdict } from './audit/audit-reader.ts';
+export { loadAuditKey } from './audit/audit-key.ts';
+export { checkAuditAgainstPods, type PodAuditFinding, type PodAuditReport } from './audit/pod-audit-check.ts';
+export { pruneExpired, type PruneOutcome } from './retention.ts';
 export { listActiveConsents, countActiveConsents } from './consents/consent-reader.ts';
 export {
   AuditedPodReader,

@@ -13,7 +13,16 @@ import {
   verifyAuditLog,
   type DatabaseOptions,
 } from '../broker/index.ts';
-import { AuditChainBrokenError } from '../broker/audit/audit-errors.ts';
+import {
+  AuditChainBrokenError,
+  AuditPodMismatchError,
+  describeFinding,
+} from '../broker/audit/audit-errors.ts';
+import { loadAuditKey } from '../broker/audit/audit-key.ts';
+import { checkAuditAgainstPods } from '../broker/audit/pod-audit-check.ts';
+import { DEFAULT_AUDIT_KEY_FILE } from '../broker/config.ts';
+import { ConfigError } from '../errors.ts';
+import { loginWithClientCredentials } from '../pod/solid-session.ts';
 import { createLogger } from '../logging.ts';
 
 /** Flags that say which database a command works on. */
@@ -90,14 +99,57 @@ export async function runCouncilRotate(
   }
 }
 
-/** Walks the audit chain; throws AuditChainBrokenError (non-zero exit) naming the first tampered row. */
-export async function runAuditVerify(flags: DatabaseFlags, write: (text: string) => void): Promise<void> {
+/** Flags of `homedata audit verify`. */
+export interface AuditVerifyFlags extends DatabaseFlags {
+  /** The audit key file (default: the config's auditKeyFile, else .homedata/broker-audit.key). */
+  auditKey?: string;
+  /** Also hold the log against residents' access logs, read with the broker's credentials (needs --config). */
+  pods?: boolean;
+}
+
+/**
+ * Walks the keyed audit chain; throws AuditChainBrokenError (non-zero exit) naming the first tampered row. With
+ * `--pods`, then reads every pod's access log as the broker and throws AuditPodMismatchError listing rows missing
+ * or changed on either side (this finds deleted newest rows, which the chain alone cannot).
+ */
+export async function runAuditVerify(
+  flags: AuditVerifyFlags,
+  write: (text: string) => void,
+  now: () => Date = () => new Date(),
+): Promise<void> {
+  const config = flags.config ? await loadBrokerConfig(flags.config) : undefined;
+  if (flags.pods && !config) {
+    throw new ConfigError('--pods reads pods as the broker: give the broker config with --config', {
+      field: 'pods',
+    });
+  }
+  const key = await loadAuditKey(flags.auditKey ?? config?.auditKeyFile ?? DEFAULT_AUDIT_KEY_FILE, {
+    create: false,
+  });
   const target = databaseTarget(await databaseOptions(flags));
   const db = await openBrokerDatabase(target);
   try {
-    const verdict = await verifyAuditLog(db);
+    const verdict = await verifyAuditLog(db, key);
     if (!verdict.intact) throw new AuditChainBrokenError(verdict.firstBad);
-    write(`Audit log intact: ${verdict.rows} rows checked (${describeTarget(target)}).\n`);
+    const pruned = verdict.prunedThrough > 0 ? `, rows 1-${verdict.prunedThrough} pruned` : '';
+    write(`Audit log intact: ${verdict.rows} rows checked${pruned} (${describeTarget(target)}).\n`);
+    if (!flags.pods || !config) return;
+    const agent = await loginWithClientCredentials(config);
+    try {
+      const report = await checkAuditAgainstPods(db, {
+        fetch: agent.fetch,
+        brokerWebId: agent.webId,
+        now: now(),
+      });
+      for (const finding of report.findings) write(`  ${describeFinding(finding)}\n`);
+      if (report.findings.length > 0) throw new AuditPodMismatchError(report.findings);
+      write(
+        `Residents' access logs agree: ${report.rowsChecked} rows found in ${report.pods} pods ` +
+          `(${report.documents} access log documents read).\n`,
+      );
+    } finally {
+      await agent.logout?.();
+    }
   } finally {
     await db.close();
   }
@@ -164,8 +216,16 @@ export function registerBrokerCommands(program: Command): void {
     .command('audit')
     .description('Check the broker’s audit log')
     .command('verify')
-    .description('Walk the hash chain; exit non-zero naming the first tampered row')
-    .option('--config <file>', 'broker config file whose database to use')
+    .description('Walk the keyed hash chain; exit non-zero naming the first tampered row')
+    .option('--config <file>', 'broker config file whose database, audit key and credentials to use')
     .option('--db <dir>', dbHelp)
-    .action((flags: DatabaseFlags) => runAuditVerify(flags, write));
+    .option(
+      '--audit-key <file>',
+      'audit key file (default: the config’s auditKeyFile, else .homedata/broker-audit.key)',
+    )
+    .option(
+      '--pods',
+      'also compare with residents’ access logs, read as the broker (finds deleted newest rows)',
+    )
+    .action((flags: AuditVerifyFlags) => runAuditVerify(flags, write));
 }
