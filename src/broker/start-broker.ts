@@ -65,7 +65,11 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
   if (!publicUrl.endsWith('/')) throw new ConfigError('publicUrl must end in /', { publicUrl });
 
   // Before the database: a key file others may read stops the broker before it writes anything.
-  const auditKey = await loadAuditKey(config.auditKeyFile, { create: true });
+  const auditKey = await loadAuditKey(config.auditKeyFile, {
+    create: true,
+    onCreate: (path) =>
+      logger.warn({ auditKeyFile: path }, 'made a new audit key; back it up with the database'),
+  });
   const target = databaseTarget(config);
   const db = deps.db ?? (await openBrokerDatabase(target));
   const cleanups: (() => Promise<unknown>)[] = deps.db ? [] : [() => db.close()];

@@ -12,16 +12,24 @@ const GROUP_OR_WORLD = 0o077;
 
 /**
  * Reads the audit key from `path`. With `create`, a missing file is made first (0600, 32 random bytes; its folder
- * 0700 if missing), as the broker and `homedata demo` do on first start; without it (`homedata audit verify`), a
+ * 0700 if missing) and `onCreate` told where, as the broker and `homedata demo` do on first start; without it (`homedata audit verify`), a
  * missing file is a ConfigError. A file that group or others may access, or shorter than 32 bytes, is refused.
  */
-export async function loadAuditKey(path: string, options: { create: boolean }): Promise<Buffer> {
+export async function loadAuditKey(
+  path: string,
+  options: { create: boolean; onCreate?: (path: string) => void },
+): Promise<Buffer> {
   if (options.create) {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     // `wx`: never overwrite a key another broker process made a moment ago (that would orphan its rows).
-    await writeFile(path, randomBytes(KEY_BYTES), { mode: 0o600, flag: 'wx' }).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    });
+    const made = await writeFile(path, randomBytes(KEY_BYTES), { mode: 0o600, flag: 'wx' }).then(
+      () => true,
+      (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        return false;
+      },
+    );
+    if (made) options.onCreate?.(path);
   }
   let mode: number;
   try {
