@@ -19,9 +19,10 @@ import { createLogger } from '../../../src/logging.ts';
 
 let db: Database;
 
+// Opening PGlite takes seconds on a busy machine, more than vitest's default hook timeout.
 beforeAll(async () => {
   db = await openBrokerDatabase({ kind: 'memory' });
-});
+}, 120_000);
 
 afterAll(async () => {
   await db?.close();
