@@ -1,5 +1,6 @@
 // Holds the broker's audit log against residents' own access logs: rows missing or changed in a pod, or only there.
-import { DataFactory } from 'n3';
+import { DataFactory, type NamedNode } from 'n3';
+import { forEachBounded } from '../../bounded-concurrency.ts';
 import { PodError } from '../../errors.ts';
 import { PodLayout } from '../../pod/pod-layout.ts';
 import { readTurtle } from '../../pod/resource-read.ts';
@@ -97,42 +98,67 @@ export async function checkAuditAgainstPods(
   const findings: PodAuditFinding[] = [];
   let documents = 0;
   let rowsChecked = 0;
-  for (const [pod, first] of [...firstMonth].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const layout = new PodLayout(pod);
-    const inPod = new Map<number, { hash: string; document: string }>();
-    const unreadable = new Set<string>();
-    for (const month of monthsBetween(first, monthOf(deps.now))) {
-      const document = layout.accessLogDocument(month);
-      documents += 1;
-      try {
-        const log = await readTurtle(fetchNoRedirect, document);
-        for (const record of log?.store.getSubjects(TERMS.rdf.type, TERMS.hd.AccessRecord, null) ?? []) {
-          const byBroker = log!.store.countQuads(record, TERMS.prov.wasAssociatedWith, broker, null) > 0;
-          if (!byBroker) continue;
-          for (const literal of log!.store.getObjects(record, TERMS.hd.auditRow, null)) {
-            const row = parseAuditRowLiteral(literal.value);
-            if (row) inPod.set(row.seq, { hash: row.rowHash, document });
-          }
-        }
-      } catch (error) {
-        if (!(error instanceof PodError)) throw error;
-        unreadable.add(document);
-        findings.push({ kind: 'pod-unreadable', pod, document, detail: error.message });
-      }
-    }
+  const pods = [...firstMonth].sort(([a], [b]) => (a < b ? -1 : 1));
+  await forEachBounded(pods, POD_CONCURRENCY, async ([pod, first]) => {
+    const months = monthsBetween(first, monthOf(deps.now));
+    documents += months.length;
+    const copy = await readAccessLogRows(fetchNoRedirect, broker, new PodLayout(pod), months);
+    findings.push(
+      ...copy.unreadable.map((finding) => ({ ...finding, kind: 'pod-unreadable' as const, pod })),
+    );
+    const unreadable = new Set(copy.unreadable.map((finding) => finding.document));
     for (const [seq, row] of expected.get(pod) ?? []) {
       if (unreadable.has(row.document)) continue;
       rowsChecked += 1;
-      const copy = inPod.get(seq);
-      if (!copy) findings.push({ kind: 'missing-in-pod', pod, document: row.document, seq });
-      else if (copy.hash !== row.hash)
+      const inPod = copy.rows.get(seq);
+      if (!inPod) findings.push({ kind: 'missing-in-pod', pod, document: row.document, seq });
+      else if (inPod.hash !== row.hash) {
         findings.push({ kind: 'differs-in-pod', pod, document: row.document, seq });
+      }
     }
-    for (const [seq, copy] of inPod) {
+    for (const [seq, inPod] of copy.rows) {
       if (seq <= after || expected.get(pod)?.has(seq)) continue;
-      findings.push({ kind: 'missing-in-database', pod, document: copy.document, seq });
+      findings.push({ kind: 'missing-in-database', pod, document: inPod.document, seq });
     }
-  }
+  });
   findings.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
   return { pods: firstMonth.size, documents, rowsChecked, findings };
+}
+
+/** Pods read at once: enough to overlap slow servers, few enough not to flood one. */
+const POD_CONCURRENCY = 4;
+
+/**
+ * The `hd:auditRow` entries of the broker's access records in one pod's access log documents for `months`, and
+ * the documents that could not be read (a 404 is an empty month).
+ */
+async function readAccessLogRows(
+  fetchFn: typeof fetch,
+  broker: NamedNode,
+  layout: PodLayout,
+  months: readonly string[],
+): Promise<{
+  rows: Map<number, { hash: string; document: string }>;
+  unreadable: { document: string; detail: string }[];
+}> {
+  const rows = new Map<number, { hash: string; document: string }>();
+  const unreadable: { document: string; detail: string }[] = [];
+  for (const month of months) {
+    const document = layout.accessLogDocument(month);
+    try {
+      const log = await readTurtle(fetchFn, document);
+      if (!log) continue;
+      for (const record of log.store.getSubjects(TERMS.rdf.type, TERMS.hd.AccessRecord, null)) {
+        if (log.store.countQuads(record, TERMS.prov.wasAssociatedWith, broker, null) === 0) continue;
+        for (const literal of log.store.getObjects(record, TERMS.hd.auditRow, null)) {
+          const row = parseAuditRowLiteral(literal.value);
+          if (row) rows.set(row.seq, { hash: row.rowHash, document });
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof PodError)) throw error;
+      unreadable.push({ document, detail: error.message });
+    }
+  }
+  return { rows, unreadable };
 }
