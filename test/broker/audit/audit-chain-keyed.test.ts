@@ -15,7 +15,6 @@ import { createLogger } from '../../../src/logging.ts';
 
 const logger = createLogger('audit-chain-keyed-test', 'silent');
 const key = randomBytes(32);
-const DAY = 24 * 60 * 60 * 1000;
 
 /** A read record at `at`. */
 function record(at: Date, n: number) {
