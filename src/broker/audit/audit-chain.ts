@@ -57,9 +57,9 @@ export function chainMarkMac(key: Uint8Array, mark: string): string {
   return createHmac('sha256', key).update(`homedata audit chain mark\n${mark}`, 'utf8').digest('hex');
 }
 
-/** The mark of the chain's switch from plain to keyed hashes. */
-export function keyedFromMark(seq: number): string {
-  return `keyed-from ${seq}`;
+/** The mark of the chain's switch from plain to keyed hashes: its first row, and the last plain row's hash. */
+export function keyedFromMark(seq: number, prevHash: string): string {
+  return `keyed-from ${seq} after ${prevHash}`;
 }
 
 /** The mark of a pruned prefix: the chain goes on from row `seq`, whose hash was `hash`. */

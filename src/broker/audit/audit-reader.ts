@@ -50,13 +50,31 @@ async function chainStart(
         },
       };
     }
-  } else if (state.keyed_from_mac !== chainMarkMac(key, keyedFromMark(keyedFrom))) {
-    return {
-      break: {
-        seq: keyedFrom,
-        reason: 'the start of the keyed chain was moved, or the audit key is not the one the broker used',
-      },
-    };
+  } else {
+    const prevHash = state.keyed_from_prev_hash ?? '';
+    if (state.keyed_from_mac !== chainMarkMac(key, keyedFromMark(keyedFrom, prevHash))) {
+      return {
+        break: {
+          seq: keyedFrom,
+          reason: 'the start of the keyed chain was moved, or the audit key is not the one the broker used',
+        },
+      };
+    }
+    // The last unkeyed row must still have the hash it had when the switch was sealed: the unkeyed rows before
+    // it cannot be re-hashed either (while no keyed row follows, nothing else would show it).
+    if (keyedFrom - 1 > state.pruned_through_seq) {
+      const [before] = await db.query<{ row_hash: string }>('SELECT row_hash FROM audit_log WHERE seq = $1', [
+        keyedFrom - 1,
+      ]);
+      if (before && before.row_hash !== prevHash) {
+        return {
+          break: {
+            seq: keyedFrom - 1,
+            reason: 'its hash changed after the keyed chain was sealed (re-hashed)',
+          },
+        };
+      }
+    }
   }
   const { pruned_through_seq: seq, pruned_through_hash: hash } = state;
   if (seq > 0 && state.pruned_mac !== chainMarkMac(key, prunedThroughMark(seq, hash))) {

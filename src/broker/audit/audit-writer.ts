@@ -59,8 +59,8 @@ export async function appendAuditRecords(
 }
 
 /**
- * Seals where the keyed chain starts (set by migration 008 at the first row after the upgrade) with its MAC under
- * `key`, once, at the broker's first start with a key. Refused when rows already follow an unsealed switch point:
+ * Seals where the keyed chain starts (set by migration 008 at the first row after the upgrade), with the hash of
+ * the last unkeyed row, under a MAC with `key`, once, at the broker's first start with a key. Refused when rows already follow an unsealed switch point:
  * someone changed `audit_chain`, and sealing it now would bless their change.
  */
 export async function sealKeyedChain(db: Database, key: Uint8Array, logger: Logger): Promise<void> {
@@ -75,8 +75,14 @@ export async function sealKeyedChain(db: Database, key: Uint8Array, logger: Logg
         reason: 'the start of the keyed chain is not sealed but rows follow it (audit_chain was changed)',
       });
     }
-    await tx.query('UPDATE audit_chain SET keyed_from_mac = $1 WHERE id = 1', [
-      chainMarkMac(key, keyedFromMark(state.keyed_from_seq)),
+    // Sealed before any pruning (retention starts after this), so the row before the switch is still there.
+    const before = await tx.query<{ row_hash: string }>('SELECT row_hash FROM audit_log WHERE seq = $1', [
+      state.keyed_from_seq - 1,
+    ]);
+    const prevHash = before[0]?.row_hash ?? GENESIS_HASH;
+    await tx.query('UPDATE audit_chain SET keyed_from_prev_hash = $1, keyed_from_mac = $2 WHERE id = 1', [
+      prevHash,
+      chainMarkMac(key, keyedFromMark(state.keyed_from_seq, prevHash)),
     ]);
     logger.info({ keyedFromSeq: state.keyed_from_seq }, 'audit chain keyed from this row on');
   });

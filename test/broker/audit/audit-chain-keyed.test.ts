@@ -98,7 +98,8 @@ describe('the keyed audit chain', () => {
       );
     }
     await db.query(
-      'UPDATE audit_chain SET keyed_from_seq = 4, keyed_from_mac = NULL, pruned_through_seq = 0, ' +
+      'UPDATE audit_chain SET keyed_from_seq = 4, keyed_from_mac = NULL, keyed_from_prev_hash = NULL, ' +
+        'pruned_through_seq = 0, ' +
         "pruned_through_hash = repeat('0', 64), pruned_mac = NULL",
     );
     await sealKeyedChain(db, key, logger);
@@ -157,6 +158,27 @@ describe('the keyed audit chain', () => {
       firstBad: { seq: 4, reason: expect.stringContaining('not sealed') },
     });
     await expect(sealKeyedChain(db, key, logger)).rejects.toThrow(/not sealed but rows follow/);
+  });
+
+  it('names the last unkeyed row when the rows before the keyed chain are re-hashed', async () => {
+    await asDatabaseOwner(db, 'DELETE FROM audit_log WHERE seq >= 4');
+    expect(await verifyAuditLog(db, key)).toMatchObject({ intact: true, rows: 3 });
+    const rows = await db.query<AuditEntryRow & { row_hash: string }>('SELECT * FROM audit_log ORDER BY seq');
+    let prevHash = rows[0]!.row_hash;
+    for (const row of rows.slice(1)) {
+      const entry = { ...entryOf(row), status: 404 };
+      const rowHash = auditRowHash(prevHash, entry);
+      await asDatabaseOwner(
+        db,
+        'UPDATE audit_log SET status = 404, prev_hash = $2, row_hash = $3 WHERE seq = $1',
+        [row.seq, prevHash, rowHash],
+      );
+      prevHash = rowHash;
+    }
+    expect(await verifyAuditLog(db, key)).toEqual({
+      intact: false,
+      firstBad: { seq: 3, reason: expect.stringContaining('re-hashed') },
+    });
   });
 
   it('fails with another key', async () => {

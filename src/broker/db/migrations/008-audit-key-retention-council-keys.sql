@@ -4,10 +4,12 @@
 -- One row: where the keyed chain starts and what a prune left behind. Rows before `keyed_from_seq` were hashed with
 -- plain SHA-256 (before this migration); rows from it on with HMAC-SHA-256. Each mark carries an HMAC under the
 -- audit key, so someone who can write this table cannot move the switch point or the pruned anchor: the broker
--- seals `keyed_from_mac` at its first start with the key (src/broker/audit/audit-chain-state.ts).
+-- seals the switch point (its number and the hash of the row before it) at its first start with the key
+-- (sealKeyedChain in src/broker/audit/audit-writer.ts); from then on the unkeyed rows cannot be re-hashed either.
 CREATE TABLE audit_chain (
   id                   smallint PRIMARY KEY CHECK (id = 1),
   keyed_from_seq       bigint NOT NULL,
+  keyed_from_prev_hash text,
   keyed_from_mac       text,
   -- The last pruned row: the chain goes on from its hash. 0 and 64 zeros when nothing was pruned.
   pruned_through_seq   bigint NOT NULL DEFAULT 0,
