@@ -1,5 +1,8 @@
 // Council key lifecycle on PGlite: revoke makes the key fail at once, rotate issues a new key and the old one fails.
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrokerApp } from '../../../src/broker/app.ts';
@@ -14,6 +17,7 @@ import {
 import type { Database } from '../../../src/broker/db/database.ts';
 import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import type { AuditedPodReader } from '../../../src/broker/pod-access/audited-pod-reader.ts';
+import { runCouncilAdd, runCouncilRevoke, runCouncilRotate } from '../../../src/cli/broker-commands.ts';
 import { NotFoundError } from '../../../src/errors.ts';
 import { createLogger } from '../../../src/logging.ts';
 
@@ -95,4 +99,29 @@ describe('council keys', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('revokes and rotates from the command line, printing the new key once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'homedata-council-cli-'));
+    const flags = { db: join(dir, 'db') };
+    const output: string[] = [];
+    const write = (text: string) => output.push(text);
+    try {
+      await runCouncilAdd('Westmoor Council', { ...flags, json: true }, write);
+      const added = JSON.parse(output[0]!) as { id: string; apiKey: string };
+      await runCouncilRotate('Westmoor Council', { ...flags, json: true }, write);
+      const rotated = JSON.parse(output[1]!) as { id: string; apiKey: string };
+      expect(rotated).toMatchObject({ id: added.id, name: 'Westmoor Council' });
+      await runCouncilRevoke(added.id, flags, write);
+      expect(output[2]).toMatch(/revoked; it is refused from now on/);
+      const cliDb = await openBrokerDatabase({ kind: 'pglite', dir: flags.db });
+      try {
+        expect(await findCouncilByKey(cliDb, added.apiKey)).toBeNull();
+        expect(await findCouncilByKey(cliDb, rotated.apiKey)).toBeNull();
+      } finally {
+        await cliDb.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
