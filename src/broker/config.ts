@@ -15,6 +15,16 @@ export const DEFAULT_PURPOSES = [
 /** Where the embedded database lives unless told otherwise: under the working data dir. */
 export const DEFAULT_DB_DIR = '.homedata/broker-db';
 
+/** Where the audit key file lives unless told otherwise: under the working data dir, outside the database. */
+export const DEFAULT_AUDIT_KEY_FILE = '.homedata/broker-audit.key';
+
+/**
+ * How long the broker keeps what it no longer needs (security review L9). Audit rows: 400 days, a year and a
+ * month, so a resident's yearly look at their access log still finds the broker's side. Per-home run values: at
+ * most 24 hours (a shared run deletes them when it ends; this catches runs that never ended).
+ */
+export const DEFAULT_RETENTION = { auditLogDays: 400, runValuesHours: 24, pruneEveryMinutes: 60 } as const;
+
 /** The default minimum cohort: no figure is ever released over fewer homes (DESIGN.md, Promises). */
 export const DEFAULT_K_FLOOR = 10;
 
@@ -55,6 +65,19 @@ export const brokerConfigSchema = z
       .array(z.url())
       .min(1)
       .default([...DEFAULT_PURPOSES]),
+    /**
+     * The file holding the audit key (HMAC of every audit row), kept outside the database: made 0600 with 32
+     * random bytes on first start if absent; a key file that group or others may read is refused.
+     */
+    auditKeyFile: z.string().min(1).default(DEFAULT_AUDIT_KEY_FILE),
+    /** What is pruned, and when: on start and every `pruneEveryMinutes`. */
+    retention: z
+      .object({
+        auditLogDays: z.number().int().min(1).default(DEFAULT_RETENTION.auditLogDays),
+        runValuesHours: z.number().int().min(1).default(DEFAULT_RETENTION.runValuesHours),
+        pruneEveryMinutes: z.number().int().min(1).default(DEFAULT_RETENTION.pruneEveryMinutes),
+      })
+      .default({ ...DEFAULT_RETENTION }),
     /** Largest JSON body accepted, in bytes; larger bodies get a 413 problem. */
     bodyLimitBytes: z
       .number()

@@ -6,7 +6,9 @@ export {
   databaseTarget,
   loadBrokerConfig,
   parseBrokerConfig,
+  DEFAULT_AUDIT_KEY_FILE,
   DEFAULT_DB_DIR,
+  DEFAULT_RETENTION,
   DEFAULT_K_FLOOR,
   DEFAULT_PURPOSES,
   type BrokerConfig,
@@ -15,12 +17,20 @@ export {
 } from './config.ts';
 export type { Database, Queryable } from './db/database.ts';
 export { openBrokerDatabase, describeTarget, type DatabaseTarget } from './db/open-database.ts';
-export { addCouncil, type NewCouncil } from './councils/council-transactor.ts';
+export {
+  addCouncil,
+  revokeCouncilKey,
+  rotateCouncilKey,
+  type NewCouncil,
+} from './councils/council-transactor.ts';
 export type { Council } from './councils/council-reader.ts';
 export { enrolHome, removeHome } from './homes/home-register-transactor.ts';
 export { listEnrolledHomes } from './homes/home-register-reader.ts';
 export type { EnrolledHomeRow } from './db/schema/enrolled-homes.ts';
 export { verifyAuditLog, countAuditRows, type AuditVerdict } from './audit/audit-reader.ts';
+export { loadAuditKey } from './audit/audit-key.ts';
+export { checkAuditAgainstPods, type PodAuditFinding, type PodAuditReport } from './audit/pod-audit-check.ts';
+export { pruneExpired, type PruneOutcome } from './retention.ts';
 export { listActiveConsents, countActiveConsents } from './consents/consent-reader.ts';
 export {
   AuditedPodReader,

@@ -13,7 +13,10 @@ import { databaseTarget, parseBrokerConfig, type BrokerConfigInput } from './con
 import type { BrokerContext } from './context.ts';
 import type { Database } from './db/database.ts';
 import { describeTarget, openBrokerDatabase } from './db/open-database.ts';
+import { loadAuditKey } from './audit/audit-key.ts';
+import { sealKeyedChain } from './audit/audit-writer.ts';
 import { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
+import { startRetention } from './retention.ts';
 import { createRunQueue } from './runs/run-queue.ts';
 import { createResidentTokenVerifier } from './trust/resident-token-verifier.ts';
 import { trustPolicyOf } from './trust/trust-policy.ts';
@@ -64,6 +67,12 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
   const publicUrl = config.publicUrl ?? `http://localhost:${port}/`;
   if (!publicUrl.endsWith('/')) throw new ConfigError('publicUrl must end in /', { publicUrl });
 
+  // Before the database: a key file others may read stops the broker before it writes anything.
+  const auditKey = await loadAuditKey(config.auditKeyFile, {
+    create: true,
+    onCreate: (path) =>
+      logger.warn({ auditKeyFile: path }, 'made a new audit key; back it up with the database'),
+  });
   const target = databaseTarget(config);
   const db = deps.db ?? (await openBrokerDatabase(target));
   const cleanups: (() => Promise<unknown>)[] = deps.db ? [] : [() => db.close()];
@@ -82,7 +91,20 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       });
     }
     const clock = deps.clock ?? (() => new Date());
-    const reader = new AuditedPodReader({ db, fetch: agent.fetch, brokerWebId: agent.webId, clock, logger });
+    await sealKeyedChain(db, auditKey, logger);
+    cleanups.unshift(
+      await startRetention({ db, auditKey, retention: config.retention, clock, logger }).then(
+        (stop) => async () => stop(),
+      ),
+    );
+    const reader = new AuditedPodReader({
+      db,
+      fetch: agent.fetch,
+      brokerWebId: agent.webId,
+      auditKey,
+      clock,
+      logger,
+    });
     const runs = createRunQueue({
       db,
       postgres: db.kind === 'postgres' && target.kind === 'postgres' ? target : undefined,

@@ -1,4 +1,4 @@
-// CLI wiring for `homedata broker`, `homedata council add` and `homedata audit verify`.
+// CLI wiring for `homedata broker`, `homedata council add|revoke|rotate` and `homedata audit verify`.
 import { pagesRouter } from '../web/serve-pages.ts';
 import type { Command } from 'commander';
 import {
@@ -7,11 +7,22 @@ import {
   describeTarget,
   loadBrokerConfig,
   openBrokerDatabase,
+  revokeCouncilKey,
+  rotateCouncilKey,
   startBroker,
   verifyAuditLog,
   type DatabaseOptions,
 } from '../broker/index.ts';
-import { AuditChainBrokenError } from '../broker/audit/audit-errors.ts';
+import {
+  AuditChainBrokenError,
+  AuditPodMismatchError,
+  describeFinding,
+} from '../broker/audit/audit-errors.ts';
+import { loadAuditKey } from '../broker/audit/audit-key.ts';
+import { checkAuditAgainstPods } from '../broker/audit/pod-audit-check.ts';
+import { DEFAULT_AUDIT_KEY_FILE } from '../broker/config.ts';
+import { ConfigError } from '../errors.ts';
+import { loginWithClientCredentials } from '../pod/solid-session.ts';
 import { createLogger } from '../logging.ts';
 
 /** Flags that say which database a command works on. */
@@ -50,14 +61,95 @@ export async function runCouncilAdd(
   }
 }
 
-/** Walks the audit chain; throws AuditChainBrokenError (non-zero exit) naming the first tampered row. */
-export async function runAuditVerify(flags: DatabaseFlags, write: (text: string) => void): Promise<void> {
+/** Revokes a council's API key at once (the council's requests and releases stay). */
+export async function runCouncilRevoke(
+  nameOrId: string,
+  flags: DatabaseFlags,
+  write: (text: string) => void,
+): Promise<void> {
+  const db = await openBrokerDatabase(databaseTarget(await databaseOptions(flags)));
+  try {
+    const council = await revokeCouncilKey(db, nameOrId);
+    write(
+      `API key of council "${council.name}" (id ${council.id}) revoked; it is refused from now on.\n` +
+        'Its requests and releases are kept. `homedata council rotate` issues a new key.\n',
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+/** Gives a council a new API key, printed once; the old key is refused from now on. */
+export async function runCouncilRotate(
+  nameOrId: string,
+  flags: DatabaseFlags & { json?: boolean },
+  write: (text: string) => void,
+): Promise<void> {
+  const db = await openBrokerDatabase(databaseTarget(await databaseOptions(flags)));
+  try {
+    const council = await rotateCouncilKey(db, nameOrId);
+    write(
+      flags.json
+        ? `${JSON.stringify(council)}\n`
+        : `New API key for council "${council.name}" (id ${council.id}); the old key no longer works.\n` +
+            `Shown only now (the broker keeps only its hash):\n${council.apiKey}\n`,
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+/** Flags of `homedata audit verify`. */
+export interface AuditVerifyFlags extends DatabaseFlags {
+  /** The audit key file (default: the config's auditKeyFile, else .homedata/broker-audit.key). */
+  auditKey?: string;
+  /** Also hold the log against residents' access logs, read with the broker's credentials (needs --config). */
+  pods?: boolean;
+}
+
+/**
+ * Walks the keyed audit chain; throws AuditChainBrokenError (non-zero exit) naming the first tampered row. With
+ * `--pods`, then reads every pod's access log as the broker and throws AuditPodMismatchError listing rows missing
+ * or changed on either side (this finds deleted newest rows, which the chain alone cannot).
+ */
+export async function runAuditVerify(
+  flags: AuditVerifyFlags,
+  write: (text: string) => void,
+  now: () => Date = () => new Date(),
+): Promise<void> {
+  const config = flags.config ? await loadBrokerConfig(flags.config) : undefined;
+  if (flags.pods && !config) {
+    throw new ConfigError('--pods reads pods as the broker: give the broker config with --config', {
+      field: 'pods',
+    });
+  }
+  const key = await loadAuditKey(flags.auditKey ?? config?.auditKeyFile ?? DEFAULT_AUDIT_KEY_FILE, {
+    create: false,
+  });
   const target = databaseTarget(await databaseOptions(flags));
   const db = await openBrokerDatabase(target);
   try {
-    const verdict = await verifyAuditLog(db);
+    const verdict = await verifyAuditLog(db, key);
     if (!verdict.intact) throw new AuditChainBrokenError(verdict.firstBad);
-    write(`Audit log intact: ${verdict.rows} rows checked (${describeTarget(target)}).\n`);
+    const pruned = verdict.prunedThrough > 0 ? `, rows 1-${verdict.prunedThrough} pruned` : '';
+    write(`Audit log intact: ${verdict.rows} rows checked${pruned} (${describeTarget(target)}).\n`);
+    if (!flags.pods || !config) return;
+    const agent = await loginWithClientCredentials(config);
+    try {
+      const report = await checkAuditAgainstPods(db, {
+        fetch: agent.fetch,
+        brokerWebId: agent.webId,
+        now: now(),
+      });
+      for (const finding of report.findings) write(`  ${describeFinding(finding)}\n`);
+      if (report.findings.length > 0) throw new AuditPodMismatchError(report.findings);
+      write(
+        `Residents' access logs agree: ${report.rowsChecked} rows found in ${report.pods} pods ` +
+          `(${report.documents} access log documents read).\n`,
+      );
+    } finally {
+      await agent.logout?.();
+    }
   } finally {
     await db.close();
   }
@@ -93,9 +185,8 @@ export function registerBrokerCommands(program: Command): void {
       await broker.stop();
     });
 
-  program
-    .command('council')
-    .description('Manage councils')
+  const council = program.command('council').description('Manage councils and their API keys');
+  council
     .command('add')
     .description('Add a council and print its API key once')
     .argument('<name>', 'the council’s name, e.g. "Northbridge Borough Council"')
@@ -103,13 +194,38 @@ export function registerBrokerCommands(program: Command): void {
     .option('--db <dir>', dbHelp)
     .option('--json', 'print {id, name, apiKey} as JSON')
     .action((name: string, flags: DatabaseFlags & { json?: boolean }) => runCouncilAdd(name, flags, write));
+  council
+    .command('revoke')
+    .description('Revoke a council’s API key at once (401 from then on); its requests and releases stay')
+    .argument('<name-or-id>', 'the council’s name or id')
+    .option('--config <file>', 'broker config file whose database to use')
+    .option('--db <dir>', dbHelp)
+    .action((nameOrId: string, flags: DatabaseFlags) => runCouncilRevoke(nameOrId, flags, write));
+  council
+    .command('rotate')
+    .description('Give a council a new API key, printed once; the old key stops working')
+    .argument('<name-or-id>', 'the council’s name or id')
+    .option('--config <file>', 'broker config file whose database to use')
+    .option('--db <dir>', dbHelp)
+    .option('--json', 'print {id, name, apiKey} as JSON')
+    .action((nameOrId: string, flags: DatabaseFlags & { json?: boolean }) =>
+      runCouncilRotate(nameOrId, flags, write),
+    );
 
   program
     .command('audit')
     .description('Check the broker’s audit log')
     .command('verify')
-    .description('Walk the hash chain; exit non-zero naming the first tampered row')
-    .option('--config <file>', 'broker config file whose database to use')
+    .description('Walk the keyed hash chain; exit non-zero naming the first tampered row')
+    .option('--config <file>', 'broker config file whose database, audit key and credentials to use')
     .option('--db <dir>', dbHelp)
-    .action((flags: DatabaseFlags) => runAuditVerify(flags, write));
+    .option(
+      '--audit-key <file>',
+      'audit key file (default: the config’s auditKeyFile, else .homedata/broker-audit.key)',
+    )
+    .option(
+      '--pods',
+      'also compare with residents’ access logs, read as the broker (finds deleted newest rows)',
+    )
+    .action((flags: AuditVerifyFlags) => runAuditVerify(flags, write));
 }

@@ -11,7 +11,9 @@ function editorOf(session: ResidentSession): AclEditor {
 
 /**
  * Grants the broker what one consent needs: Read (with `acl:default` on containers) on the targets, Read on the
- * record document so it can check the consent itself, and Append on `access-log/` so it can say what it read.
+ * record document so it can check the consent itself, and Append and Read on `access-log/` so it can say what it
+ * read and later check its own audit log against what it said (`homedata audit verify --pods`; the log holds
+ * only the broker's own records).
  */
 export async function grantBrokerAccess(
   session: ResidentSession,
@@ -23,7 +25,7 @@ export async function grantBrokerAccess(
   const editor = editorOf(session);
   await Promise.all([
     ...[...targets, recordDocument].map((target) => grantAccess(editor, target, broker, ['Read'])),
-    grantAccess(editor, layout.accessLog, broker, ['Append']),
+    grantAccess(editor, layout.accessLog, broker, ['Append', 'Read']),
   ]);
 }
 
@@ -35,8 +37,8 @@ export function readableBy(record: ConsentRecord): string[] {
 /**
  * Removes the broker's Read from each candidate resource that no active consent (in `records`, at `now`) for the
  * same broker still needs; returns those it removed. Resources where the broker holds no Read are left alone, so
- * no ACL document is created where there was none. Append on `access-log/` stays: a read finished just before a
- * revocation must still be able to reach the resident's log, and Append reveals nothing.
+ * no ACL document is created where there was none. Append and Read on `access-log/` stay: a read finished just
+ * before a revocation must still be able to reach the resident's log, and the log shows only the broker's records.
  */
 export async function withdrawUnneededRead(
   session: ResidentSession,

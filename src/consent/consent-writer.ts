@@ -6,6 +6,7 @@ import { deleteResource, writeTurtle } from '../pod/resource-write.ts';
 import { TERMS } from '../vocab/terms.ts';
 import { serializeTurtle } from '../vocab/turtle.ts';
 import { grantBrokerAccess, readableBy, withdrawUnneededRead } from './broker-access.ts';
+import { GrantRollbackError, type GrantLeftover } from './consent-errors.ts';
 import { consentRecordQuads, isActive, type ConsentRecord } from './consent-record.ts';
 import { layoutOf, listConsentRecords, readConsentRecord, type ConsentContext } from './consent-reader.ts';
 import { grantTargets } from '../pod/grant-scope.ts';
@@ -53,7 +54,8 @@ function clockOf(context: ConsentContext): () => Date {
 /**
  * Consents to a request: writes the consent record, grants the broker Read on exactly what the request's metrics
  * need (and the home profile), then tells the broker, which reads the record back before counting it. If a step
- * fails, the record and access are put back as they were.
+ * fails, the record and access are put back as they were; if that fails too, a GrantRollbackError says what may
+ * be left behind.
  */
 export async function grantConsent(
   context: ConsentContext,
@@ -102,13 +104,23 @@ export async function grantConsent(
     await grantBrokerAccess(session, layout, info.webId, targets, document);
     await broker.notifyConsent(requestId, layout.pod);
   } catch (error) {
-    await restore(session, layout, previous, document, info.webId, now).catch(() => undefined);
+    const failed = await restore(session, layout, previous, document, info.webId, now);
+    if (failed.length > 0) {
+      throw new GrantRollbackError(
+        { requestId, record: document, leftBehind: failed.map((step) => step.left) },
+        error,
+        failed.map((step) => step.error),
+      );
+    }
     throw error;
   }
   return { requestId, record: document, broker: info.webId, readable: targets, expiresAt };
 }
 
-/** Puts a record back as it was before a failed grant and takes back Read nothing else needs. */
+/**
+ * Puts a record back as it was before a failed grant and takes back Read nothing else needs. Both steps are tried
+ * whatever the other does; returns the steps that failed, each with what it may have left behind.
+ */
 async function restore(
   session: ResidentSession,
   layout: PodLayout,
@@ -116,12 +128,27 @@ async function restore(
   document: string,
   broker: string,
   now: Date,
-): Promise<void> {
-  if (previous) await writeRecord(session, previous);
-  else await deleteResource(session.fetch, document);
-  const records = await listConsentRecords(session, layout);
-  const candidates = [...grantTargetsOfAll(records, broker), document];
-  await withdrawUnneededRead(session, broker, candidates, records, now);
+): Promise<{ left: GrantLeftover; error: unknown }[]> {
+  const failed: { left: GrantLeftover; error: unknown }[] = [];
+  try {
+    if (previous) await writeRecord(session, previous);
+    else await deleteResource(session.fetch, document);
+  } catch (error) {
+    failed.push({ left: 'consent-record', error });
+  }
+  try {
+    // Judge what Read is needed by the records as they should now be, even if putting the record back failed.
+    const listed = await listConsentRecords(session, layout);
+    const records = [
+      ...listed.filter((record) => record.document !== document),
+      ...(previous ? [previous] : []),
+    ];
+    const candidates = [...grantTargetsOfAll(listed, broker), document];
+    await withdrawUnneededRead(session, broker, candidates, records, now);
+  } catch (error) {
+    failed.push({ left: 'broker-read', error });
+  }
+  return failed;
 }
 
 /** Every resource any record (active or not) ever let `broker` read: where stale Read may linger. */

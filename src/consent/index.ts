@@ -28,3 +28,4 @@ export {
   type GrantOutcome,
   type WithdrawOutcome,
 } from './consent-writer.ts';
+export { GrantRollbackError, type GrantLeftover } from './consent-errors.ts';

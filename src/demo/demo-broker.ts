@@ -51,6 +51,8 @@ export function startDemoBroker(dataDir: string, port: number, identities: DemoI
       clientId: identities.broker.clientId,
       clientSecret: identities.broker.clientSecret,
       dbDir: join(dataDir, 'broker-db'),
+      // Made 0600 with 32 random bytes on the demo's first start; outside the database folder.
+      auditKeyFile: join(dataDir, 'broker-audit.key'),
     },
     { logger, pages: pagesRouter({ issuer: identities.broker.issuer }) },
   );

@@ -256,6 +256,7 @@ export const TERMS = Object.freeze({
     'AccessRecord',
     'underRequest',
     'underConsent',
+    'auditRow',
     // metrics
     'Metric',
     'metricId',

@@ -1,5 +1,5 @@
-// The audit log's hash chain, pure: canonical JSON of a row, its hash over the previous hash, and chain checks.
-import { createHash } from 'node:crypto';
+// The audit log's hash chain, pure: canonical JSON of a row, its keyed hash over the previous hash, and chain checks.
+import { createHash, createHmac } from 'node:crypto';
 
 /** `prev_hash` of the first row. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -26,11 +26,45 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
 
-/** SHA-256 (hex) over the previous row's hash and this row's canonical JSON. */
-export function auditRowHash(prevHash: string, entry: AuditEntry): string {
-  return createHash('sha256')
+/**
+ * The row hash (hex) over the previous row's hash and this row's canonical JSON: HMAC-SHA-256 under the audit key,
+ * so that someone who can write the database but has not the key file cannot re-hash an edited row; plain SHA-256
+ * when no key is given (rows written before migration 008).
+ */
+export function auditRowHash(prevHash: string, entry: AuditEntry, key?: Uint8Array): string {
+  return (key ? createHmac('sha256', key) : createHash('sha256'))
     .update(`${prevHash}\n${canonicalJson(entry)}`, 'utf8')
     .digest('hex');
+}
+
+/** How a chain is hashed: rows numbered from `keyedFromSeq` on with HMAC under `key`, earlier ones without. */
+export interface ChainKeying {
+  key: Uint8Array;
+  keyedFromSeq: number;
+}
+
+/** The row hash a row of this number must have under this keying. */
+function expectedHash(prevHash: string, entry: AuditEntry, keying: ChainKeying | undefined): string {
+  const keyed = keying !== undefined && entry.seq >= keying.keyedFromSeq;
+  return auditRowHash(prevHash, entry, keyed ? keying.key : undefined);
+}
+
+/**
+ * The MAC of a mark in the `audit_chain` table (where the keyed chain starts, what a prune left behind), so that
+ * the marks cannot be moved without the key either.
+ */
+export function chainMarkMac(key: Uint8Array, mark: string): string {
+  return createHmac('sha256', key).update(`homedata audit chain mark\n${mark}`, 'utf8').digest('hex');
+}
+
+/** The mark of the chain's switch from plain to keyed hashes: its first row, and the last plain row's hash. */
+export function keyedFromMark(seq: number, prevHash: string): string {
+  return `keyed-from ${seq} after ${prevHash}`;
+}
+
+/** The mark of a pruned prefix: the chain goes on from row `seq`, whose hash was `hash`. */
+export function prunedThroughMark(seq: number, hash: string): string {
+  return `pruned-through ${seq} ${hash}`;
 }
 
 /** A stored row: its entry and the two hashes kept with it. */
@@ -48,12 +82,14 @@ export interface ChainBreak {
 
 /**
  * Checks rows that follow a row with hash `prevHash` and number `prevSeq`; returns the first break or the last
- * row's hash and number to continue from. An edited row fails its own hash; a deleted one leaves a gap.
+ * row's hash and number to continue from. An edited row fails its own hash; a deleted one leaves a gap. Without
+ * `keying` every row is checked as plain SHA-256.
  */
 export function checkChainSegment(
   rows: readonly ChainedEntry[],
   prevHash: string,
   prevSeq: number,
+  keying?: ChainKeying,
 ): { break: ChainBreak } | { lastHash: string; lastSeq: number } {
   let hash = prevHash;
   let seq = prevSeq;
@@ -64,7 +100,7 @@ export function checkChainSegment(
     if (row.prevHash !== hash) {
       return { break: { seq: row.entry.seq, reason: `its previous hash does not match row ${seq}'s hash` } };
     }
-    if (auditRowHash(row.prevHash, row.entry) !== row.rowHash) {
+    if (expectedHash(row.prevHash, row.entry, keying) !== row.rowHash) {
       return {
         break: { seq: row.entry.seq, reason: 'its contents do not match its hash (the row was edited)' },
       };

@@ -9,10 +9,10 @@ export interface Council {
   name: string;
 }
 
-/** The council holding this API key, or null. */
+/** The council holding this API key, or null (also when the key was revoked). */
 export async function findCouncilByKey(db: Queryable, apiKey: string): Promise<Council | null> {
   const rows = await db.query<Pick<CouncilRow, 'id' | 'name'>>(
-    'SELECT id, name FROM councils WHERE key_hash = $1',
+    'SELECT id, name FROM councils WHERE key_hash = $1 AND key_revoked_at IS NULL',
     [hashApiKey(apiKey)],
   );
   return rows[0] ?? null;

@@ -1,4 +1,5 @@
-// Builds the access record the broker appends to a resident's access log: what it read, when, under which request.
+// Builds the access record the broker appends to a resident's access log: what it read, when, under which request,
+// and which audit rows say so.
 import { DataFactory, type Quad } from 'n3';
 import { TERMS } from '../../vocab/index.ts';
 
@@ -16,6 +17,20 @@ export interface AccessRecord {
   requestId: string;
   consentRecord: string;
   brokerWebId: string;
+  /** The broker's audit rows of the resources read (number and row hash), so `homedata audit verify --pods` can
+   * hold the broker's database against the resident's own copy. */
+  auditRows?: readonly { seq: number; rowHash: string }[];
+}
+
+/** `hd:auditRow` literal of one audit row: `<seq>:<row hash>`. */
+export function auditRowLiteral(row: { seq: number; rowHash: string }): string {
+  return `${row.seq}:${row.rowHash}`;
+}
+
+/** The audit row an `hd:auditRow` literal names, or null when it is not one. */
+export function parseAuditRowLiteral(text: string): { seq: number; rowHash: string } | null {
+  const match = /^([1-9][0-9]{0,15}):([0-9a-f]{64})$/.exec(text);
+  return match ? { seq: Number(match[1]), rowHash: match[2]! } : null;
 }
 
 /** The IRI of an access record in its log document. */
@@ -36,5 +51,6 @@ export function accessRecordQuads(record: AccessRecord): Quad[] {
     quad(subject, TERMS.hd.underRequest, literal(record.requestId)),
     quad(subject, TERMS.hd.underConsent, namedNode(record.consentRecord)),
     quad(subject, TERMS.prov.wasAssociatedWith, namedNode(record.brokerWebId)),
+    ...(record.auditRows ?? []).map((row) => quad(subject, TERMS.hd.auditRow, literal(auditRowLiteral(row)))),
   ];
 }

@@ -49,6 +49,8 @@ export interface AuditedPodReaderDeps {
   /** The broker's authenticated fetch (its own WebID; never a resident's credentials). */
   fetch: typeof fetch;
   brokerWebId: string;
+  /** The audit key (HMAC of every audit row), read from the broker's auditKeyFile. */
+  auditKey: Uint8Array;
   clock: () => Date;
   logger: Logger;
   /** Parallel requests within one batch (one pod). */
@@ -150,7 +152,7 @@ export class AuditedPodReader {
       resource: document.url,
       status: document.status,
     }));
-    const written = await appendAuditRecords(this.deps.db, records);
+    const written = await appendAuditRecords(this.deps.db, this.deps.auditKey, records);
     const read = documents.filter(
       (document) => (document.status >= 200 && document.status < 300) || document.status === 304,
     );
@@ -165,6 +167,7 @@ export class AuditedPodReader {
         requestId: scope.requestId,
         consentRecord: scope.consentRecord,
         brokerWebId: this.deps.brokerWebId,
+        auditRows: written.filter((_, index) => read.includes(documents[index]!)),
       });
       try {
         await patchInsert(this.deps.fetch, logDocument, quads);
