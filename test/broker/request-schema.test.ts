@@ -75,4 +75,10 @@ describe('consent progress', () => {
     expect(consentProgress(9, 10)).toEqual({ k: 10, atLeastK: false, count: null });
     expect(consentProgress(10, 10)).toEqual({ k: 10, atLeastK: true, count: 10 });
   });
+
+  it('rounds a count above k to 5, so one resident joining or leaving does not show', () => {
+    expect(consentProgress(21, 10).count).toBe(20);
+    expect(consentProgress(22, 10).count).toBe(20);
+    expect(consentProgress(23, 10).count).toBe(25);
+  });
 });

@@ -129,7 +129,9 @@ describe('resident and council pages', () => {
     await councilPage.keyboard.press('Enter');
     const card = councilPage.locator(`article[data-request-id="${world.requestId}"]`);
     await card.waitFor();
-    expect(await card.locator('.consent-progress').textContent()).toMatch(/^\d+ residents have agreed$/);
+    expect(await card.locator('.consent-progress').textContent()).toMatch(
+      /^About \d*[05] residents have agreed \(rounded to 5\)$/,
+    );
     await card.getByRole('button', { name: 'Runs and results' }).click();
     await runOnCouncilPage();
 

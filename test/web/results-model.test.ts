@@ -60,7 +60,9 @@ describe('results model', () => {
     expect(consentProgressText({ k: 10, atLeastK: false, count: null })).toBe(
       'Fewer than 10 residents have agreed so far',
     );
-    expect(consentProgressText({ k: 10, atLeastK: true, count: 13 })).toBe('13 residents have agreed');
+    expect(consentProgressText({ k: 10, atLeastK: true, count: 15 })).toBe(
+      'About 15 residents have agreed (rounded to 5)',
+    );
   });
 
   it('names the CSV after the request and run', () => {

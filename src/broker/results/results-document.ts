@@ -10,7 +10,12 @@ export const resultCellSchema = z.object({
   metric: z.string().describe('catalogue metric id (GET /api/metrics)'),
   homes: z.number().int().nullable().describe('homes rounded to 5; null when suppressed'),
   mean: z.number().nullable(),
-  median: z.number().nullable().describe('null when suppressed or under differential privacy'),
+  median: z
+    .number()
+    .nullable()
+    .describe(
+      "always null for now: a median is one home's value, and is released neither without DP nor with it",
+    ),
   suppressed: z.boolean(),
 });
 export type ResultCell = z.infer<typeof resultCellSchema>;

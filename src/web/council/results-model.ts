@@ -37,10 +37,10 @@ export function homesText(cell: ResultCell, k: number): string {
   return `${cell.homes} homes`;
 }
 
-/** Consent progress as a council may see it: a count from k on, "fewer than k" before. */
+/** Consent progress as a council may see it: "about N" (rounded to 5) from k on, "fewer than k" before. */
 export function consentProgressText(progress: ConsentProgress): string {
   if (progress.atLeastK && progress.count !== null) {
-    return `${progress.count} residents have agreed`;
+    return `About ${progress.count} residents have agreed (rounded to 5)`;
   }
   return `Fewer than ${progress.k} residents have agreed so far`;
 }
