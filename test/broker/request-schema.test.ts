@@ -21,6 +21,12 @@ describe('new request validation', () => {
     const parsed = schema.parse({ ...input, dp: { epsilon: 1 } });
     expect(parsed.minCohort).toBe(10);
     expect(parsed.dp).toEqual({ epsilon: 1 });
+    expect(parsed.split).toBe('none');
+  });
+
+  it('fixes the split by dwelling type on the request, and refuses any other split', () => {
+    expect(schema.parse({ ...validRequest(), split: 'dwellingType' }).split).toBe('dwellingType');
+    expect(badFields({ ...validRequest(), split: 'tenure' })).toEqual(['split']);
   });
 
   it('refuses wrong types', () => {

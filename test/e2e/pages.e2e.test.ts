@@ -140,7 +140,9 @@ describe('resident and council pages', () => {
     const central = table.locator('tr', { has: councilPage.locator('th', { hasText: 'E05018412' }) });
     const riverside = table.locator('tr', { has: councilPage.locator('th', { hasText: 'E05018419' }) });
     expect(await central.textContent()).toMatch(/\d+ homes.*h/);
-    expect(await riverside.textContent()).toContain('Suppressed: fewer than 10 homes');
+    expect(await riverside.textContent()).toContain(
+      'Suppressed: fewer than 10 homes, or protects a smaller group',
+    );
     const chart = councilPage.locator('.metric-results', { has: table }).locator('figure.results-chart');
     expect(await chart.getAttribute('data-suppressed')).toBe('1');
     expect(await chart.locator('canvas').count()).toBe(1);

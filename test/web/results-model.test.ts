@@ -55,7 +55,7 @@ describe('results model', () => {
   });
 
   it('says "fewer than k" instead of a small count', () => {
-    expect(homesText(CELLS[0]!, 10)).toBe('Suppressed: fewer than 10 homes');
+    expect(homesText(CELLS[0]!, 10)).toBe('Suppressed: fewer than 10 homes, or protects a smaller group');
     expect(homesText(CELLS[1]!, 10)).toBe('10 homes');
     expect(consentProgressText({ k: 10, atLeastK: false, count: null })).toBe(
       'Fewer than 10 residents have agreed so far',

@@ -14,6 +14,9 @@ export const publicRequestSchema = z.object({
   areas: z.array(z.string()),
   period: z.object({ from: z.iso.date(), to: z.iso.date() }),
   granularity: z.enum(['month', 'week']),
+  split: z
+    .enum(['none', 'dwellingType'])
+    .describe('`dwellingType`: cells per area, dwelling type and period; fixed for every run'),
   minCohort: z.number().int(),
   consentUntil: z.iso.datetime(),
   dp: z.object({ epsilon: z.number() }).nullable(),
@@ -57,6 +60,7 @@ export function publicRequest(row: RequestWithCouncil, now: Date): PublicRequest
     areas: row.areas,
     period: { from: row.period_from, to: row.period_to },
     granularity: row.granularity,
+    split: row.split,
     minCohort: row.min_cohort,
     consentUntil: row.consent_until.toISOString(),
     dp: row.dp_epsilon === null ? null : { epsilon: row.dp_epsilon },

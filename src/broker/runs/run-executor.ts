@@ -116,7 +116,7 @@ export class RunExecutor {
       areas: request.areas,
       period: { from: request.period_from, to: request.period_to },
       granularity: request.granularity,
-      byDwellingType: run.by_dwelling_type,
+      byDwellingType: request.split === 'dwellingType',
     });
     const k = Math.max(request.min_cohort, kFloor);
     return { run, request, plan, k, keyOf: await loadHomeKeyer(db, clock()) };

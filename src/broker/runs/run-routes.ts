@@ -42,7 +42,6 @@ export function runRoutes(ctx: BrokerContext): Router {
       ctx.db,
       {
         requestId: request.id,
-        byDwellingType: options.byDwellingType,
         epsilon: request.dp_epsilon === null ? null : (options.epsilon ?? 'rest'),
       },
       ctx.clock(),

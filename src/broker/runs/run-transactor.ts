@@ -8,10 +8,9 @@ import type { RequestRow } from '../db/schema/requests.ts';
 import type { RunRow } from '../db/schema/runs.ts';
 import { spentEpsilon } from './run-reader.ts';
 
-/** What a council asks of a run. */
+/** What a council asks of a run; how its cells are split comes from the request. */
 export interface NewRun {
   requestId: string;
-  byDwellingType: boolean;
   /** ε this run spends, or `rest` for what is left of the budget; null for a request without DP. */
   epsilon: number | 'rest' | null;
 }
@@ -26,8 +25,8 @@ const EPSILON_LEFT_MIN = 1e-9;
  */
 export async function createRun(db: Database, input: NewRun, now: Date): Promise<string> {
   return db.transaction(async (tx) => {
-    const requests = await tx.query<Pick<RequestRow, 'dp_epsilon'>>(
-      'SELECT dp_epsilon FROM requests WHERE id = $1 FOR UPDATE',
+    const requests = await tx.query<Pick<RequestRow, 'dp_epsilon' | 'split'>>(
+      'SELECT dp_epsilon, split FROM requests WHERE id = $1 FOR UPDATE',
       [input.requestId],
     );
     const request = requests[0];
@@ -47,7 +46,7 @@ export async function createRun(db: Database, input: NewRun, now: Date): Promise
     await tx.query(
       'INSERT INTO runs (id, request_id, state, progress, created_at, by_dwelling_type, epsilon) ' +
         "VALUES ($1, $2, 'queued', 0, $3, $4, $5)",
-      [id, input.requestId, now, input.byDwellingType, epsilon],
+      [id, input.requestId, now, request.split === 'dwellingType', epsilon],
     );
     return id;
   });

@@ -16,7 +16,7 @@ export const runViewSchema = z.object({
   request: z.uuid(),
   state: z.enum(['queued', 'running', 'done', 'failed']),
   progress: z.number().min(0).max(100).describe('percent of homes read, in steps of 10; no home counts'),
-  byDwellingType: z.boolean(),
+  byDwellingType: z.boolean().describe("the request's split: cells per dwelling type too"),
   epsilon: z.number().nullable().describe('ε this run spends of the request budget, or null without DP'),
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
@@ -25,13 +25,12 @@ export const runViewSchema = z.object({
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
-/** Body of `POST /api/requests/{id}/runs` (optional). */
+/**
+ * Body of `POST /api/requests/{id}/runs` (optional). No split option: how cells are split is the request's
+ * `split`, fixed when it was made (an unsplit and a split run of one request would give away a small group).
+ */
 export const newRunSchema = z
   .object({
-    byDwellingType: z
-      .boolean()
-      .default(false)
-      .describe('split cells by dwelling type as well as area and period'),
     epsilon: z
       .number()
       .positive('epsilon must be above 0')

@@ -23,11 +23,14 @@ export interface Run {
 /** One cell of a result: a metric over the consenting homes of one area in one period. */
 export interface ResultCell {
   area: string;
+  /** Only in requests split by dwelling type. */
+  dwellingType?: string;
   period: string;
   metric: string;
   /** Rounded count of homes, or null when suppressed. */
   homes: number | null;
   mean: number | null;
+  /** Always null: no median is released (one home's value). */
   median: number | null;
   suppressed: boolean;
 }

@@ -7,11 +7,11 @@ export function metricsOf(cells: readonly ResultCell[]): string[] {
   return [...new Set(cells.map((cell) => cell.metric))];
 }
 
-/** One metric's cells sorted by area, then period. */
+/** One metric's cells sorted by area (and dwelling type), then period. */
 export function cellsOfMetric(cells: readonly ResultCell[], metric: string): ResultCell[] {
   return cells
     .filter((cell) => cell.metric === metric)
-    .sort((a, b) => a.area.localeCompare(b.area) || a.period.localeCompare(b.period));
+    .sort((a, b) => placeOf(a).localeCompare(placeOf(b)) || a.period.localeCompare(b.period));
 }
 
 /** A chart's categories (area and period) with the mean of each, null where the cell was suppressed. */
@@ -21,11 +21,16 @@ export interface MetricChartData {
   suppressed: boolean[];
 }
 
-/** The bars of one metric's chart: one per area and period. */
+/** Where a cell is: its area, and its dwelling type when the request is split by it. */
+export function placeOf(cell: ResultCell): string {
+  return cell.dwellingType === undefined ? cell.area : `${cell.area} ${cell.dwellingType}`;
+}
+
+/** The bars of one metric's chart: one per area (and dwelling type) and period. */
 export function chartDataOf(cells: readonly ResultCell[], metric: string): MetricChartData {
   const rows = cellsOfMetric(cells, metric);
   return {
-    labels: rows.map((cell) => `${cell.area} ${cell.period}`),
+    labels: rows.map((cell) => `${placeOf(cell)} ${cell.period}`),
     means: rows.map((cell) => (cell.suppressed ? null : cell.mean)),
     suppressed: rows.map((cell) => cell.suppressed),
   };
@@ -33,7 +38,9 @@ export function chartDataOf(cells: readonly ResultCell[], metric: string): Metri
 
 /** How many homes a cell stands for, in words: never a count below k. */
 export function homesText(cell: ResultCell, k: number): string {
-  if (cell.suppressed || cell.homes === null) return `Suppressed: fewer than ${k} homes`;
+  // A cell is also withheld when, with earlier releases, it would give away a smaller group (secondary suppression).
+  if (cell.suppressed || cell.homes === null)
+    return `Suppressed: fewer than ${k} homes, or protects a smaller group`;
   return `${cell.homes} homes`;
 }
 

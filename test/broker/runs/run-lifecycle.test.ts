@@ -98,6 +98,7 @@ describe('run lifecycle', () => {
         areas: [AREA],
         period: { from: '2026-01-01', to: '2026-01-31' },
         granularity: 'month',
+        split: 'none',
         minCohort: 10,
         consentUntil: '2036-12-31',
         ...(dp ? { dp } : {}),
@@ -122,7 +123,7 @@ describe('run lifecycle', () => {
     for (const index of indices) await withdrawConsent(db, requestId, webIdOf(index), new Date());
   };
   const execute = async (requestId: string, epsilon: number | null = null) => {
-    const runId = await createRun(db, { requestId, byDwellingType: false, epsilon }, new Date());
+    const runId = await createRun(db, { requestId, epsilon }, new Date());
     await executor.execute(runId);
     return (await findRun(db, requestId, runId))!;
   };
@@ -192,25 +193,21 @@ describe('run lifecycle', () => {
     const first = await execute(requestId, 0.4);
     expect(first.state).toBe('done');
     expect((await listRunCells(db, first.id))[0]!.median).toBeNull();
-    await expect(
-      createRun(db, { requestId, byDwellingType: false, epsilon: 0.7 }, new Date()),
-    ).rejects.toThrow(ConflictError);
+    await expect(createRun(db, { requestId, epsilon: 0.7 }, new Date())).rejects.toThrow(ConflictError);
     await db.query("UPDATE runs SET state = 'failed' WHERE id = $1", [first.id]);
     expect(await spentEpsilon(db, requestId)).toBe(0);
-    const rest = await createRun(db, { requestId, byDwellingType: false, epsilon: 'rest' }, new Date());
+    const rest = await createRun(db, { requestId, epsilon: 'rest' }, new Date());
     expect(
       (await db.query<{ epsilon: number }>('SELECT epsilon FROM runs WHERE id = $1', [rest]))[0]!.epsilon,
     ).toBe(1);
-    await expect(
-      createRun(db, { requestId, byDwellingType: false, epsilon: 'rest' }, new Date()),
-    ).rejects.toMatchObject({
+    await expect(createRun(db, { requestId, epsilon: 'rest' }, new Date())).rejects.toMatchObject({
       problem: 'dp-budget-spent',
     });
   });
 
   it('puts a run interrupted between homes back in the queue', async () => {
     const requestId = await newRequest(['temperature.mean']);
-    const runId = await createRun(db, { requestId, byDwellingType: false, epsilon: null }, new Date());
+    const runId = await createRun(db, { requestId, epsilon: null }, new Date());
     const abort = new AbortController();
     abort.abort();
     expect(await executor.execute(runId, abort.signal)).toBe('interrupted');
