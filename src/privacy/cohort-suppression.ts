@@ -13,8 +13,11 @@ export const DOMINANCE_MAX_SHARE = 0.5;
 /** Released counts are multiples of this (ONS "10-5" rule: cohorts of 10 or more, counts rounded to the nearest 5). */
 export const COUNT_ROUNDING_BASE = 5;
 
-/** Why a cell is withheld. */
-export type SuppressionReason = 'below-k' | 'dominance';
+/**
+ * Why a cell is withheld: primary (`below-k`, `dominance`) or secondary (`secondary`: with earlier releases it
+ * would give away a smaller group; see secondary-suppression.ts).
+ */
+export type SuppressionReason = 'below-k' | 'dominance' | 'secondary';
 
 /** What may be released for one cell: figures over the cohort, or a suppression marker and its reason. */
 export type CellRelease =

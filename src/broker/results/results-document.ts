@@ -17,6 +17,17 @@ export const resultCellSchema = z.object({
       "always null for now: a median is one home's value, and is released neither without DP nor with it",
     ),
   suppressed: z.boolean(),
+  withheld: z
+    .object({
+      rule: z.enum(['differencing', 'complementary']),
+      request: z.string().describe('the request of the earlier release'),
+      run: z.string().describe('the run of the earlier release'),
+    })
+    .optional()
+    .describe(
+      'only for a cell withheld by secondary suppression: the rule and the earlier release (of any council) it ' +
+        'would combine with to give a figure for fewer than k homes; never how many homes differ',
+    ),
 });
 export type ResultCell = z.infer<typeof resultCellSchema>;
 
@@ -54,6 +65,15 @@ export function resultsDocument(run: RunRow, cells: readonly RunCellRow[]): Resu
       mean: cell.mean,
       median: cell.median,
       suppressed: cell.suppressed,
+      ...(cell.withheld_rule === null
+        ? {}
+        : {
+            withheld: {
+              rule: cell.withheld_rule as 'differencing' | 'complementary',
+              request: cell.withheld_request ?? '',
+              run: cell.withheld_run ?? '',
+            },
+          }),
     })),
   };
 }

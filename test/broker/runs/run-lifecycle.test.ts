@@ -169,15 +169,24 @@ describe('run lifecycle', () => {
     });
   });
 
-  it('refuses a re-run one home smaller, names the rule, and stores nothing of it', async () => {
+  it('withholds the cell of a re-run one home smaller, naming the rule and the earlier run, never a count', async () => {
     const requestId = await newRequest(['cold.below18.hours']);
-    expect((await execute(requestId)).state).toBe('done');
+    const first = await execute(requestId);
+    expect(first.state).toBe('done');
     await withdraw(requestId, [21]);
-    const refused = await execute(requestId);
-    expect(refused).toMatchObject({ state: 'failed', problem: 'differencing' });
-    expect(refused.error).toMatch(/minimum cohort size/);
-    expect(await listRunCells(db, refused.id)).toEqual([]);
-    const history = await db.query('SELECT id FROM releases WHERE run_id = $1', [refused.id]);
+    const rerun = await execute(requestId);
+    expect(rerun).toMatchObject({ state: 'done', problem: null });
+    expect(await listRunCells(db, rerun.id)).toEqual([
+      expect.objectContaining({
+        homes: null,
+        mean: null,
+        suppressed: true,
+        withheld_rule: 'differencing',
+        withheld_request: requestId,
+        withheld_run: first.id,
+      }),
+    ]);
+    const history = await db.query('SELECT id FROM releases WHERE run_id = $1', [rerun.id]);
     expect(history).toEqual([]);
   });
 
