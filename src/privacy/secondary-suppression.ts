@@ -95,9 +95,12 @@ function homesOnlyIn(a: ReleasedSet, b: ReleasedSet, changed: ReadonlySet<string
   return only;
 }
 
-/** Whether every home of `part` is in `whole`. */
+/**
+ * Whether `part` is a proper part of `whole`: every home of it is in the whole, and the whole has more. A set
+ * over the same homes is no part: it repeats the whole (and, subtracted, cancels it rather than cover it).
+ */
 function isPart(part: ReleasedSet, whole: ReleasedSet): boolean {
-  if (part.homes.size > whole.homes.size) return false;
+  if (part.homes.size >= whole.homes.size) return false;
   for (const key of part.homes.keys()) if (!whole.homes.has(key)) return false;
   return true;
 }

@@ -97,6 +97,14 @@ describe('secondary suppression', () => {
     });
   });
 
+  it('finds the group though the whole was released twice (a repeat is no part that covers it)', () => {
+    const wholes = [cell('unsplit', homes(0, 21)), cell('rerun', homes(0, 21))];
+    const detached = cell('split', homes(0, 10));
+    expect(findDisclosureConflict(cell('split', homes(10, 20)), [...wholes, detached], K)?.rule).toBe(
+      'complementary',
+    );
+  });
+
   it('finds the same group when the whole follows its parts', () => {
     const parts = [cell('split', homes(0, 10)), cell('split', homes(10, 20))];
     expect(findDisclosureConflict(cell('unsplit', homes(0, 21)), parts, K)?.rule).toBe('complementary');
