@@ -30,8 +30,8 @@ export interface ReleasedSet {
 }
 
 /**
- * The rules a cell can be withheld under (Hundepool et al., Statistical Disclosure Control, 2012, §4.3 and §5.6:
- * secondary suppression against differencing and linked tables):
+ * The rules a cell can be withheld under (secondary suppression against differencing and linked tables, after
+ * Hundepool et al., Statistical Disclosure Control, Wiley 2012, chapters 4 and 5 on tabular data):
  * - `differencing`: with one earlier release X, either difference (new \ X, X \ new) has 1 … k−1 homes;
  * - `complementary`: a whole minus its released parts (e.g. a ward minus its Detached and Flat cells) leaves
  *   1 … k−1 homes, or two parts of one whole share 1 … k−1 homes (part + part − whole).

@@ -21,7 +21,11 @@ export const runViewSchema = z.object({
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
-  problem: problemSchema.nullable().describe('why a failed run released nothing, e.g. the differencing rule'),
+  problem: problemSchema
+    .nullable()
+    .describe(
+      'why a failed run released nothing; a withheld cell is no failure (see the results `withheld`)',
+    ),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 

@@ -16,7 +16,7 @@ export interface Run {
   state: 'queued' | 'running' | 'done' | 'failed';
   /** Percent of homes read, in steps of 10. */
   progress: number;
-  /** Why a failed run released nothing, e.g. the differencing rule (409). */
+  /** Why a failed run released nothing, e.g. a spent DP budget (409). */
   problem: { type: string; title: string; status: number; detail: string } | null;
 }
 

@@ -437,17 +437,26 @@ export function describeAggregationScenarios(
       expect(JSON.parse(spent.text)).toMatchObject({ type: 'https://homedata.dev/problems/dp-budget-spent' });
     });
 
-    it('refuses a re-run after one home in a released cell revoked (differencing), naming the rule', async () => {
+    it('withholds the cells of a re-run after one home in them revoked, naming the rule and the earlier release', async () => {
+      const before = await results(dampRequest);
       await revokeConsent(contextOf(home('home-12')), dampRequest);
       const view = await run(dampRequest);
-      expect(view.state).toBe('failed');
-      expect(view.problem).toMatchObject({ status: 409, type: 'https://homedata.dev/problems/differencing' });
-      const refused = await call(`api/requests/${dampRequest}/results?run=${view.id}`);
-      expect(refused.status).toBe(409);
-      expect(JSON.parse(refused.text)).toMatchObject({ type: 'https://homedata.dev/problems/differencing' });
+      // Secondary suppression withholds the cells, not the run: it finishes, and says why without a count.
+      expect(view).toMatchObject({ state: 'done', problem: null });
+      const after = await results(dampRequest, view.id);
+      const central = after.cells.filter((cell) => cell.area === CENTRAL);
+      expect(central).toHaveLength(RUN_METRICS.length);
+      for (const cell of central) {
+        expect(cell).toMatchObject({
+          homes: null,
+          mean: null,
+          suppressed: true,
+          withheld: { rule: 'differencing', request: dampRequest, run: firstResults.run },
+        });
+      }
       // What was released before stays available.
-      expect((await results(dampRequest)).run).not.toBe(view.id);
-      const stored = await broker.db.query('SELECT * FROM run_cells WHERE run_id = $1', [view.id]);
+      expect((await results(dampRequest, before.run)).cells).toEqual(before.cells);
+      const stored = await broker.db.query('SELECT id FROM releases WHERE run_id = $1', [view.id]);
       expect(stored).toEqual([]);
     });
 
