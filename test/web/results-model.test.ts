@@ -65,6 +65,16 @@ describe('results model', () => {
     );
   });
 
+  it('says which earlier release a withheld cell would combine with, and no count', () => {
+    const withheld: ResultCell = {
+      ...suppressed('E05018412', '2026-01', 'temperature.mean'),
+      withheld: { rule: 'complementary', request: '5b0d3c56-1b8e', run: 'e1f7a2b3-9c0d' },
+    };
+    expect(homesText(withheld, 10)).toBe(
+      'Suppressed: with run e1f7a2b3 of request 5b0d3c56 it would reveal fewer than 10 homes',
+    );
+  });
+
   it('names the CSV after the request and run', () => {
     expect(csvFileName('1760cce9-07c1-43e3', 'abcdef12-3456')).toBe(
       'homedata-results-1760cce9-run-abcdef12.csv',

@@ -33,6 +33,8 @@ export interface ResultCell {
   /** Always null: no median is released (one home's value). */
   median: number | null;
   suppressed: boolean;
+  /** A cell withheld by secondary suppression: the rule and the earlier release it would combine with. */
+  withheld?: { rule: string; request: string; run: string };
 }
 
 /** The latest released results of a request. */

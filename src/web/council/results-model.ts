@@ -38,7 +38,11 @@ export function chartDataOf(cells: readonly ResultCell[], metric: string): Metri
 
 /** How many homes a cell stands for, in words: never a count below k. */
 export function homesText(cell: ResultCell, k: number): string {
-  // A cell is also withheld when, with earlier releases, it would give away a smaller group (secondary suppression).
+  if (cell.withheld !== undefined) {
+    // Secondary suppression: the broker names the earlier release, never how many homes differ.
+    return `Suppressed: with run ${cell.withheld.run.slice(0, 8)} of request ${cell.withheld.request.slice(0, 8)} it would reveal fewer than ${k} homes`;
+  }
+  // A primary suppression says no more: "dominated" would say something about one home.
   if (cell.suppressed || cell.homes === null)
     return `Suppressed: fewer than ${k} homes, or protects a smaller group`;
   return `${cell.homes} homes`;
