@@ -73,8 +73,14 @@ function summariesOf(home: SyntheticHome, month: string): DailySummary[] {
 
 const MONTHS = ['2025-12', '2026-01', '2026-02', '2026-03'];
 
-/** A stand-in for the audited reader serving each home's profile and temperature summaries, with ETags. */
-export function syntheticReader(homes: ReadonlyMap<number, SyntheticHome>): ConsentedReader {
+/**
+ * A stand-in for the audited reader serving each home's profile and temperature summaries, with ETags; the pod
+ * of each batch read is pushed onto `reads` when given.
+ */
+export function syntheticReader(
+  homes: ReadonlyMap<number, SyntheticHome>,
+  reads?: string[],
+): ConsentedReader {
   return {
     async readUnderConsent<T>(
       consent: { pod: string },
@@ -83,6 +89,7 @@ export function syntheticReader(homes: ReadonlyMap<number, SyntheticHome>): Cons
     ): Promise<PodDocument<T>[]> {
       const home = homes.get(Number(/home-(\d+)/.exec(consent.pod)![1]))!;
       const layout = new PodLayout(consent.pod);
+      reads?.push(consent.pod);
       return Promise.all(
         urls.map(async (url) => {
           let text: string | null = null;
