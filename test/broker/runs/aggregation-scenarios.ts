@@ -331,7 +331,10 @@ export function describeAggregationScenarios(
       };
       // The split is the request's, fixed when it was made: a run cannot ask for another one.
       expect(problem(await startRun(dampRequest, { byDwellingType: true }), 422).errors).toEqual([
-        expect.objectContaining({ field: 'byDwellingType' }),
+        expect.objectContaining({
+          field: 'byDwellingType',
+          message: expect.stringContaining('fixed on the request'),
+        }),
       ]);
       expect(problem(await startRun(dampRequest, { epsilon: 1 }), 422).errors).toEqual([
         expect.objectContaining({ field: 'epsilon' }),
