@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { monthsOfInterval, type HomeDataVersions } from '../../privacy/index.ts';
 import { DWELLING_TYPES, type DwellingType } from '../../vocab/index.ts';
-import { versionKey } from './home-reader.ts';
+import { PROFILE_VERSION, versionKey } from './home-reader.ts';
 import type { HomeValueEntry } from './home-values.ts';
 import type { RunPlan } from './run-plan.ts';
 import type { DateRange } from './summary-reader.ts';
@@ -39,8 +39,8 @@ export interface CohortMember {
 }
 
 /**
- * A home's data versions for one cell: per month of the cell, a short digest of the versions of the metric's
- * input documents that month. Not a value: the release history never holds anything a home's figure follows from.
+ * A home's data versions for one cell: per month of the cell, a short digest of the versions of the home profile
+ * and of the metric's input documents that month. Not a value: the release history never holds anything a home's figure follows from.
  */
 function cellVersions(
   member: CohortMember,
@@ -49,7 +49,9 @@ function cellVersions(
 ): Record<string, string> {
   const versions: Record<string, string> = {};
   for (const month of monthsOfInterval(interval)) {
-    const hash = createHash('sha256');
+    const hash = createHash('sha256').update(
+      `${PROFILE_VERSION}=${member.versions.get(PROFILE_VERSION) ?? '-'};`,
+    );
     for (const input of inputs)
       hash.update(`${input}=${member.versions.get(versionKey(input, month)) ?? '-'};`);
     versions[month] = hash.digest('hex').slice(0, 16);

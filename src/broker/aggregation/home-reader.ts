@@ -22,11 +22,15 @@ export interface HomeData {
   profile: HomeProfile;
   summaries: DailySummary[];
   /**
-   * A version of each summaries document read, keyed `<property>/<YYYY-MM>`: its ETag, or a digest of what it
-   * gave when the pod sends none. Two runs over the same home with different versions read different data.
+   * A version of each summaries document read, keyed `<property>/<YYYY-MM>`, and of the home profile (its rooms
+   * and time zone shape the home's figures too), keyed PROFILE_VERSION: its ETag, or a digest of what it gave
+   * when the pod sends none. Two runs over the same home with different versions read different data.
    */
   versions: Map<string, string>;
 }
+
+/** The key of the home profile's version. */
+export const PROFILE_VERSION = 'profile';
 
 /** The key of a summaries document's version: `<property>/<YYYY-MM>`. */
 export function versionKey(property: string, month: string): string {
@@ -79,7 +83,8 @@ export async function readHome(
   for (const [index, document] of documents.entries()) {
     // Documents come back in the order asked: the profile, then summaryDocuments.
     const summaryDocument = summaryDocuments[index - 1];
-    if (summaryDocument !== undefined) {
+    if (index === 0) versions.set(PROFILE_VERSION, documentVersion(document));
+    else if (summaryDocument !== undefined) {
       versions.set(versionKey(summaryDocument.property, summaryDocument.month), documentVersion(document));
     }
     const body = document.body;

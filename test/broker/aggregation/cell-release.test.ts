@@ -164,9 +164,10 @@ describe('cohort table', () => {
   });
 
   it('gives each home of a cell a version per month of what was read for it, and the cell its days', () => {
-    const version = (etag: string) => {
+    const version = (etag: string, profile = 'etag:"p1"') => {
       const table = new CohortTable(plan);
       const versions = new Map([
+        ['profile', profile],
         ['temperature/2026-01', etag],
         ['humidity/2026-01', 'etag:"h"'],
       ]);
@@ -179,6 +180,8 @@ describe('cohort table', () => {
     };
     expect(version('etag:"1"')).toEqual(version('etag:"1"'));
     expect(version('etag:"1"')['2026-01']).not.toBe(version('etag:"2"')['2026-01']);
+    // A changed home profile (rooms, time zone) changes the home's figures too.
+    expect(version('etag:"1"')['2026-01']).not.toBe(version('etag:"1"', 'etag:"p2"')['2026-01']);
     // A version is a short digest, never the ETag or anything read.
     expect(Object.values(version('etag:"1"'))[0]).toMatch(/^[0-9a-f]{16}$/);
   });
