@@ -1,4 +1,5 @@
--- 006: disclosure control across every release of the broker (issue 11, H3/M4): the split is fixed on the request.
+-- 006: disclosure control across every release of the broker (issue 11, H3/M4): the split fixed on the request, a
+-- broker-wide release history by days and data versions, and why a cell was withheld.
 
 -- How a request's cells are split: 'none' (area × period) or 'dwellingType' (area × dwelling type × period).
 -- Fixed when the request is made, so that no council can run one request both unsplit and split.
@@ -14,8 +15,8 @@ UPDATE releases SET period_from = r.period_from, period_to = r.period_to FROM re
   WHERE r.id = releases.request_id;
 ALTER TABLE releases ALTER COLUMN period_from SET NOT NULL;
 ALTER TABLE releases ALTER COLUMN period_to SET NOT NULL;
--- Per home key, the versions (by month) of the data its figure came from: digests of summaries' ETags, never
--- values. A home whose data changed counts as another home. NULL for rows from before versions were kept.
+-- Per home key, the versions (by month) of the data its figure came from: digests of the ETags of its profile and
+-- summaries, never values. A home whose data changed counts as another home. NULL for rows from before 006.
 ALTER TABLE releases ADD COLUMN home_versions jsonb;
 DROP INDEX releases_council;
 CREATE INDEX releases_metric_days ON releases (metric, period_from, period_to);
