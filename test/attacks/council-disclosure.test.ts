@@ -1,5 +1,5 @@
 // Attacks by a council on the disclosure rules: complementary and overlapping releases, changed data, counts, medians, k.
-import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { parseBrokerConfig } from '../../src/broker/config.ts';
 import type { RunCellRow } from '../../src/broker/db/schema/run-cells.ts';
 import { consentProgress } from '../../src/broker/requests/request-view.ts';
@@ -37,10 +37,11 @@ function days(from: string, to: string): string[] {
 
 describe('a council combining releases to single out homes', () => {
   let broker: SyntheticBroker;
-  beforeEach(async () => {
+  // One broker for all: each attack has its own homes (own index range), so their histories never meet.
+  beforeAll(async () => {
     broker = await SyntheticBroker.open();
   }, 60_000);
-  afterEach(async () => {
+  afterAll(async () => {
     await broker.close();
   });
 
@@ -93,7 +94,7 @@ describe('a council combining releases to single out homes', () => {
       expected: 'the week whose cohort is one home short is withheld',
     },
     async () => {
-      const homes = syntheticHomes(0, 12, 'Flat');
+      const homes = syntheticHomes(100, 112, 'Flat');
       homes[5]!.missing = new Set(days('2026-01-12', '2026-01-18'));
       const base = { council: 'Northbridge', metric: 'cold.below18.hours', homes };
       const month = await broker.run(await broker.request({ ...base, ...JANUARY, granularity: 'month' }));
@@ -116,7 +117,7 @@ describe('a council combining releases to single out homes', () => {
       expected: "the later release is checked against every council's history and withheld",
     },
     async () => {
-      const homes = syntheticHomes(0, 12, 'Flat');
+      const homes = syntheticHomes(200, 212, 'Flat');
       const base = { metric: 'temperature.mean', ...JANUARY, granularity: 'month' as const };
       const first = await broker.run(await broker.request({ ...base, council: 'Northbridge', homes }));
       const second = await broker.run(
@@ -136,7 +137,7 @@ describe('a council combining releases to single out homes', () => {
       expected: 'cells are compared by their days, and the one a home short is withheld',
     },
     async () => {
-      const homes = syntheticHomes(0, 12, 'Flat');
+      const homes = syntheticHomes(300, 312, 'Flat');
       // Home 5 was offline from 26 January: still in January (25 of 31 days), out of week 5 (26 Jan – 1 Feb).
       homes[5]!.missing = new Set(days('2026-01-26', '2026-02-01'));
       const base = { council: 'Northbridge', metric: 'temperature.mean', homes };
@@ -160,7 +161,7 @@ describe('a council combining releases to single out homes', () => {
         'a changed home counts as another home: the re-run cell is withheld, naming only rule and run',
     },
     async () => {
-      const homes = syntheticHomes(0, 12, 'Flat');
+      const homes = syntheticHomes(400, 412, 'Flat');
       const requestId = await broker.request({
         council: 'Northbridge',
         metric: 'temperature.mean',
