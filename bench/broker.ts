@@ -312,7 +312,7 @@ async function pipelineRun(
     const now = new Date();
     const requestId = await createRequest(db, council.id, request, now);
     for (const home of members) await recordConsent(db, requestId, home, now);
-    const runId = await createRun(db, { requestId, byDwellingType: false, epsilon: null }, now);
+    const runId = await createRun(db, { requestId, epsilon: null }, now);
     const executor = new RunExecutor({
       db,
       reader: plainReader(fetchFn),
@@ -451,6 +451,7 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
         areas,
         period: { from: '2026-01-01', to: '2026-01-31' },
         granularity: 'month',
+        split: 'none',
         minCohort: 10,
         consentUntil: '2036-12-31',
       };

@@ -1,6 +1,7 @@
 // The broker's configuration: one zod schema, read and validated once at start, then passed down by hand.
 import { z } from 'zod';
 import { loadConfigFile, parseConfig } from '../config/load-config.ts';
+import { MIN_COHORT_FLOOR } from '../privacy/index.ts';
 import { DPV } from '../vocab/namespaces.ts';
 import type { DatabaseTarget } from './db/open-database.ts';
 import { trustConfigSchema } from './trust/trust-policy.ts';
@@ -25,8 +26,11 @@ export const DEFAULT_AUDIT_KEY_FILE = '.homedata/broker-audit.key';
  */
 export const DEFAULT_RETENTION = { auditLogDays: 400, runValuesHours: 24, pruneEveryMinutes: 60 } as const;
 
-/** The default minimum cohort: no figure is ever released over fewer homes (DESIGN.md, Promises). */
-export const DEFAULT_K_FLOOR = 10;
+/**
+ * The default minimum cohort, and the lowest an operator may configure: no figure is ever released over fewer
+ * homes (DESIGN.md, Promises). The same constant the disclosure rules in src/privacy use.
+ */
+export const DEFAULT_K_FLOOR = MIN_COHORT_FLOOR;
 
 export const brokerConfigSchema = z
   .object({
@@ -58,8 +62,12 @@ export const brokerConfigSchema = z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/)
       .optional(),
-    /** The server floor for `minCohort`. */
-    kFloor: z.number().int().min(2).default(DEFAULT_K_FLOOR),
+    /** The server floor for `minCohort`; never below MIN_COHORT_FLOOR (10), which the privacy rules assume. */
+    kFloor: z
+      .number()
+      .int()
+      .min(MIN_COHORT_FLOOR, `kFloor must be at least ${MIN_COHORT_FLOOR}`)
+      .default(DEFAULT_K_FLOOR),
     /** DPV purpose IRIs a request may name. */
     purposes: z
       .array(z.url())

@@ -13,13 +13,16 @@ export const DOMINANCE_MAX_SHARE = 0.5;
 /** Released counts are multiples of this (ONS "10-5" rule: cohorts of 10 or more, counts rounded to the nearest 5). */
 export const COUNT_ROUNDING_BASE = 5;
 
-/** Why a cell is withheld. */
-export type SuppressionReason = 'below-k' | 'dominance';
+/**
+ * Why a cell is withheld: primary (`below-k`, `dominance`) or secondary (`secondary`: with earlier releases it
+ * would give away a smaller group; see secondary-suppression.ts).
+ */
+export type SuppressionReason = 'below-k' | 'dominance' | 'secondary';
 
 /** What may be released for one cell: figures over the cohort, or a suppression marker and its reason. */
 export type CellRelease =
   | { suppressed: true; reason: SuppressionReason; homes: null; mean: null; median: null }
-  | { suppressed: false; reason?: undefined; homes: number; mean: number; median: number | null };
+  | { suppressed: false; reason?: undefined; homes: number; mean: number; median: null };
 
 /** The input of releaseCell: one value per included home of the cohort. */
 export interface CellInput {
@@ -52,7 +55,9 @@ export function minimumCohort(k: number, floor: number = MIN_COHORT_FLOOR): numb
 
 /**
  * The release of one cell: suppressed below max(k, floor) homes or, for additive metrics, when one home exceeds
- * 50 % of the total; else the home count rounded to 5 and the mean and median of the unrounded values.
+ * 50 % of the total; else the home count rounded to 5 and the mean of the unrounded values. No median: the
+ * median of an odd cohort is one home's exact value (and with a few invented homes, a chosen home's), so it is
+ * not released without differential privacy (see releaseCellDp, which releases none either).
  */
 export function releaseCell(input: CellInput): CellRelease {
   const { values, additive } = input;
@@ -74,13 +79,6 @@ export function releaseCell(input: CellInput): CellRelease {
     suppressed: false,
     homes: roundToNearest5(values.length),
     mean: total / values.length,
-    median: median(values),
+    median: null,
   };
-}
-
-/** The median of a non-empty list (the mean of the middle two for an even length). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -1,8 +1,8 @@
-// Privacy: disclosure control for aggregates: k-suppression with ONS rounding, dominance, differencing, optional DP.
+// Privacy: disclosure control for aggregates: k-suppression with ONS rounding, dominance, secondary suppression, optional DP.
 // Pure: may import only its own files, src/metrics types and src/errors.ts; randomness comes in as a RandomSource.
 export * from './cohort-suppression.ts';
-export * from './differencing.ts';
 export * from './random-source.ts';
 export * from './rational.ts';
 export { sampleDiscreteLaplace, uniformBelow } from './discrete-laplace.ts';
 export * from './dp-release.ts';
+export * from './secondary-suppression.ts';

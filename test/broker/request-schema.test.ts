@@ -21,6 +21,12 @@ describe('new request validation', () => {
     const parsed = schema.parse({ ...input, dp: { epsilon: 1 } });
     expect(parsed.minCohort).toBe(10);
     expect(parsed.dp).toEqual({ epsilon: 1 });
+    expect(parsed.split).toBe('none');
+  });
+
+  it('fixes the split by dwelling type on the request, and refuses any other split', () => {
+    expect(schema.parse({ ...validRequest(), split: 'dwellingType' }).split).toBe('dwellingType');
+    expect(badFields({ ...validRequest(), split: 'tenure' })).toEqual(['split']);
   });
 
   it('refuses wrong types', () => {
@@ -74,5 +80,11 @@ describe('consent progress', () => {
   it('shows a count only once it reaches k, else "fewer than k"', () => {
     expect(consentProgress(9, 10)).toEqual({ k: 10, atLeastK: false, count: null });
     expect(consentProgress(10, 10)).toEqual({ k: 10, atLeastK: true, count: 10 });
+  });
+
+  it('rounds a count above k to 5, so one resident joining or leaving does not show', () => {
+    expect(consentProgress(21, 10).count).toBe(20);
+    expect(consentProgress(22, 10).count).toBe(20);
+    expect(consentProgress(23, 10).count).toBe(25);
   });
 });

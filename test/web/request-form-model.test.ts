@@ -44,9 +44,11 @@ describe('request form', () => {
       areas: ['E05018412', 'E05018419', 'E05017207'],
       period: { from: '2026-01-01', to: '2026-01-31' },
       granularity: 'month',
+      split: 'none',
       minCohort: 10,
       consentUntil: '2027-06-30',
     });
+    expect(requestBodyOf({ ...validForm(), split: 'dwellingType' })).toMatchObject({ split: 'dwellingType' });
     expect(requestBodyOf({ ...validForm(), epsilon: '0.5', minCohort: '' })).toMatchObject({
       dp: { epsilon: 0.5 },
     });

@@ -55,12 +55,24 @@ describe('results model', () => {
   });
 
   it('says "fewer than k" instead of a small count', () => {
-    expect(homesText(CELLS[0]!, 10)).toBe('Suppressed: fewer than 10 homes');
+    expect(homesText(CELLS[0]!, 10)).toBe('Suppressed: fewer than 10 homes, or protects a smaller group');
     expect(homesText(CELLS[1]!, 10)).toBe('10 homes');
     expect(consentProgressText({ k: 10, atLeastK: false, count: null })).toBe(
       'Fewer than 10 residents have agreed so far',
     );
-    expect(consentProgressText({ k: 10, atLeastK: true, count: 13 })).toBe('13 residents have agreed');
+    expect(consentProgressText({ k: 10, atLeastK: true, count: 15 })).toBe(
+      'About 15 residents have agreed (rounded to 5)',
+    );
+  });
+
+  it('says which earlier release a withheld cell would combine with, and no count', () => {
+    const withheld: ResultCell = {
+      ...suppressed('E05018412', '2026-01', 'temperature.mean'),
+      withheld: { rule: 'complementary', request: '5b0d3c56-1b8e', run: 'e1f7a2b3-9c0d' },
+    };
+    expect(homesText(withheld, 10)).toBe(
+      'Suppressed: with run e1f7a2b3 of request 5b0d3c56 it would reveal fewer than 10 homes',
+    );
   });
 
   it('names the CSV after the request and run', () => {

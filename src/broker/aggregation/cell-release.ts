@@ -1,15 +1,20 @@
-// Passes each cell of a run through disclosure control: k and dominance, optional DP noise, then the differencing rule.
+// Passes each cell of a run through disclosure control: k and dominance, optional DP noise, then secondary suppression.
 import { dpBoundsFor, getMetric, parsePeriod, periodDays } from '../../metrics/index.ts';
 import {
-  assertNoDifferencing,
+  findDisclosureConflict,
+  minimumCohort,
   releaseCell,
   releaseCellDp,
   type CellRelease,
-  type PriorRelease,
+  type DisclosureConflict,
+  type HomeDataVersions,
   type RandomSource,
+  type ReleaseRef,
+  type ReleasedSet,
   type SuppressionReason,
 } from '../../privacy/index.ts';
 import { cellLabel, type CellPosition, type Cohort } from './cohorts.ts';
+import type { DateRange } from './summary-reader.ts';
 
 /** How a run's cells are released. */
 export interface ReleasePolicy {
@@ -19,12 +24,8 @@ export interface ReleasePolicy {
   floor: number;
   /** Differential privacy: ε spent on each cell and the CSPRNG (a seeded source in tests); null without DP. */
   dp: { epsilonPerCell: number; random: RandomSource } | null;
-}
-
-/** An earlier release to the same council, as kept for the differencing rule. */
-export interface ReleaseHistoryEntry extends PriorRelease {
-  metric: string;
-  period: string;
+  /** This run and its request: how this run's own released cells are named in the check of its later cells. */
+  self: ReleaseRef;
 }
 
 /** One cell as a council gets it. */
@@ -36,12 +37,26 @@ export interface ReleasedCell extends CellPosition {
   suppressed: boolean;
   /** Why a cell is suppressed; kept for the operator, not shown to councils (it can hint at a count). */
   reason: SuppressionReason | null;
+  /** For a `secondary` suppression: the rule and the earlier release it would combine with (never a count). */
+  withheld: DisclosureConflict | null;
 }
 
-/** What a run releases: its cells in order, and the cohorts of the released ones for the differencing history. */
+/** A released cell's cohort as the release history keeps it: keys and data versions, never values. */
+export interface ReleasedCohort {
+  cell: string;
+  metric: string;
+  period: string;
+  /** The days the cell covers. */
+  interval: DateRange;
+  homeKeys: string[];
+  /** Per home (same order as homeKeys), the versions of the data read for it, by month. */
+  homeVersions: HomeDataVersions[];
+}
+
+/** What a run releases: its cells in order, and the cohorts of the released ones for the release history. */
 export interface RunRelease {
   cells: ReleasedCell[];
-  released: { cell: string; metric: string; period: string; homeKeys: string[] }[];
+  released: ReleasedCohort[];
 }
 
 /** Figures without DP are shown to two decimals: more would claim a precision home sensors do not have. */
@@ -82,23 +97,34 @@ function releaseCohort(cohort: Cohort, policy: ReleasePolicy): CellRelease {
   return release;
 }
 
+/** The set a released cohort stands for in the disclosure check. */
+function releasedSet(
+  cohort: Pick<Cohort, 'metric' | 'interval' | 'homeKeys' | 'homeVersions'>,
+  release: ReleaseRef,
+): ReleasedSet {
+  return {
+    release,
+    metric: cohort.metric,
+    interval: cohort.interval,
+    homes: new Map(cohort.homeKeys.map((key, index) => [key, cohort.homeVersions[index] ?? null])),
+  };
+}
+
 /**
- * Releases every cohort of a run. A released cell whose cohort differs from an earlier release of the same
- * metric and period to this council (or from another cell of this run) by 1 … k−1 homes makes the whole run
- * refused: a ConflictError with problem `differencing`, and nothing of the run is released.
+ * Releases every cohort of a run. Each cell first passes primary disclosure control (k, dominance, DP); then a
+ * cell that, together with the broker's earlier releases to any council (`history`) and this run's cells already
+ * released, would let anyone derive a figure for 1 … k−1 homes is withheld too (secondary suppression,
+ * privacy/secondary-suppression.ts), with the rule and the earlier release recorded. The run itself goes on.
  */
 export function releaseCohorts(
   cohorts: readonly Cohort[],
   policy: ReleasePolicy,
-  history: readonly ReleaseHistoryEntry[],
+  history: readonly ReleasedSet[],
 ): RunRelease {
+  const minimum = minimumCohort(policy.k, policy.floor);
   const cells: ReleasedCell[] = [];
   const released: RunRelease['released'] = [];
-  const comparable = new Map<string, PriorRelease[]>();
-  for (const entry of history) {
-    const key = `${entry.metric}|${entry.period}`;
-    comparable.set(key, [...(comparable.get(key) ?? []), entry]);
-  }
+  const known: ReleasedSet[] = [...history];
   for (const cohort of cohorts) {
     const release = releaseCohort(cohort, policy);
     const position: CellPosition = {
@@ -107,28 +133,29 @@ export function releaseCohorts(
       period: cohort.period,
       metric: cohort.metric,
     };
-    if (release.suppressed) {
+    const withheld = release.suppressed
+      ? null
+      : findDisclosureConflict(releasedSet(cohort, policy.self), known, minimum);
+    if (release.suppressed || withheld !== null) {
       cells.push({
         ...position,
         homes: null,
         mean: null,
         median: null,
         suppressed: true,
-        reason: release.reason,
+        reason: release.suppressed ? release.reason : 'secondary',
+        withheld,
       });
       continue;
     }
-    // Only cohorts of the same metric and period can be subtracted from each other to isolate homes' values.
-    const key = `${cohort.metric}|${cohort.period}`;
-    const earlier = comparable.get(key) ?? [];
-    assertNoDifferencing(cohort.homeKeys, earlier, policy.k, policy.floor);
-    const label = cellLabel(position);
-    comparable.set(key, [...earlier, { id: `this run (${label})`, cell: label, homes: cohort.homeKeys }]);
+    known.push(releasedSet(cohort, policy.self));
     released.push({
-      cell: label,
+      cell: cellLabel(position),
       metric: cohort.metric,
       period: cohort.period,
+      interval: cohort.interval,
       homeKeys: [...cohort.homeKeys],
+      homeVersions: [...cohort.homeVersions],
     });
     cells.push({
       ...position,
@@ -137,6 +164,7 @@ export function releaseCohorts(
       median: rounded(release.median),
       suppressed: false,
       reason: null,
+      withheld: null,
     });
   }
   return { cells, released };

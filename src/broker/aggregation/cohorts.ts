@@ -1,7 +1,11 @@
 // Groups per-home values into cells (area × period × metric, × dwelling type when asked), each with its cohort's keys.
+import { createHash } from 'node:crypto';
+import { monthsOfInterval, type HomeDataVersions } from '../../privacy/index.ts';
 import { DWELLING_TYPES, type DwellingType } from '../../vocab/index.ts';
+import { PROFILE_VERSION, versionKey } from './home-reader.ts';
 import type { HomeValueEntry } from './home-values.ts';
 import type { RunPlan } from './run-plan.ts';
+import type { DateRange } from './summary-reader.ts';
 
 /** Where a cell sits in the results table. */
 export interface CellPosition {
@@ -12,17 +16,47 @@ export interface CellPosition {
   metric: string;
 }
 
-/** One cell before disclosure control: the values of the homes in it and their opaque keys, in the same order. */
+/**
+ * One cell before disclosure control: the values of the homes in it, their opaque keys and the versions of the
+ * data each value came from, in the same order, and the days the cell covers.
+ */
 export interface Cohort extends CellPosition {
   values: number[];
   homeKeys: string[];
+  homeVersions: HomeDataVersions[];
+  interval: DateRange;
 }
 
-/** A home as it enters the cohorts: its opaque key (never a WebID), its area and its dwelling type. */
+/**
+ * A home as it enters the cohorts: its opaque key (never a WebID), its area and dwelling type, and the versions
+ * of its summaries documents as read (`<property>/<YYYY-MM>` → version, see home-reader.ts).
+ */
 export interface CohortMember {
   key: string;
   area: string;
   dwellingType: DwellingType;
+  versions: ReadonlyMap<string, string>;
+}
+
+/**
+ * A home's data versions for one cell: per month of the cell, a short digest of the versions of the home profile
+ * and of the metric's input documents that month. Not a value: the release history never holds anything a home's figure follows from.
+ */
+function cellVersions(
+  member: CohortMember,
+  inputs: readonly string[],
+  interval: DateRange,
+): Record<string, string> {
+  const versions: Record<string, string> = {};
+  for (const month of monthsOfInterval(interval)) {
+    const hash = createHash('sha256').update(
+      `${PROFILE_VERSION}=${member.versions.get(PROFILE_VERSION) ?? '-'};`,
+    );
+    for (const input of inputs)
+      hash.update(`${input}=${member.versions.get(versionKey(input, month)) ?? '-'};`);
+    versions[month] = hash.digest('hex').slice(0, 16);
+  }
+  return versions;
 }
 
 /** A stable text label of a cell, e.g. `E05018412|*|2026-01|temperature.mean`. */
@@ -36,9 +70,16 @@ export class CohortTable {
   private readonly cells = new Map<string, Cohort>();
   /** Keys of the homes added so far: one home is one member, however many consents name it. */
   private readonly members = new Set<string>();
+  private readonly inputs: ReadonlyMap<string, readonly string[]>;
 
   constructor(plan: RunPlan) {
     this.plan = plan;
+    this.inputs = new Map(plan.metrics.map((metric) => [metric.id, metric.inputs]));
+  }
+
+  /** The days a period's cell covers. */
+  private interval(period: string): DateRange {
+    return this.plan.intervals.get(period) ?? this.plan.dates;
   }
 
   /**
@@ -60,11 +101,18 @@ export class CohortTable {
       const label = cellLabel(position);
       let cell = this.cells.get(label);
       if (cell === undefined) {
-        cell = { ...position, values: [], homeKeys: [] };
+        cell = {
+          ...position,
+          values: [],
+          homeKeys: [],
+          homeVersions: [],
+          interval: this.interval(entry.period),
+        };
         this.cells.set(label, cell);
       }
       cell.values.push(entry.value);
       cell.homeKeys.push(member.key);
+      cell.homeVersions.push(cellVersions(member, this.inputs.get(entry.metric) ?? [], cell.interval));
     }
     return true;
   }
@@ -81,7 +129,15 @@ export class CohortTable {
         for (const period of this.plan.periods) {
           for (const metric of this.plan.metrics) {
             const position: CellPosition = { area, dwellingType, period: period.label, metric: metric.id };
-            result.push(this.cells.get(cellLabel(position)) ?? { ...position, values: [], homeKeys: [] });
+            result.push(
+              this.cells.get(cellLabel(position)) ?? {
+                ...position,
+                values: [],
+                homeKeys: [],
+                homeVersions: [],
+                interval: this.interval(period.label),
+              },
+            );
           }
         }
       }

@@ -1,4 +1,5 @@
 // Reads one consenting home for a run through the broker's audited reader: its profile and summaries, parsed as they stream.
+import { createHash } from 'node:crypto';
 import { ForbiddenError, PodError } from '../../errors.ts';
 import type { DailySummary } from '../../metrics/index.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
@@ -16,10 +17,31 @@ export interface ConsentedReader {
   ): Promise<PodDocument<T>[]>;
 }
 
-/** What a run learns about a home: where it counts, and its summaries in the run's dates. */
+/** What a run learns about a home: where it counts, its summaries in the run's dates, and their data versions. */
 export interface HomeData {
   profile: HomeProfile;
   summaries: DailySummary[];
+  /**
+   * A version of each summaries document read, keyed `<property>/<YYYY-MM>`, and of the home profile (its rooms
+   * and time zone shape the home's figures too), keyed PROFILE_VERSION: its ETag, or a digest of what it gave
+   * when the pod sends none. Two runs over the same home with different versions read different data.
+   */
+  versions: Map<string, string>;
+}
+
+/** The key of the home profile's version. */
+export const PROFILE_VERSION = 'profile';
+
+/** The key of a summaries document's version: `<property>/<YYYY-MM>`. */
+export function versionKey(property: string, month: string): string {
+  return `${property}/${month}`;
+}
+
+/** The version of a document read: its ETag, else a digest of what was parsed from it, else its status. */
+function documentVersion(document: PodDocument<HomeDocument>): string {
+  if (document.etag !== null) return `etag:${document.etag}`;
+  if (document.body === null) return `status:${document.status}`;
+  return `sha256:${createHash('sha256').update(JSON.stringify(document.body)).digest('hex')}`;
 }
 
 /** Why a home gives nothing: a run counts these, and logs them without saying which home. */
@@ -39,7 +61,8 @@ export async function readHome(
   plan: RunPlan,
   runId: string,
 ): Promise<HomeData | SkipReason> {
-  const { profile: profileUrl, summaries: summaryUrls } = homeDocuments(plan, consent.pod);
+  const { profile: profileUrl, summaries: summaryDocuments } = homeDocuments(plan, consent.pod);
+  const summaryUrls = summaryDocuments.map((document) => document.url);
   const parse: BodyParser<HomeDocument> = async (response, url) => {
     if (response.body === null) return url === profileUrl ? { profile: null } : { summaries: [] };
     if (url === profileUrl) return { profile: await readHomeProfile(response.body, url) };
@@ -56,11 +79,18 @@ export async function readHome(
   }
   let profile: HomeProfile | null = null;
   const summaries: DailySummary[] = [];
-  for (const document of documents) {
+  const versions = new Map<string, string>();
+  for (const [index, document] of documents.entries()) {
+    // Documents come back in the order asked: the profile, then summaryDocuments.
+    const summaryDocument = summaryDocuments[index - 1];
+    if (index === 0) versions.set(PROFILE_VERSION, documentVersion(document));
+    else if (summaryDocument !== undefined) {
+      versions.set(versionKey(summaryDocument.property, summaryDocument.month), documentVersion(document));
+    }
     const body = document.body;
     if (body === null) continue;
     if ('profile' in body) profile = body.profile;
     else for (const summary of body.summaries) summaries.push(summary);
   }
-  return profile === null ? 'no-profile' : { profile, summaries };
+  return profile === null ? 'no-profile' : { profile, summaries, versions };
 }

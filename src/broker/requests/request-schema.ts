@@ -76,6 +76,13 @@ export function createRequestSchema(policy: RequestPolicy) {
           message: 'period ends before it starts (to is before from)',
         }),
       granularity: z.enum(['month', 'week'], { error: () => 'granularity is "month" or "week"' }),
+      // Fixed here, not per run: an unsplit and a split run of the same cohort give away the suppressed group.
+      split: z
+        .enum(['none', 'dwellingType'], { error: () => 'split is "none" or "dwellingType"' })
+        .default('none')
+        .describe(
+          'cells split by dwelling type as well as area and period; fixed for every run of the request',
+        ),
       minCohort: z
         .number()
         .int('minCohort is a whole number')

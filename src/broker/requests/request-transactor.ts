@@ -13,8 +13,8 @@ export async function createRequest(
   const id = randomUUID();
   await db.query(
     'INSERT INTO requests (id, council_id, title, purpose, description, metrics, areas, period_from, period_to, ' +
-      'granularity, min_cohort, consent_until, dp_epsilon, created_at) ' +
-      'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
+      'granularity, min_cohort, consent_until, dp_epsilon, created_at, split) ' +
+      'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)',
     [
       id,
       councilId,
@@ -30,6 +30,7 @@ export async function createRequest(
       endOfDateOrInstant(input.consentUntil),
       input.dp?.epsilon ?? null,
       now,
+      input.split,
     ],
   );
   return id;

@@ -1,5 +1,6 @@
 // How a request is shown: the public view (who asked what, why, until when) and a council's own view, as zod schemas.
 import { z } from 'zod';
+import { roundToNearest5 } from '../../privacy/index.ts';
 import type { RequestWithCouncil } from './request-reader.ts';
 
 /** A request as anyone may see it; it says nothing about residents. */
@@ -13,6 +14,9 @@ export const publicRequestSchema = z.object({
   areas: z.array(z.string()),
   period: z.object({ from: z.iso.date(), to: z.iso.date() }),
   granularity: z.enum(['month', 'week']),
+  split: z
+    .enum(['none', 'dwellingType'])
+    .describe('`dwellingType`: cells per area, dwelling type and period; fixed for every run'),
   minCohort: z.number().int(),
   consentUntil: z.iso.datetime(),
   dp: z.object({ epsilon: z.number() }).nullable(),
@@ -23,11 +27,15 @@ export const publicRequestSchema = z.object({
 });
 export type PublicRequest = z.infer<typeof publicRequestSchema>;
 
-/** Consent progress as a council sees it: a count only once it reaches k. */
+/** Consent progress as a council sees it: "fewer than k", or a count rounded to 5 once it reaches k. */
 export const consentProgressSchema = z.object({
   k: z.number().int(),
   atLeastK: z.boolean(),
-  count: z.number().int().nullable().describe('active consents, or null while fewer than k'),
+  count: z
+    .number()
+    .int()
+    .nullable()
+    .describe('active consents rounded to the nearest 5, or null while fewer than k'),
 });
 export type ConsentProgress = z.infer<typeof consentProgressSchema>;
 
@@ -52,6 +60,7 @@ export function publicRequest(row: RequestWithCouncil, now: Date): PublicRequest
     areas: row.areas,
     period: { from: row.period_from, to: row.period_to },
     granularity: row.granularity,
+    split: row.split,
     minCohort: row.min_cohort,
     consentUntil: row.consent_until.toISOString(),
     dp: row.dp_epsilon === null ? null : { epsilon: row.dp_epsilon },
@@ -60,8 +69,13 @@ export function publicRequest(row: RequestWithCouncil, now: Date): PublicRequest
   };
 }
 
-/** Consent progress that never tells a council a count below k: a handful of homes is too easy to pick out. */
+/**
+ * Consent progress that never tells a council a count below k (a handful of homes is too easy to pick out) nor an
+ * exact count above it: an exact count turns released means into exact sums, and polling it shows each single
+ * resident joining or leaving. Rounded to 5 like released cells (ONS 10-5 rule); k is at least 10, so the
+ * rounded count is too.
+ */
 export function consentProgress(activeConsents: number, k: number): ConsentProgress {
   const atLeastK = activeConsents >= k;
-  return { k, atLeastK, count: atLeastK ? activeConsents : null };
+  return { k, atLeastK, count: atLeastK ? roundToNearest5(activeConsents) : null };
 }

@@ -10,8 +10,24 @@ export const resultCellSchema = z.object({
   metric: z.string().describe('catalogue metric id (GET /api/metrics)'),
   homes: z.number().int().nullable().describe('homes rounded to 5; null when suppressed'),
   mean: z.number().nullable(),
-  median: z.number().nullable().describe('null when suppressed or under differential privacy'),
+  median: z
+    .number()
+    .nullable()
+    .describe(
+      "always null for now: a median is one home's value, and is released neither without DP nor with it",
+    ),
   suppressed: z.boolean(),
+  withheld: z
+    .object({
+      rule: z.enum(['differencing', 'complementary']),
+      request: z.string().describe('the request of the earlier release'),
+      run: z.string().describe('the run of the earlier release'),
+    })
+    .optional()
+    .describe(
+      'only for a cell withheld by secondary suppression: the rule and the earlier release (of any council) it ' +
+        'would combine with to give a figure for fewer than k homes; never how many homes differ',
+    ),
 });
 export type ResultCell = z.infer<typeof resultCellSchema>;
 
@@ -49,6 +65,15 @@ export function resultsDocument(run: RunRow, cells: readonly RunCellRow[]): Resu
       mean: cell.mean,
       median: cell.median,
       suppressed: cell.suppressed,
+      ...(cell.withheld_rule === null
+        ? {}
+        : {
+            withheld: {
+              rule: cell.withheld_rule as 'differencing' | 'complementary',
+              request: cell.withheld_request ?? '',
+              run: cell.withheld_run ?? '',
+            },
+          }),
     })),
   };
 }

@@ -15,14 +15,7 @@ import { forEachBounded } from '../../bounded-concurrency.ts';
 import { loadHomeKeyer, type HomeKeyer } from './home-keys.ts';
 import { readReleaseHistory } from './run-reader.ts';
 import { progressPercent } from './run-progress.ts';
-import {
-  claimRun,
-  failRun,
-  finishRun,
-  lockCouncilReleases,
-  recordProgress,
-  requeueRun,
-} from './run-transactor.ts';
+import { claimRun, failRun, finishRun, lockReleases, recordProgress, requeueRun } from './run-transactor.ts';
 
 /** Homes read at once: the pod server is the limit (NOTES.md), and a few in flight keep it busy. */
 export const DEFAULT_HOME_CONCURRENCY = 8;
@@ -115,7 +108,7 @@ export class RunExecutor {
       areas: request.areas,
       period: { from: request.period_from, to: request.period_to },
       granularity: request.granularity,
-      byDwellingType: run.by_dwelling_type,
+      byDwellingType: request.split === 'dwellingType',
     });
     const k = Math.max(request.min_cohort, kFloor);
     return { run, request, plan, k, keyOf: await loadHomeKeyer(db, clock()) };
@@ -135,7 +128,7 @@ export class RunExecutor {
     const home = await readHome(this.deps.reader, consent, setup.plan, setup.run.id);
     if (typeof home === 'string') return home;
     return {
-      member: { key: setup.keyOf(consent.home_id), ...home.profile },
+      member: { key: setup.keyOf(consent.home_id), ...home.profile, versions: home.versions },
       values: computeHomeValues(setup.plan, home.summaries, home.profile.timeZone),
     };
   }
@@ -175,8 +168,8 @@ export class RunExecutor {
   }
 
   /**
-   * Releases the cells and marks the run done, in one transaction under a per-council lock, so that the
-   * differencing history cannot change between reading it and adding this run's releases.
+   * Releases the cells and marks the run done, in one transaction under the broker-wide release lock, so that
+   * the release history (every council's) cannot change between reading it and adding this run's releases.
    */
   async release(
     setup: RunSetup,
@@ -193,16 +186,16 @@ export class RunExecutor {
       // A home is in one area and one dwelling type, so it meets ε once per metric and period (sequential
       // composition over those, parallel over disjoint cohorts): the run's ε is split over its metric-periods.
       dp: run.epsilon === null ? null : { epsilonPerCell: run.epsilon / cellsPerHome, random },
+      self: { run: run.id, request: request.id },
     };
     // Under DP only noisy counts may leave the broker: the exact overall count is not published.
     const homesOverall = counted >= k && run.epsilon === null ? roundToNearest5(counted) : null;
     await db.transaction(async (tx) => {
-      await lockCouncilReleases(tx, request.council_id);
+      await lockReleases(tx);
       const history = await readReleaseHistory(
         tx,
-        request.council_id,
         plan.metrics.map((metric) => metric.id),
-        plan.periods.map((period) => period.label),
+        plan.dates,
       );
       const release = releaseCohorts(table.cohorts(), policy, history);
       await finishRun(tx, run, request.council_id, { release, k, homesOverall }, clock());

@@ -100,7 +100,7 @@ export function runOpenApi(helpers: OpenApiHelpers): {
             },
             ...ownRequest,
             406: problem(`Accept names none of ${RESULTS_MEDIA_TYPES.join(', ')}`),
-            409: problem('The run was refused by a disclosure rule (e.g. differencing), or is not finished'),
+            409: problem('The run was refused by a rule (e.g. a spent DP budget), or is not finished'),
             422: problem('`run` is not a run id'),
           },
         },

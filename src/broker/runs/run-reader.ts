@@ -1,5 +1,6 @@
 // Reads runs, their released cells, the DP budget a request has spent and a council's release history.
-import type { ReleaseHistoryEntry } from '../aggregation/cell-release.ts';
+import type { DateRange } from '../aggregation/summary-reader.ts';
+import type { ReleasedSet } from '../../privacy/index.ts';
 import type { Queryable } from '../db/database.ts';
 import type { ReleaseRow } from '../db/schema/releases.ts';
 import type { RunCellRow } from '../db/schema/run-cells.ts';
@@ -62,24 +63,31 @@ export async function spentEpsilon(db: Queryable, requestId: string): Promise<nu
   return Number(rows[0]?.spent ?? 0);
 }
 
-/** Everything released to a council for these metrics and periods: what a new cohort must not differ from by < k. */
+/**
+ * Every cell the broker released, to any council, of these metrics on days overlapping `days`: what a new cell
+ * is checked against (secondary suppression). Broker-wide, because two councils (or one with two keys) can
+ * subtract each other's figures.
+ */
 export async function readReleaseHistory(
   db: Queryable,
-  councilId: string,
   metrics: readonly string[],
-  periods: readonly string[],
-): Promise<ReleaseHistoryEntry[]> {
-  const rows = await db.query<Pick<ReleaseRow, 'id' | 'cell' | 'metric' | 'period' | 'home_keys'>>(
-    'SELECT id, cell, metric, period, home_keys FROM releases WHERE council_id = $1 ' +
-      'AND metric IN (SELECT jsonb_array_elements_text($2::jsonb)) ' +
-      'AND period IN (SELECT jsonb_array_elements_text($3::jsonb)) ORDER BY released_at, id',
-    [councilId, JSON.stringify(metrics), JSON.stringify(periods)],
+  days: DateRange,
+): Promise<ReleasedSet[]> {
+  const rows = await db.query<
+    Pick<
+      ReleaseRow,
+      'request_id' | 'run_id' | 'metric' | 'period_from' | 'period_to' | 'home_keys' | 'home_versions'
+    >
+  >(
+    'SELECT request_id, run_id, metric, period_from, period_to, home_keys, home_versions FROM releases ' +
+      'WHERE metric IN (SELECT jsonb_array_elements_text($1::jsonb)) AND period_from <= $3 AND period_to >= $2 ' +
+      'ORDER BY released_at, id',
+    [JSON.stringify(metrics), days.from, days.to],
   );
   return rows.map((row) => ({
-    id: row.id,
-    cell: row.cell,
+    release: { run: row.run_id, request: row.request_id },
     metric: row.metric,
-    period: row.period,
-    homes: row.home_keys,
+    interval: { from: row.period_from, to: row.period_to },
+    homes: new Map(row.home_keys.map((key) => [key, row.home_versions?.[key] ?? null])),
   }));
 }

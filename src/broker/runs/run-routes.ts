@@ -32,6 +32,15 @@ export function runRoutes(ctx: BrokerContext): Router {
     if (req.body === undefined && Number(req.get('content-length') ?? 0) > 0) {
       throw new UnsupportedMediaTypeError('application/json');
     }
+    // The old per-run split option: refused with a message that says where the split went.
+    if (typeof req.body === 'object' && req.body !== null && 'byDwellingType' in req.body) {
+      throw new ValidationError(
+        'Invalid body: byDwellingType: the split is fixed on the request (its `split`)',
+        {
+          errors: [{ field: 'byDwellingType', message: 'the split is fixed on the request (its `split`)' }],
+        },
+      );
+    }
     const options = parseInput(newRunSchema, req.body ?? {});
     if (options.epsilon !== undefined && request.dp_epsilon === null) {
       throw new ValidationError('Invalid body: epsilon: this request asked for no differential privacy', {
@@ -42,7 +51,6 @@ export function runRoutes(ctx: BrokerContext): Router {
       ctx.db,
       {
         requestId: request.id,
-        byDwellingType: options.byDwellingType,
         epsilon: request.dp_epsilon === null ? null : (options.epsilon ?? 'rest'),
       },
       ctx.clock(),

@@ -8,10 +8,9 @@ import type { RequestRow } from '../db/schema/requests.ts';
 import type { RunRow } from '../db/schema/runs.ts';
 import { spentEpsilon } from './run-reader.ts';
 
-/** What a council asks of a run. */
+/** What a council asks of a run; how its cells are split comes from the request. */
 export interface NewRun {
   requestId: string;
-  byDwellingType: boolean;
   /** ε this run spends, or `rest` for what is left of the budget; null for a request without DP. */
   epsilon: number | 'rest' | null;
 }
@@ -26,8 +25,8 @@ const EPSILON_LEFT_MIN = 1e-9;
  */
 export async function createRun(db: Database, input: NewRun, now: Date): Promise<string> {
   return db.transaction(async (tx) => {
-    const requests = await tx.query<Pick<RequestRow, 'dp_epsilon'>>(
-      'SELECT dp_epsilon FROM requests WHERE id = $1 FOR UPDATE',
+    const requests = await tx.query<Pick<RequestRow, 'dp_epsilon' | 'split'>>(
+      'SELECT dp_epsilon, split FROM requests WHERE id = $1 FOR UPDATE',
       [input.requestId],
     );
     const request = requests[0];
@@ -47,7 +46,7 @@ export async function createRun(db: Database, input: NewRun, now: Date): Promise
     await tx.query(
       'INSERT INTO runs (id, request_id, state, progress, created_at, by_dwelling_type, epsilon) ' +
         "VALUES ($1, $2, 'queued', 0, $3, $4, $5)",
-      [id, input.requestId, now, input.byDwellingType, epsilon],
+      [id, input.requestId, now, request.split === 'dwellingType', epsilon],
     );
     return id;
   });
@@ -78,11 +77,11 @@ export async function recordProgress(
 }
 
 /**
- * Serialises releases to one council across runs and processes until the transaction ends: the history a run
- * checks must not change before its own releases are in it.
+ * Serialises releases across runs, councils and processes until the transaction ends: the history a run checks
+ * (every council's) must not change before its own releases are in it. A release is short (no pod reads).
  */
-export async function lockCouncilReleases(tx: Queryable, councilId: string): Promise<void> {
-  await tx.query("SELECT pg_advisory_xact_lock(hashtext('homedata-releases:' || $1))", [councilId]);
+export async function lockReleases(tx: Queryable): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtext('homedata-releases'))");
 }
 
 /** What a finished run stores: its cells, the cohorts of the released ones, and its overall figures. */
@@ -104,9 +103,10 @@ export async function finishRun(
   const { cells, released } = outcome.release;
   for (const [position, cell] of cells.entries()) await insertCell(tx, run.id, position, cell);
   for (const entry of released) {
+    const versions = Object.fromEntries(entry.homeKeys.map((key, index) => [key, entry.homeVersions[index]]));
     await tx.query(
-      'INSERT INTO releases (id, council_id, request_id, run_id, cell, metric, period, home_keys, released_at) ' +
-        'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      'INSERT INTO releases (id, council_id, request_id, run_id, cell, metric, period, home_keys, released_at, ' +
+        'period_from, period_to, home_versions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
       [
         randomUUID(),
         councilId,
@@ -117,6 +117,9 @@ export async function finishRun(
         entry.period,
         JSON.stringify(entry.homeKeys),
         now,
+        entry.interval.from,
+        entry.interval.to,
+        JSON.stringify(versions),
       ],
     );
   }
@@ -130,8 +133,8 @@ export async function finishRun(
 /** Inserts one released or suppressed cell. */
 async function insertCell(tx: Queryable, runId: string, position: number, cell: ReleasedCell): Promise<void> {
   await tx.query(
-    'INSERT INTO run_cells (run_id, position, area, dwelling_type, period, metric, homes, mean, median, suppressed) ' +
-      'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+    'INSERT INTO run_cells (run_id, position, area, dwelling_type, period, metric, homes, mean, median, suppressed, ' +
+      'withheld_rule, withheld_request, withheld_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
     [
       runId,
       position,
@@ -143,6 +146,9 @@ async function insertCell(tx: Queryable, runId: string, position: number, cell: 
       cell.mean,
       cell.median,
       cell.suppressed,
+      cell.withheld?.rule ?? null,
+      cell.withheld?.release.request ?? null,
+      cell.withheld?.release.run ?? null,
     ],
   );
 }

@@ -16,22 +16,25 @@ export const runViewSchema = z.object({
   request: z.uuid(),
   state: z.enum(['queued', 'running', 'done', 'failed']),
   progress: z.number().min(0).max(100).describe('percent of homes read, in steps of 10; no home counts'),
-  byDwellingType: z.boolean(),
+  byDwellingType: z.boolean().describe("the request's split: cells per dwelling type too"),
   epsilon: z.number().nullable().describe('ε this run spends of the request budget, or null without DP'),
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
-  problem: problemSchema.nullable().describe('why a failed run released nothing, e.g. the differencing rule'),
+  problem: problemSchema
+    .nullable()
+    .describe(
+      'why a failed run released nothing; a withheld cell is no failure (see the results `withheld`)',
+    ),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
-/** Body of `POST /api/requests/{id}/runs` (optional). */
+/**
+ * Body of `POST /api/requests/{id}/runs` (optional). No split option: how cells are split is the request's
+ * `split`, fixed when it was made (an unsplit and a split run of one request would give away a small group).
+ */
 export const newRunSchema = z
   .object({
-    byDwellingType: z
-      .boolean()
-      .default(false)
-      .describe('split cells by dwelling type as well as area and period'),
     epsilon: z
       .number()
       .positive('epsilon must be above 0')

@@ -41,9 +41,19 @@ export async function completeShard(
   for (const { member, values } of homes) {
     for (const entry of values) {
       await tx.query(
-        'INSERT INTO run_values (run_id, shard, home_key, area, dwelling_type, metric, period, value) ' +
-          'VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [runId, shard, member.key, member.area, member.dwellingType, entry.metric, entry.period, entry.value],
+        'INSERT INTO run_values (run_id, shard, home_key, area, dwelling_type, metric, period, value, versions) ' +
+          'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [
+          runId,
+          shard,
+          member.key,
+          member.area,
+          member.dwellingType,
+          entry.metric,
+          entry.period,
+          entry.value,
+          JSON.stringify(Object.fromEntries(member.versions)),
+        ],
       );
     }
   }

@@ -112,7 +112,12 @@ export class ShardedRuns {
       let counted = 0;
       for (const [key, rows] of await readRunValues(db, runId)) {
         const first = rows[0]!;
-        const member = { key, area: first.area, dwellingType: first.dwelling_type as DwellingType };
+        const member = {
+          key,
+          area: first.area,
+          dwellingType: first.dwelling_type as DwellingType,
+          versions: new Map(Object.entries(first.versions ?? {})),
+        };
         const values = rows.map((row) => ({ metric: row.metric, period: row.period, value: row.value }));
         if (table.add(member, values)) counted++;
       }

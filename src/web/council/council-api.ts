@@ -16,20 +16,25 @@ export interface Run {
   state: 'queued' | 'running' | 'done' | 'failed';
   /** Percent of homes read, in steps of 10. */
   progress: number;
-  /** Why a failed run released nothing, e.g. the differencing rule (409). */
+  /** Why a failed run released nothing, e.g. a spent DP budget (409). */
   problem: { type: string; title: string; status: number; detail: string } | null;
 }
 
 /** One cell of a result: a metric over the consenting homes of one area in one period. */
 export interface ResultCell {
   area: string;
+  /** Only in requests split by dwelling type. */
+  dwellingType?: string;
   period: string;
   metric: string;
   /** Rounded count of homes, or null when suppressed. */
   homes: number | null;
   mean: number | null;
+  /** Always null: no median is released (one home's value). */
   median: number | null;
   suppressed: boolean;
+  /** A cell withheld by secondary suppression: the rule and the earlier release it would combine with. */
+  withheld?: { rule: string; request: string; run: string };
 }
 
 /** The latest released results of a request. */

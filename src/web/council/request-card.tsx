@@ -31,6 +31,7 @@ export function RequestCard({ request, selected, onSelect }: RequestCardProps) {
         <dt>Period</dt>
         <dd>
           {formatPeriod(request.period)}, by {request.granularity}
+          {request.split === 'dwellingType' ? ', per area and dwelling type' : ', per area'}
         </dd>
         <dt>Minimum group</dt>
         <dd>{request.minCohort} homes</dd>

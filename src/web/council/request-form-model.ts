@@ -12,6 +12,8 @@ export interface RequestFormValues {
   from: string;
   to: string;
   granularity: string;
+  /** `none` or `dwellingType`: fixed for every run of the request. */
+  split: string;
   minCohort: string;
   consentUntil: string;
   /** Empty for no differential privacy. */
@@ -40,6 +42,7 @@ export function emptyForm(policy: FormPolicy): RequestFormValues {
     from: '',
     to: '',
     granularity: 'month',
+    split: 'none',
     minCohort: String(policy.kFloor),
     consentUntil: '',
     epsilon: '',
@@ -66,6 +69,7 @@ export function requestBodyOf(values: RequestFormValues): Record<string, unknown
       .filter((area) => area !== ''),
     period: { from: values.from, to: values.to },
     granularity: values.granularity,
+    split: values.split,
     ...(minCohort === undefined ? {} : { minCohort }),
     consentUntil: values.consentUntil,
     ...(epsilon === undefined ? {} : { dp: { epsilon } }),
@@ -84,6 +88,7 @@ export function formFieldOf(apiField: string): FormField | undefined {
     'metrics',
     'areas',
     'granularity',
+    'split',
     'minCohort',
     'consentUntil',
   ];

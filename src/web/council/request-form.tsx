@@ -26,6 +26,7 @@ const FIELD_TARGET: Record<FormField, string> = {
   from: 'request-from',
   to: 'request-to',
   granularity: 'request-granularity',
+  split: 'request-split',
   minCohort: 'request-min-cohort',
   consentUntil: 'request-consent-until',
   epsilon: 'request-epsilon',
@@ -181,6 +182,25 @@ export function RequestForm({ api, policy, onFiled }: RequestFormProps) {
               onChange={() => set('granularity', granularity)}
             />
             <span>{granularity === 'month' ? 'Month' : 'Week'}</span>
+          </label>
+        ))}
+      </FieldGroup>
+      <FieldGroup
+        id="request-split"
+        label="Figures for"
+        hint="Fixed for every run of this request: one request cannot be run both ways."
+        error={errors.split}
+      >
+        {(['none', 'dwellingType'] as const).map((split) => (
+          <label class="choice" key={split}>
+            <input
+              type="radio"
+              name="split"
+              value={split}
+              checked={values.split === split}
+              onChange={() => set('split', split)}
+            />
+            <span>{split === 'none' ? 'Each area' : 'Each area and dwelling type'}</span>
           </label>
         ))}
       </FieldGroup>

@@ -7,11 +7,11 @@ export function metricsOf(cells: readonly ResultCell[]): string[] {
   return [...new Set(cells.map((cell) => cell.metric))];
 }
 
-/** One metric's cells sorted by area, then period. */
+/** One metric's cells sorted by area (and dwelling type), then period. */
 export function cellsOfMetric(cells: readonly ResultCell[], metric: string): ResultCell[] {
   return cells
     .filter((cell) => cell.metric === metric)
-    .sort((a, b) => a.area.localeCompare(b.area) || a.period.localeCompare(b.period));
+    .sort((a, b) => placeOf(a).localeCompare(placeOf(b)) || a.period.localeCompare(b.period));
 }
 
 /** A chart's categories (area and period) with the mean of each, null where the cell was suppressed. */
@@ -21,11 +21,16 @@ export interface MetricChartData {
   suppressed: boolean[];
 }
 
-/** The bars of one metric's chart: one per area and period. */
+/** Where a cell is: its area, and its dwelling type when the request is split by it. */
+export function placeOf(cell: ResultCell): string {
+  return cell.dwellingType === undefined ? cell.area : `${cell.area} ${cell.dwellingType}`;
+}
+
+/** The bars of one metric's chart: one per area (and dwelling type) and period. */
 export function chartDataOf(cells: readonly ResultCell[], metric: string): MetricChartData {
   const rows = cellsOfMetric(cells, metric);
   return {
-    labels: rows.map((cell) => `${cell.area} ${cell.period}`),
+    labels: rows.map((cell) => `${placeOf(cell)} ${cell.period}`),
     means: rows.map((cell) => (cell.suppressed ? null : cell.mean)),
     suppressed: rows.map((cell) => cell.suppressed),
   };
@@ -33,14 +38,20 @@ export function chartDataOf(cells: readonly ResultCell[], metric: string): Metri
 
 /** How many homes a cell stands for, in words: never a count below k. */
 export function homesText(cell: ResultCell, k: number): string {
-  if (cell.suppressed || cell.homes === null) return `Suppressed: fewer than ${k} homes`;
+  if (cell.withheld !== undefined) {
+    // Secondary suppression: the broker names the earlier release, never how many homes differ.
+    return `Suppressed: with run ${cell.withheld.run.slice(0, 8)} of request ${cell.withheld.request.slice(0, 8)} it would reveal fewer than ${k} homes`;
+  }
+  // A primary suppression says no more: "dominated" would say something about one home.
+  if (cell.suppressed || cell.homes === null)
+    return `Suppressed: fewer than ${k} homes, or protects a smaller group`;
   return `${cell.homes} homes`;
 }
 
-/** Consent progress as a council may see it: a count from k on, "fewer than k" before. */
+/** Consent progress as a council may see it: "about N" (rounded to 5) from k on, "fewer than k" before. */
 export function consentProgressText(progress: ConsentProgress): string {
   if (progress.atLeastK && progress.count !== null) {
-    return `${progress.count} residents have agreed`;
+    return `About ${progress.count} residents have agreed (rounded to 5)`;
   }
   return `Fewer than ${progress.k} residents have agreed so far`;
 }

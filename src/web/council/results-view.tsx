@@ -8,7 +8,7 @@ import { Empty, Failure, Loading } from '../shared/status.tsx';
 import { useAsync } from '../shared/use-async.ts';
 import type { CouncilApi, ResultCell, Results } from './council-api.ts';
 import { ResultsChart } from './results-chart.tsx';
-import { cellsOfMetric, csvFileName, homesText, metricsOf } from './results-model.ts';
+import { cellsOfMetric, csvFileName, homesText, metricsOf, placeOf } from './results-model.ts';
 
 /** Loads and shows the results; "none yet" is a state of its own, not an error. */
 export function ResultsView({ api, request }: { api: CouncilApi; request: CouncilRequest }) {
@@ -76,25 +76,24 @@ function MetricResults({ metric, cells, k }: { metric: string; cells: ResultCell
               <th scope="col" class="number">
                 Mean
               </th>
-              <th scope="col" class="number">
-                Median
-              </th>
             </tr>
           </thead>
           <tbody>
             {cells.map((cell) => (
-              <tr key={`${cell.area}-${cell.period}`} class={cell.suppressed ? 'suppressed-row' : undefined}>
-                <th scope="row">{cell.area}</th>
+              <tr
+                key={`${placeOf(cell)}-${cell.period}`}
+                class={cell.suppressed ? 'suppressed-row' : undefined}
+              >
+                <th scope="row">{placeOf(cell)}</th>
                 <td>{cell.period}</td>
                 {cell.suppressed ? (
-                  <td class="suppressed" colSpan={3}>
+                  <td class="suppressed" colSpan={2}>
                     {homesText(cell, k)}
                   </td>
                 ) : (
                   <>
                     <td class="number">{homesText(cell, k)}</td>
                     <td class="number">{formatFigure(metric, cell.mean)}</td>
-                    <td class="number">{formatFigure(metric, cell.median)}</td>
                   </>
                 )}
               </tr>

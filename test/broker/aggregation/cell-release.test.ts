@@ -1,13 +1,16 @@
-// Cells of a run pass disclosure control: k with ONS rounding, dominance, differencing against earlier releases, DP.
+// Cells of a run pass disclosure control: k with ONS rounding, dominance, DP, then secondary suppression against history.
 import { describe, expect, it } from 'vitest';
-import { releaseCohorts, type ReleaseHistoryEntry } from '../../../src/broker/aggregation/cell-release.ts';
+import { releaseCohorts } from '../../../src/broker/aggregation/cell-release.ts';
 import { CohortTable, type Cohort } from '../../../src/broker/aggregation/cohorts.ts';
 import { planRun } from '../../../src/broker/aggregation/run-plan.ts';
-import { ConflictError } from '../../../src/errors.ts';
-import { seededRandomSource } from '../../../src/privacy/index.ts';
+import { seededRandomSource, type ReleasedSet } from '../../../src/privacy/index.ts';
 
 const AREA = 'E05018412';
 const OTHER = 'E05018419';
+
+/** Keys `h<from>` … `h<to−1>`. */
+const homes = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, index) => `h${from + index}`);
 
 /** A cohort of `values`, homes keyed `h0`, `h1`, … unless keys are given. */
 function cohort(values: number[], options: Partial<Cohort> = {}): Cohort {
@@ -18,23 +21,36 @@ function cohort(values: number[], options: Partial<Cohort> = {}): Cohort {
     metric: 'temperature.mean',
     values,
     homeKeys: values.map((_, index) => `h${index}`),
+    homeVersions: values.map(() => ({ '2026-01': 'v1' })),
+    interval: { from: '2026-01-01', to: '2026-01-31' },
     ...options,
   };
 }
 
-const plain = { k: 10, floor: 10, dp: null };
+const SELF = { run: 'run-2', request: 'request-2' };
+const plain = { k: 10, floor: 10, dp: null, self: SELF };
+
+/** An earlier release of January's temperature.mean over homes h0 … h11, by another council's run. */
+const earlier: ReleasedSet = {
+  release: { run: 'run-1', request: 'request-1' },
+  metric: 'temperature.mean',
+  interval: { from: '2026-01-01', to: '2026-01-31' },
+  homes: new Map(Array.from({ length: 12 }, (_, index) => [`h${index}`, { '2026-01': 'v1' }])),
+};
 
 describe('cell release', () => {
-  it('releases a cohort of k homes with the count rounded to 5 and mean and median to 2 decimals', () => {
+  it('releases a cohort of k homes with the count rounded to 5 and the mean to 2 decimals, and no median', () => {
     const values = [17.123, 18, 19, 20, 21, 16, 17, 18, 19, 20, 21, 22];
     const { cells, released } = releaseCohorts([cohort(values)], plain, []);
-    expect(cells[0]).toMatchObject({ suppressed: false, homes: 10, mean: 19.01, median: 19 });
+    expect(cells[0]).toMatchObject({ suppressed: false, homes: 10, mean: 19.01, median: null });
     expect(released).toEqual([
       {
         cell: `${AREA}|*|2026-01|temperature.mean`,
         metric: 'temperature.mean',
         period: '2026-01',
+        interval: { from: '2026-01-01', to: '2026-01-31' },
         homeKeys: cohort(values).homeKeys,
+        homeVersions: cohort(values).homeVersions,
       },
     ]);
   });
@@ -57,34 +73,25 @@ describe('cell release', () => {
     expect(cells[0]).toMatchObject({ suppressed: true, reason: 'dominance' });
   });
 
-  it('refuses a cohort one home smaller than an earlier release of the same metric and period (differencing)', () => {
-    const earlier: ReleaseHistoryEntry = {
-      id: 'r1',
-      cell: `${AREA}|*|2026-01|temperature.mean`,
-      metric: 'temperature.mean',
-      period: '2026-01',
-      homes: Array.from({ length: 12 }, (_, index) => `h${index}`),
-    };
+  it('withholds a cohort one home smaller than an earlier release (secondary), naming it, and goes on', () => {
     const smaller = cohort(Array.from({ length: 11 }, () => 18));
-    const error = (() => {
-      try {
-        releaseCohorts([smaller], plain, [earlier]);
-      } catch (thrown) {
-        return thrown;
-      }
-    })();
-    expect(error).toBeInstanceOf(ConflictError);
-    expect(error).toMatchObject({ problem: 'differencing', status: 409 });
+    const other = cohort(
+      Array.from({ length: 12 }, () => 18),
+      { area: OTHER, homeKeys: homes(100, 112) },
+    );
+    const { cells, released } = releaseCohorts([smaller, other], plain, [earlier]);
+    expect(cells[0]).toMatchObject({
+      suppressed: true,
+      homes: null,
+      mean: null,
+      reason: 'secondary',
+      withheld: { rule: 'differencing', release: { run: 'run-1', request: 'request-1' } },
+    });
+    expect(cells[1]).toMatchObject({ suppressed: false, homes: 10 });
+    expect(released.map((entry) => entry.cell)).toEqual([`${OTHER}|*|2026-01|temperature.mean`]);
   });
 
   it('allows a cohort that differs by k homes or more, an identical one, and other metrics or periods', () => {
-    const earlier: ReleaseHistoryEntry = {
-      id: 'r1',
-      cell: `${AREA}|*|2026-01|temperature.mean`,
-      metric: 'temperature.mean',
-      period: '2026-01',
-      homes: Array.from({ length: 12 }, (_, index) => `h${index}`),
-    };
     const grown = cohort(Array.from({ length: 22 }, () => 18));
     const same = cohort(Array.from({ length: 12 }, () => 18));
     const otherMetric = cohort(
@@ -93,17 +100,27 @@ describe('cell release', () => {
     );
     const otherPeriod = cohort(
       Array.from({ length: 11 }, () => 18),
-      { period: '2026-02' },
+      { period: '2026-02', interval: { from: '2026-02-01', to: '2026-02-28' } },
     );
     for (const candidate of [grown, same, otherMetric, otherPeriod]) {
       expect(releaseCohorts([candidate], plain, [earlier]).cells[0]!.suppressed).toBe(false);
     }
   });
 
+  it('checks a cell against the cells of its own run released before it', () => {
+    const first = cohort(Array.from({ length: 12 }, () => 18));
+    const second = cohort(
+      Array.from({ length: 11 }, () => 18),
+      { period: '2026-W03', interval: { from: '2026-01-12', to: '2026-01-18' } },
+    );
+    const { cells } = releaseCohorts([first, second], plain, []);
+    expect(cells[1]).toMatchObject({ suppressed: true, withheld: { rule: 'differencing', release: SELF } });
+  });
+
   it('adds noise under DP: values vary between releases, their mean converges, and no median is given', () => {
     const values = Array.from({ length: 40 }, (_, index) => 15 + (index % 7));
     const truth = values.reduce((sum, value) => sum + value, 0) / values.length;
-    const policy = { k: 10, floor: 10, dp: { epsilonPerCell: 1, random: seededRandomSource(7) } };
+    const policy = { k: 10, floor: 10, dp: { epsilonPerCell: 1, random: seededRandomSource(7) }, self: SELF };
     const means: number[] = [];
     for (let draw = 0; draw < 400; draw++) {
       const [cell] = releaseCohorts([cohort(values)], policy, []).cells;
@@ -131,8 +148,10 @@ describe('cohort table', () => {
       { metric: 'temperature.mean', period: '2026-01', value: 18 },
       { metric: 'cold.below18.hours', period: '2026-01', value: 100 },
     ];
-    expect(table.add({ key: 'a', area: AREA, dwellingType: 'Flat' }, values)).toBe(true);
-    expect(table.add({ key: 'b', area: 'E05000001', dwellingType: 'Flat' }, values)).toBe(false);
+    expect(table.add({ key: 'a', area: AREA, dwellingType: 'Flat', versions: new Map() }, values)).toBe(true);
+    expect(
+      table.add({ key: 'b', area: 'E05000001', dwellingType: 'Flat', versions: new Map() }, values),
+    ).toBe(false);
     const cells = table.cohorts();
     expect(cells.map((cell) => `${cell.area} ${cell.metric} ${cell.values.length}`)).toEqual([
       `${AREA} temperature.mean 1`,
@@ -144,9 +163,32 @@ describe('cohort table', () => {
     expect(table.cohorts().every((cell) => cell.values.length === 0)).toBe(true);
   });
 
+  it('gives each home of a cell a version per month of what was read for it, and the cell its days', () => {
+    const version = (etag: string, profile = 'etag:"p1"') => {
+      const table = new CohortTable(plan);
+      const versions = new Map([
+        ['profile', profile],
+        ['temperature/2026-01', etag],
+        ['humidity/2026-01', 'etag:"h"'],
+      ]);
+      table.add({ key: 'a', area: AREA, dwellingType: 'Flat', versions }, [
+        { metric: 'temperature.mean', period: '2026-01', value: 18 },
+      ]);
+      const [cell] = table.cohorts();
+      expect(cell!.interval).toEqual({ from: '2026-01-01', to: '2026-01-31' });
+      return cell!.homeVersions[0]!;
+    };
+    expect(version('etag:"1"')).toEqual(version('etag:"1"'));
+    expect(version('etag:"1"')['2026-01']).not.toBe(version('etag:"2"')['2026-01']);
+    // A changed home profile (rooms, time zone) changes the home's figures too.
+    expect(version('etag:"1"')['2026-01']).not.toBe(version('etag:"1"', 'etag:"p2"')['2026-01']);
+    // A version is a short digest, never the ETag or anything read.
+    expect(Object.values(version('etag:"1"'))[0]).toMatch(/^[0-9a-f]{16}$/);
+  });
+
   it('splits by every dwelling type when asked, whether or not a home of that type took part', () => {
     const table = new CohortTable({ ...plan, areas: [AREA], byDwellingType: true });
-    table.add({ key: 'a', area: AREA, dwellingType: 'Flat' }, [
+    table.add({ key: 'a', area: AREA, dwellingType: 'Flat', versions: new Map() }, [
       { metric: 'temperature.mean', period: '2026-01', value: 18 },
     ]);
     const types = new Set(table.cohorts().map((cell) => cell.dwellingType));

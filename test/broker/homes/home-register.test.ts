@@ -53,6 +53,7 @@ describe('home register', () => {
         areas: [AREA],
         period: { from: '2026-01-01', to: '2026-01-31' },
         granularity: 'month',
+        split: 'none',
         minCohort: 10,
         consentUntil: '2036-12-31',
       },
@@ -208,7 +209,7 @@ describe('home register', () => {
     });
     const table = new CohortTable(plan);
     const values = [{ metric: 'temperature.mean', period: '2026-01', value: 20 }];
-    const member = { key: 'home-key-1', area: AREA, dwellingType: 'Flat' as const };
+    const member = { key: 'home-key-1', area: AREA, dwellingType: 'Flat' as const, versions: new Map() };
     expect(table.add(member, values)).toBe(true);
     expect(table.add(member, values)).toBe(false);
     expect(table.cohorts().find((cell) => cell.homeKeys.length > 0)?.homeKeys).toEqual(['home-key-1']);

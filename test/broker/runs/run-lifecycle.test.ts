@@ -1,84 +1,21 @@
 // Runs on an in-memory database with a stand-in pod reader: states, release history, DP budget, interruption, progress.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsentedReader } from '../../../src/broker/aggregation/home-reader.ts';
 import { withdrawConsent, recordGivenConsent } from '../../../src/broker/consents/consent-transactor.ts';
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
 import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
-import type { PodDocument } from '../../../src/broker/pod-access/audited-pod-reader.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { RunExecutor } from '../../../src/broker/runs/run-executor.ts';
 import { progressPercent } from '../../../src/broker/runs/run-progress.ts';
 import { findRun, listRunCells, spentEpsilon } from '../../../src/broker/runs/run-reader.ts';
 import { createRun } from '../../../src/broker/runs/run-transactor.ts';
 import { ConflictError } from '../../../src/errors.ts';
-import { summaryQuads } from '../../../src/gateway/summary-rdf.ts';
 import { createLogger } from '../../../src/logging.ts';
-import { daysOfMonth, type DailySummary } from '../../../src/metrics/index.ts';
-import { homeProfileTurtle } from '../../../src/pod/homedata-pod.ts';
-import { PodLayout } from '../../../src/pod/pod-layout.ts';
 import { seededRandomSource } from '../../../src/privacy/index.ts';
-import { serializeTurtle } from '../../../src/vocab/index.ts';
 import { enrolTestHomes } from '../../helpers/enrol-homes.ts';
+import { AREA, podOf, syntheticHomes, syntheticReader, webIdOf } from './synthetic-broker.ts';
 
-const AREA = 'E05018412';
 const HOMES = 22;
-
-/** The pod of synthetic home `index`. */
-const podOf = (index: number) => `https://pods.example/home-${index}/`;
-const webIdOf = (index: number) => `${podOf(index)}profile/card#me`;
-
-/** January living-room temperatures of home `index`: every hour measured, a mean of 15 + index / 10 °C. */
-function summariesOf(index: number): DailySummary[] {
-  const mean = 15 + index / 10;
-  return daysOfMonth('2026-01').map((date) => ({
-    property: 'temperature',
-    room: 'living-room',
-    date,
-    hoursInDay: 24,
-    validHours: 24,
-    count: 24,
-    mean,
-    min: mean,
-    max: mean,
-    hoursBelow18: mean < 18 ? 24 : 0,
-    hoursBelow16: mean < 16 ? 24 : 0,
-    daytimeHours: 16,
-    daytimeMean: mean,
-    nightHours: 9,
-    nightHoursAbove26: 0,
-  }));
-}
-
-/** A stand-in for the audited reader: serves each synthetic home's profile and summaries as Turtle, counting reads. */
-function syntheticReader(reads: string[]): ConsentedReader {
-  return {
-    async readUnderConsent<T>(
-      consent: { pod: string },
-      urls: readonly string[],
-      options: { parse?: (response: Response, url: string) => Promise<T> } = {},
-    ): Promise<PodDocument<T>[]> {
-      const index = Number(/home-(\d+)/.exec(consent.pod)![1]);
-      const layout = new PodLayout(consent.pod);
-      reads.push(consent.pod);
-      return Promise.all(
-        urls.map(async (url) => {
-          let text: string | null = null;
-          if (url === layout.homeProfile) {
-            const home = { area: AREA, dwellingType: 'Flat' as const, timeZone: 'Europe/London', rooms: [] };
-            text = homeProfileTurtle(layout, home);
-          } else if (url === layout.summaryDocument('temperature', '2026-01')) {
-            text = serializeTurtle(
-              summariesOf(index).flatMap((summary) => summaryQuads(summary, layout, 'Europe/London')),
-            );
-          }
-          const body = text === null ? null : await options.parse!(new Response(text), url);
-          return { url, status: text === null ? 404 : 200, etag: null, body };
-        }),
-      );
-    },
-  };
-}
 
 describe('run lifecycle', () => {
   let db: Database;
@@ -99,6 +36,7 @@ describe('run lifecycle', () => {
         areas: [AREA],
         period: { from: '2026-01-01', to: '2026-01-31' },
         granularity: 'month',
+        split: 'none',
         minCohort: 10,
         consentUntil: '2036-12-31',
         ...(dp ? { dp } : {}),
@@ -123,7 +61,7 @@ describe('run lifecycle', () => {
     for (const index of indices) await withdrawConsent(db, requestId, webIdOf(index), new Date());
   };
   const execute = async (requestId: string, epsilon: number | null = null) => {
-    const runId = await createRun(db, { requestId, byDwellingType: false, epsilon }, new Date());
+    const runId = await createRun(db, { requestId, epsilon }, new Date());
     await executor.execute(runId);
     return (await findRun(db, requestId, runId))!;
   };
@@ -137,7 +75,10 @@ describe('run lifecycle', () => {
     );
     executor = new RunExecutor({
       db,
-      reader: syntheticReader(reads),
+      reader: syntheticReader(
+        new Map(syntheticHomes(0, HOMES, 'Flat').map((home) => [home.index, home])),
+        reads,
+      ),
       clock: () => new Date(),
       logger: createLogger('runs-test', 'silent'),
       random: seededRandomSource(5),
@@ -173,15 +114,24 @@ describe('run lifecycle', () => {
     });
   });
 
-  it('refuses a re-run one home smaller, names the rule, and stores nothing of it', async () => {
+  it('withholds the cell of a re-run one home smaller, naming the rule and the earlier run, never a count', async () => {
     const requestId = await newRequest(['cold.below18.hours']);
-    expect((await execute(requestId)).state).toBe('done');
+    const first = await execute(requestId);
+    expect(first.state).toBe('done');
     await withdraw(requestId, [21]);
-    const refused = await execute(requestId);
-    expect(refused).toMatchObject({ state: 'failed', problem: 'differencing' });
-    expect(refused.error).toMatch(/minimum cohort size/);
-    expect(await listRunCells(db, refused.id)).toEqual([]);
-    const history = await db.query('SELECT id FROM releases WHERE run_id = $1', [refused.id]);
+    const rerun = await execute(requestId);
+    expect(rerun).toMatchObject({ state: 'done', problem: null });
+    expect(await listRunCells(db, rerun.id)).toEqual([
+      expect.objectContaining({
+        homes: null,
+        mean: null,
+        suppressed: true,
+        withheld_rule: 'differencing',
+        withheld_request: requestId,
+        withheld_run: first.id,
+      }),
+    ]);
+    const history = await db.query('SELECT id FROM releases WHERE run_id = $1', [rerun.id]);
     expect(history).toEqual([]);
   });
 
@@ -197,25 +147,21 @@ describe('run lifecycle', () => {
     const first = await execute(requestId, 0.4);
     expect(first.state).toBe('done');
     expect((await listRunCells(db, first.id))[0]!.median).toBeNull();
-    await expect(
-      createRun(db, { requestId, byDwellingType: false, epsilon: 0.7 }, new Date()),
-    ).rejects.toThrow(ConflictError);
+    await expect(createRun(db, { requestId, epsilon: 0.7 }, new Date())).rejects.toThrow(ConflictError);
     await db.query("UPDATE runs SET state = 'failed' WHERE id = $1", [first.id]);
     expect(await spentEpsilon(db, requestId)).toBe(0);
-    const rest = await createRun(db, { requestId, byDwellingType: false, epsilon: 'rest' }, new Date());
+    const rest = await createRun(db, { requestId, epsilon: 'rest' }, new Date());
     expect(
       (await db.query<{ epsilon: number }>('SELECT epsilon FROM runs WHERE id = $1', [rest]))[0]!.epsilon,
     ).toBe(1);
-    await expect(
-      createRun(db, { requestId, byDwellingType: false, epsilon: 'rest' }, new Date()),
-    ).rejects.toMatchObject({
+    await expect(createRun(db, { requestId, epsilon: 'rest' }, new Date())).rejects.toMatchObject({
       problem: 'dp-budget-spent',
     });
   });
 
   it('puts a run interrupted between homes back in the queue', async () => {
     const requestId = await newRequest(['temperature.mean']);
-    const runId = await createRun(db, { requestId, byDwellingType: false, epsilon: null }, new Date());
+    const runId = await createRun(db, { requestId, epsilon: null }, new Date());
     const abort = new AbortController();
     abort.abort();
     expect(await executor.execute(runId, abort.signal)).toBe('interrupted');

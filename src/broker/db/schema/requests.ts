@@ -1,5 +1,8 @@
 // Table `requests`: what a council asked for, for which purpose, where, when and until when.
 
+/** How a request's cells are split besides area and period. */
+export type RequestSplit = 'none' | 'dwellingType';
+
 /** A row of `requests`. */
 export interface RequestRow {
   id: string;
@@ -16,6 +19,8 @@ export interface RequestRow {
   period_from: string;
   period_to: string;
   granularity: 'month' | 'week';
+  /** How cells are split besides area and period, fixed at creation (migration 006). */
+  split: RequestSplit;
   min_cohort: number;
   /** Consent is asked until this instant; consents end there at the latest. */
   consent_until: Date;

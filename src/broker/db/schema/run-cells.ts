@@ -16,4 +16,8 @@ export interface RunCellRow {
   mean: number | null;
   median: number | null;
   suppressed: boolean;
+  /** Secondary suppression only: the rule, and the earlier release's request and run (migration 006). */
+  withheld_rule: string | null;
+  withheld_request: string | null;
+  withheld_run: string | null;
 }

@@ -20,4 +20,6 @@ export interface RunValueRow {
   metric: string;
   period: string;
   value: number;
+  /** The home's summaries documents' versions, `<property>/<YYYY-MM>` → version (migration 006). */
+  versions: Record<string, string> | null;
 }
