@@ -45,6 +45,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
     purposes: config.purposes,
     kFloor: config.kFloor,
     now: () => new Date(),
+    maxPeriodMonths: config.limits.maxPeriodMonths,
   });
   const council = [{ councilKey: [] }];
   const resident = [{ solidOidc: [] }];
