@@ -1,83 +1,20 @@
 // Runs on an in-memory database with a stand-in pod reader: states, release history, DP budget, interruption, progress.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsentedReader } from '../../../src/broker/aggregation/home-reader.ts';
 import { withdrawConsent, recordGivenConsent } from '../../../src/broker/consents/consent-transactor.ts';
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
 import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
-import type { PodDocument } from '../../../src/broker/pod-access/audited-pod-reader.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { RunExecutor } from '../../../src/broker/runs/run-executor.ts';
 import { progressPercent } from '../../../src/broker/runs/run-progress.ts';
 import { findRun, listRunCells, spentEpsilon } from '../../../src/broker/runs/run-reader.ts';
 import { createRun } from '../../../src/broker/runs/run-transactor.ts';
 import { ConflictError } from '../../../src/errors.ts';
-import { summaryQuads } from '../../../src/gateway/summary-rdf.ts';
 import { createLogger } from '../../../src/logging.ts';
-import { daysOfMonth, type DailySummary } from '../../../src/metrics/index.ts';
-import { homeProfileTurtle } from '../../../src/pod/homedata-pod.ts';
-import { PodLayout } from '../../../src/pod/pod-layout.ts';
 import { seededRandomSource } from '../../../src/privacy/index.ts';
-import { serializeTurtle } from '../../../src/vocab/index.ts';
+import { AREA, podOf, syntheticReader, webIdOf } from './synthetic-reader.ts';
 
-const AREA = 'E05018412';
 const HOMES = 22;
-
-/** The pod of synthetic home `index`. */
-const podOf = (index: number) => `https://pods.example/home-${index}/`;
-const webIdOf = (index: number) => `${podOf(index)}profile/card#me`;
-
-/** January living-room temperatures of home `index`: every hour measured, a mean of 15 + index / 10 °C. */
-function summariesOf(index: number): DailySummary[] {
-  const mean = 15 + index / 10;
-  return daysOfMonth('2026-01').map((date) => ({
-    property: 'temperature',
-    room: 'living-room',
-    date,
-    hoursInDay: 24,
-    validHours: 24,
-    count: 24,
-    mean,
-    min: mean,
-    max: mean,
-    hoursBelow18: mean < 18 ? 24 : 0,
-    hoursBelow16: mean < 16 ? 24 : 0,
-    daytimeHours: 16,
-    daytimeMean: mean,
-    nightHours: 9,
-    nightHoursAbove26: 0,
-  }));
-}
-
-/** A stand-in for the audited reader: serves each synthetic home's profile and summaries as Turtle, counting reads. */
-function syntheticReader(reads: string[]): ConsentedReader {
-  return {
-    async readUnderConsent<T>(
-      consent: { pod: string },
-      urls: readonly string[],
-      options: { parse?: (response: Response, url: string) => Promise<T> } = {},
-    ): Promise<PodDocument<T>[]> {
-      const index = Number(/home-(\d+)/.exec(consent.pod)![1]);
-      const layout = new PodLayout(consent.pod);
-      reads.push(consent.pod);
-      return Promise.all(
-        urls.map(async (url) => {
-          let text: string | null = null;
-          if (url === layout.homeProfile) {
-            const home = { area: AREA, dwellingType: 'Flat' as const, timeZone: 'Europe/London', rooms: [] };
-            text = homeProfileTurtle(layout, home);
-          } else if (url === layout.summaryDocument('temperature', '2026-01')) {
-            text = serializeTurtle(
-              summariesOf(index).flatMap((summary) => summaryQuads(summary, layout, 'Europe/London')),
-            );
-          }
-          const body = text === null ? null : await options.parse!(new Response(text), url);
-          return { url, status: text === null ? 404 : 200, etag: null, body };
-        }),
-      );
-    },
-  };
-}
 
 describe('run lifecycle', () => {
   let db: Database;
