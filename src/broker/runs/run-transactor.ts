@@ -211,7 +211,7 @@ export async function finishRun(
   now: Date,
 ): Promise<void> {
   const { cells, released } = outcome.release;
-  for (const [position, cell] of cells.entries()) await insertCell(tx, run.id, position, cell);
+  await insertCells(tx, run.id, cells);
   for (const entry of released) {
     await tx.query(
       'INSERT INTO releases (id, council_id, request_id, run_id, cell, metric, period, home_keys, released_at) ' +
@@ -236,24 +236,31 @@ export async function finishRun(
   );
 }
 
-/** Inserts one released or suppressed cell. */
-async function insertCell(tx: Queryable, runId: string, position: number, cell: ReleasedCell): Promise<void> {
-  await tx.query(
-    'INSERT INTO run_cells (run_id, position, area, dwelling_type, period, metric, homes, mean, median, suppressed) ' +
-      'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-    [
-      runId,
-      position,
-      cell.area,
-      cell.dwellingType,
-      cell.period,
-      cell.metric,
-      cell.homes,
-      cell.mean,
-      cell.median,
-      cell.suppressed,
-    ],
-  );
+/** Cells per INSERT: one statement per cell made a 19,200-cell run take 24 s to store on PGlite. */
+const CELLS_PER_INSERT = 1000;
+
+/** Inserts a run's released and suppressed cells in table order, many rows per statement. */
+async function insertCells(tx: Queryable, runId: string, cells: readonly ReleasedCell[]): Promise<void> {
+  for (let start = 0; start < cells.length; start += CELLS_PER_INSERT) {
+    const rows = cells.slice(start, start + CELLS_PER_INSERT).map((cell, index) => ({
+      position: start + index,
+      area: cell.area,
+      dwelling_type: cell.dwellingType,
+      period: cell.period,
+      metric: cell.metric,
+      homes: cell.homes,
+      mean: cell.mean,
+      median: cell.median,
+      suppressed: cell.suppressed,
+    }));
+    await tx.query(
+      'INSERT INTO run_cells (run_id, position, area, dwelling_type, period, metric, homes, mean, median, suppressed) ' +
+        'SELECT $1, c.position, c.area, c.dwelling_type, c.period, c.metric, c.homes, c.mean, c.median, c.suppressed ' +
+        'FROM jsonb_to_recordset($2::jsonb) AS c(position integer, area text, dwelling_type text, period text, ' +
+        'metric text, homes integer, mean double precision, median double precision, suppressed boolean)',
+      [runId, JSON.stringify(rows)],
+    );
+  }
 }
 
 /** Marks a run failed with a problem slug and a message fit for the council (no WebID, pod URL or count). */
