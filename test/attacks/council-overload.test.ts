@@ -11,7 +11,7 @@ import type { BrokerContext } from '../../src/broker/context.ts';
 import { addCouncil, type NewCouncil } from '../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../src/broker/db/database.ts';
 import { openBrokerDatabase } from '../../src/broker/db/open-database.ts';
-import { AuditedPodReader } from '../../src/broker/pod-access/audited-pod-reader.ts';
+import type { AuditedPodReader } from '../../src/broker/pod-access/audited-pod-reader.ts';
 import type { NewRequest } from '../../src/broker/requests/request-schema.ts';
 import { createRequest } from '../../src/broker/requests/request-transactor.ts';
 import { InProcessRunQueue } from '../../src/broker/runs/in-process-queue.ts';
@@ -386,19 +386,27 @@ describe('a council trying to overload the broker', () => {
       () =>
         ownDatabase(async (db) => {
           const homeDeadlineMs = 1500;
-          // The real audited reader over plain fetch for the hostile pod, synthetic homes for the rest.
-          const audited = new AuditedPodReader({
-            db,
-            fetch,
-            brokerWebId: 'https://broker.example/profile/card#me',
-            clock: () => new Date(),
-            logger,
-          });
+          // The hostile pod is read with plain fetch and the run's own parsers, as the audited reader reads a pod
+          // (without its consent and origin checks, which are not what this attack is about); the rest are synthetic.
+          const plain: ConsentedReader = {
+            readUnderConsent: (_consent, urls, options) =>
+              Promise.all(
+                urls.map(async (url) => {
+                  const response = await fetch(url);
+                  return {
+                    url,
+                    status: response.status,
+                    etag: null,
+                    body: await options!.parse!(response, url),
+                  };
+                }),
+              ),
+          };
           const synthetic = syntheticReader([]);
           const reader: ConsentedReader = {
             readUnderConsent: (consent, urls, options) =>
               consent.pod.startsWith(hostileOrigin)
-                ? audited.readUnderConsent(consent, urls, options)
+                ? plain.readUnderConsent(consent, urls, options)
                 : synthetic.readUnderConsent(consent, urls, options),
           };
           const consent = async (requestId: string, webId: string, pod: string) =>
