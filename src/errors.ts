@@ -74,6 +74,28 @@ export class ConflictError extends HomedataError {
   }
 }
 
+/** Which configured limit a request or run went over, and by how much: shown to the caller in the problem. */
+export interface LimitContext extends ErrorContext {
+  /** The configuration key of the limit, e.g. `limits.maxCells`. */
+  limit: string;
+  /** The limit's value. */
+  max: number;
+  /** What the caller asked for or already has, in the limit's unit. */
+  actual: number;
+}
+
+/**
+ * A request or run over one of the broker's configured limits (a 409 for a rule about current state, a 422 for
+ * a request too large, a 429 for a quota): its problem names the limit and the numbers.
+ */
+export class LimitExceededError extends HomedataError {
+  declare readonly context: LimitContext;
+
+  constructor(problem: string, status: 409 | 422 | 429, message: string, context: LimitContext) {
+    super(problem, status, message, context);
+  }
+}
+
 /** The base of problem type IRIs. */
 export const PROBLEM_BASE = 'https://homedata.dev/problems/';
 

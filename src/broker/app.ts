@@ -1,9 +1,10 @@
 // The broker's express app: security headers, rate limit, body limit, the routers, and one problem-details error mapper.
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { NotFoundError } from '../errors.ts';
 import type { BrokerContext } from './context.ts';
+import { identifyCouncil } from './http/council-auth.ts';
 import { TooManyRequestsError } from './http/http-errors.ts';
 import { problemHandler } from './http/problem.ts';
 import { consentRoutes } from './routes/consent-routes.ts';
@@ -33,6 +34,13 @@ export function createBrokerApp(ctx: BrokerContext, pages?: Router): Express {
       limit: ctx.config.rateLimit.max,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
+      // A council with a valid key has a bucket of its own, wherever it calls from (councils behind one proxy or
+      // NAT do not share one; one council cannot spend another's). Everything else, including wrong keys,
+      // counts per client IP.
+      keyGenerator: async (req, res) => {
+        const council = await identifyCouncil(ctx.db, req, res);
+        return council ? `council:${council.id}` : ipKeyGenerator(req.ip ?? '');
+      },
       handler: (_req, _res, next) => next(new TooManyRequestsError()),
     }),
     express.json({ limit: ctx.config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }),

@@ -5,6 +5,7 @@ import { MIN_COHORT_FLOOR } from '../privacy/index.ts';
 import { DPV } from '../vocab/namespaces.ts';
 import type { DatabaseTarget } from './db/open-database.ts';
 import { trustConfigSchema } from './trust/trust-policy.ts';
+import { DEFAULT_MAX_PERIOD_MONTHS } from './requests/request-schema.ts';
 
 /** The purposes a council may name unless the operator lists others (issue 4). */
 export const DEFAULT_PURPOSES = [
@@ -31,6 +32,53 @@ export const DEFAULT_RETENTION = { auditLogDays: 400, runValuesHours: 24, pruneE
  * homes (DESIGN.md, Promises). The same constant the disclosure rules in src/privacy use.
  */
 export const DEFAULT_K_FLOOR = MIN_COHORT_FLOOR;
+
+/**
+ * The bounds on the work one council can make the broker do (DESIGN.md: "Bounded work"). Each default is the
+ * largest a real study needs with room to spare, and small enough that the worst case fits in one broker:
+ * - `maxPeriodMonths` 24: two heating seasons, for a before/after comparison; each home costs one GET per input
+ *   property and month of the period, so the span bounds the reads per home (24 × at most 5 properties, plus the profile).
+ * - `maxCells` 20,000: a borough of 10 wards × 24 months × all 16 metrics × 5 dwelling types is 19,200. Every
+ *   cell is held in memory and stored at release, filled or empty: a 19,200-cell run with no homes took
+ *   2.7 s and 18 MB of heap on PGlite on a loaded 2-core machine (docs/broker.md, "Limits").
+ * - `maxRunAttempts` 3: a run that stopped its broker three times will stop it again; it fails instead.
+ * - `maxActiveRunsPerCouncil` 3: a council keeps a few requests running at once, and cannot fill the queue.
+ * - `homeDeadlineMs` 60 s: a home's reads take well under a second on a healthy pod server (NOTES.md); a pod
+ *   that has not answered in a minute is skipped as unreadable instead of holding the run.
+ * - `runConcurrency` 2: runs executed at once per broker process (one per core of a small machine), at most one
+ *   per council, so that one council's slow run never holds another council's.
+ */
+export const DEFAULT_LIMITS = {
+  maxPeriodMonths: DEFAULT_MAX_PERIOD_MONTHS,
+  maxCells: 20_000,
+  maxRunAttempts: 3,
+  maxActiveRunsPerCouncil: 3,
+  homeDeadlineMs: 60_000,
+  runConcurrency: 2,
+} as const;
+
+/** The schema of `limits`: every key optional, each with its default above. */
+const limitsSchema = z
+  .object({
+    /** Longest request period, in calendar months it touches. */
+    maxPeriodMonths: z.number().int().min(1).max(1200).default(DEFAULT_LIMITS.maxPeriodMonths),
+    /** Most cells (areas × periods × metrics × dwelling types) a request or run may plan. */
+    maxCells: z.number().int().min(1).default(DEFAULT_LIMITS.maxCells),
+    /** Executions a run gets before it is marked failed (a crash mid-run counts as one). */
+    maxRunAttempts: z.number().int().min(1).max(100).default(DEFAULT_LIMITS.maxRunAttempts),
+    /** Queued or running runs one council may have at once. */
+    maxActiveRunsPerCouncil: z.number().int().min(1).default(DEFAULT_LIMITS.maxActiveRunsPerCouncil),
+    /** How long one home's reads may take in a run before the home is skipped as unreadable. */
+    // At most 90 s: on a shared database a run silent for 120 s (STALE_RUN_MS) counts as dead, and a home that
+    // holds its reader past the deadline would make a live run look dead.
+    homeDeadlineMs: z.number().int().min(100).max(90_000).default(DEFAULT_LIMITS.homeDeadlineMs),
+    /** Runs executed at once by one broker process (at most one per council). */
+    runConcurrency: z.number().int().min(1).max(64).default(DEFAULT_LIMITS.runConcurrency),
+  })
+  .strict();
+
+/** The broker's bounds on work, validated. */
+export type BrokerLimits = z.infer<typeof limitsSchema>;
 
 export const brokerConfigSchema = z
   .object({
@@ -97,7 +145,12 @@ export const brokerConfigSchema = z
      * proxy. Off by default: a client could otherwise pick its own address with X-Forwarded-For.
      */
     trustProxy: z.union([z.boolean(), z.number().int().min(0)]).default(false),
-    /** Requests per client IP per window before a 429 problem. */
+    /** Bounds on requests and runs (DEFAULT_LIMITS says why each default is what it is). */
+    limits: limitsSchema.default({ ...DEFAULT_LIMITS }),
+    /**
+     * Requests per window before a 429 problem: per council key on calls that carry a valid one, per client IP
+     * otherwise.
+     */
     rateLimit: z
       .object({
         windowMs: z.number().int().min(1000).default(60_000),

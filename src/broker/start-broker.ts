@@ -112,6 +112,7 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       clock,
       logger,
       kFloor: config.kFloor,
+      limits: config.limits,
       random: deps.random,
       shardSize: deps.runShardSize,
     });

@@ -18,6 +18,7 @@ export {
   periodHours,
   periodOf,
   periodsCovering,
+  countPeriodsCovering,
   type Period,
   type Granularity,
 } from './period.ts';

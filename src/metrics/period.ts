@@ -10,6 +10,7 @@ import {
 } from './local-time.ts';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 export type Granularity = 'month' | 'week';
 
@@ -63,4 +64,30 @@ export function periodsCovering(granularity: Granularity, from: string, to: stri
     const next = addDays(day, 7);
     day = next > to ? to : next;
   }
+}
+
+/** Milliseconds of a calendar date's UTC midnight; `setUTCFullYear` keeps years below 100 as they are. */
+function utcDayMs(date: string): number {
+  const day = new Date(0);
+  day.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  return day.getTime();
+}
+
+/**
+ * How many periods of `granularity` overlap `from`..`to`: the length of `periodsCovering`, counted without
+ * building it, so that a range of thousands of years costs nothing to measure (0 when `to` is before `from`).
+ */
+export function countPeriodsCovering(granularity: Granularity, from: string, to: string): number {
+  assertCalendarDate(from);
+  assertCalendarDate(to);
+  if (from > to) return 0;
+  if (granularity === 'month') {
+    const monthIndex = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7));
+    return monthIndex(to) - monthIndex(from) + 1;
+  }
+  const monday = (date: string) => {
+    const ms = utcDayMs(date);
+    return ms - ((new Date(ms).getUTCDay() + 6) % 7) * DAY_MS; // Monday = 0
+  };
+  return Math.round((monday(to) - monday(from)) / (7 * DAY_MS)) + 1;
 }

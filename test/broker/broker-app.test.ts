@@ -80,6 +80,13 @@ describe('the broker app', () => {
     });
   });
 
+  it('tells councils the limits a request and its runs must stay within', async () => {
+    const url = await serve();
+    expect(await (await fetch(`${url}api/broker`)).json()).toMatchObject({
+      limits: { maxPeriodMonths: 24, maxCells: 20_000, maxActiveRunsPerCouncil: 3 },
+    });
+  });
+
   it('lists the metrics catalogue with the four fixed ids, units and sources', async () => {
     const url = await serve();
     const { metrics } = (await (await fetch(`${url}api/metrics`)).json()) as {

@@ -60,6 +60,29 @@ describe('new request validation', () => {
     ]);
   });
 
+  it('refuses a period that reaches past today, or touches more than 24 calendar months, with the numbers', () => {
+    const issues = (period: { from: string; to: string }, maxPeriodMonths?: number) => {
+      const bounded = createRequestSchema({
+        purposes: DEFAULT_PURPOSES,
+        kFloor: 10,
+        now: () => now,
+        maxPeriodMonths,
+      });
+      const result = bounded.safeParse({ ...validRequest(), period });
+      return result.success ? [] : result.error.issues.map((issue) => [issue.path.join('.'), issue.message]);
+    };
+    expect(issues({ from: '2024-04-01', to: '2026-03-01' })).toEqual([]);
+    expect(issues({ from: '2024-03-31', to: '2026-03-01' })).toEqual([
+      ['period.to', 'period spans 25 calendar months; at most 24 (limits.maxPeriodMonths)'],
+    ]);
+    expect(issues({ from: '2026-01-01', to: '2026-03-02' })).toEqual([
+      ['period.to', 'period.to must not be after today (2026-03-01)'],
+    ]);
+    expect(issues({ from: '2026-01-01', to: '2026-03-01' }, 2)).toEqual([
+      ['period.to', 'period spans 3 calendar months; at most 2 (limits.maxPeriodMonths)'],
+    ]);
+  });
+
   it('refuses consent asked until a past date, bad area codes, duplicates and unknown fields', () => {
     expect(badFields({ ...validRequest(), consentUntil: '2026-02-28' })).toEqual(['consentUntil']);
     expect(badFields({ ...validRequest(), areas: ['Northbridge'] })).toEqual(['areas.0']);

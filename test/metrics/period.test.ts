@@ -1,7 +1,13 @@
 // Unit tests of reporting periods: labels, their hours on DST months and the labels covering a date range.
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.ts';
-import { parsePeriod, periodHours, periodOf, periodsCovering } from '../../src/metrics/period.ts';
+import {
+  countPeriodsCovering,
+  parsePeriod,
+  periodHours,
+  periodOf,
+  periodsCovering,
+} from '../../src/metrics/period.ts';
 
 describe('periods', () => {
   it('a month with a 23-hour day has one hour less', () => {
@@ -49,5 +55,27 @@ describe('periods', () => {
 
   it('refuses a range that ends before it starts', () => {
     expect(() => periodsCovering('month', '2026-02-10', '2026-02-09')).toThrow(ValidationError);
+  });
+
+  it('counts the periods covering a range as many as it lists, without listing them', () => {
+    const ranges: [string, string][] = [
+      ['2025-12-25', '2026-01-12'],
+      ['2025-11-30', '2026-03-01'],
+      ['2026-02-10', '2026-02-10'],
+      ['2024-12-30', '2026-12-31'],
+      ['2020-01-01', '2021-12-31'],
+      ['2026-03-01', '2026-03-01'],
+    ];
+    for (const [from, to] of ranges) {
+      for (const granularity of ['month', 'week'] as const) {
+        expect(countPeriodsCovering(granularity, from, to)).toBe(
+          periodsCovering(granularity, from, to).length,
+        );
+      }
+    }
+    expect(countPeriodsCovering('month', '2026-02-10', '2026-02-09')).toBe(0);
+    // The review's request: every week of 9,000 years, measured at once.
+    expect(countPeriodsCovering('month', '1000-01-01', '9999-12-31')).toBe(108_000);
+    expect(countPeriodsCovering('week', '1000-01-01', '9999-12-31')).toBe(469_598);
   });
 });

@@ -45,6 +45,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
     purposes: config.purposes,
     kFloor: config.kFloor,
     now: () => new Date(),
+    maxPeriodMonths: config.limits.maxPeriodMonths,
   });
   const council = [{ councilKey: [] }];
   const resident = [{ solidOidc: [] }];
@@ -125,7 +126,9 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
             401: problem('No or unknown API key'),
             413: problem('Body over the size limit'),
             415: problem('Body is not application/json'),
-            422: problem('A field is invalid (each listed in `errors`)'),
+            422: problem(
+              'A field is invalid (each listed in `errors`), or the request plans too many cells (too-many-cells)',
+            ),
             429: problem('Rate limited'),
           },
         },

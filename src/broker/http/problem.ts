@@ -1,6 +1,6 @@
 // The one place errors become HTTP answers: RFC 9457 problem details (`application/problem+json`).
 import type { ErrorRequestHandler, Response } from 'express';
-import { HomedataError, PROBLEM_BASE } from '../../errors.ts';
+import { HomedataError, LimitExceededError, PROBLEM_BASE } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
 import { MalformedBodyError, PayloadTooLargeError } from './http-errors.ts';
 
@@ -18,6 +18,8 @@ export interface ProblemDocument {
   detail: string;
   /** Field errors of a validation problem. */
   errors?: FieldError[];
+  /** The configured limit a request went over (`limits.maxCells`), its value and what was asked. */
+  limit?: { name: string; max: number; actual: number };
 }
 
 /** Short titles per problem slug; a problem's `detail` says what happened this time. */
@@ -30,6 +32,9 @@ const TITLES: Record<string, string> = {
   unauthenticated: 'Not authenticated',
   forbidden: 'Forbidden',
   'not-found': 'Not found',
+  'too-many-cells': 'Request too large',
+  'run-active': 'A run of this request is already queued or running',
+  'run-quota': 'Too many active runs',
   pod: 'Pod server error',
   'outbound-call': 'Outside server refused or unreachable',
   internal: 'Internal error',
@@ -70,12 +75,14 @@ export function problemFor(thrown: unknown): ProblemDocument {
   const error = normalise(thrown);
   if (error instanceof HomedataError && error.status < 500) {
     const errors = error.context.errors as FieldError[] | undefined;
+    const { limit, max, actual } = error instanceof LimitExceededError ? error.context : {};
     return {
       type: `${PROBLEM_BASE}${error.problem}`,
       title: TITLES[error.problem] ?? error.problem.replace(/-/g, ' '),
       status: error.status,
       detail: error.message,
       ...(errors ? { errors } : {}),
+      ...(limit !== undefined ? { limit: { name: limit, max: max!, actual: actual! } } : {}),
     };
   }
   if (error instanceof HomedataError) {

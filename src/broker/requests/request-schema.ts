@@ -1,6 +1,6 @@
 // What a council may ask for: the zod schema of a new data request, built from the broker's policy.
 import { z } from 'zod';
-import { METRIC_IDS } from '../../metrics/index.ts';
+import { countPeriodsCovering, METRIC_IDS } from '../../metrics/index.ts';
 
 /** The broker's rules a request is checked against. */
 export interface RequestPolicy {
@@ -8,9 +8,14 @@ export interface RequestPolicy {
   purposes: readonly string[];
   /** The server floor for `minCohort`. */
   kFloor: number;
-  /** The current time (requests must ask for consent until a future time). */
+  /** The current time (requests must ask for consent until a future time, and for figures up to today). */
   now: () => Date;
+  /** The longest period, in calendar months it touches (`limits.maxPeriodMonths`); default 24. */
+  maxPeriodMonths?: number;
 }
+
+/** The longest period a request may cover unless the operator says otherwise: two heating seasons. */
+export const DEFAULT_MAX_PERIOD_MONTHS = 24;
 
 /** ONS GSS codes: a country letter and eight digits (e.g. ward E05000001). */
 const GSS_CODE = /^[EWSN][0-9]{8}$/;
@@ -35,6 +40,31 @@ function unique(values: readonly string[], ctx: z.RefinementCtx, what: string): 
       ctx.addIssue({ code: 'custom', path: [index], message: `${what} ${value} is listed twice` });
     seen.add(value);
   });
+}
+
+/**
+ * Adds an issue when a period reaches past today (the broker's clock, UTC: no figure covers days not yet
+ * measured) or touches more calendar months than the policy allows; the message gives the numbers.
+ */
+function boundPeriod(
+  period: { from: string; to: string },
+  policy: RequestPolicy,
+  ctx: z.RefinementCtx,
+): void {
+  const today = policy.now().toISOString().slice(0, 10);
+  if (period.to > today) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `period.to must not be after today (${today})` });
+  }
+  const max = policy.maxPeriodMonths ?? DEFAULT_MAX_PERIOD_MONTHS;
+  // Counted, not listed: a period of thousands of years is measured without building its months.
+  const months = countPeriodsCovering('month', period.from, period.to);
+  if (months > max) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `period spans ${months} calendar months; at most ${max} (limits.maxPeriodMonths)`,
+    });
+  }
 }
 
 /** The schema of `POST /api/requests` bodies under a policy: exactly the fields of issue 4, each checked. */
@@ -74,7 +104,8 @@ export function createRequestSchema(policy: RequestPolicy) {
         .refine((period) => period.from <= period.to, {
           path: ['to'],
           message: 'period ends before it starts (to is before from)',
-        }),
+        })
+        .superRefine((period, ctx) => boundPeriod(period, policy, ctx)),
       granularity: z.enum(['month', 'week'], { error: () => 'granularity is "month" or "week"' }),
       // Fixed here, not per run: an unsplit and a split run of the same cohort give away the suppressed group.
       split: z

@@ -8,6 +8,19 @@ export const brokerInfoSchema = z.object({
   webId: z.url().describe('The WebID residents grant acl:Read to'),
   kFloor: z.number().int().describe('No request may ask for a smaller minimum cohort'),
   purposes: z.array(z.url()).describe('DPV purposes a request may name'),
+  limits: z
+    .object({
+      maxPeriodMonths: z.number().int().describe('Calendar months a request period may touch'),
+      maxCells: z
+        .number()
+        .int()
+        .describe('Cells (areas × periods × metrics × dwelling types) a request or run may plan'),
+      maxActiveRunsPerCouncil: z
+        .number()
+        .int()
+        .describe('Queued and running runs a council may have at once'),
+    })
+    .describe('The bounds a council must stay within (broker config `limits`)'),
 });
 
 export const metricCatalogueSchema = z.object({
@@ -48,6 +61,11 @@ export function infoRoutes(ctx: BrokerContext): Router {
         webId: ctx.reader.brokerWebId,
         kFloor: ctx.config.kFloor,
         purposes: ctx.config.purposes,
+        limits: {
+          maxPeriodMonths: ctx.config.limits.maxPeriodMonths,
+          maxCells: ctx.config.limits.maxCells,
+          maxActiveRunsPerCouncil: ctx.config.limits.maxActiveRunsPerCouncil,
+        },
       }),
     );
   });

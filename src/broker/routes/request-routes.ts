@@ -6,6 +6,7 @@ import { councilOf, requireCouncil } from '../http/council-auth.ts';
 import { requireJson } from '../http/require-json.ts';
 import { parseInput } from '../http/validate.ts';
 import { findRequest, listRequests } from '../requests/request-reader.ts';
+import { assertCellsWithinLimit } from '../requests/request-bounds.ts';
 import { createRequestSchema } from '../requests/request-schema.ts';
 import { createRequest } from '../requests/request-transactor.ts';
 import { publicRequest } from '../requests/request-view.ts';
@@ -18,6 +19,7 @@ export function requestRoutes(ctx: BrokerContext): Router {
     purposes: ctx.config.purposes,
     kFloor: ctx.config.kFloor,
     now: ctx.clock,
+    maxPeriodMonths: ctx.config.limits.maxPeriodMonths,
   });
 
   router.get('/requests', async (_req, res) => {
@@ -34,6 +36,11 @@ export function requestRoutes(ctx: BrokerContext): Router {
   router.post('/requests', requireCouncil(ctx.db), requireJson, async (req, res) => {
     const council = councilOf(res);
     const input = parseInput(schema, req.body);
+    // The split is fixed on the request, so its runs plan exactly these cells.
+    assertCellsWithinLimit(
+      { ...input, byDwellingType: input.split === 'dwellingType' },
+      ctx.config.limits.maxCells,
+    );
     const now = ctx.clock();
     const id = await createRequest(ctx.db, council.id, input, now);
     ctx.logger.info({ requestId: id, council: council.id }, 'request filed');

@@ -1,12 +1,14 @@
 // The run queue of brokers sharing one PostgreSQL: pg-boss jobs plan a run, read its shards (in any process) and release it.
 import PgBoss from 'pg-boss';
 import type { Logger } from '../../logging.ts';
+import type { BrokerLimits } from '../config.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { STALE_RUN_MS } from './in-process-queue.ts';
 import type { RunQueue } from './run-queue.ts';
 import { listQueuedRuns, listRunningRuns } from './run-reader.ts';
-import { requeueRun } from './run-transactor.ts';
+import { failRunOutOfAttempts, recordRestart, requeueRun } from './run-transactor.ts';
 import { listPendingShards, countShards } from './shard-reader.ts';
+import { clearRunWork } from './shard-transactor.ts';
 import type { ShardDispatch, ShardedRuns } from './sharded-runs.ts';
 
 /** Queue names; one pg-boss schema serves every broker process on the database. */
@@ -28,6 +30,8 @@ export interface PgBossRunQueueDeps {
   runs: ShardedRuns;
   logger: Logger;
   clock: () => Date;
+  /** `runConcurrency` shard workers per process; `maxRunAttempts` restarts of a run whose process died. */
+  limits: Pick<BrokerLimits, 'runConcurrency' | 'maxRunAttempts'>;
 }
 
 /** pg-boss's SQL runner over an open transaction, so that jobs are sent only if the transaction commits. */
@@ -85,9 +89,13 @@ export class PgBossRunQueue implements RunQueue {
       this.workers.set(queue, await this.boss.work<T>(queue, options, async ([job]) => handler(job!.data)));
     };
     await work<{ runId: string }>(PLAN, ({ runId }) => runs.plan(runId, this.dispatch));
-    await work<{ runId: string; shard: number }>(SHARD, ({ runId, shard }) =>
-      runs.readShard(runId, shard, this.dispatch),
-    );
+    // A pg-boss worker takes one job at a time: `runConcurrency` shard workers per process read that many shards
+    // (of any runs) at once, so that one run's slow shard does not hold every other run's.
+    for (let worker = 0; worker < this.deps.limits.runConcurrency; worker++) {
+      await work<{ runId: string; shard: number }>(SHARD, ({ runId, shard }) =>
+        runs.readShard(runId, shard, this.dispatch),
+      );
+    }
     await work<{ runId: string }>(FINISH, ({ runId }) => runs.finish(runId));
     await work<{ runId: string }>(FAILED, ({ runId }) =>
       runs.fail(runId, new Error('a step of the run failed on every attempt')),
@@ -103,12 +111,21 @@ export class PgBossRunQueue implements RunQueue {
   private async recover(): Promise<void> {
     const { db, clock } = this.deps;
     const staleBefore = clock().getTime() - STALE_RUN_MS;
+    const { maxRunAttempts } = this.deps.limits;
     for (const run of await listRunningRuns(db)) {
       const { total, done } = await countShards(db, run.id);
       if (total > 0 && done === total) await this.dispatch.finish(run.id);
       else if (run.heartbeat_at === null || run.heartbeat_at.getTime() < staleBefore) {
+        // Its planner died: claimed again, the run counts an attempt (and fails when out of them).
         if (total === 0) await requeueRun(db, run.id);
-        else await this.dispatch.shards(run.id, await listPendingShards(db, run.id), db);
+        // Its shard readers died: each restart counts as an attempt, so a shard that kills every process that
+        // reads it fails the run instead of being handed out at every start.
+        else if (await recordRestart(db, run.id, maxRunAttempts)) {
+          await this.dispatch.shards(run.id, await listPendingShards(db, run.id), db);
+        } else {
+          await failRunOutOfAttempts(db, run.id, maxRunAttempts, clock());
+          await db.transaction((tx) => clearRunWork(tx, run.id));
+        }
       }
     }
     for (const { id } of await listQueuedRuns(db)) await this.enqueue(id);

@@ -7,11 +7,14 @@ import { CohortTable, type CohortMember } from '../aggregation/cohorts.ts';
 import { readHome, type ConsentedReader, type SkipReason } from '../aggregation/home-reader.ts';
 import { computeHomeValues, type HomeValueEntry } from '../aggregation/home-values.ts';
 import { planRun, type RunPlan } from '../aggregation/run-plan.ts';
+import { DEFAULT_LIMITS, type BrokerLimits } from '../config.ts';
 import { listActiveConsents, type ActiveConsentRow } from '../consents/consent-reader.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { RunRow } from '../db/schema/runs.ts';
+import { assertCellsWithinLimit } from '../requests/request-bounds.ts';
 import { findRequest, type RequestWithCouncil } from '../requests/request-reader.ts';
 import { forEachBounded } from '../../bounded-concurrency.ts';
+import { MISSED_DEADLINE, withinDeadline } from './home-deadline.ts';
 import { loadHomeKeyer, type HomeKeyer } from './home-keys.ts';
 import { readReleaseHistory } from './run-reader.ts';
 import { progressPercent } from './run-progress.ts';
@@ -34,6 +37,8 @@ export interface RunExecutorDeps {
   /** The server floor for k. */
   kFloor: number;
   homeConcurrency?: number;
+  /** Cells per run, attempts per run and the per-home deadline; default DEFAULT_LIMITS. */
+  limits?: Pick<BrokerLimits, 'maxCells' | 'maxRunAttempts' | 'homeDeadlineMs'>;
 }
 
 /** How an execution ended: `skipped` when the run was not queued any more (another worker took it). */
@@ -72,15 +77,17 @@ function withoutUrls(message: string): string {
  */
 export class RunExecutor {
   private readonly deps: RunExecutorDeps;
+  private readonly limits: Pick<BrokerLimits, 'maxCells' | 'maxRunAttempts' | 'homeDeadlineMs'>;
 
   constructor(deps: RunExecutorDeps) {
     this.deps = deps;
+    this.limits = deps.limits ?? DEFAULT_LIMITS;
   }
 
   /** Claims a queued run and executes it to the end; `signal` interrupts it between homes, leaving it queued. */
   async execute(runId: string, signal?: AbortSignal): Promise<RunEnd> {
     const { db, clock, logger } = this.deps;
-    const run = await claimRun(db, runId, clock());
+    const run = await claimRun(db, runId, clock(), this.limits.maxRunAttempts);
     if (run === null) return 'skipped';
     const log = logger.child({ runId, requestId: run.request_id });
     try {
@@ -103,13 +110,16 @@ export class RunExecutor {
     const { db, clock, kFloor } = this.deps;
     const request = await findRequest(db, run.request_id);
     if (request === null) throw new HomedataError('not-found', 404, 'The request of this run is gone');
-    const plan = planRun({
+    const input = {
       metrics: request.metrics,
       areas: request.areas,
       period: { from: request.period_from, to: request.period_to },
       granularity: request.granularity,
       byDwellingType: request.split === 'dwellingType',
-    });
+    };
+    // Checked at run creation too; again here, before the plan is built, for runs queued under a higher limit.
+    assertCellsWithinLimit(input, this.limits.maxCells);
+    const plan = planRun(input);
     const k = Math.max(request.min_cohort, kFloor);
     return { run, request, plan, k, keyOf: await loadHomeKeyer(db, clock()) };
   }
@@ -123,9 +133,17 @@ export class RunExecutor {
     return consents.filter((consent) => setup.plan.areas.includes(consent.area));
   }
 
-  /** Reads one home through the audited reader and computes its values; a skip reason when it gives none. */
+  /**
+   * Reads one home through the audited reader and computes its values; a skip reason when it gives none. A home
+   * whose reads miss `limits.homeDeadlineMs` counts as unreadable (`pod-failed`), so that one slow or silent pod
+   * costs a run at most the deadline.
+   */
   async readHomeValues(setup: RunSetup, consent: ActiveConsentRow): Promise<HomeResult | SkipReason> {
-    const home = await readHome(this.deps.reader, consent, setup.plan, setup.run.id);
+    const home = await withinDeadline(
+      readHome(this.deps.reader, consent, setup.plan, setup.run.id),
+      this.limits.homeDeadlineMs,
+    );
+    if (home === MISSED_DEADLINE) return 'pod-failed';
     if (typeof home === 'string') return home;
     return {
       member: { key: setup.keyOf(consent.home_id), ...home.profile, versions: home.versions },

@@ -51,9 +51,16 @@ export function runOpenApi(helpers: OpenApiHelpers): {
           responses: {
             202: ok('Queued', ref('Run')),
             ...ownRequest,
-            409: problem('The DP budget of the request is spent (dp-budget-spent)'),
+            409: problem(
+              'The DP budget of the request is spent (dp-budget-spent), or another run of it is queued or running ' +
+                '(run-active)',
+            ),
             415: problem('A body that is not application/json'),
-            422: problem('A field is invalid (each listed in `errors`)'),
+            422: problem(
+              'A field is invalid (each listed in `errors`), or the run plans more cells than limits.maxCells ' +
+                '(too-many-cells)',
+            ),
+            429: problem('The council has limits.maxActiveRunsPerCouncil runs queued or running (run-quota)'),
           },
         },
         get: {

@@ -2,6 +2,7 @@
 import type { Logger } from '../../logging.ts';
 import { cryptoRandomSource, type RandomSource } from '../../privacy/index.ts';
 import type { ConsentedReader } from '../aggregation/home-reader.ts';
+import type { BrokerLimits } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { InProcessRunQueue } from './in-process-queue.ts';
 import { PgBossRunQueue } from './pg-boss-queue.ts';
@@ -27,6 +28,8 @@ export interface RunQueueDeps {
   clock: () => Date;
   logger: Logger;
   kFloor: number;
+  /** Runs at once, attempts per run, cells per run and the per-home deadline (broker config `limits`). */
+  limits: BrokerLimits;
   /** DP noise source; default a CSPRNG (node:crypto). Tests pass a seeded one. */
   random?: RandomSource;
   /** Homes read at once per run (or per shard). */
@@ -46,11 +49,21 @@ export function createRunQueue(deps: RunQueueDeps): RunQueue {
       logger,
       clock: deps.clock,
       exclusive: deps.db.kind === 'pglite',
+      concurrency: deps.limits.runConcurrency,
+      maxRunAttempts: deps.limits.maxRunAttempts,
     });
   }
   const runs = new ShardedRuns({ ...deps, executor, logger });
   // pg-boss's tables (job, queue, version, …) share the broker's schema when it has one, so that dropping the
   // schema removes both; a broker in the default search path keeps them in pg-boss's own `pgboss` schema.
   const schema = deps.postgres.schema ?? 'pgboss';
-  return new PgBossRunQueue({ db: deps.db, url: deps.postgres.url, schema, runs, logger, clock: deps.clock });
+  return new PgBossRunQueue({
+    db: deps.db,
+    url: deps.postgres.url,
+    schema,
+    runs,
+    logger,
+    clock: deps.clock,
+    limits: deps.limits,
+  });
 }

@@ -44,9 +44,30 @@ export function listRuns(db: Queryable, requestId: string): Promise<RunRow[]> {
   ]);
 }
 
-/** Runs waiting to be executed, oldest first. */
-export function listQueuedRuns(db: Queryable): Promise<Pick<RunRow, 'id'>[]> {
-  return db.query<Pick<RunRow, 'id'>>("SELECT id FROM runs WHERE state = 'queued' ORDER BY created_at, id");
+/** The queued and running runs of a council's requests, oldest first. */
+export function listActiveRunsOfCouncil(
+  db: Queryable,
+  councilId: string,
+): Promise<Pick<RunRow, 'id' | 'request_id' | 'state'>[]> {
+  return db.query<Pick<RunRow, 'id' | 'request_id' | 'state'>>(
+    'SELECT runs.id, runs.request_id, runs.state FROM runs JOIN requests ON requests.id = runs.request_id ' +
+      "WHERE requests.council_id = $1 AND runs.state IN ('queued', 'running') ORDER BY runs.created_at, runs.id",
+    [councilId],
+  );
+}
+
+/** A queued run and the council whose request it is (the queue is fair between councils). */
+export interface QueuedRun {
+  id: string;
+  council_id: string;
+}
+
+/** Runs waiting to be executed, oldest first, with their council. */
+export function listQueuedRuns(db: Queryable): Promise<QueuedRun[]> {
+  return db.query<QueuedRun>(
+    'SELECT runs.id, requests.council_id FROM runs JOIN requests ON requests.id = runs.request_id ' +
+      "WHERE runs.state = 'queued' ORDER BY runs.created_at, runs.id",
+  );
 }
 
 /** The released cells of a run, in table order. */

@@ -54,6 +54,7 @@ export function runRoutes(ctx: BrokerContext): Router {
         epsilon: request.dp_epsilon === null ? null : (options.epsilon ?? 'rest'),
       },
       ctx.clock(),
+      ctx.config.limits,
     );
     ctx.logger.info({ requestId: request.id, runId: id }, 'run queued');
     await ctx.runs.enqueue(id);

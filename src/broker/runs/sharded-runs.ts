@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logging.ts';
+import type { BrokerLimits } from '../config.ts';
 import { CohortTable } from '../aggregation/cohorts.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
 import type { Database, Queryable } from '../db/database.ts';
@@ -31,6 +32,8 @@ export interface ShardedRunsDeps {
   clock: () => Date;
   shardSize?: number;
   homeConcurrency?: number;
+  /** Starts a run gets (`limits.maxRunAttempts`). */
+  limits: Pick<BrokerLimits, 'maxRunAttempts'>;
 }
 
 /** The three steps of a shared run; each is safe to repeat (a job retried after its process died). */
@@ -49,7 +52,7 @@ export class ShardedRuns {
    */
   async plan(runId: string, dispatch: ShardDispatch): Promise<void> {
     const { db, clock, executor } = this.deps;
-    let run = await claimRun(db, runId, clock());
+    let run = await claimRun(db, runId, clock(), this.deps.limits.maxRunAttempts);
     if (run === null) {
       const current = await findRunById(db, runId);
       if (current?.state !== 'running' || (await countShards(db, runId)).total > 0) return;
