@@ -8,6 +8,7 @@ import {
   addCouncil,
   AuditedPodReader,
   DEFAULT_PURPOSES,
+  DEFAULT_POD_ACCESS,
   countAuditRows,
   listActiveConsents,
   openBrokerDatabase,
@@ -137,6 +138,8 @@ export function describeBrokerScenarios(kind: string, makeDatabase: () => Promis
         brokerWebId: brokerActor.identity.webId,
         clock,
         logger,
+        trust: { podOrigins: new Set([new URL(server).origin]), allowPrivateNetwork: false },
+        limits: DEFAULT_POD_ACCESS,
       });
     const state = async (db: Database) => ({
       requests: await db.query('SELECT id, title FROM requests ORDER BY id'),
