@@ -137,9 +137,12 @@ export async function loginWithClientCredentials(
       throw new ForbiddenError('This agent does not send its credentials to that server', { origin });
     }
     const requestInit = allowed ? { ...init, redirect: 'manual' as const } : init;
+    // The session replays any 401 or 403 whose `response.url` differs from the URL it was given, signed for
+    // `response.url`; giving it the normalised href keeps that replay to real redirects.
+    const target = input instanceof Request || origin === undefined ? input : new URL(String(input)).href;
     if (now() - loggedInAt > RENEW_AFTER_MS) await renewOnce();
     const sentWith = session;
-    const response = await sentWith.fetch(input, requestInit);
+    const response = await sentWith.fetch(target, requestInit);
     if (response.status !== 401 || origin !== issuerOrigin) return response;
     // A 401 from the issuer's own pod server: the token expired or was revoked. Retry once with a fresh login,
     // which another request may already have made; log in anew only if none was made in the last interval
@@ -151,7 +154,7 @@ export async function loginWithClientCredentials(
       await renewOnce();
     }
     await response.body?.cancel().catch(() => undefined);
-    return session.fetch(input, requestInit);
+    return session.fetch(target, requestInit);
   };
 
   return {
