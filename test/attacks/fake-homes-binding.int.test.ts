@@ -1,5 +1,11 @@
-// Attacks by a resident with fake homes on the pod binding: pods that are not theirs, and pod URLs built to inject.
+// Attacks by a resident with fake homes: pods that are not theirs, pod URLs built to inject, accounts invented on the pod server.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { AccountApi } from '../../src/pod/account-api.ts';
+import { startPodServer, type PodServer } from '../../src/pod/pod-server.ts';
+import { loginWithClientCredentials } from '../../src/pod/solid-session.ts';
 import { TERMS } from '../../src/vocab/index.ts';
 import { attack } from './attack.ts';
 import {
@@ -165,4 +171,66 @@ describe('resident with fake homes: pod binding', () => {
       },
     );
   }
+});
+
+describe('resident with fake homes: pod server registration', () => {
+  let closed: PodServer;
+  let dir: string;
+  const seeded = { email: 'resident@test.example', password: 'seeded-resident-secret', podName: 'seeded' };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'homedata-closed-css-'));
+    const seedConfig = join(dir, 'seed.json');
+    await writeFile(
+      seedConfig,
+      JSON.stringify([{ email: seeded.email, password: seeded.password, pods: [{ name: seeded.podName }] }]),
+    );
+    closed = await startPodServer({ dataDir: join(dir, 'pods'), port: 0, seedConfig });
+  });
+
+  afterAll(async () => {
+    await closed?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  attack(
+    {
+      id: 'H1/L8',
+      attacker,
+      tried: 'create accounts and pods on the pod server through its account API, to invent residents',
+      expected: 'a pod server outside the demo has no registration: accounts come only from the operator',
+    },
+    async () => {
+      const { controls } = (await (await fetch(`${closed.url}.account/`)).json()) as {
+        controls: { account?: { create?: string } };
+      };
+      expect(controls.account?.create).toBeUndefined();
+      const created = await fetch(`${closed.url}.account/account/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(created.ok).toBe(false);
+      await expect(
+        new AccountApi(closed.url).provision({
+          email: 'x@test.example',
+          password: 'invented-secret',
+          podName: 'x',
+        }),
+      ).rejects.toThrow();
+    },
+  );
+
+  it('lets a resident the operator seeded log in, mint client credentials and use their pod', async () => {
+    const identity = await new AccountApi(closed.url).provision(seeded);
+    expect(identity.pod).toBe(`${closed.url}${seeded.podName}/`);
+    const agent = await loginWithClientCredentials(identity);
+    try {
+      const root = await agent.fetch(identity.pod, { method: 'HEAD' });
+      expect(root.status).toBe(200);
+      expect(root.headers.get('link')).toContain(`<${TERMS.pim.Storage.value}>; rel="type"`);
+    } finally {
+      await agent.logout();
+    }
+  });
 });
