@@ -1,6 +1,7 @@
 // Attacks by a hostile pod server: untrusted origins, redirects into another resident's pod, tarpits, huge documents, 401 storms.
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { loginWithClientCredentials } from '../../src/pod/solid-session.ts';
+import { TERMS } from '../../src/vocab/index.ts';
 import { attack } from './attack.ts';
 import {
   ATTACK_TIMEOUT_MS,
@@ -36,7 +37,7 @@ describe('hostile pod server', () => {
     // them, only the operator's trust list (and, for a trusted server, the read rules) can.
     await listStorages(mallory, [
       mallory.identity.pod,
-      ...['/p1/', '/p2/', '/p3/', '/p4/', '/p5/', '/p6/'].map(
+      ...['/p1/', '/p2/', '/p3/', '/p4/', '/p5/', '/p6/', '/p7/'].map(
         (path) => new URL(path, world.trusted.url).href,
       ),
       new URL('/evil/', world.untrusted.url).href,
@@ -168,6 +169,35 @@ describe('hostile pod server', () => {
       const started = Date.now();
       const { status, problem } = await registerPod(world, mallory, requestId, pod.pod);
       expect(Date.now() - started).toBeLessThan(3_000);
+      expect(status).toBe(409);
+      expect(problem.detail).toBe(UNREADABLE_RECORD);
+    },
+  );
+
+  attack(
+    {
+      id: 'M3',
+      attacker,
+      tried:
+        'serve a consent record under the byte cap but with 20,000 consent records in it, to stall the SHACL check',
+      expected: 'refused after at most 1,000 triples, with the fixed message; the event loop is not held',
+    },
+    async () => {
+      const requestId = await fileRequest(world, 'Many triples');
+      const pod = serveHostilePod(world, world.trusted, '/p7/', mallory, requestId);
+      const nodes = Array.from(
+        { length: 20_000 },
+        (_, i) =>
+          `<#c${i}> a <${TERMS.dpv.ConsentRecord.value}>; <${TERMS.hd.requestId.value}> "${requestId}".`,
+      ).join('\n');
+      world.trusted.on(new URL(pod.consentDocument(requestId)).pathname, {
+        kind: 'answer',
+        status: 200,
+        body: nodes,
+      });
+      const started = Date.now();
+      const { status, problem } = await registerPod(world, mallory, requestId, pod.pod);
+      expect(Date.now() - started).toBeLessThan(2_000);
       expect(status).toBe(409);
       expect(problem.detail).toBe(UNREADABLE_RECORD);
     },

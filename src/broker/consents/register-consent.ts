@@ -33,8 +33,19 @@ export interface RegisterConsentDeps {
   config: Pick<BrokerConfig, 'podAccess'>;
 }
 
-/** The consent record, parsed as it streams in under the reader's byte and triple caps. */
-const readRecord: BodyParser<Store> = (response, url, caps) => readTurtleStore(response.body!, url, caps);
+/**
+ * Most triples a consent record may hold: one the consent module writes has about 25 (one per target resource
+ * beyond the first few). The cap keeps the SHACL check, which runs on the event loop, to a small graph whatever
+ * the document (issue 11, M3).
+ */
+const MAX_RECORD_QUADS = 1_000;
+
+/** The consent record, parsed as it streams in under the reader's byte cap and the record's triple cap. */
+const readRecord: BodyParser<Store> = (response, url, caps) =>
+  readTurtleStore(response.body!, url, {
+    maxQuads: Math.min(caps.maxQuads, MAX_RECORD_QUADS),
+    maxSubjects: Math.min(caps.maxSubjects, MAX_RECORD_QUADS),
+  });
 
 /** The home profile, read by the same reader as a run's (one reader per document format). */
 const readHome: BodyParser<HomeProfile | null> = (response, url, caps) =>
