@@ -4,6 +4,7 @@ import { loadConfigFile, parseConfig } from '../config/load-config.ts';
 import { MIN_COHORT_FLOOR } from '../privacy/index.ts';
 import { DPV } from '../vocab/namespaces.ts';
 import type { DatabaseTarget } from './db/open-database.ts';
+import { podAccessConfigSchema, DEFAULT_POD_ACCESS } from './pod-access/pod-access-limits.ts';
 import { trustConfigSchema } from './trust/trust-policy.ts';
 import { DEFAULT_MAX_PERIOD_MONTHS } from './requests/request-schema.ts';
 
@@ -101,6 +102,8 @@ export const brokerConfigSchema = z
      * own issuer and the pod server on that issuer's origin.
      */
     trust: trustConfigSchema.optional(),
+    /** Deadlines and size limits of every read of a pod (see `pod-access/pod-access-limits.ts`). */
+    podAccess: podAccessConfigSchema.default(DEFAULT_POD_ACCESS),
     /** PGlite data directory; used when no PostgreSQL URL is given. */
     dbDir: z.string().min(1).optional(),
     /** PostgreSQL connection URL; the `DATABASE_URL` environment variable is used when this and dbDir are absent. */

@@ -38,3 +38,8 @@ export {
   type BodyParser,
   type ReadOptions,
 } from './pod-access/audited-pod-reader.ts';
+export {
+  DEFAULT_POD_ACCESS,
+  podAccessConfigSchema,
+  type PodAccessLimits,
+} from './pod-access/pod-access-limits.ts';

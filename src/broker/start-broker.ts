@@ -79,11 +79,11 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
   try {
     const agent =
       deps.agent ??
-      (await loginWithClientCredentials({
-        issuer: config.issuer,
-        clientId: config.clientId,
-        clientSecret: config.clientSecret,
-      }));
+      (await loginWithClientCredentials(
+        { issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret },
+        // The broker's token goes to trusted pod servers only, and never follows a redirect (issue 11, H2).
+        { origins: trust.podOrigins },
+      ));
     if (!deps.agent && agent.logout) cleanups.unshift(() => agent.logout!());
     if (agent.webId !== config.webId) {
       throw new ConfigError(`The client credentials log in as ${agent.webId}, not the configured webId`, {
@@ -104,6 +104,8 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       auditKey,
       clock,
       logger,
+      trust,
+      limits: config.podAccess,
     });
     const runs = createRunQueue({
       db,

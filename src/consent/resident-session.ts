@@ -1,7 +1,6 @@
 // The resident as the consent module sees them: a WebID and that resident's own authenticated fetch, and where their pod is.
 import { ValidationError } from '../errors.ts';
-import { podRequest, readTurtle } from '../pod/resource-read.ts';
-import { PIM } from '../vocab/namespaces.ts';
+import { isStorageRoot, podRequest, readTurtle } from '../pod/resource-read.ts';
 import { TERMS } from '../vocab/terms.ts';
 
 /**
@@ -11,14 +10,6 @@ import { TERMS } from '../vocab/terms.ts';
 export interface ResidentSession {
   readonly webId: string;
   readonly fetch: typeof fetch;
-}
-
-/** Whether a response's Link header marks the resource as a storage root (Solid Protocol: `rel="type"` pim:Storage). */
-function isStorageRoot(link: string | null): boolean {
-  if (!link) return false;
-  return link
-    .split(/,(?=\s*<)/)
-    .some((part) => part.includes(`<${PIM('Storage')}>`) && /rel="?([^";]*\s)?type(\s[^";]*)?"?/.test(part));
 }
 
 /**

@@ -72,7 +72,8 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     () => false,
     () => true,
   );
-  const pods = await startPodServer({ dataDir: podsDir, port: options.podPort });
+  // The demo provisions its fixture residents through the account API, so its (loopback-only) server is open.
+  const pods = await startPodServer({ dataDir: podsDir, port: options.podPort, registration: 'open' });
   log.info({ url: pods.url }, 'pod server listening on loopback');
   const stops: (() => Promise<void>)[] = [() => pods.stop()];
   const stop = async () => {

@@ -134,12 +134,20 @@ export class AccountApi {
     controls: Controls,
     podName: string,
   ): Promise<{ webId: string; pod: string }> {
-    const { pods } = await call<{ pods: Record<string, string> }>(controls.account!.pod!, { token });
-    const pod = Object.keys(pods).find((url) => url === `${this.server}${podName}/`);
     const { webIdLinks } = await call<{ webIdLinks: Record<string, string> }>(controls.account!.webId!, {
       token,
     });
     const webId = Object.keys(webIdLinks)[0];
+    const expected = `${this.server}${podName}/`;
+    // A server with registration closed offers no pod control (config/pod-server-closed.json): its pods come
+    // from the operator's seed file, and the pod is the one that holds the account's WebID.
+    const pod = controls.account!.pod
+      ? Object.keys(
+          (await call<{ pods: Record<string, string> }>(controls.account!.pod, { token })).pods,
+        ).find((url) => url === expected)
+      : webId?.startsWith(expected)
+        ? expected
+        : undefined;
     if (!pod || !webId) {
       throw new PodError(`Account has no pod named ${podName}`, { url: this.server });
     }

@@ -16,6 +16,17 @@ export interface PodServerOptions {
   host?: string;
   /** CSS logging level. */
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Whether anyone who reaches the server may create an account and pods through its account API (`open`: the
+   * demo and tests provision residents that way) or nobody may (`closed`, the default: accounts come only from
+   * `seedConfig`, so one person cannot invent residents; issue 11, H1 and L8).
+   */
+  registration?: 'open' | 'closed';
+  /**
+   * A CSS seed file (`[{ "email", "password", "pods": [{ "name" }] }]`): accounts and pods created at start. The
+   * way an operator adds residents to a closed server; they then log in and make client credentials as usual.
+   */
+  seedConfig?: string;
 }
 
 export interface PodServer {
@@ -32,7 +43,11 @@ const require = createRequire(import.meta.url);
  * scripts/compile-css-app.js: the App that `AppRunner.create` would build, without its ~7 s of JSON-LD config
  * parsing on every start.
  */
-const buildCssApp = require('./css-app.generated.cjs') as (variables: Record<string, unknown>) => App;
+const buildCssApp = {
+  open: require('./css-app.generated.cjs'),
+  /** config/pod-server-closed.json: the same with CSS's `identity/handler/no-accounts-pods.json`. */
+  closed: require('./css-app-closed.generated.cjs'),
+} as Record<'open' | 'closed', (variables: Record<string, unknown>) => App>;
 
 /**
  * CSS 7 calls `server.listen(port)` with no host. We patch `listen` for the duration of start-up so
@@ -106,7 +121,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   skipDisabledCssLogLevels();
   const variable = 'urn:solid-server:default:variable:';
   // The values AppRunner's shorthand resolver would give for `{ port, baseUrl, rootFilePath, loggingLevel }`.
-  const app = buildCssApp({
+  const app = buildCssApp[options.registration ?? 'closed']({
     [`${variable}port`]: port,
     [`${variable}baseUrl`]: url,
     [`${variable}rootFilePath`]: resolve(options.dataDir),
@@ -115,7 +130,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     [`${variable}socket`]: '',
     [`${variable}workers`]: 1,
     [`${variable}confirmMigration`]: false,
-    [`${variable}seedConfig`]: undefined,
+    [`${variable}seedConfig`]: options.seedConfig === undefined ? undefined : resolve(options.seedConfig),
   });
   await withListenHost(host, port, () => app.start());
   await waitUntilReady(url, 30_000);

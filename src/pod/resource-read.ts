@@ -1,5 +1,6 @@
 // Reads Solid resources over HTTP: Turtle documents, link headers, container listings. Never changes a pod.
 import type { Store } from 'n3';
+import { TERMS } from '../vocab/terms.ts';
 import { parseTurtle } from '../vocab/turtle.ts';
 import { PodError } from '../errors.ts';
 
@@ -52,6 +53,19 @@ export function linkTarget(linkHeader: string | null, rel: string, base: string)
     if (rels.includes(rel)) return new URL(match[1] ?? '', base).href;
   }
   return null;
+}
+
+/**
+ * Whether a response's Link header marks the resource as a storage root (Solid Protocol: `Link:
+ * <http://www.w3.org/ns/pim/space#Storage>; rel="type"`).
+ */
+export function isStorageRoot(linkHeader: string | null): boolean {
+  if (!linkHeader) return false;
+  return linkHeader.split(/,(?=\s*<)/).some((part) => {
+    const match = /<([^>]*)>\s*;(.*)/.exec(part.trim());
+    const rels = /rel="?([^";]+)"?/.exec(match?.[2] ?? '')?.[1]?.split(/\s+/) ?? [];
+    return match?.[1] === TERMS.pim.Storage.value && rels.includes('type');
+  });
 }
 
 /** Finds the ACL document of a resource from its `Link: <…>; rel="acl"` header. */

@@ -198,8 +198,8 @@ export const TERMS = Object.freeze({
   sdmxDimension: terms(SDMX_DIMENSION, ['refArea', 'refPeriod']),
   foaf: terms(FOAF, ['Agent']),
   ldp: terms(LDP, ['contains', 'Resource', 'Container', 'BasicContainer']),
-  solid: terms(SOLID, ['InsertDeletePatch', 'inserts', 'deletes', 'where', 'oidcIssuer']),
-  pim: terms(PIM, ['storage']),
+  solid: terms(SOLID, ['InsertDeletePatch', 'inserts', 'deletes', 'where', 'oidcIssuer', 'storage']),
+  pim: terms(PIM, ['storage', 'Storage']),
   hd: terms(HD, [
     // observable properties and their units
     'Temperature',

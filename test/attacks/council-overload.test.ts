@@ -12,6 +12,7 @@ import { addCouncil, type NewCouncil } from '../../src/broker/councils/council-t
 import type { Database } from '../../src/broker/db/database.ts';
 import { openBrokerDatabase } from '../../src/broker/db/open-database.ts';
 import type { AuditedPodReader } from '../../src/broker/pod-access/audited-pod-reader.ts';
+import { DEFAULT_POD_ACCESS } from '../../src/broker/pod-access/pod-access-limits.ts';
 import type { NewRequest } from '../../src/broker/requests/request-schema.ts';
 import { createRequest } from '../../src/broker/requests/request-transactor.ts';
 import { InProcessRunQueue } from '../../src/broker/runs/in-process-queue.ts';
@@ -403,7 +404,7 @@ describe('a council trying to overload the broker', () => {
                     url,
                     status: response.status,
                     etag: null,
-                    body: await options!.parse!(response, url),
+                    body: await options!.parse!(response, url, DEFAULT_POD_ACCESS),
                   };
                 }),
               ),

@@ -8,6 +8,7 @@ import {
   addCouncil,
   AuditedPodReader,
   DEFAULT_PURPOSES,
+  DEFAULT_POD_ACCESS,
   countAuditRows,
   loadAuditKey,
   listActiveConsents,
@@ -141,6 +142,8 @@ export function describeBrokerScenarios(kind: string, makeDatabase: () => Promis
         auditKey,
         clock,
         logger,
+        trust: { podOrigins: new Set([new URL(server).origin]), allowPrivateNetwork: false },
+        limits: DEFAULT_POD_ACCESS,
       });
     const state = async (db: Database) => ({
       requests: await db.query('SELECT id, title FROM requests ORDER BY id'),
@@ -352,13 +355,15 @@ export function describeBrokerScenarios(kind: string, makeDatabase: () => Promis
     it('gives another WebID nothing of the resident and no way to speak for them', async () => {
       expect((await bob.agent.fetch(alice.layout.summaryDocument('humidity', '2026-01'))).status).toBe(403);
       expect((await bob.agent.fetch(alice.layout.consentDocument(dampRequest))).status).toBe(403);
-      // Bob names Alice's pod: her record says she gave it, not Bob.
+      // Bob names Alice's pod: it is not a storage of his WebID, so the broker refuses before reading anything of it.
+      const auditBefore = await countAuditRows(broker.db, dampRequest);
       const claim = await bob.agent.fetch(`${broker.url}api/requests/${dampRequest}/consents`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ pod: alice.identity.pod }),
       });
-      expect(claim.status).toBe(422);
+      expect(claim.status).toBe(403);
+      expect(await countAuditRows(broker.db, dampRequest)).toBe(auditBefore);
       const withdraw = await bob.agent.fetch(`${broker.url}api/requests/${dampRequest}/consents/me`, {
         method: 'DELETE',
       });
@@ -388,7 +393,7 @@ export function describeBrokerScenarios(kind: string, makeDatabase: () => Promis
       );
       await assertValid(log!.store, { source: 'access log' });
       const used = log!.store.getQuads(null, TERMS.prov.used, null, null).map((quad) => quad.object.value);
-      // Every successful read of Alice's pod, including Bob's failed claim to her consent above.
+      // Every successful read of Alice's pod (Bob's claim to her pod above read nothing).
       const audited = await broker.db.query<{ resource: string }>(
         'SELECT resource FROM audit_log WHERE starts_with(resource, $1) AND status = 200',
         [alice.identity.pod],

@@ -16,6 +16,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await startPodServer({
     dataDir,
     port: 0,
+    // Tests make their residents through the account API.
+    registration: 'open',
     logLevel: (process.env.HOMEDATA_CSS_LOG as 'warn') ?? 'error',
   });
   project.provide('podServer', server.url);

@@ -63,10 +63,10 @@ export async function readHome(
 ): Promise<HomeData | SkipReason> {
   const { profile: profileUrl, summaries: summaryDocuments } = homeDocuments(plan, consent.pod);
   const summaryUrls = summaryDocuments.map((document) => document.url);
-  const parse: BodyParser<HomeDocument> = async (response, url) => {
+  const parse: BodyParser<HomeDocument> = async (response, url, caps) => {
     if (response.body === null) return url === profileUrl ? { profile: null } : { summaries: [] };
-    if (url === profileUrl) return { profile: await readHomeProfile(response.body, url) };
-    return { summaries: (await readSummaryStream(response.body, url, plan.dates)).summaries };
+    if (url === profileUrl) return { profile: await readHomeProfile(response.body, url, caps) };
+    return { summaries: (await readSummaryStream(response.body, url, plan.dates, caps)).summaries };
   };
   let documents: PodDocument<HomeDocument>[];
   try {

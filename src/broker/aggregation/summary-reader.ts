@@ -2,6 +2,7 @@
 import type { Quad, Term } from 'n3';
 import type { DailySummary, Property } from '../../metrics/index.ts';
 import { propertyOfIri, SUMMARY_FIGURES, TERMS, type SummaryFigure } from '../../vocab/index.ts';
+import type { DocumentCaps } from '../pod-access/pod-access-limits.ts';
 import { parseTurtleStream, type TurtleBody } from './turtle-stream.ts';
 
 /** The calendar dates to keep, `YYYY-MM-DD`, inclusive; summaries of other days are dropped as they arrive. */
@@ -135,14 +136,16 @@ function complete(node: PartialSummary): DailySummary | null {
 /**
  * Parses a Turtle summaries document from a byte stream: quads are folded into per-node figures as they arrive
  * and never kept, so memory is bounded by the summaries, not the document text. `dates` drops summaries outside
- * the period a run asked for.
+ * the period a run asked for. `caps` bound the triples and subjects taken (the collector keeps one entry per
+ * subject); a document over them fails as a whole.
  */
 export async function readSummaryStream(
   body: TurtleBody,
   baseIRI: string,
   dates?: DateRange,
+  caps?: DocumentCaps,
 ): Promise<SummaryDocument> {
   const collector = new SummaryCollector();
-  await parseTurtleStream(body, baseIRI, (quad) => collector.add(quad));
+  await parseTurtleStream(body, baseIRI, (quad) => collector.add(quad), caps);
   return collector.finish(dates);
 }

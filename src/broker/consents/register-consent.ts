@@ -1,12 +1,19 @@
 // Registers a resident's consent: reads the record from the resident's pod, checks it, reads the home's area, indexes it.
+import type { Store } from 'n3';
 import { ConflictError, NotFoundError, PodError, ValidationError } from '../../errors.ts';
+import type { Logger } from '../../logging.ts';
 import { PodLayout } from '../../pod/pod-layout.ts';
-import { assertValid, HD, parseTurtle, TERMS } from '../../vocab/index.ts';
+import { assertValid } from '../../vocab/index.ts';
+import { readHomeProfile, type HomeProfile } from '../aggregation/home-profile-reader.ts';
+import { readTurtleStore } from '../aggregation/turtle-stream.ts';
+import type { BrokerConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import type { AuditedPodReader } from '../pod-access/audited-pod-reader.ts';
+import type { AuditedPodReader, BodyParser, PodDocument } from '../pod-access/audited-pod-reader.ts';
+import type { TrustPolicy } from '../trust/trust-policy.ts';
 import { findRequest } from '../requests/request-reader.ts';
 import { isOpen } from '../requests/request-view.ts';
 import { checkConsentRecord } from './consent-record-check.ts';
+import { assertPodOfResident } from './pod-binding.ts';
 import { recordGivenConsent } from './consent-transactor.ts';
 import { grantTargets } from '../../pod/grant-scope.ts';
 import { enrolledPod } from '../homes/enrolled-home-check.ts';
@@ -22,35 +29,54 @@ export interface RegisterConsentDeps {
   db: Database;
   reader: AuditedPodReader;
   clock: () => Date;
+  logger: Logger;
+  trust: TrustPolicy;
+  config: Pick<BrokerConfig, 'podAccess'>;
 }
 
-/** The home's area and dwelling type from its profile (`hd:Home` with `hd:areaCode`, `hd:dwellingType`). */
-function homeCohort(text: string, url: string): { area: string; dwellingType: string } {
-  const store = parseTurtle(text, { baseIRI: url, source: 'home profile' });
-  const home = store.getSubjects(TERMS.rdf.type, TERMS.hd.Home, null)[0];
-  const area = home && store.getObjects(home, TERMS.hd.areaCode, null)[0]?.value;
-  const dwelling = home && store.getObjects(home, TERMS.hd.dwellingType, null)[0]?.value;
-  if (!area || !dwelling?.startsWith(HD.base)) {
-    throw new ValidationError('The home profile gives no area code and dwelling type', { field: 'pod' });
-  }
-  return { area, dwellingType: dwelling.slice(HD.base.length) };
-}
+/**
+ * Most triples a consent record may hold: one the consent module writes has about 25 (one per target resource
+ * beyond the first few). The cap keeps the SHACL check, which runs on the event loop, to a small graph whatever
+ * the document (issue 11, M3).
+ */
+const MAX_RECORD_QUADS = 1_000;
 
-/** Fails with a message the resident can act on when the broker could not read a resource it was meant to. */
-function expectRead(status: number, what: string, requestId: string): void {
-  if (status >= 200 && status < 300) return;
-  if (status === 401 || status === 403 || status === 404) {
-    throw new ConflictError(
-      'consent-not-readable',
-      `The broker cannot read your ${what} (the pod answered ${status}): grant it first, then tell the broker`,
-      { requestId, podStatus: status },
-    );
-  }
-  const answer = status === 0 ? 'could not be reached' : `answered ${status}`;
-  throw new PodError(`Your pod ${answer} when the broker read your ${what}`, {
-    requestId,
-    podStatus: status,
+/** The consent record, parsed as it streams in under the reader's byte cap and the record's triple cap. */
+const readRecord: BodyParser<Store> = (response, url, caps) =>
+  readTurtleStore(response.body!, url, {
+    maxQuads: Math.min(caps.maxQuads, MAX_RECORD_QUADS),
+    maxSubjects: Math.min(caps.maxSubjects, MAX_RECORD_QUADS),
   });
+
+/** The home profile, read by the same reader as a run's (one reader per document format). */
+const readHome: BodyParser<HomeProfile | null> = (response, url, caps) =>
+  readHomeProfile(response.body!, url, caps);
+
+/**
+ * Reads one document for verification; any failure (the pod's status, a redirect, a timeout, a body over its
+ * cap, text that is not Turtle) gives the resident one fixed message. The pod's answer, the parser's message and
+ * the body are never echoed back (issue 11, M1); the log keeps the status and reason, without URLs.
+ */
+async function readOrRefuse<T>(
+  deps: RegisterConsentDeps,
+  what: 'consent record' | 'home profile',
+  read: () => Promise<PodDocument<T>[]>,
+): Promise<T> {
+  let document: PodDocument<T> | undefined;
+  try {
+    [document] = await read();
+  } catch (error) {
+    if (!(error instanceof PodError)) throw error;
+    deps.logger.warn({ what, reason: error.context.reason ?? error.message }, 'registration read failed');
+  }
+  if (document && document.status >= 200 && document.status < 300 && document.body !== null) {
+    return document.body;
+  }
+  if (document) deps.logger.warn({ what, podStatus: document.status }, 'registration read failed');
+  throw new ConflictError(
+    'consent-not-readable',
+    `The broker could not read your ${what}: check that it is in your pod and that you granted the broker Read, then tell the broker again`,
+  );
 }
 
 /**
@@ -76,12 +102,15 @@ export async function registerConsent(
       },
     );
   }
-  const layout = new PodLayout(await enrolledPod(deps.db, pod, residentWebId, requestId));
+  // Enrolment first: nothing is fetched for a pod the operator never enrolled.
+  const enrolled = await enrolledPod(deps.db, pod, residentWebId, requestId);
+  await assertPodOfResident({ ...deps, limits: deps.config.podAccess }, residentWebId, enrolled);
+  const layout = new PodLayout(enrolled);
   const recordDocument = layout.consentDocument(requestId);
   const scope = { requestId, residentWebId, pod: layout.pod, consentRecord: recordDocument };
-  const [record] = await deps.reader.readForVerification(scope, [recordDocument]);
-  expectRead(record!.status, 'consent record', requestId);
-  const store = parseTurtle(record!.body!, { baseIRI: recordDocument, source: 'consent record' });
+  const store = await readOrRefuse(deps, 'consent record', () =>
+    deps.reader.readForVerification(scope, [recordDocument], { parse: readRecord }),
+  );
   await assertValid(store, { source: 'consent record' });
   const checked = checkConsentRecord(store, {
     recordDocument,
@@ -93,11 +122,15 @@ export async function registerConsent(
     now,
   });
 
-  const [home] = await deps.reader.readForVerification({ ...scope, consentRecord: checked.recordIri }, [
-    layout.homeProfile,
-  ]);
-  expectRead(home!.status, 'home profile', requestId);
-  const { area, dwellingType } = homeCohort(home!.body!, layout.homeProfile);
+  const home = await readOrRefuse(deps, 'home profile', () =>
+    deps.reader.readForVerification({ ...scope, consentRecord: checked.recordIri }, [layout.homeProfile], {
+      parse: readHome,
+    }),
+  );
+  if (home === null) {
+    throw new ValidationError('The home profile gives no area code and dwelling type', { field: 'pod' });
+  }
+  const { area, dwellingType } = home;
   if (!request.areas.includes(area)) {
     throw new ValidationError("This request does not cover your home's area", { field: 'pod', requestId });
   }

@@ -10,7 +10,10 @@ import { grantTargets, isCovered } from '../../pod/grant-scope.ts';
 import type { Database } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
 import { findRequest } from '../requests/request-reader.ts';
+import { guardedFetch, OutboundCallError, type OutboundRules } from '../trust/guarded-fetch.ts';
+import type { TrustPolicy } from '../trust/trust-policy.ts';
 import { accessRecordQuads } from './access-record.ts';
+import type { DocumentCaps, PodAccessLimits } from './pod-access-limits.ts';
 
 /** One document as read: the pod's status, its ETag, and the parsed body when the read succeeded. */
 export interface PodDocument<T> {
@@ -21,8 +24,11 @@ export interface PodDocument<T> {
   body: T | null;
 }
 
-/** Turns a successful response into what the caller needs, e.g. an n3 Store parsed while streaming. */
-export type BodyParser<T> = (response: Response, url: string) => Promise<T>;
+/**
+ * Turns a successful response into what the caller needs, e.g. an n3 Store parsed while streaming. The body is
+ * already byte-capped and under the request's deadline; `caps` are the triple and subject limits to parse under.
+ */
+export type BodyParser<T> = (response: Response, url: string, caps: DocumentCaps) => Promise<T>;
 
 /** Options for one batch of reads. */
 export interface ReadOptions<T> {
@@ -48,6 +54,10 @@ export interface AuditedPodReaderDeps {
   db: Database;
   /** The broker's authenticated fetch (its own WebID; never a resident's credentials). */
   fetch: typeof fetch;
+  /** The pod servers the broker may call; a pod anywhere else is never contacted. */
+  trust: Pick<TrustPolicy, 'podOrigins' | 'allowPrivateNetwork'>;
+  /** Deadline and size caps of each request. */
+  limits: PodAccessLimits;
   brokerWebId: string;
   /** The audit key (HMAC of every audit row), read from the broker's auditKeyFile. */
   auditKey: Uint8Array;
@@ -58,6 +68,9 @@ export interface AuditedPodReaderDeps {
 }
 
 const readText: BodyParser<string> = (response) => response.text();
+
+/** Largest answer to the broker's access-log PATCH: a status line and a short message are all it needs. */
+const MAX_WRITE_ANSWER_BYTES = 64 * 1024;
 
 /** `YYYY-MM` of an instant (UTC): the access log document it goes into. */
 function monthOf(date: Date): string {
@@ -142,7 +155,8 @@ export class AuditedPodReader {
     }
     const parse = (options.parse ?? readText) as BodyParser<T>;
     const startedAt = this.deps.clock();
-    const { documents, parseError } = await this.fetchAll(urls, parse, options.etags);
+    const layout = new PodLayout(scope.pod);
+    const { documents, parseError, failure } = await this.fetchAll(urls, layout, parse, options.etags);
     const endedAt = this.deps.clock();
     const records: AuditRecord[] = documents.map((document) => ({
       at: startedAt,
@@ -157,7 +171,7 @@ export class AuditedPodReader {
       (document) => (document.status >= 200 && document.status < 300) || document.status === 304,
     );
     if (read.length > 0) {
-      const logDocument = new PodLayout(scope.pod).accessLogDocument(monthOf(startedAt));
+      const logDocument = layout.accessLogDocument(monthOf(startedAt));
       const quads = accessRecordQuads({
         logDocument,
         id: written[0]!.rowHash.slice(0, 16),
@@ -170,7 +184,7 @@ export class AuditedPodReader {
         auditRows: written.filter((_, index) => read.includes(documents[index]!)),
       });
       try {
-        await patchInsert(this.deps.fetch, logDocument, quads);
+        await patchInsert(this.writeFetch, logDocument, quads);
       } catch (error) {
         const podStatus =
           error instanceof PodError ? (error.context.podStatus as number | undefined) : undefined;
@@ -188,42 +202,105 @@ export class AuditedPodReader {
       { requestId: scope.requestId, runId: scope.runId, reads: documents.length, logged: read.length },
       'pod read',
     );
+    // A request the pod answered with a redirect, too slowly or too much is a failed read of the whole batch: a
+    // home is never counted from part of what it was asked for. Audited above; nothing of it is handed back.
+    if (failure !== undefined) {
+      this.deps.logger.warn(
+        { requestId: scope.requestId, runId: scope.runId, reason: failure.reason },
+        'pod read refused',
+      );
+      throw new PodError(
+        'A pod request failed',
+        { requestId: scope.requestId, reason: failure.reason },
+        failure,
+      );
+    }
     // A body that would not parse was still read: audited and logged above, then reported.
     if (parseError !== undefined) throw parseError;
     return documents;
   }
 
-  /** GETs every URL with bounded concurrency; a network failure is recorded as status 0. */
+  /** The outbound rules of one request: trusted pod origins, the deadline, and a byte cap. */
+  private rules(maxBytes: number): OutboundRules {
+    return {
+      allowedOrigins: this.deps.trust.podOrigins,
+      allowPrivateNetwork: this.deps.trust.allowPrivateNetwork,
+      timeoutMs: this.deps.limits.requestTimeoutMs,
+      maxBytes,
+    };
+  }
+
+  /** The byte cap of a document by what it is in the pod layout: consent record, home profile, or summaries. */
+  private maxBytesOf(url: string, layout: PodLayout): number {
+    const { limits } = this.deps;
+    if (url === layout.homeProfile) return limits.maxHomeProfileBytes;
+    if (url.startsWith(layout.consents)) return limits.maxConsentRecordBytes;
+    return limits.maxSummaryBytes;
+  }
+
+  /**
+   * The broker's authenticated fetch for writes to a pod (the access-log N3 Patch): trusted origins only, no
+   * redirects (a 307 would otherwise carry the patch into another resident's log, issue 11 L3), a deadline.
+   */
+  private writeFetch: typeof fetch = (input, init) =>
+    guardedFetch(this.deps.fetch, String(input), init ?? {}, this.rules(MAX_WRITE_ANSWER_BYTES));
+
+  /**
+   * GETs every URL with bounded concurrency, each through `guardedFetch`: a redirect, a missed deadline, a body
+   * over its cap or an unreachable pod is a failed read (`failure` set, status the pod's when it answered, else
+   * 0), never followed and never waited for past the deadline.
+   */
   private async fetchAll<T>(
     urls: readonly string[],
+    layout: PodLayout,
     parse: BodyParser<T>,
     etags: ReadonlyMap<string, string> | undefined,
-  ): Promise<{ documents: PodDocument<T>[]; parseError?: unknown }> {
+  ): Promise<{ documents: PodDocument<T>[]; parseError?: unknown; failure?: OutboundCallError }> {
     const results: PodDocument<T>[] = new Array(urls.length);
+    const caps: DocumentCaps = {
+      maxQuads: this.deps.limits.maxQuads,
+      maxSubjects: this.deps.limits.maxSubjects,
+    };
     let parseError: unknown;
+    let failure: OutboundCallError | undefined;
     await forEachBounded(urls, this.deps.concurrency ?? 4, async (url, index) => {
       const headers: Record<string, string> = { accept: 'text/turtle' };
       const etag = etags?.get(url);
       if (etag) headers['if-none-match'] = etag;
       let response: Response;
       try {
-        response = await this.deps.fetch(url, { headers });
-      } catch {
-        results[index] = { url, status: 0, etag: null, body: null };
+        response = await guardedFetch(
+          this.deps.fetch,
+          url,
+          { headers },
+          this.rules(this.maxBytesOf(url, layout)),
+        );
+      } catch (error) {
+        const outbound =
+          error instanceof OutboundCallError ? error : new OutboundCallError('unreachable', {}, error);
+        failure ??= outbound;
+        const status = typeof outbound.context.status === 'number' ? outbound.context.status : 0;
+        results[index] = { url, status, etag: null, body: null };
         return;
       }
       let body: T | null = null;
       if (response.ok) {
         try {
-          body = await parse(response, url);
+          body = await parse(response, url, caps);
         } catch (error) {
           parseError ??= error;
         }
       } else {
-        await response.body?.cancel();
+        await response.body?.cancel().catch(() => undefined);
       }
-      results[index] = { url, status: response.status, etag: response.headers.get('etag'), body };
+      // guardedFetch refused any answer whose URL is not the one asked for: this is the URL actually read.
+      results[index] = {
+        url: response.url || url,
+        status: response.status,
+        etag: response.headers.get('etag'),
+        body,
+      };
     });
-    return { documents: results, parseError };
+    return { documents: results, parseError, failure };
   }
 }

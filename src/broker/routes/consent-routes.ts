@@ -12,15 +12,42 @@ import { parseInput } from '../http/validate.ts';
 import { findRequest } from '../requests/request-reader.ts';
 import { requestIdParam } from './path-params.ts';
 
-/** `POST /api/requests/{id}/consents`: where the resident's pod is; the record's place follows from the pod layout. */
+/**
+ * Characters outside Turtle's IRIREF (space, controls, `<>"{}|^\``) and `\` (which URL parsers read as `/`). A pod
+ * URL goes into the access records the broker writes as N-Triples inside an N3 Patch, whose writer does not escape
+ * them (issue 11, L3): refused outright, not percent-encoded on the resident's behalf.
+ */
+function hasCharOutsideIriRef(url: string): boolean {
+  for (const char of url) {
+    const code = char.charCodeAt(0);
+    if (code <= 0x20 || code === 0x7f || '<>"{}|^`\\'.includes(char)) return true;
+  }
+  return false;
+}
+
+/** Whether a normalised URL names a container with nothing after its path: no query, fragment or user name. */
+function isPlainContainer(href: string): boolean {
+  const url = new URL(href);
+  return url.pathname.endsWith('/') && !/[?#]/.test(href) && url.username === '' && url.password === '';
+}
+
+/**
+ * `POST /api/requests/{id}/consents`: where the resident's pod is; the record's place follows from the pod layout.
+ * The pod is normalised (`new URL(pod).href`) so that one pod has one spelling in the index and in every URL the
+ * broker builds from it.
+ */
 export const consentNoticeSchema = z
   .object({
     pod: z
-      .url({ protocol: /^https?$/, error: 'pod is the http(s) URL of your pod' })
+      .string({ error: 'pod is the http(s) URL of your pod' })
+      .max(2000)
       .refine(
-        (url) => url.endsWith('/') && !/[?#]/.test(url),
-        'pod is a container URL ending in / (no query)',
-      ),
+        (url) => !hasCharOutsideIriRef(url),
+        'pod may not contain spaces, control characters or <>"{}|^`\\',
+      )
+      .pipe(z.url({ protocol: /^https?$/, error: 'pod is the http(s) URL of your pod' }))
+      .transform((url) => new URL(url).href)
+      .refine(isPlainContainer, 'pod is a container URL ending in / (no query, fragment or user name)'),
   })
   .strict();
 

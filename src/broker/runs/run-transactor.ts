@@ -48,7 +48,14 @@ export async function createRun(
     const requests = await tx.query<
       Pick<
         RequestRow,
-        'dp_epsilon' | 'split' | 'council_id' | 'areas' | 'metrics' | 'period_from' | 'period_to' | 'granularity'
+        | 'dp_epsilon'
+        | 'split'
+        | 'council_id'
+        | 'areas'
+        | 'metrics'
+        | 'period_from'
+        | 'period_to'
+        | 'granularity'
       >
     >(
       'SELECT dp_epsilon, split, council_id, areas, metrics, period_from, period_to, granularity FROM requests ' +

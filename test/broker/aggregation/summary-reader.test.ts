@@ -110,3 +110,29 @@ describe('summary document reader', () => {
     expect(String((error as Error).message)).not.toContain(POD);
   });
 });
+
+describe('summary reader limits', () => {
+  const manySubjects = (count: number) =>
+    Array.from({ length: count }, (_, i) => `<#s${i}> <https://homedata.dev/ns#mean> "1".`).join('\n');
+
+  it('abandons a document with more distinct subjects than the cap', async () => {
+    await expect(
+      readSummaryStream(body(manySubjects(50)), SUMMARY_BASE, undefined, { maxQuads: 1000, maxSubjects: 20 }),
+    ).rejects.toThrow('more triples than the broker reads');
+  });
+
+  it('abandons a document with more triples than the cap', async () => {
+    const oneSubject = Array.from({ length: 50 }, (_, i) => `<#s> <https://homedata.dev/ns#p${i}> "1".`).join(
+      '\n',
+    );
+    await expect(
+      readSummaryStream(body(oneSubject), SUMMARY_BASE, undefined, { maxQuads: 20, maxSubjects: 20 }),
+    ).rejects.toThrow('more triples than the broker reads');
+  });
+
+  it('reads a document within the caps', async () => {
+    await expect(
+      readSummaryStream(body(manySubjects(20)), SUMMARY_BASE, undefined, { maxQuads: 20, maxSubjects: 20 }),
+    ).resolves.toEqual({ summaries: [], skipped: 0 });
+  });
+});

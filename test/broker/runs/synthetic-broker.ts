@@ -1,5 +1,6 @@
 // A broker on an in-memory database with synthetic homes behind a stand-in pod reader: requests, consents, runs.
 import type { ConsentedReader } from '../../../src/broker/aggregation/home-reader.ts';
+import { DEFAULT_POD_ACCESS, type DocumentCaps } from '../../../src/broker/pod-access/pod-access-limits.ts';
 import { recordGivenConsent } from '../../../src/broker/consents/consent-transactor.ts';
 import { enrolTestHomes } from '../../helpers/enrol-homes.ts';
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
@@ -86,7 +87,7 @@ export function syntheticReader(
     async readUnderConsent<T>(
       consent: { pod: string },
       urls: readonly string[],
-      options: { parse?: (response: Response, url: string) => Promise<T> } = {},
+      options: { parse?: (response: Response, url: string, caps: DocumentCaps) => Promise<T> } = {},
     ): Promise<PodDocument<T>[]> {
       const home = homes.get(Number(/home-(\d+)/.exec(consent.pod)![1]))!;
       const layout = new PodLayout(consent.pod);
@@ -103,7 +104,8 @@ export function syntheticReader(
             const quads = summariesOf(home, month).flatMap((summary) => summaryQuads(summary, layout, 'UTC'));
             text = serializeTurtle(quads);
           }
-          const body = text === null ? null : await options.parse!(new Response(text), url);
+          const body =
+            text === null ? null : await options.parse!(new Response(text), url, DEFAULT_POD_ACCESS);
           const etag = text === null ? null : `"${home.index}-${home.version}"`;
           return { url, status: text === null ? 404 : 200, etag, body };
         }),
