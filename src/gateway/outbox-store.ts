@@ -6,7 +6,8 @@ import { StorageFullError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import { syncFolder } from './folder-sync.ts';
 import { MIGRATIONS } from './outbox-migrations.ts';
-import { importPgliteOutbox } from './outbox-pglite-import.ts';
+import { PGLITE_OUTBOX_DIR } from './outbox-pglite-import.ts';
+import { upgradeInChildProcess } from './outbox-upgrade-process.ts';
 
 /** A value SQLite binds: text, number, integer or null (booleans are 0/1, times ISO text). */
 export type SqlValue = string | number | bigint | null;
@@ -148,14 +149,24 @@ async function exists(path: string): Promise<boolean> {
 /**
  * Opens (creating if needed) the outbox `dataDir/outbox.sqlite` and applies pending migrations. WAL with
  * `synchronous=FULL`: a commit returns only after the log is fsync'd, so an accepted reading survives a power cut.
- * An outbox left by an older gateway (PGlite, `dataDir/outbox/`) is copied in, then set aside. `driver` opens the
+ * An outbox left by an older gateway (PGlite, `dataDir/outbox/`) is copied in first, in a child process (see
+ * outbox-upgrade-process.ts), then set aside. `driver` opens the
  * file (default better-sqlite3; node:sqlite's `new DatabaseSync(file)` fits too, see bench/outbox.ts).
  */
 export async function openOutboxDatabase(
   dataDir: string,
-  options: { logger?: Logger; driver?: (file: string) => SqliteDriver } = {},
+  options: {
+    logger?: Logger;
+    driver?: (file: string) => SqliteDriver;
+    /** `none`: leave a PGlite outbox alone (the upgrade process itself). */
+    upgrade?: 'child-process' | 'none';
+  } = {},
 ): Promise<OutboxDatabase> {
   await mkdir(dataDir, { recursive: true });
+  if (options.upgrade !== 'none' && (await exists(join(dataDir, PGLITE_OUTBOX_DIR, 'PG_VERSION')))) {
+    const copied = await upgradeInChildProcess(dataDir);
+    options.logger?.info({ ...copied, dataDir }, 'outbox upgraded from PGlite to SQLite');
+  }
   const file = join(dataDir, OUTBOX_FILE);
   const created = !(await exists(file));
   const db = new OutboxDatabase((options.driver ?? openBetterSqlite)(file), file);
@@ -180,7 +191,6 @@ export async function openOutboxDatabase(
         db.run('insert into schema_migrations (version) values (@version)', { version: migration.version });
       });
     }
-    await importPgliteOutbox(dataDir, db, options.logger);
   } catch (error) {
     await db.close();
     throw error;
