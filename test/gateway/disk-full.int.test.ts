@@ -156,7 +156,9 @@ describe.skipIf('why' in mount)('a gateway whose outbox disk is full', () => {
     const fullLines = logLines.filter((line) => line.msg.startsWith('outbox disk full'));
     expect(fullLines).toHaveLength(1);
     // No per-message error line either: one clear line per episode.
-    expect(logLines.filter((line) => line.msg.includes('not acknowledged') && line.level >= 50)).toHaveLength(1);
+    expect(logLines.filter((line) => line.msg.includes('not acknowledged') && line.level >= 50)).toHaveLength(
+      1,
+    );
 
     // Space returns: the broker's redelivery lands by itself, the HTTP sender's retry is taken.
     await rm(filler);
