@@ -1,5 +1,5 @@
 // Gateway benchmark: readings landed per second and pod writes per reading, next to the raw authenticated PUT rate of the same CSS.
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,7 +7,6 @@ import { parseArgs } from 'node:util';
 import { generateFixtureSet } from '../src/fixtures/fixture-set.ts';
 import { simulateReadings, type SimulatedHome } from '../src/fixtures/home-model.ts';
 import { startGateway, type Gateway, type GatewaySettings } from '../src/gateway/index.ts';
-import { openOutboxDatabase } from '../src/gateway/outbox-store.ts';
 import { createLogger } from '../src/logging.ts';
 import type { Reading } from '../src/metrics/types.ts';
 import { AccountApi, type Identity } from '../src/pod/account-api.ts';
@@ -203,12 +202,8 @@ export async function runGatewayBench(
     await Promise.all(gatewayAgents.map((agent) => agent.logout()));
     await Promise.all(agents.map((agent) => agent.logout()));
 
-    // Creating a PGlite database runs initdb (seconds of CPU); one is made and copied for every gateway.
-    const template = join(root, 'outbox-template');
-    await (await openOutboxDatabase(template)).close();
     for (const [index, home] of homes.entries()) {
       const dataDir = join(root, `gateway-${index}`);
-      await cp(join(template, 'outbox'), join(dataDir, 'outbox'), { recursive: true });
       const settings: GatewaySettings = {
         dataDir,
         pod: home.resident.pod,

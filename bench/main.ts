@@ -3,6 +3,7 @@ const benchmarks: Record<string, () => Promise<{ main: (argv: string[]) => Promi
   gateway: () => import('./gateway.ts'),
   broker: () => import('./broker.ts'),
   demo: () => import('./demo.ts'),
+  outbox: () => import('./outbox.ts'),
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -107,3 +107,10 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof HomedataError) return 5;
   return 1;
 }
+
+/** The disk under a store is full: nothing more is accepted until space returns; what was accepted is kept. */
+export class StorageFullError extends HomedataError {
+  constructor(message: string, context: ErrorContext = {}, cause?: unknown) {
+    super('insufficient-storage', 507, message, context, cause);
+  }
+}

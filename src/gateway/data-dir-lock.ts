@@ -1,4 +1,4 @@
-// One gateway process per data folder: PGlite allows a single process per database folder, so a second one is refused.
+// One gateway process per data folder: two gateways feeding one outbox and one pod would race, so a second one is refused.
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError } from '../errors.ts';

@@ -56,14 +56,14 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
   const release = await lockDataDir(settings.dataDir);
   let db;
   try {
-    db = await openOutboxDatabase(settings.dataDir);
+    db = await openOutboxDatabase(settings.dataDir, { logger });
   } catch (error) {
     await release();
     throw error;
   }
   const startedAt = now().toISOString();
   const reader = new OutboxReader(db);
-  const writer = new OutboxWriter(db, settings.timeZone);
+  const writer = new OutboxWriter(db, settings.timeZone, logger);
   const quarantine = new Quarantine(settings.quarantineFile);
   const quarantinedBefore = await countQuarantined(settings.quarantineFile);
   const layout = new PodLayout(settings.pod);

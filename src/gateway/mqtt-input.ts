@@ -1,5 +1,6 @@
 // Subscribes to Zigbee2MQTT and The Things Stack topics (QoS 1) and acknowledges each message only after the outbox took it.
 import mqtt, { type MqttClient } from 'mqtt';
+import { StorageFullError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import type { GatewaySettings } from './gateway-config.ts';
 import type { ReadingIntake } from './reading-intake.ts';
@@ -13,6 +14,14 @@ export interface MqttInput {
   readonly ready: Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * How long after a message could not be committed the input reconnects to have the broker send it again. A broker
+ * resends an unacknowledged QoS 1 message only on a new connection (MQTT 3.1.1 and 5, section 4.4), and stops
+ * sending once its in-flight window is full of them, so without a reconnect a full disk would stall the input for
+ * good.
+ */
+export const REDELIVERY_MS = 5000;
 
 /** Whether a topic filter (`v3/+/devices/+/up`) matches a topic. */
 export function topicMatches(filter: string, topic: string): boolean {
@@ -30,8 +39,9 @@ export function topicMatches(filter: string, topic: string): boolean {
 /**
  * Connects with a fixed client id and a persistent session (`clean: false`), so the broker keeps QoS 1 messages
  * while the gateway is down, and acknowledges a message (PUBACK) only once the outbox committed it (or the
- * quarantine file took it): mqtt.js sends the PUBACK when `handleMessage` calls back. A commit that fails is not
- * acknowledged; the broker sends the message again after reconnecting.
+ * quarantine file took it): mqtt.js sends the PUBACK when `handleMessage` calls back without an error. A commit
+ * that fails (a full disk) is not acknowledged, so the broker keeps the message; {@link REDELIVERY_MS} later the
+ * input reconnects and the broker sends it again, until it fits.
  */
 export function startMqttInput(
   options: NonNullable<GatewaySettings['mqtt']>,
@@ -62,6 +72,19 @@ export function startMqttInput(
     };
   };
 
+  let stopped = false;
+  let redelivery: NodeJS.Timeout | undefined;
+  const askAgainLater = (): void => {
+    if (redelivery || stopped) return;
+    redelivery = setTimeout(() => {
+      redelivery = undefined;
+      if (stopped) return;
+      client.end(true, {}, () => {
+        if (!stopped) client.reconnect();
+      });
+    }, REDELIVERY_MS);
+  };
+
   client.handleMessage = (packet, callback) => {
     if (packet.cmd !== 'publish') {
       callback();
@@ -72,11 +95,15 @@ export function startMqttInput(
     intake.message(parsed, { source, where: packet.topic, raw: payload.toString('utf8') }).then(
       () => callback(),
       (error: unknown) => {
-        logger.error(
-          { err: error, topic: packet.topic },
-          'could not commit an MQTT message; not acknowledged',
-        );
+        // A full disk was logged once by the outbox; one line per message would flood the log.
+        if (!(error instanceof StorageFullError)) {
+          logger.error(
+            { err: error, topic: packet.topic },
+            'could not commit an MQTT message; not acknowledged',
+          );
+        }
         callback(error as Error);
+        askAgainLater();
       },
     );
   };
@@ -97,6 +124,10 @@ export function startMqttInput(
 
   return {
     ready,
-    stop: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
+    stop: () => {
+      stopped = true;
+      clearTimeout(redelivery);
+      return new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    },
   };
 }

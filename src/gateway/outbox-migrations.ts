@@ -1,4 +1,4 @@
-// The outbox database schema, as numbered migrations applied in order at open (like the PDS's db/migrations).
+// The outbox database schema (SQLite), as numbered migrations applied in order at open (like the PDS's db/migrations).
 
 /** One schema step; never edit a released one, add the next. */
 export interface Migration {
@@ -7,6 +7,11 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * Times are ISO 8601 UTC text with milliseconds (`Date.toISOString()`), so text order is time order; booleans
+ * are 0/1; JSON is text. Version 1 is the schema the PGlite outbox had, in SQLite's words, so an old outbox
+ * copies across column for column (outbox-pglite-import.ts).
+ */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -19,22 +24,22 @@ export const MIGRATIONS: readonly Migration[] = [
         sensor text not null,
         room text not null,
         property text not null,
-        time timestamptz not null,
-        value double precision not null,
-        hour timestamptz not null,        -- UTC hour: one pod document per hour
+        time text not null,
+        value real not null,
+        hour text not null,               -- UTC hour: one pod document per hour
         local_date text not null,         -- the home's local calendar date, for daily summaries
-        summarise boolean not null,       -- false when its day was summarised before it arrived
-        accepted_at timestamptz not null default now(),
-        delivered_at timestamptz          -- set once the pod answered 2xx
-      );
-      create index readings_pending on readings (hour) where delivered_at is null;
+        summarise integer not null,       -- 0 when its day was summarised before it arrived
+        accepted_at text not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        delivered_at text                 -- set once the pod answered 2xx
+      ) without rowid;
+      create index readings_pending on readings (hour, key) where delivered_at is null;
       create index readings_day on readings (local_date) where summarise;
 
       -- Keys of readings that are in the pod and no longer kept: a re-sent or replayed reading is not written again.
       create table delivered_keys (
         key text primary key,
-        time timestamptz not null
-      );
+        time text not null
+      ) without rowid;
       create index delivered_keys_time on delivered_keys (time);
 
       -- Days whose summary was written (or refused by the pod): never summarised again.
@@ -44,15 +49,15 @@ export const MIGRATIONS: readonly Migration[] = [
         local_date text not null,
         readings integer not null,
         outcome text not null,            -- 'written' or 'refused'
-        summarised_at timestamptz not null default now(),
+        summarised_at text not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
         primary key (property, room, local_date)
-      );
+      ) without rowid;
 
       -- Small facts for \`gateway status\`: last flush, last error, totals.
       create table gateway_state (
         name text primary key,
-        value jsonb not null
-      );
+        value text not null               -- JSON
+      ) without rowid;
     `,
   },
 ];

@@ -24,7 +24,7 @@ type ReadingRow = {
   sensor: string;
   room: string;
   property: Property;
-  time: Date;
+  time: string;
   value: number;
 };
 
@@ -35,7 +35,7 @@ function toReading(row: ReadingRow): StoredReading {
     sensor: row.sensor,
     room: row.room,
     property: row.property,
-    time: row.time,
+    time: new Date(row.time),
     value: row.value,
   };
 }
@@ -50,58 +50,57 @@ export class OutboxReader {
 
   /** Up to `limit` readings not yet in the pod, oldest hour first, so a backlog drains in time order. */
   async pending(limit: number): Promise<StoredReading[]> {
-    const result = await this.db.query<ReadingRow>(
-      `select key, sensor, room, property, time, value from readings
-       where delivered_at is null order by hour, key limit $1`,
-      [limit],
-    );
-    return result.rows.map(toReading);
+    return this.db
+      .all<ReadingRow>(
+        `select key, sensor, room, property, time, value from readings
+         where delivered_at is null order by hour, key limit @limit`,
+        { limit },
+      )
+      .map(toReading);
   }
 
   /** Number of readings not yet in the pod. */
   async pendingCount(): Promise<number> {
-    const result = await this.db.query<{ n: number }>(
-      'select count(*)::int as n from readings where delivered_at is null',
+    return (
+      this.db.get<{ n: number }>('select count(*) as n from readings where delivered_at is null')?.n ?? 0
     );
-    return result.rows[0]?.n ?? 0;
   }
 
   /** Local dates with readings still to summarise, and whether any of them still waits for the pod. */
   async datesToSummarise(): Promise<{ date: string; pending: number }[]> {
-    const result = await this.db.query<{ date: string; pending: number }>(
-      `select local_date as date, count(*) filter (where delivered_at is null)::int as pending
+    return this.db.all<{ date: string; pending: number }>(
+      `select local_date as date, sum(delivered_at is null) as pending
        from readings where summarise group by local_date order by local_date`,
     );
-    return result.rows;
   }
 
   /** The readings that count for the summaries of the given local dates. */
   async readingsOfDates(dates: readonly string[]): Promise<StoredReading[]> {
-    const result = await this.db.query<ReadingRow>(
-      `select key, sensor, room, property, time, value from readings
-       where summarise and local_date = any($1::text[]) order by time`,
-      [dates],
-    );
-    return result.rows.map(toReading);
+    return this.db
+      .all<ReadingRow>(
+        `select key, sensor, room, property, time, value from readings
+         where summarise and local_date in (select value from json_each(@dates)) order by time`,
+        { dates: JSON.stringify(dates) },
+      )
+      .map(toReading);
   }
 
   /** Counts for the status report. */
   async counts(): Promise<OutboxCounts> {
-    const result = await this.db.query<OutboxCounts>(
+    return this.db.get<OutboxCounts>(
       `select
-         (select count(*)::int from readings where delivered_at is null) as pending,
-         (select count(*)::int from readings where delivered_at is not null) as "awaitingSummary",
-         (select count(*)::int from summarised_days) as "summarisedDays",
-         (select count(*)::int from delivered_keys) as "deliveredKeys"`,
-    );
-    return result.rows[0]!;
+         (select count(*) from readings where delivered_at is null) as pending,
+         (select count(*) from readings where delivered_at is not null) as "awaitingSummary",
+         (select count(*) from summarised_days) as "summarisedDays",
+         (select count(*) from delivered_keys) as "deliveredKeys"`,
+    )!;
   }
 
   /** One status fact, or undefined. */
   async state<T>(name: string): Promise<T | undefined> {
-    const result = await this.db.query<{ value: T }>('select value from gateway_state where name = $1', [
+    const row = this.db.get<{ value: string }>('select value from gateway_state where name = @name', {
       name,
-    ]);
-    return result.rows[0]?.value;
+    });
+    return row ? (JSON.parse(row.value) as T) : undefined;
   }
 }

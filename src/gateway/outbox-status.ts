@@ -6,13 +6,14 @@ import { lockDataDir, lockHolder } from './data-dir-lock.ts';
 import type { ErrorRecord, FlushRecord } from './flush-scheduler.ts';
 import { readStatusFile, type GatewayStatus } from './gateway-status.ts';
 import { OutboxReader } from './outbox-reader.ts';
-import { openOutboxDatabase } from './outbox-store.ts';
+import { PGLITE_OUTBOX_DIR } from './outbox-pglite-import.ts';
+import { openOutboxDatabase, OUTBOX_FILE } from './outbox-store.ts';
 import { countQuarantined } from './quarantine.ts';
 
 /**
  * The gateway's status. While a gateway holds the data folder it comes from the status file that gateway
- * rewrites: PGlite allows one process per database folder, so the outbox cannot be opened beside it. Otherwise
- * the outbox is opened (under the same lock, so no gateway starts meanwhile) and read.
+ * rewrites, so `gateway status` never touches a running gateway's outbox. Otherwise the outbox is opened (under the same lock, so no gateway
+ * starts meanwhile; an older gateway's PGlite outbox is upgraded on the way) and read.
  */
 export async function readOutboxStatus(dataDir: string, quarantineFile: string): Promise<GatewayStatus> {
   const holder = await lockHolder(dataDir);
@@ -29,11 +30,10 @@ export async function readOutboxStatus(dataDir: string, quarantineFile: string):
       quarantined: await countQuarantined(quarantineFile),
     };
   }
-  try {
-    await access(join(dataDir, 'outbox'));
-  } catch {
-    throw new NotFoundError(`No gateway outbox in ${dataDir}`, { dataDir });
-  }
+  const found = await Promise.any(
+    [OUTBOX_FILE, PGLITE_OUTBOX_DIR].map((name) => access(join(dataDir, name)).then(() => true)),
+  ).catch(() => false);
+  if (!found) throw new NotFoundError(`No gateway outbox in ${dataDir}`, { dataDir });
   const release = await lockDataDir(dataDir);
   try {
     const db = await openOutboxDatabase(dataDir);

@@ -1,4 +1,6 @@
 // Every change to the outbox: accepting readings, marking them delivered, recording summaries, pruning, status facts.
+import { StorageFullError } from '../errors.ts';
+import type { Logger } from '../logging.ts';
 import type { Reading } from '../metrics/types.ts';
 import { localParts } from '../metrics/index.ts';
 import { hourOf, readingKey } from './observation-rdf.ts';
@@ -20,55 +22,75 @@ export interface SummarisedDay {
   readings: number;
 }
 
-/** The write path of the outbox. */
+/** A list of keys as one parameter: SQLite reads it back with `json_each`. */
+function keyList(keys: readonly string[]): string {
+  return JSON.stringify(keys);
+}
+
+/** The write path of the outbox. Each method is one transaction, on disk (fsync'd) when its promise resolves. */
 export class OutboxWriter {
   private readonly db: OutboxDatabase;
   private readonly timeZone: string;
+  private readonly logger: Logger | undefined;
+  /** Whether the last accept found the disk full: the line is logged once per episode, not once per message. */
+  private full = false;
 
-  constructor(db: OutboxDatabase, timeZone: string) {
+  constructor(db: OutboxDatabase, timeZone: string, logger?: Logger) {
     this.db = db;
     this.timeZone = timeZone;
+    this.logger = logger;
   }
 
   /**
-   * Commits readings in one statement (all or none). A reading whose key is already here or already delivered is
-   * a duplicate: the first value wins. A reading for a day that was already summarised is still written to the
-   * pod but kept out of summaries, which are immutable once written.
+   * Commits readings in one transaction (all or none), fsync'd before the promise resolves. A reading whose key is
+   * already here or already delivered is a duplicate: the first value wins. A reading for a day that was already
+   * summarised is still written to the pod but kept out of summaries, which are immutable once written. A full
+   * disk rejects with {@link StorageFullError}: the inputs then acknowledge nothing, and the next accept that
+   * fits says so once.
    */
   async accept(readings: readonly Reading[]): Promise<AcceptResult> {
     if (readings.length === 0) return { accepted: 0, duplicates: 0 };
-    const columns: [string[], string[], string[], string[], string[], number[], string[], string[]] = [
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-    ];
-    for (const reading of readings) {
-      columns[0].push(readingKey(reading));
-      columns[1].push(reading.sensor);
-      columns[2].push(reading.room);
-      columns[3].push(reading.property);
-      columns[4].push(reading.time.toISOString());
-      columns[5].push(reading.value);
-      columns[6].push(hourOf(reading.time).toISOString());
-      columns[7].push(localParts(reading.time, this.timeZone).date);
+    let accepted: number;
+    try {
+      accepted = this.db.transaction(() => {
+        let count = 0;
+        for (const reading of readings) {
+          const localDate = localParts(reading.time, this.timeZone).date;
+          count += this.db.run(
+            `insert into readings (key, sensor, room, property, time, value, hour, local_date, summarise)
+             select @key, @sensor, @room, @property, @time, @value, @hour, @local_date,
+                    not exists (select 1 from summarised_days s
+                                where s.property = @property and s.room = @room and s.local_date = @local_date)
+             where not exists (select 1 from delivered_keys d where d.key = @key)
+             on conflict (key) do nothing`,
+            {
+              key: readingKey(reading),
+              sensor: reading.sensor,
+              room: reading.room,
+              property: reading.property,
+              time: reading.time.toISOString(),
+              value: reading.value,
+              hour: hourOf(reading.time).toISOString(),
+              local_date: localDate,
+            },
+          );
+        }
+        return count;
+      });
+    } catch (error) {
+      if (error instanceof StorageFullError && !this.full) {
+        this.full = true;
+        this.logger?.error(
+          { file: this.db.file },
+          'outbox disk full: readings are not acknowledged until space returns (accepted ones are kept)',
+        );
+      }
+      throw error;
     }
-    const result = await this.db.query(
-      `insert into readings (key, sensor, room, property, time, value, hour, local_date, summarise)
-       select r.key, r.sensor, r.room, r.property, r.time, r.value, r.hour, r.local_date,
-              not exists (select 1 from summarised_days s
-                          where s.property = r.property and s.room = r.room and s.local_date = r.local_date)
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::float8[], $7::timestamptz[], $8::text[])
-            as r(key, sensor, room, property, time, value, hour, local_date)
-       where not exists (select 1 from delivered_keys d where d.key = r.key)
-       on conflict (key) do nothing`,
-      columns,
-    );
-    const accepted = result.affectedRows ?? 0;
+    if (this.full) {
+      this.full = false;
+      this.logger?.info({ file: this.db.file }, 'outbox disk has space again: accepting readings');
+    }
     return { accepted, duplicates: readings.length - accepted };
   }
 
@@ -77,22 +99,31 @@ export class OutboxWriter {
    * copy is recognised.
    */
   async markDelivered(keys: readonly string[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        'update readings set delivered_at = now() where key = any($1::text[]) and delivered_at is null',
-        [keys],
+    const params = { keys: keyList(keys), now: new Date().toISOString() };
+    this.db.transaction(() => {
+      this.db.run(
+        `update readings set delivered_at = @now
+         where key in (select value from json_each(@keys)) and delivered_at is null`,
+        params,
       );
-      await tx.query(
-        `with gone as (delete from readings where key = any($1::text[]) and not summarise returning key, time)
-         insert into delivered_keys (key, time) select key, time from gone on conflict (key) do nothing`,
-        [keys],
+      this.db.run(
+        `insert into delivered_keys (key, time)
+         select key, time from readings where key in (select value from json_each(@keys)) and not summarise
+         on conflict (key) do nothing`,
+        { keys: params.keys },
+      );
+      this.db.run(
+        'delete from readings where key in (select value from json_each(@keys)) and not summarise',
+        { keys: params.keys },
       );
     });
   }
 
   /** Removes readings the pod refused (they were quarantined): retrying would be refused again. */
   async discard(keys: readonly string[]): Promise<void> {
-    await this.db.query('delete from readings where key = any($1::text[])', [keys]);
+    this.db.run('delete from readings where key in (select value from json_each(@keys))', {
+      keys: keyList(keys),
+    });
   }
 
   /**
@@ -101,43 +132,40 @@ export class OutboxWriter {
    */
   async recordSummarised(days: readonly SummarisedDay[], outcome: 'written' | 'refused'): Promise<void> {
     if (days.length === 0) return;
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `insert into summarised_days (property, room, local_date, readings, outcome)
-         select d.property, d.room, d.local_date, d.readings, $5
-         from unnest($1::text[], $2::text[], $3::text[], $4::int[]) as d(property, room, local_date, readings)
-         on conflict do nothing`,
-        [
-          days.map((d) => d.property),
-          days.map((d) => d.room),
-          days.map((d) => d.date),
-          days.map((d) => d.readings),
-          outcome,
-        ],
+    this.db.transaction(() => {
+      for (const day of days) {
+        this.db.run(
+          `insert into summarised_days (property, room, local_date, readings, outcome)
+           values (@property, @room, @local_date, @readings, @outcome) on conflict do nothing`,
+          { property: day.property, room: day.room, local_date: day.date, readings: day.readings, outcome },
+        );
+      }
+      this.db.run(
+        `update readings set summarise = 0
+         where summarise and exists (select 1 from summarised_days s
+                                     where s.property = readings.property and s.room = readings.room
+                                       and s.local_date = readings.local_date)`,
       );
-      await tx.query(
-        `update readings r set summarise = false
-         where r.summarise and exists (select 1 from summarised_days s
-                                       where s.property = r.property and s.room = r.room and s.local_date = r.local_date)`,
+      this.db.run(
+        `insert into delivered_keys (key, time)
+         select key, time from readings where not summarise and delivered_at is not null
+         on conflict (key) do nothing`,
       );
-      await tx.query(
-        `with gone as (delete from readings where not summarise and delivered_at is not null returning key, time)
-         insert into delivered_keys (key, time) select key, time from gone on conflict (key) do nothing`,
-      );
+      this.db.run('delete from readings where not summarise and delivered_at is not null');
     });
   }
 
   /** Forgets delivered keys of readings older than `before`: a copy older than that would be written again (idempotently). */
   async pruneDeliveredKeys(before: Date): Promise<number> {
-    const result = await this.db.query('delete from delivered_keys where time < $1', [before.toISOString()]);
-    return result.affectedRows ?? 0;
+    return this.db.run('delete from delivered_keys where time < @before', { before: before.toISOString() });
   }
 
   /** Stores one status fact (`lastFlush`, `lastError`…). */
   async setState(name: string, value: unknown): Promise<void> {
-    await this.db.query(
-      'insert into gateway_state (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value',
-      [name, JSON.stringify(value)],
+    this.db.run(
+      `insert into gateway_state (name, value) values (@name, @value)
+       on conflict (name) do update set value = excluded.value`,
+      { name, value: JSON.stringify(value) },
     );
   }
 }

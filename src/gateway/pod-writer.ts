@@ -2,6 +2,7 @@
 import type { Quad } from 'n3';
 import { HomedataError, PodError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
+import { boundedFetch, type FetchBounds } from '../pod/bounded-fetch.ts';
 import { patchInsert } from '../pod/resource-write.ts';
 import { loginWithClientCredentials, type ClientCredentials, type SolidAgent } from '../pod/solid-session.ts';
 import { retryAfterMs } from './backoff.ts';
@@ -36,26 +37,51 @@ export function failureOutcome(
   return { kind: 'refused', reason, status };
 }
 
-/** The gateway's write access to one resident's pod; logs in on first use and again after token expiry. */
+/**
+ * Bounds of every write to the pod. A patch of 1,000 readings takes a loaded CSS a few seconds (its own resource
+ * lock expires after 6 s), so 30 s is generous; the answer of a PATCH is empty or a short error, so 1 MiB is too.
+ */
+export const POD_WRITE_BOUNDS: FetchBounds = { timeoutMs: 30_000, maxBytes: 1024 * 1024 };
+
+/** What a PodWriter may be given besides its credentials (tests shorten the bounds and bring their own login). */
+export interface PodWriterOptions {
+  bounds?: FetchBounds;
+  login?: (credentials: ClientCredentials) => Promise<SolidAgent>;
+}
+
+/**
+ * The gateway's write access to one resident's pod; logs in on first use and again after token expiry. Every
+ * write is bounded ({@link POD_WRITE_BOUNDS}): a pod that never answers or trickles bytes costs one timeout, and
+ * the write is retried with the scheduler's backoff and jitter like any other transient failure.
+ */
 export class PodWriter {
   private readonly credentials: ClientCredentials;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly bounds: FetchBounds;
+  private readonly signIn: (credentials: ClientCredentials) => Promise<SolidAgent>;
   private agent: Promise<SolidAgent> | undefined;
   /** Successful writes and all attempts, for status and the benchmark. */
   writes = 0;
   attempts = 0;
 
-  constructor(credentials: ClientCredentials, logger: Logger, now: () => Date) {
+  constructor(
+    credentials: ClientCredentials,
+    logger: Logger,
+    now: () => Date,
+    options: PodWriterOptions = {},
+  ) {
     this.credentials = credentials;
     this.logger = logger;
     this.now = now;
+    this.bounds = options.bounds ?? POD_WRITE_BOUNDS;
+    this.signIn = options.login ?? loginWithClientCredentials;
   }
 
   /** The logged-in agent; a failed login is forgotten so the next write tries again. */
   private session(): Promise<SolidAgent> {
     if (!this.agent) {
-      const login = loginWithClientCredentials(this.credentials);
+      const login = this.signIn(this.credentials);
       this.agent = login;
       login.then(
         (agent) => this.logger.info({ webId: agent.webId }, 'gateway logged in'),
@@ -82,8 +108,9 @@ export class PodWriter {
       return { kind: 'retry', reason: `login failed: ${(error as Error).message}` };
     }
     let last: Response | undefined;
+    const bounded = boundedFetch(agent.fetch, this.bounds);
     const observed: typeof fetch = async (input, init) => {
-      last = await agent.fetch(input, init);
+      last = await bounded(input, init);
       return last;
     };
     try {

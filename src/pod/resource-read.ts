@@ -20,6 +20,8 @@ export async function podRequest(
   try {
     return await fetchFn(url, init);
   } catch (error) {
+    // A bounded fetch already said what went wrong (deadline, size); keep its words.
+    if (error instanceof PodError) throw error;
     throw new PodError(`Pod server unreachable at ${new URL(url).origin}`, { url }, error);
   }
 }

@@ -1,11 +1,8 @@
 // Test helpers for the gateway: a resident's pod set up with a gateway identity, gateway settings, and counting what landed.
-import { createHash } from 'node:crypto';
-import { cp, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GatewaySettings } from '../../src/gateway/gateway-config.ts';
-import { openOutboxDatabase } from '../../src/gateway/outbox-store.ts';
-import { MIGRATIONS } from '../../src/gateway/outbox-migrations.ts';
 import { setUpHomedataPod, type DeviceDescription, type HomeProfile } from '../../src/pod/homedata-pod.ts';
 import type { PodLayout } from '../../src/pod/pod-layout.ts';
 import { podRequest, readTurtle } from '../../src/pod/resource-read.ts';
@@ -88,25 +85,10 @@ export async function removeDataDirs(): Promise<void> {
   for (const dir of dataDirs.splice(0)) await rm(dir, { recursive: true, force: true });
 }
 
-/**
- * A new empty gateway data folder whose outbox is a copy of a migrated template: creating a PGlite database
- * costs 3–13 s of CPU (initdb in WebAssembly), copying one ~1 s; the template, named by a hash of the schema, is
- * shared by all test files and runs.
- */
+/** A new empty gateway data folder (its SQLite outbox is created on first open, in milliseconds). */
 export async function freshDataDir(): Promise<string> {
   const dataDir = await mkdtemp(join(tmpdir(), 'homedata-gateway-'));
   dataDirs.push(dataDir);
-  const schema = createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 12);
-  const template = join(tmpdir(), `homedata-outbox-template-${schema}`);
-  try {
-    await stat(join(template, 'outbox'));
-  } catch {
-    const building = await mkdtemp(join(tmpdir(), 'homedata-outbox-building-'));
-    const db = await openOutboxDatabase(building);
-    await db.close();
-    await rename(building, template).catch(() => rm(building, { recursive: true, force: true }));
-  }
-  await cp(join(template, 'outbox'), join(dataDir, 'outbox'), { recursive: true });
   return dataDir;
 }
 

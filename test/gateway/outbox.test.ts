@@ -1,4 +1,4 @@
-// Unit tests: the PGlite outbox — commits, duplicates, delivery, summarised days and pruning.
+// Unit tests: the SQLite outbox — commits, duplicates, delivery, summarised days and pruning.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxReader } from '../../src/gateway/outbox-reader.ts';
 import { openOutboxDatabase, type OutboxDatabase } from '../../src/gateway/outbox-store.ts';

@@ -6,8 +6,8 @@ import type { AddressInfo, Socket } from 'node:net';
 /** What the hostile server does for one path. */
 export type HostileBehaviour =
   | { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 }
-  | { kind: 'trickle'; byteEveryMs: number; contentType?: string }
-  | { kind: 'huge'; bytes: number; contentType?: string; declareLength?: boolean }
+  | { kind: 'trickle'; byteEveryMs: number; contentType?: string; status?: number }
+  | { kind: 'huge'; bytes: number; contentType?: string; declareLength?: boolean; status?: number }
   | { kind: 'silent' }
   | { kind: 'answer'; status: number; body: string; contentType?: string; headers?: Record<string, string> };
 
@@ -54,7 +54,7 @@ export async function startHostileServer(): Promise<HostileServer> {
           'content-type': behaviour.contentType ?? 'text/turtle',
         };
         if (behaviour.declareLength) headers['content-length'] = behaviour.bytes;
-        res.writeHead(200, headers);
+        res.writeHead(behaviour.status ?? 200, headers);
         const chunk = Buffer.alloc(64 * 1024, '# padding padding padding\n');
         let left = behaviour.bytes;
         const pump = (): void => {
@@ -73,7 +73,7 @@ export async function startHostileServer(): Promise<HostileServer> {
         return;
       }
       case 'trickle': {
-        res.writeHead(200, { 'content-type': behaviour.contentType ?? 'text/turtle' });
+        res.writeHead(behaviour.status ?? 200, { 'content-type': behaviour.contentType ?? 'text/turtle' });
         const timer = setInterval(() => res.write('#'), behaviour.byteEveryMs);
         timers.add(timer);
         res.on('close', () => {

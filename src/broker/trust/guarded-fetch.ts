@@ -2,6 +2,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { HomedataError, type ErrorContext } from '../../errors.ts';
+import { cappedBody, isTimeout } from '../../pod/bounded-fetch.ts';
 
 /** Why an outbound call was refused or cut short. */
 export type OutboundFailure =
@@ -114,42 +115,8 @@ async function checkResolvedAddress(url: URL, rules: OutboundRules): Promise<voi
 /** Maps what fetch or a body read throws to the outbound family; keeps ours as they are. */
 function outboundFailure(error: unknown, url: URL): OutboundCallError {
   if (error instanceof OutboundCallError) return error;
-  const name = (error as { name?: string })?.name;
-  const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable';
+  const reason = isTimeout(error) ? 'timeout' : 'unreachable';
   return new OutboundCallError(reason, { origin: url.origin }, error);
-}
-
-/** Wraps a body so that reading past `maxBytes`, or past the deadline, fails with an `OutboundCallError`. */
-function guardedBody(
-  body: ReadableStream<Uint8Array>,
-  url: URL,
-  maxBytes: number,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let seen = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          controller.close();
-          return;
-        }
-        seen += value.byteLength;
-        if (seen > maxBytes) {
-          await reader.cancel().catch(() => undefined);
-          controller.error(new OutboundCallError('too-large', { origin: url.origin, maxBytes }));
-          return;
-        }
-        controller.enqueue(value);
-      } catch (error) {
-        controller.error(outboundFailure(error, url));
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
 }
 
 /**
@@ -185,7 +152,11 @@ export async function guardedFetch(
     throw new OutboundCallError('too-large', { origin: url.origin, maxBytes: rules.maxBytes });
   }
   if (!response.body) return response;
-  return new Response(guardedBody(response.body, url, rules.maxBytes), {
+  const body = cappedBody(response.body, rules.maxBytes, {
+    tooLarge: () => new OutboundCallError('too-large', { origin: url.origin, maxBytes: rules.maxBytes }),
+    failed: (error) => outboundFailure(error, url),
+  });
+  return new Response(body, {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
