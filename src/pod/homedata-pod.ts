@@ -5,7 +5,7 @@ import { OBSERVABLE_PROPERTY, TERMS } from '../vocab/terms.ts';
 import { serializeTurtle } from '../vocab/turtle.ts';
 import { PodLayout } from './pod-layout.ts';
 import { ensureContainer, writeTurtle } from './resource-write.ts';
-import { setAgentModes } from './wac.ts';
+import { setAgentModes } from './access-control.ts';
 import type { SolidAgent } from './solid-session.ts';
 
 const { namedNode, literal, quad } = DataFactory;

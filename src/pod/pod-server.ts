@@ -16,23 +16,38 @@ export interface PodServerOptions {
   host?: string;
   /** CSS logging level. */
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Authorization system: Web Access Control (CSS's `webacl`, the default) or Access Control Policies (CSS's
+   * `acp`, as some public-sector Solid servers run). homedata finds out which one a pod uses by discovery, so this
+   * only chooses what the server runs.
+   */
+  access?: AccessControlSystem;
 }
+
+/** The two authorization systems a Solid server may use. */
+export type AccessControlSystem = 'wac' | 'acp';
 
 export interface PodServer {
   /** Base URL, always `http://localhost:PORT/` (CSS refuses plain-http WebIDs elsewhere). */
   readonly url: string;
   readonly port: number;
   readonly host: string;
+  readonly access: AccessControlSystem;
   stop(): Promise<void>;
 }
 
 const require = createRequire(import.meta.url);
+type BuildCssApp = (variables: Record<string, unknown>) => App;
+
 /**
  * config/pod-server.json (CSS's file storage, WAC and accounts) compiled ahead of time by
  * scripts/compile-css-app.js: the App that `AppRunner.create` would build, without its ~7 s of JSON-LD config
- * parsing on every start.
+ * parsing on every start. The ACP module is the same config with CSS's `acp` authorization and `.acr` auxiliary
+ * resources; it is loaded only when asked for.
  */
-const buildCssApp = require('./css-app.generated.cjs') as (variables: Record<string, unknown>) => App;
+function cssAppBuilder(access: AccessControlSystem): BuildCssApp {
+  return require(access === 'acp' ? './css-app-acp.generated.cjs' : './css-app.generated.cjs') as BuildCssApp;
+}
 
 /**
  * CSS 7 calls `server.listen(port)` with no host. We patch `listen` for the duration of start-up so
@@ -100,6 +115,8 @@ async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
 export async function startPodServer(options: PodServerOptions): Promise<PodServer> {
   const port = options.port === 0 ? await findFreePort() : options.port;
   const host = options.host ?? '127.0.0.1';
+  const access = options.access ?? 'wac';
+  const buildCssApp = cssAppBuilder(access);
   const url = `http://localhost:${port}/`;
   await mkdir(options.dataDir, { recursive: true });
   shimJestImportForCss();
@@ -123,6 +140,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     url,
     port,
     host,
+    access,
     stop: () => app.stop(),
   };
 }
