@@ -12,6 +12,7 @@ export default tseslint.config(
       'test-artifacts/',
       'bench/comunica/',
       'src/pod/css-app.generated.cjs',
+      'src/pod/css-app-acp.generated.cjs',
       'scratch/',
       '**/.scratch/',
     ],

@@ -3,12 +3,7 @@
 import { TERMS } from '../vocab/terms.ts';
 import { PodError } from '../errors.ts';
 import { findAclUrl, podRequest } from './resource-read.ts';
-import {
-  grantAccessAcp,
-  readAgentModesAcp,
-  revokeAccessAcp,
-  setAgentModesAcp,
-} from './acp.ts';
+import { grantAccessAcp, readAgentModesAcp, revokeAccessAcp, setAgentModesAcp } from './acp.ts';
 import * as wac from './wac.ts';
 import type { AccessMode, AclEditor } from './wac.ts';
 

@@ -120,8 +120,10 @@ function removeAgent(store: Store, agent: string): void {
 
 /** Whether the ACR still says anything beyond naming its resource. */
 function hasAccessControls(store: Store): boolean {
-  return store.getQuads(null, acp.accessControl, null, null).length > 0 ||
-    store.getQuads(null, acp.memberAccessControl, null, null).length > 0;
+  return (
+    store.getQuads(null, acp.accessControl, null, null).length > 0 ||
+    store.getQuads(null, acp.memberAccessControl, null, null).length > 0
+  );
 }
 
 /**

@@ -140,7 +140,6 @@ describe.each(servers)('$system grants on a container and its members', ({ syste
 });
 
 describe.each(servers)('$system: a new access control document on a member container', ({ server }) => {
-
   it('keeps the grants the container inherited from its parent', async () => {
     const [owner, gateway, broker] = await Promise.all([
       createActor(server, 'owner'),
