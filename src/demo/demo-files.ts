@@ -16,6 +16,8 @@ const identitySchema = z.object({
 /** Secrets the demo keeps so a restart reuses every account: client credentials per actor. */
 export const identitiesSchema = z.object({
   podServer: z.url(),
+  /** The pod server's authorization system; a data folder's pods keep theirs (absent: WAC, the default). */
+  access: z.enum(['wac', 'acp']).optional(),
   homes: z.number().int().positive(),
   residents: z.array(identitySchema.extend({ home: z.string(), password: z.string() })),
   gateways: z.array(identitySchema.extend({ home: z.string() })),
