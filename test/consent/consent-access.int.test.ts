@@ -10,6 +10,7 @@ import { setUpHomedataPod } from '../../src/pod/homedata-pod.ts';
 import type { PodLayout } from '../../src/pod/pod-layout.ts';
 import { writeTurtle } from '../../src/pod/resource-write.ts';
 import { createActor, type TestActor } from '../helpers/identities.ts';
+import { sweepNotice, sweepThenList } from '../../src/web/resident/sign-in-sweep.ts';
 
 const HOUR = 60 * 60 * 1000;
 const AREA = 'E05018412';
@@ -139,5 +140,24 @@ describe.each(servers)('consent grants on the $system pod', ({ system, server })
       const text = acl.status === 200 ? await acl.text() : '';
       expect(text, url).not.toContain(broker.identity.webId.replace(/#.*/, ''));
     }
+  });
+
+  it('the resident page sweeps on sign-in: an expired grant is gone before the answers show', async () => {
+    requests.set(
+      'late',
+      councilRequest('late', ['temperature.mean'], new Date(now.getTime() + 90 * 24 * HOUR)),
+    );
+    await grantConsent(contextOf(), 'late', { until: new Date(now.getTime() + HOUR) });
+    const temperature = layout.summaryDocument('temperature', '2026-01');
+    expect(await brokerStatus(temperature)).toBe(200);
+    now = new Date(now.getTime() + 2 * HOUR);
+    const result = await sweepThenList(contextOf());
+    expect(await brokerStatus(temperature)).toBe(403);
+    expect(result.swept?.requestIds).toEqual(['late']);
+    expect(result.listings.find((listing) => listing.requestId === 'late')).toMatchObject({
+      standing: 'expired',
+      record: { status: 'ConsentExpired' },
+    });
+    expect(sweepNotice(result)).toMatch(/^One consent has expired/);
   });
 });
