@@ -42,7 +42,16 @@ function terms<const L extends string>(
  */
 export const TERMS = Object.freeze({
   rdf: terms(RDF, ['type', 'first', 'rest', 'nil']),
-  rdfs: terms(RDFS, ['label', 'comment', 'subClassOf', 'domain', 'range', 'seeAlso']),
+  rdfs: terms(RDFS, [
+    'label',
+    'comment',
+    'subClassOf',
+    'domain',
+    'range',
+    'seeAlso',
+    'Resource',
+    'isDefinedBy',
+  ]),
   owl: terms(OWL, ['Ontology', 'Class', 'ObjectProperty', 'DatatypeProperty']),
   xsd: terms(XSD, [
     'string',
@@ -299,6 +308,8 @@ export const TERMS = Object.freeze({
     'cohortMean',
     'cohortMedian',
     'suppressed',
+    'SuppressedCell',
+    'suppressedCellOf',
     'minCohort',
     'epsilon',
     'homesCounted',
