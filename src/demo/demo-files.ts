@@ -16,8 +16,6 @@ const identitySchema = z.object({
 /** Secrets the demo keeps so a restart reuses every account: client credentials per actor. */
 export const identitiesSchema = z.object({
   podServer: z.url(),
-  /** The pod server's authorization system; a data folder's pods keep theirs (absent: WAC, the default). */
-  access: z.enum(['wac', 'acp']).optional(),
   homes: z.number().int().positive(),
   residents: z.array(identitySchema.extend({ home: z.string(), password: z.string() })),
   gateways: z.array(identitySchema.extend({ home: z.string() })),
@@ -25,6 +23,11 @@ export const identitiesSchema = z.object({
   councils: z.array(z.object({ name: z.string(), apiKey: z.string() })).default([]),
   /** Set once every pod holds the fixture period's summaries. */
   historySeeded: z.boolean().default(false),
+  /**
+   * The pod server's authorization system; a data folder's pods keep theirs (absent: WAC, the default). Declared
+   * here, after historySeeded, because that is where a first start adds it: a restart writes the file unchanged.
+   */
+  access: z.enum(['wac', 'acp']).optional(),
   /** The demo's open council request, once filed and answered by the fixture residents. */
   demoRequestId: z.string().optional(),
 });
