@@ -13,6 +13,8 @@ export default tseslint.config(
       'bench/comunica/',
       'src/pod/css-app.generated.cjs',
       'src/pod/css-app-closed.generated.cjs',
+      'src/pod/css-app-acp.generated.cjs',
+      'src/pod/css-app-acp-closed.generated.cjs',
       'scratch/',
       '**/.scratch/',
     ],

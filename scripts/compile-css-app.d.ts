@@ -1,8 +1,14 @@
-export declare const CSS_APP_MODULE: string;
-export declare const CLOSED_CSS_APP_MODULE: string;
+export type AccessControlSystem = 'wac' | 'acp';
+export type Registration = 'open' | 'closed';
+export interface CssVariant {
+  access: AccessControlSystem;
+  registration: Registration;
+}
 export declare const CONFIG: string;
-export declare const CLOSED_CONFIG: string;
-export declare const CSS_APPS: readonly { module: string; config: string }[];
 export declare const CSS_VERSION: string;
-export declare function generatedHeader(cssVersion: string, config?: string): string;
-export declare function compileCssApp(config?: string): Promise<string>;
+export declare const ACCESS_IMPORTS: Record<AccessControlSystem, string[]>;
+export declare const REGISTRATION_IMPORTS: Record<Registration, string[]>;
+export declare const CSS_VARIANTS: readonly (CssVariant & { module: string })[];
+export declare function generatedHeader(cssVersion: string, variant?: CssVariant): string;
+export declare function configFor(variant: CssVariant): Promise<{ import: string[] }>;
+export declare function compileCssApp(variant?: CssVariant): Promise<string>;

@@ -1,6 +1,6 @@
 // CLI wiring for `homedata demo` and `homedata fixtures generate`.
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { createLogger } from '../logging.ts';
 import { runDemo, type DemoOptions } from '../demo/run-demo.ts';
 import { writeFixtures } from '../fixtures/write-fixtures.ts';
@@ -33,6 +33,11 @@ export function registerDemoCommands(program: Command): void {
     .option('--broker-port <n>', 'broker port', integerOption(1, 65535), 3001)
     .option('--homes <n>', 'number of fixture homes', integerOption(1, 999), 24)
     .option('--live-homes <n>', 'homes with a live simulated gateway', integerOption(0, 999), 3)
+    .addOption(
+      new Option('--access <system>', "the pod server's authorization: WAC or ACP (Access Control Policies)")
+        .choices(['wac', 'acp'])
+        .default('wac'),
+    )
     .action(async (options: DemoOptions) => {
       const log = createLogger('demo');
       const demo = await runDemo(options, log);
@@ -41,7 +46,7 @@ export function registerDemoCommands(program: Command): void {
       const lines = [
         '',
         'homedata demo is running (Ctrl-C to stop)',
-        `  pod server      ${manifest.podServer}`,
+        `  pod server      ${manifest.podServer} (${options.access === 'acp' ? 'ACP' : 'WAC'})`,
         `  broker          ${manifest.broker ?? '(not started)'}`,
         `  resident page   ${demo.pages.resident}`,
         `  council page    ${demo.pages.council}`,

@@ -1,12 +1,21 @@
 // Changes what the broker may do in the resident's pod: grants Read for a consent, and takes back Read no active consent needs.
 import type { PodLayout } from '../pod/pod-layout.ts';
-import { grantAccess, readAgentModes, revokeAccess, type AclEditor } from '../pod/wac.ts';
+import {
+  grantAccess,
+  readAgentModes,
+  revokeAccess,
+  withSystem,
+  type AccessEditor,
+} from '../pod/access-control.ts';
 import { isActive, type ConsentRecord } from './consent-record.ts';
 import type { ResidentSession } from './resident-session.ts';
 
-/** The resident's session as an ACL editor (the owner keeps Control on every ACL written). */
-function editorOf(session: ResidentSession): AclEditor {
-  return { fetch: session.fetch, ownerWebId: session.webId };
+/**
+ * The resident's session as an access editor (under WAC the owner keeps Control on every ACL written), with the
+ * pod's authorization system discovered once from `resource` rather than once per grant.
+ */
+function editorOf(session: ResidentSession, resource: string): Promise<AccessEditor> {
+  return withSystem({ fetch: session.fetch, ownerWebId: session.webId }, resource);
 }
 
 /**
@@ -22,7 +31,7 @@ export async function grantBrokerAccess(
   targets: readonly string[],
   recordDocument: string,
 ): Promise<void> {
-  const editor = editorOf(session);
+  const editor = await editorOf(session, layout.root);
   await Promise.all([
     ...[...targets, recordDocument].map((target) => grantAccess(editor, target, broker, ['Read'])),
     grantAccess(editor, layout.accessLog, broker, ['Append', 'Read']),
@@ -47,7 +56,8 @@ export async function withdrawUnneededRead(
   records: readonly ConsentRecord[],
   now: Date,
 ): Promise<string[]> {
-  const editor = editorOf(session);
+  if (candidates.length === 0) return [];
+  const editor = await editorOf(session, candidates[0]!);
   const needed = new Set(
     records.filter((record) => record.broker === broker && isActive(record, now)).flatMap(readableBy),
   );

@@ -23,6 +23,11 @@ export const identitiesSchema = z.object({
   councils: z.array(z.object({ name: z.string(), apiKey: z.string() })).default([]),
   /** Set once every pod holds the fixture period's summaries. */
   historySeeded: z.boolean().default(false),
+  /**
+   * The pod server's authorization system; a data folder's pods keep theirs (absent: WAC, the default). Declared
+   * here, after historySeeded, because that is where a first start adds it: a restart writes the file unchanged.
+   */
+  access: z.enum(['wac', 'acp']).optional(),
   /** The demo's open council request, once filed and answered by the fixture residents. */
   demoRequestId: z.string().optional(),
 });

@@ -2,7 +2,7 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateFixtureSet } from '../fixtures/fixture-set.ts';
-import { startPodServer } from '../pod/pod-server.ts';
+import { startPodServer, type AccessControlSystem } from '../pod/pod-server.ts';
 import type { Logger } from '../logging.ts';
 import { ConfigError } from '../errors.ts';
 import {
@@ -22,6 +22,8 @@ export interface DemoOptions {
   homes: number;
   /** How many homes get a live, simulator-fed gateway. */
   liveHomes: number;
+  /** The pod server's authorization system (default WAC); homedata finds it by discovery either way. */
+  access?: AccessControlSystem;
 }
 
 /** A running demo. */
@@ -67,14 +69,28 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
       { dataDir },
     );
   }
+  const accessControl = options.access ?? 'wac';
+  // A pod's access control documents are WAC ACLs or ACP ACRs from its first day: CSS cannot switch a folder over.
+  if (saved && (saved.access ?? 'wac') !== accessControl) {
+    throw new ConfigError(
+      `The demo data in ${dataDir} was made for --access ${saved.access ?? 'wac'}; ` +
+        `start with --access ${saved.access ?? 'wac'} or use another --data-dir`,
+      { dataDir },
+    );
+  }
   const podsDir = join(dataDir, 'pods');
   const freshServer = await access(podsDir).then(
     () => false,
     () => true,
   );
   // The demo provisions its fixture residents through the account API, so its (loopback-only) server is open.
-  const pods = await startPodServer({ dataDir: podsDir, port: options.podPort, registration: 'open' });
-  log.info({ url: pods.url }, 'pod server listening on loopback');
+  const pods = await startPodServer({
+    dataDir: podsDir,
+    port: options.podPort,
+    registration: 'open',
+    access: accessControl,
+  });
+  log.info({ url: pods.url, access: accessControl }, 'pod server listening on loopback');
   const stops: (() => Promise<void>)[] = [() => pods.stop()];
   const stop = async () => {
     for (const step of stops.reverse())
@@ -94,6 +110,7 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
           manifestOf({ podServer: pods.url, residents, broker, councils: [] }, areaOf, null),
         ),
     });
+    identities.access = accessControl;
     await writeJsonFile(identitiesPath, identities);
     await writeJsonFile(manifestPath, manifestOf(identities, areaOf, null));
     // Loaded only now: their imports (express, PGlite, MQTT) would hold the pods back by a second or more.

@@ -139,7 +139,7 @@ export class AccountApi {
     });
     const webId = Object.keys(webIdLinks)[0];
     const expected = `${this.server}${podName}/`;
-    // A server with registration closed offers no pod control (config/pod-server-closed.json): its pods come
+    // A server with registration closed offers no pod control (the `closed` variants of config/pod-server.json): its pods come
     // from the operator's seed file, and the pod is the one that holds the account's WebID.
     const pod = controls.account!.pod
       ? Object.keys(

@@ -1,12 +1,14 @@
-// Sets up a resident's pod the homedata way: containers, home profile, device descriptions, gateway Append grants.
+// Sets up a resident's pod the homedata way: containers, home profile, device descriptions, gateway Append grants,
+// Type Index registrations.
 import { DataFactory, Store } from 'n3';
 import type { Property } from '../metrics/types.ts';
 import { OBSERVABLE_PROPERTY, TERMS } from '../vocab/terms.ts';
 import { serializeTurtle } from '../vocab/turtle.ts';
 import { PodLayout } from './pod-layout.ts';
 import { ensureContainer, writeTurtle } from './resource-write.ts';
-import { setAgentModes } from './wac.ts';
+import { setAgentModes } from './access-control.ts';
 import type { SolidAgent } from './solid-session.ts';
+import { registerInTypeIndex } from './type-index.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 const { rdf, rdfs, sosa, hd, dct } = TERMS;
@@ -75,7 +77,8 @@ export function gatewayTurtle(layout: PodLayout, devices: DeviceDescription[]): 
 
 /**
  * Creates the homedata layout in the resident's own pod (idempotent), writes the home profile and device
- * descriptions, and gives the gateway Append only (never Read) on readings and summaries.
+ * descriptions, gives the gateway Append only (never Read) on readings and summaries, and registers the readings,
+ * summaries, consents and home in the resident's private Type Index (docs/vocabulary.md).
  */
 export async function setUpHomedataPod(
   resident: SolidAgent,
@@ -99,6 +102,7 @@ export async function setUpHomedataPod(
   await Promise.all([
     writeTurtle(resident.fetch, layout.gatewayDocument, gatewayTurtle(layout, devices)),
     setAgentModes(editor, [layout.readings, layout.summaries], gatewayWebId, ['Append']),
+    registerInTypeIndex(resident.fetch, resident.webId, layout),
   ]);
   return layout;
 }

@@ -27,27 +27,40 @@ export interface PodServerOptions {
    * way an operator adds residents to a closed server; they then log in and make client credentials as usual.
    */
   seedConfig?: string;
+  /**
+   * Authorization system: Web Access Control (CSS's `webacl`, the default) or Access Control Policies (CSS's
+   * `acp`, as some public-sector Solid servers run). homedata finds out which one a pod uses by discovery, so this
+   * only chooses what the server runs.
+   */
+  access?: AccessControlSystem;
 }
+
+/** The two authorization systems a Solid server may use. */
+export type AccessControlSystem = 'wac' | 'acp';
 
 export interface PodServer {
   /** Base URL, always `http://localhost:PORT/` (CSS refuses plain-http WebIDs elsewhere). */
   readonly url: string;
   readonly port: number;
   readonly host: string;
+  readonly access: AccessControlSystem;
   stop(): Promise<void>;
 }
 
 const require = createRequire(import.meta.url);
+type BuildCssApp = (variables: Record<string, unknown>) => App;
+
 /**
  * config/pod-server.json (CSS's file storage, WAC and accounts) compiled ahead of time by
  * scripts/compile-css-app.js: the App that `AppRunner.create` would build, without its ~7 s of JSON-LD config
- * parsing on every start.
+ * parsing on every start. The ACP variants are the same config with CSS's `acp` authorization and `.acr` auxiliary
+ * resources; the closed variants with CSS's `identity/handler/no-accounts-pods.json`.
  */
-const buildCssApp = {
-  open: require('./css-app.generated.cjs'),
-  /** config/pod-server-closed.json: the same with CSS's `identity/handler/no-accounts-pods.json`. */
-  closed: require('./css-app-closed.generated.cjs'),
-} as Record<'open' | 'closed', (variables: Record<string, unknown>) => App>;
+/** The compiled module of each server variant (scripts/compile-css-app.js); a variant is loaded when asked for. */
+function cssAppBuilder(access: AccessControlSystem, registration: 'open' | 'closed'): BuildCssApp {
+  const name = `./css-app${access === 'acp' ? '-acp' : ''}${registration === 'closed' ? '-closed' : ''}.generated.cjs`;
+  return require(name) as BuildCssApp;
+}
 
 /**
  * CSS 7 calls `server.listen(port)` with no host. We patch `listen` for the duration of start-up so
@@ -115,13 +128,15 @@ async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
 export async function startPodServer(options: PodServerOptions): Promise<PodServer> {
   const port = options.port === 0 ? await findFreePort() : options.port;
   const host = options.host ?? '127.0.0.1';
+  const access = options.access ?? 'wac';
+  const buildCssApp = cssAppBuilder(access, options.registration ?? 'closed');
   const url = `http://localhost:${port}/`;
   await mkdir(options.dataDir, { recursive: true });
   shimJestImportForCss();
   skipDisabledCssLogLevels();
   const variable = 'urn:solid-server:default:variable:';
   // The values AppRunner's shorthand resolver would give for `{ port, baseUrl, rootFilePath, loggingLevel }`.
-  const app = buildCssApp[options.registration ?? 'closed']({
+  const app = buildCssApp({
     [`${variable}port`]: port,
     [`${variable}baseUrl`]: url,
     [`${variable}rootFilePath`]: resolve(options.dataDir),
@@ -138,6 +153,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     url,
     port,
     host,
+    access,
     stop: () => app.stop(),
   };
 }

@@ -28,6 +28,8 @@ export const SOLID = namespace('http://www.w3.org/ns/solid/terms#');
 export const FOAF = namespace('http://xmlns.com/foaf/0.1/');
 export const SCHEMA = namespace('https://schema.org/');
 export const PIM = namespace('http://www.w3.org/ns/pim/space#');
+/** Access Control Policies, the authorization system some Solid servers use instead of WAC. */
+export const ACP = namespace('http://www.w3.org/ns/solid/acp#');
 /** SDMX-RDF dimensions, the usual reference area and period of RDF Data Cube observations. */
 export const SDMX_DIMENSION = namespace('http://purl.org/linked-data/sdmx/2009/dimension#');
 /** ONS statistical geographies by GSS code (areas of published aggregates). */
@@ -59,6 +61,7 @@ export const PREFIXES: Record<string, string> = {
   solid: SOLID.base,
   foaf: FOAF.base,
   pim: PIM.base,
+  acp: ACP.base,
   'sdmx-dimension': SDMX_DIMENSION.base,
   hd: HD.base,
   metric: HD_METRIC.base,

@@ -3,6 +3,7 @@ import { DataFactory, type NamedNode } from 'n3';
 import type { DailySummary, Property } from '../metrics/types.ts';
 import {
   ACL,
+  ACP,
   DCT,
   DPV,
   FOAF,
@@ -41,7 +42,16 @@ function terms<const L extends string>(
  */
 export const TERMS = Object.freeze({
   rdf: terms(RDF, ['type', 'first', 'rest', 'nil']),
-  rdfs: terms(RDFS, ['label', 'comment', 'subClassOf', 'domain', 'range', 'seeAlso']),
+  rdfs: terms(RDFS, [
+    'label',
+    'comment',
+    'subClassOf',
+    'domain',
+    'range',
+    'seeAlso',
+    'Resource',
+    'isDefinedBy',
+  ]),
   owl: terms(OWL, ['Ontology', 'Class', 'ObjectProperty', 'DatatypeProperty']),
   xsd: terms(XSD, [
     'string',
@@ -198,8 +208,41 @@ export const TERMS = Object.freeze({
   sdmxDimension: terms(SDMX_DIMENSION, ['refArea', 'refPeriod']),
   foaf: terms(FOAF, ['Agent']),
   ldp: terms(LDP, ['contains', 'Resource', 'Container', 'BasicContainer']),
-  solid: terms(SOLID, ['InsertDeletePatch', 'inserts', 'deletes', 'where', 'oidcIssuer', 'storage']),
+  solid: terms(SOLID, [
+    'InsertDeletePatch',
+    'inserts',
+    'deletes',
+    'where',
+    'oidcIssuer',
+    'storage',
+    // Type Indexes (https://solid.github.io/type-indexes/): how other apps find homedata's data
+    'TypeIndex',
+    'UnlistedDocument',
+    'ListedDocument',
+    'TypeRegistration',
+    'forClass',
+    'instance',
+    'instanceContainer',
+    'privateTypeIndex',
+    'publicTypeIndex',
+  ]),
   pim: terms(PIM, ['storage', 'Storage']),
+  acp: terms(ACP, [
+    'AccessControlResource',
+    'AccessControl',
+    'Policy',
+    'Matcher',
+    'resource',
+    'accessControl',
+    'memberAccessControl',
+    'apply',
+    'allow',
+    'deny',
+    'anyOf',
+    'allOf',
+    'noneOf',
+    'agent',
+  ]),
   hd: terms(HD, [
     // observable properties and their units
     'Temperature',
@@ -267,6 +310,8 @@ export const TERMS = Object.freeze({
     'cohortMean',
     'cohortMedian',
     'suppressed',
+    'SuppressedCell',
+    'suppressedCellOf',
     'minCohort',
     'epsilon',
     'homesCounted',

@@ -1,4 +1,5 @@
-// Integration: the gateway's WebID may append readings and summaries but reads nothing of the pod; refused writes are quarantined.
+// Integration: the gateway's WebID may append readings and summaries but reads nothing of the pod; refused writes are
+// quarantined. Under WAC and under ACP pod servers alike.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { startGateway } from '../../src/gateway/index.ts';
@@ -9,12 +10,15 @@ import { summariseReadings } from '../../src/metrics/index.ts';
 import type { Reading } from '../../src/metrics/types.ts';
 import { createLogger } from '../../src/logging.ts';
 import { podRequest } from '../../src/pod/resource-read.ts';
-import { revokeAccess } from '../../src/pod/wac.ts';
+import { revokeAccess } from '../../src/pod/access-control.ts';
 import { TERMS } from '../../src/vocab/index.ts';
 import { createGatewayHome, statusOf, type GatewayHome, removeDataDirs } from './gateway-home.ts';
 
-let home: GatewayHome;
-let writer: PodWriter;
+const servers = [
+  { system: 'wac', server: inject('podServer') },
+  { system: 'acp', server: inject('podServerAcp') },
+] as const;
+
 const reading: Reading = {
   sensor: 'living-th1',
   room: 'living-room',
@@ -23,19 +27,21 @@ const reading: Reading = {
   value: 19.5,
 };
 
-beforeAll(async () => {
-  home = await createGatewayHome(inject('podServer'));
-  writer = new PodWriter(home.gateway.identity, createLogger('gateway', 'silent'), () => new Date());
-});
+describe.each(servers)('gateway rights on the $system pod', ({ server }) => {
+  let home: GatewayHome;
+  let writer: PodWriter;
 
-afterAll(async () => {
-  await writer?.close();
-  await home?.resident.agent.logout();
-  await home?.gateway.agent.logout();
-  await removeDataDirs();
-});
+  beforeAll(async () => {
+    home = await createGatewayHome(server);
+    writer = new PodWriter(home.gateway.identity, createLogger('gateway', 'silent'), () => new Date());
+  });
 
-describe('gateway rights on the pod', () => {
+  afterAll(async () => {
+    await writer?.close();
+    await home?.resident.agent.logout();
+    await home?.gateway.agent.logout();
+  });
+
   it('appends readings and summaries (N3 Patch, inserts only)', async () => {
     const document = home.layout.readingsDocument(reading.time);
     expect(await writer.insert(document, observationQuads(reading, home.layout))).toEqual({
@@ -134,4 +140,8 @@ describe('gateway rights on the pod', () => {
       await gateway.stop({ finalFlushMs: 0 });
     }
   });
+});
+
+afterAll(async () => {
+  await removeDataDirs();
 });

@@ -1,15 +1,37 @@
-// The compiled pod server must come from the installed CSS, or an upgrade would go unseen.
+// The compiled pod servers must come from the installed CSS, or an upgrade would go unseen.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { CSS_APPS, CSS_VERSION, generatedHeader } from '../../scripts/compile-css-app.js';
+import {
+  ACCESS_IMPORTS,
+  CSS_VARIANTS,
+  CSS_VERSION,
+  REGISTRATION_IMPORTS,
+  configFor,
+  generatedHeader,
+} from '../../scripts/compile-css-app.js';
 
-describe('src/pod/css-app*.generated.cjs', () => {
+describe.each(
+  CSS_VARIANTS.map((variant) => [`${variant.access}, registration ${variant.registration}`, variant]),
+)('the compiled pod server (%s)', (_name, variant) => {
   // componentsjs merges list values from several config files in file-read order, so two compiles can list
   // equivalent handlers in a different order: the version stamp, not the text, is what can be compared.
   it('was compiled from the installed CSS version (else run `npm run build:css`)', async () => {
-    for (const { module, config } of CSS_APPS) {
-      const [firstLine] = (await readFile(module, 'utf8')).split('\n', 1);
-      expect(firstLine).toBe(generatedHeader(CSS_VERSION, config));
-    }
+    const [firstLine] = (await readFile(variant.module, 'utf8')).split('\n', 1);
+    expect(firstLine).toBe(generatedHeader(CSS_VERSION, variant));
+  });
+
+  it('differs from config/pod-server.json only in its authorization and registration imports', async () => {
+    const [base, config] = await Promise.all([
+      configFor({ access: 'wac', registration: 'open' }),
+      configFor(variant),
+    ]);
+    const changed = config.import.filter((line) => !base.import.includes(line));
+    expect(changed.sort()).toEqual(
+      [
+        ...(variant.access === 'wac' ? [] : ACCESS_IMPORTS.acp),
+        ...(variant.registration === 'open' ? [] : REGISTRATION_IMPORTS.closed),
+      ].sort(),
+    );
+    expect(config.import).toHaveLength(base.import.length);
   });
 });

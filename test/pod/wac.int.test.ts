@@ -1,13 +1,24 @@
-// The WAC rules homedata relies on, proven with real requests against a real pod server.
+// The access rules homedata relies on, proven with real requests against real pod servers: one with WAC, one with
+// ACP, the system found by discovery.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { grantAccess, readAgentModes, revokeAccess, setAgentModes } from '../../src/pod/wac.ts';
+import {
+  discoverAccessControl,
+  grantAccess,
+  readAgentModes,
+  revokeAccess,
+  setAgentModes,
+} from '../../src/pod/access-control.ts';
 import { ensureContainer, writeTurtle } from '../../src/pod/resource-write.ts';
 import { createActor, type TestActor } from '../helpers/identities.ts';
 
 const turtle = '<#it> <http://purl.org/dc/terms/title> "x".\n';
 
-describe('WAC grants on a container and its members', () => {
-  const server = inject('podServer');
+const servers = [
+  { system: 'wac', server: inject('podServer') },
+  { system: 'acp', server: inject('podServerAcp') },
+] as const;
+
+describe.each(servers)('$system grants on a container and its members', ({ system, server }) => {
   let owner: TestActor;
   let appender: TestActor;
   let reader: TestActor;
@@ -73,14 +84,27 @@ describe('WAC grants on a container and its members', () => {
     expect(write.status).toBe(403);
   });
 
+  it('finds the pod server authorization system by discovery', async () => {
+    const found = await discoverAccessControl(owner.agent.fetch, readable);
+    expect(found.system).toBe(system);
+    expect(found.url).toBe(`${readable}${system === 'wac' ? '.acl' : '.acr'}`);
+  });
+
   it('keeps the owner in control after grants', async () => {
     const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId };
-    expect(await readAgentModes(editor, readable, owner.identity.webId)).toEqual([
-      'Control',
-      'Read',
-      'Write',
-    ]);
+    // WAC replaces inherited authorizations, so every ACL written names the owner; ACP adds to the root's
+    // member access control, which keeps the owner's access without repeating it.
+    if (system === 'wac') {
+      expect(await readAgentModes(editor, readable, owner.identity.webId)).toEqual([
+        'Control',
+        'Read',
+        'Write',
+      ]);
+    }
     expect((await owner.agent.fetch(`${readable}2026-01.ttl`)).status).toBe(200);
+    await writeTurtle(owner.agent.fetch, `${readable}owner-wrote.ttl`, turtle);
+    const { url } = await discoverAccessControl(owner.agent.fetch, readable);
+    expect((await owner.agent.fetch(url)).status).toBe(200);
   });
 
   it('a revoked grant stops the next read (403 at once)', async () => {
@@ -93,6 +117,21 @@ describe('WAC grants on a container and its members', () => {
     await revokeAccess(editor, target, reader.identity.webId);
     expect((await reader.agent.fetch(`${target}doc.ttl`)).status).toBe(403);
     expect(await readAgentModes(editor, target, reader.identity.webId)).toEqual([]);
+    // Nothing left behind: under ACP the emptied ACR is gone, under WAC only the owner's authorization is left.
+    const { url } = await discoverAccessControl(owner.agent.fetch, target);
+    const left = await owner.agent.fetch(url);
+    expect(left.status).toBe(system === 'acp' ? 404 : 200);
+    if (system === 'wac') expect(await left.text()).not.toContain(reader.identity.webId);
+  });
+
+  it('takes one mode back and keeps the others', async () => {
+    const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId };
+    const target = `${owner.identity.pod}homedata/partial/`;
+    await ensureContainer(owner.agent.fetch, target);
+    await grantAccess(editor, target, reader.identity.webId, ['Read', 'Append']);
+    await revokeAccess(editor, target, reader.identity.webId, ['Read']);
+    expect(await readAgentModes(editor, target, reader.identity.webId)).toEqual(['Append']);
+    expect((await reader.agent.fetch(target)).status).toBe(403);
   });
 
   it('answers 401 to an anonymous read of a private member', async () => {
@@ -100,9 +139,7 @@ describe('WAC grants on a container and its members', () => {
   });
 });
 
-describe('a new ACL on a member container', () => {
-  const server = inject('podServer');
-
+describe.each(servers)('$system: a new access control document on a member container', ({ server }) => {
   it('keeps the grants the container inherited from its parent', async () => {
     const [owner, gateway, broker] = await Promise.all([
       createActor(server, 'owner'),

@@ -1,5 +1,5 @@
 // The logged-in resident's page: requests to answer, answers given, who read the data, and the home's own charts.
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { BrokerClient } from '../../consent/broker-client.ts';
 import { listConsents, type ConsentContext } from '../../consent/consent-reader.ts';
 import { findResidentPod, type ResidentSession } from '../../consent/resident-session.ts';
@@ -12,6 +12,7 @@ import { sortAnswers } from './answers-model.ts';
 import { readHomeProfile, type HomeProfile } from './home-profile.ts';
 import { InboxSection } from './inbox-section.tsx';
 import { MyHomeSection } from './my-home-section.tsx';
+import { sweepNotice, sweepThenList } from './sign-in-sweep.ts';
 
 /** The resident's pod and what the page knows about their home. */
 export interface ResidentPod {
@@ -59,8 +60,16 @@ function ResidentSections({ session, pod }: { session: ResidentSession; pod: Res
     () => ({ session, broker: new BrokerClient(window.location.origin, session.fetch), pod: pod.layout.pod }),
     [session, pod],
   );
-  const [listings, reloadListings] = useAsync(() => listConsents(context), [context]);
   const [notice, setNotice] = useState<string | null>(null);
+  // Signing in sweeps expired consents first, as `homedata consent sweep` does; reloads after an answer only list.
+  const signingIn = useRef(true);
+  const [listings, reloadListings] = useAsync(async () => {
+    if (!signingIn.current) return listConsents(context);
+    signingIn.current = false;
+    const result = await sweepThenList(context);
+    setNotice(sweepNotice(result));
+    return result.listings;
+  }, [context]);
   const [logRound, setLogRound] = useState(0);
 
   const answered = (message: string) => {

@@ -59,7 +59,7 @@ describe('results formats', () => {
     expect(resultsCsv(plain).split('\r\n')[0]).toBe('area,period,metric,homes,mean,median,suppressed');
   });
 
-  it('builds a Data Cube whose suppressed observation has dimensions but no measures, with run provenance', () => {
+  it('builds a Data Cube whose suppressed cell stands beside the data set with dimensions but no measures, with run provenance', () => {
     const quads = resultsCubeQuads(split, context);
     const about = (fragment: string) =>
       quads.filter((quad) => quad.subject.value === `${DOCUMENT}#${fragment}`);
@@ -76,6 +76,14 @@ describe('results formats', () => {
     );
     const measures = [TERMS.hd.cohortSize.value, TERMS.hd.cohortMean.value, TERMS.hd.cohortMedian.value];
     expect(suppressed.filter((predicate) => measures.includes(predicate))).toEqual([]);
+    const types = (fragment: string) =>
+      about(fragment)
+        .filter((quad) => quad.predicate.equals(TERMS.rdf.type))
+        .map((quad) => quad.object.value);
+    expect(types('cell-1')).toEqual([TERMS.qb.Observation.value]);
+    expect(types('cell-2')).toEqual([TERMS.hd.SuppressedCell.value]);
+    expect(suppressed).not.toContain(TERMS.qb.dataSet.value);
+    expect(suppressed).toContain(TERMS.hd.suppressedCellOf.value);
     const run = about('run');
     expect(run.find((quad) => quad.predicate.equals(TERMS.hd.epsilon))?.object.value).toBe('0.5');
     expect(run.find((quad) => quad.predicate.equals(TERMS.hd.homesCounted))).toBeUndefined();
