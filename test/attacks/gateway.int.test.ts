@@ -1,5 +1,5 @@
-// Integration: the gateway's WebID may append readings and summaries but reads nothing of the pod; refused writes are
-// quarantined. Under WAC and under ACP pod servers alike.
+// Attacks by a gateway on the pod it writes to: its WebID may append readings and summaries but reads, overwrites
+// and deletes nothing; refused writes are quarantined. Under WAC and under ACP pod servers alike.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { startGateway } from '../../src/gateway/index.ts';
@@ -12,7 +12,8 @@ import { createLogger } from '../../src/logging.ts';
 import { podRequest } from '../../src/pod/resource-read.ts';
 import { revokeAccess } from '../../src/pod/access-control.ts';
 import { TERMS } from '../../src/vocab/index.ts';
-import { createGatewayHome, statusOf, type GatewayHome, removeDataDirs } from './gateway-home.ts';
+import { attack } from './attack.ts';
+import { createGatewayHome, statusOf, type GatewayHome, removeDataDirs } from '../gateway/gateway-home.ts';
 
 const servers = [
   { system: 'wac', server: inject('podServer') },
@@ -27,7 +28,7 @@ const reading: Reading = {
   value: 19.5,
 };
 
-describe.each(servers)('gateway rights on the $system pod', ({ server }) => {
+describe.each(servers)('gateway rights on the $system pod', ({ server, system }) => {
   let home: GatewayHome;
   let writer: PodWriter;
 
@@ -58,54 +59,70 @@ describe.each(servers)('gateway rights on the $system pod', ({ server }) => {
     expect(await statusOf(home.resident.agent, summaryUrl)).toBe(200);
   });
 
-  it('gets 403 on every read: readings, summaries, home profile, devices and container listings', async () => {
-    const { layout } = home;
-    const targets = [
-      layout.readingsDocument(reading.time),
-      layout.readings,
-      `${layout.readings}2026/`,
-      `${layout.readings}2026/01/05/`,
-      layout.summaries,
-      `${layout.summaries}temperature/`,
-      layout.summaryDocument('temperature', '2026-01'),
-      layout.root,
-      layout.homeProfile,
-      layout.devices,
-      layout.gatewayDocument,
-      layout.consents,
-      layout.accessLog,
-    ];
-    const answers: Record<string, number[]> = {};
-    for (const url of targets) {
-      answers[url] = [
-        await statusOf(home.gateway.agent, url, 'GET'),
-        await statusOf(home.gateway.agent, url, 'HEAD'),
+  attack(
+    {
+      id: 'G1',
+      attacker: 'gateway',
+      tried: `reads the readings, summaries, home profile, devices, consents, access log and listings it appends to (${system} pod)`,
+      expected: '403 on every GET and HEAD: Append only',
+    },
+    async () => {
+      const { layout } = home;
+      const targets = [
+        layout.readingsDocument(reading.time),
+        layout.readings,
+        `${layout.readings}2026/`,
+        `${layout.readings}2026/01/05/`,
+        layout.summaries,
+        `${layout.summaries}temperature/`,
+        layout.summaryDocument('temperature', '2026-01'),
+        layout.root,
+        layout.homeProfile,
+        layout.devices,
+        layout.gatewayDocument,
+        layout.consents,
+        layout.accessLog,
       ];
-    }
-    expect(answers).toEqual(Object.fromEntries(targets.map((url) => [url, [403, 403]])));
-  });
+      const answers: Record<string, number[]> = {};
+      for (const url of targets) {
+        answers[url] = [
+          await statusOf(home.gateway.agent, url, 'GET'),
+          await statusOf(home.gateway.agent, url, 'HEAD'),
+        ];
+      }
+      expect(answers).toEqual(Object.fromEntries(targets.map((url) => [url, [403, 403]])));
+    },
+  );
 
-  it('cannot overwrite, delete or patch-delete what is there', async () => {
-    const document = home.layout.readingsDocument(reading.time);
-    const put = await podRequest(home.gateway.agent.fetch, document, {
-      method: 'PUT',
-      headers: { 'content-type': 'text/turtle' },
-      body: '',
-    });
-    expect(put.status).toBe(403);
-    const remove = await podRequest(home.gateway.agent.fetch, document, { method: 'DELETE' });
-    expect(remove.status).toBe(403);
-    const [observation] = observationQuads(reading, home.layout);
-    const deletion =
-      '@prefix solid: <http://www.w3.org/ns/solid/terms#>.\n' +
-      `_:patch a solid:InsertDeletePatch; solid:deletes { <${observation!.subject.value}> a <${TERMS.sosa.Observation.value}> . }.\n`;
-    const patch = await podRequest(home.gateway.agent.fetch, document, {
-      method: 'PATCH',
-      headers: { 'content-type': 'text/n3' },
-      body: deletion,
-    });
-    expect(patch.status).toBe(403);
-  });
+  attack(
+    {
+      id: 'G2',
+      attacker: 'gateway',
+      tried: `overwrites, deletes or patch-deletes readings already in the pod (${system} pod)`,
+      expected: '403 on PUT, DELETE and an N3 Patch with deletes',
+    },
+    async () => {
+      const document = home.layout.readingsDocument(reading.time);
+      const put = await podRequest(home.gateway.agent.fetch, document, {
+        method: 'PUT',
+        headers: { 'content-type': 'text/turtle' },
+        body: '',
+      });
+      expect(put.status).toBe(403);
+      const remove = await podRequest(home.gateway.agent.fetch, document, { method: 'DELETE' });
+      expect(remove.status).toBe(403);
+      const [observation] = observationQuads(reading, home.layout);
+      const deletion =
+        '@prefix solid: <http://www.w3.org/ns/solid/terms#>.\n' +
+        `_:patch a solid:InsertDeletePatch; solid:deletes { <${observation!.subject.value}> a <${TERMS.sosa.Observation.value}> . }.\n`;
+      const patch = await podRequest(home.gateway.agent.fetch, document, {
+        method: 'PATCH',
+        headers: { 'content-type': 'text/n3' },
+        body: deletion,
+      });
+      expect(patch.status).toBe(403);
+    },
+  );
 
   it('quarantines a batch the pod refuses (Append revoked) instead of retrying it forever', async () => {
     const settings = await home.settings();
