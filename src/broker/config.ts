@@ -34,6 +34,9 @@ export const DEFAULT_RETENTION = { auditLogDays: 400, runValuesHours: 24, pruneE
  */
 export const DEFAULT_K_FLOOR = MIN_COHORT_FLOOR;
 
+/** Webhook defaults: http on loopback refused; the queue looked at every second. */
+export const DEFAULT_WEBHOOKS = { allowHttpLoopback: false, pollMs: 1000 } as const;
+
 /**
  * The bounds on the work one council can make the broker do (DESIGN.md: "Bounded work"). Each default is the
  * largest a real study needs with room to spare, and small enough that the worst case fits in one broker:
@@ -148,6 +151,19 @@ export const brokerConfigSchema = z
      * proxy. Off by default: a client could otherwise pick its own address with X-Forwarded-For.
      */
     trustProxy: z.union([z.boolean(), z.number().int().min(0)]).default(false),
+    /** Council webhooks (src/broker/webhooks/). */
+    webhooks: z
+      .object({
+        /**
+         * Let councils register `http://` URLs on loopback (localhost, 127.0.0.0/8, ::1): for tests and the demo.
+         * Off, only https on public addresses; other private addresses are refused either way (SSRF).
+         */
+        allowHttpLoopback: z.boolean().default(false),
+        /** How often each broker process looks for due deliveries, in ms. */
+        pollMs: z.number().int().min(100).max(60_000).default(DEFAULT_WEBHOOKS.pollMs),
+      })
+      .strict()
+      .default({ ...DEFAULT_WEBHOOKS }),
     /** Bounds on requests and runs (DEFAULT_LIMITS says why each default is what it is). */
     limits: limitsSchema.default({ ...DEFAULT_LIMITS }),
     /**
