@@ -24,9 +24,15 @@ export const DEFAULT_AUDIT_KEY_FILE = '.homedata/broker-audit.key';
 /**
  * How long the broker keeps what it no longer needs (security review L9). Audit rows: 400 days, a year and a
  * month, so a resident's yearly look at their access log still finds the broker's side. Per-home run values: at
- * most 24 hours (a shared run deletes them when it ends; this catches runs that never ended).
+ * most 24 hours (a shared run deletes them when it ends; this catches runs that never ended). Webhook deliveries
+ * that are settled (delivered or given up): 30 days, long enough to look into a month of a council's receiver.
  */
-export const DEFAULT_RETENTION = { auditLogDays: 400, runValuesHours: 24, pruneEveryMinutes: 60 } as const;
+export const DEFAULT_RETENTION = {
+  auditLogDays: 400,
+  runValuesHours: 24,
+  webhookDeliveriesDays: 30,
+  pruneEveryMinutes: 60,
+} as const;
 
 /**
  * The default minimum cohort, and the lowest an operator may configure: no figure is ever released over fewer
@@ -137,6 +143,7 @@ export const brokerConfigSchema = z
       .object({
         auditLogDays: z.number().int().min(1).default(DEFAULT_RETENTION.auditLogDays),
         runValuesHours: z.number().int().min(1).default(DEFAULT_RETENTION.runValuesHours),
+        webhookDeliveriesDays: z.number().int().min(1).default(DEFAULT_RETENTION.webhookDeliveriesDays),
         pruneEveryMinutes: z.number().int().min(1).default(DEFAULT_RETENTION.pruneEveryMinutes),
       })
       .default({ ...DEFAULT_RETENTION }),

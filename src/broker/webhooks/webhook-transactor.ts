@@ -179,3 +179,12 @@ export async function replayDelivery(
   );
   return rows[0] ?? null;
 }
+
+/** Deletes delivered and given-up deliveries that happened before `cutoff`; pending ones stay. Returns how many. */
+export async function pruneSettledDeliveries(db: Queryable, cutoff: Date): Promise<number> {
+  const rows = await db.query(
+    "DELETE FROM webhook_deliveries WHERE state <> 'pending' AND occurred_at < $1 RETURNING id",
+    [cutoff],
+  );
+  return rows.length;
+}

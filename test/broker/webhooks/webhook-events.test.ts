@@ -8,11 +8,19 @@ import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { createRun, failRun, requeueInterruptedRuns } from '../../../src/broker/runs/run-transactor.ts';
 import { listCouncilDeliveries } from '../../../src/broker/webhooks/webhook-reader.ts';
-import { registerWebhook } from '../../../src/broker/webhooks/webhook-transactor.ts';
+import { queueWebhookEvent, registerWebhook } from '../../../src/broker/webhooks/webhook-transactor.ts';
+import { parseBrokerConfig } from '../../../src/broker/config.ts';
+import { pruneExpired } from '../../../src/broker/retention.ts';
 import { enrolTestHomes } from '../../helpers/enrol-homes.ts';
 import { AREA, podOf, webIdOf } from '../runs/synthetic-broker.ts';
 
 const now = new Date();
+const CONFIG = {
+  issuer: 'http://localhost:1/',
+  webId: 'http://localhost:1/broker/profile/card#me',
+  clientId: 'id',
+  clientSecret: 'secret',
+};
 
 describe('webhook events', () => {
   let db: Database;
@@ -123,4 +131,30 @@ describe('webhook events', () => {
     await failRun(db, runId, 'test', 'Stopped by the test', now);
     expect(await listCouncilDeliveries(db, quietCouncilId, 100)).toEqual([]);
   });
+});
+
+describe('webhook delivery retention', () => {
+  it('deletes settled deliveries past the cutoff and keeps pending ones', async () => {
+    const db = await openBrokerDatabase({ kind: 'memory' });
+    try {
+      const councilId = (await addCouncil(db, 'Northbridge Borough Council')).id;
+      await registerWebhook(db, councilId, 'https://hooks.example/homedata', now);
+      const old = new Date(now.getTime() - 31 * 24 * 3_600_000);
+      for (const [index, state] of (['delivered', 'failed', 'pending'] as const).entries()) {
+        await queueWebhookEvent(db, councilId, 'run.finished', { runId: `run-${index}` }, old);
+        await db.query("UPDATE webhook_deliveries SET state = $1 WHERE data->>'runId' = $2", [
+          state,
+          `run-${index}`,
+        ]);
+      }
+      await queueWebhookEvent(db, councilId, 'run.finished', { runId: 'recent' }, now);
+      await db.query("UPDATE webhook_deliveries SET state = 'delivered' WHERE data->>'runId' = 'recent'");
+      const outcome = await pruneExpired(db, new Uint8Array(32), parseBrokerConfig(CONFIG).retention, now);
+      expect(outcome.webhookDeliveries).toBe(2);
+      const left = await listCouncilDeliveries(db, councilId, 100);
+      expect(left.map((row) => row.data.runId).sort()).toEqual(['recent', 'run-2']);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 });
