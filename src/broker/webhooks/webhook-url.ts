@@ -41,6 +41,8 @@ export function webhookRegistrationSchema(policy: WebhookUrlPolicy) {
         .url()
         .max(2000)
         .superRefine((value, ctx) => {
+          // zod runs this after a failed url check too; that failure is already reported.
+          if (!URL.canParse(value)) return;
           const problem = urlProblem(new URL(value), policy);
           if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
         })

@@ -14,6 +14,12 @@ describe('webhook URLs', () => {
     expect(accepts(demo, 'http://hooks.council.example/homedata')).toBe(false);
   });
 
+  it('refuses what is not a URL with a field error, not an exception', () => {
+    for (const url of ['not a url', 'https://', 'javascript:alert(1)']) {
+      expect(accepts(demo, url), url).toBe(false);
+    }
+  });
+
   it('refuses loopback unless the operator allows it, and then only loopback', () => {
     for (const url of [
       'http://127.0.0.1:9000/hook',
