@@ -15,6 +15,7 @@ import { openApiRoutes } from './routes/openapi-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { resultsRoutes } from './results/results-routes.ts';
 import { runRoutes } from './runs/run-routes.ts';
+import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import type { Router } from 'express';
 
 /**
@@ -53,6 +54,7 @@ export function createBrokerApp(ctx: BrokerContext, pages?: Router): Express {
     consentRoutes,
     runRoutes,
     resultsRoutes,
+    webhookRoutes,
   ]) {
     app.use('/api', routes(ctx));
   }

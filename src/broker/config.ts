@@ -24,15 +24,24 @@ export const DEFAULT_AUDIT_KEY_FILE = '.homedata/broker-audit.key';
 /**
  * How long the broker keeps what it no longer needs (security review L9). Audit rows: 400 days, a year and a
  * month, so a resident's yearly look at their access log still finds the broker's side. Per-home run values: at
- * most 24 hours (a shared run deletes them when it ends; this catches runs that never ended).
+ * most 24 hours (a shared run deletes them when it ends; this catches runs that never ended). Webhook deliveries
+ * that are settled (delivered or given up): 30 days, long enough to look into a month of a council's receiver.
  */
-export const DEFAULT_RETENTION = { auditLogDays: 400, runValuesHours: 24, pruneEveryMinutes: 60 } as const;
+export const DEFAULT_RETENTION = {
+  auditLogDays: 400,
+  runValuesHours: 24,
+  webhookDeliveriesDays: 30,
+  pruneEveryMinutes: 60,
+} as const;
 
 /**
  * The default minimum cohort, and the lowest an operator may configure: no figure is ever released over fewer
  * homes (DESIGN.md, Promises). The same constant the disclosure rules in src/privacy use.
  */
 export const DEFAULT_K_FLOOR = MIN_COHORT_FLOOR;
+
+/** Webhook defaults: http on loopback refused; the queue looked at every second. */
+export const DEFAULT_WEBHOOKS = { allowHttpLoopback: false, pollMs: 1000 } as const;
 
 /**
  * The bounds on the work one council can make the broker do (DESIGN.md: "Bounded work"). Each default is the
@@ -134,6 +143,7 @@ export const brokerConfigSchema = z
       .object({
         auditLogDays: z.number().int().min(1).default(DEFAULT_RETENTION.auditLogDays),
         runValuesHours: z.number().int().min(1).default(DEFAULT_RETENTION.runValuesHours),
+        webhookDeliveriesDays: z.number().int().min(1).default(DEFAULT_RETENTION.webhookDeliveriesDays),
         pruneEveryMinutes: z.number().int().min(1).default(DEFAULT_RETENTION.pruneEveryMinutes),
       })
       .default({ ...DEFAULT_RETENTION }),
@@ -148,6 +158,19 @@ export const brokerConfigSchema = z
      * proxy. Off by default: a client could otherwise pick its own address with X-Forwarded-For.
      */
     trustProxy: z.union([z.boolean(), z.number().int().min(0)]).default(false),
+    /** Council webhooks (src/broker/webhooks/). */
+    webhooks: z
+      .object({
+        /**
+         * Let councils register `http://` URLs on loopback (localhost, 127.0.0.0/8, ::1): for tests and the demo.
+         * Off, only https on public addresses; other private addresses are refused either way (SSRF).
+         */
+        allowHttpLoopback: z.boolean().default(false),
+        /** How often each broker process looks for due deliveries, in ms. */
+        pollMs: z.number().int().min(100).max(60_000).default(DEFAULT_WEBHOOKS.pollMs),
+      })
+      .strict()
+      .default({ ...DEFAULT_WEBHOOKS }),
     /** Bounds on requests and runs (DEFAULT_LIMITS says why each default is what it is). */
     limits: limitsSchema.default({ ...DEFAULT_LIMITS }),
     /**

@@ -1,8 +1,9 @@
-// Deletes what the broker no longer needs (security review L9): old audit rows and stale per-home run values.
+// Deletes what the broker no longer needs (security review L9): old audit rows, stale per-home run values, old deliveries.
 import type { Logger } from '../logging.ts';
 import { pruneAuditLog } from './audit/audit-retention.ts';
 import type { BrokerConfig } from './config.ts';
 import type { Database, Queryable } from './db/database.ts';
+import { pruneSettledDeliveries } from './webhooks/webhook-transactor.ts';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -24,6 +25,8 @@ export async function pruneRunValues(db: Queryable, cutoff: Date): Promise<numbe
 export interface PruneOutcome {
   auditRows: number;
   runValues: number;
+  /** Settled webhook deliveries (delivered or given up) past `webhookDeliveriesDays`. */
+  webhookDeliveries: number;
 }
 
 /** Prunes both tables as of `now` under the configured retention. */
@@ -35,7 +38,11 @@ export async function pruneExpired(
 ): Promise<PruneOutcome> {
   const auditRows = await pruneAuditLog(db, auditKey, new Date(now.getTime() - retention.auditLogDays * DAY));
   const runValues = await pruneRunValues(db, new Date(now.getTime() - retention.runValuesHours * HOUR));
-  return { auditRows, runValues };
+  const webhookDeliveries = await pruneSettledDeliveries(
+    db,
+    new Date(now.getTime() - retention.webhookDeliveriesDays * DAY),
+  );
+  return { auditRows, runValues, webhookDeliveries };
 }
 
 /**
@@ -52,7 +59,8 @@ export async function startRetention(deps: {
 }): Promise<() => void> {
   const prune = async () => {
     const outcome = await pruneExpired(deps.db, deps.auditKey, deps.retention, deps.clock());
-    if (outcome.auditRows + outcome.runValues > 0) deps.logger.info(outcome, 'pruned past retention');
+    if (outcome.auditRows + outcome.runValues + outcome.webhookDeliveries > 0)
+      deps.logger.info(outcome, 'pruned past retention');
   };
   await prune();
   const timer = setInterval(() => {

@@ -20,6 +20,7 @@ import { startRetention } from './retention.ts';
 import { createRunQueue } from './runs/run-queue.ts';
 import { createResidentTokenVerifier } from './trust/resident-token-verifier.ts';
 import { trustPolicyOf } from './trust/trust-policy.ts';
+import { createWebhookWorker } from './webhooks/webhook-worker.ts';
 
 /** The broker's own Solid identity, logged in: its WebID and authenticated fetch. */
 export interface BrokerAgent {
@@ -120,6 +121,16 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
     });
     await runs.start();
     cleanups.unshift(() => runs.stop());
+    // Plain fetch: the broker's authenticated fetch carries its Solid token, which must never reach a council.
+    const webhooks = createWebhookWorker({
+      db,
+      clock,
+      logger,
+      policy: config.webhooks,
+      pollMs: config.webhooks.pollMs,
+    });
+    webhooks.start();
+    cleanups.unshift(() => webhooks.stop());
     const ctx: BrokerContext = {
       config,
       trust,

@@ -53,6 +53,8 @@ export function startDemoBroker(dataDir: string, port: number, identities: DemoI
       dbDir: join(dataDir, 'broker-db'),
       // Made 0600 with 32 random bytes on the demo's first start; outside the database folder.
       auditKeyFile: join(dataDir, 'broker-audit.key'),
+      // A council trying webhooks on the demo points them at a receiver on this machine.
+      webhooks: { allowHttpLoopback: true },
     },
     { logger, pages: pagesRouter({ issuer: identities.broker.issuer }) },
   );

@@ -140,6 +140,10 @@ describe('the broker app', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths['/api/requests']!)).toEqual(['get', 'post']);
+    expect(Object.keys(document.paths['/api/council/webhook']!)).toEqual(['put', 'get', 'delete']);
+    expect(Object.keys(document.paths['/api/council/webhook/deliveries/{delivery}/replay']!)).toEqual([
+      'post',
+    ]);
     const properties = document.components.schemas.NewRequest.properties;
     expect(properties.purpose!.enum).toContain('https://w3id.org/dpv#PublicPolicyMaking');
     expect(properties.minCohort!.minimum).toBe(10);

@@ -58,7 +58,12 @@ describe('retention', () => {
       clientId: 'id',
       clientSecret: 'secret',
     });
-    expect(config.retention).toEqual({ auditLogDays: 400, runValuesHours: 24, pruneEveryMinutes: 60 });
+    expect(config.retention).toEqual({
+      auditLogDays: 400,
+      runValuesHours: 24,
+      webhookDeliveriesDays: 30,
+      pruneEveryMinutes: 60,
+    });
   });
 
   it('prunes on start and again each period as of the clock, and the chain still verifies', async () => {
@@ -69,7 +74,12 @@ describe('retention', () => {
       const stop = await startRetention({
         db,
         auditKey: key,
-        retention: { auditLogDays: 400, runValuesHours: 24, pruneEveryMinutes: 60 },
+        retention: {
+          auditLogDays: 400,
+          runValuesHours: 24,
+          webhookDeliveriesDays: 30,
+          pruneEveryMinutes: 60,
+        },
         clock: () => now,
         logger,
       });

@@ -1,7 +1,8 @@
 // Changes the `consents` table: recording a verified consent and a withdrawal.
 import { ConflictError } from '../../errors.ts';
-import type { Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
+import { queueCohortReached } from '../webhooks/webhook-transactor.ts';
 
 /** A consent the broker has just verified in the resident's pod. */
 export type VerifiedConsentRow = Omit<ConsentRow, 'state' | 'withdrawn_at'>;
@@ -9,9 +10,19 @@ export type VerifiedConsentRow = Omit<ConsentRow, 'state' | 'withdrawn_at'>;
 /**
  * Records (or renews) a resident's consent to a request as given. Renewing keeps the pod: a consent that names
  * another pod than the resident's existing consent is refused (409 `consent-pod-change`) unless that consent
- * was withdrawn first, so a WebID cannot silently move its answer from one home to another.
+ * was withdrawn first, so a WebID cannot silently move its answer from one home to another. In the same
+ * transaction, the council's webhook is sent `request.cohort-reached` if this consent is the one that first brings
+ * the request to k.
  */
-export async function recordGivenConsent(db: Queryable, consent: VerifiedConsentRow): Promise<void> {
+export async function recordGivenConsent(db: Database, consent: VerifiedConsentRow): Promise<void> {
+  await db.transaction(async (tx) => {
+    await insertGivenConsent(tx, consent);
+    await queueCohortReached(tx, consent.request_id, consent.given_at);
+  });
+}
+
+/** The row of `recordGivenConsent`, in the caller's transaction. */
+async function insertGivenConsent(db: Queryable, consent: VerifiedConsentRow): Promise<void> {
   let rows: unknown[];
   try {
     rows = await db.query(

@@ -10,6 +10,7 @@ import {
 } from '../routes/consent-routes.ts';
 import { brokerInfoSchema, metricCatalogueSchema } from '../routes/info-routes.ts';
 import { runOpenApi } from '../runs/run-openapi.ts';
+import { webhookOpenApi } from '../webhooks/webhook-openapi.ts';
 
 const problemSchema = z.object({
   type: z.url(),
@@ -50,6 +51,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
   const council = [{ councilKey: [] }];
   const resident = [{ solidOidc: [] }];
   const runs = runOpenApi({ jsonSchema, ref, json, problem, ok, requestIdParameter });
+  const webhooks = webhookOpenApi({ jsonSchema, ref, json, problem, ok, requestIdParameter });
   return {
     openapi: '3.1.0',
     info: {
@@ -84,6 +86,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
         BrokerInfo: jsonSchema(brokerInfoSchema),
         MetricCatalogue: jsonSchema(metricCatalogueSchema),
         ...runs.schemas,
+        ...webhooks.schemas,
       },
     },
     paths: {
@@ -210,6 +213,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
         },
       },
       ...runs.paths,
+      ...webhooks.paths,
     },
   };
 }

@@ -1,5 +1,6 @@
 // The broker calls the council page makes, each with the council's key as a Bearer token.
 import type { CouncilRequest } from '../../broker/requests/request-view.ts';
+import type { DeliveryView, WebhookView } from '../../broker/webhooks/webhook-view.ts';
 import { problemOf } from '../shared/problem.ts';
 import { apiUrl, requestJson } from '../shared/http.ts';
 
@@ -84,6 +85,36 @@ export class CouncilApi {
   /** The latest results of a request. */
   getResults(requestId: string): Promise<Results> {
     return this.#call(`requests/${requestId}/results`);
+  }
+
+  /** The council's webhook, or null when none is registered. */
+  async getWebhook(): Promise<WebhookView | null> {
+    try {
+      return await this.#call<WebhookView>('council/webhook');
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Registers or replaces the webhook; the answer holds the signing secret, shown only this once. */
+  setWebhook(url: string): Promise<WebhookView & { secret: string }> {
+    return this.#call('council/webhook', { method: 'PUT', body: { url } });
+  }
+
+  /** Removes the webhook. */
+  deleteWebhook(): Promise<void> {
+    return this.#call('council/webhook', { method: 'DELETE' });
+  }
+
+  /** The webhook's last deliveries, newest first. */
+  listDeliveries(): Promise<{ deliveries: DeliveryView[] }> {
+    return this.#call('council/webhook/deliveries?limit=20');
+  }
+
+  /** Sends a delivery again. */
+  replayDelivery(id: string): Promise<DeliveryView> {
+    return this.#call(`council/webhook/deliveries/${encodeURIComponent(id)}/replay`, { method: 'POST' });
   }
 
   /** The latest results as the broker's CSV, for download. */

@@ -6,6 +6,7 @@ import { fetchBrokerInfo, type CouncilApi } from './council-api.ts';
 import { RequestCard } from './request-card.tsx';
 import { RequestDetail } from './request-detail.tsx';
 import { RequestForm } from './request-form.tsx';
+import { WebhookSection } from './webhook-section.tsx';
 
 /** Everything a signed-in council sees. */
 export function CouncilHome({ api, council }: { api: CouncilApi; council: { id: string; name: string } }) {
@@ -28,6 +29,9 @@ export function CouncilHome({ api, council }: { api: CouncilApi; council: { id: 
           </li>
           <li>
             <a href="#new-request">New request</a>
+          </li>
+          <li>
+            <a href="#webhook">Webhook</a>
           </li>
         </ul>
       </nav>
@@ -78,6 +82,7 @@ export function CouncilHome({ api, council }: { api: CouncilApi; council: { id: 
           />
         )}
       </section>
+      <WebhookSection api={api} />
     </>
   );
 }
