@@ -80,6 +80,14 @@ export class PodLayout {
     return `${this.consents}${encodeURIComponent(requestId)}.ttl`;
   }
 
+  /**
+   * A private-aggregation report: one metric over one period for one task (its two aggregators), under
+   * `homedata/reports/<task>/<metric>/<period>.ttl`. Writing it again for the same task replaces it.
+   */
+  reportDocument(taskId: string, metricId: string, period: string): string {
+    return `${this.root}reports/${encodeURIComponent(taskId)}/${encodeURIComponent(metricId)}/${period}.ttl`;
+  }
+
   /** The broker's access records for a month given as `YYYY-MM`. */
   accessLogDocument(month: string): string {
     return `${this.accessLog}${month}.ttl`;
