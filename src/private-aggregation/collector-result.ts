@@ -1,6 +1,7 @@
 // The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean.
 import type { Prio3Sum } from '@divviup/prio3';
 import { ValidationError } from '../errors.ts';
+import { minimumCohort, roundToNearest5, suppressedCell, type CellRelease } from '../privacy/index.ts';
 import { prio3SumFor } from './prio3-sum.ts';
 import { decodeAggregateShare } from './share-codec.ts';
 import type { SumEncoding } from './sum-encoding.ts';
@@ -35,4 +36,28 @@ export function collectSum(
   const total = signed(vdaf, vdaf.flp.field.add(leader![0]!, helper![0]!));
   const sum = Number(total) / encoding.scale + encoding.lower * count;
   return { count, sum, mean: sum / count };
+}
+
+/**
+ * The released cell of a Prio3 collection, with the plain mode's disclosure rules where they can apply: nothing
+ * below max(k, floor) reports (the aggregators do not even aggregate such a batch: `shares` null), the count
+ * rounded to 5 (ONS 10-5 rule), the mean clamped to the metric's bounds (noise may push it out). No median: a
+ * sum-based VDAF cannot compute one. The dominance rule of additive metrics needs the largest value, which no one
+ * sees here, so additive metrics are refused by the caller (see Prio3 limits in docs/private-aggregation.md).
+ */
+export function releaseCollectedCell(
+  encoding: SumEncoding,
+  shares: readonly [Uint8Array, Uint8Array] | null,
+  count: number,
+  k: number,
+  floor?: number,
+): CellRelease {
+  if (shares === null || count < minimumCohort(k, floor)) return suppressedCell('below-k');
+  const { mean } = collectSum(encoding, shares, count);
+  return {
+    suppressed: false,
+    homes: roundToNearest5(count),
+    mean: Math.min(encoding.upper, Math.max(encoding.lower, mean)),
+    median: null,
+  };
 }
