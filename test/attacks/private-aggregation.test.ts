@@ -198,4 +198,50 @@ describe('attacks on private aggregation', () => {
       }
     },
   );
+
+  attack(
+    {
+      id: 'P16-5',
+      attacker: 'broker',
+      tried: 'fill the helper’s memory with aggregation jobs it never collects',
+      expected: 'the helper keeps a bounded number of open jobs and drops the oldest',
+    },
+    async () => {
+      const token = 'token-token-token-token-token-token';
+      const app = createHelperApp(
+        { privateKey: helperPair.privateKey, verifyKey, leaderToken: token, minimumBatch: 1, maxOpenJobs: 3 },
+        createLogger('helper', 'silent'),
+      );
+      const server = await new Promise<import('node:http').Server>((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      try {
+        const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+        const body = JSON.stringify({
+          taskId: task.id,
+          metricId: encoding.metricId,
+          period: encoding.period,
+          reports: [],
+          leaderShares: {},
+        });
+        const ids: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          const job = await fetch(`${base}/prio3/aggregation-jobs`, { method: 'POST', headers, body });
+          ids.push(((await job.json()) as { jobId: string }).jobId);
+        }
+        const share = (jobId: string) =>
+          fetch(`${base}/prio3/aggregation-jobs/${jobId}/aggregate-share`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ reportCount: 0 }),
+          });
+        expect((await share(ids[0]!)).status).toBe(404);
+        // The newest is still there (refused only because an empty batch is below the minimum).
+        expect((await share(ids[3]!)).status).toBe(409);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 });

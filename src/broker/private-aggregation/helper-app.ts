@@ -35,8 +35,13 @@ export interface HelperSettings {
   leaderToken: string;
   /** The minimum batch size the helper enforces whatever the leader asks: max(k, floor). */
   minimumBatch: number;
+  /** Open jobs kept at most (default MAX_OPEN_JOBS); past it the oldest is dropped. */
+  maxOpenJobs?: number;
   random?: RandomSource;
 }
+
+/** Aggregation jobs the helper keeps open at most; a run has one per cell. */
+export const MAX_OPEN_JOBS = 1000;
 
 /** One aggregation job's output shares, held until the leader asks for the aggregate share once. */
 interface Job {
@@ -68,6 +73,7 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
     verifyKey: settings.verifyKey,
   };
   const jobs = new Map<string, Job>();
+  const maxOpenJobs = settings.maxOpenJobs ?? MAX_OPEN_JOBS;
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64mb' }));
@@ -83,6 +89,8 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
     );
     const decided = await decidePreparation(encoding, step.prepared, leaderShares);
     const jobId = randomUUID();
+    // Jobs whose share is never fetched would pile up: past the cap, the oldest is dropped (Maps keep insertion order).
+    if (jobs.size >= maxOpenJobs) jobs.delete(jobs.keys().next().value!);
     jobs.set(jobId, { encoding, outputShares: decided.outputShares });
     const rejected: Record<string, number> = { ...step.rejected };
     for (const [reason, count] of Object.entries(decided.rejected))
