@@ -6,8 +6,6 @@ import { writePrio3Report, type Prio3ReportRequest } from '../../src/gateway/pri
 import { createLogger } from '../../src/logging.ts';
 import { daysOfMonth, parsePeriod, type DailySummary } from '../../src/metrics/index.ts';
 import { readTurtle } from '../../src/pod/resource-read.ts';
-import { ensureContainer } from '../../src/pod/resource-write.ts';
-import { setAgentModes } from '../../src/pod/wac.ts';
 import {
   HELPER,
   LEADER,
@@ -66,15 +64,6 @@ beforeAll(async () => {
     period,
     timeZone: 'Europe/London',
   };
-  // The resident lets the gateway append reports, as it appends readings and summaries.
-  const reports = `${home.layout.root}reports/`;
-  await ensureContainer(home.resident.agent.fetch, reports);
-  await setAgentModes(
-    { fetch: home.resident.agent.fetch, ownerWebId: home.resident.agent.webId },
-    reports,
-    home.gateway.identity.webId,
-    ['Append'],
-  );
 });
 
 afterAll(async () => {
@@ -85,7 +74,7 @@ afterAll(async () => {
 });
 
 describe('Prio3 reports in the pod', () => {
-  it('appends a report the resident can read, valid against its shape and without the value', async () => {
+  it('appends a report (pod set-up granted the gateway Append on reports/) the resident can read, valid against its shape and without the value', async () => {
     expect(await writePrio3Report(writer, home.layout, request, january())).toEqual({ kind: 'written' });
     const url = home.layout.reportDocument(request.task.id, 'cold.below18.hours', '2026-01');
     expect(url).toBe(`${home.layout.root}reports/council-a-2026-01/cold.below18.hours/2026-01.ttl`);

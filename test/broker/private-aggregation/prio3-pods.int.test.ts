@@ -13,7 +13,6 @@ import { writePrio3Report, type Prio3ReportRequest } from '../../../src/gateway/
 import { createLogger } from '../../../src/logging.ts';
 import { daysOfMonth, parsePeriod, type DailySummary } from '../../../src/metrics/index.ts';
 import { readTurtle } from '../../../src/pod/resource-read.ts';
-import { ensureContainer } from '../../../src/pod/resource-write.ts';
 import { setAgentModes } from '../../../src/pod/wac.ts';
 import {
   LEADER,
@@ -78,15 +77,13 @@ beforeAll(async () => {
   writers = homes.map(
     (home) => new PodWriter(home.gateway.identity, createLogger('gateway', 'silent'), () => new Date()),
   );
-  // Each resident lets its gateway append reports and both aggregators read them.
+  // Pod set-up lets the gateway append reports; here each resident also lets both aggregators read them (what a
+  // Prio3 consent would grant; not wired into consent records yet).
   await Promise.all(
     homes.map(async (home) => {
-      const reports = `${home.layout.root}reports/`;
-      await ensureContainer(home.resident.agent.fetch, reports);
       const editor = { fetch: home.resident.agent.fetch, ownerWebId: home.resident.agent.webId };
-      await setAgentModes(editor, reports, home.gateway.identity.webId, ['Append']);
-      await setAgentModes(editor, reports, broker.identity.webId, ['Read']);
-      await setAgentModes(editor, reports, helperActor.identity.webId, ['Read']);
+      await setAgentModes(editor, home.layout.reports, broker.identity.webId, ['Read']);
+      await setAgentModes(editor, home.layout.reports, helperActor.identity.webId, ['Read']);
     }),
   );
   const app = createHelperApp(
