@@ -19,6 +19,7 @@ import {
   type RejectionReason,
   type SumEncoding,
 } from '../../private-aggregation/index.ts';
+import { parseInput } from '../http/validate.ts';
 import { forwardReport } from './forwarded-report.ts';
 import {
   aggregateShareResponseSchema,
@@ -47,7 +48,8 @@ export function httpHelperClient(
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
-    const answer: unknown = await response.json();
+    // A proxy in front of the helper may answer with HTML; that is the helper failing, not a crash of the run.
+    const answer: unknown = await response.json().catch(() => ({}));
     if (!response.ok) {
       const problem = answer as { type?: string; detail?: string };
       if (response.status === 409) {
@@ -59,11 +61,15 @@ export function httpHelperClient(
   };
   return {
     async createJob(request) {
-      return aggregationJobResponseSchema.parse(await post('prio3/aggregation-jobs', request));
+      return parseInput(
+        aggregationJobResponseSchema,
+        await post('prio3/aggregation-jobs', request),
+        'helper answer',
+      );
     },
     async aggregateShare(jobId, request) {
       const path = `prio3/aggregation-jobs/${encodeURIComponent(jobId)}/aggregate-share`;
-      return aggregateShareResponseSchema.parse(await post(path, request));
+      return parseInput(aggregateShareResponseSchema, await post(path, request), 'helper answer');
     },
   };
 }

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { Store } from 'n3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/errors.ts';
 import { createHelperApp } from '../../../src/broker/private-aggregation/helper-app.ts';
 import {
   collectPrio3Cell,
@@ -303,5 +304,20 @@ describe('a Prio3 run through leader and helper', () => {
         leaderShares: {},
       }),
     ).rejects.toThrow(/401/);
+  });
+
+  it('turns a helper answer that is not the contract (an HTML page from a proxy) into a ValidationError', async () => {
+    const html: typeof fetch = async () =>
+      new Response('<html>bad gateway</html>', { status: 200, headers: { 'content-type': 'text/html' } });
+    const client = httpHelperClient('http://helper.invalid/', TOKEN, html);
+    await expect(
+      client.createJob({
+        taskId: task.id,
+        metricId: 'temperature.mean',
+        period: '2026-01',
+        reports: [],
+        leaderShares: {},
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 });
