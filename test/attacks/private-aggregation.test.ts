@@ -244,4 +244,60 @@ describe('attacks on private aggregation', () => {
       }
     },
   );
+
+  attack(
+    {
+      id: 'P16-6',
+      attacker: 'broker',
+      tried: 'difference two overlapping batches (homes 1–10, then 2–11) to learn home 1 − home 11',
+      expected: 'the helper aggregates each report once and refuses (409) the overlapping batch',
+    },
+    async () => {
+      const token = 'token-token-token-token-token-token';
+      const app = createHelperApp(
+        { privateKey: helperPair.privateKey, verifyKey, leaderToken: token, minimumBatch: 10 },
+        createLogger('helper', 'silent'),
+      );
+      const server = await new Promise<import('node:http').Server>((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      try {
+        const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+        const reports = await Promise.all(
+          Array.from({ length: 21 }, (_, i) => createReport(task, encoding, i)),
+        );
+        const batch = async (members: readonly Prio3Report[]) => {
+          const leader = await startPreparation(leaderKeys, task.id, encoding, members);
+          const job = await fetch(`${base}/prio3/aggregation-jobs`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({
+              taskId: task.id,
+              metricId: encoding.metricId,
+              period: encoding.period,
+              reports: members.map(forwardReport),
+              leaderShares: Object.fromEntries(
+                leader.prepared.map((r) => [r.reportId, Buffer.from(r.preparationShare).toString('base64')]),
+              ),
+            }),
+          });
+          const { jobId } = (await job.json()) as { jobId: string };
+          return fetch(`${base}/prio3/aggregation-jobs/${jobId}/aggregate-share`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ reportCount: members.length }),
+          });
+        };
+        expect((await batch(reports.slice(0, 10))).status).toBe(200);
+        const overlapping = await batch(reports.slice(1, 11));
+        expect(overlapping.status).toBe(409);
+        expect(((await overlapping.json()) as { type: string }).type).toMatch(/batch-overlap$/);
+        // A disjoint batch of the same cell is still served.
+        expect((await batch(reports.slice(11, 21))).status).toBe(200);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 });

@@ -45,8 +45,16 @@ export const MAX_OPEN_JOBS = 1000;
 
 /** One aggregation job's output shares, held until the leader asks for the aggregate share once. */
 interface Job {
+  taskId: string;
   encoding: SumEncoding;
   outputShares: bigint[][];
+  /** Ids of the reports behind `outputShares`. */
+  reportIds: string[];
+}
+
+/** The key of one cell's batches: task, metric and period. */
+function cellKey(taskId: string, encoding: SumEncoding): string {
+  return `${taskId}\u0000${encoding.metricId}\u0000${encoding.period}`;
 }
 
 /** Whether the request carries the leader's token (compared in constant time). */
@@ -61,8 +69,9 @@ function authenticate(req: Request, token: string): void {
 
 /**
  * The helper's express app. It holds no database: a job's output shares live in memory until the leader fetches
- * the aggregate share (then they are dropped), and it refuses to aggregate fewer than `minimumBatch` reports, so a
- * leader cannot learn a small cohort's sum through it. It never decodes a measurement.
+ * the aggregate share (then they are dropped), and it refuses to aggregate fewer than `minimumBatch` reports, or
+ * any report twice (kept in memory per task, metric and period), so a leader cannot learn a small cohort's sum
+ * through it, directly or by differencing overlapping batches. It never decodes a measurement.
  */
 export function createHelperApp(settings: HelperSettings, logger: Logger): Express {
   const minimum = minimumCohort(settings.minimumBatch, 1);
@@ -74,6 +83,8 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
   };
   const jobs = new Map<string, Job>();
   const maxOpenJobs = settings.maxOpenJobs ?? MAX_OPEN_JOBS;
+  /** Report ids whose shares went into a released aggregate share, by task, metric and period. */
+  const aggregatedReports = new Map<string, Set<string>>();
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64mb' }));
@@ -91,7 +102,8 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
     const jobId = randomUUID();
     // Jobs whose share is never fetched would pile up: past the cap, the oldest is dropped (Maps keep insertion order).
     if (jobs.size >= maxOpenJobs) jobs.delete(jobs.keys().next().value!);
-    jobs.set(jobId, { encoding, outputShares: decided.outputShares });
+    const reportIds = [...decided.messages].filter(([, message]) => message !== null).map(([id]) => id);
+    jobs.set(jobId, { taskId: body.taskId, encoding, outputShares: decided.outputShares, reportIds });
     const rejected: Record<string, number> = { ...step.rejected };
     for (const [reason, count] of Object.entries(decided.rejected))
       rejected[reason] = (rejected[reason] ?? 0) + count;
@@ -120,6 +132,17 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
     if (count < minimum) {
       throw new ConflictError('batch-too-small', 'The batch is below the minimum batch size', { minimum });
     }
+    // Each report is aggregated once (DAP: max batch query count 1). Two overlapping batches would let the leader
+    // difference them: A = homes 1–10 and B = homes 2–11 give home 1 − home 11.
+    const key = cellKey(job.taskId, job.encoding);
+    const aggregated = aggregatedReports.get(key) ?? new Set<string>();
+    if (job.reportIds.some((id) => aggregated.has(id))) {
+      throw new ConflictError('batch-overlap', 'A report of this batch was already aggregated', {
+        taskId: job.taskId,
+      });
+    }
+    for (const id of job.reportIds) aggregated.add(id);
+    aggregatedReports.set(key, aggregated);
     const noise = body.epsilon === undefined ? undefined : { epsilon: body.epsilon, random };
     const share = aggregateShare(job.encoding, job.outputShares, noise);
     const response: AggregateShareResponse = {
