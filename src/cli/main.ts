@@ -11,6 +11,8 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   broker: () => import('./broker-commands.ts').then((module) => module.registerBrokerCommands),
   home: () => import('./home-commands.ts').then((module) => module.registerHomeCommands),
   consent: () => import('./consent-commands.ts').then((module) => module.registerConsentCommands),
+  'helper-aggregator': () =>
+    import('./helper-aggregator-commands.ts').then((module) => module.registerHelperAggregatorCommands),
 };
 
 /** The group of each top-level command. */
@@ -23,6 +25,7 @@ const GROUP_OF: Record<string, string> = {
   audit: 'broker',
   home: 'home',
   consent: 'consent',
+  'helper-aggregator': 'helper-aggregator',
 };
 
 const program = new Command();

@@ -101,7 +101,7 @@ export async function setUpHomedataPod(
   const editor = { fetch: resident.fetch, ownerWebId: resident.webId };
   await Promise.all([
     writeTurtle(resident.fetch, layout.gatewayDocument, gatewayTurtle(layout, devices)),
-    setAgentModes(editor, [layout.readings, layout.summaries], gatewayWebId, ['Append']),
+    setAgentModes(editor, [layout.readings, layout.summaries, layout.reports], gatewayWebId, ['Append']),
     registerInTypeIndex(resident.fetch, resident.webId, layout),
   ]);
   return layout;

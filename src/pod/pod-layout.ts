@@ -44,6 +44,11 @@ export class PodLayout {
     return `${this.root}access-log/`;
   }
 
+  /** Private-aggregation reports (Prio3): the gateway appends, the aggregators of a consent read. */
+  get reports(): string {
+    return `${this.root}reports/`;
+  }
+
   /** Every container the layout needs, parents first. */
   get containers(): string[] {
     return [
@@ -54,6 +59,7 @@ export class PodLayout {
       ...PROPERTIES.map((property) => this.summaryContainer(property)),
       this.consents,
       this.accessLog,
+      this.reports,
     ];
   }
 
@@ -78,6 +84,15 @@ export class PodLayout {
   /** The consent record answering one council request. */
   consentDocument(requestId: string): string {
     return `${this.consents}${encodeURIComponent(requestId)}.ttl`;
+  }
+
+  /**
+   * A private-aggregation report: one metric over one period for one task (its two aggregators), under
+   * `homedata/reports/<task>/<metric>/<period>.ttl`. The gateway appends it once; a second report in the same
+   * document makes it malformed to the aggregators.
+   */
+  reportDocument(taskId: string, metricId: string, period: string): string {
+    return `${this.reports}${encodeURIComponent(taskId)}/${encodeURIComponent(metricId)}/${period}.ttl`;
   }
 
   /** The broker's access records for a month given as `YYYY-MM`. */

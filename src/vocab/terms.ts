@@ -65,6 +65,8 @@ export const TERMS = Object.freeze({
     'dateTimeStamp',
     'gYearMonth',
     'anyURI',
+    'base64Binary',
+    'hexBinary',
   ]),
   sh: terms(SH, [
     'NodeShape',
@@ -315,6 +317,18 @@ export const TERMS = Object.freeze({
     'minCohort',
     'epsilon',
     'homesCounted',
+    // private-aggregation reports (Prio3, issue 16)
+    'Prio3Report',
+    'taskId',
+    'reportId',
+    'bitWidth',
+    'publicShare',
+    'inputShare',
+    'SealedInputShare',
+    'aggregator',
+    'aggregatorIndex',
+    'encapsulatedKey',
+    'ciphertext',
   ]),
 });
 

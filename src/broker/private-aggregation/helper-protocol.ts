@@ -1,0 +1,46 @@
+// The leader ↔ helper HTTP contract of a Prio3 collection (DAP's aggregation job and aggregate share, simplified).
+import { z } from 'zod';
+import { METRIC_IDS } from '../../metrics/index.ts';
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const hex16 = z.string().regex(/^[0-9a-f]{32}$/, '16 bytes of hex');
+
+/** One report as the leader forwards it: metadata, public share and both sealed shares (it can open only its own). */
+export const forwardedReportSchema = z.object({
+  reportId: hex16,
+  publicShare: base64,
+  shares: z.array(z.object({ enc: base64, ciphertext: base64 })).length(2),
+});
+
+/** POST /prio3/aggregation-jobs: the batch's reports and the leader's preparation share of each it prepared. */
+export const aggregationJobRequestSchema = z.object({
+  taskId: z.string().min(1).max(200),
+  metricId: z.enum(METRIC_IDS),
+  period: z.string().regex(/^\d{4}-(\d{2}|W\d{2})$/),
+  reports: z.array(forwardedReportSchema).max(100_000),
+  leaderShares: z.record(hex16, base64),
+});
+export type AggregationJobRequest = z.infer<typeof aggregationJobRequestSchema>;
+
+/** The helper's answer: a preparation message per report id (null: refused) and its refusals by reason. */
+export const aggregationJobResponseSchema = z.object({
+  jobId: z.string().uuid(),
+  messages: z.record(hex16, base64.nullable()),
+  rejected: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type AggregationJobResponse = z.infer<typeof aggregationJobResponseSchema>;
+
+/** POST /prio3/aggregation-jobs/:jobId/aggregate-share: how many reports the leader aggregated and the noise to add. */
+export const aggregateShareRequestSchema = z.object({
+  reportCount: z.number().int().nonnegative(),
+  /** ε for the helper's discrete-Laplace noise on its share; absent: no DP. */
+  epsilon: z.number().positive().max(100).optional(),
+});
+export type AggregateShareRequest = z.infer<typeof aggregateShareRequestSchema>;
+
+/** The helper's aggregate share (encoded field vector) over the same reports. */
+export const aggregateShareResponseSchema = z.object({
+  reportCount: z.number().int().nonnegative(),
+  share: base64,
+});
+export type AggregateShareResponse = z.infer<typeof aggregateShareResponseSchema>;

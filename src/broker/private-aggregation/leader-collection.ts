@@ -1,0 +1,167 @@
+// The broker as Prio3 leader: prepares its share of each report, lets the helper decide validity, sums its shares.
+import { Buffer } from 'node:buffer';
+import { ConflictError, ValidationError } from '../../errors.ts';
+import type { Logger } from '../../logging.ts';
+import { getMetric } from '../../metrics/index.ts';
+import {
+  cryptoRandomSource,
+  minimumCohort,
+  type CellRelease,
+  type RandomSource,
+} from '../../privacy/index.ts';
+import {
+  aggregateShare,
+  finishPreparation,
+  releaseCollectedCell,
+  startPreparation,
+  type AggregatorKeys,
+  type Prio3Report,
+  type RejectionReason,
+  type SumEncoding,
+} from '../../private-aggregation/index.ts';
+import { parseInput } from '../http/validate.ts';
+import { forwardReport } from './forwarded-report.ts';
+import {
+  aggregateShareResponseSchema,
+  aggregationJobResponseSchema,
+  type AggregateShareRequest,
+  type AggregateShareResponse,
+  type AggregationJobRequest,
+  type AggregationJobResponse,
+} from './helper-protocol.ts';
+
+/** How the leader reaches the helper: over HTTP in production (httpHelperClient), in process in unit tests. */
+export interface HelperClient {
+  createJob(request: AggregationJobRequest): Promise<AggregationJobResponse>;
+  aggregateShare(jobId: string, request: AggregateShareRequest): Promise<AggregateShareResponse>;
+}
+
+/** The helper at `baseUrl`, authenticated with the leader's bearer token; answers are checked with the schemas. */
+export function httpHelperClient(
+  baseUrl: string,
+  token: string,
+  fetchFn: typeof fetch = fetch,
+): HelperClient {
+  const post = async (path: string, body: unknown): Promise<unknown> => {
+    const response = await fetchFn(new URL(path, baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    // A proxy in front of the helper may answer with HTML; that is the helper failing, not a crash of the run.
+    const answer: unknown = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const problem = answer as { type?: string; detail?: string };
+      if (response.status === 409) {
+        throw new ConflictError('helper-refused', `The helper refused: ${problem.detail ?? response.status}`);
+      }
+      throw new ValidationError(`The helper answered ${response.status}`, { type: problem.type });
+    }
+    return answer;
+  };
+  return {
+    async createJob(request) {
+      return parseInput(
+        aggregationJobResponseSchema,
+        await post('prio3/aggregation-jobs', request),
+        'helper answer',
+      );
+    },
+    async aggregateShare(jobId, request) {
+      const path = `prio3/aggregation-jobs/${encodeURIComponent(jobId)}/aggregate-share`;
+      return parseInput(aggregateShareResponseSchema, await post(path, request), 'helper answer');
+    },
+  };
+}
+
+/** One cell of a Prio3 run. */
+export interface Prio3CellInput {
+  keys: AggregatorKeys;
+  taskId: string;
+  encoding: SumEncoding;
+  /** The consenting, enrolled homes' reports of this cell, read from their pods. */
+  reports: readonly Prio3Report[];
+  helper: HelperClient;
+  k: number;
+  floor?: number;
+  /** ε for each aggregator's noise on its share; absent: no DP. */
+  epsilon?: number;
+  random?: RandomSource;
+}
+
+/** The released cell, the valid report count and the refusals by reason (from both aggregators). */
+export interface Prio3CellOutcome {
+  release: CellRelease;
+  /** Reports both aggregators accepted. */
+  valid: number;
+  rejected: Partial<Record<RejectionReason, number>>;
+}
+
+function addCounts(into: Record<string, number>, from: Partial<Record<string, number>>): void {
+  for (const [reason, count] of Object.entries(from)) into[reason] = (into[reason] ?? 0) + (count ?? 0);
+}
+
+/**
+ * Runs one cell as the leader (DAP order: leader init → helper init and decide → leader finish → both aggregate
+ * shares → collector). A cell with fewer than max(k, floor) reports, before or after the proofs, is not aggregated
+ * at all: no aggregate share is computed or asked for. The leader's path handles input shares, preparation shares
+ * and output shares (uniformly random field elements without the helper's), never a measurement, and logs counts.
+ */
+export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): Promise<Prio3CellOutcome> {
+  const { keys, taskId, encoding, reports, helper, k, floor } = input;
+  if (getMetric(encoding.metricId).additive) {
+    throw new ValidationError('Additive metrics need the dominance check, which Prio3 cannot make', {
+      metricId: encoding.metricId,
+    });
+  }
+  const minimum = minimumCohort(k, floor);
+  const rejected: Record<string, number> = {};
+  if (reports.length < minimum) {
+    return { release: releaseCollectedCell(encoding, null, reports.length, k, floor), valid: 0, rejected };
+  }
+  const leaderStep = await startPreparation(keys, taskId, encoding, reports);
+  addCounts(rejected, leaderStep.rejected);
+  if (leaderStep.prepared.length < minimum) {
+    const release = releaseCollectedCell(encoding, null, leaderStep.prepared.length, k, floor);
+    return { release, valid: 0, rejected };
+  }
+  const prepared = new Set(leaderStep.prepared.map((report) => report.reportId));
+  const job = await helper.createJob({
+    taskId,
+    metricId: encoding.metricId,
+    period: encoding.period,
+    // Only reports the leader could prepare go on; the helper prepares its own share of each independently.
+    reports: reports.map(forwardReport).filter((report) => prepared.has(report.reportId)),
+    leaderShares: Object.fromEntries(
+      leaderStep.prepared.map((report) => [
+        report.reportId,
+        Buffer.from(report.preparationShare).toString('base64'),
+      ]),
+    ),
+  });
+  addCounts(rejected, job.rejected);
+  const messages = new Map(
+    Object.entries(job.messages).map(([id, message]) => [
+      id,
+      message === null ? null : new Uint8Array(Buffer.from(message, 'base64')),
+    ]),
+  );
+  const finished = finishPreparation(encoding, leaderStep.prepared, messages);
+  const valid = finished.outputShares.length;
+  logger.info(
+    { taskId, metric: encoding.metricId, period: encoding.period, valid, rejected },
+    'prio3 cell prepared',
+  );
+  if (valid < minimum) {
+    return { release: releaseCollectedCell(encoding, null, valid, k, floor), valid, rejected };
+  }
+  const random = input.random ?? cryptoRandomSource();
+  const noise = input.epsilon === undefined ? undefined : { epsilon: input.epsilon, random };
+  const leaderShare = aggregateShare(encoding, finished.outputShares, noise);
+  const helperShare = await helper.aggregateShare(job.jobId, {
+    reportCount: valid,
+    ...(input.epsilon === undefined ? {} : { epsilon: input.epsilon }),
+  });
+  const shares = [leaderShare, new Uint8Array(Buffer.from(helperShare.share, 'base64'))] as const;
+  return { release: releaseCollectedCell(encoding, shares, valid, k, floor), valid, rejected };
+}

@@ -1,0 +1,58 @@
+// The home's side of private aggregation: its value of a metric over a period as a Prio3 report appended to its pod.
+import type { Quad } from 'n3';
+import { computeHomeValue, type DailySummary, type Period } from '../metrics/index.ts';
+import type { PodLayout } from '../pod/pod-layout.ts';
+import {
+  createReport,
+  reportQuads,
+  sumEncodingFor,
+  type Prio3Task,
+  type RandomBytes,
+} from '../private-aggregation/index.ts';
+import type { PodWriter, WriteOutcome } from './pod-writer.ts';
+
+/** What the gateway reports for one task, metric and period. */
+export interface Prio3ReportRequest {
+  task: Prio3Task;
+  metricId: string;
+  period: Period;
+  /** The home's time zone, as for its summaries. */
+  timeZone: string;
+}
+
+/**
+ * The report document and its triples for the home's `summaries`, or null when the home does not count under
+ * the coverage rule (as the plain mode leaves it out, a report would add a home the plain mode would not). The
+ * value is computed by src/metrics exactly as the broker's plain mode does, then only its two sealed shares leave
+ * this function.
+ */
+export async function buildPrio3Report(
+  layout: PodLayout,
+  request: Prio3ReportRequest,
+  summaries: readonly DailySummary[],
+  randomBytes?: RandomBytes,
+): Promise<{ url: string; quads: Quad[] } | null> {
+  const { task, metricId, period, timeZone } = request;
+  const home = computeHomeValue(metricId, summaries, period, timeZone);
+  if (!home.included || home.value === null) return null;
+  const encoding = sumEncodingFor(metricId, period);
+  const report = await createReport(task, encoding, home.value, randomBytes);
+  const url = layout.reportDocument(task.id, encoding.metricId, period.label);
+  return { url, quads: reportQuads(report, task, url) };
+}
+
+/**
+ * Appends the home's report to its pod through the gateway's writer (Append on `homedata/reports/`, granted by
+ * the resident). A report is written once per task, metric and period: a second write would put two reports in
+ * one document, which the aggregators refuse as malformed.
+ */
+export async function writePrio3Report(
+  writer: PodWriter,
+  layout: PodLayout,
+  request: Prio3ReportRequest,
+  summaries: readonly DailySummary[],
+): Promise<WriteOutcome | { kind: 'not-included' }> {
+  const built = await buildPrio3Report(layout, request, summaries);
+  if (built === null) return { kind: 'not-included' };
+  return writer.insert(built.url, built.quads);
+}

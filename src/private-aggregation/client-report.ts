@@ -1,0 +1,90 @@
+// A home's report: its measurement sharded by Prio3Sum, each input share sealed to its aggregator; never the value.
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { Buffer } from 'node:buffer';
+import { ValidationError } from '../errors.ts';
+import { HELPER, LEADER, prio3SumFor } from './prio3-sum.ts';
+import { sealInputShare, type SealedShare } from './share-encryption.ts';
+import { encodeHomeValue, type SumEncoding } from './sum-encoding.ts';
+
+/** One aggregator as a home sees it: a stable id (its WebID or URL) and its HPKE public key. */
+export interface AggregatorDescriptor {
+  id: string;
+  publicKey: Uint8Array;
+}
+
+/** What homes and both aggregators agree on for one collection: an id and the two aggregators, leader first. */
+export interface Prio3Task {
+  id: string;
+  aggregators: readonly [leader: AggregatorDescriptor, helper: AggregatorDescriptor];
+}
+
+/** A report as stored in the pod: metadata in the clear, the value only as two sealed shares. */
+export interface Prio3Report {
+  taskId: string;
+  /** 16 random bytes; also the VDAF nonce, as in DAP. */
+  reportId: Uint8Array;
+  encoding: SumEncoding;
+  publicShare: Uint8Array;
+  /** Sealed input shares, leader's first. */
+  shares: readonly [SealedShare, SealedShare];
+}
+
+/** Random bytes; node:crypto in production, a fixed stream in tests that need repeatable reports. */
+export type RandomBytes = (length: number) => Uint8Array;
+
+/**
+ * The associated data an input share is sealed with (DAP's InputShareAad): task, metric, period, width, report id
+ * and public share. Changing any of them after sealing makes both shares refuse to open.
+ */
+export function inputShareAad(
+  report: Pick<Prio3Report, 'taskId' | 'reportId' | 'encoding' | 'publicShare'>,
+): Uint8Array {
+  const { metricId, period, bits } = report.encoding;
+  const header = Buffer.from(`${report.taskId}\u0000${metricId}\u0000${period}\u0000${bits}\u0000`, 'utf8');
+  return Buffer.concat([header, report.reportId, report.publicShare]);
+}
+
+/**
+ * Shards a home's value for one metric and period into a report for `task`: the value is clamped and put on the
+ * encoding's grid (encodeHomeValue), split by Prio3Sum with a proof that it lies in [0, 2^bits), and each input
+ * share is sealed to its own aggregator. The returned report holds no plaintext measurement.
+ */
+export async function createReport(
+  task: Prio3Task,
+  encoding: SumEncoding,
+  value: number,
+  randomBytes: RandomBytes = cryptoRandomBytes,
+): Promise<Prio3Report> {
+  return createReportFromMeasurement(task, encoding, encodeHomeValue(encoding, value), randomBytes);
+}
+
+/** As createReport, from an already encoded measurement (the bench and the tests of the validity proof use it). */
+export async function createReportFromMeasurement(
+  task: Prio3Task,
+  encoding: SumEncoding,
+  measurement: bigint,
+  randomBytes: RandomBytes = cryptoRandomBytes,
+): Promise<Prio3Report> {
+  const vdaf = prio3SumFor(encoding);
+  const reportId = randomBytes(vdaf.nonceSize);
+  let sharded;
+  try {
+    sharded = await vdaf.shard(measurement, Buffer.from(reportId), Buffer.from(randomBytes(vdaf.randSize)));
+  } catch {
+    throw new ValidationError('A measurement is outside the range of its encoding', {
+      metricId: encoding.metricId,
+      bits: encoding.bits,
+    });
+  }
+  const publicShare = new Uint8Array(vdaf.encodePublicShare(sharded.publicShare));
+  const aad = inputShareAad({ taskId: task.id, reportId, encoding, publicShare });
+  const [leaderShare, helperShare] = sharded.inputShares as [
+    (typeof sharded.inputShares)[number],
+    (typeof sharded.inputShares)[number],
+  ];
+  const shares = [
+    await sealInputShare(task.aggregators[LEADER].publicKey, LEADER, vdaf.encodeInputShare(leaderShare), aad),
+    await sealInputShare(task.aggregators[HELPER].publicKey, HELPER, vdaf.encodeInputShare(helperShare), aad),
+  ] as const;
+  return { taskId: task.id, reportId, encoding, publicShare, shares };
+}

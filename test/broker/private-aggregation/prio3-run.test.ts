@@ -1,0 +1,323 @@
+// Leader (broker) and helper over HTTP: cells of the fixture homes, the same as the plain mode, and no value at the leader.
+import { Buffer } from 'node:buffer';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { Store } from 'n3';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/errors.ts';
+import { createHelperApp } from '../../../src/broker/private-aggregation/helper-app.ts';
+import {
+  collectPrio3Cell,
+  httpHelperClient,
+  type HelperClient,
+} from '../../../src/broker/private-aggregation/leader-collection.ts';
+import { generateFixtureSet, type FixtureHome } from '../../../src/fixtures/fixture-set.ts';
+import { simulateReadings } from '../../../src/fixtures/home-model.ts';
+import { buildPrio3Report } from '../../../src/gateway/prio3-reports.ts';
+import { createLogger, type Logger } from '../../../src/logging.ts';
+import {
+  computeHomeValue,
+  parsePeriod,
+  summariseReadings,
+  type DailySummary,
+} from '../../../src/metrics/index.ts';
+import { PodLayout } from '../../../src/pod/pod-layout.ts';
+import { releaseCell, seededRandomSource } from '../../../src/privacy/index.ts';
+import {
+  LEADER,
+  createReportFromMeasurement,
+  generateAggregatorKeyPair,
+  prio3SumFor,
+  readReport,
+  sumEncodingFor,
+  type AggregatorKeyPair,
+  type AggregatorKeys,
+  type Prio3Report,
+  type Prio3Task,
+} from '../../../src/private-aggregation/index.ts';
+
+const period = parsePeriod('2026-01');
+const TOKEN = 'leader-token-for-tests';
+const K = 10;
+const METRICS = ['temperature.mean', 'cold.below18.hours', 'damp.rh70.hours'] as const;
+const set = generateFixtureSet();
+const summaries = new Map<string, DailySummary[]>();
+let leaderPair: AggregatorKeyPair;
+let helperPair: AggregatorKeyPair;
+let task: Prio3Task;
+let leaderKeys: AggregatorKeys;
+let server: Server;
+let helper: HelperClient;
+const verifyKey = new Uint8Array(16).fill(9);
+/** Every helper request and response body, as the leader sent and received them. */
+const wire: string[] = [];
+
+beforeAll(async () => {
+  for (const home of set.homes) {
+    const readings = simulateReadings(
+      home,
+      new Date('2026-01-01T00:00:00Z'),
+      new Date('2026-02-01T00:00:00Z'),
+      60,
+    );
+    summaries.set(
+      home.id,
+      summariseReadings(readings, home.timeZone, { now: new Date('2026-02-02T00:00:00Z') }),
+    );
+  }
+  [leaderPair, helperPair] = await Promise.all([generateAggregatorKeyPair(), generateAggregatorKeyPair()]);
+  task = {
+    id: 'fixture-run',
+    aggregators: [
+      { id: 'https://broker.example/id#broker', publicKey: leaderPair.publicKey },
+      { id: 'https://helper.example/id#helper', publicKey: helperPair.publicKey },
+    ],
+  };
+  leaderKeys = { aggregatorId: LEADER, privateKey: leaderPair.privateKey, verifyKey };
+  const app = createHelperApp(
+    {
+      privateKey: helperPair.privateKey,
+      verifyKey,
+      leaderToken: TOKEN,
+      minimumBatch: K,
+      random: seededRandomSource(5),
+    },
+    createLogger('helper', 'silent'),
+  );
+  server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const recordingFetch: typeof fetch = async (url, init) => {
+    wire.push(String(init?.body ?? ''));
+    const response = await fetch(url, init);
+    wire.push(await response.clone().text());
+    return response;
+  };
+  helper = httpHelperClient(base, TOKEN, recordingFetch);
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+/** A home's report as the gateway writes it, read back through the report document reader. */
+async function reportOf(home: FixtureHome, metricId: string): Promise<Prio3Report | null> {
+  const layout = new PodLayout(`https://pods.example/${home.id}/`);
+  const built = await buildPrio3Report(
+    layout,
+    { task, metricId, period, timeZone: home.timeZone },
+    summaries.get(home.id)!,
+  );
+  if (built === null) return null;
+  return readReport(new Store(built.quads), built.url).report;
+}
+
+/** A logger whose every line is kept, to search afterwards. */
+function capturingLogger(lines: string[]): Logger {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return pino({ level: 'debug' }, sink) as unknown as Logger;
+}
+
+describe('a Prio3 run through leader and helper', () => {
+  it('releases the same means (within the fixed-point precision) and suppresses the same cells as the plain mode', async () => {
+    const areas = [...new Set(set.homes.map((home) => home.area))];
+    let released = 0;
+    let suppressed = 0;
+    for (const metricId of METRICS) {
+      const encoding = sumEncodingFor(metricId, period);
+      for (const area of areas) {
+        const homes = set.homes.filter((home) => home.area === area);
+        const values = homes
+          .map((home) => computeHomeValue(metricId, summaries.get(home.id)!, period, home.timeZone))
+          .filter((value) => value.included)
+          .map((value) => value.value!);
+        const plain = releaseCell({ values, k: K, additive: false });
+        const reports = (await Promise.all(homes.map((home) => reportOf(home, metricId)))).filter(
+          (report): report is Prio3Report => report !== null,
+        );
+        expect(reports).toHaveLength(values.length);
+        const { release } = await collectPrio3Cell(
+          { keys: leaderKeys, taskId: task.id, encoding, reports, helper, k: K },
+          createLogger('broker', 'silent'),
+        );
+        expect(release.suppressed).toBe(plain.suppressed);
+        expect(release.homes).toBe(plain.homes);
+        if (plain.suppressed) suppressed++;
+        else {
+          released++;
+          // Each home is rounded to 1/scale: the mean moves by at most half a step.
+          expect(Math.abs(release.mean! - plain.mean!)).toBeLessThanOrEqual(0.5 / encoding.scale + 1e-9);
+          expect(release.median).toBeNull();
+        }
+      }
+    }
+    // The fixture's wards hold 12, 7 and 5 homes: one released and two suppressed cells per metric.
+    expect({ released, suppressed }).toEqual({ released: 3, suppressed: 6 });
+  }, 120_000);
+
+  it('never holds a home’s value: the leader’s logs, helper traffic and outcome carry none of them', async () => {
+    const metricId = 'temperature.mean';
+    const encoding = sumEncodingFor(metricId, period);
+    const homes = set.homes.slice(0, 12);
+    const values = homes.map(
+      (home) => computeHomeValue(metricId, summaries.get(home.id)!, period, home.timeZone).value!,
+    );
+    const measurements = new Set(values.map((value) => BigInt(Math.round(value * encoding.scale))));
+    const reports = (await Promise.all(homes.map((home) => reportOf(home, metricId)))).filter(
+      (report): report is Prio3Report => report !== null,
+    );
+    const lines: string[] = [];
+    wire.length = 0;
+    const outcome = await collectPrio3Cell(
+      { keys: leaderKeys, taskId: task.id, encoding, reports, helper, k: K },
+      capturingLogger(lines),
+    );
+    expect(outcome.release.suppressed).toBe(false);
+    expect(lines.length).toBeGreaterThan(0);
+    // Logs and the outcome: no number in them equals a home value, in the unit or on the fixed-point grid.
+    const numbers = new Set<number>();
+    const walk = (node: unknown, key = ''): void => {
+      if (typeof node === 'number' && key !== 'time' && key !== 'pid') numbers.add(node);
+      else if (typeof node === 'string')
+        for (const token of node.match(/-?\d+(\.\d+)?/g) ?? []) numbers.add(Number(token));
+      else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, k);
+    };
+    for (const line of lines) walk(JSON.parse(line));
+    walk({ valid: outcome.valid, rejected: outcome.rejected, homes: outcome.release.homes });
+    for (const value of values) {
+      expect(numbers).not.toContain(value);
+      expect(numbers).not.toContain(Math.round(value * encoding.scale));
+    }
+    // Helper traffic: every field element the leader sent or received (preparation and aggregate shares).
+    const { field } = prio3SumFor(encoding).flp;
+    const elements: bigint[] = [];
+    for (const body of wire) {
+      const parsed = JSON.parse(body) as { leaderShares?: Record<string, string>; share?: string };
+      for (const share of Object.values(parsed.leaderShares ?? {})) {
+        const bytes = Buffer.from(share, 'base64');
+        elements.push(...field.decode(bytes.subarray(0, bytes.length - (bytes.length % field.encodedSize))));
+      }
+      if (parsed.share !== undefined) elements.push(...field.decode(Buffer.from(parsed.share, 'base64')));
+    }
+    expect(elements.length).toBeGreaterThan(12);
+    for (const element of elements) expect(measurements.has(element)).toBe(false);
+  }, 60_000);
+
+  it('does not aggregate a cell below k: the helper is not asked for an aggregate share', async () => {
+    const encoding = sumEncodingFor('temperature.mean', period);
+    const reports = await Promise.all(
+      Array.from({ length: K + 2 }, (_, i) => createReportFromMeasurement(task, encoding, BigInt(150 + i))),
+    );
+    const asked: string[] = [];
+    const counting: HelperClient = {
+      createJob: (request) => {
+        asked.push('job');
+        return helper.createJob(request);
+      },
+      aggregateShare: (jobId, request) => {
+        asked.push('share');
+        return helper.aggregateShare(jobId, request);
+      },
+    };
+    const logger = createLogger('broker', 'silent');
+    const below = await collectPrio3Cell(
+      {
+        keys: leaderKeys,
+        taskId: task.id,
+        encoding,
+        reports: reports.slice(0, K - 1),
+        helper: counting,
+        k: K,
+      },
+      logger,
+    );
+    expect(below.release).toMatchObject({ suppressed: true, reason: 'below-k' });
+    expect(asked).toEqual([]);
+    // Enough reports, but three do not open (sealed for another task): too few left, so no job is even started.
+    const other = { ...task, id: 'other-task' };
+    const foreign = await Promise.all(
+      [1n, 2n, 3n].map((m) => createReportFromMeasurement(other, encoding, m)),
+    );
+    const tampered = foreign.map((report) => ({ ...report, taskId: task.id }));
+    const mixed = await collectPrio3Cell(
+      {
+        keys: leaderKeys,
+        taskId: task.id,
+        encoding,
+        reports: [...reports.slice(0, K - 2), ...tampered],
+        helper: counting,
+        k: K,
+      },
+      logger,
+    );
+    expect(mixed.release).toMatchObject({ suppressed: true, reason: 'below-k' });
+    expect(mixed.rejected).toEqual({ undecryptable: 3 });
+    expect(asked).toEqual([]);
+    const full = await collectPrio3Cell(
+      { keys: leaderKeys, taskId: task.id, encoding, reports, helper: counting, k: K },
+      logger,
+    );
+    expect(asked).toEqual(['job', 'share']);
+    expect(full.release.suppressed).toBe(false);
+    expect(full.release.mean).toBeCloseTo((150 + 5.5) / 10, 9);
+  });
+
+  it('the helper refuses a batch below its own minimum and a caller without the leader’s token', async () => {
+    const encoding = sumEncodingFor('temperature.mean', period);
+    const reports = await Promise.all(
+      [200n, 210n].map((m) => createReportFromMeasurement(task, encoding, m)),
+    );
+    const { prepared } = await (
+      await import('../../../src/private-aggregation/index.ts')
+    ).startPreparation(leaderKeys, task.id, encoding, reports);
+    const { forwardReport } = await import('../../../src/broker/private-aggregation/forwarded-report.ts');
+    const job = await helper.createJob({
+      taskId: task.id,
+      metricId: 'temperature.mean',
+      period: '2026-01',
+      reports: reports.map(forwardReport),
+      leaderShares: Object.fromEntries(
+        prepared.map((r) => [r.reportId, Buffer.from(r.preparationShare).toString('base64')]),
+      ),
+    });
+    await expect(helper.aggregateShare(job.jobId, { reportCount: 2 })).rejects.toMatchObject({
+      problem: 'helper-refused',
+    });
+    const stranger = httpHelperClient(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      'wrong-token',
+    );
+    await expect(
+      stranger.createJob({
+        taskId: task.id,
+        metricId: 'temperature.mean',
+        period: '2026-01',
+        reports: [],
+        leaderShares: {},
+      }),
+    ).rejects.toThrow(/401/);
+  });
+
+  it('turns a helper answer that is not the contract (an HTML page from a proxy) into a ValidationError', async () => {
+    const html: typeof fetch = async () =>
+      new Response('<html>bad gateway</html>', { status: 200, headers: { 'content-type': 'text/html' } });
+    const client = httpHelperClient('http://helper.invalid/', TOKEN, html);
+    await expect(
+      client.createJob({
+        taskId: task.id,
+        metricId: 'temperature.mean',
+        period: '2026-01',
+        reports: [],
+        leaderShares: {},
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+});

@@ -1,0 +1,127 @@
+// Integration: the gateway appends a Prio3 report to the resident's pod; it names metric, period and aggregators, not the value.
+import { Buffer } from 'node:buffer';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PodWriter } from '../../src/gateway/pod-writer.ts';
+import { writePrio3Report, type Prio3ReportRequest } from '../../src/gateway/prio3-reports.ts';
+import { createLogger } from '../../src/logging.ts';
+import { daysOfMonth, parsePeriod, type DailySummary } from '../../src/metrics/index.ts';
+import { readTurtle } from '../../src/pod/resource-read.ts';
+import {
+  HELPER,
+  LEADER,
+  aggregateShare,
+  collectSum,
+  decidePreparation,
+  finishPreparation,
+  generateAggregatorKeyPair,
+  readReport,
+  startPreparation,
+  sumEncodingFor,
+  type AggregatorKeyPair,
+} from '../../src/private-aggregation/index.ts';
+import { validateAgainstShapes } from '../../src/vocab/index.ts';
+import { createGatewayHome, removeDataDirs, type GatewayHome } from './gateway-home.ts';
+
+let home: GatewayHome;
+let writer: PodWriter;
+let leader: AggregatorKeyPair;
+let helper: AggregatorKeyPair;
+let request: Prio3ReportRequest;
+const verifyKey = new Uint8Array(16).fill(3);
+const period = parsePeriod('2026-01');
+
+/** A January of full temperature coverage in two rooms; the colder one has 3.7 h below 18 °C a day. */
+function january(): DailySummary[] {
+  return ['living-room', 'bedroom-1'].flatMap((room) =>
+    daysOfMonth('2026-01').map((date) => ({
+      property: 'temperature' as const,
+      room,
+      date,
+      hoursInDay: 24,
+      validHours: 24,
+      count: 288,
+      mean: 19,
+      min: 16,
+      max: 21,
+      hoursBelow18: room === 'bedroom-1' ? 3.7 : 1,
+    })),
+  );
+}
+
+beforeAll(async () => {
+  home = await createGatewayHome(inject('podServer'));
+  writer = new PodWriter(home.gateway.identity, createLogger('gateway', 'silent'), () => new Date());
+  [leader, helper] = await Promise.all([generateAggregatorKeyPair(), generateAggregatorKeyPair()]);
+  request = {
+    task: {
+      id: 'council-a-2026-01',
+      aggregators: [
+        { id: 'https://broker.example/id#broker', publicKey: leader.publicKey },
+        { id: 'https://helper.example/id#helper', publicKey: helper.publicKey },
+      ],
+    },
+    metricId: 'cold.below18.hours',
+    period,
+    timeZone: 'Europe/London',
+  };
+});
+
+afterAll(async () => {
+  await writer?.close();
+  await home?.resident.agent.logout();
+  await home?.gateway.agent.logout();
+  await removeDataDirs();
+});
+
+describe('Prio3 reports in the pod', () => {
+  it('appends a report (pod set-up granted the gateway Append on reports/) the resident can read, valid against its shape and without the value', async () => {
+    expect(await writePrio3Report(writer, home.layout, request, january())).toEqual({ kind: 'written' });
+    const url = home.layout.reportDocument(request.task.id, 'cold.below18.hours', '2026-01');
+    expect(url).toBe(`${home.layout.root}reports/council-a-2026-01/cold.below18.hours/2026-01.ttl`);
+    const response = await home.resident.agent.fetch(url, { headers: { accept: 'text/turtle' } });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect((await validateAgainstShapes(text, { baseIRI: url })).results).toEqual([]);
+    expect(text).toContain('https://helper.example/id#helper');
+    // The worst room's 31 × 3.7 = 114.7 h, in the unit or on the fixed-point grid, is nowhere in the document.
+    for (const form of ['114.7', '1147']) expect(text).not.toContain(form);
+  });
+
+  it('both aggregators read the report from the pod and together recover the home’s value', async () => {
+    const url = home.layout.reportDocument(request.task.id, 'cold.below18.hours', '2026-01');
+    const document = await readTurtle(home.resident.agent.fetch, url);
+    const stored = readReport(document!.store, url);
+    expect(stored.aggregatorIds).toEqual(request.task.aggregators.map((a) => a.id));
+    const encoding = sumEncodingFor('cold.below18.hours', period);
+    const reports = [stored.report];
+    const leaderStep = await startPreparation(
+      { aggregatorId: LEADER, privateKey: leader.privateKey, verifyKey },
+      request.task.id,
+      encoding,
+      reports,
+    );
+    const helperStep = await startPreparation(
+      { aggregatorId: HELPER, privateKey: helper.privateKey, verifyKey },
+      request.task.id,
+      encoding,
+      reports,
+    );
+    const decided = await decidePreparation(
+      encoding,
+      helperStep.prepared,
+      new Map(leaderStep.prepared.map((r) => [r.reportId, r.preparationShare])),
+    );
+    const finished = finishPreparation(encoding, leaderStep.prepared, decided.messages);
+    const shares = [
+      aggregateShare(encoding, finished.outputShares),
+      aggregateShare(encoding, decided.outputShares),
+    ] as const;
+    expect(collectSum(encoding, shares, 1).sum).toBeCloseTo(114.7, 9);
+    expect(Buffer.from(stored.report.reportId)).toHaveLength(16);
+  });
+
+  it('writes no report for a home below the coverage rule', async () => {
+    const sparse = january().slice(0, 10);
+    expect(await writePrio3Report(writer, home.layout, request, sparse)).toEqual({ kind: 'not-included' });
+  });
+});
