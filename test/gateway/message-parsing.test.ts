@@ -110,10 +110,10 @@ describe('Zigbee2MQTT messages', () => {
       'temperature: expected a finite number, got a string',
     ]);
     expect(check('living-th1', { humidity: 140 }).problems).toEqual([
-      'humidity: humidity 140 outside the plausible range 0 to 100',
+      'humidity: humidity 140 outside the physically possible range 0 to 105',
     ]);
-    expect(check('living-th1', { temperature: -90 }).problems).toEqual([
-      'temperature: temperature -90 outside the plausible range -50 to 70',
+    expect(check('living-th1', { temperature: -95 }).problems).toEqual([
+      'temperature: temperature -95 outside the physically possible range -90 to 100',
     ]);
     expect(check('bedroom-co2', { co2: -5 }).problems[0]).toMatch(/^co2: co2 -5 outside/);
     expect(check('living-th1', { temperature: 20 }, new Date('2026-01-15T12:10:00Z')).problems[0]).toMatch(

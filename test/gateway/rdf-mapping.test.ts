@@ -59,6 +59,24 @@ describe('observation RDF', () => {
     );
   });
 
+  it('writes the quality flags of a kept reading, and the shapes accept them', async () => {
+    const flagged: Reading = { ...reading, property: 'humidity', value: 100, flags: ['rh-capped'] };
+    const quads = observationQuads(flagged, layout);
+    expect(
+      quads.filter((quad) => quad.predicate.equals(TERMS.hd.qualityFlag)).map((quad) => quad.object.value),
+    ).toEqual([TERMS.hd.RhCapped.value]);
+    expect((await validateAgainstShapes(quads)).results).toEqual([]);
+    expect(
+      observationQuads(reading, layout).some((quad) => quad.predicate.equals(TERMS.hd.qualityFlag)),
+    ).toBe(false);
+  });
+
+  it('fails the shapes for a flag a reading cannot carry', async () => {
+    const quads = observationQuads({ ...reading, flags: ['stuck'] }, layout);
+    const report = await validateAgainstShapes(quads);
+    expect(report.results.map((result) => result.path)).toEqual(['hd:qualityFlag']);
+  });
+
   it('fails the shapes when the unit is not the property’s canonical unit (the test can fail)', async () => {
     const quads = observationQuads(reading, layout).map((quad) =>
       quad.predicate.equals(TERMS.qudt.unit)
