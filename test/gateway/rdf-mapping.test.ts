@@ -133,6 +133,39 @@ describe('daily summary RDF', () => {
     expect(first[0]!.subject.value).toMatch(/#bathroom-2026-01-15$/);
   });
 
+  it('writes hours flagged as DQV quality measurements the shapes accept, none for a clean day', async () => {
+    const day = {
+      property: 'pm25' as const,
+      room: 'bedroom-1',
+      date: '2026-01-15',
+      hoursInDay: 24,
+      validHours: 0,
+      count: 144,
+      mean: 0,
+      min: 0,
+      max: 0,
+      hoursStuck: 24,
+    };
+    const quads = summaryQuads(day, layout, 'Europe/London');
+    expect((await validateAgainstShapes(quads)).results).toEqual([]);
+    const measurement = quads.find((quad) => quad.predicate.equals(TERMS.dqv.hasQualityMeasurement))!.object;
+    const about = (predicate: (typeof TERMS.dqv)[keyof typeof TERMS.dqv]) =>
+      quads.find((quad) => quad.subject.equals(measurement) && quad.predicate.equals(predicate))!.object
+        .value;
+    expect(about(TERMS.dqv.isMeasurementOf)).toBe(TERMS.hd.hoursStuck.value);
+    expect(about(TERMS.dqv.value)).toBe('24');
+    const clean = summaryQuads({ ...day, validHours: 24, hoursStuck: undefined }, layout, 'Europe/London');
+    expect(clean.some((quad) => quad.predicate.equals(TERMS.dqv.hasQualityMeasurement))).toBe(false);
+    const tooMany = quads.map((quad) =>
+      quad.predicate.equals(TERMS.dqv.value)
+        ? DataFactory.quad(quad.subject, quad.predicate, DataFactory.literal('30', TERMS.xsd.integer))
+        : quad,
+    );
+    expect((await validateAgainstShapes(tooMany)).results.map((result) => result.path)).toEqual([
+      'dqv:value',
+    ]);
+  });
+
   it('writes instants with the zone offset of the day', () => {
     expect(localTimestamp(new Date('2026-01-15T00:00:00Z'), 'Europe/London')).toBe('2026-01-15T00:00:00Z');
     expect(localTimestamp(new Date('2026-07-14T23:00:00Z'), 'Europe/London')).toBe(
