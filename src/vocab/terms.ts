@@ -292,6 +292,8 @@ export const TERMS = Object.freeze({
     'minCohort',
     'epsilon',
     'homesCounted',
+    'homesLeftOutLowCoverage',
+    'homesLeftOutSensorFault',
   ]),
 });
 

@@ -2,8 +2,10 @@
 import { dpBoundsFor, getMetric, parsePeriod, periodDays } from '../../metrics/index.ts';
 import {
   assertNoDifferencing,
+  minimumCohort,
   releaseCell,
   releaseCellDp,
+  roundToNearest5,
   type CellRelease,
   type PriorRelease,
   type RandomSource,
@@ -36,6 +38,9 @@ export interface ReleasedCell extends CellPosition {
   suppressed: boolean;
   /** Why a cell is suppressed; kept for the operator, not shown to councils (it can hint at a count). */
   reason: SuppressionReason | null;
+  /** Homes left out for low coverage / a stuck sensor, released like `homes` (releasedLeftOut); else null. */
+  leftOutLowCoverage: number | null;
+  leftOutSensorFault: number | null;
 }
 
 /** What a run releases: its cells in order, and the cohorts of the released ones for the differencing history. */
@@ -52,6 +57,17 @@ function rounded(value: number | null): number | null {
   if (value === null) return null;
   const factor = 10 ** DECIMALS;
   return Math.round(value * factor) / factor;
+}
+
+/**
+ * A count of homes left out of a cell, released by the rule for home counts: 1 … max(k, floor) − 1 is not
+ * released (null), larger counts are rounded to 5; 0 is released (no home to single out). Under DP no exact count
+ * leaves the broker, so none is released.
+ */
+export function releasedLeftOut(count: number, policy: ReleasePolicy): number | null {
+  if (policy.dp !== null) return null;
+  if (count === 0) return 0;
+  return count < minimumCohort(policy.k, policy.floor) ? null : roundToNearest5(count);
 }
 
 /** The release of one cohort under the policy. */
@@ -101,6 +117,10 @@ export function releaseCohorts(
   }
   for (const cohort of cohorts) {
     const release = releaseCohort(cohort, policy);
+    const leftOut = {
+      leftOutLowCoverage: releasedLeftOut(cohort.leftOut?.lowCoverage ?? 0, policy),
+      leftOutSensorFault: releasedLeftOut(cohort.leftOut?.sensorFault ?? 0, policy),
+    };
     const position: CellPosition = {
       area: cohort.area,
       dwellingType: cohort.dwellingType,
@@ -115,6 +135,7 @@ export function releaseCohorts(
         median: null,
         suppressed: true,
         reason: release.reason,
+        ...leftOut,
       });
       continue;
     }
@@ -137,6 +158,7 @@ export function releaseCohorts(
       median: rounded(release.median),
       suppressed: false,
       reason: null,
+      ...leftOut,
     });
   }
   return { cells, released };

@@ -1,6 +1,6 @@
 // Groups per-home values into cells (area × period × metric, × dwelling type when asked), each with its cohort's keys.
 import { DWELLING_TYPES, type DwellingType } from '../../vocab/index.ts';
-import type { HomeValueEntry } from './home-values.ts';
+import type { HomeValueEntry, LeftOutEntry } from './home-values.ts';
 import type { RunPlan } from './run-plan.ts';
 
 /** Where a cell sits in the results table. */
@@ -16,6 +16,14 @@ export interface CellPosition {
 export interface Cohort extends CellPosition {
   values: number[];
   homeKeys: string[];
+  /** Homes left out of the cell for their data (exact counts; released rounded like `homes`). Absent: none. */
+  leftOut?: LeftOutCounts;
+}
+
+/** Homes left out of one cell, by reason. */
+export interface LeftOutCounts {
+  lowCoverage: number;
+  sensorFault: number;
 }
 
 /** A home as it enters the cohorts: its opaque key (never a WebID), its area and its dwelling type. */
@@ -34,6 +42,7 @@ export function cellLabel(position: CellPosition): string {
 export class CohortTable {
   private readonly plan: RunPlan;
   private readonly cells = new Map<string, Cohort>();
+  private readonly leftOut = new Map<string, LeftOutCounts>();
 
   constructor(plan: RunPlan) {
     this.plan = plan;
@@ -62,6 +71,24 @@ export class CohortTable {
     return true;
   }
 
+  /** Counts a home in the cells it was left out of; a home outside the plan's areas adds nothing. */
+  addLeftOut(member: CohortMember, entries: readonly LeftOutEntry[]): void {
+    if (!this.plan.areas.includes(member.area)) return;
+    const dwellingType = this.plan.byDwellingType ? member.dwellingType : null;
+    for (const entry of entries) {
+      const label = cellLabel({
+        area: member.area,
+        dwellingType,
+        period: entry.period,
+        metric: entry.metric,
+      });
+      const counts = this.leftOut.get(label) ?? { lowCoverage: 0, sensorFault: 0 };
+      if (entry.reason === 'sensor-fault') counts.sensorFault++;
+      else counts.lowCoverage++;
+      this.leftOut.set(label, counts);
+    }
+  }
+
   /**
    * Every cell in table order (area and metric as the request lists them, periods in time order, every dwelling
    * type): cells no home reached are there too, empty, so that which cells have homes at all is not disclosed.
@@ -74,7 +101,10 @@ export class CohortTable {
         for (const period of this.plan.periods) {
           for (const metric of this.plan.metrics) {
             const position: CellPosition = { area, dwellingType, period: period.label, metric: metric.id };
-            result.push(this.cells.get(cellLabel(position)) ?? { ...position, values: [], homeKeys: [] });
+            const label = cellLabel(position);
+            const cohort = this.cells.get(label) ?? { ...position, values: [], homeKeys: [] };
+            const leftOut = this.leftOut.get(label);
+            result.push(leftOut === undefined ? cohort : { ...cohort, leftOut: { ...leftOut } });
           }
         }
       }
@@ -85,5 +115,6 @@ export class CohortTable {
   /** Drops every value: called when the run ends, whatever its outcome. */
   clear(): void {
     this.cells.clear();
+    this.leftOut.clear();
   }
 }

@@ -12,6 +12,15 @@ export const resultCellSchema = z.object({
   mean: z.number().nullable(),
   median: z.number().nullable().describe('null when suppressed or under differential privacy'),
   suppressed: z.boolean(),
+  leftOut: z
+    .object({
+      lowCoverage: z.number().int().nullable(),
+      sensorFault: z.number().int().nullable(),
+    })
+    .describe(
+      'homes left out of the cell for their data: under 75 % of hours measured, or a stuck sensor; rounded to 5 ' +
+        'like homes, null for 1 … k−1 homes or under differential privacy',
+    ),
 });
 export type ResultCell = z.infer<typeof resultCellSchema>;
 
@@ -49,6 +58,7 @@ export function resultsDocument(run: RunRow, cells: readonly RunCellRow[]): Resu
       mean: cell.mean,
       median: cell.median,
       suppressed: cell.suppressed,
+      leftOut: { lowCoverage: cell.left_out_low_coverage, sensorFault: cell.left_out_sensor_fault },
     })),
   };
 }

@@ -130,8 +130,8 @@ export async function finishRun(
 /** Inserts one released or suppressed cell. */
 async function insertCell(tx: Queryable, runId: string, position: number, cell: ReleasedCell): Promise<void> {
   await tx.query(
-    'INSERT INTO run_cells (run_id, position, area, dwelling_type, period, metric, homes, mean, median, suppressed) ' +
-      'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+    'INSERT INTO run_cells (run_id, position, area, dwelling_type, period, metric, homes, mean, median, suppressed, ' +
+      'left_out_low_coverage, left_out_sensor_fault) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
     [
       runId,
       position,
@@ -143,6 +143,8 @@ async function insertCell(tx: Queryable, runId: string, position: number, cell: 
       cell.mean,
       cell.median,
       cell.suppressed,
+      cell.leftOutLowCoverage,
+      cell.leftOutSensorFault,
     ],
   );
 }

@@ -38,7 +38,23 @@ export async function completeShard(
   );
   if (updated.length === 0) return false;
   await tx.query('DELETE FROM run_values WHERE run_id = $1 AND shard = $2', [runId, shard]);
-  for (const { member, values } of homes) {
+  for (const { member, values, leftOut } of homes) {
+    for (const entry of leftOut) {
+      await tx.query(
+        'INSERT INTO run_values (run_id, shard, home_key, area, dwelling_type, metric, period, value, left_out) ' +
+          'VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)',
+        [
+          runId,
+          shard,
+          member.key,
+          member.area,
+          member.dwellingType,
+          entry.metric,
+          entry.period,
+          entry.reason,
+        ],
+      );
+    }
     for (const entry of values) {
       await tx.query(
         'INSERT INTO run_values (run_id, shard, home_key, area, dwelling_type, metric, period, value) ' +

@@ -113,7 +113,13 @@ export class ShardedRuns {
       for (const [key, rows] of await readRunValues(db, runId)) {
         const first = rows[0]!;
         const member = { key, area: first.area, dwellingType: first.dwelling_type as DwellingType };
-        const values = rows.map((row) => ({ metric: row.metric, period: row.period, value: row.value }));
+        const values = rows.flatMap((row) =>
+          row.value === null ? [] : [{ metric: row.metric, period: row.period, value: row.value }],
+        );
+        const leftOut = rows.flatMap((row) =>
+          row.left_out === null ? [] : [{ metric: row.metric, period: row.period, reason: row.left_out }],
+        );
+        table.addLeftOut(member, leftOut);
         if (table.add(member, values)) counted++;
       }
       try {

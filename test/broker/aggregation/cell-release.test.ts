@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { releaseCohorts, type ReleaseHistoryEntry } from '../../../src/broker/aggregation/cell-release.ts';
 import { CohortTable, type Cohort } from '../../../src/broker/aggregation/cohorts.ts';
+import { computeHomeResults } from '../../../src/broker/aggregation/home-values.ts';
 import { planRun } from '../../../src/broker/aggregation/run-plan.ts';
+import { daysOfMonth } from '../../../src/metrics/index.ts';
 import { ConflictError } from '../../../src/errors.ts';
 import { seededRandomSource } from '../../../src/privacy/index.ts';
 
@@ -142,6 +144,55 @@ describe('cohort table', () => {
     ]);
     table.clear();
     expect(table.cohorts().every((cell) => cell.values.length === 0)).toBe(true);
+  });
+
+  it('counts homes left out of each cell by reason, and releases the counts like home counts', () => {
+    const table = new CohortTable(plan);
+    for (let index = 0; index < 12; index++) {
+      table.addLeftOut({ key: `f${index}`, area: AREA, dwellingType: 'Flat' }, [
+        { metric: 'temperature.mean', period: '2026-01', reason: 'sensor-fault' },
+      ]);
+    }
+    table.addLeftOut({ key: 'g', area: AREA, dwellingType: 'Flat' }, [
+      { metric: 'temperature.mean', period: '2026-01', reason: 'low-coverage' },
+    ]);
+    table.addLeftOut({ key: 'x', area: 'E05000001', dwellingType: 'Flat' }, [
+      { metric: 'temperature.mean', period: '2026-01', reason: 'low-coverage' },
+    ]);
+    const cohorts = table.cohorts();
+    expect(cohorts[0]!.leftOut).toEqual({ lowCoverage: 1, sensorFault: 12 });
+    expect(cohorts[1]!.leftOut).toBeUndefined();
+    const { cells } = releaseCohorts(cohorts, plain, []);
+    // 12 sensor faults ≥ k: rounded to 10; 1 low-coverage home is below k: not released; none left out: 0.
+    expect(cells[0]).toMatchObject({ suppressed: true, leftOutSensorFault: 10, leftOutLowCoverage: null });
+    expect(cells[1]).toMatchObject({ leftOutSensorFault: 0, leftOutLowCoverage: 0 });
+    const dp = { ...plain, dp: { epsilonPerCell: 1, random: seededRandomSource(1) } };
+    expect(releaseCohorts(cohorts, dp, []).cells[0]).toMatchObject({
+      leftOutSensorFault: null,
+      leftOutLowCoverage: null,
+    });
+  });
+
+  it('says which metric-periods a home was left out of, and why', () => {
+    const stuck = daysOfMonth('2026-01').map((date) => ({
+      property: 'temperature' as const,
+      room: 'living-room',
+      date,
+      hoursInDay: 24,
+      validHours: 0,
+      count: 144,
+      mean: 19,
+      min: 19,
+      max: 19,
+      hoursStuck: 24,
+    }));
+    expect(computeHomeResults(plan, stuck, 'Europe/London')).toEqual({
+      values: [],
+      leftOut: [
+        { metric: 'temperature.mean', period: '2026-01', reason: 'sensor-fault' },
+        { metric: 'cold.below18.hours', period: '2026-01', reason: 'sensor-fault' },
+      ],
+    });
   });
 
   it('splits by every dwelling type when asked, whether or not a home of that type took part', () => {

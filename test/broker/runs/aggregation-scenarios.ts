@@ -240,6 +240,8 @@ export function describeAggregationScenarios(
           mean: null,
           median: null,
           suppressed: true,
+          // The fixture homes are all measured well enough: none left out (0 is released, unlike 1 … k−1).
+          leftOut: { lowCoverage: 0, sensorFault: 0 },
         });
       }
 
@@ -263,14 +265,17 @@ export function describeAggregationScenarios(
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
       const lines = csv.text.trimEnd().split('\r\n');
-      expect(lines[0]).toBe('area,period,metric,homes,mean,median,suppressed');
+      expect(lines[0]).toBe(
+        'area,period,metric,homes,mean,median,suppressed,left_out_low_coverage,left_out_sensor_fault',
+      );
       expect(lines).toHaveLength(1 + firstResults.cells.length);
-      expect(lines).toContain(`${MARKET},2026-01,temperature.mean,,,,true`);
+      expect(lines).toContain(`${MARKET},2026-01,temperature.mean,,,,true,0,0`);
       const central = firstResults.cells.find(
         (cell) => cell.area === CENTRAL && cell.metric === 'temperature.mean',
       )!;
       expect(lines).toContain(
-        `${CENTRAL},2026-01,temperature.mean,10,${central.mean},${central.median},false`,
+        `${CENTRAL},2026-01,temperature.mean,10,${central.mean},${central.median},false,` +
+          `${central.leftOut.lowCoverage ?? ''},${central.leftOut.sensorFault ?? ''}`,
       );
 
       const turtle = await call(`api/requests/${dampRequest}/results`, {

@@ -1,4 +1,4 @@
-// Table `run_cells`: the released cells of finished runs (aggregates only; migration 002).
+// Table `run_cells`: the released cells of finished runs (aggregates only; migrations 002, 009).
 
 /** A row of `run_cells`. */
 export interface RunCellRow {
@@ -16,4 +16,7 @@ export interface RunCellRow {
   mean: number | null;
   median: number | null;
   suppressed: boolean;
+  /** Homes left out for low coverage / a stuck sensor, rounded to 5; null below k or under DP (migration 009). */
+  left_out_low_coverage: number | null;
+  left_out_sensor_fault: number | null;
 }

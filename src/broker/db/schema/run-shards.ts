@@ -19,5 +19,8 @@ export interface RunValueRow {
   dwelling_type: string;
   metric: string;
   period: string;
-  value: number;
+  /** Null when the home-period was left out (migration 009). */
+  value: number | null;
+  /** Why the home-period was left out, else null (migration 009). */
+  left_out: 'low-coverage' | 'sensor-fault' | null;
 }
