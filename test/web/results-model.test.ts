@@ -7,6 +7,7 @@ import {
   consentProgressText,
   csvFileName,
   homesText,
+  leftOutText,
   metricsOf,
 } from '../../src/web/council/results-model.ts';
 
@@ -52,6 +53,15 @@ describe('results model', () => {
       means: [140, 120, null],
       suppressed: [false, false, true],
     });
+  });
+
+  it('says how many homes were left out, and why, never a count below k', () => {
+    const cell = CELLS[1]!;
+    expect(leftOutText(cell, 10)).toBe('');
+    expect(leftOutText({ ...cell, leftOut: { lowCoverage: 0, sensorFault: 0 } }, 10)).toBe('none');
+    expect(leftOutText({ ...cell, leftOut: { lowCoverage: null, sensorFault: 15 } }, 10)).toBe(
+      '15: sensor fault; fewer than 10: too few hours measured',
+    );
   });
 
   it('says "fewer than k" instead of a small count', () => {

@@ -30,6 +30,8 @@ export interface ResultCell {
   mean: number | null;
   median: number | null;
   suppressed: boolean;
+  /** Homes left out for too few measured hours / a stuck sensor: rounded like homes, null below k or under DP. */
+  leftOut?: { lowCoverage: number | null; sensorFault: number | null };
 }
 
 /** The latest released results of a request. */
