@@ -54,11 +54,20 @@ export const EARLIEST_READING = Date.UTC(2000, 0, 1);
 /** What the checks made of a reading: refused with the reason, or kept (possibly capped and flagged). */
 export type ReadingCheck = { kind: 'refused'; reason: string } | { kind: 'kept'; reading: Reading };
 
+/** Relative humidity of saturated air: a reading above it (condensing air) is kept as this, flagged `rh-capped`. */
+const RH_SATURATION = 100;
+
 /**
  * Checks one reading: refused when its value cannot be true of air or its time is impossible; otherwise kept,
- * with a flag when it lies outside the sensor's stated range, and an RH of 100–105 % kept as 100 %.
+ * with a flag when it lies outside the sensor's stated range (the device map's `range` of its channel, else
+ * SENSOR_RANGE), and an RH of 100–105 % kept as 100 %.
  */
-export function checkReading(reading: Reading, now: Date, maxClockSkewMs: number): ReadingCheck {
+export function checkReading(
+  reading: Reading,
+  now: Date,
+  maxClockSkewMs: number,
+  sensorRange: readonly [number, number] = SENSOR_RANGE[reading.property],
+): ReadingCheck {
   const { property, value, time } = reading;
   const refused = (reason: string): ReadingCheck => ({ kind: 'refused', reason });
   if (!Number.isFinite(value)) return refused(`${property} is not a finite number (${value})`);
@@ -76,9 +85,9 @@ export function checkReading(reading: Reading, now: Date, maxClockSkewMs: number
   }
   const flags: ReadingFlag[] = [...(reading.flags ?? [])];
   let kept = value;
-  const [sensorLow, sensorHigh] = SENSOR_RANGE[property];
-  if (property === 'humidity' && value > sensorHigh) {
-    kept = sensorHigh;
+  const [sensorLow, sensorHigh] = sensorRange;
+  if (property === 'humidity' && value > RH_SATURATION) {
+    kept = RH_SATURATION;
     flags.push('rh-capped');
   } else if (value > sensorHigh) flags.push('above-sensor-range');
   else if (value < sensorLow) flags.push('below-sensor-range');

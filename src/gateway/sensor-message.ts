@@ -72,7 +72,7 @@ export function readingsFromMessage(message: SensorMessage, context: MessageCont
       time: message.time,
       value: toCanonicalUnit(channel.property, channel.unit, raw),
     };
-    const check = checkReading(reading, context.now, context.maxClockSkewMs);
+    const check = checkReading(reading, context.now, context.maxClockSkewMs, channel.range);
     if (check.kind === 'refused') problems.push(`${field}: ${check.reason}`);
     else readings.push(check.reading);
   }

@@ -19,6 +19,7 @@ const devices = new DeviceMap({
   },
   'us-thermo': { room: 'kitchen', measures: { temperature: { property: 'temperature', unit: 'degF' } } },
   meter: { room: 'home', measures: { energy_wh: { property: 'energy', unit: 'Wh' } } },
+  'kitchen-pm': { room: 'kitchen', measures: { pm2_5: { property: 'pm25', range: [0, 500] } } },
 });
 const context = { devices, now: NOW, maxClockSkewMs: 120_000 };
 
@@ -125,6 +126,17 @@ describe('Zigbee2MQTT messages', () => {
     expect(check('ghost', { temperature: 20 }).problems).toEqual([
       'unknown device "ghost" (not in the device map)',
     ]);
+  });
+
+  it('keeps a value above the stated range of its channel, flagged, and a PM2.5 burst above the default one', () => {
+    const check = (values: Record<string, unknown>, device = 'kitchen-pm') =>
+      readingsFromMessage({ device, time: NOW, values }, context);
+    expect(check({ pm2_5: 600 }).readings).toMatchObject([{ value: 600, flags: ['above-sensor-range'] }]);
+    expect(check({ pm2_5: 400 }).readings[0]!.flags).toBeUndefined();
+    expect(check({ humidity: 101 }, 'living-th1').readings).toMatchObject([
+      { property: 'humidity', value: 100, flags: ['rh-capped'] },
+    ]);
+    expect(check({ pm2_5: 2_792 }).problems).toEqual([]);
   });
 
   it('keeps the good values of a message with one bad value', () => {
