@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Runs one TypeScript entry point (benchmarks, scripts) through tsx.
-import { register } from 'tsx/esm/api';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { exitIfNodeTooOld } from './node-version.js';
+
+// Checked before tsx is loaded (a dynamic import below), since it fails on an old Node.
+exitIfNodeTooOld();
+const { register } = await import('tsx/esm/api');
 
 register();
 const [entry, ...rest] = process.argv.slice(2);

@@ -3,6 +3,10 @@ import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { exitIfNodeTooOld } from '../bin/node-version.js';
+
+// `npm start` and `npm test` run this build first: an old Node hears why here, not from vitest or the CLI.
+exitIfNodeTooOld();
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadConfigFile, parseConfig } from '../config/load-config.ts';
 import { DPV } from '../vocab/namespaces.ts';
 import type { DatabaseTarget } from './db/open-database.ts';
+import { trustConfigSchema } from './trust/trust-policy.ts';
 
 /** The purposes a council may name unless the operator lists others (issue 4). */
 export const DEFAULT_PURPOSES = [
@@ -33,6 +34,11 @@ export const brokerConfigSchema = z
     webId: z.url(),
     clientId: z.string().min(1),
     clientSecret: z.string().min(1),
+    /**
+     * The identity providers and pod servers the broker trusts (see `trust/trust-policy.ts`). Default: only its
+     * own issuer and the pod server on that issuer's origin.
+     */
+    trust: trustConfigSchema.optional(),
     /** PGlite data directory; used when no PostgreSQL URL is given. */
     dbDir: z.string().min(1).optional(),
     /** PostgreSQL connection URL; the `DATABASE_URL` environment variable is used when this and dbDir are absent. */

@@ -5,9 +5,12 @@ import type { BrokerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
 import type { RunQueue } from './runs/run-queue.ts';
+import type { TrustPolicy } from './trust/trust-policy.ts';
 
 export interface BrokerContext {
   config: BrokerConfig;
+  /** The issuers and pod servers the operator trusts, normalised once from `config.trust`. */
+  trust: TrustPolicy;
   /** The base URL clients call, ending in `/`. */
   publicUrl: string;
   db: Database;

@@ -17,6 +17,9 @@ export type { Database, Queryable } from './db/database.ts';
 export { openBrokerDatabase, describeTarget, type DatabaseTarget } from './db/open-database.ts';
 export { addCouncil, type NewCouncil } from './councils/council-transactor.ts';
 export type { Council } from './councils/council-reader.ts';
+export { enrolHome, removeHome } from './homes/home-register-transactor.ts';
+export { listEnrolledHomes } from './homes/home-register-reader.ts';
+export type { EnrolledHomeRow } from './db/schema/enrolled-homes.ts';
 export { verifyAuditLog, countAuditRows, type AuditVerdict } from './audit/audit-reader.ts';
 export { listActiveConsents, countActiveConsents } from './consents/consent-reader.ts';
 export {

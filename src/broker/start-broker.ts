@@ -15,6 +15,7 @@ import type { Database } from './db/database.ts';
 import { describeTarget, openBrokerDatabase } from './db/open-database.ts';
 import { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
 import { createRunQueue } from './runs/run-queue.ts';
+import { trustPolicyOf } from './trust/trust-policy.ts';
 
 /** The broker's own Solid identity, logged in: its WebID and authenticated fetch. */
 export interface BrokerAgent {
@@ -56,6 +57,7 @@ export interface RunningBroker {
 /** Starts a broker and resolves once it listens. */
 export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {}): Promise<RunningBroker> {
   const config = parseBrokerConfig(input);
+  const trust = trustPolicyOf(config.trust, config.issuer);
   const logger = deps.logger ?? createLogger('broker');
   const port = config.port === 0 ? await findFreePort() : config.port;
   const publicUrl = config.publicUrl ?? `http://localhost:${port}/`;
@@ -94,6 +96,7 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
     cleanups.unshift(() => runs.stop());
     const ctx: BrokerContext = {
       config,
+      trust,
       publicUrl,
       db,
       clock,

@@ -23,7 +23,7 @@ export interface DatabaseFlags {
 }
 
 /** Resolves `--db`, `--config` and `DATABASE_URL` into database options (see databaseTarget for the order). */
-async function databaseOptions(flags: DatabaseFlags): Promise<DatabaseOptions> {
+export async function databaseOptions(flags: DatabaseFlags): Promise<DatabaseOptions> {
   if (flags.db) return { dbDir: flags.db };
   if (!flags.config) return {};
   const { dbDir, databaseUrl, databaseSchema } = await loadBrokerConfig(flags.config);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { parseConfig } from '../config/load-config.ts';
 import { ConfigError } from '../errors.ts';
 import {
+  checkTimeFormat,
   findManifestHome,
   gatewayConfigSchema,
   loadGatewaySettings,
@@ -41,6 +42,7 @@ interface ReplayFlags {
   timeColumn?: string;
   column: string[];
   timezone?: string;
+  timeFormat?: string;
   shiftToNow?: boolean;
   dataDir?: string;
   homeTimezone: string;
@@ -175,6 +177,10 @@ export function registerGatewayCommands(program: Command): void {
       [],
     )
     .option('--timezone <zone>', 'zone of times without an offset (default UTC)')
+    .option(
+      '--time-format <format>',
+      'Luxon tokens of the time column, e.g. "yyyy/M/d H:mm" (default: ISO 8601 or epoch seconds)',
+    )
     .option('--shift-to-now', 'move times forward by whole days so the newest row lands within the last day')
     .option('--data-dir <dir>', 'outbox folder (default: DATA_DIR/gateway-replay/N with --manifest)')
     .option(
@@ -193,6 +199,10 @@ export function registerGatewayCommands(program: Command): void {
       const logger = createLogger('gateway', process.env.HOMEDATA_LOG_LEVEL ?? 'warn');
       const { settings, target } = await replaySettings(flags);
       const columns = replayColumns(flags, settings);
+      const timeZone = flags.timezone ?? settings.csv?.timeZone ?? 'UTC';
+      const timeFormat = flags.timeFormat ?? settings.csv?.timeFormat;
+      // Before the gateway logs in, so a wrong format costs no pod round trip.
+      if (timeFormat) checkTimeFormat(timeFormat, timeZone);
       const timeout = Number(flags.timeout);
       if (!(timeout > 0))
         throw new ConfigError(`--timeout ${flags.timeout}: expected a positive number of seconds`);
@@ -205,7 +215,8 @@ export function registerGatewayCommands(program: Command): void {
           file: flags.csv,
           mapping: {
             timeColumn: flags.timeColumn ?? settings.csv?.timeColumn ?? 'time',
-            timeZone: flags.timezone ?? settings.csv?.timeZone ?? 'UTC',
+            timeZone,
+            ...(timeFormat ? { timeFormat } : {}),
             ...(columns ? { columns } : {}),
           },
           shiftToNow: flags.shiftToNow ?? false,

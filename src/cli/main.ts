@@ -9,6 +9,7 @@ const GROUPS: Record<string, () => Promise<Register>> = {
   demo: () => import('./demo-commands.ts').then((module) => module.registerDemoCommands),
   gateway: () => import('./gateway-commands.ts').then((module) => module.registerGatewayCommands),
   broker: () => import('./broker-commands.ts').then((module) => module.registerBrokerCommands),
+  home: () => import('./home-commands.ts').then((module) => module.registerHomeCommands),
   consent: () => import('./consent-commands.ts').then((module) => module.registerConsentCommands),
 };
 
@@ -20,6 +21,7 @@ const GROUP_OF: Record<string, string> = {
   broker: 'broker',
   council: 'broker',
   audit: 'broker',
+  home: 'home',
   consent: 'consent',
 };
 

@@ -1,6 +1,13 @@
 // The demo's broker side: the broker itself, the fixture councils, one open council request, and residents' answers.
 import { join } from 'node:path';
-import { addCouncil, startBroker, type RunningBroker } from '../broker/index.ts';
+import {
+  addCouncil,
+  enrolHome,
+  listEnrolledHomes,
+  removeHome,
+  startBroker,
+  type RunningBroker,
+} from '../broker/index.ts';
 import { BrokerClient, grantConsent, listConsents } from '../consent/index.ts';
 import type { FixtureSet } from '../fixtures/fixture-set.ts';
 import { pagesRouter } from '../web/serve-pages.ts';
@@ -62,6 +69,45 @@ export async function ensureCouncils(
     councils.push({ name: council.name, apiKey });
   }
   return councils;
+}
+
+/** The demo's home id of a fixture home, e.g. `demo-home-01` (a real operator would use the UPRN). */
+export function demoHomeId(fixtureHomeId: string): string {
+  return `demo-${fixtureHomeId}`;
+}
+
+/**
+ * Enrols every fixture home in the broker's home register (its pod, its gateway, its resident), as an operator
+ * does with `homedata home enrol`, before any resident consents. A home already enrolled as it should be is left
+ * alone, so a restart does not fail; one enrolled with an old pod (the pods were provisioned again) is replaced.
+ * Returns how many homes were enrolled now.
+ */
+export async function ensureHomes(
+  broker: Pick<RunningBroker, 'db'>,
+  identities: Pick<DemoIdentities, 'residents' | 'gateways'>,
+): Promise<number> {
+  const enrolled = new Map((await listEnrolledHomes(broker.db)).map((home) => [home.home_id, home]));
+  let added = 0;
+  for (const [index, resident] of identities.residents.entries()) {
+    const wanted = {
+      homeId: demoHomeId(resident.home),
+      pod: new URL(resident.pod).href,
+      gatewayWebId: identities.gateways[index]!.webId,
+      residentWebId: resident.webId,
+    };
+    const known = enrolled.get(wanted.homeId);
+    if (
+      known?.pod === wanted.pod &&
+      known.gateway_webid === wanted.gatewayWebId &&
+      known.resident_webid === wanted.residentWebId
+    ) {
+      continue;
+    }
+    if (known) await removeHome(broker.db, wanted.homeId);
+    await enrolHome(broker.db, wanted);
+    added++;
+  }
+  return added;
 }
 
 /** Files the fixture request as the first council, unless that council already has it; returns its id. */

@@ -101,7 +101,8 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
       import('./demo-broker.ts'),
       import('./demo-gateways.ts'),
     ]);
-    const { answerAsResidents, ensureCouncils, ensureFixtureRequest, startDemoBroker } = demoBroker;
+    const { answerAsResidents, ensureCouncils, ensureFixtureRequest, ensureHomes, startDemoBroker } =
+      demoBroker;
     if (!identities.historySeeded) {
       const homes = fixtures.homes.map((home, index) => ({
         home,
@@ -122,6 +123,8 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     );
     stops.push(() => broker.stop());
     identities.councils = await ensureCouncils(broker, fixtures, identities);
+    // The operator's step before residents consent: only enrolled homes count (one dwelling, one home).
+    log.info({ enrolled: await ensureHomes(broker, identities) }, 'fixture homes enrolled');
     await writeJsonFile(identitiesPath, identities);
     if (!identities.demoRequestId) {
       const requestId = await ensureFixtureRequest(broker, fixtures, identities.councils[0]!.apiKey);

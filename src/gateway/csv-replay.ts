@@ -2,9 +2,15 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse } from 'csv-parse';
-import { ValidationError } from '../errors.ts';
+import { ConfigError, ValidationError } from '../errors.ts';
 import type { Reading } from '../metrics/types.ts';
-import { columnsByName, parseCsvTime, readingsOfRow, type CsvMapping } from './csv-readings.ts';
+import {
+  checkTimeFormat,
+  columnsByName,
+  parseCsvTime,
+  readingsOfRow,
+  type CsvMapping,
+} from './csv-readings.ts';
 import type { Gateway } from './gateway.ts';
 
 const DAY_MS = 86_400_000;
@@ -78,7 +84,11 @@ async function* csvRecords(
 async function newestTime(file: string, mapping: ReplayOptions['mapping']): Promise<number> {
   let newest = Number.NEGATIVE_INFINITY;
   for await (const { cells } of csvRecords(file)) {
-    const time = parseCsvTime(cells[mapping.timeColumn] ?? '', mapping.timeZone)?.getTime();
+    const time = parseCsvTime(
+      cells[mapping.timeColumn] ?? '',
+      mapping.timeZone,
+      mapping.timeFormat,
+    )?.getTime();
     if (time !== undefined && time > newest) newest = time;
   }
   return newest;
@@ -111,6 +121,25 @@ function checkedColumns(
   return mapping.columns;
 }
 
+/**
+ * Stops a replay whose `--time-format` does not read the first row: a wrong format would otherwise quarantine
+ * every row of the file one by one. Without a format the ISO reading applies and bad rows are quarantined.
+ */
+function checkFirstTime(
+  cells: Readonly<Record<string, string>>,
+  mapping: ReplayOptions['mapping'],
+  where: string,
+): void {
+  const { timeFormat, timeColumn, timeZone } = mapping;
+  if (timeFormat === undefined) return;
+  const text = cells[timeColumn] ?? '';
+  if (parseCsvTime(text, timeZone, timeFormat)) return;
+  throw new ConfigError(
+    `--time-format ${JSON.stringify(timeFormat)} does not read the first time, ${JSON.stringify(text)} (${where})`,
+    { timeFormat, where },
+  );
+}
+
 /** Replays a CSV file through a gateway started with `manual: true`; resolves once the pod has everything. */
 export async function replayCsv(
   gateway: Gateway,
@@ -118,6 +147,7 @@ export async function replayCsv(
   now: () => Date = () => new Date(),
 ): Promise<ReplayReport> {
   const { file, mapping } = options;
+  if (mapping.timeFormat !== undefined) checkTimeFormat(mapping.timeFormat, mapping.timeZone);
   const totalBytes = (await stat(file)).size;
   let shiftDays = 0;
   if (options.shiftToNow) {
@@ -147,7 +177,10 @@ export async function replayCsv(
   };
   let rowsInChunk = 0;
   for await (const { cells, line, bytes, header } of csvRecords(file)) {
-    if (report.rows === 0) columns = checkedColumns(header, mapping, file);
+    if (report.rows === 0) {
+      columns = checkedColumns(header, mapping, file);
+      checkFirstTime(cells, mapping, `${file}:${line}`);
+    }
     report.rows++;
     const { readings, problems } = readingsOfRow(
       cells,

@@ -141,6 +141,8 @@ export const gatewayConfigSchema = z.strictObject({
       timeColumn: z.string().min(1).default('time'),
       /** Zone of times written without an offset. */
       timeZone: timeZone.default('UTC'),
+      /** Luxon `DateTime.fromFormat` tokens of the time column (`yyyy/M/d H:mm`); omitted: ISO 8601 or epoch. */
+      timeFormat: z.string().min(1).optional(),
       /** CSV column → `ROOM/PROPERTY` or `ROOM/PROPERTY:UNIT`; omitted: every column named `ROOM-PROPERTY`. */
       columns: z.record(z.string().min(1), z.string().min(1)).optional(),
     })

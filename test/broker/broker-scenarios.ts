@@ -38,6 +38,7 @@ import { readTurtle } from '../../src/pod/resource-read.ts';
 import { writeTurtle } from '../../src/pod/resource-write.ts';
 import { loginWithClientCredentials } from '../../src/pod/solid-session.ts';
 import { assertValid, TERMS } from '../../src/vocab/index.ts';
+import { enrolTestHomes } from '../helpers/enrol-homes.ts';
 import { createActor, type TestActor } from '../helpers/identities.ts';
 import type { ScenarioDatabase } from '../helpers/scenario-databases.ts';
 import { TEST_AREA, validRequest } from './request-fixtures.ts';
@@ -167,6 +168,7 @@ export function describeBrokerScenarios(kind: string, makeDatabase: () => Promis
       configPath = join(dir, 'broker.json');
       await writeFile(configPath, JSON.stringify(config));
       broker = await startBroker(config, { logger, clock });
+      await enrolTestHomes(broker.db, [{ pod: alice.identity.pod }, { pod: bob.identity.pod }]);
       northbridge = await addCouncil(broker.db, 'Northbridge Borough Council');
       eastvale = await addCouncil(broker.db, 'Eastvale District Council');
     });

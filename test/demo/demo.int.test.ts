@@ -3,6 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { countActiveConsents } from '../../src/broker/consents/consent-reader.ts';
+import { openBrokerDatabase } from '../../src/broker/db/open-database.ts';
+import { listEnrolledHomes } from '../../src/broker/homes/home-register-reader.ts';
 import { AccountApi } from '../../src/pod/account-api.ts';
 import { startDemoProcess, type DemoProcess } from '../helpers/demo-process.ts';
 
@@ -64,5 +67,28 @@ describe('homedata demo', { timeout: 300_000 }, () => {
     });
     expect(await readFile(join(dataDir, 'identities.json'), 'utf8')).toBe(identities);
     expect(demo.manifest.residents.map((r) => r.webId)).toEqual(first.manifest.residents.map((r) => r.webId));
+  });
+
+  it('enrolled its fixture homes before residents answered, so every consent it holds counts', async () => {
+    const { manifest } = demo!;
+    expect(await demo!.stop()).toBe(0);
+    demo = undefined;
+    // PGlite allows one process per data directory: read the broker's database once the demo has stopped.
+    const db = await openBrokerDatabase({ kind: 'pglite', dir: join(dataDir, 'broker-db') });
+    try {
+      const homes = await listEnrolledHomes(db);
+      expect(homes.map((home) => home.home_id)).toEqual(['demo-home-01', 'demo-home-02', 'demo-home-03']);
+      expect(homes.map((home) => home.pod)).toEqual(manifest.residents.map((resident) => resident.pod));
+      expect(homes.map((home) => home.gateway_webid)).toEqual(
+        manifest.gateways.map((gateway) => gateway.webId),
+      );
+      const requests = await db.query<{ id: string }>('SELECT id FROM requests');
+      for (const { id } of requests) {
+        const all = await db.query('SELECT 1 FROM consents WHERE request_id = $1', [id]);
+        expect(await countActiveConsents(db, id, new Date())).toBe(all.length);
+      }
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -100,22 +100,25 @@ async function replayInProcess(outboxDir?: string): Promise<ReplayReport> {
   }
 }
 
-/** Runs `homedata gateway replay --manifest … --home 1 --data-dir …` and returns its JSON report. */
-async function replayWithCli(outboxDir: string): Promise<ReplayReport> {
-  const args = [
+/** Runs `homedata gateway replay --manifest … --home 1 --csv FILE …ARGS --json` as a child process. */
+async function runReplayCli(
+  file: string,
+  args: string[],
+): Promise<{ code: number | null; output: string; errors: string }> {
+  const manifest = join(dataDir, 'demo.json');
+  const replay = [
     'gateway',
     'replay',
     '--manifest',
-    join(dataDir, 'demo.json'),
+    manifest,
     '--home',
     '1',
     '--csv',
-    csvFile,
+    file,
+    '--json',
+    '--no-progress',
   ];
-  args.push('--data-dir', outboxDir);
-  args.push('--time-column', 'time', '--timezone', 'Europe/London', '--json', '--no-progress');
-  for (const column of COLUMNS) args.push('--column', column);
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [CLI, ...replay, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
@@ -124,9 +127,21 @@ async function replayWithCli(outboxDir: string): Promise<ReplayReport> {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  expect(errors).toBe('');
-  expect(code).toBe(0);
-  return JSON.parse(output.trim().split('\n').at(-1)!) as ReplayReport;
+  return { code, output, errors };
+}
+
+/** The JSON report of a CLI replay that must have succeeded. */
+function reportOf(run: { code: number | null; output: string; errors: string }): ReplayReport {
+  expect(run.errors).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.output.trim().split('\n').at(-1)!) as ReplayReport;
+}
+
+/** Replays the test's CSV with the CLI on `outboxDir`, with the same mapping as `replayInProcess`. */
+async function replayWithCli(outboxDir: string): Promise<ReplayReport> {
+  const args = ['--data-dir', outboxDir, '--time-column', 'time', '--timezone', 'Europe/London'];
+  for (const column of COLUMNS) args.push('--column', column);
+  return reportOf(await runReplayCli(csvFile, args));
 }
 
 /** ETag and triple count of every readings and summaries document. */
@@ -205,5 +220,64 @@ describe('CSV replay', () => {
     expect(triples(again.readings)).toEqual(triples(first.readings));
     expect(triples(again.summaries)).toEqual(triples(first.summaries));
     expect(again.readings.observations).toBe(first.readings.observations);
+  });
+});
+
+describe('CSV replay with --time-format: the UCI sample file’s bathroom columns', () => {
+  // 300 rows of `2016/3/26 0:00`-style times; the file's clock is UTC+1 all year (fixtures/README.md).
+  const sample = join(import.meta.dirname, 'fixtures/uci-bathroom-2016-03-26.csv');
+  const mapping = [
+    '--time-column',
+    'date',
+    '--column',
+    'T5=bathroom/temperature',
+    '--column',
+    'RH_5=bathroom/humidity',
+    '--timezone',
+    'Etc/GMT-1',
+  ];
+  const readings2016 = () => snapshotPod(home.resident.agent, `${home.layout.readings}2016/`);
+
+  it('lands every row in the pod (fails before --time-format: every row was "not a time")', async () => {
+    const outbox = await freshDataDir();
+    const report = reportOf(
+      await runReplayCli(sample, [...mapping, '--time-format', 'yyyy/M/d H:mm', '--data-dir', outbox]),
+    );
+    expect(report).toMatchObject({ rows: 300, accepted: 600, duplicates: 0, quarantined: 0, delivered: 600 });
+    const pod = await readings2016();
+    expect(pod.observations).toBe(600);
+    expect(pod.values).toBe(600);
+    expect(pod.repeated).toEqual([]);
+    // 2016/3/26 0:00 at UTC+1 is 25 March 23:00Z; 2016/3/28 1:50 is 28 March 00:50Z: 50 hourly documents.
+    expect(pod.documents.size).toBe(50);
+    expect(pod.documents.has(home.layout.readingsDocument(new Date('2016-03-25T23:00:00Z')))).toBe(true);
+    expect(pod.documents.has(home.layout.readingsDocument(new Date('2016-03-28T00:50:00Z')))).toBe(true);
+  });
+
+  it('refuses a format that does not fit, with a message and exit code 2, and writes nothing', async () => {
+    const before = await readings2016();
+    const wrong = await runReplayCli(sample, [
+      ...mapping,
+      '--time-format',
+      'yyyy-MM-dd HH:mm',
+      '--data-dir',
+      await freshDataDir(),
+    ]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.errors).toContain(
+      'homedata: config error: --time-format "yyyy-MM-dd HH:mm" does not read the first time, "2016/3/26 0:00"',
+    );
+    const noDay = await runReplayCli(sample, [
+      ...mapping,
+      '--time-format',
+      'HH:mm',
+      '--data-dir',
+      await freshDataDir(),
+    ]);
+    expect(noDay.code).toBe(2);
+    expect(noDay.errors).toContain(
+      '--time-format "HH:mm" has no year (yyyy), month (M, MM or MMM), day (d or dd)',
+    );
+    expect((await readings2016()).documents).toEqual(before.documents);
   });
 });

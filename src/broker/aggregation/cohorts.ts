@@ -42,15 +42,24 @@ export function cellLabel(position: CellPosition): string {
 export class CohortTable {
   private readonly plan: RunPlan;
   private readonly cells = new Map<string, Cohort>();
+  /** Keys of the homes added so far: one home is one member, however many consents name it. */
+  private readonly members = new Set<string>();
   private readonly leftOut = new Map<string, LeftOutCounts>();
+  /** Keys of the homes counted as left out so far: once each, like members. */
+  private readonly leftOutMembers = new Set<string>();
 
   constructor(plan: RunPlan) {
     this.plan = plan;
   }
 
-  /** Adds a home's values; a home outside the plan's areas adds nothing. Returns whether it was counted. */
+  /**
+   * Adds a home's values; a home outside the plan's areas, or one whose key was already added, adds nothing.
+   * Returns whether it was counted.
+   */
   add(member: CohortMember, values: readonly HomeValueEntry[]): boolean {
     if (!this.plan.areas.includes(member.area) || values.length === 0) return false;
+    if (this.members.has(member.key)) return false;
+    this.members.add(member.key);
     const dwellingType = this.plan.byDwellingType ? member.dwellingType : null;
     for (const entry of values) {
       const position: CellPosition = {
@@ -71,9 +80,14 @@ export class CohortTable {
     return true;
   }
 
-  /** Counts a home in the cells it was left out of; a home outside the plan's areas adds nothing. */
+  /**
+   * Counts a home in the cells it was left out of; a home outside the plan's areas, or one whose key was already
+   * counted here, adds nothing.
+   */
   addLeftOut(member: CohortMember, entries: readonly LeftOutEntry[]): void {
-    if (!this.plan.areas.includes(member.area)) return;
+    if (!this.plan.areas.includes(member.area) || entries.length === 0) return;
+    if (this.leftOutMembers.has(member.key)) return;
+    this.leftOutMembers.add(member.key);
     const dwellingType = this.plan.byDwellingType ? member.dwellingType : null;
     for (const entry of entries) {
       const label = cellLabel({
@@ -115,6 +129,8 @@ export class CohortTable {
   /** Drops every value: called when the run ends, whatever its outcome. */
   clear(): void {
     this.cells.clear();
+    this.members.clear();
     this.leftOut.clear();
+    this.leftOutMembers.clear();
   }
 }

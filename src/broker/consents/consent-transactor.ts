@@ -6,15 +6,22 @@ import type { ConsentRow } from '../db/schema/consents.ts';
 /** A consent the broker has just verified in the resident's pod. */
 export type VerifiedConsentRow = Omit<ConsentRow, 'state' | 'withdrawn_at'>;
 
-/** Records (or renews) a resident's consent to a request as given. */
+/**
+ * Records (or renews) a resident's consent to a request as given. Renewing keeps the pod: a consent that names
+ * another pod than the resident's existing consent is refused (409 `consent-pod-change`) unless that consent
+ * was withdrawn first, so a WebID cannot silently move its answer from one home to another.
+ */
 export async function recordGivenConsent(db: Queryable, consent: VerifiedConsentRow): Promise<void> {
+  let rows: unknown[];
   try {
-    await db.query(
+    rows = await db.query(
       'INSERT INTO consents (request_id, resident_webid, pod, record_iri, area, dwelling_type, state, given_at, ' +
         "expires_at, withdrawn_at) VALUES ($1, $2, $3, $4, $5, $6, 'given', $7, $8, NULL) " +
         'ON CONFLICT (request_id, resident_webid) DO UPDATE SET pod = EXCLUDED.pod, record_iri = EXCLUDED.record_iri, ' +
         "area = EXCLUDED.area, dwelling_type = EXCLUDED.dwelling_type, state = 'given', given_at = EXCLUDED.given_at, " +
-        'expires_at = EXCLUDED.expires_at, withdrawn_at = NULL',
+        'expires_at = EXCLUDED.expires_at, withdrawn_at = NULL ' +
+        // Same pod: a renewal. Another pod: only after a withdrawal, i.e. as a new consent.
+        "WHERE consents.pod = EXCLUDED.pod OR consents.state = 'withdrawn' RETURNING request_id",
       [
         consent.request_id,
         consent.resident_webid,
@@ -38,6 +45,13 @@ export async function recordGivenConsent(db: Queryable, consent: VerifiedConsent
       );
     }
     throw error;
+  }
+  if (rows.length === 0) {
+    throw new ConflictError(
+      'consent-pod-change',
+      'Your consent to this request names another pod: withdraw it first, then consent again for this one',
+      { requestId: consent.request_id },
+    );
   }
 }
 

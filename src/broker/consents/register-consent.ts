@@ -9,6 +9,7 @@ import { isOpen } from '../requests/request-view.ts';
 import { checkConsentRecord } from './consent-record-check.ts';
 import { recordGivenConsent } from './consent-transactor.ts';
 import { grantTargets } from '../../pod/grant-scope.ts';
+import { enrolledPod } from '../homes/enrolled-home-check.ts';
 
 /** What the resident is told once the broker counts the consent. */
 export interface RegisteredConsent {
@@ -55,7 +56,7 @@ function expectRead(status: number, what: string, requestId: string): void {
 /**
  * Counts a resident's consent only after reading it from their own pod: the record must say ConsentGiven for this
  * request, purpose and broker, unexpired, naming every resource the request needs; the home must be in one of
- * the request's areas.
+ * the request's areas. The pod must be an enrolled home's (checked before the first read).
  */
 export async function registerConsent(
   deps: RegisterConsentDeps,
@@ -75,7 +76,7 @@ export async function registerConsent(
       },
     );
   }
-  const layout = new PodLayout(pod);
+  const layout = new PodLayout(await enrolledPod(deps.db, pod, residentWebId, requestId));
   const recordDocument = layout.consentDocument(requestId);
   const scope = { requestId, residentWebId, pod: layout.pod, consentRecord: recordDocument };
   const [record] = await deps.reader.readForVerification(scope, [recordDocument]);

@@ -31,6 +31,7 @@ const TITLES: Record<string, string> = {
   forbidden: 'Forbidden',
   'not-found': 'Not found',
   pod: 'Pod server error',
+  'outbound-call': 'Outside server refused or unreachable',
   internal: 'Internal error',
 };
 

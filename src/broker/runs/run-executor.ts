@@ -7,9 +7,8 @@ import { CohortTable, type CohortMember } from '../aggregation/cohorts.ts';
 import { readHome, type ConsentedReader, type SkipReason } from '../aggregation/home-reader.ts';
 import { computeHomeResults, type HomeValueEntry, type LeftOutEntry } from '../aggregation/home-values.ts';
 import { planRun, type RunPlan } from '../aggregation/run-plan.ts';
-import { listActiveConsents } from '../consents/consent-reader.ts';
+import { listActiveConsents, type ActiveConsentRow } from '../consents/consent-reader.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import type { ConsentRow } from '../db/schema/consents.ts';
 import type { RunRow } from '../db/schema/runs.ts';
 import { findRequest, type RequestWithCouncil } from '../requests/request-reader.ts';
 import { forEachBounded } from '../../bounded-concurrency.ts';
@@ -128,17 +127,17 @@ export class RunExecutor {
    * The consents a run reads: active now and in one of the request's areas. Consents for other areas are not
    * read at all: data minimisation before the first GET.
    */
-  async consentsToRead(setup: RunSetup): Promise<ConsentRow[]> {
+  async consentsToRead(setup: RunSetup): Promise<ActiveConsentRow[]> {
     const consents = await listActiveConsents(this.deps.db, setup.request.id, this.deps.clock());
     return consents.filter((consent) => setup.plan.areas.includes(consent.area));
   }
 
   /** Reads one home through the audited reader and computes its values; a skip reason when it gives none. */
-  async readHomeValues(setup: RunSetup, consent: ConsentRow): Promise<HomeResult | SkipReason> {
+  async readHomeValues(setup: RunSetup, consent: ActiveConsentRow): Promise<HomeResult | SkipReason> {
     const home = await readHome(this.deps.reader, consent, setup.plan, setup.run.id);
     if (typeof home === 'string') return home;
     return {
-      member: { key: setup.keyOf(consent.resident_webid), ...home.profile },
+      member: { key: setup.keyOf(consent.home_id), ...home.profile },
       ...computeHomeResults(setup.plan, home.summaries, home.profile.timeZone),
     };
   }

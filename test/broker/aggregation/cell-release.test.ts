@@ -159,6 +159,10 @@ describe('cohort table', () => {
     table.addLeftOut({ key: 'x', area: 'E05000001', dwellingType: 'Flat' }, [
       { metric: 'temperature.mean', period: '2026-01', reason: 'low-coverage' },
     ]);
+    // A home named by a second consent is still one home.
+    table.addLeftOut({ key: 'g', area: AREA, dwellingType: 'Flat' }, [
+      { metric: 'temperature.mean', period: '2026-01', reason: 'low-coverage' },
+    ]);
     const cohorts = table.cohorts();
     expect(cohorts[0]!.leftOut).toEqual({ lowCoverage: 1, sensorFault: 12 });
     expect(cohorts[1]!.leftOut).toBeUndefined();

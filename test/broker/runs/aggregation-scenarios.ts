@@ -28,6 +28,7 @@ import type { ScenarioDatabase } from '../../helpers/scenario-databases.ts';
 import { homeValueFromReadings, mean, median, type CheckedMetric } from './figures-from-readings.ts';
 import { forEachBounded } from '../../../src/bounded-concurrency.ts';
 import { seedHomes, type SeededHome } from './seed-homes.ts';
+import { enrolTestHomes } from '../../helpers/enrol-homes.ts';
 
 /** Area with 12 fixture homes (13 seeded: one revokes before the first run). */
 const CENTRAL = 'E05018412';
@@ -184,6 +185,10 @@ export function describeAggregationScenarios(
       homes = await seedHomes(server, [...central, { homeId: 'home-13', area: CENTRAL }, ...market], {
         properties: ['temperature', 'humidity'],
       });
+      await enrolTestHomes(
+        broker.db,
+        homes.map((seeded) => ({ pod: seeded.identity.pod })),
+      );
       await forEachBounded(homes, 4, async (seeded) => {
         await grantConsent(contextOf(seeded), dampRequest);
         if (seeded.area === CENTRAL && seeded.fixture.id !== 'home-13')

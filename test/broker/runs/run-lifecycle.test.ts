@@ -19,6 +19,7 @@ import { homeProfileTurtle } from '../../../src/pod/homedata-pod.ts';
 import { PodLayout } from '../../../src/pod/pod-layout.ts';
 import { seededRandomSource } from '../../../src/privacy/index.ts';
 import { serializeTurtle } from '../../../src/vocab/index.ts';
+import { enrolTestHomes } from '../../helpers/enrol-homes.ts';
 
 const AREA = 'E05018412';
 const HOMES = 22;
@@ -130,6 +131,10 @@ describe('run lifecycle', () => {
   beforeAll(async () => {
     db = await openBrokerDatabase({ kind: 'memory' });
     councilId = (await addCouncil(db, 'Northbridge Borough Council')).id;
+    await enrolTestHomes(
+      db,
+      Array.from({ length: HOMES }, (_, index) => ({ pod: podOf(index) })),
+    );
     executor = new RunExecutor({
       db,
       reader: syntheticReader(reads),

@@ -10,7 +10,7 @@ export interface ReleaseRow {
   cell: string;
   metric: string;
   period: string;
-  /** HMAC-SHA256 (hex) of each home's resident WebID under the broker's secret (jsonb array). */
+  /** HMAC-SHA256 (hex) of each enrolled home's id under the broker's secret (jsonb array; WebIDs before migration 005). */
   home_keys: string[];
   released_at: Date;
 }
