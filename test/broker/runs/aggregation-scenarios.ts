@@ -309,7 +309,13 @@ export function describeAggregationScenarios(
         .filter((quad) => quad.predicate.equals(TERMS.qb.measure))
         .map((quad) => quad.object.value);
       expect(measures.sort()).toEqual(
-        [TERMS.hd.cohortSize.value, TERMS.hd.cohortMean.value, TERMS.hd.cohortMedian.value].sort(),
+        [
+          TERMS.hd.cohortSize.value,
+          TERMS.hd.cohortMean.value,
+          TERMS.hd.cohortMedian.value,
+          TERMS.hd.homesLeftOutLowCoverage.value,
+          TERMS.hd.homesLeftOutSensorFault.value,
+        ].sort(),
       );
       const value = (predicate: { value: string }) =>
         quads.find((quad) => quad.predicate.value === predicate.value)?.object.value;
