@@ -1,5 +1,5 @@
 // Every read of the outbox: readings waiting for the pod, days ready to summarise, counts and status facts. Changes nothing.
-import type { Property, Reading } from '../metrics/types.ts';
+import type { Property, Reading, ReadingFlag } from '../metrics/types.ts';
 import type { OutboxDatabase } from './outbox-store.ts';
 
 /** A reading in the outbox with its key. */
@@ -26,6 +26,7 @@ type ReadingRow = {
   property: Property;
   time: Date;
   value: number;
+  flags: ReadingFlag[];
 };
 
 /** Row → reading. */
@@ -37,6 +38,7 @@ function toReading(row: ReadingRow): StoredReading {
     property: row.property,
     time: row.time,
     value: row.value,
+    ...(row.flags.length > 0 ? { flags: row.flags } : {}),
   };
 }
 
@@ -51,7 +53,7 @@ export class OutboxReader {
   /** Up to `limit` readings not yet in the pod, oldest hour first, so a backlog drains in time order. */
   async pending(limit: number): Promise<StoredReading[]> {
     const result = await this.db.query<ReadingRow>(
-      `select key, sensor, room, property, time, value from readings
+      `select key, sensor, room, property, time, value, flags from readings
        where delivered_at is null order by hour, key limit $1`,
       [limit],
     );
@@ -78,7 +80,7 @@ export class OutboxReader {
   /** The readings that count for the summaries of the given local dates. */
   async readingsOfDates(dates: readonly string[]): Promise<StoredReading[]> {
     const result = await this.db.query<ReadingRow>(
-      `select key, sensor, room, property, time, value from readings
+      `select key, sensor, room, property, time, value, flags from readings
        where summarise and local_date = any($1::text[]) order by time`,
       [dates],
     );

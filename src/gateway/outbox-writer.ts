@@ -37,16 +37,17 @@ export class OutboxWriter {
    */
   async accept(readings: readonly Reading[]): Promise<AcceptResult> {
     if (readings.length === 0) return { accepted: 0, duplicates: 0 };
-    const columns: [string[], string[], string[], string[], string[], number[], string[], string[]] = [
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-    ];
+    const columns: [
+      string[],
+      string[],
+      string[],
+      string[],
+      string[],
+      number[],
+      string[],
+      string[],
+      string[],
+    ] = [[], [], [], [], [], [], [], [], []];
     for (const reading of readings) {
       columns[0].push(readingKey(reading));
       columns[1].push(reading.sensor);
@@ -56,14 +57,17 @@ export class OutboxWriter {
       columns[5].push(reading.value);
       columns[6].push(hourOf(reading.time).toISOString());
       columns[7].push(localParts(reading.time, this.timeZone).date);
+      // One text per reading (unnest cannot take a ragged array): flags joined by spaces, split back in SQL.
+      columns[8].push((reading.flags ?? []).join(' '));
     }
     const result = await this.db.query(
-      `insert into readings (key, sensor, room, property, time, value, hour, local_date, summarise)
+      `insert into readings (key, sensor, room, property, time, value, hour, local_date, flags, summarise)
        select r.key, r.sensor, r.room, r.property, r.time, r.value, r.hour, r.local_date,
+              case when r.flags = '' then '{}'::text[] else string_to_array(r.flags, ' ') end,
               not exists (select 1 from summarised_days s
                           where s.property = r.property and s.room = r.room and s.local_date = r.local_date)
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::float8[], $7::timestamptz[], $8::text[])
-            as r(key, sensor, room, property, time, value, hour, local_date)
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::float8[], $7::timestamptz[], $8::text[], $9::text[])
+            as r(key, sensor, room, property, time, value, hour, local_date, flags)
        where not exists (select 1 from delivered_keys d where d.key = r.key)
        on conflict (key) do nothing`,
       columns,

@@ -26,7 +26,12 @@ describe('the in-process run queue', () => {
     const first = await addCouncil(db, 'First');
     const second = await addCouncil(db, 'Second');
     const queueRun = async (councilId: string, at: number) => {
-      const requestId = await createRequest(db, councilId, { ...validRequest(), split: 'none' } as NewRequest, now);
+      const requestId = await createRequest(
+        db,
+        councilId,
+        { ...validRequest(), split: 'none' } as NewRequest,
+        now,
+      );
       return createRun(db, { requestId, epsilon: null }, new Date(now.getTime() + at));
     };
     const stuck = await queueRun(first.id, 0);
