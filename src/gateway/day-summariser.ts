@@ -1,5 +1,11 @@
 // Writes daily summaries once a local day is complete: summarised by the metrics module, appended to summaries/<property>/YYYY-MM.ttl.
-import { addDays, localDayStart, summariseReadings } from '../metrics/index.ts';
+import {
+  addDays,
+  localDayStart,
+  markStuckReadings,
+  summariseReadings,
+  type SensorRun,
+} from '../metrics/index.ts';
 import type { Logger } from '../logging.ts';
 import type { PodLayout } from '../pod/pod-layout.ts';
 import type { OutboxReader } from './outbox-reader.ts';
@@ -10,6 +16,12 @@ import { summariesByDocument, summaryQuads } from './summary-rdf.ts';
 
 /** Local dates summarised per round: bounds memory when a replay leaves months of days at once. */
 const DATES_PER_ROUND = 7;
+
+/**
+ * The gateway_state fact holding each sensor's open stretch of one value: the readings of summarised days leave
+ * the outbox, so a stuck sensor is followed from one round to the next through this (metrics/stuck-sensors.ts).
+ */
+export const STUCK_RUNS_STATE = 'stuckRuns';
 
 /** The result of one summarising pass. */
 export interface SummaryReport {
@@ -66,7 +78,9 @@ export class DaySummariser {
   private async summariseDates(dates: string[], now: Date, report: SummaryReport): Promise<void> {
     const { reader, writer, pod, layout, quarantine, logger, timeZone } = this.parts;
     const readings = await reader.readingsOfDates(dates);
-    const summaries = summariseReadings(readings, timeZone, { now });
+    const carried = (await reader.state<SensorRun[]>(STUCK_RUNS_STATE)) ?? [];
+    const marked = markStuckReadings(readings, Array.isArray(carried) ? carried : []);
+    const summaries = summariseReadings(marked.readings, timeZone, { now });
     for (const [url, members] of summariesByDocument(layout, summaries)) {
       const quads = members.flatMap((summary) => summaryQuads(summary, layout, timeZone));
       const outcome = await pod.insert(url, quads);
@@ -103,6 +117,8 @@ export class DaySummariser {
       report.summaries += days.length;
       report.writes++;
     }
+    // Only once every document of these dates is done: a retried round starts again from the earlier runs.
+    await writer.setState(STUCK_RUNS_STATE, marked.runs);
     logger.info({ dates, summaries: report.summaries }, 'daily summaries written');
   }
 }

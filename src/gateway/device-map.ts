@@ -3,7 +3,9 @@ import { PROPERTIES, type Property } from '../metrics/types.ts';
 import type { Unit } from './unit-conversion.ts';
 
 /** One measured channel of a device, as the config file gives it: a property name, or the details. */
-export type ChannelSpec = Property | { property: Property; unit?: Unit; room?: string; sensor?: string };
+export type ChannelSpec =
+  | Property
+  | { property: Property; unit?: Unit; room?: string; sensor?: string; range?: readonly [number, number] };
 
 /** One device as the config file describes it. */
 export interface DeviceSpec {
@@ -21,6 +23,8 @@ export interface Channel {
   property: Property;
   /** Unit the device reports in; undefined means the canonical unit. */
   unit?: Unit;
+  /** The measuring range its datasheet states, in the canonical unit; undefined means SENSOR_RANGE's. */
+  range?: readonly [number, number];
 }
 
 /**
@@ -46,6 +50,7 @@ export class DeviceMap {
           room: detail.room ?? spec.room,
           property: detail.property,
           ...(detail.unit ? { unit: detail.unit } : {}),
+          ...('range' in detail && detail.range ? { range: detail.range } : {}),
         });
       }
       this.channels.set(device, fields);

@@ -25,6 +25,11 @@ const channelSchema = z.union([
       unit: unit.optional(),
       room: roomSlug.optional(),
       sensor: z.string().min(1).optional(),
+      // The measuring range the sensor's datasheet states, in the canonical unit: values outside are kept, flagged.
+      range: z
+        .tuple([z.number(), z.number()])
+        .refine(([low, high]) => low < high, 'a range [low, high] with low below high')
+        .optional(),
     })
     .refine((channel) => !channel.unit || unitFits(channel.property, channel.unit), {
       message: 'this unit does not measure this property',

@@ -4,7 +4,7 @@ import { DataFactory, type Quad } from 'n3';
 import type { Reading } from '../metrics/types.ts';
 import { roomIri, sensorIri } from '../pod/homedata-pod.ts';
 import type { PodLayout } from '../pod/pod-layout.ts';
-import { OBSERVABLE_PROPERTY, PROPERTY_UNIT, TERMS } from '../vocab/index.ts';
+import { OBSERVABLE_PROPERTY, PROPERTY_UNIT, READING_FLAG_TERM, TERMS } from '../vocab/index.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 const { rdf, sosa, qudt, hd, xsd } = TERMS;
@@ -25,12 +25,15 @@ export function hourOf(time: Date): Date {
   return new Date(Math.floor(time.getTime() / 3_600_000) * 3_600_000);
 }
 
-/** The triples of one reading in its hourly document: the observation and its result, both named by IRIs. */
+/**
+ * The triples of one reading in its hourly document: the observation and its result, both named by IRIs, and one
+ * `hd:qualityFlag` per flag of a kept reading (above the sensor's range, RH capped).
+ */
 export function observationQuads(reading: Reading, layout: PodLayout, key = readingKey(reading)): Quad[] {
   const document = layout.readingsDocument(reading.time);
   const observation = namedNode(`${document}#obs-${key}`);
   const result = namedNode(`${document}#result-${key}`);
-  return [
+  const quads = [
     quad(observation, rdf.type, sosa.Observation),
     quad(observation, rdf.type, hd.Reading),
     quad(observation, sosa.madeBySensor, namedNode(sensorIri(layout, reading.sensor))),
@@ -42,4 +45,7 @@ export function observationQuads(reading: Reading, layout: PodLayout, key = read
     quad(result, qudt.numericValue, literal(String(reading.value), xsd.double)),
     quad(result, qudt.unit, PROPERTY_UNIT[reading.property]),
   ];
+  for (const flag of reading.flags ?? [])
+    quads.push(quad(observation, hd.qualityFlag, READING_FLAG_TERM[flag]));
+  return quads;
 }

@@ -60,4 +60,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ) without rowid;
     `,
   },
+  {
+    version: 2,
+    description: 'quality flags of kept readings (above the sensor range, RH capped at 100 %)',
+    sql: `
+      -- Flags travel with the reading into the pod and into its day's summary counts (issue 18).
+      alter table readings add column flags text not null default '[]';   -- JSON array of flag names
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
 // Every read of the outbox: readings waiting for the pod, days ready to summarise, counts and status facts. Changes nothing.
-import type { Property, Reading } from '../metrics/types.ts';
+import type { Property, Reading, ReadingFlag } from '../metrics/types.ts';
 import type { OutboxDatabase } from './outbox-store.ts';
 
 /** A reading in the outbox with its key. */
@@ -26,7 +26,15 @@ type ReadingRow = {
   property: Property;
   time: string;
   value: number;
+  /** JSON array of flag names. */
+  flags: string;
 };
+
+/** The stored JSON array of a reading's quality flags, as the reading's optional `flags`. */
+function flagsOf(stored: string): { flags?: ReadingFlag[] } {
+  const flags = JSON.parse(stored) as ReadingFlag[];
+  return flags.length > 0 ? { flags } : {};
+}
 
 /** Row → reading. */
 function toReading(row: ReadingRow): StoredReading {
@@ -37,6 +45,7 @@ function toReading(row: ReadingRow): StoredReading {
     property: row.property,
     time: new Date(row.time),
     value: row.value,
+    ...flagsOf(row.flags),
   };
 }
 
@@ -52,7 +61,7 @@ export class OutboxReader {
   async pending(limit: number): Promise<StoredReading[]> {
     return this.db
       .all<ReadingRow>(
-        `select key, sensor, room, property, time, value from readings
+        `select key, sensor, room, property, time, value, flags from readings
          where delivered_at is null order by hour, key limit @limit`,
         { limit },
       )
@@ -78,7 +87,7 @@ export class OutboxReader {
   async readingsOfDates(dates: readonly string[]): Promise<StoredReading[]> {
     return this.db
       .all<ReadingRow>(
-        `select key, sensor, room, property, time, value from readings
+        `select key, sensor, room, property, time, value, flags from readings
          where summarise and local_date in (select value from json_each(@dates)) order by time`,
         { dates: JSON.stringify(dates) },
       )

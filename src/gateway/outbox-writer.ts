@@ -57,8 +57,8 @@ export class OutboxWriter {
         for (const reading of readings) {
           const localDate = localParts(reading.time, this.timeZone).date;
           count += this.db.run(
-            `insert into readings (key, sensor, room, property, time, value, hour, local_date, summarise)
-             select @key, @sensor, @room, @property, @time, @value, @hour, @local_date,
+            `insert into readings (key, sensor, room, property, time, value, hour, local_date, flags, summarise)
+             select @key, @sensor, @room, @property, @time, @value, @hour, @local_date, @flags,
                     not exists (select 1 from summarised_days s
                                 where s.property = @property and s.room = @room and s.local_date = @local_date)
              where not exists (select 1 from delivered_keys d where d.key = @key)
@@ -72,6 +72,7 @@ export class OutboxWriter {
               value: reading.value,
               hour: hourOf(reading.time).toISOString(),
               local_date: localDate,
+              flags: JSON.stringify(reading.flags ?? []),
             },
           );
         }

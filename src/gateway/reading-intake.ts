@@ -4,7 +4,7 @@ import type { Logger } from '../logging.ts';
 import type { DeviceMap } from './device-map.ts';
 import type { OutboxWriter } from './outbox-writer.ts';
 import type { Quarantine } from './quarantine.ts';
-import { implausibility } from './reading-checks.ts';
+import { checkReading } from './reading-checks.ts';
 import { readingsFromMessage, type InputSource, type ParsedMessage } from './sensor-message.ts';
 
 /** What became of one message or batch; `accepted` readings are committed when the promise resolves. */
@@ -85,19 +85,19 @@ export class ReadingIntake {
     return { result, reasons };
   }
 
-  /** Takes readings that already carry room and property (simulator, CSV): each is still checked for plausibility. */
+  /** Takes readings that already carry room and property (simulator, CSV): each is still checked and flagged. */
   async readings(readings: readonly Reading[], origin: Omit<MessageOrigin, 'raw'>): Promise<IntakeResult> {
     const now = this.parts.now();
     const good: Reading[] = [];
     const entries: MessageOrigin[] = [];
     const reasons: string[] = [];
     for (const reading of readings) {
-      const problem = implausibility(reading, now, this.parts.maxClockSkewMs);
-      if (problem === null) {
-        good.push(reading);
+      const check = checkReading(reading, now, this.parts.maxClockSkewMs);
+      if (check.kind === 'kept') {
+        good.push(check.reading);
         continue;
       }
-      reasons.push(problem);
+      reasons.push(check.reason);
       entries.push({
         ...origin,
         raw: { ...reading, time: Number.isNaN(reading.time.getTime()) ? null : reading.time.toISOString() },

@@ -1,7 +1,7 @@
 // Turns one device's message (already pulled out of MQTT, HTTP, CSV…) into validated readings in canonical units.
 import type { Reading } from '../metrics/types.ts';
 import type { DeviceMap } from './device-map.ts';
-import { implausibility } from './reading-checks.ts';
+import { checkReading } from './reading-checks.ts';
 import { toCanonicalUnit } from './unit-conversion.ts';
 
 /** Where a message came from. */
@@ -72,9 +72,9 @@ export function readingsFromMessage(message: SensorMessage, context: MessageCont
       time: message.time,
       value: toCanonicalUnit(channel.property, channel.unit, raw),
     };
-    const problem = implausibility(reading, context.now, context.maxClockSkewMs);
-    if (problem) problems.push(`${field}: ${problem}`);
-    else readings.push(reading);
+    const check = checkReading(reading, context.now, context.maxClockSkewMs, channel.range);
+    if (check.kind === 'refused') problems.push(`${field}: ${check.reason}`);
+    else readings.push(check.reading);
   }
   return { readings, problems };
 }

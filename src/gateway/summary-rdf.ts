@@ -1,13 +1,19 @@
 // Writes a daily summary as a SOSA observation over a time:Interval (the local day), under IRIs derived from room and date.
 import { DataFactory, type Quad } from 'n3';
 import { addDays, localDayStart, localParts } from '../metrics/index.ts';
-import type { DailySummary } from '../metrics/types.ts';
+import { QUALITY_FIELDS, type DailySummary } from '../metrics/types.ts';
 import { roomIri } from '../pod/homedata-pod.ts';
 import type { PodLayout } from '../pod/pod-layout.ts';
-import { OBSERVABLE_PROPERTY, SUMMARY_FIGURES, TERMS, type SummaryFigure } from '../vocab/index.ts';
+import {
+  OBSERVABLE_PROPERTY,
+  QUALITY_METRIC,
+  SUMMARY_FIGURES,
+  TERMS,
+  type SummaryFigure,
+} from '../vocab/index.ts';
 
 const { namedNode, literal, quad } = DataFactory;
-const { rdf, sosa, hd, xsd, time } = TERMS;
+const { rdf, sosa, hd, xsd, time, dqv } = TERMS;
 
 /** The monthly summaries document a summary belongs to: `summaries/<property>/YYYY-MM.ttl` by local date. */
 export function summaryDocumentOf(layout: PodLayout, summary: DailySummary): string {
@@ -48,7 +54,7 @@ function figureLiteral(value: number, datatype: (typeof SUMMARY_FIGURES)[Summary
 }
 
 /**
- * The triples of one daily summary. Every IRI is fixed by property, room and date (the interval and its
+ * The triples of one daily summary, with its flagged hours as dqv:QualityMeasurements. Every IRI is fixed by property, room and date (the interval and its
  * instants are shared by all rooms of the day), so writing the same summary twice adds nothing. No result
  * time: it would differ between two runs and break that.
  */
@@ -92,6 +98,19 @@ export function summaryQuads(summary: DailySummary, layout: PodLayout, timeZone:
     const value = summary[field];
     if (value !== undefined && Number.isFinite(value))
       quads.push(quad(subject, term.predicate, figureLiteral(value, term.datatype)));
+  }
+  // Hours flagged, one DQV measurement per reason that flagged any; named after the summary, so idempotent too.
+  for (const field of QUALITY_FIELDS) {
+    const hours = summary[field];
+    if (hours === undefined || !(hours > 0)) continue;
+    const measurement = namedNode(`${subject.value}-${field}`);
+    quads.push(
+      quad(subject, dqv.hasQualityMeasurement, measurement),
+      quad(measurement, rdf.type, dqv.QualityMeasurement),
+      quad(measurement, dqv.isMeasurementOf, QUALITY_METRIC[field]),
+      quad(measurement, dqv.value, literal(String(Math.round(hours)), xsd.integer)),
+      quad(measurement, dqv.computedOn, subject),
+    );
   }
   return quads;
 }

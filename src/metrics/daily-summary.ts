@@ -22,7 +22,7 @@ import {
   TM59_NIGHT_LIMIT_C,
   WHO_MIN_TEMPERATURE_C,
 } from './thresholds.ts';
-import type { DailySummary, Property, Reading } from './types.ts';
+import type { DailySummary, Property, QualityField, Reading, ReadingFlag } from './types.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -34,8 +34,12 @@ export interface DayInput {
   date: string;
   /** Length of the local day in hours (23, 24 or 25). */
   hoursInDay: number;
-  /** The day's hourly values; at least one. */
+  /** The day's measured hourly values; at least one, unless `stuckHours` has some. */
   hours: readonly HourlyValue[];
+  /** Hours whose every reading came from a stuck sensor: not measured, counted as hoursStuck. */
+  stuckHours?: readonly HourlyValue[];
+  /** Measured hours holding a flagged reading, by quality field (absent means 0). */
+  flaggedHours?: Partial<Record<Exclude<QualityField, 'hoursStuck'>, number>>;
   /** humidity only: the same room's hourly temperatures that day, for dew point and vapour pressure. */
   temperatures?: readonly HourlyValue[];
 }
@@ -61,14 +65,12 @@ export function isDaytimeHour(localHour: number): boolean {
 /** The DailySummary of one room, property and local day. */
 export function summariseDay(input: DayInput): DailySummary {
   const { property, room, date, hoursInDay, hours } = input;
-  if (hours.length === 0)
+  const stuckHours = input.stuckHours ?? [];
+  if (hours.length === 0 && stuckHours.length === 0)
     throw new ValidationError('A daily summary needs at least one hour', { room, date });
   const seen = new Set<number>();
   let count = 0;
-  let total = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const hour of hours) {
+  for (const hour of [...hours, ...stuckHours]) {
     if (hour.date !== date || hour.index < 0 || hour.index >= hoursInDay || seen.has(hour.index)) {
       throw new ValidationError('An hour does not belong to this day or is repeated', {
         room,
@@ -79,6 +81,13 @@ export function summariseDay(input: DayInput): DailySummary {
     }
     seen.add(hour.index);
     count += hour.count;
+  }
+  // A day whose every hour was stuck still says what the sensor reported (for the resident), weighted by 0 hours.
+  const measured = hours.length > 0 ? hours : stuckHours;
+  let total = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const hour of measured) {
     total += hour.value;
     if (hour.value < min) min = hour.value;
     if (hour.value > max) max = hour.value;
@@ -90,14 +99,18 @@ export function summariseDay(input: DayInput): DailySummary {
     hoursInDay,
     validHours: hours.length,
     count,
-    mean: total / hours.length,
+    mean: total / measured.length,
     min,
     max,
   };
   if (property === 'humidity') Object.assign(summary, humidityFields(hours, input.temperatures ?? []));
   else if (property === 'temperature') Object.assign(summary, temperatureFields(hours));
   else if (property === 'co2') Object.assign(summary, co2Fields(hours));
-  else if (property === 'energy') summary.sum = total;
+  else if (property === 'energy') summary.sum = hours.length > 0 ? total : 0;
+  if (stuckHours.length > 0) summary.hoursStuck = stuckHours.length;
+  for (const [field, flagged] of Object.entries(input.flaggedHours ?? {}) as [QualityField, number][]) {
+    if (flagged > 0) summary[field] = flagged;
+  }
   return summary;
 }
 
@@ -214,7 +227,8 @@ function co2Fields(hours: readonly HourlyValue[]): Partial<DailySummary> {
 
 /**
  * DailySummaries of every room, property and local day in a batch of readings whose day has ended by `now`,
- * ordered by property, room and date. Humidity rooms take their dew point from the same room's temperatures
+ * ordered by property, room and date. Readings flagged `stuck` (markStuckReadings) are not measurements: an hour
+ * with only those counts in hoursStuck, not validHours; other flags are counted per hour in the quality fields. Humidity rooms take their dew point from the same room's temperatures
  * in the batch and in `temperatureForDewPoint`.
  */
 export function summariseReadings(
@@ -234,7 +248,16 @@ export function summariseReadings(
   for (const key of [...groups.keys()].sort()) {
     const group = groups.get(key)!;
     const { property, room } = group[0]!;
-    const days = byDate(hourlyValues(group, timeZone));
+    // A stuck sensor's readings are not measurements: its hours count only where no other sensor measured.
+    const measuredReadings = group.filter((reading) => !reading.flags?.includes('stuck'));
+    const days = byDate(hourlyValues(measuredReadings, timeZone));
+    const stuckDays = byDate(
+      hourlyValues(
+        group.filter((reading) => reading.flags?.includes('stuck')),
+        timeZone,
+      ),
+    );
+    const flagged = flaggedHoursByDate(measuredReadings, timeZone);
     const temperatureDays =
       property === 'humidity'
         ? byDate(
@@ -244,10 +267,12 @@ export function summariseReadings(
             ),
           )
         : new Map<string, HourlyValue[]>();
-    for (const [date, hours] of days) {
+    for (const date of [...new Set([...days.keys(), ...stuckDays.keys()])].sort()) {
       const start = localDayStart(date, timeZone).getTime();
       const end = localDayStart(addDays(date, 1), timeZone).getTime();
       if (end > now) continue;
+      const hours = days.get(date) ?? [];
+      const measuredStarts = new Set(hours.map((hour) => hour.start));
       summaries.push(
         summariseDay({
           property,
@@ -255,12 +280,41 @@ export function summariseReadings(
           date,
           hoursInDay: (end - start) / HOUR_MS,
           hours,
+          stuckHours: (stuckDays.get(date) ?? []).filter((hour) => !measuredStarts.has(hour.start)),
+          flaggedHours: flagged.get(date),
           temperatures: temperatureDays.get(date),
         }),
       );
     }
   }
   return summaries;
+}
+
+/** The quality field counting the measured hours that hold a reading with each flag (`stuck` is counted apart). */
+const FLAG_FIELD: Readonly<Record<Exclude<ReadingFlag, 'stuck'>, Exclude<QualityField, 'hoursStuck'>>> = {
+  'above-sensor-range': 'hoursAboveSensorRange',
+  'below-sensor-range': 'hoursBelowSensorRange',
+  'rh-capped': 'hoursRhCapped',
+};
+
+/** Per local date, how many hours hold a reading with each flag. */
+function flaggedHoursByDate(
+  readings: readonly Reading[],
+  timeZone: string,
+): Map<string, Partial<Record<Exclude<QualityField, 'hoursStuck'>, number>>> {
+  const byDay = new Map<string, Partial<Record<Exclude<QualityField, 'hoursStuck'>, number>>>();
+  for (const [flag, field] of Object.entries(FLAG_FIELD) as [
+    ReadingFlag,
+    Exclude<QualityField, 'hoursStuck'>,
+  ][]) {
+    const flagged = readings.filter((reading) => reading.flags?.includes(flag));
+    for (const hour of hourlyValues(flagged, timeZone)) {
+      const counts = byDay.get(hour.date) ?? {};
+      counts[field] = (counts[field] ?? 0) + 1;
+      byDay.set(hour.date, counts);
+    }
+  }
+  return byDay;
 }
 
 /** Appends a value to the list under `key`. */

@@ -12,7 +12,16 @@ export interface HomeValue {
   coverage: number;
   /** Whether the home counts in a cohort: coverage ≥ 0.75 and a value. */
   included: boolean;
+  /**
+   * Why a home with too little coverage is left out: `sensor-fault` when its stuck hours (hoursStuck) would have
+   * brought it to the coverage rule, else `low-coverage` (gaps). Absent when coverage is enough, and for a home
+   * with no sensor in the metric's rooms.
+   */
+  leftOut?: LeftOutReason;
 }
+
+/** Why a home is left out of a metric for its data: gaps, or a sensor that was stuck. */
+export type LeftOutReason = 'low-coverage' | 'sensor-fault';
 
 /**
  * The home value of `metricId` over `period` from the home's summaries (any properties, any dates: those outside
@@ -51,9 +60,24 @@ export function computeHomeValue(
   }
   const expectedHoursPerRoom = periodHours(period, timeZone);
   let validHours = 0;
-  for (const list of rooms.values()) for (const day of list) validHours += day.validHours;
-  const coverage = rooms.size === 0 ? 0 : Math.min(1, validHours / (rooms.size * expectedHoursPerRoom));
-  if (coverage < MIN_COVERAGE) return { value: null, coverage, included: false };
+  let stuckHours = 0;
+  for (const list of rooms.values()) {
+    for (const day of list) {
+      validHours += day.validHours;
+      stuckHours += day.hoursStuck ?? 0;
+    }
+  }
+  const expectedHours = rooms.size * expectedHoursPerRoom;
+  const coverage = rooms.size === 0 ? 0 : Math.min(1, validHours / expectedHours);
+  // A home with no sensor in the metric's rooms was never measured for it: not counted, and not "left out".
+  if (rooms.size === 0) return { value: null, coverage, included: false };
+  if (coverage < MIN_COVERAGE) {
+    // Stuck hours count as not measured (a gap); they are the reason only when, measured, they would have sufficed.
+    const withStuck = (validHours + stuckHours) / expectedHours;
+    const leftOut: LeftOutReason =
+      stuckHours > 0 && withStuck >= MIN_COVERAGE ? 'sensor-fault' : 'low-coverage';
+    return { value: null, coverage, included: false, leftOut };
+  }
 
   const value = combineRooms(metric, rooms, lookup);
   return { value, coverage, included: value !== null };

@@ -40,4 +40,11 @@ export type {
   DpBounds,
   PeriodSummaries,
 } from './catalogue.ts';
-export { computeHomeValue, type HomeValue } from './home-value.ts';
+export { computeHomeValue, type HomeValue, type LeftOutReason } from './home-value.ts';
+export {
+  markStuckReadings,
+  STUCK_LIMIT_HOURS,
+  SENSOR_RESOLUTION,
+  type SensorRun,
+  type StuckMarking,
+} from './stuck-sensors.ts';

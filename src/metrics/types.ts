@@ -13,6 +13,15 @@ export const CANONICAL_UNIT: Record<Property, string> = {
   energy: 'kWh',
 };
 
+/**
+ * Why a kept reading is marked, never why one is dropped. `above-sensor-range` / `below-sensor-range`: outside the
+ * range a typical sensor of the property states, yet physically possible. `rh-capped`: a relative humidity of
+ * 100–105 % (condensing air) kept as 100 %. `stuck`: from a sensor that reported one value longer than its
+ * property's limit (stuck-sensors.ts); set when summarising, never stored.
+ */
+export const READING_FLAGS = ['above-sensor-range', 'below-sensor-range', 'rh-capped', 'stuck'] as const;
+export type ReadingFlag = (typeof READING_FLAGS)[number];
+
 /** One sensor value at one instant, already validated and in the property's canonical unit. */
 export interface Reading {
   /** Device-local sensor id (e.g. `living-th1`); stable across restarts. */
@@ -23,6 +32,8 @@ export interface Reading {
   /** The instant the value was measured (UTC). */
   time: Date;
   value: number;
+  /** Quality flags of a kept reading; absent or empty when it has none. */
+  flags?: readonly ReadingFlag[];
 }
 
 /**
@@ -73,4 +84,23 @@ export interface DailySummary {
   hoursCo2Above1500?: number;
   /** energy: kWh used that day (sum of readings). */
   sum?: number;
+  /**
+   * Quality (absent means 0). Hours not counted in validHours because every reading in them came from a stuck
+   * sensor; on a day with no other hour, mean, min and max are the stuck value and validHours is 0.
+   */
+  hoursStuck?: number;
+  /** Quality (absent means 0): valid hours holding a reading above / below the sensor's stated range. */
+  hoursAboveSensorRange?: number;
+  hoursBelowSensorRange?: number;
+  /** Quality (absent means 0): valid hours holding a relative humidity of 100–105 % kept as 100 %. */
+  hoursRhCapped?: number;
 }
+
+/** The quality fields of a DailySummary: hours flagged, by reason. */
+export const QUALITY_FIELDS = [
+  'hoursStuck',
+  'hoursAboveSensorRange',
+  'hoursBelowSensorRange',
+  'hoursRhCapped',
+] as const satisfies readonly (keyof DailySummary)[];
+export type QualityField = (typeof QUALITY_FIELDS)[number];

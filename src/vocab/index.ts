@@ -9,6 +9,8 @@ export {
   DWELLING_TYPES,
   CONSENT_STATUSES,
   SUMMARY_FIGURES,
+  READING_FLAG_TERM,
+  QUALITY_METRIC,
   type DwellingType,
   type ConsentStatus,
   type SummaryFigure,

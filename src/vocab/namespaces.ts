@@ -22,6 +22,8 @@ export const QB = namespace('http://purl.org/linked-data/cube#');
 export const ODRL = namespace('http://www.w3.org/ns/odrl/2/');
 export const DPV = namespace('https://w3id.org/dpv#');
 export const DCT = namespace('http://purl.org/dc/terms/');
+/** W3C Data Quality Vocabulary: quality measurements of daily summaries (hours flagged, by reason). */
+export const DQV = namespace('http://www.w3.org/ns/dqv#');
 export const ACL = namespace('http://www.w3.org/ns/auth/acl#');
 export const LDP = namespace('http://www.w3.org/ns/ldp#');
 export const SOLID = namespace('http://www.w3.org/ns/solid/terms#');
@@ -56,6 +58,7 @@ export const PREFIXES: Record<string, string> = {
   odrl: ODRL.base,
   dpv: DPV.base,
   dct: DCT.base,
+  dqv: DQV.base,
   acl: ACL.base,
   ldp: LDP.base,
   solid: SOLID.base,

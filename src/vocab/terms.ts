@@ -1,11 +1,12 @@
 // Every RDF term homedata's code uses, as n3 NamedNodes grouped by vocabulary prefix: `TERMS.sosa.resultTime`.
 import { DataFactory, type NamedNode } from 'n3';
-import type { DailySummary, Property } from '../metrics/types.ts';
+import type { DailySummary, Property, QualityField, ReadingFlag } from '../metrics/types.ts';
 import {
   ACL,
   ACP,
   DCT,
   DPV,
+  DQV,
   FOAF,
   HD,
   LDP,
@@ -192,6 +193,16 @@ export const TERMS = Object.freeze({
     'spatial',
     'temporal',
   ]),
+  dqv: terms(DQV, [
+    'QualityMeasurement',
+    'Metric',
+    'Dimension',
+    'hasQualityMeasurement',
+    'isMeasurementOf',
+    'computedOn',
+    'value',
+    'inDimension',
+  ]),
   acl: terms(ACL, [
     'Authorization',
     'agent',
@@ -294,6 +305,18 @@ export const TERMS = Object.freeze({
     'hoursCo21000to1500',
     'hoursCo2Above1500',
     'sum',
+    // data quality: flags of kept readings, hours flagged per daily summary (DQV metrics)
+    'QualityFlag',
+    'qualityFlag',
+    'AboveSensorRange',
+    'BelowSensorRange',
+    'RhCapped',
+    'StuckSensor',
+    'SensorHealth',
+    'hoursStuck',
+    'hoursAboveSensorRange',
+    'hoursBelowSensorRange',
+    'hoursRhCapped',
     // consent and access
     'requestId',
     'expiryTime',
@@ -317,6 +340,8 @@ export const TERMS = Object.freeze({
     'minCohort',
     'epsilon',
     'homesCounted',
+    'homesLeftOutLowCoverage',
+    'homesLeftOutSensorFault',
     // private-aggregation reports (Prio3, issue 16)
     'Prio3Report',
     'taskId',
@@ -375,8 +400,27 @@ export const CONSENT_STATUSES = [
 ] as const;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
-/** The numeric fields of a DailySummary: everything but its property, room and date. */
-export type SummaryFigure = Exclude<keyof DailySummary, 'property' | 'room' | 'date'>;
+/** The numeric fields of a DailySummary written as figures: everything but property, room, date and quality. */
+export type SummaryFigure = Exclude<keyof DailySummary, 'property' | 'room' | 'date' | QualityField>;
+
+/** The hd:QualityFlag each reading flag is written as (`hd:qualityFlag` of an hd:Reading). */
+export const READING_FLAG_TERM: Readonly<Record<ReadingFlag, NamedNode>> = Object.freeze({
+  'above-sensor-range': TERMS.hd.AboveSensorRange,
+  'below-sensor-range': TERMS.hd.BelowSensorRange,
+  'rh-capped': TERMS.hd.RhCapped,
+  stuck: TERMS.hd.StuckSensor,
+});
+
+/**
+ * The dqv:Metric each quality field of a DailySummary measures: a summary carries one dqv:QualityMeasurement per
+ * non-zero field (dqv:isMeasurementOf this metric, dqv:value the hours, an xsd:integer).
+ */
+export const QUALITY_METRIC: Readonly<Record<QualityField, NamedNode>> = Object.freeze({
+  hoursStuck: TERMS.hd.hoursStuck,
+  hoursAboveSensorRange: TERMS.hd.hoursAboveSensorRange,
+  hoursBelowSensorRange: TERMS.hd.hoursBelowSensorRange,
+  hoursRhCapped: TERMS.hd.hoursRhCapped,
+});
 
 /** How one DailySummary figure is written: its predicate and literal datatype (shapes.ttl checks the same). */
 export interface SummaryFigureTerm {

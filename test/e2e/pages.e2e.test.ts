@@ -143,6 +143,11 @@ describe('resident and council pages', () => {
     expect(await riverside.textContent()).toContain(
       'Suppressed: fewer than 10 homes, or protects a smaller group',
     );
+    // Beside each figure, the homes left out for a sensor fault or too few hours (issue 18).
+    expect(await table.locator('thead').textContent()).toContain('Homes left out');
+    expect(await central.locator('td.left-out').textContent()).toMatch(
+      /^(none|.*(sensor fault|too few hours).*)$/,
+    );
     const chart = councilPage.locator('.metric-results', { has: table }).locator('figure.results-chart');
     expect(await chart.getAttribute('data-suppressed')).toBe('1');
     expect(await chart.locator('canvas').count()).toBe(1);
@@ -156,11 +161,16 @@ describe('resident and council pages', () => {
     ]);
     // RFC 4180 lines end in CRLF.
     const lines = (await readFile((await download.path())!, 'utf8')).split(/\r?\n/);
-    expect(lines[0]).toBe('area,period,metric,homes,mean,median,suppressed');
-    expect(lines).toContainEqual(
-      expect.stringMatching(/^E05018412,2026-01,damp\.rh70\.hours,\d+,[\d.]+,[\d.]+,false$/),
+    // The median column stays, always empty: no median is released.
+    expect(lines[0]).toBe(
+      'area,period,metric,homes,mean,median,suppressed,left_out_low_coverage,left_out_sensor_fault',
     );
-    expect(lines).toContain('E05018419,2026-01,damp.rh70.hours,,,,true');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^E05018412,2026-01,damp\.rh70\.hours,\d+,[\d.]+,,false,\d*,\d*$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^E05018419,2026-01,damp\.rh70\.hours,,,,true,\d*,\d*$/),
+    );
     await saveScreenshot(councilPage, 'council-page');
   });
 

@@ -88,5 +88,11 @@ describe('gateway config', () => {
         devices: { x: { room: 'kitchen', measures: { t1: 'temperature', t2: 'temperature' } } },
       }),
     ).rejects.toThrow(/two fields measure temperature/);
+    await expect(
+      load({
+        ...minimal,
+        devices: { x: { room: 'kitchen', measures: { pm: { property: 'pm25', range: [500, 0] } } } },
+      }),
+    ).rejects.toThrow(/devices\.x\.measures\.pm\.range/);
   });
 });

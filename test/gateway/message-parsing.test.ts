@@ -19,6 +19,7 @@ const devices = new DeviceMap({
   },
   'us-thermo': { room: 'kitchen', measures: { temperature: { property: 'temperature', unit: 'degF' } } },
   meter: { room: 'home', measures: { energy_wh: { property: 'energy', unit: 'Wh' } } },
+  'kitchen-pm': { room: 'kitchen', measures: { pm2_5: { property: 'pm25', range: [0, 500] } } },
 });
 const context = { devices, now: NOW, maxClockSkewMs: 120_000 };
 
@@ -110,10 +111,10 @@ describe('Zigbee2MQTT messages', () => {
       'temperature: expected a finite number, got a string',
     ]);
     expect(check('living-th1', { humidity: 140 }).problems).toEqual([
-      'humidity: humidity 140 outside the plausible range 0 to 100',
+      'humidity: humidity 140 outside the physically possible range 0 to 105',
     ]);
-    expect(check('living-th1', { temperature: -90 }).problems).toEqual([
-      'temperature: temperature -90 outside the plausible range -50 to 70',
+    expect(check('living-th1', { temperature: -95 }).problems).toEqual([
+      'temperature: temperature -95 outside the physically possible range -90 to 100',
     ]);
     expect(check('bedroom-co2', { co2: -5 }).problems[0]).toMatch(/^co2: co2 -5 outside/);
     expect(check('living-th1', { temperature: 20 }, new Date('2026-01-15T12:10:00Z')).problems[0]).toMatch(
@@ -125,6 +126,17 @@ describe('Zigbee2MQTT messages', () => {
     expect(check('ghost', { temperature: 20 }).problems).toEqual([
       'unknown device "ghost" (not in the device map)',
     ]);
+  });
+
+  it('keeps a value above the stated range of its channel, flagged, and a PM2.5 burst above the default one', () => {
+    const check = (values: Record<string, unknown>, device = 'kitchen-pm') =>
+      readingsFromMessage({ device, time: NOW, values }, context);
+    expect(check({ pm2_5: 600 }).readings).toMatchObject([{ value: 600, flags: ['above-sensor-range'] }]);
+    expect(check({ pm2_5: 400 }).readings[0]!.flags).toBeUndefined();
+    expect(check({ humidity: 101 }, 'living-th1').readings).toMatchObject([
+      { property: 'humidity', value: 100, flags: ['rh-capped'] },
+    ]);
+    expect(check({ pm2_5: 2_792 }).problems).toEqual([]);
   });
 
   it('keeps the good values of a message with one bad value', () => {

@@ -88,6 +88,27 @@ describe('outbox', () => {
     expect(await writer.accept([at('2026-01-10T10:00:00Z')])).toEqual({ accepted: 1, duplicates: 0 });
   });
 
+  it('keeps the quality flags of a reading until it is written', async () => {
+    const flagged: Reading = {
+      sensor: 'kitchen-pm',
+      room: 'kitchen',
+      property: 'pm25',
+      time: new Date('2026-01-12T18:00:00Z'),
+      value: 2_792,
+      flags: ['above-sensor-range'],
+    };
+    await writer.accept([
+      flagged,
+      { ...flagged, time: new Date('2026-01-12T18:01:00Z'), value: 40, flags: [] },
+    ]);
+    const kept = (await reader.pending(100)).filter((reading) => reading.sensor === 'kitchen-pm');
+    expect(kept.map(({ value, flags }) => ({ value, flags }))).toEqual([
+      { value: 2_792, flags: ['above-sensor-range'] },
+      { value: 40, flags: undefined },
+    ]);
+    await writer.discard(kept.map((reading) => reading.key));
+  });
+
   it('keeps status facts', async () => {
     await writer.setState('lastError', { at: '2026-01-10T10:00:00Z', message: 'pod down' });
     expect(await reader.state('lastError')).toEqual({ at: '2026-01-10T10:00:00Z', message: 'pod down' });

@@ -59,6 +59,24 @@ describe('observation RDF', () => {
     );
   });
 
+  it('writes the quality flags of a kept reading, and the shapes accept them', async () => {
+    const flagged: Reading = { ...reading, property: 'humidity', value: 100, flags: ['rh-capped'] };
+    const quads = observationQuads(flagged, layout);
+    expect(
+      quads.filter((quad) => quad.predicate.equals(TERMS.hd.qualityFlag)).map((quad) => quad.object.value),
+    ).toEqual([TERMS.hd.RhCapped.value]);
+    expect((await validateAgainstShapes(quads)).results).toEqual([]);
+    expect(
+      observationQuads(reading, layout).some((quad) => quad.predicate.equals(TERMS.hd.qualityFlag)),
+    ).toBe(false);
+  });
+
+  it('fails the shapes for a flag a reading cannot carry', async () => {
+    const quads = observationQuads({ ...reading, flags: ['stuck'] }, layout);
+    const report = await validateAgainstShapes(quads);
+    expect(report.results.map((result) => result.path)).toEqual(['hd:qualityFlag']);
+  });
+
   it('fails the shapes when the unit is not the property’s canonical unit (the test can fail)', async () => {
     const quads = observationQuads(reading, layout).map((quad) =>
       quad.predicate.equals(TERMS.qudt.unit)
@@ -113,6 +131,39 @@ describe('daily summary RDF', () => {
     const again = summaryQuads({ ...summary! }, layout, 'Europe/London');
     expect(again.map(String)).toEqual(first.map(String));
     expect(first[0]!.subject.value).toMatch(/#bathroom-2026-01-15$/);
+  });
+
+  it('writes hours flagged as DQV quality measurements the shapes accept, none for a clean day', async () => {
+    const day = {
+      property: 'pm25' as const,
+      room: 'bedroom-1',
+      date: '2026-01-15',
+      hoursInDay: 24,
+      validHours: 0,
+      count: 144,
+      mean: 0,
+      min: 0,
+      max: 0,
+      hoursStuck: 24,
+    };
+    const quads = summaryQuads(day, layout, 'Europe/London');
+    expect((await validateAgainstShapes(quads)).results).toEqual([]);
+    const measurement = quads.find((quad) => quad.predicate.equals(TERMS.dqv.hasQualityMeasurement))!.object;
+    const about = (predicate: (typeof TERMS.dqv)[keyof typeof TERMS.dqv]) =>
+      quads.find((quad) => quad.subject.equals(measurement) && quad.predicate.equals(predicate))!.object
+        .value;
+    expect(about(TERMS.dqv.isMeasurementOf)).toBe(TERMS.hd.hoursStuck.value);
+    expect(about(TERMS.dqv.value)).toBe('24');
+    const clean = summaryQuads({ ...day, validHours: 24, hoursStuck: undefined }, layout, 'Europe/London');
+    expect(clean.some((quad) => quad.predicate.equals(TERMS.dqv.hasQualityMeasurement))).toBe(false);
+    const tooMany = quads.map((quad) =>
+      quad.predicate.equals(TERMS.dqv.value)
+        ? DataFactory.quad(quad.subject, quad.predicate, DataFactory.literal('30', TERMS.xsd.integer))
+        : quad,
+    );
+    expect((await validateAgainstShapes(tooMany)).results.map((result) => result.path)).toEqual([
+      'dqv:value',
+    ]);
   });
 
   it('writes instants with the zone offset of the day', () => {

@@ -102,7 +102,7 @@ describe('home values', () => {
       WEEK,
       LONDON,
     );
-    expect(result).toEqual({ value: null, coverage: 0.5, included: false });
+    expect(result).toEqual({ value: null, coverage: 0.5, included: false, leftOut: 'low-coverage' });
   });
 
   it('counts missing days against coverage: 5 of 7 days is out, 6 of 7 is in', () => {

@@ -7,6 +7,7 @@ import {
   consentProgressText,
   csvFileName,
   homesText,
+  leftOutText,
   metricsOf,
 } from '../../src/web/council/results-model.ts';
 
@@ -54,6 +55,15 @@ describe('results model', () => {
     });
   });
 
+  it('says how many homes were left out, and why, never a count below k', () => {
+    const cell = CELLS[1]!;
+    expect(leftOutText(cell, 10)).toBe('');
+    expect(leftOutText({ ...cell, leftOut: { lowCoverage: 0, sensorFault: 0 } }, 10)).toBe('none');
+    expect(leftOutText({ ...cell, leftOut: { lowCoverage: null, sensorFault: 15 } }, 10)).toBe(
+      '15: sensor fault; fewer than 10: too few hours measured',
+    );
+  });
+
   it('says "fewer than k" instead of a small count', () => {
     expect(homesText(CELLS[0]!, 10)).toBe('Suppressed: fewer than 10 homes, or protects a smaller group');
     expect(homesText(CELLS[1]!, 10)).toBe('10 homes');
@@ -72,6 +82,10 @@ describe('results model', () => {
     };
     expect(homesText(withheld, 10)).toBe(
       'Suppressed: with run e1f7a2b3 of request 5b0d3c56 it would reveal fewer than 10 homes',
+    );
+    // Its left-out counts are withheld with it (the broker sends null): not "fewer than k", which they may not be.
+    expect(leftOutText({ ...withheld, leftOut: { lowCoverage: null, sensorFault: null } }, 10)).toBe(
+      'Withheld with the cell',
     );
   });
 

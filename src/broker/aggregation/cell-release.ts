@@ -5,6 +5,7 @@ import {
   minimumCohort,
   releaseCell,
   releaseCellDp,
+  roundToNearest5,
   type CellRelease,
   type DisclosureConflict,
   type HomeDataVersions,
@@ -39,6 +40,12 @@ export interface ReleasedCell extends CellPosition {
   reason: SuppressionReason | null;
   /** For a `secondary` suppression: the rule and the earlier release it would combine with (never a count). */
   withheld: DisclosureConflict | null;
+  /**
+   * Homes left out for low coverage / a stuck sensor, released like `homes` (releasedLeftOut); else null. Null too
+   * when the cell is withheld by secondary suppression: they are counts over the same homes.
+   */
+  leftOutLowCoverage: number | null;
+  leftOutSensorFault: number | null;
 }
 
 /** A released cell's cohort as the release history keeps it: keys and data versions, never values. */
@@ -67,6 +74,17 @@ function rounded(value: number | null): number | null {
   if (value === null) return null;
   const factor = 10 ** DECIMALS;
   return Math.round(value * factor) / factor;
+}
+
+/**
+ * A count of homes left out of a cell, released by the rule for home counts: 1 … max(k, floor) − 1 is not
+ * released (null), larger counts are rounded to 5; 0 is released (no home to single out). Under DP no exact count
+ * leaves the broker, so none is released.
+ */
+export function releasedLeftOut(count: number, policy: ReleasePolicy): number | null {
+  if (policy.dp !== null) return null;
+  if (count === 0) return 0;
+  return count < minimumCohort(policy.k, policy.floor) ? null : roundToNearest5(count);
 }
 
 /** The release of one cohort under the policy. */
@@ -127,6 +145,10 @@ export function releaseCohorts(
   const known: ReleasedSet[] = [...history];
   for (const cohort of cohorts) {
     const release = releaseCohort(cohort, policy);
+    const leftOut = {
+      leftOutLowCoverage: releasedLeftOut(cohort.leftOut?.lowCoverage ?? 0, policy),
+      leftOutSensorFault: releasedLeftOut(cohort.leftOut?.sensorFault ?? 0, policy),
+    };
     const position: CellPosition = {
       area: cohort.area,
       dwellingType: cohort.dwellingType,
@@ -145,6 +167,8 @@ export function releaseCohorts(
         suppressed: true,
         reason: release.suppressed ? release.reason : 'secondary',
         withheld,
+        // A withheld cell's left-out counts are over the homes the combination would single out: withheld too.
+        ...(withheld === null ? leftOut : { leftOutLowCoverage: null, leftOutSensorFault: null }),
       });
       continue;
     }
@@ -165,6 +189,7 @@ export function releaseCohorts(
       suppressed: false,
       reason: null,
       withheld: null,
+      ...leftOut,
     });
   }
   return { cells, released };

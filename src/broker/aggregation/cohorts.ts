@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { monthsOfInterval, type HomeDataVersions } from '../../privacy/index.ts';
 import { DWELLING_TYPES, type DwellingType } from '../../vocab/index.ts';
 import { PROFILE_VERSION, versionKey } from './home-reader.ts';
-import type { HomeValueEntry } from './home-values.ts';
+import type { HomeValueEntry, LeftOutEntry } from './home-values.ts';
 import type { RunPlan } from './run-plan.ts';
 import type { DateRange } from './summary-reader.ts';
 
@@ -25,6 +25,14 @@ export interface Cohort extends CellPosition {
   homeKeys: string[];
   homeVersions: HomeDataVersions[];
   interval: DateRange;
+  /** Homes left out of the cell for their data (exact counts; released rounded like `homes`). Absent: none. */
+  leftOut?: LeftOutCounts;
+}
+
+/** Homes left out of one cell, by reason. */
+export interface LeftOutCounts {
+  lowCoverage: number;
+  sensorFault: number;
 }
 
 /**
@@ -71,6 +79,9 @@ export class CohortTable {
   /** Keys of the homes added so far: one home is one member, however many consents name it. */
   private readonly members = new Set<string>();
   private readonly inputs: ReadonlyMap<string, readonly string[]>;
+  private readonly leftOut = new Map<string, LeftOutCounts>();
+  /** Keys of the homes counted as left out so far: once each, like members. */
+  private readonly leftOutMembers = new Set<string>();
 
   constructor(plan: RunPlan) {
     this.plan = plan;
@@ -118,6 +129,29 @@ export class CohortTable {
   }
 
   /**
+   * Counts a home in the cells it was left out of; a home outside the plan's areas, or one whose key was already
+   * counted here, adds nothing.
+   */
+  addLeftOut(member: CohortMember, entries: readonly LeftOutEntry[]): void {
+    if (!this.plan.areas.includes(member.area) || entries.length === 0) return;
+    if (this.leftOutMembers.has(member.key)) return;
+    this.leftOutMembers.add(member.key);
+    const dwellingType = this.plan.byDwellingType ? member.dwellingType : null;
+    for (const entry of entries) {
+      const label = cellLabel({
+        area: member.area,
+        dwellingType,
+        period: entry.period,
+        metric: entry.metric,
+      });
+      const counts = this.leftOut.get(label) ?? { lowCoverage: 0, sensorFault: 0 };
+      if (entry.reason === 'sensor-fault') counts.sensorFault++;
+      else counts.lowCoverage++;
+      this.leftOut.set(label, counts);
+    }
+  }
+
+  /**
    * Every cell in table order (area and metric as the request lists them, periods in time order, every dwelling
    * type): cells no home reached are there too, empty, so that which cells have homes at all is not disclosed.
    */
@@ -129,15 +163,16 @@ export class CohortTable {
         for (const period of this.plan.periods) {
           for (const metric of this.plan.metrics) {
             const position: CellPosition = { area, dwellingType, period: period.label, metric: metric.id };
-            result.push(
-              this.cells.get(cellLabel(position)) ?? {
-                ...position,
-                values: [],
-                homeKeys: [],
-                homeVersions: [],
-                interval: this.interval(period.label),
-              },
-            );
+            const label = cellLabel(position);
+            const cohort = this.cells.get(label) ?? {
+              ...position,
+              values: [],
+              homeKeys: [],
+              homeVersions: [],
+              interval: this.interval(period.label),
+            };
+            const leftOut = this.leftOut.get(label);
+            result.push(leftOut === undefined ? cohort : { ...cohort, leftOut: { ...leftOut } });
           }
         }
       }
@@ -149,5 +184,7 @@ export class CohortTable {
   clear(): void {
     this.cells.clear();
     this.members.clear();
+    this.leftOut.clear();
+    this.leftOutMembers.clear();
   }
 }

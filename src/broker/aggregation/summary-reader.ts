@@ -1,7 +1,13 @@
 // Turns a daily summaries document (summaries/<property>/YYYY-MM.ttl) into DailySummary records while it streams in.
 import type { Quad, Term } from 'n3';
-import type { DailySummary, Property } from '../../metrics/index.ts';
-import { propertyOfIri, SUMMARY_FIGURES, TERMS, type SummaryFigure } from '../../vocab/index.ts';
+import type { DailySummary, Property, QualityField } from '../../metrics/index.ts';
+import {
+  propertyOfIri,
+  QUALITY_METRIC,
+  SUMMARY_FIGURES,
+  TERMS,
+  type SummaryFigure,
+} from '../../vocab/index.ts';
 import type { DocumentCaps } from '../pod-access/pod-access-limits.ts';
 import { parseTurtleStream, type TurtleBody } from './turtle-stream.ts';
 
@@ -34,7 +40,17 @@ const FIGURE_BY_PREDICATE: ReadonlyMap<string, SummaryFigure> = new Map(
   ),
 );
 
+/** Quality field by the IRI of the dqv:Metric a measurement is of: the reverse of QUALITY_METRIC. */
+const QUALITY_BY_METRIC: ReadonlyMap<string, QualityField> = new Map(
+  (Object.entries(QUALITY_METRIC) as [QualityField, (typeof QUALITY_METRIC)[QualityField]][]).map(
+    ([field, metric]) => [metric.value, field],
+  ),
+);
+
 const RDF_TYPE = TERMS.rdf.type.value;
+const HAS_QUALITY_MEASUREMENT = TERMS.dqv.hasQualityMeasurement.value;
+const IS_MEASUREMENT_OF = TERMS.dqv.isMeasurementOf.value;
+const DQV_VALUE = TERMS.dqv.value.value;
 const DAILY_SUMMARY = TERMS.hd.DailySummary.value;
 const OBSERVED_PROPERTY = TERMS.sosa.observedProperty.value;
 const FEATURE_OF_INTEREST = TERMS.sosa.hasFeatureOfInterest.value;
@@ -54,7 +70,16 @@ interface PartialSummary {
   featureRoom?: string;
   date?: string;
   figures: Partial<Record<SummaryFigure, number>>;
+  /** IRIs of its dqv:QualityMeasurements (hours flagged), resolved when the document ends. */
+  measurements: string[];
+  quality: Partial<Record<QualityField, number>>;
   malformed: boolean;
+}
+
+/** One dqv:QualityMeasurement as far as it has arrived. */
+interface PartialMeasurement {
+  field?: QualityField;
+  value?: number;
 }
 
 /** The room slug a term names: a literal slug, or the `room-<slug>` fragment of a room IRI. */
@@ -68,12 +93,23 @@ function roomSlug(term: Term): string | undefined {
 /** Collects quads into partial summaries, keyed by subject. */
 class SummaryCollector {
   private readonly nodes = new Map<string, PartialSummary>();
+  private readonly measurements = new Map<string, PartialMeasurement>();
+
+  /** The partial measurement of a subject, created on first sight. */
+  private measurement(subject: string): PartialMeasurement {
+    let measurement = this.measurements.get(subject);
+    if (measurement === undefined) {
+      measurement = {};
+      this.measurements.set(subject, measurement);
+    }
+    return measurement;
+  }
 
   /** The partial summary of a subject, created on first sight. */
   private node(subject: string): PartialSummary {
     let node = this.nodes.get(subject);
     if (node === undefined) {
-      node = { typed: false, figures: {}, malformed: false };
+      node = { typed: false, figures: {}, measurements: [], quality: {}, malformed: false };
       this.nodes.set(subject, node);
     }
     return node;
@@ -91,7 +127,14 @@ class SummaryCollector {
       else node.malformed = true;
       return;
     }
-    if (predicate === RDF_TYPE) {
+    if (predicate === HAS_QUALITY_MEASUREMENT) {
+      this.node(quad.subject.value).measurements.push(object.value);
+    } else if (predicate === IS_MEASUREMENT_OF) {
+      const field = QUALITY_BY_METRIC.get(object.value);
+      if (field !== undefined) this.measurement(quad.subject.value).field = field;
+    } else if (predicate === DQV_VALUE) {
+      if (object.termType === 'Literal') this.measurement(quad.subject.value).value = Number(object.value);
+    } else if (predicate === RDF_TYPE) {
       if (object.value === DAILY_SUMMARY) this.node(quad.subject.value).typed = true;
     } else if (predicate === OBSERVED_PROPERTY) {
       const property = propertyOfIri(object.value);
@@ -113,12 +156,19 @@ class SummaryCollector {
     let skipped = 0;
     for (const node of this.nodes.values()) {
       if (!node.typed) continue;
+      // Flagged hours are quality, not figures: a measurement that is unknown or not a count is left out.
+      for (const iri of node.measurements) {
+        const { field, value } = this.measurements.get(iri) ?? {};
+        if (field !== undefined && value !== undefined && Number.isInteger(value) && value >= 0)
+          node.quality[field] = value;
+      }
       const summary = complete(node);
       if (summary === null) skipped++;
       else if (dates === undefined || (summary.date >= dates.from && summary.date <= dates.to))
         summaries.push(summary);
     }
     this.nodes.clear();
+    this.measurements.clear();
     return { summaries, skipped };
   }
 }
@@ -130,7 +180,7 @@ function complete(node: PartialSummary): DailySummary | null {
     return null;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(node.date)) return null;
   for (const field of REQUIRED_FIGURES) if (node.figures[field] === undefined) return null;
-  return { property: node.property, room, date: node.date, ...node.figures } as DailySummary;
+  return { property: node.property, room, date: node.date, ...node.figures, ...node.quality } as DailySummary;
 }
 
 /**

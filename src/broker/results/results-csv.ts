@@ -20,6 +20,8 @@ export function resultsCsv(results: ResultsDocument): string {
     'mean',
     'median',
     'suppressed',
+    'left_out_low_coverage',
+    'left_out_sensor_fault',
   ];
   const lines = [header.join(',')];
   for (const cell of results.cells) {
@@ -32,6 +34,8 @@ export function resultsCsv(results: ResultsDocument): string {
       cell.mean,
       cell.median,
       cell.suppressed,
+      cell.leftOut.lowCoverage,
+      cell.leftOut.sensorFault,
     ];
     lines.push(row.map(field).join(','));
   }

@@ -28,6 +28,15 @@ export const resultCellSchema = z.object({
       'only for a cell withheld by secondary suppression: the rule and the earlier release (of any council) it ' +
         'would combine with to give a figure for fewer than k homes; never how many homes differ',
     ),
+  leftOut: z
+    .object({
+      lowCoverage: z.number().int().nullable(),
+      sensorFault: z.number().int().nullable(),
+    })
+    .describe(
+      'homes left out of the cell for their data: under 75 % of hours measured, or a stuck sensor; rounded to 5 ' +
+        'like homes, null for 1 … k−1 homes or under differential privacy',
+    ),
 });
 export type ResultCell = z.infer<typeof resultCellSchema>;
 
@@ -74,6 +83,7 @@ export function resultsDocument(run: RunRow, cells: readonly RunCellRow[]): Resu
               run: cell.withheld_run ?? '',
             },
           }),
+      leftOut: { lowCoverage: cell.left_out_low_coverage, sensorFault: cell.left_out_sensor_fault },
     })),
   };
 }

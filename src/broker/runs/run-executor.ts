@@ -5,7 +5,7 @@ import { roundToNearest5, type RandomSource } from '../../privacy/index.ts';
 import { releaseCohorts, type ReleasePolicy } from '../aggregation/cell-release.ts';
 import { CohortTable, type CohortMember } from '../aggregation/cohorts.ts';
 import { readHome, type ConsentedReader, type SkipReason } from '../aggregation/home-reader.ts';
-import { computeHomeValues, type HomeValueEntry } from '../aggregation/home-values.ts';
+import { computeHomeResults, type HomeValueEntry, type LeftOutEntry } from '../aggregation/home-values.ts';
 import { planRun, type RunPlan } from '../aggregation/run-plan.ts';
 import { DEFAULT_LIMITS, type BrokerLimits } from '../config.ts';
 import { listActiveConsents, type ActiveConsentRow } from '../consents/consent-reader.ts';
@@ -58,6 +58,8 @@ export interface RunSetup {
 export interface HomeResult {
   member: CohortMember;
   values: HomeValueEntry[];
+  /** Metric-periods it was left out of for its data (counted per cell, never released per home). */
+  leftOut: LeftOutEntry[];
 }
 
 /** Thrown inside a run when the broker is stopping; the run goes back to the queue. */
@@ -147,7 +149,7 @@ export class RunExecutor {
     if (typeof home === 'string') return home;
     return {
       member: { key: setup.keyOf(consent.home_id), ...home.profile, versions: home.versions },
-      values: computeHomeValues(setup.plan, home.summaries, home.profile.timeZone),
+      ...computeHomeResults(setup.plan, home.summaries, home.profile.timeZone),
     };
   }
 
@@ -167,7 +169,10 @@ export class RunExecutor {
         async (consent) => {
           const home = await this.readHomeValues(setup, consent);
           if (typeof home === 'string') skipped[home]++;
-          else if (table.add(home.member, home.values)) counted++;
+          else {
+            table.addLeftOut(home.member, home.leftOut);
+            if (table.add(home.member, home.values)) counted++;
+          }
           done++;
           if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
             lastProgress = Date.now();

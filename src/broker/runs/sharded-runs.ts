@@ -121,7 +121,13 @@ export class ShardedRuns {
           dwellingType: first.dwelling_type as DwellingType,
           versions: new Map(Object.entries(first.versions ?? {})),
         };
-        const values = rows.map((row) => ({ metric: row.metric, period: row.period, value: row.value }));
+        const values = rows.flatMap((row) =>
+          row.value === null ? [] : [{ metric: row.metric, period: row.period, value: row.value }],
+        );
+        const leftOut = rows.flatMap((row) =>
+          row.left_out === null ? [] : [{ metric: row.metric, period: row.period, reason: row.left_out }],
+        );
+        table.addLeftOut(member, leftOut);
         if (table.add(member, values)) counted++;
       }
       try {

@@ -36,6 +36,8 @@ export interface ResultCell {
   suppressed: boolean;
   /** A cell withheld by secondary suppression: the rule and the earlier release it would combine with. */
   withheld?: { rule: string; request: string; run: string };
+  /** Homes left out for too few measured hours / a stuck sensor: rounded like homes, null below k or under DP. */
+  leftOut?: { lowCoverage: number | null; sensorFault: number | null };
 }
 
 /** The latest released results of a request. */

@@ -48,6 +48,26 @@ export function homesText(cell: ResultCell, k: number): string {
   return `${cell.homes} homes`;
 }
 
+/**
+ * Homes left out of a cell for their data, in words, beside its figure: never a count below k (null is "fewer
+ * than k"; under differential privacy it is null too). Empty for results from before the counts existed.
+ */
+export function leftOutText(cell: ResultCell, k: number): string {
+  if (cell.leftOut === undefined) return '';
+  // Counts over the same homes as a withheld cell's: withheld with it (the broker sends null), not "fewer than k".
+  if (cell.withheld !== undefined) return 'Withheld with the cell';
+  const parts: string[] = [];
+  const reasons = [
+    [cell.leftOut.sensorFault, 'sensor fault'],
+    [cell.leftOut.lowCoverage, 'too few hours measured'],
+  ] as const;
+  for (const [count, reason] of reasons) {
+    if (count === 0) continue;
+    parts.push(count === null ? `fewer than ${k}: ${reason}` : `${count}: ${reason}`);
+  }
+  return parts.length === 0 ? 'none' : parts.join('; ');
+}
+
 /** Consent progress as a council may see it: "about N" (rounded to 5) from k on, "fewer than k" before. */
 export function consentProgressText(progress: ConsentProgress): string {
   if (progress.atLeastK && progress.count !== null) {

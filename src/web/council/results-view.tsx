@@ -8,7 +8,7 @@ import { Empty, Failure, Loading } from '../shared/status.tsx';
 import { useAsync } from '../shared/use-async.ts';
 import type { CouncilApi, ResultCell, Results } from './council-api.ts';
 import { ResultsChart } from './results-chart.tsx';
-import { cellsOfMetric, csvFileName, homesText, metricsOf, placeOf } from './results-model.ts';
+import { cellsOfMetric, csvFileName, homesText, leftOutText, metricsOf, placeOf } from './results-model.ts';
 
 /** Loads and shows the results; "none yet" is a state of its own, not an error. */
 export function ResultsView({ api, request }: { api: CouncilApi; request: CouncilRequest }) {
@@ -37,6 +37,12 @@ function ResultTables({ api, results }: { api: CouncilApi; results: Results }) {
         {results.epsilon !== null &&
           `, with random noise added (differential privacy, ε = ${results.epsilon})`}
         . Smaller groups are shown as suppressed, without a count.
+      </p>
+      <p>
+        Homes left out: a home whose sensors measured under 75 % of a period&apos;s hours, or whose sensor was
+        stuck (one value for a day or more, counted as not measured), is not in that figure. These counts are
+        rounded and withheld below {results.k} like the home counts, and not shown for a cell withheld because
+        it would combine with an earlier release.
       </p>
       <CsvDownload api={api} results={results} />
       {metricsOf(results.cells).map((metric) => (
@@ -76,6 +82,7 @@ function MetricResults({ metric, cells, k }: { metric: string; cells: ResultCell
               <th scope="col" class="number">
                 Mean
               </th>
+              <th scope="col">Homes left out</th>
             </tr>
           </thead>
           <tbody>
@@ -96,6 +103,7 @@ function MetricResults({ metric, cells, k }: { metric: string; cells: ResultCell
                     <td class="number">{formatFigure(metric, cell.mean)}</td>
                   </>
                 )}
+                <td class="left-out">{leftOutText(cell, k)}</td>
               </tr>
             ))}
           </tbody>

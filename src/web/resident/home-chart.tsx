@@ -1,28 +1,13 @@
 // One measure of the resident's home as a line per room, with each room's range in words beside it.
 import { useMemo } from 'preact/hooks';
 import type uPlot from 'uplot';
-import type { Property } from '../../metrics/types.ts';
-import { PROPERTY_NAMES } from '../shared/metric-words.ts';
+import { PROPERTY_NAMES, PROPERTY_UNITS, withUnit } from '../shared/metric-words.ts';
 import { SERIES_COLOURS, UplotChart, type ChartOptions } from '../shared/uplot-chart.tsx';
 import { roomName, type HomeProfile } from './home-profile.ts';
 import { alignByRoom, roomRange, type ChartWindow } from './home-readings.ts';
 
-/** The unit each property's values are in, as shown on the axis and in the text. */
-const UNITS: Readonly<Record<Property, string>> = {
-  temperature: '°C',
-  humidity: '%',
-  co2: 'ppm',
-  pm25: 'µg/m³',
-  energy: 'kWh',
-};
-
 const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
 const HOUR = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
-
-/** A value with its unit, one decimal at most. */
-function withUnit(value: number, property: Property): string {
-  return `${value.toLocaleString('en-GB', { maximumFractionDigits: 1 })} ${UNITS[property]}`;
-}
 
 interface HomeChartProps {
   window: ChartWindow;
@@ -42,7 +27,7 @@ export function HomeChart({ window, daily, profile }: HomeChartProps) {
           values: (_chart, splits) =>
             splits.map((split) => (daily ? DAY : HOUR).format(new Date(split * 1000))),
         },
-        { label: UNITS[window.property], size: 60 },
+        { label: PROPERTY_UNITS[window.property], size: 60 },
       ],
       // The list under the chart names each line, with its colour and its range in words.
       legend: { show: false },

@@ -10,6 +10,7 @@ import { useAsync } from '../shared/use-async.ts';
 import { HomeChart } from './home-chart.tsx';
 import { dayWindow, readLastDay, readRecentDays, type ChartWindow } from './home-readings.ts';
 import type { ResidentPod } from './resident-home.tsx';
+import { readStuckSensors, stuckSensorText } from './sensor-health.ts';
 
 /** The spans a resident can pick; a day comes from hourly readings, longer spans from daily summaries. */
 const SPANS = [
@@ -39,6 +40,8 @@ export function MyHomeSection({ session, pod }: { session: ResidentSession; pod:
     [session, pod, property, span],
   );
 
+  // Sensors that look dead or stuck, whatever measure is shown: the resident is the one who can fix them.
+  const [stuck] = useAsync(() => readStuckSensors(session.fetch, pod.layout), [session, pod]);
   const loaded = span === 'day' ? lastDay : days;
   const chart: ChartWindow | null =
     span === 'day'
@@ -53,6 +56,20 @@ export function MyHomeSection({ session, pod }: { session: ResidentSession; pod:
     <section id="my-home" aria-labelledby="my-home-title">
       <h2 id="my-home-title">My home</h2>
       <p class="muted">Read straight from your pod; nobody else sees these charts.</p>
+      {stuck.status === 'loaded' && stuck.value.length > 0 && (
+        <div class="notice warning sensor-health" role="status" aria-label="Sensors that look dead or stuck">
+          <ul>
+            {stuck.value.map((sensor) => (
+              <li
+                key={`${sensor.property}-${sensor.room}`}
+                data-stuck-sensor={`${sensor.room} ${sensor.property}`}
+              >
+                {stuckSensorText(sensor, pod.profile)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div class="chart-choices">
         <FieldGroup id="chart-property" label="Measure">
           {PROPERTIES.map((option) => (

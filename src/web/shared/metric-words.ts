@@ -31,6 +31,20 @@ export const PROPERTY_NAMES: Readonly<Record<Property, string>> = {
   energy: 'energy use',
 };
 
+/** The unit each property's values are in, as shown on chart axes and in text. */
+export const PROPERTY_UNITS: Readonly<Record<Property, string>> = {
+  temperature: '°C',
+  humidity: '%',
+  co2: 'ppm',
+  pm25: 'µg/m³',
+  energy: 'kWh',
+};
+
+/** A property's value with its unit, one decimal at most. */
+export function withUnit(value: number, property: Property): string {
+  return `${value.toLocaleString('en-GB', { maximumFractionDigits: 1 })} ${PROPERTY_UNITS[property]}`;
+}
+
 /** The plain name of a metric; an id the page does not know is shown as it is. */
 export function metricName(id: string): string {
   return isMetricId(id) ? METRIC_NAMES[id] : id;

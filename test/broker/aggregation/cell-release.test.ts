@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { releaseCohorts } from '../../../src/broker/aggregation/cell-release.ts';
 import { CohortTable, type Cohort } from '../../../src/broker/aggregation/cohorts.ts';
+import { computeHomeResults } from '../../../src/broker/aggregation/home-values.ts';
 import { planRun } from '../../../src/broker/aggregation/run-plan.ts';
+import { daysOfMonth } from '../../../src/metrics/index.ts';
 import { seededRandomSource, type ReleasedSet } from '../../../src/privacy/index.ts';
 
 const AREA = 'E05018412';
@@ -89,6 +91,25 @@ describe('cell release', () => {
     });
     expect(cells[1]).toMatchObject({ suppressed: false, homes: 10 });
     expect(released.map((entry) => entry.cell)).toEqual([`${OTHER}|*|2026-01|temperature.mean`]);
+  });
+
+  it('withholds the left-out counts of a cell withheld by secondary suppression: they count the same homes', () => {
+    const leftOut = { lowCoverage: 15, sensorFault: 0 };
+    const smaller = cohort(
+      Array.from({ length: 11 }, () => 18),
+      { leftOut },
+    );
+    const other = cohort(
+      Array.from({ length: 12 }, () => 18),
+      { area: OTHER, homeKeys: homes(100, 112), leftOut },
+    );
+    const { cells } = releaseCohorts([smaller, other], plain, [earlier]);
+    expect(cells[0]).toMatchObject({
+      reason: 'secondary',
+      leftOutLowCoverage: null,
+      leftOutSensorFault: null,
+    });
+    expect(cells[1]).toMatchObject({ suppressed: false, leftOutLowCoverage: 15, leftOutSensorFault: 0 });
   });
 
   it('allows a cohort that differs by k homes or more, an identical one, and other metrics or periods', () => {
@@ -184,6 +205,59 @@ describe('cohort table', () => {
     expect(version('etag:"1"')['2026-01']).not.toBe(version('etag:"1"', 'etag:"p2"')['2026-01']);
     // A version is a short digest, never the ETag or anything read.
     expect(Object.values(version('etag:"1"'))[0]).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('counts homes left out of each cell by reason, and releases the counts like home counts', () => {
+    const table = new CohortTable(plan);
+    for (let index = 0; index < 12; index++) {
+      table.addLeftOut({ key: `f${index}`, area: AREA, dwellingType: 'Flat', versions: new Map() }, [
+        { metric: 'temperature.mean', period: '2026-01', reason: 'sensor-fault' },
+      ]);
+    }
+    table.addLeftOut({ key: 'g', area: AREA, dwellingType: 'Flat', versions: new Map() }, [
+      { metric: 'temperature.mean', period: '2026-01', reason: 'low-coverage' },
+    ]);
+    table.addLeftOut({ key: 'x', area: 'E05000001', dwellingType: 'Flat', versions: new Map() }, [
+      { metric: 'temperature.mean', period: '2026-01', reason: 'low-coverage' },
+    ]);
+    // A home named by a second consent is still one home.
+    table.addLeftOut({ key: 'g', area: AREA, dwellingType: 'Flat', versions: new Map() }, [
+      { metric: 'temperature.mean', period: '2026-01', reason: 'low-coverage' },
+    ]);
+    const cohorts = table.cohorts();
+    expect(cohorts[0]!.leftOut).toEqual({ lowCoverage: 1, sensorFault: 12 });
+    expect(cohorts[1]!.leftOut).toBeUndefined();
+    const { cells } = releaseCohorts(cohorts, plain, []);
+    // 12 sensor faults ≥ k: rounded to 10; 1 low-coverage home is below k: not released; none left out: 0.
+    expect(cells[0]).toMatchObject({ suppressed: true, leftOutSensorFault: 10, leftOutLowCoverage: null });
+    expect(cells[1]).toMatchObject({ leftOutSensorFault: 0, leftOutLowCoverage: 0 });
+    const dp = { ...plain, dp: { epsilonPerCell: 1, random: seededRandomSource(1) } };
+    expect(releaseCohorts(cohorts, dp, []).cells[0]).toMatchObject({
+      leftOutSensorFault: null,
+      leftOutLowCoverage: null,
+    });
+  });
+
+  it('says which metric-periods a home was left out of, and why', () => {
+    const stuck = daysOfMonth('2026-01').map((date) => ({
+      property: 'temperature' as const,
+      room: 'living-room',
+      date,
+      hoursInDay: 24,
+      validHours: 0,
+      count: 144,
+      mean: 19,
+      min: 19,
+      max: 19,
+      hoursStuck: 24,
+    }));
+    expect(computeHomeResults(plan, stuck, 'Europe/London')).toEqual({
+      values: [],
+      leftOut: [
+        { metric: 'temperature.mean', period: '2026-01', reason: 'sensor-fault' },
+        { metric: 'cold.below18.hours', period: '2026-01', reason: 'sensor-fault' },
+      ],
+    });
   });
 
   it('splits by every dwelling type when asked, whether or not a home of that type took part', () => {

@@ -33,6 +33,13 @@ function fixtureDocuments(): Promise<Map<string, DailySummary[]>> {
   return fixture;
 }
 
+/** The summary without its undefined fields (as the reader returns it). */
+function withoutUndefined(summary: DailySummary): DailySummary {
+  return Object.fromEntries(
+    Object.entries(summary).filter(([, value]) => value !== undefined),
+  ) as DailySummary;
+}
+
 /** A stable order for comparing lists of summaries. */
 function sorted(summaries: readonly DailySummary[]): DailySummary[] {
   const key = (summary: DailySummary) => `${summary.property}|${summary.room}|${summary.date}`;
@@ -52,6 +59,34 @@ describe('summary document reader', () => {
       expect(read.skipped).toBe(0);
       expect(sorted(read.summaries)).toEqual(sorted(summaries));
     }
+  });
+
+  it('reads back the hours flagged per reason (DQV measurements), and leaves out an unknown metric', async () => {
+    const flagged: DailySummary = {
+      property: 'pm25',
+      room: 'bedroom-1',
+      date: '2026-01-15',
+      hoursInDay: 24,
+      validHours: 20,
+      count: 144,
+      mean: 12.5,
+      min: 0,
+      max: 730,
+      hoursStuck: 4,
+      hoursAboveSensorRange: 1,
+    };
+    const url = layout.summaryDocument('pm25', '2026-01');
+    const quads = summaryQuads(flagged, layout, TIME_ZONE);
+    const read = await readSummaryStream(body(serializeTurtle(quads, { baseIRI: url })), url);
+    expect(read.summaries).toEqual([flagged]);
+
+    const unknownMetric = quads.map((quad) =>
+      quad.predicate.equals(TERMS.dqv.isMeasurementOf) && quad.object.equals(TERMS.hd.hoursStuck)
+        ? DataFactory.quad(quad.subject, quad.predicate, DataFactory.namedNode('https://example.org/other'))
+        : quad,
+    );
+    const partial = await readSummaryStream(body(serializeTurtle(unknownMetric, { baseIRI: url })), url);
+    expect(partial.summaries).toEqual([{ ...flagged, hoursStuck: undefined }].map(withoutUndefined));
   });
 
   it('reads the hand-written shape example, with hd:room as a room IRI', async () => {

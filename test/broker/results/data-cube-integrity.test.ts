@@ -26,7 +26,13 @@ function cell(
   figures: Partial<ResultCell> | 'suppressed',
   dwellingType?: string,
 ): ResultCell {
-  const base = { area, period: '2026-01', metric, ...(dwellingType ? { dwellingType } : {}) };
+  const base = {
+    area,
+    period: '2026-01',
+    metric,
+    leftOut: { lowCoverage: 0, sensorFault: 0 },
+    ...(dwellingType ? { dwellingType } : {}),
+  };
   return figures === 'suppressed'
     ? { ...base, homes: null, mean: null, median: null, suppressed: true }
     : { ...base, homes: 15, mean: 71.5, median: 70, suppressed: false, ...figures };
@@ -57,6 +63,11 @@ const CASES: Record<string, ResultsDocument> = {
     0.5,
   ),
   'every cell suppressed': results([cell('E05018412', 'damp.rh70.hours', 'suppressed')]),
+  // Left-out counts are withheld below k cell by cell: as optional attributes, not measures IC-14 would require.
+  'left-out counts withheld in some cells': results([
+    cell('E05018412', 'damp.rh70.hours', { leftOut: { lowCoverage: 5, sensorFault: null } }),
+    cell('E05018413', 'damp.rh70.hours', { leftOut: { lowCoverage: null, sensorFault: 0 } }),
+  ]),
 };
 
 /** The Turtle a council downloads, parsed back: what an RDF tool checks. */

@@ -34,6 +34,7 @@ const split: ResultsDocument = {
       mean: 18.4,
       median: null,
       suppressed: false,
+      leftOut: { lowCoverage: 0, sensorFault: 15 },
     },
     {
       area: 'E05018412',
@@ -44,6 +45,7 @@ const split: ResultsDocument = {
       mean: null,
       median: null,
       suppressed: true,
+      leftOut: { lowCoverage: null, sensorFault: null },
     },
   ],
 };
@@ -51,12 +53,14 @@ const split: ResultsDocument = {
 describe('results formats', () => {
   it('writes CSV with a dwelling type column only when split, and empty figures for suppressed cells', () => {
     expect(resultsCsv(split)).toBe(
-      'area,dwelling_type,period,metric,homes,mean,median,suppressed\r\n' +
-        'E05018412,Flat,2026-W03,temperature.mean,15,18.4,,false\r\n' +
-        'E05018412,Detached,2026-W03,temperature.mean,,,,true\r\n',
+      'area,dwelling_type,period,metric,homes,mean,median,suppressed,left_out_low_coverage,left_out_sensor_fault\r\n' +
+        'E05018412,Flat,2026-W03,temperature.mean,15,18.4,,false,0,15\r\n' +
+        'E05018412,Detached,2026-W03,temperature.mean,,,,true,,\r\n',
     );
     const plain = { ...split, cells: split.cells.map(({ dwellingType: _dwelling, ...cell }) => cell) };
-    expect(resultsCsv(plain).split('\r\n')[0]).toBe('area,period,metric,homes,mean,median,suppressed');
+    expect(resultsCsv(plain).split('\r\n')[0]).toBe(
+      'area,period,metric,homes,mean,median,suppressed,left_out_low_coverage,left_out_sensor_fault',
+    );
   });
 
   it('builds a Data Cube whose suppressed cell stands beside the data set with dimensions but no measures, with run provenance', () => {
@@ -67,6 +71,11 @@ describe('results formats', () => {
     const suppressed = about('cell-2').map((quad) => quad.predicate.value);
     expect(released).toEqual(expect.arrayContaining([TERMS.hd.cohortSize.value, TERMS.hd.cohortMean.value]));
     expect(released).not.toContain(TERMS.hd.cohortMedian.value);
+    expect(
+      about('cell-1')
+        .filter((quad) => quad.predicate.equals(TERMS.hd.homesLeftOutSensorFault))
+        .map((quad) => quad.object.value),
+    ).toEqual(['15']);
     expect(suppressed).toEqual(
       expect.arrayContaining([
         TERMS.sdmxDimension.refArea.value,

@@ -247,6 +247,8 @@ export function describeAggregationScenarios(
           mean: null,
           median: null,
           suppressed: true,
+          // The fixture homes are all measured well enough: none left out (0 is released, unlike 1 … k−1).
+          leftOut: { lowCoverage: 0, sensorFault: 0 },
         });
       }
 
@@ -270,13 +272,18 @@ export function describeAggregationScenarios(
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
       const lines = csv.text.trimEnd().split('\r\n');
-      expect(lines[0]).toBe('area,period,metric,homes,mean,median,suppressed');
+      expect(lines[0]).toBe(
+        'area,period,metric,homes,mean,median,suppressed,left_out_low_coverage,left_out_sensor_fault',
+      );
       expect(lines).toHaveLength(1 + firstResults.cells.length);
-      expect(lines).toContain(`${MARKET},2026-01,temperature.mean,,,,true`);
+      expect(lines).toContain(`${MARKET},2026-01,temperature.mean,,,,true,0,0`);
       const central = firstResults.cells.find(
         (cell) => cell.area === CENTRAL && cell.metric === 'temperature.mean',
       )!;
-      expect(lines).toContain(`${CENTRAL},2026-01,temperature.mean,10,${central.mean},,false`);
+      expect(lines).toContain(
+        `${CENTRAL},2026-01,temperature.mean,10,${central.mean},,false,` +
+          `${central.leftOut.lowCoverage ?? ''},${central.leftOut.sensorFault ?? ''}`,
+      );
 
       const turtle = await call(`api/requests/${dampRequest}/results`, {
         headers: { accept: 'text/turtle' },
@@ -311,7 +318,13 @@ export function describeAggregationScenarios(
         .filter((quad) => quad.predicate.equals(TERMS.qb.measure))
         .map((quad) => quad.object.value);
       expect(measures.sort()).toEqual(
-        [TERMS.hd.cohortSize.value, TERMS.hd.cohortMean.value, TERMS.hd.cohortMedian.value].sort(),
+        [
+          TERMS.hd.cohortSize.value,
+          TERMS.hd.cohortMean.value,
+          TERMS.hd.cohortMedian.value,
+          TERMS.hd.homesLeftOutLowCoverage.value,
+          TERMS.hd.homesLeftOutSensorFault.value,
+        ].sort(),
       );
       const value = (predicate: { value: string }) =>
         quads.find((quad) => quad.predicate.value === predicate.value)?.object.value;

@@ -1,4 +1,4 @@
-// Table `run_cells`: the released cells of finished runs (aggregates only; migration 002).
+// Table `run_cells`: the released cells of finished runs (aggregates only; migrations 002, 006, 009).
 
 /** A row of `run_cells`. */
 export interface RunCellRow {
@@ -20,4 +20,7 @@ export interface RunCellRow {
   withheld_rule: string | null;
   withheld_request: string | null;
   withheld_run: string | null;
+  /** Homes left out for low coverage / a stuck sensor, rounded to 5; null below k or under DP (migration 009). */
+  left_out_low_coverage: number | null;
+  left_out_sensor_fault: number | null;
 }

@@ -1,4 +1,4 @@
-// Tables `run_shards` and `run_values`: a run shared between broker processes, while it runs (migration 003).
+// Tables `run_shards` and `run_values`: a run shared between broker processes, while it runs (migrations 003, 006, 009).
 
 /** A row of `run_shards`. */
 export interface RunShardRow {
@@ -19,7 +19,10 @@ export interface RunValueRow {
   dwelling_type: string;
   metric: string;
   period: string;
-  value: number;
+  /** Null when the home-period was left out (migration 009). */
+  value: number | null;
+  /** Why the home-period was left out, else null (migration 009). */
+  left_out: 'low-coverage' | 'sensor-fault' | null;
   /** The home's summaries documents' versions, `<property>/<YYYY-MM>` → version (migration 006). */
   versions: Record<string, string> | null;
 }
