@@ -23,6 +23,7 @@ import { createLogger } from '../../src/logging.ts';
 import { setUpHomedataPod } from '../../src/pod/homedata-pod.ts';
 import { writeTurtle } from '../../src/pod/resource-write.ts';
 import { TEST_AREA, validRequest } from '../broker/request-fixtures.ts';
+import { enrolTestHomes, TEST_GATEWAY_WEBID } from '../helpers/enrol-homes.ts';
 import { createActor, type TestActor } from '../helpers/identities.ts';
 import { pgliteScenarioDatabase, type ScenarioDatabase } from '../helpers/scenario-databases.ts';
 import { attack } from './attack.ts';
@@ -118,13 +119,18 @@ describe('broker attacks', () => {
       body: JSON.stringify(validRequest()),
     });
     const requestId = ((await created.json()) as { id: string }).id;
+    // Consents count only from enrolled homes; these attacks are on the audit log, so both homes are enrolled.
+    await enrolTestHomes(
+      broker.db,
+      residents.map((resident) => ({ pod: resident.identity.pod })),
+    );
     for (const resident of residents) {
       const layout = await setUpHomedataPod(
         resident.agent,
         resident.identity.pod,
         { area: TEST_AREA, dwellingType: 'Flat', timeZone: 'Europe/London', rooms: [] },
         [],
-        'https://gateway.example/profile/card#me',
+        TEST_GATEWAY_WEBID,
       );
       await writeTurtle(resident.agent.fetch, layout.summaryDocument('humidity', '2026-01'), summaryTurtle);
       // Registering the consent makes the broker read the record and the home profile: audited rows.

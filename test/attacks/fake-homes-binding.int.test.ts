@@ -7,6 +7,7 @@ import { AccountApi } from '../../src/pod/account-api.ts';
 import { startPodServer, type PodServer } from '../../src/pod/pod-server.ts';
 import { loginWithClientCredentials } from '../../src/pod/solid-session.ts';
 import { TERMS } from '../../src/vocab/index.ts';
+import { enrolTestHomes } from '../helpers/enrol-homes.ts';
 import { attack } from './attack.ts';
 import {
   createAttackResident,
@@ -65,6 +66,9 @@ describe('resident with fake homes: pod binding', () => {
       createAttackResident(server, 'victim'),
       (async () => fileRequest(world, 'Binding'))(),
     ]);
+    // Both real pods are enrolled homes (with no resident recorded), so the enrolment check passes and the
+    // binding of the pod to the caller's WebID is the rule each attack below meets.
+    await enrolTestHomes(world.broker.db, [{ pod: mallory.identity.pod }, { pod: victim.identity.pod }]);
   });
 
   afterAll(async () => {
@@ -117,6 +121,8 @@ describe('resident with fake homes: pod binding', () => {
         `pw-${mallory.identity.pod.split('/').at(-2)}-secret`,
         `${mallory.identity.pod.split('/').at(-2)}-second`,
       );
+      // The operator enrolled the second pod too (say, as another flat): only the binding rule stands in the way.
+      await enrolTestHomes(world.broker.db, [{ pod: second, homeId: 'test-mallory-second' }]);
       // Naming the first pod explicitly: the second one is then not hers for the broker, however she asks.
       await listStorages(mallory, [mallory.identity.pod]);
       const before = await auditRows();
@@ -137,6 +143,8 @@ describe('resident with fake homes: pod binding', () => {
       expected: 'refused: the pod must be a storage root (Link rel="type" pim:Storage)',
     },
     async () => {
+      // Enrolled, so that the enrolment check passes and the binding and storage-root rules are what refuse it.
+      await enrolTestHomes(world.broker.db, [{ pod: victim.layout.root, homeId: 'test-victim-container' }]);
       const { status, problem } = await registerPod(world, victim, requestId, victim.layout.root);
       expect(status).toBe(403);
       expect(problem.detail).toBe('The pod is not a storage your WebID profile names as yours');

@@ -5,19 +5,24 @@ import { addCouncil, startBroker, type RunningBroker } from '../../src/broker/in
 import type { ResultsDocument } from '../../src/broker/results/results-document.ts';
 import type { RunView } from '../../src/broker/runs/run-view.ts';
 import { BrokerClient, grantConsent, type ConsentContext } from '../../src/consent/index.ts';
+import { consentRecordQuads } from '../../src/consent/consent-record.ts';
 import { HomedataError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logging.ts';
 import { AccountApi } from '../../src/pod/account-api.ts';
+import { grantTargets } from '../../src/pod/grant-scope.ts';
 import { setUpHomedataPod } from '../../src/pod/homedata-pod.ts';
+import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { writeTurtle } from '../../src/pod/resource-write.ts';
 import { loginWithClientCredentials, type SolidAgent } from '../../src/pod/solid-session.ts';
 import { seededRandomSource } from '../../src/privacy/index.ts';
+import { serializeTurtle } from '../../src/vocab/index.ts';
 import { seedHomes, type SeededHome } from '../broker/runs/seed-homes.ts';
 import { TEST_AREA, validRequest } from '../broker/request-fixtures.ts';
 import { enrolTestHomes, TEST_GATEWAY_WEBID } from '../helpers/enrol-homes.ts';
 import { createActor, type TestActor } from '../helpers/identities.ts';
 import { pgliteScenarioDatabase, type ScenarioDatabase } from '../helpers/scenario-databases.ts';
 import { attack } from './attack.ts';
+import { listStorages } from './pod-attack-world.ts';
 
 const ATTACKER = 'resident with fake homes';
 const METRIC = 'temperature.mean';
@@ -242,6 +247,9 @@ describe('attacks by a resident with fake homes', () => {
       const [first, second] = [await fakeHome('flat-a'), await fakeHome('flat-b')];
       // Say the operator enrolled both (a landlord's two flats): each is a real dwelling.
       await enrolTestHomes(broker.db, [{ pod: first }, { pod: second }]);
+      // And her WebID profile names both as her storages (she may write her own profile; the binding accepts
+      // any storage the profile lists), so enrolment and binding pass and the pod-change rule is what refuses.
+      await listStorages({ agent: mallory.agent, identity: { webId: mallory.webId } }, [first, second]);
       await grantConsent(contextOf(mallory.agent, first), requestId);
       const moved = await grantConsent(contextOf(mallory.agent, second), requestId).catch(
         (error: unknown) => error,
@@ -262,23 +270,61 @@ describe('attacks by a resident with fake homes', () => {
       id: 'H1',
       attacker: ATTACKER,
       tried: 'have a second WebID consent for the same enrolled pod, also by an alias URL',
-      expected: 'refused; the dwelling counts once',
+      expected:
+        '403 (not a storage of that WebID); colluding, 409 home-already-counted; the dwelling counts once',
     },
     async () => {
       // A request of its own: Mallory's WebID already answered the first one for another pod.
       const request = await fileRequest('Warm homes');
       const pod = await fakeHome('shared');
       await enrolTestHomes(broker.db, [{ pod }]);
+      await listStorages({ agent: mallory.agent, identity: { webId: mallory.webId } }, [pod]);
       await grantConsent(contextOf(mallory.agent, pod), request);
-      // A second WebID names the same pod, as written and in another spelling: the record there names Mallory.
       const alias = pod.replace(/^http:\/\/localhost/, 'HTTP://LOCALHOST');
-      for (const named of [pod, alias]) {
+      const notify = async (named: string) => {
         const answer = await mallory2.agent.fetch(`${broker.url}api/requests/${request}/consents`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ pod: named }),
         });
-        expect([409, 422]).toContain(answer.status);
+        return {
+          status: answer.status,
+          problem: (await answer.json()) as { type?: string; detail?: string },
+        };
+      };
+      // A second WebID names the same pod, as written and in another spelling: its profile does not list the pod.
+      for (const named of [pod, alias]) {
+        expect(await notify(named)).toMatchObject({
+          status: 403,
+          problem: { detail: 'The pod is not a storage your WebID profile names as yours' },
+        });
+      }
+      // Colluding: the second WebID lists the pod in its own profile, and Mallory rewrites the pod's consent
+      // record to name it, so binding and record check pass; the one-home-one-answer rule is what refuses it.
+      await listStorages(mallory2, [pod]);
+      const layout = new PodLayout(pod);
+      await writeTurtle(
+        mallory.agent.fetch,
+        layout.consentDocument(request),
+        serializeTurtle(
+          consentRecordQuads({
+            document: layout.consentDocument(request),
+            requestId: request,
+            status: 'ConsentGiven',
+            purpose: validRequest().purpose as string,
+            resident: mallory2.identity.webId,
+            answeredAt: new Date(),
+            broker: broker.webId,
+            targets: grantTargets(layout, [METRIC]),
+            expiresAt: new Date('2036-01-01T00:00:00Z'),
+          }),
+        ),
+      );
+      for (const named of [pod, alias]) {
+        expect(await notify(named)).toMatchObject({
+          status: 409,
+          problem: { type: 'https://homedata.dev/problems/home-already-counted' },
+        });
       }
       expect(await countedPods(request)).toEqual([pod]);
       const rows = await broker.db.query('SELECT 1 FROM consents WHERE request_id = $1', [request]);

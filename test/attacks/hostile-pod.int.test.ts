@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { loginWithClientCredentials } from '../../src/pod/solid-session.ts';
 import { TERMS } from '../../src/vocab/index.ts';
+import { enrolTestHomes } from '../helpers/enrol-homes.ts';
 import { attack } from './attack.ts';
 import {
   ATTACK_TIMEOUT_MS,
@@ -35,12 +36,19 @@ describe('hostile pod server', () => {
     ]);
     // Mallory's profile names her pods on both hostile servers as hers: the binding to a WebID alone cannot stop
     // them, only the operator's trust list (and, for a trusted server, the read rules) can.
-    await listStorages(mallory, [
-      mallory.identity.pod,
+    const hostilePods = [
       ...['/p1/', '/p2/', '/p3/', '/p4/', '/p5/', '/p6/', '/p7/'].map(
         (path) => new URL(path, world.trusted.url).href,
       ),
       new URL('/evil/', world.untrusted.url).href,
+    ];
+    await listStorages(mallory, [mallory.identity.pod, ...hostilePods]);
+    // The operator enrolled every one of these pods as a home (the untrusted one too): the enrolment check passes,
+    // so each attack meets the rule it is about (the trust list, the read rules), not the home register.
+    await enrolTestHomes(world.broker.db, [
+      { pod: mallory.identity.pod },
+      { pod: victim.identity.pod },
+      ...hostilePods.map((pod) => ({ pod })),
     ]);
   });
 
@@ -65,6 +73,7 @@ describe('hostile pod server', () => {
         requestId,
         new URL('/evil/', world.untrusted.url).href,
       );
+      // The pod is enrolled (see beforeAll), so it is the trust rule that refuses it, before any request to it.
       expect(status).toBe(403);
       expect(problem.detail).toBe('The pod is not on a pod server this broker trusts');
       expect(world.untrusted.requests).toEqual([]);

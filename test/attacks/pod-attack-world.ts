@@ -110,7 +110,10 @@ export async function createAttackResident(server: string, role: string): Promis
 }
 
 /** Adds `pim:storage <pod>` for each pod to the resident's own WebID profile (the owner may write it). */
-export async function listStorages(resident: TestActor, pods: readonly string[]): Promise<void> {
+export async function listStorages(
+  resident: { agent: Pick<TestActor['agent'], 'fetch'>; identity: { webId: string } },
+  pods: readonly string[],
+): Promise<void> {
   const profile = resident.identity.webId.replace(/#.*$/, '');
   await patchInsert(
     resident.agent.fetch,
