@@ -60,6 +60,17 @@ describe('new request validation', () => {
     ]);
   });
 
+  it('refuses a period whose dates are missing or not dates with field errors, and does not throw', () => {
+    // The bounds used to count months of any two strings and threw, so the form died before it could speak.
+    expect(badFields({ ...validRequest(), period: { from: '', to: '' } })).toEqual([
+      'period.from',
+      'period.to',
+    ]);
+    expect(badFields({ ...validRequest(), period: { from: '2026-01-01', to: '2026-02-30' } })).toEqual([
+      'period.to',
+    ]);
+  });
+
   it('refuses a period that reaches past today, or touches more than 24 calendar months, with the numbers', () => {
     const issues = (period: { from: string; to: string }, maxPeriodMonths?: number) => {
       const bounded = createRequestSchema({

@@ -83,6 +83,15 @@ describe('request form', () => {
     });
   });
 
+  it('checks an untouched form without throwing: every empty field gets its message', () => {
+    expect(validateRequestForm(emptyForm(POLICY), POLICY, NOW)).toMatchObject({
+      title: 'title must not be empty',
+      metrics: 'name at least one metric',
+      from: 'period.from is a date YYYY-MM-DD',
+      to: 'period.to is a date YYYY-MM-DD',
+    });
+  });
+
   it('puts the API’s field paths on form fields', () => {
     expect(formFieldOf('period.to')).toBe('to');
     expect(formFieldOf('period.from')).toBe('from');

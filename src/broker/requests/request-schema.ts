@@ -42,6 +42,9 @@ function unique(values: readonly string[], ctx: z.RefinementCtx, what: string): 
   });
 }
 
+/** The schema's own rule for a calendar date `YYYY-MM-DD` (also the field check of `period.from` and `to`). */
+const CALENDAR_DATE = z.iso.date();
+
 /**
  * Adds an issue when a period reaches past today (the broker's clock, UTC: no figure covers days not yet
  * measured) or touches more calendar months than the policy allows; the message gives the numbers.
@@ -51,6 +54,9 @@ function boundPeriod(
   policy: RequestPolicy,
   ctx: z.RefinementCtx,
 ): void {
+  // zod runs this refinement even when a date failed its own check; that field error says enough,
+  // and counting the months of a non-date would throw instead of answering.
+  if (!CALENDAR_DATE.safeParse(period.from).success || !CALENDAR_DATE.safeParse(period.to).success) return;
   const today = policy.now().toISOString().slice(0, 10);
   if (period.to > today) {
     ctx.addIssue({ code: 'custom', path: ['to'], message: `period.to must not be after today (${today})` });
