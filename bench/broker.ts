@@ -577,7 +577,13 @@ export async function main(argv: string[]): Promise<void> {
   if (values['serve-pods']) {
     // Imported only here: loading CSS into the measuring process would swamp the broker's memory figures.
     const { startPodServer } = await import('../src/pod/pod-server.ts');
-    const server = await startPodServer({ dataDir: values['serve-pods'], port: 0, logLevel: 'error' });
+    const server = await startPodServer({
+      dataDir: values['serve-pods'],
+      port: 0,
+      logLevel: 'error',
+      // The bench provisions its homes through the account API.
+      registration: 'open',
+    });
     process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
     process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)));
     return;

@@ -155,7 +155,8 @@ async function startPodServerProcess(dataDir: string): Promise<{ url: string; ch
 
 /** The child side: serves pods until SIGTERM. */
 async function servePods(dataDir: string, port: number): Promise<void> {
-  const server = await startPodServer({ dataDir, port });
+  // The bench provisions its homes through the account API.
+  const server = await startPodServer({ dataDir, port, registration: 'open' });
   process.stdout.write('ready\n');
   process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)));
 }

@@ -20,7 +20,7 @@ let gateway: Gateway;
 beforeAll(async () => {
   cssDir = await mkdtemp(join(tmpdir(), 'homedata-css-outage-'));
   port = await findFreePort();
-  css = await startPodServer({ dataDir: cssDir, port });
+  css = await startPodServer({ dataDir: cssDir, port, registration: 'open' });
   home = await createGatewayHome(css.url);
   const settings = await home.settings({
     flush: { intervalMs: 500, maxReadings: 100_000 },
@@ -81,7 +81,7 @@ describe('pod server outage', () => {
     expect(during.pending).toBeGreaterThan(0);
     expect(during.lastError?.message).toMatch(/unreachable|login failed|fetch failed/i);
 
-    css = await startPodServer({ dataDir: cssDir, port });
+    css = await startPodServer({ dataDir: cssDir, port, registration: 'open' });
     await sendFor(1000);
 
     expect(await waitFor(async () => (await gateway.status()).pending === 0, 60_000, 250)).toBe(true);

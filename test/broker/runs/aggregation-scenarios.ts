@@ -317,11 +317,15 @@ export function describeAggregationScenarios(
       const measures = quads
         .filter((quad) => quad.predicate.equals(TERMS.qb.measure))
         .map((quad) => quad.object.value);
-      expect(measures.sort()).toEqual(
+      // No median is released without DP, so the structure has no median measure (IC-14).
+      expect(measures.sort()).toEqual([TERMS.hd.cohortSize.value, TERMS.hd.cohortMean.value].sort());
+      // Left-out counts are withheld cell by cell below k: optional attributes, not measures.
+      const attributes = quads
+        .filter((quad) => quad.predicate.equals(TERMS.qb.attribute))
+        .map((quad) => quad.object.value);
+      expect(attributes.sort()).toEqual(
         [
-          TERMS.hd.cohortSize.value,
-          TERMS.hd.cohortMean.value,
-          TERMS.hd.cohortMedian.value,
+          TERMS.hd.suppressed.value,
           TERMS.hd.homesLeftOutLowCoverage.value,
           TERMS.hd.homesLeftOutSensorFault.value,
         ].sort(),
