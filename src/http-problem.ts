@@ -2,7 +2,7 @@
 // It sits beside `errors.ts`, not under `broker/` or `gateway/`, because both edges use it and neither may import
 // the other; it depends only on the error family, the logger type and express.
 import type { ErrorRequestHandler, Response } from 'express';
-import { HomedataError, LimitExceededError, PROBLEM_BASE } from './errors.ts';
+import { HomedataError, LimitExceededError, PROBLEM_BASE, StorageFullError } from './errors.ts';
 import type { Logger } from './logging.ts';
 
 /** A body that is not JSON at all. */
@@ -156,7 +156,8 @@ export function problemHandler(logger: Logger, unexpected: UnexpectedAnswer = IN
       return;
     }
     const problem = problemFor(error, unexpected);
-    if (problem.status >= 500) {
+    // A full disk is logged once per episode where it is detected (the outbox writer), not once per request.
+    if (problem.status >= 500 && !(error instanceof StorageFullError)) {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       logger.error(
         { problem: problem.type, error: withoutUrls(text), method: req.method, path: req.path },

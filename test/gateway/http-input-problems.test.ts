@@ -1,12 +1,13 @@
 // The gateway's HTTP input answers errors through the one problem mapper: typed titles, no message on a 5xx.
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StorageFullError } from '../../src/errors.ts';
 import { httpInputApp } from '../../src/gateway/http-input.ts';
 import type { ReadingIntake } from '../../src/gateway/reading-intake.ts';
 import { createLogger } from '../../src/logging.ts';
 
 const TOKEN = 'secret-token';
+const logger = createLogger('test', 'silent');
 let close: (() => void) | undefined;
 
 afterEach(() => close?.());
@@ -17,7 +18,7 @@ async function serve(failure: unknown): Promise<string> {
     messages: () => Promise.reject(failure),
     refuse: () => Promise.resolve({ accepted: 0, duplicates: 0, quarantined: [] }),
   } as unknown as ReadingIntake;
-  const server = httpInputApp(intake, TOKEN, createLogger('test', 'silent')).listen(0, '127.0.0.1');
+  const server = httpInputApp(intake, TOKEN, logger).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   close = () => server.close();
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -35,6 +36,8 @@ function post(url: string, body = '{"readings":[{"device":"d","time":"2026-01-01
 describe('HTTP input problems', () => {
   it('answers a full disk with 507 and a generic detail, never the message or the class name', async () => {
     const url = await serve(new StorageFullError('disk full under /var/lib/homedata/alice'));
+    // The outbox writer logs the episode once; requests during it add no error lines.
+    const errors = vi.spyOn(logger, 'error');
     const answer = await post(url);
     expect(answer.status).toBe(507);
     const problem = (await answer.json()) as Record<string, unknown>;
@@ -43,6 +46,7 @@ describe('HTTP input problems', () => {
       title: 'Insufficient storage',
     });
     expect(JSON.stringify(problem)).not.toContain('alice');
+    expect(errors).not.toHaveBeenCalled();
   });
 
   it('answers an unexpected failure with 503 so a webhook retries, without its message', async () => {
