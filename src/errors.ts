@@ -114,3 +114,10 @@ export class StorageFullError extends HomedataError {
     super('insufficient-storage', 507, message, context, cause);
   }
 }
+
+/** Work that did not finish within its deadline (e.g. draining the outbox); what was done is kept. */
+export class TimeoutError extends HomedataError {
+  constructor(message: string, context: ErrorContext & { timeoutMs: number }, cause?: unknown) {
+    super('timeout', 504, message, context, cause);
+  }
+}

@@ -6,7 +6,7 @@ import { NotFoundError } from '../errors.ts';
 import type { BrokerContext } from './context.ts';
 import { identifyCouncil } from './http/council-auth.ts';
 import { TooManyRequestsError } from './http/http-errors.ts';
-import { problemHandler } from './http/problem.ts';
+import { problemHandler } from '../http-problem.ts';
 import { consentRoutes } from './routes/consent-routes.ts';
 import { councilRoutes } from './routes/council-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';

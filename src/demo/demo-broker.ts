@@ -11,6 +11,7 @@ import {
 import { BrokerClient, grantConsent, listConsents } from '../consent/index.ts';
 import type { FixtureSet } from '../fixtures/fixture-set.ts';
 import { pagesRouter } from '../web/serve-pages.ts';
+import { HomedataError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import { loginWithClientCredentials } from '../pod/solid-session.ts';
 import { DPV } from '../vocab/namespaces.ts';
@@ -127,7 +128,12 @@ export async function ensureFixtureRequest(broker: RunningBroker, fixtures: Fixt
     headers,
     body: JSON.stringify(body),
   });
-  if (created.status !== 201) throw new Error(`Filing the demo request failed: ${await created.text()}`);
+  if (created.status !== 201) {
+    const answer = await created.text();
+    throw new HomedataError('demo-setup', 502, `Filing the demo request failed: ${answer}`, {
+      status: created.status,
+    });
+  }
   return ((await created.json()) as { id: string }).id;
 }
 

@@ -43,6 +43,11 @@ export const manifestSchema = z.object({
   gateways: z.array(z.object({ webId: z.url(), home: z.url() })),
   brokerWebId: z.url(),
   councils: z.array(z.object({ name: z.string(), apiKey: z.string() })),
+  /**
+   * True on the last write only, once the broker, councils and gateways are all up; false while the demo starts
+   * (absent in manifests from before this field: read as false).
+   */
+  ready: z.boolean().default(false),
 });
 export type DemoManifest = z.infer<typeof manifestSchema>;
 

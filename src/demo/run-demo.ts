@@ -41,6 +41,7 @@ function manifestOf(
     Partial<Pick<DemoIdentities, 'gateways'>>,
   areaOf: Map<string, string>,
   broker: string | null,
+  ready = false,
 ): DemoManifest {
   return {
     podServer: identities.podServer,
@@ -55,6 +56,7 @@ function manifestOf(
     gateways: (identities.gateways ?? []).map((gateway) => ({ webId: gateway.webId, home: gateway.home })),
     brokerWebId: identities.broker.webId,
     councils: identities.councils,
+    ready,
   };
 }
 
@@ -155,7 +157,8 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     const gateways = await startDemoGateways(dataDir, fixtures, identities, options.liveHomes, log);
     stops.push(() => Promise.all(gateways.map((gateway) => gateway.stop())).then(() => undefined));
 
-    const manifest = manifestOf(identities, areaOf, broker.url);
+    // The last write: everything the manifest names is running.
+    const manifest = manifestOf(identities, areaOf, broker.url, true);
     await writeJsonFile(manifestPath, manifest);
     const pages = { resident: `${broker.url}resident/`, council: `${broker.url}council/` };
     return { manifest, manifestPath, pages, stop };

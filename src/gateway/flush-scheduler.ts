@@ -1,4 +1,5 @@
 // Decides when to flush: every interval, early past a reading threshold, later after a failure (backoff); then summarises.
+import { TimeoutError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import { retryDelay, type BackoffPolicy, type RandomSource } from './backoff.ts';
 import type { DaySummariser } from './day-summariser.ts';
@@ -118,8 +119,9 @@ export class FlushScheduler {
         ? retryDelay(this.state.failures, this.parts.retry, this.parts.random, report.retry.retryAfterMs)
         : 0;
       if (Date.now() + wait > deadline) {
-        throw new Error(
+        throw new TimeoutError(
           `outbox not drained within ${timeoutMs} ms: ${report.retry?.reason ?? 'readings left'}`,
+          { timeoutMs },
         );
       }
       await new Promise((resolve) => setTimeout(resolve, wait));

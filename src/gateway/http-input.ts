@@ -4,7 +4,8 @@ import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { describeIssues } from '../config/load-config.ts';
-import { AuthenticationError, HomedataError, PROBLEM_BASE, ValidationError } from '../errors.ts';
+import { AuthenticationError, HomedataError, NotFoundError, ValidationError } from '../errors.ts';
+import { problemHandler } from '../http-problem.ts';
 import type { Logger } from '../logging.ts';
 import type { ReadingIntake } from './reading-intake.ts';
 import type { ParsedMessage } from './sensor-message.ts';
@@ -21,20 +22,6 @@ const entrySchema = z.object({
   time: z.iso.datetime({ offset: true }),
   values: z.record(z.string(), z.unknown()),
 });
-
-/** Sends an RFC 9457 problem document. */
-function sendProblem(
-  response: Response,
-  status: number,
-  problem: string,
-  title: string,
-  detail: string,
-): void {
-  response
-    .status(status)
-    .type('application/problem+json')
-    .send(JSON.stringify({ type: `${PROBLEM_BASE}${problem}`, title, status, detail }));
-}
 
 /** Compares tokens in constant time (hashing first makes the lengths equal). */
 function tokenMatches(given: string, expected: string): boolean {
@@ -110,47 +97,25 @@ export function httpInputApp(intake: ReadingIntake, token: string, logger: Logge
     },
   );
 
-  app.use((_request: Request, response: Response) => {
-    sendProblem(response, 404, 'not-found', 'Not Found', 'Only POST /readings and GET /health exist here');
+  app.use((_request: Request, _response: Response, next: NextFunction) => {
+    next(new NotFoundError('Only POST /readings and GET /health exist here'));
   });
 
-  // express calls a four-argument middleware with errors, so `_next` must stay in the signature.
-  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
-    if (error instanceof HomedataError) {
-      sendProblem(response, error.status, error.problem, error.name, error.message);
-      return;
+  // A body that is not JSON is quarantined as it came (the evidence), then answered like any other error.
+  app.use((error: unknown, request: Request, _response: Response, next: NextFunction) => {
+    // body-parser's 400s (bad JSON, aborted body) carry a `status`; the family's own errors are not evidence.
+    if (!(error instanceof HomedataError) && (error as { status?: unknown }).status === 400) {
+      intake
+        .refuse([`payload is not JSON: ${(error as Error).message}`], {
+          source: 'http',
+          where: `${request.method} ${request.path}`,
+          raw: rawBodies.get(request) ?? null,
+        })
+        .catch((failure: unknown) => logger.warn({ err: failure }, 'could not quarantine a non-JSON body'));
     }
-    const status = (error as { status?: number }).status;
-    if (status === 400 || status === 413 || status === 415) {
-      // body-parser's own errors: bad JSON, too large, wrong charset.
-      const detail = (error as Error).message;
-      if (status === 400) {
-        void intake
-          .refuse([`payload is not JSON: ${detail}`], {
-            source: 'http',
-            where: `${request.method} ${request.path}`,
-            raw: rawBodies.get(request) ?? null,
-          })
-          .catch(() => undefined);
-      }
-      sendProblem(
-        response,
-        status,
-        'validation',
-        status === 413 ? 'Payload Too Large' : 'Bad Request',
-        detail,
-      );
-      return;
-    }
-    logger.error({ err: error }, 'HTTP input failed');
-    sendProblem(
-      response,
-      503,
-      'unavailable',
-      'Service Unavailable',
-      'The reading could not be stored; try again',
-    );
+    next(error);
   });
+  app.use(problemHandler(logger, { problem: 'unavailable', status: 503 }));
   return app;
 }
 

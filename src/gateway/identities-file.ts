@@ -24,6 +24,7 @@ const manifestSchema = z.looseObject({
   podServer: z.url(),
   residents: z.array(z.looseObject({ webId: z.url(), pod: z.url() })).min(1),
   gateways: z.array(z.looseObject({ webId: z.url(), home: z.url() })),
+  ready: z.boolean().optional(),
 });
 
 /** One resident's home as the demo manifest lists it. */
@@ -41,12 +42,22 @@ export interface GatewayIdentity extends ClientCredentials {
   webId: string;
 }
 
-/** Reads and parses a JSON file, with a ConfigError naming the file on failure. */
-async function readJson(path: string): Promise<unknown> {
+/** What a command run against a demo that has not yet written its gateways' secrets is told. */
+export const DEMO_STARTING =
+  'the demo is still starting; wait for the manifest\'s gateways (demo.json says "ready": true when complete)';
+
+/**
+ * Reads and parses a JSON file, with a ConfigError naming the file on failure. `missing` is what to say when the
+ * file does not exist yet (the demo writes its files as it starts), instead of the bare ENOENT.
+ */
+async function readJson(path: string, missing?: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (missing && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ConfigError(`${missing} (${path} does not exist yet)`, { path });
+    }
     throw new ConfigError(`Cannot read ${path}: ${(error as Error).message}`, { path });
   }
   try {
@@ -58,7 +69,7 @@ async function readJson(path: string): Promise<unknown> {
 
 /** The gateway credentials of the home whose resident has WebID `home`. */
 export async function loadGatewayCredentials(path: string, home: string): Promise<GatewayIdentity> {
-  const identities = parseConfig(identitiesSchema, await readJson(path), path);
+  const identities = parseConfig(identitiesSchema, await readJson(path, DEMO_STARTING), path);
   const entry = identities.gateways.find((gateway) => gateway.home === home);
   if (!entry) throw new NotFoundError(`${path} has no gateway for home ${home}`, { path });
   return {
@@ -71,7 +82,11 @@ export async function loadGatewayCredentials(path: string, home: string): Promis
 
 /** Finds a home in demo.json by its 1-based position (`3`) or its resident's WebID. */
 export async function findManifestHome(path: string, selector: string): Promise<ManifestHome> {
-  const manifest = parseConfig(manifestSchema, await readJson(path), path);
+  const manifest = parseConfig(
+    manifestSchema,
+    await readJson(path, 'no demo manifest yet: start the demo (`homedata demo`) and wait for it'),
+    path,
+  );
   let index: number;
   if (/^\d+$/.test(selector)) {
     index = Number(selector);
@@ -86,6 +101,8 @@ export async function findManifestHome(path: string, selector: string): Promise<
   }
   const resident = manifest.residents[index - 1]!;
   const gateway = manifest.gateways.find((candidate) => candidate.home === resident.webId);
+  // The first manifest lists residents before their gateways exist; a complete one says `ready: true`.
+  if (!gateway && manifest.ready !== true) throw new ConfigError(DEMO_STARTING, { path });
   return {
     index,
     residentWebId: resident.webId,

@@ -1,4 +1,5 @@
-// Serves the built pages (web-dist/) from the broker: the resident page at /resident/, the council page at /council/.
+// Serves the built pages (web-dist/) from the broker: the resident page at /resident/, the council page at /council/,
+// and a small welcome page at / that links to both and to the API description.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Response } from 'express';
@@ -39,11 +40,34 @@ function setPageHeaders(res: Response, csp: string): void {
   res.setHeader('Cache-Control', 'no-cache');
 }
 
-/** An express router with both pages and the resident page's `config.json`; mount it at the broker's root. */
+/**
+ * The broker's root: where a newcomer who opens the broker's URL is sent on. Plain HTML, no script or inline
+ * style, so the pages' CSP holds as it is.
+ */
+const ROOT_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>homedata broker</title></head>
+<body>
+<h1>homedata consent broker</h1>
+<p>Councils see aggregates over enough consenting homes, never one home's readings.</p>
+<ul>
+<li><a href="/resident/">Residents</a>: see what your home shares and give or withdraw consent.</li>
+<li><a href="/council/">Councils</a>: file a request and read its results.</li>
+<li><a href="/api/openapi.json">API description</a> (OpenAPI 3.1).</li>
+</ul>
+</body>
+</html>
+`;
+
+/** An express router with the root page, both pages and the resident page's `config.json`; mount it at the broker's root. */
 export function pagesRouter(options: PagesOptions): Router {
   const webDist = options.webDist ?? WEB_DIST;
   const csp = contentSecurityPolicy(options.issuer);
   const router = Router();
+  router.get('/', (_req, res) => {
+    setPageHeaders(res, csp);
+    res.type('html').send(ROOT_PAGE);
+  });
   router.get('/resident/config.json', (_req, res) => {
     setPageHeaders(res, csp);
     res.json({ issuer: options.issuer });

@@ -41,6 +41,8 @@ describe('homedata demo', { timeout: 300_000 }, () => {
   it('runs the broker with both fixture councils and their open request, and serves both pages', async () => {
     const { manifest } = demo!;
     expect(manifest.broker).toBe(`http://localhost:${demo!.brokerPort}/`);
+    expect(manifest.ready).toBe(true);
+    expect(await (await fetch(manifest.broker!)).text()).toContain('href="/resident/"');
     expect(manifest.councils.map((council) => council.name)).toEqual([
       'Northbridge Borough Council',
       'Eastvale District Council',

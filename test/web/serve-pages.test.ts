@@ -38,6 +38,17 @@ describe('pages router', () => {
     expect(response.headers.get('cache-control')).toBe('no-cache');
   });
 
+  it('answers the root with a page linking to both pages and the API description, under the same CSP', async () => {
+    const response = await fetch(`${base}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await response.text();
+    for (const link of ['/resident/', '/council/', '/api/openapi.json'])
+      expect(html).toContain(`href="${link}"`);
+    expect(html).not.toContain('<script');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
   it('redirects the bare page path to its folder', async () => {
     const response = await fetch(`${base}/resident`, { redirect: 'manual' });
     expect(response.status).toBe(301);

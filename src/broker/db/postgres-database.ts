@@ -1,5 +1,6 @@
 // The server database: PostgreSQL through a `pg` connection pool, optionally inside one schema.
 import pg from 'pg';
+import { ConfigError } from '../../errors.ts';
 import type { Database, Queryable } from './database.ts';
 
 /** `pg` returns int8 (counts, bigint ids) as strings; PGlite returns numbers. Ours stay far below 2^53. */
@@ -16,7 +17,12 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Opens a pool on `url`; with `schema`, every connection works inside it (created if missing). */
 export async function openPostgresDatabase(url: string, schema?: string): Promise<Database> {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new Error(`Invalid schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _`);
+    throw new ConfigError(
+      `Invalid schema name ${JSON.stringify(schema)}: use lower-case letters, digits and _`,
+      {
+        schema,
+      },
+    );
   }
   if (schema !== undefined) {
     const setup = new pg.Client({ connectionString: url });

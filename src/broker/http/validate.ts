@@ -1,7 +1,7 @@
 // Validates route input (body, path, query) with zod and turns every issue into a field error.
 import type { z } from 'zod';
 import { ValidationError } from '../../errors.ts';
-import type { FieldError } from './problem.ts';
+import type { FieldError } from '../../http-problem.ts';
 
 /** Parses `value` with `schema` or throws a 422 ValidationError listing each bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = 'body'): z.output<S> {

@@ -15,7 +15,7 @@ import {
   type AggregatorKeys,
   type SumEncoding,
 } from '../../private-aggregation/index.ts';
-import { problemHandler } from '../http/problem.ts';
+import { problemHandler } from '../../http-problem.ts';
 import { parseInput } from '../http/validate.ts';
 import { receiveReport } from './forwarded-report.ts';
 import {

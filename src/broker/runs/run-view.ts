@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { HomedataError } from '../../errors.ts';
 import type { RunRow } from '../db/schema/runs.ts';
-import { problemFor, type ProblemDocument } from '../http/problem.ts';
+import { problemFor, type ProblemDocument } from '../../http-problem.ts';
 
 const problemSchema = z.object({
   type: z.url(),

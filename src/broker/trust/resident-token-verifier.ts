@@ -10,7 +10,7 @@ import { decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { AuthenticationError, HomedataError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
 import type { Queryable } from '../db/database.ts';
-import { withoutUrls } from '../http/problem.ts';
+import { withoutUrls } from '../../http-problem.ts';
 import { claimProof, proofDigest, pruneExpiredProofs } from './dpop-replay.ts';
 import { createIssuerKeys } from './issuer-keys.ts';
 import { isTrustedIssuer, isTrustedPodUrl, type TrustPolicy } from './trust-policy.ts';

@@ -14,7 +14,7 @@ import {
 } from '../../../src/broker/homes/enrolled-home-check.ts';
 import { listEnrolledHomes } from '../../../src/broker/homes/home-register-reader.ts';
 import { enrolHome, removeHome } from '../../../src/broker/homes/home-register-transactor.ts';
-import { problemFor } from '../../../src/broker/http/problem.ts';
+import { problemFor } from '../../../src/http-problem.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { ConflictError, exitCodeFor, NotFoundError, ValidationError } from '../../../src/errors.ts';
 

@@ -1,7 +1,7 @@
 // Errors become RFC 9457 problem details, showing field errors but never the context a pod URL or WebID may sit in.
 import { describe, expect, it } from 'vitest';
-import { PodError, ValidationError } from '../../src/errors.ts';
-import { problemFor, withoutUrls } from '../../src/broker/http/problem.ts';
+import { PodError, StorageFullError, ValidationError } from '../src/errors.ts';
+import { problemFor, withoutUrls } from '../src/http-problem.ts';
 
 describe('problem details', () => {
   it('list the field errors of a validation problem', () => {
@@ -43,5 +43,25 @@ describe('problem details', () => {
     expect(
       withoutUrls('GET http://localhost:3000/alice/homedata/home answered 500 (https://x.example/#me)'),
     ).toBe('GET <url> answered 500 (<url>)');
+  });
+});
+
+describe('problem details at the gateway input', () => {
+  it('never show the message of a 5xx, and title it from the table, not the class name', () => {
+    const full = problemFor(new StorageFullError('disk full at /var/lib/homedata/alice/outbox.db'));
+    expect(full).toEqual({
+      type: 'https://homedata.dev/problems/insufficient-storage',
+      title: 'Insufficient storage',
+      status: 507,
+      detail: 'The server or one it depends on failed; try again later',
+    });
+  });
+
+  it('answer an error outside the family with the status the edge chooses', () => {
+    expect(problemFor(new Error('boom'), { problem: 'unavailable', status: 503 })).toMatchObject({
+      type: 'https://homedata.dev/problems/unavailable',
+      title: 'Service unavailable',
+      status: 503,
+    });
   });
 });

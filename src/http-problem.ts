@@ -1,8 +1,23 @@
-// The one place errors become HTTP answers: RFC 9457 problem details (`application/problem+json`).
+// The one place errors become HTTP answers, for every HTTP edge (broker, helper, gateway input): RFC 9457 problems.
+// It sits beside `errors.ts`, not under `broker/` or `gateway/`, because both edges use it and neither may import
+// the other; it depends only on the error family, the logger type and express.
 import type { ErrorRequestHandler, Response } from 'express';
-import { HomedataError, LimitExceededError, PROBLEM_BASE } from '../../errors.ts';
-import type { Logger } from '../../logging.ts';
-import { MalformedBodyError, PayloadTooLargeError } from './http-errors.ts';
+import { HomedataError, LimitExceededError, PROBLEM_BASE, StorageFullError } from './errors.ts';
+import type { Logger } from './logging.ts';
+
+/** A body that is not JSON at all. */
+export class MalformedBodyError extends HomedataError {
+  constructor(message: string) {
+    super('malformed-body', 400, message);
+  }
+}
+
+/** A body larger than the edge accepts. */
+export class PayloadTooLargeError extends HomedataError {
+  constructor(limitBytes: number) {
+    super('payload-too-large', 413, `The body is larger than ${limitBytes} bytes`, { limitBytes });
+  }
+}
 
 /** One invalid field: a dotted path into the input (`period.to`, `metrics.1`) and what is wrong with it. */
 export interface FieldError {
@@ -28,6 +43,8 @@ const TITLES: Record<string, string> = {
   'malformed-body': 'Malformed body',
   'payload-too-large': 'Body too large',
   'unsupported-media-type': 'Unsupported media type',
+  'bad-request': 'Bad request',
+  'not-acceptable': 'Not acceptable',
   'too-many-requests': 'Too many requests',
   unauthenticated: 'Not authenticated',
   forbidden: 'Forbidden',
@@ -37,6 +54,12 @@ const TITLES: Record<string, string> = {
   'run-quota': 'Too many active runs',
   pod: 'Pod server error',
   'outbound-call': 'Outside server refused or unreachable',
+  unavailable: 'Service unavailable',
+  'insufficient-storage': 'Insufficient storage',
+  'broker-not-told': 'Broker not told',
+  config: 'Invalid configuration',
+  timeout: 'Timed out',
+  'demo-setup': 'Demo setup failed',
   internal: 'Internal error',
 };
 
@@ -67,11 +90,20 @@ function normalise(error: unknown): unknown {
   return error;
 }
 
+/** The slug and 5xx status an edge answers an error outside the family with. */
+export interface UnexpectedAnswer {
+  problem: string;
+  status: number;
+}
+
+/** The default answer to an error outside the family. */
+const INTERNAL: UnexpectedAnswer = { problem: 'internal', status: 500 };
+
 /**
  * The problem document for any thrown value. Only the message and field errors of our own errors are shown:
  * error contexts may hold pod URLs or WebIDs and stay in the logs.
  */
-export function problemFor(thrown: unknown): ProblemDocument {
+export function problemFor(thrown: unknown, unexpected: UnexpectedAnswer = INTERNAL): ProblemDocument {
   const error = normalise(thrown);
   if (error instanceof HomedataError && error.status < 500) {
     const errors = error.context.errors as FieldError[] | undefined;
@@ -86,19 +118,19 @@ export function problemFor(thrown: unknown): ProblemDocument {
     };
   }
   if (error instanceof HomedataError) {
-    // A pod server or other upstream failed: say which kind, not where.
+    // A pod server, an upstream or the disk failed: say which kind, not where, and never the message.
     return {
       type: `${PROBLEM_BASE}${error.problem}`,
-      title: TITLES[error.problem] ?? 'Upstream error',
+      title: TITLES[error.problem] ?? 'Server error',
       status: error.status,
-      detail: 'A server the broker depends on failed; try again later',
+      detail: 'The server or one it depends on failed; try again later',
     };
   }
   return {
-    type: `${PROBLEM_BASE}internal`,
-    title: TITLES.internal!,
-    status: 500,
-    detail: 'The broker failed to answer; the error is logged',
+    type: `${PROBLEM_BASE}${unexpected.problem}`,
+    title: TITLES[unexpected.problem] ?? 'Server error',
+    status: unexpected.status,
+    detail: 'The server failed to answer; the error is logged',
   };
 }
 
@@ -113,15 +145,19 @@ export function sendProblem(res: Response, problem: ProblemDocument, challenge?:
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
-/** The express error handler: every error a route throws ends here. */
-export function problemHandler(logger: Logger): ErrorRequestHandler {
+/**
+ * The express error handler: every error a route throws ends here. `unexpected` is how an edge answers an error
+ * outside the family (the gateway input says 503 so a webhook retries; the broker says 500).
+ */
+export function problemHandler(logger: Logger, unexpected: UnexpectedAnswer = INTERNAL): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    const problem = problemFor(error);
-    if (problem.status >= 500) {
+    const problem = problemFor(error, unexpected);
+    // A full disk is logged once per episode where it is detected (the outbox writer), not once per request.
+    if (problem.status >= 500 && !(error instanceof StorageFullError)) {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       logger.error(
         { problem: problem.type, error: withoutUrls(text), method: req.method, path: req.path },
