@@ -2,7 +2,7 @@
 import { ConflictError } from '../../errors.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
-import { queueCohortReached } from '../webhooks/webhook-transactor.ts';
+import { lockRequestBeforeCohort, queueCohortReached } from '../webhooks/webhook-transactor.ts';
 
 /** A consent the broker has just verified in the resident's pod. */
 export type VerifiedConsentRow = Omit<ConsentRow, 'state' | 'withdrawn_at'>;
@@ -16,6 +16,9 @@ export type VerifiedConsentRow = Omit<ConsentRow, 'state' | 'withdrawn_at'>;
  */
 export async function recordGivenConsent(db: Database, consent: VerifiedConsentRow): Promise<void> {
   await db.transaction(async (tx) => {
+    // The request row is locked before the insert: the insert's foreign key takes a share lock on it, and two
+    // consents that each held one and then asked for the update lock would deadlock (PostgreSQL, measured).
+    await lockRequestBeforeCohort(tx, consent.request_id);
     await insertGivenConsent(tx, consent);
     await queueCohortReached(tx, consent.request_id, consent.given_at);
   });

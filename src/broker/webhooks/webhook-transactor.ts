@@ -67,6 +67,17 @@ export async function queueWebhookEvent(
 }
 
 /**
+ * Locks a request whose cohort has not yet reached k, for a transaction that will record a consent and then call
+ * `queueCohortReached`; consents to a request past k are not serialised. Call it before anything else touches
+ * the request's rows in that transaction.
+ */
+export async function lockRequestBeforeCohort(tx: Queryable, requestId: string): Promise<void> {
+  await tx.query('SELECT 1 FROM requests WHERE id = $1 AND cohort_reached_at IS NULL FOR UPDATE', [
+    requestId,
+  ]);
+}
+
+/**
  * Queues `request.cohort-reached` the first time a request's active consents reach its k, in the transaction that
  * records a consent. The request row is locked before counting, so two consents committed at once cannot both
  * count k − 1 and both miss it, nor both send it. The event carries the count rounded to 5, as the council's own
