@@ -18,7 +18,7 @@ import { summaryQuads } from '../src/gateway/summary-rdf.ts';
 import { createLogger } from '../src/logging.ts';
 import { summariseReadings, type DailySummary } from '../src/metrics/index.ts';
 import { AccountApi, type Identity } from '../src/pod/account-api.ts';
-import { homeProfileTurtle } from '../src/pod/homedata-pod.ts';
+import { homeProfileTurtle } from '../src/pod/formats/home-profile.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';
 import { ensureContainer, patchInsert, writeTurtle } from '../src/pod/resource-write.ts';
 import { forEachBounded } from '../src/bounded-concurrency.ts';

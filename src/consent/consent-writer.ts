@@ -3,7 +3,7 @@ import { ConflictError, HomedataError, NotFoundError, ValidationError } from '..
 import type { PodLayout } from '../pod/pod-layout.ts';
 import { readTurtle } from '../pod/resource-read.ts';
 import { deleteResource, writeTurtle } from '../pod/resource-write.ts';
-import { TERMS } from '../vocab/terms.ts';
+import { parseHomeProfile } from '../pod/formats/home-profile.ts';
 import { serializeTurtle } from '../vocab/turtle.ts';
 import { grantBrokerAccess, readableBy, withdrawUnneededRead } from './broker-access.ts';
 import { GrantRollbackError, type GrantLeftover } from './consent-errors.ts';
@@ -37,13 +37,14 @@ async function writeRecord(session: ResidentSession, record: ConsentRecord): Pro
   await writeTurtle(session.fetch, record.document, serializeTurtle(consentRecordQuads(record)));
 }
 
-/** The home's area code from the resident's own home profile. */
+/**
+ * The home's area code from the resident's own home profile, read as strictly as the broker will read it: a
+ * profile the broker cannot place in a cohort is refused here, before anything is written.
+ */
 async function homeArea(session: ResidentSession, layout: PodLayout): Promise<string> {
   const profile = await readTurtle(session.fetch, layout.homeProfile);
-  const home = profile?.store.getSubjects(TERMS.rdf.type, TERMS.hd.Home, null)[0];
-  const area = home && profile?.store.getObjects(home, TERMS.hd.areaCode, null)[0]?.value;
-  if (!area) throw new ValidationError('Your pod has no home profile with an area code (homedata/home)');
-  return area;
+  if (!profile) throw new ValidationError('Your pod has no home profile (homedata/home)');
+  return parseHomeProfile(profile.store).area;
 }
 
 /** The clock of a context. */

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { DataFactory, type Quad } from 'n3';
 import type { Reading } from '../metrics/types.ts';
-import { roomIri, sensorIri } from '../pod/homedata-pod.ts';
+import { roomIri } from '../pod/formats/home-profile.ts';
+import { sensorIri } from '../pod/homedata-pod.ts';
 import type { PodLayout } from '../pod/pod-layout.ts';
 import { OBSERVABLE_PROPERTY, PROPERTY_UNIT, READING_FLAG_TERM, TERMS } from '../vocab/index.ts';
 

@@ -2,7 +2,7 @@
 import { DataFactory, type Quad } from 'n3';
 import { addDays, localDayStart, localParts } from '../metrics/index.ts';
 import { QUALITY_FIELDS, type DailySummary } from '../metrics/types.ts';
-import { roomIri } from '../pod/homedata-pod.ts';
+import { roomIri } from '../pod/formats/home-profile.ts';
 import type { PodLayout } from '../pod/pod-layout.ts';
 import {
   OBSERVABLE_PROPERTY,

@@ -4,6 +4,7 @@ import { DataFactory, Store } from 'n3';
 import type { Property } from '../metrics/types.ts';
 import { OBSERVABLE_PROPERTY, TERMS } from '../vocab/terms.ts';
 import { serializeTurtle } from '../vocab/turtle.ts';
+import { homeProfileTurtle, roomIri, type HomeProfile } from './formats/home-profile.ts';
 import { PodLayout } from './pod-layout.ts';
 import { ensureContainer, writeTurtle } from './resource-write.ts';
 import { setAgentModes } from './access-control.ts';
@@ -11,17 +12,7 @@ import type { SolidAgent } from './solid-session.ts';
 import { registerInTypeIndex } from './type-index.ts';
 
 const { namedNode, literal, quad } = DataFactory;
-const { rdf, rdfs, sosa, hd, dct } = TERMS;
-
-/** The home as its resident describes it. */
-export interface HomeProfile {
-  /** GSS area code, e.g. a ward (`E05000001`). */
-  area: string;
-  dwellingType: 'Flat' | 'Terraced' | 'SemiDetached' | 'Detached' | 'Bungalow';
-  /** IANA time zone the home's local days are counted in. */
-  timeZone: string;
-  rooms: { slug: string; name: string }[];
-}
+const { rdf, rdfs, sosa, hd } = TERMS;
 
 /** One sensor of the home's gateway. */
 export interface DeviceDescription {
@@ -30,31 +21,9 @@ export interface DeviceDescription {
   property: Property;
 }
 
-/** The IRI of a room (a feature of interest) inside the home profile. */
-export function roomIri(layout: PodLayout, room: string): string {
-  return `${layout.homeProfile}#room-${room}`;
-}
-
 /** The IRI of a sensor inside the gateway's description. */
 export function sensorIri(layout: PodLayout, deviceId: string): string {
   return `${layout.gatewayDocument}#sensor-${encodeURIComponent(deviceId)}`;
-}
-
-/** Builds the home profile document. */
-export function homeProfileTurtle(layout: PodLayout, home: HomeProfile): string {
-  const store = new Store();
-  const subject = namedNode(`${layout.homeProfile}#home`);
-  store.addQuad(quad(subject, rdf.type, hd.Home));
-  store.addQuad(quad(subject, hd.areaCode, literal(home.area)));
-  store.addQuad(quad(subject, hd.dwellingType, hd[home.dwellingType]));
-  store.addQuad(quad(subject, hd.timeZone, literal(home.timeZone)));
-  for (const room of home.rooms) {
-    const iri = namedNode(roomIri(layout, room.slug));
-    store.addQuad(quad(iri, rdf.type, hd.Room));
-    store.addQuad(quad(iri, rdfs.label, literal(room.name)));
-    store.addQuad(quad(subject, dct.hasPart, iri));
-  }
-  return serializeTurtle(store);
 }
 
 /** Builds the gateway's description: a sosa:Platform hosting one sosa:Sensor per device. */

@@ -387,7 +387,7 @@ export function propertyOfIri(iri: string): Property | undefined {
   return PROPERTY_BY_IRI.get(iri);
 }
 
-/** The dwelling types a home profile may name, by hd local name. */
+/** The dwelling types a home profile may name, by hd local name: as the English Housing Survey groups them. */
 export const DWELLING_TYPES = ['Flat', 'Terraced', 'SemiDetached', 'Detached', 'Bungalow'] as const;
 export type DwellingType = (typeof DWELLING_TYPES)[number];
 

@@ -11,7 +11,8 @@ import {
 import { BrokerClient, grantConsent, type ConsentContext } from '../../src/consent/index.ts';
 import { consentRecordQuads } from '../../src/consent/consent-record.ts';
 import { grantTargets } from '../../src/pod/grant-scope.ts';
-import { homeProfileTurtle, setUpHomedataPod } from '../../src/pod/homedata-pod.ts';
+import { homeProfileTurtle } from '../../src/pod/formats/home-profile.ts';
+import { setUpHomedataPod } from '../../src/pod/homedata-pod.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { patchInsert, writeTurtle } from '../../src/pod/resource-write.ts';
 import { serializeTurtle, TERMS } from '../../src/vocab/index.ts';

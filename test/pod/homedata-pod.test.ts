@@ -1,7 +1,8 @@
 // The documents a resident's pod is set up with conform to the homedata shapes, for every fixture home.
 import { describe, expect, it } from 'vitest';
 import { generateFixtureSet } from '../../src/fixtures/fixture-set.ts';
-import { gatewayTurtle, homeProfileTurtle } from '../../src/pod/homedata-pod.ts';
+import { homeProfileTurtle } from '../../src/pod/formats/home-profile.ts';
+import { gatewayTurtle } from '../../src/pod/homedata-pod.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { validateAgainstShapes } from '../../src/vocab/shapes.ts';
 

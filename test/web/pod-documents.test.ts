@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { accessRecordQuads } from '../../src/broker/pod-access/access-record.ts';
 import { observationQuads } from '../../src/gateway/observation-rdf.ts';
 import { summaryQuads } from '../../src/gateway/summary-rdf.ts';
-import { homeProfileTurtle } from '../../src/pod/homedata-pod.ts';
+import { homeProfileTurtle } from '../../src/pod/formats/home-profile.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { parseTurtle, serializeTurtle } from '../../src/vocab/turtle.ts';
 import { parseAccessLog, resourceWords } from '../../src/web/resident/access-log.ts';
-import { parseHomeProfile, roomName } from '../../src/web/resident/home-profile.ts';
+import { homeViewOf, roomName } from '../../src/web/resident/home-profile.ts';
 import {
   alignByRoom,
   dayWindow,
@@ -26,7 +26,7 @@ function roundTrip(quads: Parameters<typeof serializeTurtle>[0], document: strin
 
 describe('resident pod documents', () => {
   it('reads the area and room names from the home profile', () => {
-    const profile = parseHomeProfile(
+    const profile = homeViewOf(
       parseTurtle(
         homeProfileTurtle(LAYOUT, {
           area: 'E05018412',

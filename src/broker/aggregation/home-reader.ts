@@ -4,7 +4,8 @@ import { ForbiddenError, PodError } from '../../errors.ts';
 import type { DailySummary } from '../../metrics/index.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
 import type { BodyParser, PodDocument, ReadOptions } from '../pod-access/audited-pod-reader.ts';
-import { readHomeProfile, type HomeProfile } from './home-profile-reader.ts';
+import type { HomePlacement } from '../../pod/formats/home-profile.ts';
+import { readHomePlacement } from './home-profile-reader.ts';
 import { homeDocuments, type RunPlan } from './run-plan.ts';
 import { readSummaryStream } from './summary-reader.ts';
 
@@ -19,7 +20,7 @@ export interface ConsentedReader {
 
 /** What a run learns about a home: where it counts, its summaries in the run's dates, and their data versions. */
 export interface HomeData {
-  profile: HomeProfile;
+  profile: HomePlacement;
   summaries: DailySummary[];
   /**
    * A version of each summaries document read, keyed `<property>/<YYYY-MM>`, and of the home profile (its rooms
@@ -48,7 +49,7 @@ function documentVersion(document: PodDocument<HomeDocument>): string {
 export type SkipReason = 'consent-inactive' | 'pod-failed' | 'no-profile';
 
 /** A parsed document of a home: its profile or one summaries document. */
-type HomeDocument = { profile: HomeProfile | null } | { summaries: DailySummary[] };
+type HomeDocument = { profile: HomePlacement | null } | { summaries: DailySummary[] };
 
 /**
  * Reads a home's profile and summary documents in one audited batch (one audit entry per document, one access
@@ -65,7 +66,7 @@ export async function readHome(
   const summaryUrls = summaryDocuments.map((document) => document.url);
   const parse: BodyParser<HomeDocument> = async (response, url, caps) => {
     if (response.body === null) return url === profileUrl ? { profile: null } : { summaries: [] };
-    if (url === profileUrl) return { profile: await readHomeProfile(response.body, url, caps) };
+    if (url === profileUrl) return { profile: await readHomePlacement(response.body, url, caps) };
     return { summaries: (await readSummaryStream(response.body, url, plan.dates, caps)).summaries };
   };
   let documents: PodDocument<HomeDocument>[];
@@ -77,7 +78,7 @@ export async function readHome(
     if (error instanceof PodError) return 'pod-failed';
     throw error;
   }
-  let profile: HomeProfile | null = null;
+  let profile: HomePlacement | null = null;
   const summaries: DailySummary[] = [];
   const versions = new Map<string, string>();
   for (const [index, document] of documents.entries()) {

@@ -57,7 +57,7 @@ const FEATURE_OF_INTEREST = TERMS.sosa.hasFeatureOfInterest.value;
 const ROOM = TERMS.hd.room.value;
 const LOCAL_DATE = TERMS.hd.localDate.value;
 
-/** Rooms are features of interest named `<home profile>#room-<slug>` (src/pod/homedata-pod.ts roomIri). */
+/** Rooms are features of interest named `<home profile>#room-<slug>` (src/pod/formats/home-profile.ts roomIri). */
 const ROOM_FRAGMENT = '#room-';
 
 /** What has arrived so far about one summary node; quads of a node may come in any order. */

@@ -4,7 +4,8 @@ import { ConflictError, NotFoundError, PodError, ValidationError } from '../../e
 import type { Logger } from '../../logging.ts';
 import { PodLayout } from '../../pod/pod-layout.ts';
 import { assertValid } from '../../vocab/index.ts';
-import { readHomeProfile, type HomeProfile } from '../aggregation/home-profile-reader.ts';
+import type { HomePlacement } from '../../pod/formats/home-profile.ts';
+import { readHomePlacement } from '../aggregation/home-profile-reader.ts';
 import { readTurtleStore } from '../aggregation/turtle-stream.ts';
 import type { BrokerConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -49,8 +50,8 @@ const readRecord: BodyParser<Store> = (response, url, caps) =>
   });
 
 /** The home profile, read by the same reader as a run's (one reader per document format). */
-const readHome: BodyParser<HomeProfile | null> = (response, url, caps) =>
-  readHomeProfile(response.body!, url, caps);
+const readHome: BodyParser<HomePlacement | null> = (response, url, caps) =>
+  readHomePlacement(response.body!, url, caps);
 
 /**
  * Reads one document for verification; any failure (the pod's status, a redirect, a timeout, a body over its

@@ -3,7 +3,7 @@ import { useMemo } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { PROPERTY_NAMES, PROPERTY_UNITS, withUnit } from '../shared/metric-words.ts';
 import { SERIES_COLOURS, UplotChart, type ChartOptions } from '../shared/uplot-chart.tsx';
-import { roomName, type HomeProfile } from './home-profile.ts';
+import { roomName, type HomeView } from './home-profile.ts';
 import { alignByRoom, roomRange, type ChartWindow } from './home-readings.ts';
 
 const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
@@ -13,7 +13,7 @@ interface HomeChartProps {
   window: ChartWindow;
   /** Daily summaries (one point a day) rather than readings. */
   daily: boolean;
-  profile: HomeProfile;
+  profile: HomeView;
 }
 
 /** The chart and its text alternative. */

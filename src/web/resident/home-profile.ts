@@ -1,12 +1,15 @@
-// Reads the resident's home profile from their pod: the area code and the names of the rooms.
+// The resident page's view of the home profile (read through the one home profile format): the area and room names.
 import type { Store } from 'n3';
+import { HomeProfileReader } from '../../pod/formats/home-profile.ts';
 import type { PodLayout } from '../../pod/pod-layout.ts';
 import { readTurtle } from '../../pod/resource-read.ts';
-import { TERMS } from '../../vocab/terms.ts';
 
-/** What the page needs from the home profile. */
-export interface HomeProfile {
-  /** GSS area code, or null when the profile names none. */
+/**
+ * What the page shows of the home profile. Unlike a run, the page shows what it can of a flawed profile: the
+ * resident should still see their rooms named when, say, the dwelling type is missing.
+ */
+export interface HomeView {
+  /** GSS area code, or null when the profile names none (or more than one). */
   area: string | null;
   /** Room names by slug (`living-room` → "Living room"). */
   roomNames: Record<string, string>;
@@ -15,31 +18,22 @@ export interface HomeProfile {
 /** Names for the two places a sensor may be that are not rooms (see the fixture home model). */
 const PLACE_NAMES: Readonly<Record<string, string>> = { home: 'Whole home', outdoor: 'Outdoors' };
 
-/** The room slug in a room IRI (`…/homedata/home#room-kitchen` → `kitchen`). */
-export function roomSlugOf(roomIri: string): string {
-  const fragment = roomIri.slice(roomIri.indexOf('#') + 1);
-  return fragment.startsWith('room-') ? fragment.slice('room-'.length) : fragment;
-}
-
-/** Parses a home profile document. */
-export function parseHomeProfile(store: Store): HomeProfile {
-  const home = store.getSubjects(TERMS.rdf.type, TERMS.hd.Home, null)[0];
-  const area = home ? (store.getObjects(home, TERMS.hd.areaCode, null)[0]?.value ?? null) : null;
+/** The page's view of a home profile document. */
+export function homeViewOf(store: Store): HomeView {
+  const reader = new HomeProfileReader();
+  for (const quad of store) reader.add(quad);
   const roomNames: Record<string, string> = { ...PLACE_NAMES };
-  for (const room of store.getSubjects(TERMS.rdf.type, TERMS.hd.Room, null)) {
-    const label = store.getObjects(room, TERMS.rdfs.label, null)[0]?.value;
-    if (label) roomNames[roomSlugOf(room.value)] = label;
-  }
-  return { area, roomNames };
+  for (const room of reader.rooms) roomNames[room.slug] = room.name;
+  return { area: reader.area ?? null, roomNames };
 }
 
 /** Reads the home profile; an absent profile gives no area and the default place names. */
-export async function readHomeProfile(fetchFn: typeof fetch, layout: PodLayout): Promise<HomeProfile> {
+export async function readHomeView(fetchFn: typeof fetch, layout: PodLayout): Promise<HomeView> {
   const document = await readTurtle(fetchFn, layout.homeProfile);
-  return document ? parseHomeProfile(document.store) : { area: null, roomNames: { ...PLACE_NAMES } };
+  return document ? homeViewOf(document.store) : { area: null, roomNames: { ...PLACE_NAMES } };
 }
 
 /** A room's name for people: its label, else its slug with dashes as spaces. */
-export function roomName(profile: HomeProfile, slug: string): string {
+export function roomName(profile: HomeView, slug: string): string {
   return profile.roomNames[slug] ?? slug.replace(/-/g, ' ');
 }

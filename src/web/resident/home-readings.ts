@@ -5,7 +5,7 @@ import type { PodLayout } from '../../pod/pod-layout.ts';
 import { readTurtle } from '../../pod/resource-read.ts';
 import { propertyOfIri, TERMS } from '../../vocab/terms.ts';
 import { newestMember } from './container-listing.ts';
-import { roomSlugOf } from './home-profile.ts';
+import { roomSlugOf } from '../../pod/formats/home-profile.ts';
 
 /** One value at one time (epoch seconds) in one room. */
 export interface Point {

@@ -9,7 +9,7 @@ import { useAsync } from '../shared/use-async.ts';
 import { AccessLogSection } from './access-log-section.tsx';
 import { AnswersSection } from './answers-section.tsx';
 import { sortAnswers } from './answers-model.ts';
-import { readHomeProfile, type HomeProfile } from './home-profile.ts';
+import { readHomeView, type HomeView } from './home-profile.ts';
 import { InboxSection } from './inbox-section.tsx';
 import { MyHomeSection } from './my-home-section.tsx';
 import { sweepNotice, sweepThenList } from './sign-in-sweep.ts';
@@ -17,14 +17,14 @@ import { sweepNotice, sweepThenList } from './sign-in-sweep.ts';
 /** The resident's pod and what the page knows about their home. */
 export interface ResidentPod {
   layout: PodLayout;
-  profile: HomeProfile;
+  profile: HomeView;
 }
 
 /** Finds the pod, then shows everything that needs it. */
 export function ResidentHome({ session }: { session: ResidentSession }) {
   const [pod, reloadPod] = useAsync(async (): Promise<ResidentPod> => {
     const layout = new PodLayout(await findResidentPod(session));
-    return { layout, profile: await readHomeProfile(session.fetch, layout) };
+    return { layout, profile: await readHomeView(session.fetch, layout) };
   }, [session]);
 
   return (

@@ -8,7 +8,8 @@ import { TERMS } from '../../vocab/terms.ts';
 import { PROPERTY_NAMES, withUnit } from '../shared/metric-words.ts';
 import { newestMember } from './container-listing.ts';
 import { previousMonth } from './home-readings.ts';
-import { roomName, roomSlugOf, type HomeProfile } from './home-profile.ts';
+import { roomSlugOf } from '../../pod/formats/home-profile.ts';
+import { roomName, type HomeView } from './home-profile.ts';
 
 /** What one daily summary says about its sensor's health. */
 export interface DayHealth {
@@ -111,7 +112,7 @@ export async function readStuckSensors(fetchFn: typeof fetch, layout: PodLayout)
 }
 
 /** What the resident is told about a stuck sensor: what it reports, since when, and what to do. */
-export function stuckSensorText(sensor: StuckSensor, profile: HomeProfile): string {
+export function stuckSensorText(sensor: StuckSensor, profile: HomeView): string {
   const what = `Your ${PROPERTY_NAMES[sensor.property]} sensor in ${roomName(profile, sensor.room)}`;
   const days = sensor.days === 1 ? '1 day' : `${sensor.days} days`;
   const said =

@@ -1,12 +1,12 @@
 // The home profile reader places a home in a cohort only when its profile says clearly where and what it is.
 import { describe, expect, it } from 'vitest';
-import { readHomeProfile } from '../../../src/broker/aggregation/home-profile-reader.ts';
-import { homeProfileTurtle } from '../../../src/pod/homedata-pod.ts';
+import { readHomePlacement } from '../../../src/broker/aggregation/home-profile-reader.ts';
+import { homeProfileTurtle } from '../../../src/pod/formats/home-profile.ts';
 import { PodLayout } from '../../../src/pod/pod-layout.ts';
 import { HOME, HOME_BASE, POD, edit } from '../../vocab/documents.ts';
 
 const layout = new PodLayout(POD);
-const read = (turtle: string) => readHomeProfile(new Response(turtle).body!, HOME_BASE);
+const read = (turtle: string) => readHomePlacement(new Response(turtle).body!, HOME_BASE);
 
 describe('home profile reader', () => {
   it('reads area, dwelling type and time zone from the profile the pod set-up writes', async () => {

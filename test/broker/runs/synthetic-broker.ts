@@ -15,7 +15,7 @@ import { createRun, type NewRun } from '../../../src/broker/runs/run-transactor.
 import { summaryQuads } from '../../../src/gateway/summary-rdf.ts';
 import { createLogger } from '../../../src/logging.ts';
 import { daysOfMonth, type DailySummary } from '../../../src/metrics/index.ts';
-import { homeProfileTurtle } from '../../../src/pod/homedata-pod.ts';
+import { homeProfileTurtle } from '../../../src/pod/formats/home-profile.ts';
 import { PodLayout } from '../../../src/pod/pod-layout.ts';
 import { seededRandomSource } from '../../../src/privacy/index.ts';
 import { serializeTurtle, type DwellingType } from '../../../src/vocab/index.ts';
