@@ -7,7 +7,7 @@ import {
   withSystem,
   type AccessEditor,
 } from '../pod/access-control.ts';
-import { isActive, type ConsentRecord } from './consent-record.ts';
+import { isActive, type ConsentRecord } from '../pod/formats/consent-record.ts';
 import type { ResidentSession } from './resident-session.ts';
 
 /**

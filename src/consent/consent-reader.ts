@@ -3,7 +3,7 @@ import { PodLayout } from '../pod/pod-layout.ts';
 import { readTurtle } from '../pod/resource-read.ts';
 import { TERMS } from '../vocab/terms.ts';
 import type { BrokerClient, CouncilRequest } from './broker-client.ts';
-import { isActive, parseConsentRecord, type ConsentRecord } from './consent-record.ts';
+import { isActive, parseConsentRecord, type ConsentRecord } from '../pod/formats/consent-record.ts';
 import { findResidentPod, type ResidentSession } from './resident-session.ts';
 
 /** Who acts (the resident), against which broker, in which pod, at what time. */

@@ -7,7 +7,7 @@ import { parseHomeProfile } from '../pod/formats/home-profile.ts';
 import { serializeTurtle } from '../vocab/turtle.ts';
 import { grantBrokerAccess, readableBy, withdrawUnneededRead } from './broker-access.ts';
 import { GrantRollbackError, type GrantLeftover } from './consent-errors.ts';
-import { consentRecordQuads, isActive, type ConsentRecord } from './consent-record.ts';
+import { consentRecordQuads, isActive, type ConsentRecord } from '../pod/formats/consent-record.ts';
 import { layoutOf, listConsentRecords, readConsentRecord, type ConsentContext } from './consent-reader.ts';
 import { grantTargets } from '../pod/grant-scope.ts';
 import type { ResidentSession } from './resident-session.ts';

@@ -8,7 +8,7 @@ export {
   parseConsentRecord,
   recordNodes,
   type ConsentRecord,
-} from './consent-record.ts';
+} from '../pod/formats/consent-record.ts';
 export { grantTargets } from '../pod/grant-scope.ts';
 export {
   layoutOf,

@@ -5,7 +5,7 @@ import { addCouncil, startBroker, type RunningBroker } from '../../src/broker/in
 import type { ResultsDocument } from '../../src/broker/results/results-document.ts';
 import type { RunView } from '../../src/broker/runs/run-view.ts';
 import { BrokerClient, grantConsent, type ConsentContext } from '../../src/consent/index.ts';
-import { consentRecordQuads } from '../../src/consent/consent-record.ts';
+import { consentRecordQuads } from '../../src/pod/formats/consent-record.ts';
 import { HomedataError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logging.ts';
 import { AccountApi } from '../../src/pod/account-api.ts';

@@ -9,7 +9,7 @@ import {
   type RunningBroker,
 } from '../../src/broker/index.ts';
 import { BrokerClient, grantConsent, type ConsentContext } from '../../src/consent/index.ts';
-import { consentRecordQuads } from '../../src/consent/consent-record.ts';
+import { consentRecordQuads } from '../../src/pod/formats/consent-record.ts';
 import { grantTargets } from '../../src/pod/grant-scope.ts';
 import { homeProfileTurtle } from '../../src/pod/formats/home-profile.ts';
 import { setUpHomedataPod } from '../../src/pod/homedata-pod.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConsentRecord } from '../../src/consent/consent-record.ts';
+import { parseConsentRecord } from '../../src/pod/formats/consent-record.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { findAclUrl, readTurtle } from '../../src/pod/resource-read.ts';
 import { loginWithClientCredentials, type SolidAgent } from '../../src/pod/solid-session.ts';

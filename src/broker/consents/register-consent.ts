@@ -13,7 +13,7 @@ import type { AuditedPodReader, BodyParser, PodDocument } from '../pod-access/au
 import type { TrustPolicy } from '../trust/trust-policy.ts';
 import { findRequest } from '../requests/request-reader.ts';
 import { isOpen } from '../requests/request-view.ts';
-import { checkConsentRecord } from './consent-record-check.ts';
+import { checkConsentRecord } from '../../pod/formats/consent-record.ts';
 import { assertPodOfResident } from './pod-binding.ts';
 import { recordGivenConsent } from './consent-transactor.ts';
 import { grantTargets } from '../../pod/grant-scope.ts';

@@ -1,19 +1,19 @@
-// Consent records and access records: shape-valid in every status, readable back, and accepted by the broker only when they give the request.
+// The consent record format, and access records: shape-valid in every status, readable back, and accepted by the broker only when they give the request.
+import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/errors.ts';
+import { accessRecordQuads } from '../../../src/broker/pod-access/access-record.ts';
 import {
   checkConsentRecord,
-  type ConsentExpectation,
-} from '../../src/broker/consents/consent-record-check.ts';
-import { accessRecordQuads } from '../../src/broker/pod-access/access-record.ts';
-import {
   consentRecordQuads,
   isActive,
   parseConsentRecord,
+  type ConsentExpectation,
   type ConsentRecord,
-} from '../../src/consent/consent-record.ts';
-import { grantTargets } from '../../src/pod/grant-scope.ts';
-import { PodLayout } from '../../src/pod/pod-layout.ts';
-import { assertValid, DPV, parseTurtle, serializeTurtle } from '../../src/vocab/index.ts';
+} from '../../../src/pod/formats/consent-record.ts';
+import { grantTargets } from '../../../src/pod/grant-scope.ts';
+import { PodLayout } from '../../../src/pod/pod-layout.ts';
+import { assertValid, DPV, parseTurtle, serializeTurtle, TERMS } from '../../../src/vocab/index.ts';
 
 const pod = 'http://localhost:3000/alice/';
 const layout = new PodLayout(pod);
@@ -106,6 +106,34 @@ describe('consent records', () => {
   it('read back as written', () => {
     const record = given({ status: 'ConsentWithdrawn', withdrawnAt: now });
     expect(parseConsentRecord(roundTrip(record), record.document)).toEqual(record);
+  });
+
+  it('read as none when the document holds no record of its own, two records, or a record without a status', () => {
+    const record = given();
+    const other = given({ document: layout.consentDocument('other') });
+    expect(parseConsentRecord(roundTrip(other), record.document)).toBeNull();
+    const two = parseTurtle(
+      serializeTurtle([
+        ...consentRecordQuads(record),
+        ...consentRecordQuads({ ...record, document: `${record.document}#second` }).map((quad) =>
+          DataFactory.quad(
+            DataFactory.namedNode(quad.subject.value.replace('#consent', '#other')),
+            quad.predicate,
+            quad.object,
+          ),
+        ),
+      ]),
+      { baseIRI: record.document },
+    );
+    expect(parseConsentRecord(two, record.document)).toBeNull();
+    expect(() => checkConsentRecord(two, expectation())).toThrow(
+      new ValidationError('The consent record must describe exactly one dpv:ConsentRecord (found 2)', {
+        requestId,
+      }),
+    );
+    const store = roundTrip(record);
+    store.removeQuads(store.getQuads(null, TERMS.dpv.hasConsentStatus, null, null));
+    expect(parseConsentRecord(store, record.document)).toBeNull();
   });
 
   it('are active while given and unexpired', () => {
