@@ -1,12 +1,12 @@
 // The resident page reads its own pod documents: home profile, access log, hourly readings and daily summaries.
 import { describe, expect, it } from 'vitest';
-import { accessRecordQuads } from '../../src/broker/pod-access/access-record.ts';
+import { accessRecordQuads, parseAccessLog } from '../../src/pod/formats/access-record.ts';
 import { observationQuads } from '../../src/gateway/observation-rdf.ts';
 import { summaryQuads } from '../../src/gateway/summary-rdf.ts';
 import { homeProfileTurtle } from '../../src/pod/formats/home-profile.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { parseTurtle, serializeTurtle } from '../../src/vocab/turtle.ts';
-import { parseAccessLog, resourceWords } from '../../src/web/resident/access-log.ts';
+import { resourceWords } from '../../src/web/resident/access-log.ts';
 import { homeViewOf, roomName } from '../../src/web/resident/home-profile.ts';
 import {
   alignByRoom,

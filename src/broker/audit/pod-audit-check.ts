@@ -1,12 +1,10 @@
 // Holds the broker's audit log against residents' own access logs: rows missing or changed in a pod, or only there.
-import { DataFactory, type NamedNode } from 'n3';
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { PodError } from '../../errors.ts';
 import { PodLayout } from '../../pod/pod-layout.ts';
 import { readTurtle } from '../../pod/resource-read.ts';
-import { TERMS } from '../../vocab/index.ts';
 import type { Queryable } from '../db/database.ts';
-import { parseAuditRowLiteral } from '../pod-access/access-record.ts';
+import { parseAccessLog } from '../../pod/formats/access-record.ts';
 import { readChainState } from './audit-reader.ts';
 
 /** One disagreement between the database and a resident's access log. */
@@ -93,7 +91,6 @@ export async function checkAuditAgainstPods(
   }
   for (const consent of consents) notice(new PodLayout(consent.pod).pod, monthOf(new Date(consent.first)));
 
-  const broker = DataFactory.namedNode(deps.brokerWebId);
   const fetchNoRedirect: typeof fetch = (input, init) => deps.fetch(input, { ...init, redirect: 'manual' });
   const findings: PodAuditFinding[] = [];
   let documents = 0;
@@ -102,7 +99,7 @@ export async function checkAuditAgainstPods(
   await forEachBounded(pods, POD_CONCURRENCY, async ([pod, first]) => {
     const months = monthsBetween(first, monthOf(deps.now));
     documents += months.length;
-    const copy = await readAccessLogRows(fetchNoRedirect, broker, new PodLayout(pod), months);
+    const copy = await readAccessLogRows(fetchNoRedirect, deps.brokerWebId, new PodLayout(pod), months);
     findings.push(
       ...copy.unreadable.map((finding) => ({ ...finding, kind: 'pod-unreadable' as const, pod })),
     );
@@ -134,7 +131,7 @@ const POD_CONCURRENCY = 4;
  */
 async function readAccessLogRows(
   fetchFn: typeof fetch,
-  broker: NamedNode,
+  broker: string,
   layout: PodLayout,
   months: readonly string[],
 ): Promise<{
@@ -148,12 +145,9 @@ async function readAccessLogRows(
     try {
       const log = await readTurtle(fetchFn, document);
       if (!log) continue;
-      for (const record of log.store.getSubjects(TERMS.rdf.type, TERMS.hd.AccessRecord, null)) {
-        if (log.store.countQuads(record, TERMS.prov.wasAssociatedWith, broker, null) === 0) continue;
-        for (const literal of log.store.getObjects(record, TERMS.hd.auditRow, null)) {
-          const row = parseAuditRowLiteral(literal.value);
-          if (row) rows.set(row.seq, { hash: row.rowHash, document });
-        }
+      for (const entry of parseAccessLog(log.store)) {
+        if (entry.reader !== broker) continue;
+        for (const row of entry.auditRows) rows.set(row.seq, { hash: row.rowHash, document });
       }
     } catch (error) {
       if (!(error instanceof PodError)) throw error;

@@ -12,7 +12,7 @@ import type { ConsentRow } from '../db/schema/consents.ts';
 import { findRequest } from '../requests/request-reader.ts';
 import { guardedFetch, OutboundCallError, type OutboundRules } from '../trust/guarded-fetch.ts';
 import type { TrustPolicy } from '../trust/trust-policy.ts';
-import { accessRecordQuads } from './access-record.ts';
+import { accessRecordQuads } from '../../pod/formats/access-record.ts';
 import type { DocumentCaps, PodAccessLimits } from './pod-access-limits.ts';
 
 /** One document as read: the pod's status, its ETag, and the parsed body when the read succeeded. */

@@ -7,7 +7,8 @@ import { formatDateTime } from '../shared/dates.ts';
 import { PROPERTY_NAMES } from '../shared/metric-words.ts';
 import { Empty, Failure, Loading } from '../shared/status.tsx';
 import { useAsync } from '../shared/use-async.ts';
-import { listLogMonths, readLogMonths, resourceWords, type AccessEntry } from './access-log.ts';
+import type { AccessEntry } from '../../pod/formats/access-record.ts';
+import { listLogMonths, readLogMonths, resourceWords } from './access-log.ts';
 
 /** Months read at first; older ones on request. */
 const FIRST_MONTHS = 3;

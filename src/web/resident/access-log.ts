@@ -1,49 +1,13 @@
 // Reads "who read my data": the broker's access records in the resident's own access log, newest first.
-import type { Store } from 'n3';
+import { parseAccessLog, type AccessEntry } from '../../pod/formats/access-record.ts';
 import type { PodLayout } from '../../pod/pod-layout.ts';
 import { readTurtle } from '../../pod/resource-read.ts';
-import { TERMS } from '../../vocab/terms.ts';
 import { listContainer } from './container-listing.ts';
-
-/** One batch of reads the broker made in the pod for one request. */
-export interface AccessEntry {
-  iri: string;
-  startedAt: Date;
-  endedAt: Date;
-  requestId: string;
-  /** What it read: pod resource URLs. */
-  resources: string[];
-  /** Who read: the broker's WebID. */
-  reader: string;
-}
 
 /** A month of the log (`YYYY-MM`) and its document. */
 export interface LogMonth {
   month: string;
   document: string;
-}
-
-/** The access records in one log document, newest first. */
-export function parseAccessLog(store: Store): AccessEntry[] {
-  const entries: AccessEntry[] = [];
-  for (const record of store.getSubjects(TERMS.rdf.type, TERMS.hd.AccessRecord, null)) {
-    const value = (predicate: { value: string }) => store.getObjects(record, predicate.value, null)[0]?.value;
-    const startedAt = value(TERMS.prov.startedAtTime);
-    const requestId = value(TERMS.hd.underRequest);
-    if (!startedAt || !requestId) continue;
-    entries.push({
-      iri: record.value,
-      startedAt: new Date(startedAt),
-      endedAt: new Date(value(TERMS.prov.endedAtTime) ?? startedAt),
-      requestId,
-      resources: store
-        .getObjects(record, TERMS.prov.used, null)
-        .map((term) => term.value)
-        .sort(),
-      reader: value(TERMS.prov.wasAssociatedWith) ?? '',
-    });
-  }
-  return entries.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
 }
 
 /** The months the log has, newest first. */

@@ -1,8 +1,7 @@
-// The consent record format, and access records: shape-valid in every status, readable back, and accepted by the broker only when they give the request.
+// The consent record format: shape-valid in every status, readable back, and accepted by the broker only when they give the request.
 import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/errors.ts';
-import { accessRecordQuads } from '../../../src/broker/pod-access/access-record.ts';
 import {
   checkConsentRecord,
   consentRecordQuads,
@@ -164,26 +163,5 @@ describe("the broker's check of a consent record", () => {
   it('refuses a record that is not ConsentGiven', () => {
     const withdrawn = given({ status: 'ConsentWithdrawn', withdrawnAt: now });
     expect(() => checkConsentRecord(roundTrip(withdrawn), expectation())).toThrow(/ConsentGiven/);
-  });
-});
-
-describe('access records', () => {
-  it('are shape-valid and name what was read, when, under which request and consent', async () => {
-    const quads = accessRecordQuads({
-      logDocument: layout.accessLogDocument('2026-03'),
-      id: '0123456789abcdef',
-      startedAt: now,
-      endedAt: now,
-      resources: [layout.summaryDocument('humidity', '2026-01'), layout.homeProfile],
-      requestId,
-      consentRecord: `${layout.consentDocument(requestId)}#consent`,
-      brokerWebId: broker,
-    });
-    await assertValid(quads, { source: 'access record' });
-    expect(
-      quads.filter(
-        (quad) => quad.predicate.value.endsWith('#used') || quad.predicate.value.endsWith('/used'),
-      ),
-    ).toHaveLength(2);
   });
 });

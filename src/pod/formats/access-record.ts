@@ -1,7 +1,8 @@
-// Builds the access record the broker appends to a resident's access log: what it read, when, under which request,
-// and which audit rows say so.
-import { DataFactory, type Quad } from 'n3';
-import { TERMS } from '../../vocab/index.ts';
+// The access record the broker appends to a resident's access log (`/homedata/access-log/YYYY-MM.ttl`): what it
+// read, when, under which request, and which audit rows say so. Written by the broker, read back by the resident's
+// page and by the broker's audit check, all here. Pure and browser-safe.
+import { DataFactory, type Quad, type Store } from 'n3';
+import { TERMS } from '../../vocab/terms.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 
@@ -53,4 +54,40 @@ export function accessRecordQuads(record: AccessRecord): Quad[] {
     quad(subject, TERMS.prov.wasAssociatedWith, namedNode(record.brokerWebId)),
     ...(record.auditRows ?? []).map((row) => quad(subject, TERMS.hd.auditRow, literal(auditRowLiteral(row)))),
   ];
+}
+
+/** One access record as read back from a log document. */
+export interface AccessEntry {
+  iri: string;
+  startedAt: Date;
+  endedAt: Date;
+  requestId: string;
+  /** What it read: pod resource URLs, sorted. */
+  resources: string[];
+  /** Who read: the agent the record is associated with (the broker's WebID), or '' when it names none. */
+  reader: string;
+  /** The audit rows the record names; rows whose literal is not `<seq>:<hash>` are left out. */
+  auditRows: { seq: number; rowHash: string }[];
+}
+
+/** The access records in one log document, newest first; a record without a start time or request is skipped. */
+export function parseAccessLog(store: Store): AccessEntry[] {
+  const entries: AccessEntry[] = [];
+  for (const record of store.getSubjects(TERMS.rdf.type, TERMS.hd.AccessRecord, null)) {
+    const values = (predicate: { value: string }) =>
+      store.getObjects(record, predicate.value, null).map((term) => term.value);
+    const [startedAt] = values(TERMS.prov.startedAtTime);
+    const [requestId] = values(TERMS.hd.underRequest);
+    if (!startedAt || !requestId) continue;
+    entries.push({
+      iri: record.value,
+      startedAt: new Date(startedAt),
+      endedAt: new Date(values(TERMS.prov.endedAtTime)[0] ?? startedAt),
+      requestId,
+      resources: values(TERMS.prov.used).sort(),
+      reader: values(TERMS.prov.wasAssociatedWith)[0] ?? '',
+      auditRows: values(TERMS.hd.auditRow).flatMap((text) => parseAuditRowLiteral(text) ?? []),
+    });
+  }
+  return entries.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
 }
