@@ -1,4 +1,5 @@
 // Talks to the consent broker over HTTP with the resident's own fetch: public requests, and the resident routes.
+// Its types are the broker's contract (src/api/broker-api.ts).
 import {
   AuthenticationError,
   ConflictError,
@@ -8,55 +9,18 @@ import {
   PodError,
   ValidationError,
 } from '../errors.ts';
-
-/** A council request as the broker publishes it (`GET /api/requests`). */
-export interface CouncilRequest {
-  id: string;
-  council: { id: string; name: string };
-  title: string;
-  /** DPV purpose IRI. */
-  purpose: string;
-  description: string;
-  metrics: string[];
-  areas: string[];
-  period: { from: string; to: string };
-  granularity: 'month' | 'week';
-  minCohort: number;
-  /** ISO instant; consent ends there at the latest. */
-  consentUntil: string;
-  dp: { epsilon: number } | null;
-  createdAt: string;
-  state: 'open' | 'closed';
-}
-
-/** The broker's public facts (`GET /api/broker`). */
-export interface BrokerInfo {
-  /** The WebID residents grant Read to. */
-  webId: string;
-  kFloor: number;
-  purposes: string[];
-}
-
-/** A consent as the broker counts it (`GET /api/residents/me/consents`). */
-export interface BrokerConsent {
-  requestId: string;
-  state: 'given' | 'withdrawn' | 'expired';
-  givenAt: string;
-  expiresAt: string;
-  withdrawnAt: string | null;
-}
-
-/** An RFC 9457 problem document as the broker sends it. */
-interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-}
+import type {
+  BrokerInfo,
+  Problem,
+  PublicRequest,
+  RegisteredConsent,
+  RequestList,
+  ResidentConsent,
+  ResidentConsentList,
+} from '../api/broker-api.ts';
 
 /** Turns a broker problem into the matching member of the error family, keeping its message and field errors. */
-function errorFromProblem(status: number, problem: Problem): HomedataError {
+function errorFromProblem(status: number, problem: Partial<Problem>): HomedataError {
   const detail = problem.detail ?? problem.title ?? `The broker answered ${status}`;
   const slug = problem.type?.split('/').pop() || 'broker';
   const context = problem.errors ? { errors: problem.errors } : {};
@@ -94,9 +58,9 @@ export class BrokerClient {
     if (response.status === 204) return undefined as T;
     const text = await response.text();
     if (!response.ok) {
-      let problem: Problem = {};
+      let problem: Partial<Problem> = {};
       try {
-        problem = JSON.parse(text) as Problem;
+        problem = JSON.parse(text) as Partial<Problem>;
       } catch {
         // not a problem document: keep the status alone
       }
@@ -111,20 +75,17 @@ export class BrokerClient {
   }
 
   /** Every request, newest first. */
-  async listRequests(): Promise<CouncilRequest[]> {
-    return (await this.call<{ requests: CouncilRequest[] }>('GET', 'api/requests')).requests;
+  async listRequests(): Promise<PublicRequest[]> {
+    return (await this.call<RequestList>('GET', 'api/requests')).requests;
   }
 
   /** One request. */
-  getRequest(id: string): Promise<CouncilRequest> {
+  getRequest(id: string): Promise<PublicRequest> {
     return this.call('GET', `api/requests/${encodeURIComponent(id)}`);
   }
 
   /** Tells the broker the resident consented; it reads the record from `pod` before counting it. */
-  notifyConsent(
-    requestId: string,
-    pod: string,
-  ): Promise<{ requestId: string; state: 'given'; expiresAt: string }> {
+  notifyConsent(requestId: string, pod: string): Promise<RegisteredConsent> {
     return this.call('POST', `api/requests/${encodeURIComponent(requestId)}/consents`, { pod });
   }
 
@@ -134,7 +95,7 @@ export class BrokerClient {
   }
 
   /** The resident's consents as the broker counts them. */
-  async myConsents(): Promise<BrokerConsent[]> {
-    return (await this.call<{ consents: BrokerConsent[] }>('GET', 'api/residents/me/consents')).consents;
+  async myConsents(): Promise<ResidentConsent[]> {
+    return (await this.call<ResidentConsentList>('GET', 'api/residents/me/consents')).consents;
   }
 }

@@ -2,7 +2,8 @@
 import { PodLayout } from '../pod/pod-layout.ts';
 import { readTurtle } from '../pod/resource-read.ts';
 import { TERMS } from '../vocab/terms.ts';
-import type { BrokerClient, CouncilRequest } from './broker-client.ts';
+import type { PublicRequest } from '../api/broker-api.ts';
+import type { BrokerClient } from './broker-client.ts';
 import { isActive, parseConsentRecord, type ConsentRecord } from '../pod/formats/consent-record.ts';
 import { findResidentPod, type ResidentSession } from './resident-session.ts';
 
@@ -60,7 +61,7 @@ export type ConsentStanding = 'unanswered' | 'given' | 'refused' | 'withdrawn' |
 export interface ConsentListing {
   requestId: string;
   /** The request as the broker publishes it; null when the broker no longer lists it. */
-  request: CouncilRequest | null;
+  request: PublicRequest | null;
   standing: ConsentStanding;
   record: ConsentRecord | null;
 }

@@ -1,7 +1,8 @@
 // Resident-side consent: grant, refuse, revoke, sweep and list, acting only with the resident's own Solid session.
 // May import: src/pod, src/vocab (terms, turtle), src/metrics (catalogue), src/errors — never broker internals or the gateway; no Node-only modules (the resident page bundles it).
 export { type ResidentSession, findResidentPod } from './resident-session.ts';
-export { BrokerClient, type BrokerConsent, type BrokerInfo, type CouncilRequest } from './broker-client.ts';
+export { BrokerClient } from './broker-client.ts';
+export type { BrokerInfo, PublicRequest, ResidentConsent } from '../api/broker-api.ts';
 export {
   consentRecordQuads,
   isActive,

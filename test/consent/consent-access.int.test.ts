@@ -1,7 +1,8 @@
 // The resident's grant, revoke and sweep change exactly the broker's access in the pod, under WAC and under ACP pod
 // servers alike (the system found by discovery). The broker's HTTP side is a stand-in here; the pod server is real.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BrokerClient, type CouncilRequest } from '../../src/consent/broker-client.ts';
+import type { PublicRequest } from '../../src/api/broker-api.ts';
+import { BrokerClient } from '../../src/consent/broker-client.ts';
 import type { ConsentContext } from '../../src/consent/consent-reader.ts';
 import { grantConsent, revokeConsent, sweepConsents } from '../../src/consent/consent-writer.ts';
 import { readConsentRecord } from '../../src/consent/consent-reader.ts';
@@ -24,7 +25,7 @@ const servers = [
 ] as const;
 
 /** A council request as the broker would publish it. */
-function councilRequest(id: string, metrics: string[], consentUntil: Date): CouncilRequest {
+function councilRequest(id: string, metrics: string[], consentUntil: Date): PublicRequest {
   return {
     id,
     council: { id: 'c1', name: 'Northbridge' },
@@ -35,6 +36,7 @@ function councilRequest(id: string, metrics: string[], consentUntil: Date): Coun
     areas: [AREA],
     period: { from: '2026-01-01', to: '2026-02-01' },
     granularity: 'month',
+    split: 'none',
     minCohort: 10,
     consentUntil: consentUntil.toISOString(),
     dp: null,
@@ -48,7 +50,7 @@ describe.each(servers)('consent grants on the $system pod', ({ system, server })
   let broker: TestActor;
   let layout: PodLayout;
   let now = new Date('2026-02-01T00:00:00Z');
-  const requests = new Map<string, CouncilRequest>();
+  const requests = new Map<string, PublicRequest>();
   const told: string[] = [];
 
   const contextOf = (): ConsentContext => ({

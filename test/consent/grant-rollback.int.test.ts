@@ -5,7 +5,7 @@ import {
   GrantRollbackError,
   readConsentRecord,
   type BrokerClient,
-  type CouncilRequest,
+  type PublicRequest,
 } from '../../src/consent/index.ts';
 import { PodError } from '../../src/errors.ts';
 import { setUpHomedataPod } from '../../src/pod/homedata-pod.ts';
@@ -16,7 +16,7 @@ import { createActor, type TestActor } from '../helpers/identities.ts';
 import { TEST_AREA } from '../broker/request-fixtures.ts';
 
 const BROKER_WEBID = 'https://broker.example/profile/card#me';
-const REQUEST: CouncilRequest = {
+const REQUEST: PublicRequest = {
   id: 'req-rollback',
   council: { id: 'c1', name: 'Northbridge Borough Council' },
   title: 'Damp in Northbridge',
@@ -26,6 +26,7 @@ const REQUEST: CouncilRequest = {
   areas: [TEST_AREA],
   period: { from: '2026-01-01', to: '2026-01-31' },
   granularity: 'month',
+  split: 'none',
   minCohort: 10,
   consentUntil: '2036-12-31T00:00:00.000Z',
   state: 'open',

@@ -1,6 +1,6 @@
 // The resident reads a request, and what answering it changes, in plain words, with exact pod paths.
 import { describe, expect, it } from 'vitest';
-import type { CouncilRequest } from '../../src/consent/broker-client.ts';
+import type { PublicRequest } from '../../src/api/broker-api.ts';
 import type { ConsentListing } from '../../src/consent/consent-reader.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { sortAnswers } from '../../src/web/resident/answers-model.ts';
@@ -13,7 +13,7 @@ import {
 
 const LAYOUT = new PodLayout('http://localhost:3000/resident-01/');
 
-const REQUEST: CouncilRequest = {
+const REQUEST: PublicRequest = {
   id: '62dab28a-a438-45cf-8fa6-69977dabe3b0',
   council: { id: 'c1', name: 'Northbridge Borough Council' },
   title: 'Damp and cold homes, winter 2026',
@@ -23,6 +23,7 @@ const REQUEST: CouncilRequest = {
   areas: ['E05018412', 'E05018419'],
   period: { from: '2026-01-01', to: '2026-01-31' },
   granularity: 'month',
+  split: 'none',
   minCohort: 10,
   consentUntil: '2027-07-01T00:00:00.000Z',
   dp: null,
@@ -66,7 +67,7 @@ describe('a request in plain words', () => {
 });
 
 describe('the resident’s lists', () => {
-  const listing = (id: string, standing: ConsentListing['standing'], patch: Partial<CouncilRequest> = {}) =>
+  const listing = (id: string, standing: ConsentListing['standing'], patch: Partial<PublicRequest> = {}) =>
     ({
       requestId: id,
       request: { ...REQUEST, id, ...patch },

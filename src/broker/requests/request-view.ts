@@ -1,47 +1,8 @@
-// How a request is shown: the public view (who asked what, why, until when) and a council's own view, as zod schemas.
-import { z } from 'zod';
+// How a request is shown: the public view (who asked what, why, until when) and a council's own view, built from rows
+// into the shapes of the API contract (src/api/broker-api.ts).
+import type { ConsentProgress, PublicRequest } from '../../api/broker-api.ts';
 import { roundToNearest5 } from '../../privacy/index.ts';
 import type { RequestWithCouncil } from './request-reader.ts';
-
-/** A request as anyone may see it; it says nothing about residents. */
-export const publicRequestSchema = z.object({
-  id: z.uuid(),
-  council: z.object({ id: z.uuid(), name: z.string() }),
-  title: z.string(),
-  purpose: z.url().describe('DPV purpose IRI'),
-  description: z.string(),
-  metrics: z.array(z.string()),
-  areas: z.array(z.string()),
-  period: z.object({ from: z.iso.date(), to: z.iso.date() }),
-  granularity: z.enum(['month', 'week']),
-  split: z
-    .enum(['none', 'dwellingType'])
-    .describe('`dwellingType`: cells per area, dwelling type and period; fixed for every run'),
-  minCohort: z.number().int(),
-  consentUntil: z.iso.datetime(),
-  dp: z.object({ epsilon: z.number() }).nullable(),
-  createdAt: z.iso.datetime(),
-  state: z
-    .enum(['open', 'closed'])
-    .describe('`open` while consent may be given, `closed` after consentUntil'),
-});
-export type PublicRequest = z.infer<typeof publicRequestSchema>;
-
-/** Consent progress as a council sees it: "fewer than k", or a count rounded to 5 once it reaches k. */
-export const consentProgressSchema = z.object({
-  k: z.number().int(),
-  atLeastK: z.boolean(),
-  count: z
-    .number()
-    .int()
-    .nullable()
-    .describe('active consents rounded to the nearest 5, or null while fewer than k'),
-});
-export type ConsentProgress = z.infer<typeof consentProgressSchema>;
-
-/** A council's view of its own request. */
-export const councilRequestSchema = publicRequestSchema.extend({ consents: consentProgressSchema });
-export type CouncilRequest = z.infer<typeof councilRequestSchema>;
 
 /** Whether consent may still be given at `now`. */
 export function isOpen(row: Pick<RequestWithCouncil, 'consent_until'>, now: Date): boolean {

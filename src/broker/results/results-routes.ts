@@ -1,6 +1,6 @@
 // `GET /api/requests/{id}/results`: a run's released cells as JSON, CSV, Turtle or JSON-LD (Data Cube with PROV-O).
+import { RESULTS_MEDIA_TYPES, resultsQuerySchema } from '../../api/broker-api.ts';
 import { Router } from 'express';
-import { z } from 'zod';
 import { ConflictError, HomedataError, NotFoundError } from '../../errors.ts';
 import type { BrokerContext } from '../context.ts';
 import { councilOf, requireCouncil } from '../http/council-auth.ts';
@@ -13,18 +13,6 @@ import { resultsCsv } from './results-csv.ts';
 import { resultsCubeQuads } from './results-cube.ts';
 import { resultsDocument } from './results-document.ts';
 import { cubeJsonLd, cubeTurtle } from './results-rdf.ts';
-
-/** Media types the results come in, JSON first (the default for `*\/*`). */
-export const RESULTS_MEDIA_TYPES = [
-  'application/json',
-  'text/csv',
-  'text/turtle',
-  'application/ld+json',
-] as const;
-
-export const resultsQuerySchema = z
-  .object({ run: z.uuid('run is the id of one of this request’s runs').optional() })
-  .strict();
 
 /** Routes a council reads results with; only released cells are ever stored, so only they can be served. */
 export function resultsRoutes(ctx: BrokerContext): Router {

@@ -1,6 +1,6 @@
 // Resident routes: tell the broker about a consent (it reads and checks the record), withdraw it, list one's own.
+import { consentNoticeSchema, registeredConsentSchema } from '../../api/broker-api.ts';
 import { Router } from 'express';
-import { z } from 'zod';
 import { NotFoundError } from '../../errors.ts';
 import { listResidentConsents } from '../consents/consent-reader.ts';
 import { withdrawConsent } from '../consents/consent-transactor.ts';
@@ -11,60 +11,6 @@ import { requireResident, residentOf } from '../http/resident-auth.ts';
 import { parseInput } from '../http/validate.ts';
 import { findRequest } from '../requests/request-reader.ts';
 import { requestIdParam } from './path-params.ts';
-
-/**
- * Characters outside Turtle's IRIREF (space, controls, `<>"{}|^\``) and `\` (which URL parsers read as `/`). A pod
- * URL goes into the access records the broker writes as N-Triples inside an N3 Patch, whose writer does not escape
- * them (issue 11, L3): refused outright, not percent-encoded on the resident's behalf.
- */
-function hasCharOutsideIriRef(url: string): boolean {
-  for (const char of url) {
-    const code = char.charCodeAt(0);
-    if (code <= 0x20 || code === 0x7f || '<>"{}|^`\\'.includes(char)) return true;
-  }
-  return false;
-}
-
-/** Whether a normalised URL names a container with nothing after its path: no query, fragment or user name. */
-function isPlainContainer(href: string): boolean {
-  const url = new URL(href);
-  return url.pathname.endsWith('/') && !/[?#]/.test(href) && url.username === '' && url.password === '';
-}
-
-/**
- * `POST /api/requests/{id}/consents`: where the resident's pod is; the record's place follows from the pod layout.
- * The pod is normalised (`new URL(pod).href`) so that one pod has one spelling in the index and in every URL the
- * broker builds from it.
- */
-export const consentNoticeSchema = z
-  .object({
-    pod: z
-      .string({ error: 'pod is the http(s) URL of your pod' })
-      .max(2000)
-      .refine(
-        (url) => !hasCharOutsideIriRef(url),
-        'pod may not contain spaces, control characters or <>"{}|^`\\',
-      )
-      .pipe(z.url({ protocol: /^https?$/, error: 'pod is the http(s) URL of your pod' }))
-      .transform((url) => new URL(url).href)
-      .refine(isPlainContainer, 'pod is a container URL ending in / (no query, fragment or user name)'),
-  })
-  .strict();
-
-export const registeredConsentSchema = z.object({
-  requestId: z.uuid(),
-  state: z.literal('given'),
-  expiresAt: z.iso.datetime(),
-});
-
-/** A resident's own consent as the broker indexed it. */
-export const residentConsentSchema = z.object({
-  requestId: z.uuid(),
-  state: z.enum(['given', 'withdrawn', 'expired']),
-  givenAt: z.iso.datetime(),
-  expiresAt: z.iso.datetime(),
-  withdrawnAt: z.iso.datetime().nullable(),
-});
 
 /** Routes a resident calls with their own Solid-OIDC session. */
 export function consentRoutes(ctx: BrokerContext): Router {

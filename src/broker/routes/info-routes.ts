@@ -1,42 +1,8 @@
 // `GET /api/broker` and `GET /api/metrics`: who the broker is, its rules, and the metrics a council may ask for.
+import { brokerInfoSchema, metricCatalogueSchema } from '../../api/broker-api.ts';
 import { Router } from 'express';
-import { z } from 'zod';
 import { METRICS } from '../../metrics/index.ts';
 import type { BrokerContext } from '../context.ts';
-
-export const brokerInfoSchema = z.object({
-  webId: z.url().describe('The WebID residents grant acl:Read to'),
-  kFloor: z.number().int().describe('No request may ask for a smaller minimum cohort'),
-  purposes: z.array(z.url()).describe('DPV purposes a request may name'),
-  limits: z
-    .object({
-      maxPeriodMonths: z.number().int().describe('Calendar months a request period may touch'),
-      maxCells: z
-        .number()
-        .int()
-        .describe('Cells (areas × periods × metrics × dwelling types) a request or run may plan'),
-      maxActiveRunsPerCouncil: z
-        .number()
-        .int()
-        .describe('Queued and running runs a council may have at once'),
-    })
-    .describe('The bounds a council must stay within (broker config `limits`)'),
-});
-
-export const metricCatalogueSchema = z.object({
-  metrics: z.array(
-    z.object({
-      id: z.string().describe('Stable API name, used in requests and results'),
-      unit: z.string().describe('Unit of the per-home value'),
-      description: z.string(),
-      source: z.string().describe('Where the threshold or formula comes from'),
-      summaries: z.array(z.string()).describe('Daily-summary containers a consent must grant'),
-      rooms: z.enum(['indoor', 'bedrooms', 'all']),
-      homeRule: z.enum(['worst-room', 'room-mean', 'room-sum']).describe('How room values make a home value'),
-      additive: z.boolean().describe('Cells of additive metrics also pass the dominance check'),
-    }),
-  ),
-});
 
 /** The catalogue as the API shows it: definitions only, no code. */
 const catalogue = metricCatalogueSchema.parse({

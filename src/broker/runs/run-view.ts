@@ -1,47 +1,8 @@
 // How a run is shown to its council: state, coarse progress, options, and the problem that ended a failed run.
-import { z } from 'zod';
+import type { RunView } from '../../api/broker-api.ts';
 import { HomedataError } from '../../errors.ts';
 import type { RunRow } from '../db/schema/runs.ts';
 import { problemFor, type ProblemDocument } from '../../http-problem.ts';
-
-const problemSchema = z.object({
-  type: z.url(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-});
-
-export const runViewSchema = z.object({
-  id: z.uuid(),
-  request: z.uuid(),
-  state: z.enum(['queued', 'running', 'done', 'failed']),
-  progress: z.number().min(0).max(100).describe('percent of homes read, in steps of 10; no home counts'),
-  byDwellingType: z.boolean().describe("the request's split: cells per dwelling type too"),
-  epsilon: z.number().nullable().describe('ε this run spends of the request budget, or null without DP'),
-  createdAt: z.iso.datetime(),
-  startedAt: z.iso.datetime().nullable(),
-  finishedAt: z.iso.datetime().nullable(),
-  problem: problemSchema
-    .nullable()
-    .describe(
-      'why a failed run released nothing; a withheld cell is no failure (see the results `withheld`)',
-    ),
-});
-export type RunView = z.infer<typeof runViewSchema>;
-
-/**
- * Body of `POST /api/requests/{id}/runs` (optional). No split option: how cells are split is the request's
- * `split`, fixed when it was made (an unsplit and a split run of one request would give away a small group).
- */
-export const newRunSchema = z
-  .object({
-    epsilon: z
-      .number()
-      .positive('epsilon must be above 0')
-      .optional()
-      .describe('ε this run spends of a DP request budget; default: what is left of it'),
-  })
-  .strict();
 
 /** HTTP status of the problems a run can end with: rule refusals are conflicts, pod trouble is upstream. */
 const PROBLEM_STATUS: Record<string, number> = { differencing: 409, 'dp-budget-spent': 409, pod: 502 };

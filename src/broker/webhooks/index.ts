@@ -2,6 +2,5 @@
 // Part of the broker (may import what the broker may); the delivery table is the queue on PGlite and PostgreSQL alike.
 export { createWebhookWorker, type WebhookWorker, type WebhookWorkerDeps } from './webhook-worker.ts';
 export { webhookRoutes } from './webhook-routes.ts';
-export { webhookOpenApi } from './webhook-openapi.ts';
 export { newWebhookSecret, signWebhook, webhookHeaders } from './webhook-signature.ts';
 export { nextAttemptAt, RETRY_SCHEDULE_MS, RETRY_WINDOW_MS } from './webhook-backoff.ts';

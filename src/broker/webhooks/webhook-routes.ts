@@ -1,6 +1,6 @@
 // Council routes for its webhook: `PUT/GET/DELETE /api/council/webhook` and the delivery log with replay.
+import { deliveriesQuerySchema, deliveryIdSchema } from '../../api/broker-api.ts';
 import { Router } from 'express';
-import { z } from 'zod';
 import { NotFoundError } from '../../errors.ts';
 import type { BrokerContext } from '../context.ts';
 import { councilOf, requireCouncil } from '../http/council-auth.ts';
@@ -11,19 +11,9 @@ import { registerWebhook, removeWebhook, replayDelivery } from './webhook-transa
 import { assertWebhookAddress, webhookRegistrationSchema } from './webhook-url.ts';
 import { deliveryView, webhookView } from './webhook-view.ts';
 
-/** Most deliveries one page of the log shows. */
-export const MAX_DELIVERIES_LISTED = 100;
-
-/** `?limit=` of the delivery log. */
-export const deliveriesQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_DELIVERIES_LISTED).default(50),
-});
-
-const deliveryId = z.string().regex(/^msg_[0-9a-f]{32}$/);
-
 /** The `:delivery` of a replay; a malformed id is a 404 like an unknown one (or another council's). */
 function deliveryIdParam(value: unknown): string {
-  const parsed = deliveryId.safeParse(value);
+  const parsed = deliveryIdSchema.safeParse(value);
   if (!parsed.success) throw new NotFoundError('No such delivery');
   return parsed.data;
 }

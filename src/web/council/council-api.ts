@@ -1,55 +1,17 @@
 // The broker calls the council page makes, each with the council's key as a Bearer token.
-import type { CouncilRequest } from '../../broker/requests/request-view.ts';
-import type { DeliveryView, WebhookView } from '../../broker/webhooks/webhook-view.ts';
+import type {
+  BrokerInfo,
+  CouncilRequestList,
+  DeliveryList,
+  DeliveryView,
+  PublicRequest,
+  RegisteredWebhook,
+  ResultsDocument,
+  RunView,
+  WebhookView,
+} from '../../api/broker-api.ts';
 import { problemOf } from '../shared/problem.ts';
 import { apiUrl, requestJson } from '../shared/http.ts';
-
-/** The broker's public rules: its WebID, the smallest minimum cohort and the purposes it allows. */
-export interface BrokerInfo {
-  webId: string;
-  kFloor: number;
-  purposes: string[];
-}
-
-/** A run of a request, as the broker reports it. */
-export interface Run {
-  id: string;
-  state: 'queued' | 'running' | 'done' | 'failed';
-  /** Percent of homes read, in steps of 10. */
-  progress: number;
-  /** Why a failed run released nothing, e.g. a spent DP budget (409). */
-  problem: { type: string; title: string; status: number; detail: string } | null;
-}
-
-/** One cell of a result: a metric over the consenting homes of one area in one period. */
-export interface ResultCell {
-  area: string;
-  /** Only in requests split by dwelling type. */
-  dwellingType?: string;
-  period: string;
-  metric: string;
-  /** Rounded count of homes, or null when suppressed. */
-  homes: number | null;
-  mean: number | null;
-  /** Always null: no median is released (one home's value). */
-  median: number | null;
-  suppressed: boolean;
-  /** A cell withheld by secondary suppression: the rule and the earlier release it would combine with. */
-  withheld?: { rule: string; request: string; run: string };
-  /** Homes left out for too few measured hours / a stuck sensor: rounded like homes, null below k or under DP. */
-  leftOut?: { lowCoverage: number | null; sensorFault: number | null };
-}
-
-/** The latest released results of a request. */
-export interface Results {
-  request: string;
-  run: string;
-  /** When the run finished. */
-  runAt: string;
-  k: number;
-  epsilon: number | null;
-  cells: ResultCell[];
-}
 
 /** A signed-in council's view of the broker. */
 export class CouncilApi {
@@ -65,27 +27,27 @@ export class CouncilApi {
   }
 
   /** The council's own requests with state and consent progress; also how a key is checked at sign-in. */
-  listRequests(): Promise<{ council: { id: string; name: string }; requests: CouncilRequest[] }> {
+  listRequests(): Promise<CouncilRequestList> {
     return this.#call('council/requests');
   }
 
   /** Files a new request; the body is checked by the broker with the same schema the form uses. */
-  createRequest(body: unknown): Promise<{ id: string }> {
+  createRequest(body: unknown): Promise<PublicRequest> {
     return this.#call('requests', { body });
   }
 
   /** Starts a run of a request. */
-  startRun(requestId: string): Promise<Run> {
+  startRun(requestId: string): Promise<RunView> {
     return this.#call(`requests/${requestId}/runs`, { method: 'POST' });
   }
 
   /** The state and progress of a run. */
-  getRun(requestId: string, runId: string): Promise<Run> {
+  getRun(requestId: string, runId: string): Promise<RunView> {
     return this.#call(`requests/${requestId}/runs/${runId}`);
   }
 
   /** The latest results of a request. */
-  getResults(requestId: string): Promise<Results> {
+  getResults(requestId: string): Promise<ResultsDocument> {
     return this.#call(`requests/${requestId}/results`);
   }
 
@@ -100,7 +62,7 @@ export class CouncilApi {
   }
 
   /** Registers or replaces the webhook; the answer holds the signing secret, shown only this once. */
-  setWebhook(url: string): Promise<WebhookView & { secret: string }> {
+  setWebhook(url: string): Promise<RegisteredWebhook> {
     return this.#call('council/webhook', { method: 'PUT', body: { url } });
   }
 
@@ -110,7 +72,7 @@ export class CouncilApi {
   }
 
   /** The webhook's last deliveries, newest first. */
-  listDeliveries(): Promise<{ deliveries: DeliveryView[] }> {
+  listDeliveries(): Promise<DeliveryList> {
     return this.#call('council/webhook/deliveries?limit=20');
   }
 

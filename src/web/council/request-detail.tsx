@@ -1,8 +1,8 @@
 // The chosen request: start a run, follow it to the end, then show the released results.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CouncilRequest } from '../../broker/requests/request-view.ts';
+import type { CouncilRequest, RunView } from '../../api/broker-api.ts';
 import { messageOf } from '../shared/problem.ts';
-import type { CouncilApi, Run } from './council-api.ts';
+import type { CouncilApi } from './council-api.ts';
 import { ResultsView } from './results-view.tsx';
 
 /** How often a running run is asked for its progress. */
@@ -16,7 +16,7 @@ interface RequestDetailProps {
 
 /** Runs and results of one request. */
 export function RequestDetail({ api, request, onRunFinished }: RequestDetailProps) {
-  const [run, setRun] = useState<Run | null>(null);
+  const [run, setRun] = useState<RunView | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [resultsRound, setResultsRound] = useState(0);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -87,7 +87,7 @@ export function RequestDetail({ api, request, onRunFinished }: RequestDetailProp
 }
 
 /** A run's state and progress, announced as it changes; a refusal by a disclosure rule says which rule. */
-function RunStatus({ run }: { run: Run }) {
+function RunStatus({ run }: { run: RunView }) {
   if (run.state === 'failed') {
     const refused = run.problem?.status === 409;
     return (

@@ -5,7 +5,8 @@ import { describedBy, Field, FieldGroup } from '../shared/form-field.tsx';
 import { metricName } from '../shared/metric-words.ts';
 import { messageOf, ProblemError } from '../shared/problem.ts';
 import { purposeLabel } from '../shared/purpose-words.ts';
-import type { BrokerInfo, CouncilApi } from './council-api.ts';
+import type { BrokerInfo } from '../../api/broker-api.ts';
+import type { CouncilApi } from './council-api.ts';
 import {
   emptyForm,
   formErrorsOf,

@@ -1,6 +1,6 @@
 // Shapes a request's result cells for the table and charts: by metric, then area and period; suppressed cells kept.
-import type { ConsentProgress } from '../../broker/requests/request-view.ts';
-import type { ResultCell } from './council-api.ts';
+import type { ConsentProgress } from '../../api/broker-api.ts';
+import type { ResultCell } from '../../api/broker-api.ts';
 
 /** The metrics present in the cells, in the order they first appear. */
 export function metricsOf(cells: readonly ResultCell[]): string[] {
@@ -50,10 +50,9 @@ export function homesText(cell: ResultCell, k: number): string {
 
 /**
  * Homes left out of a cell for their data, in words, beside its figure: never a count below k (null is "fewer
- * than k"; under differential privacy it is null too). Empty for results from before the counts existed.
+ * than k"; under differential privacy it is null too).
  */
 export function leftOutText(cell: ResultCell, k: number): string {
-  if (cell.leftOut === undefined) return '';
   // Counts over the same homes as a withheld cell's: withheld with it (the broker sends null), not "fewer than k".
   if (cell.withheld !== undefined) return 'Withheld with the cell';
   const parts: string[] = [];

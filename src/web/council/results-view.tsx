@@ -1,12 +1,13 @@
 // The latest results of a request: a chart and a table per metric, suppressed cells marked, and a CSV download.
 import { useState } from 'preact/hooks';
-import type { CouncilRequest } from '../../broker/requests/request-view.ts';
+import type { CouncilRequest } from '../../api/broker-api.ts';
 import { formatDateTime } from '../shared/dates.ts';
 import { formatFigure, metricName } from '../shared/metric-words.ts';
 import { messageOf, ProblemError } from '../shared/problem.ts';
 import { Empty, Failure, Loading } from '../shared/status.tsx';
 import { useAsync } from '../shared/use-async.ts';
-import type { CouncilApi, ResultCell, Results } from './council-api.ts';
+import type { ResultCell, ResultsDocument } from '../../api/broker-api.ts';
+import type { CouncilApi } from './council-api.ts';
 import { ResultsChart } from './results-chart.tsx';
 import { cellsOfMetric, csvFileName, homesText, leftOutText, metricsOf, placeOf } from './results-model.ts';
 
@@ -27,7 +28,7 @@ export function ResultsView({ api, request }: { api: CouncilApi; request: Counci
 }
 
 /** Every metric of a result, and the download. */
-function ResultTables({ api, results }: { api: CouncilApi; results: Results }) {
+function ResultTables({ api, results }: { api: CouncilApi; results: ResultsDocument }) {
   return (
     <div class="results" data-run-id={results.run}>
       <h3>Results</h3>
@@ -114,7 +115,7 @@ function MetricResults({ metric, cells, k }: { metric: string; cells: ResultCell
 }
 
 /** Downloads the broker's CSV of the same results (fetched with the key, saved through a temporary link). */
-function CsvDownload({ api, results }: { api: CouncilApi; results: Results }) {
+function CsvDownload({ api, results }: { api: CouncilApi; results: ResultsDocument }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const download = async () => {

@@ -1,6 +1,6 @@
 // The inbox: open requests for the resident's area, each in plain words with Yes and No.
 import { useState } from 'preact/hooks';
-import type { CouncilRequest } from '../../consent/broker-client.ts';
+import type { PublicRequest } from '../../api/broker-api.ts';
 import type { ConsentContext } from '../../consent/consent-reader.ts';
 import { grantConsent, refuseConsent } from '../../consent/consent-writer.ts';
 import { ConfirmDialog } from '../shared/confirm-dialog.tsx';
@@ -18,7 +18,7 @@ interface InboxProps {
 }
 
 /** A pending answer waiting for confirmation. */
-type Pending = { kind: 'grant' | 'refuse'; request: CouncilRequest };
+type Pending = { kind: 'grant' | 'refuse'; request: PublicRequest };
 
 /** The open requests and their confirmation dialogs. */
 export function InboxSection({ context, pod, answers, onAnswered }: InboxProps) {

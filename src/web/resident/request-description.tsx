@@ -1,5 +1,5 @@
 // A council request in plain words: who asks, why, for which figures, where, when, and what they never see.
-import type { CouncilRequest } from '../../consent/broker-client.ts';
+import type { PublicRequest } from '../../api/broker-api.ts';
 import { describeRequest } from './request-words.ts';
 
 /** The request's facts as a definition list. */
@@ -7,7 +7,7 @@ export function RequestDescription({
   request,
   homeArea,
 }: {
-  request: CouncilRequest;
+  request: PublicRequest;
   homeArea: string | null;
 }) {
   const words = describeRequest(request, homeArea);

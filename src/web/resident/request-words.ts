@@ -1,5 +1,5 @@
 // Says a council request, and what answering it changes, in plain words for the resident.
-import type { CouncilRequest } from '../../consent/broker-client.ts';
+import type { PublicRequest } from '../../api/broker-api.ts';
 import { grantTargets } from '../../consent/index.ts';
 import type { PodLayout } from '../../pod/pod-layout.ts';
 import { formatPeriod, formatUntil } from '../shared/dates.ts';
@@ -25,7 +25,7 @@ export interface RequestWords {
 }
 
 /** The request in plain words; `homeArea` marks the resident's own area. */
-export function describeRequest(request: CouncilRequest, homeArea: string | null): RequestWords {
+export function describeRequest(request: PublicRequest, homeArea: string | null): RequestWords {
   const areas = request.areas.map((area) => (area === homeArea ? `${area} (your area)` : area));
   return {
     headline: `${request.council.name} asks for figures to ${purposeWords(request.purpose)}.`,
@@ -53,7 +53,7 @@ function podPath(layout: PodLayout, url: string): string {
 }
 
 /** Exactly what saying yes changes in the resident's pod and at the broker. */
-export function grantChanges(request: CouncilRequest, layout: PodLayout): string[] {
+export function grantChanges(request: PublicRequest, layout: PodLayout): string[] {
   const targets = grantTargets(layout, request.metrics).map((url) => podPath(layout, url));
   return [
     `A consent record is saved in your pod at ${podPath(layout, layout.consentDocument(request.id))}.`,
@@ -66,7 +66,7 @@ export function grantChanges(request: CouncilRequest, layout: PodLayout): string
 }
 
 /** Exactly what saying no changes. */
-export function refuseChanges(request: CouncilRequest, layout: PodLayout): string[] {
+export function refuseChanges(request: PublicRequest, layout: PodLayout): string[] {
   return [
     `A record saying you refused is saved in your pod at ${podPath(layout, layout.consentDocument(request.id))}.`,
     'Nobody gets access to anything, and the request leaves your inbox.',
