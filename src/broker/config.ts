@@ -1,8 +1,8 @@
 // The broker's configuration: one zod schema, read and validated once at start, then passed down by hand.
 import { z } from 'zod';
-import { loadConfigFile, parseConfig } from '../config/load-config.ts';
+import { loadConfigFile, parseConfig } from '../config/index.ts';
 import { MIN_COHORT_FLOOR } from '../privacy/index.ts';
-import { DPV } from '../vocab/namespaces.ts';
+import { DPV } from '../vocab/index.ts';
 import type { DatabaseTarget } from './db/open-database.ts';
 import { podAccessConfigSchema, DEFAULT_POD_ACCESS } from './pod-access/pod-access-limits.ts';
 import { trustConfigSchema } from './trust/trust-policy.ts';

@@ -1,12 +1,12 @@
 // Changes what the broker may do in the resident's pod: grants Read for a consent, and takes back Read no active consent needs.
-import type { PodLayout } from '../pod/pod-layout.ts';
 import {
+  type PodLayout,
   grantAccess,
   readAgentModes,
   revokeAccess,
   withSystem,
   type AccessEditor,
-} from '../pod/access-control.ts';
+} from '../pod/browser.ts';
 import { isActive, type ConsentRecord } from './consent-record.ts';
 import type { ResidentSession } from './resident-session.ts';
 

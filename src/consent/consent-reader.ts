@@ -1,7 +1,6 @@
 // Reads the resident's consent records from their own pod, and lists requests beside the answers given.
-import { PodLayout } from '../pod/pod-layout.ts';
-import { readTurtle } from '../pod/resource-read.ts';
-import { TERMS } from '../vocab/terms.ts';
+import { PodLayout, readTurtle } from '../pod/browser.ts';
+import { TERMS } from '../vocab/browser.ts';
 import type { BrokerClient, CouncilRequest } from './broker-client.ts';
 import { isActive, parseConsentRecord, type ConsentRecord } from './consent-record.ts';
 import { findResidentPod, type ResidentSession } from './resident-session.ts';

@@ -1,6 +1,6 @@
 // A resident's consent record in RDF: a DPV consent record that is also the ODRL agreement granting the broker access.
 import { DataFactory, type Quad, type Store } from 'n3';
-import { CONSENT_STATUSES, TERMS, type ConsentStatus } from '../vocab/terms.ts';
+import { CONSENT_STATUSES, TERMS, type ConsentStatus } from '../vocab/browser.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 

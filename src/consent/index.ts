@@ -1,5 +1,5 @@
 // Resident-side consent: grant, refuse, revoke, sweep and list, acting only with the resident's own Solid session.
-// May import: src/pod, src/vocab (terms, turtle), src/metrics (catalogue), src/errors — never broker internals or the gateway; no Node-only modules (the resident page bundles it).
+// May import: the browser-safe faces of src/pod, src/vocab, src/metrics, src/broker/contract.ts and src/*.ts (the resident page bundles it).
 export { type ResidentSession, findResidentPod } from './resident-session.ts';
 export { BrokerClient, type BrokerConsent, type BrokerInfo, type CouncilRequest } from './broker-client.ts';
 export {
@@ -9,7 +9,6 @@ export {
   recordNodes,
   type ConsentRecord,
 } from './consent-record.ts';
-export { grantTargets } from '../pod/grant-scope.ts';
 export {
   layoutOf,
   listConsentRecords,

@@ -1,5 +1,5 @@
 // Decides what becomes of a reading before it enters the outbox: refused when it cannot be true, else kept and flagged.
-import type { Property, Reading, ReadingFlag } from '../metrics/types.ts';
+import type { Property, Reading, ReadingFlag } from '../metrics/index.ts';
 
 /** The highest relative humidity kept (as 100 %, flagged `rh-capped`): condensing air, see PHYSICAL_RANGE. */
 export const RH_CONDENSING_MAX = 105;

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { WinstonLogger, type App } from '@solid/community-server';
-import { findFreePort } from './free-port.ts';
+import { findFreePort } from '../free-port.ts';
 import { PodError } from '../errors.ts';
 
 export interface PodServerOptions {

@@ -1,6 +1,6 @@
 // Every RDF term homedata's code uses, as n3 NamedNodes grouped by vocabulary prefix: `TERMS.sosa.resultTime`.
 import { DataFactory, type NamedNode } from 'n3';
-import type { DailySummary, Property, QualityField, ReadingFlag } from '../metrics/types.ts';
+import type { DailySummary, Property, QualityField, ReadingFlag } from '../metrics/index.ts';
 import {
   ACL,
   ACP,

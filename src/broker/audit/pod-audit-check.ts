@@ -2,8 +2,7 @@
 import { DataFactory, type NamedNode } from 'n3';
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { PodError } from '../../errors.ts';
-import { PodLayout } from '../../pod/pod-layout.ts';
-import { readTurtle } from '../../pod/resource-read.ts';
+import { PodLayout, readTurtle } from '../../pod/index.ts';
 import { TERMS } from '../../vocab/index.ts';
 import type { Queryable } from '../db/database.ts';
 import { parseAuditRowLiteral } from '../pod-access/access-record.ts';

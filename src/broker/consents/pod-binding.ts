@@ -2,7 +2,7 @@
 import type { Store } from 'n3';
 import { ConflictError, ForbiddenError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
-import { isStorageRoot } from '../../pod/resource-read.ts';
+import { isStorageRoot } from '../../pod/index.ts';
 import { TERMS } from '../../vocab/index.ts';
 import { readTurtleStore } from '../aggregation/turtle-stream.ts';
 import type { PodAccessLimits } from '../pod-access/pod-access-limits.ts';

@@ -2,7 +2,7 @@
 import type { Store } from 'n3';
 import { ConflictError, NotFoundError, PodError, ValidationError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
-import { PodLayout } from '../../pod/pod-layout.ts';
+import { PodLayout, grantTargets } from '../../pod/index.ts';
 import { assertValid } from '../../vocab/index.ts';
 import { readHomeProfile, type HomeProfile } from '../aggregation/home-profile-reader.ts';
 import { readTurtleStore } from '../aggregation/turtle-stream.ts';
@@ -15,7 +15,6 @@ import { isOpen } from '../requests/request-view.ts';
 import { checkConsentRecord } from './consent-record-check.ts';
 import { assertPodOfResident } from './pod-binding.ts';
 import { recordGivenConsent } from './consent-transactor.ts';
-import { grantTargets } from '../../pod/grant-scope.ts';
 import { enrolledPod } from '../homes/enrolled-home-check.ts';
 
 /** What the resident is told once the broker counts the consent. */

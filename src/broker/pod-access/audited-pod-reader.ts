@@ -1,12 +1,10 @@
 // The one way the broker reads a resident's pod: only what the consent covers, every read audited and logged in the pod.
 import type { Logger } from '../../logging.ts';
 import { ForbiddenError, PodError } from '../../errors.ts';
-import { PodLayout } from '../../pod/pod-layout.ts';
-import { patchInsert } from '../../pod/resource-write.ts';
+import { PodLayout, patchInsert, grantTargets, isCovered } from '../../pod/index.ts';
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
-import { grantTargets, isCovered } from '../../pod/grant-scope.ts';
 import type { Database } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
 import { findRequest } from '../requests/request-reader.ts';

@@ -2,7 +2,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { HomedataError, type ErrorContext } from '../../errors.ts';
-import { cappedBody, isTimeout } from '../../pod/bounded-fetch.ts';
+import { cappedBody, isTimeout } from '../../pod/index.ts';
 
 /** Why an outbound call was refused or cut short. */
 export type OutboundFailure =

@@ -1,6 +1,5 @@
 // The broker calls the council page makes, each with the council's key as a Bearer token.
-import type { CouncilRequest } from '../../broker/requests/request-view.ts';
-import type { DeliveryView, WebhookView } from '../../broker/webhooks/webhook-view.ts';
+import type { CouncilRequest, DeliveryView, WebhookView } from '../../broker/contract.ts';
 import { problemOf } from '../shared/problem.ts';
 import { apiUrl, requestJson } from '../shared/http.ts';
 

@@ -1,6 +1,6 @@
 // The chosen request: start a run, follow it to the end, then show the released results.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CouncilRequest } from '../../broker/requests/request-view.ts';
+import type { CouncilRequest } from '../../broker/contract.ts';
 import { messageOf } from '../shared/problem.ts';
 import type { CouncilApi, Run } from './council-api.ts';
 import { ResultsView } from './results-view.tsx';

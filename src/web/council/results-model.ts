@@ -1,5 +1,5 @@
 // Shapes a request's result cells for the table and charts: by metric, then area and period; suppressed cells kept.
-import type { ConsentProgress } from '../../broker/requests/request-view.ts';
+import type { ConsentProgress } from '../../broker/contract.ts';
 import type { ResultCell } from './council-api.ts';
 
 /** The metrics present in the cells, in the order they first appear. */

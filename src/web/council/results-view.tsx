@@ -1,6 +1,6 @@
 // The latest results of a request: a chart and a table per metric, suppressed cells marked, and a CSV download.
 import { useState } from 'preact/hooks';
-import type { CouncilRequest } from '../../broker/requests/request-view.ts';
+import type { CouncilRequest } from '../../broker/contract.ts';
 import { formatDateTime } from '../shared/dates.ts';
 import { formatFigure, metricName } from '../shared/metric-words.ts';
 import { messageOf, ProblemError } from '../shared/problem.ts';

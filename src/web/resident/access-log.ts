@@ -1,8 +1,7 @@
 // Reads "who read my data": the broker's access records in the resident's own access log, newest first.
 import type { Store } from 'n3';
-import type { PodLayout } from '../../pod/pod-layout.ts';
-import { readTurtle } from '../../pod/resource-read.ts';
-import { TERMS } from '../../vocab/terms.ts';
+import { type PodLayout, readTurtle } from '../../pod/browser.ts';
+import { TERMS } from '../../vocab/browser.ts';
 import { listContainer } from './container-listing.ts';
 
 /** One batch of reads the broker made in the pod for one request. */

@@ -1,8 +1,7 @@
 // Reads the resident's home profile from their pod: the area code and the names of the rooms.
 import type { Store } from 'n3';
-import type { PodLayout } from '../../pod/pod-layout.ts';
-import { readTurtle } from '../../pod/resource-read.ts';
-import { TERMS } from '../../vocab/terms.ts';
+import { type PodLayout, readTurtle } from '../../pod/browser.ts';
+import { TERMS } from '../../vocab/browser.ts';
 
 /** What the page needs from the home profile. */
 export interface HomeProfile {

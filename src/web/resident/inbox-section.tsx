@@ -1,8 +1,11 @@
 // The inbox: open requests for the resident's area, each in plain words with Yes and No.
 import { useState } from 'preact/hooks';
-import type { CouncilRequest } from '../../consent/broker-client.ts';
-import type { ConsentContext } from '../../consent/consent-reader.ts';
-import { grantConsent, refuseConsent } from '../../consent/consent-writer.ts';
+import {
+  type CouncilRequest,
+  type ConsentContext,
+  grantConsent,
+  refuseConsent,
+} from '../../consent/index.ts';
 import { ConfirmDialog } from '../shared/confirm-dialog.tsx';
 import { Empty } from '../shared/status.tsx';
 import type { Answers } from './answers-model.ts';

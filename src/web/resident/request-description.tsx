@@ -1,5 +1,5 @@
 // A council request in plain words: who asks, why, for which figures, where, when, and what they never see.
-import type { CouncilRequest } from '../../consent/broker-client.ts';
+import type { CouncilRequest } from '../../consent/index.ts';
 import { describeRequest } from './request-words.ts';
 
 /** The request's facts as a definition list. */
