@@ -1,10 +1,13 @@
 // The import map is the linter's to hold: `npm run lint` fails on a wrong arrow between parts or a deep import.
-import { readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// The ESLint config is plain JavaScript, which tsc does not read (no allowJs): its map is typed here.
+const CONFIG_PATH = '../../eslint.config.js';
+const { IMPORT_MAP } = (await import(CONFIG_PATH)) as { IMPORT_MAP: Record<string, readonly string[]> };
 const eslint = new ESLint({ cwd: ROOT });
 
 /** Lints source text with the repository's real config as if it were the file at `asPath` (relative to the root). */
@@ -72,5 +75,44 @@ describe('the import map', () => {
     ['src/pod/extra.ts', '../errors.ts'],
   ])('passes %s importing %s', async (asPath, specifier) => {
     expect(await importErrors(`export * from '${specifier}';\n`, asPath)).toEqual([]);
+  });
+});
+
+describe('the import map as declared', () => {
+  const PARTS = Object.keys(IMPORT_MAP);
+
+  it('covers every folder of src/, so no new part goes unchecked, and every face it names exists', async () => {
+    const folders = (await readdir(new URL('../../src/', import.meta.url), { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect([...PARTS].sort()).toEqual(folders.sort());
+    const faces = new Set([
+      ...Object.values(IMPORT_MAP).flat(),
+      ...PARTS.filter((p) => p !== 'cli').map((p) => `${p}/index.ts`),
+    ]);
+    for (const face of faces)
+      await expect(access(new URL(`../../src/${face}`, import.meta.url))).resolves.toBeUndefined();
+  });
+
+  it("is the README's table, row by row", async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = new Map(
+      [...readme.matchAll(/^\| `src\/([a-z-]+)\/` +\|[^|]+\|([^|]+)\|$/gm)].map((match) => [
+        match[1],
+        match[2]!,
+      ]),
+    );
+    const everyIndex = PARTS.filter((part) => part !== 'cli').map((part) => `${part}/index.ts`);
+    for (const part of PARTS) {
+      const cell = rows.get(part);
+      expect(cell, `README row for src/${part}/`).toBeDefined();
+      let expected = [...cell!.matchAll(/`([a-z-]+(?:\/[a-z]+\.ts)?)`/g)].map(([, name]) =>
+        name!.endsWith('.ts') ? name! : `${name}/index.ts`,
+      );
+      // The composition roots' rows say "every part" (but `cli`, for the demo), plus the in-process pod server.
+      if (/every part/.test(cell!))
+        expected = [...everyIndex.filter((face) => face !== `${part}/index.ts`), 'pod/server.ts'];
+      expect(new Set(IMPORT_MAP[part]), `src/${part}/`).toEqual(new Set(expected));
+    }
   });
 });
