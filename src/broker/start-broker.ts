@@ -82,7 +82,7 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       deps.agent ??
       (await loginWithClientCredentials(
         { issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret },
-        // The broker's token goes to trusted pod servers only, and never follows a redirect (issue 11, H2).
+        // The broker's token goes to trusted pod servers only, and never follows a redirect (docs/security.md, H2).
         { origins: trust.podOrigins },
       ));
     if (!deps.agent && agent.logout) cleanups.unshift(() => agent.logout!());

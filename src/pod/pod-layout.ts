@@ -1,4 +1,4 @@
-// Where homedata keeps things in a resident's pod: the one place that builds pod paths (see DESIGN.md, Pod layout).
+// Where homedata keeps things in a resident's pod: the one place that builds pod paths (README, Pod layout).
 import { type Property, PROPERTIES } from '../metrics/index.ts';
 
 /** Two-digit zero padding for path segments. */

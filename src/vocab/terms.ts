@@ -342,7 +342,7 @@ export const TERMS = Object.freeze({
     'homesCounted',
     'homesLeftOutLowCoverage',
     'homesLeftOutSensorFault',
-    // private-aggregation reports (Prio3, issue 16)
+    // private-aggregation reports (Prio3, docs/private-aggregation.md)
     'Prio3Report',
     'taskId',
     'reportId',

@@ -36,7 +36,7 @@ export interface RegisterConsentDeps {
 /**
  * Most triples a consent record may hold: one the consent module writes has about 25 (one per target resource
  * beyond the first few). The cap keeps the SHACL check, which runs on the event loop, to a small graph whatever
- * the document (issue 11, M3).
+ * the document (docs/security.md, M3).
  */
 const MAX_RECORD_QUADS = 1_000;
 
@@ -54,7 +54,7 @@ const readHome: BodyParser<HomeProfile | null> = (response, url, caps) =>
 /**
  * Reads one document for verification; any failure (the pod's status, a redirect, a timeout, a body over its
  * cap, text that is not Turtle) gives the resident one fixed message. The pod's answer, the parser's message and
- * the body are never echoed back (issue 11, M1); the log keeps the status and reason, without URLs.
+ * the body are never echoed back (docs/security.md, M1); the log keeps the status and reason, without URLs.
  */
 async function readOrRefuse<T>(
   deps: RegisterConsentDeps,

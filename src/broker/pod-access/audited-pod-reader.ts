@@ -238,7 +238,7 @@ export class AuditedPodReader {
 
   /**
    * The broker's authenticated fetch for writes to a pod (the access-log N3 Patch): trusted origins only, no
-   * redirects (a 307 would otherwise carry the patch into another resident's log, issue 11 L3), a deadline.
+   * redirects (a 307 would otherwise carry the patch into another resident's log, docs/security.md, L3), a deadline.
    */
   private writeFetch: typeof fetch = (input, init) =>
     guardedFetch(this.deps.fetch, String(input), init ?? {}, this.rules(MAX_WRITE_ANSWER_BYTES));

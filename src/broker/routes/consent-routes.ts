@@ -15,7 +15,7 @@ import { requestIdParam } from './path-params.ts';
 /**
  * Characters outside Turtle's IRIREF (space, controls, `<>"{}|^\``) and `\` (which URL parsers read as `/`). A pod
  * URL goes into the access records the broker writes as N-Triples inside an N3 Patch, whose writer does not escape
- * them (issue 11, L3): refused outright, not percent-encoded on the resident's behalf.
+ * them (docs/security.md, L3): refused outright, not percent-encoded on the resident's behalf.
  */
 function hasCharOutsideIriRef(url: string): boolean {
   for (const char of url) {
