@@ -61,6 +61,7 @@ describe('the import map', () => {
     ],
     ['src/extra.ts', './pod/index.ts', /src\/\*\.ts may not import src\/pod/],
     ['src/demo/extra.ts', '../cli/main.ts', /src\/demo may not import src\/cli/],
+    ['src/web/council/extra.tsx', '../../gateway/index.ts', /src\/web may not import src\/gateway/],
   ])('fails %s importing %s', async (asPath, specifier, message) => {
     const errors = await importErrors(`export * from '${specifier}';\n`, asPath);
     expect(errors).toHaveLength(1);
