@@ -5,8 +5,9 @@ import globals from 'globals';
 /**
  * The import map (README, "Architecture"): for each part, a folder of src/, the faces of other parts it may import.
  * A face is a part's index.ts, or one of the few named faces beside it: pod/browser.ts and vocab/browser.ts (the
- * browser-safe subsets the resident page bundles), pod/server.ts (the in-process CSS, for composition roots only) and
- * broker/contract.ts (the HTTP API's request schema and wire types, for the broker's clients). Every part may import
+ * browser-safe subsets the resident page bundles), broker/contract.ts (the HTTP API's request schema and wire types,
+ * for the broker's clients), and faces that keep a light command from loading a heavy part: pod/server.ts (the
+ * in-process CSS), broker/helper-aggregator.ts (the Prio3 helper's server) and demo/files.ts (the manifest). Every part may import
  * the shared src/*.ts (errors, logging, HTTP problems, bounded concurrency, free ports); those import no part.
  */
 export const IMPORT_MAP = {
@@ -51,9 +52,11 @@ export const IMPORT_MAP = {
   ],
   cli: [
     'broker/index.ts',
+    'broker/helper-aggregator.ts',
     'consent/index.ts',
     'gateway/index.ts',
     'demo/index.ts',
+    'demo/files.ts',
     'pod/index.ts',
     'pod/server.ts',
     'vocab/index.ts',

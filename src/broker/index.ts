@@ -1,6 +1,6 @@
 // The consent broker: councils file requests, residents' consents are verified in their pods, every pod read is audited.
 // May import: src/pod, src/vocab, src/metrics, src/privacy, src/private-aggregation, src/config and the shared src/*.ts.
-// Its clients' face is ./contract.ts (the HTTP API's schemas and types); this one is the Node server, for cli and demo.
+// Other faces: ./contract.ts (the HTTP API's types, for clients), ./helper-aggregator.ts (the Prio3 helper's server).
 export { startBroker, type BrokerAgent, type BrokerDeps, type RunningBroker } from './start-broker.ts';
 export {
   brokerConfigSchema,
@@ -45,11 +45,3 @@ export {
   podAccessConfigSchema,
   type PodAccessLimits,
 } from './pod-access/pod-access-limits.ts';
-export { createHelperApp, MAX_OPEN_JOBS, type HelperSettings } from './private-aggregation/helper-app.ts';
-export {
-  helperConfigSchema,
-  loadHelperConfig,
-  readKeyFile,
-  writeNewKeyFile,
-  type HelperConfig,
-} from './private-aggregation/helper-config.ts';

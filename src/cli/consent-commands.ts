@@ -11,7 +11,7 @@ import {
   type ConsentContext,
   type ConsentListing,
 } from '../consent/index.ts';
-import { readManifest } from '../demo/index.ts';
+import { readManifest } from '../demo/files.ts';
 import { AuthenticationError, ConfigError } from '../errors.ts';
 import { AccountApi, loginWithClientCredentials, type SolidAgent } from '../pod/index.ts';
 
