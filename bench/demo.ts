@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifestSchema } from '../src/demo/demo-files.ts';
-import { findFreePort } from '../src/pod/free-port.ts';
+import { findFreePort } from '../src/free-port.ts';
 
 interface StartTimes {
   /** Seconds to the first manifest: the pods are served and every resident can log in. */

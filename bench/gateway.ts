@@ -12,7 +12,7 @@ import type { Reading } from '../src/metrics/types.ts';
 import { AccountApi, type Identity } from '../src/pod/account-api.ts';
 import { setUpHomedataPod } from '../src/pod/homedata-pod.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { findFreePort } from '../src/pod/free-port.ts';
+import { findFreePort } from '../src/free-port.ts';
 import { startPodServer } from '../src/pod/pod-server.ts';
 import { patchInsert, writeTurtle } from '../src/pod/resource-write.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';

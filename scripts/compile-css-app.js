@@ -29,7 +29,7 @@ export const ACCESS_IMPORTS = {
 /**
  * The import that lets anyone create accounts and pods, and its closed replacement: CSS's
  * `identity/handler/no-accounts-pods.json`, so nobody can create an account or a pod over HTTP (one account could
- * otherwise make many pods, each with its own WebID; issue 11, H1 and L8).
+ * otherwise make many pods, each with its own WebID; docs/security.md, H1 and L8).
  */
 export const REGISTRATION_IMPORTS = {
   open: ['css:config/identity/handler/default.json'],

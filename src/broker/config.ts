@@ -1,14 +1,14 @@
 // The broker's configuration: one zod schema, read and validated once at start, then passed down by hand.
 import { z } from 'zod';
-import { loadConfigFile, parseConfig } from '../config/load-config.ts';
+import { loadConfigFile, parseConfig } from '../config/index.ts';
 import { MIN_COHORT_FLOOR } from '../privacy/index.ts';
-import { DPV } from '../vocab/namespaces.ts';
+import { DPV } from '../vocab/index.ts';
 import type { DatabaseTarget } from './db/open-database.ts';
 import { podAccessConfigSchema, DEFAULT_POD_ACCESS } from './pod-access/pod-access-limits.ts';
 import { trustConfigSchema } from './trust/trust-policy.ts';
 import { DEFAULT_MAX_PERIOD_MONTHS } from './requests/request-schema.ts';
 
-/** The purposes a council may name unless the operator lists others (issue 4). */
+/** The purposes a council may name unless the operator lists others (docs/api.md, `POST /api/requests` body). */
 export const DEFAULT_PURPOSES = [
   DPV('ImprovePublicServices'),
   DPV('PublicPolicyMaking'),
@@ -36,7 +36,7 @@ export const DEFAULT_RETENTION = {
 
 /**
  * The default minimum cohort, and the lowest an operator may configure: no figure is ever released over fewer
- * homes (DESIGN.md, Promises). The same constant the disclosure rules in src/privacy use.
+ * homes (docs/security.md, Promises). The same constant the disclosure rules in src/privacy use.
  */
 export const DEFAULT_K_FLOOR = MIN_COHORT_FLOOR;
 
@@ -44,8 +44,9 @@ export const DEFAULT_K_FLOOR = MIN_COHORT_FLOOR;
 export const DEFAULT_WEBHOOKS = { allowHttpLoopback: false, pollMs: 1000 } as const;
 
 /**
- * The bounds on the work one council can make the broker do (DESIGN.md: "Bounded work"). Each default is the
- * largest a real study needs with room to spare, and small enough that the worst case fits in one broker:
+ * The bounds on the work one council can make the broker do (docs/security.md, Promises: "Bounded work"). Each
+ * default is the largest a real study needs with room to spare, and small enough that the worst case fits in one
+ * broker:
  * - `maxPeriodMonths` 24: two heating seasons, for a before/after comparison; each home costs one GET per input
  *   property and month of the period, so the span bounds the reads per home (24 × at most 5 properties, plus the profile).
  * - `maxCells` 20,000: a borough of 10 wards × 24 months × all 16 metrics × 5 dwelling types is 19,200. Every
@@ -53,8 +54,9 @@ export const DEFAULT_WEBHOOKS = { allowHttpLoopback: false, pollMs: 1000 } as co
  *   2.7 s and 18 MB of heap on PGlite on a loaded 2-core machine (docs/broker.md, "Limits").
  * - `maxRunAttempts` 3: a run that stopped its broker three times will stop it again; it fails instead.
  * - `maxActiveRunsPerCouncil` 3: a council keeps a few requests running at once, and cannot fill the queue.
- * - `homeDeadlineMs` 60 s: a home's reads take well under a second on a healthy pod server (NOTES.md); a pod
- *   that has not answered in a minute is skipped as unreadable instead of holding the run.
+ * - `homeDeadlineMs` 60 s: a home's reads take well under a second on a healthy pod server (one loaded 2-core CSS
+ *   served ~30 homes/s: docs/aggregation.md, Benchmark); a pod that has not answered in a minute is skipped as
+ *   unreadable instead of holding the run.
  * - `runConcurrency` 2: runs executed at once per broker process (one per core of a small machine), at most one
  *   per council, so that one council's slow run never holds another council's.
  */

@@ -1,5 +1,6 @@
 // The consent broker: councils file requests, residents' consents are verified in their pods, every pod read is audited.
-// May import: src/pod, src/vocab, src/metrics, src/privacy, src/config, src/errors, src/logging — never consent, gateway, web or cli.
+// May import: src/pod, src/vocab, src/metrics, src/privacy, src/private-aggregation, src/config and the shared src/*.ts.
+// Other faces: ./contract.ts (the HTTP API's types, for clients), ./helper-aggregator.ts (the Prio3 helper's server).
 export { startBroker, type BrokerAgent, type BrokerDeps, type RunningBroker } from './start-broker.ts';
 export {
   brokerConfigSchema,
@@ -29,6 +30,7 @@ export { listEnrolledHomes } from './homes/home-register-reader.ts';
 export type { EnrolledHomeRow } from './db/schema/enrolled-homes.ts';
 export { verifyAuditLog, countAuditRows, type AuditVerdict } from './audit/audit-reader.ts';
 export { loadAuditKey } from './audit/audit-key.ts';
+export { AuditChainBrokenError, AuditPodMismatchError, describeFinding } from './audit/audit-errors.ts';
 export { checkAuditAgainstPods, type PodAuditFinding, type PodAuditReport } from './audit/pod-audit-check.ts';
 export { pruneExpired, type PruneOutcome } from './retention.ts';
 export { listActiveConsents, countActiveConsents } from './consents/consent-reader.ts';

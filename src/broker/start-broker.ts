@@ -6,8 +6,8 @@ import type { SolidTokenVerifierFunction } from '@solid/access-token-verifier';
 import { ConfigError } from '../errors.ts';
 import type { RandomSource } from '../privacy/index.ts';
 import { createLogger, type Logger } from '../logging.ts';
-import { findFreePort } from '../pod/free-port.ts';
-import { loginWithClientCredentials } from '../pod/solid-session.ts';
+import { findFreePort } from '../free-port.ts';
+import { loginWithClientCredentials } from '../pod/index.ts';
 import { createBrokerApp } from './app.ts';
 import { databaseTarget, parseBrokerConfig, type BrokerConfigInput } from './config.ts';
 import type { BrokerContext } from './context.ts';
@@ -82,7 +82,7 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       deps.agent ??
       (await loginWithClientCredentials(
         { issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret },
-        // The broker's token goes to trusted pod servers only, and never follows a redirect (issue 11, H2).
+        // The broker's token goes to trusted pod servers only, and never follows a redirect (docs/security.md, H2).
         { origins: trust.podOrigins },
       ));
     if (!deps.agent && agent.logout) cleanups.unshift(() => agent.logout!());

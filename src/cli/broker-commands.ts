@@ -1,5 +1,5 @@
 // CLI wiring for `homedata broker`, `homedata council add|revoke|rotate` and `homedata audit verify`.
-import { pagesRouter } from '../web/serve-pages.ts';
+import { pagesRouter } from '../web/index.ts';
 import type { Command } from 'commander';
 import {
   addCouncil,
@@ -12,17 +12,15 @@ import {
   startBroker,
   verifyAuditLog,
   type DatabaseOptions,
-} from '../broker/index.ts';
-import {
   AuditChainBrokenError,
   AuditPodMismatchError,
   describeFinding,
-} from '../broker/audit/audit-errors.ts';
-import { loadAuditKey } from '../broker/audit/audit-key.ts';
-import { checkAuditAgainstPods } from '../broker/audit/pod-audit-check.ts';
-import { DEFAULT_AUDIT_KEY_FILE } from '../broker/config.ts';
+  loadAuditKey,
+  checkAuditAgainstPods,
+  DEFAULT_AUDIT_KEY_FILE,
+} from '../broker/index.ts';
 import { ConfigError } from '../errors.ts';
-import { loginWithClientCredentials } from '../pod/solid-session.ts';
+import { loginWithClientCredentials } from '../pod/index.ts';
 import { createLogger } from '../logging.ts';
 
 /** Flags that say which database a command works on. */

@@ -11,10 +11,9 @@ import {
   type ConsentContext,
   type ConsentListing,
 } from '../consent/index.ts';
-import { readManifest } from '../demo/demo-files.ts';
+import { readManifest } from '../demo/files.ts';
 import { AuthenticationError, ConfigError } from '../errors.ts';
-import { AccountApi } from '../pod/account-api.ts';
-import { loginWithClientCredentials, type SolidAgent } from '../pod/solid-session.ts';
+import { AccountApi, loginWithClientCredentials, type SolidAgent } from '../pod/index.ts';
 
 /** Who to act as and where: a demo manifest resident, or client credentials. */
 export interface ResidentFlags {

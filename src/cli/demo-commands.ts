@@ -1,9 +1,8 @@
 // CLI wiring for `homedata demo` and `homedata fixtures generate`.
-import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger } from '../logging.ts';
-import { runDemo, type DemoOptions } from '../demo/run-demo.ts';
-import { writeFixtures } from '../fixtures/write-fixtures.ts';
+import { runDemo, type DemoOptions } from '../demo/index.ts';
+import { writeFixtures } from '../fixtures/index.ts';
 
 /** Parses a whole number within bounds, for commander options. */
 export function integerOption(min: number, max: number) {

@@ -2,7 +2,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
-import { parseConfig } from '../config/load-config.ts';
+import { parseConfig } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
 import {
   checkTimeFormat,

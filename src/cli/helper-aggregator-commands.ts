@@ -1,12 +1,12 @@
 // CLI wiring for `homedata helper-aggregator`: the Prio3 helper as its own process, and its key generation.
 import { Buffer } from 'node:buffer';
 import type { Command } from 'commander';
-import { createHelperApp } from '../broker/private-aggregation/helper-app.ts';
 import {
+  createHelperApp,
   loadHelperConfig,
   readKeyFile,
   writeNewKeyFile,
-} from '../broker/private-aggregation/helper-config.ts';
+} from '../broker/helper-aggregator.ts';
 import { createLogger } from '../logging.ts';
 
 /** Registers `helper-aggregator` (serve) and `helper-aggregator keygen`. */

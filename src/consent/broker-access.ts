@@ -1,13 +1,13 @@
 // Changes what the broker may do in the resident's pod: grants Read for a consent, and takes back Read no active consent needs.
-import type { PodLayout } from '../pod/pod-layout.ts';
 import {
+  type PodLayout,
   grantAccess,
   readAgentModes,
   revokeAccess,
   withSystem,
   type AccessEditor,
-} from '../pod/access-control.ts';
-import { isActive, type ConsentRecord } from '../pod/formats/consent-record.ts';
+} from '../pod/browser.ts';
+import { isActive, type ConsentRecord } from '../pod/browser.ts';
 import type { ResidentSession } from './resident-session.ts';
 
 /**

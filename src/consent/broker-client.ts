@@ -1,5 +1,5 @@
 // Talks to the consent broker over HTTP with the resident's own fetch: public requests, and the resident routes.
-// Its types are the broker's contract (src/api/broker-api.ts).
+// Its types are the broker's contract (src/broker/contract.ts).
 import {
   AuthenticationError,
   ConflictError,
@@ -17,7 +17,7 @@ import type {
   RequestList,
   ResidentConsent,
   ResidentConsentList,
-} from '../api/broker-api.ts';
+} from '../broker/contract.ts';
 
 /** Turns a broker problem into the matching member of the error family, keeping its message and field errors. */
 function errorFromProblem(status: number, problem: Partial<Problem>): HomedataError {

@@ -1,10 +1,10 @@
 // Reads the resident's consent records from their own pod, and lists requests beside the answers given.
-import { PodLayout } from '../pod/pod-layout.ts';
-import { readTurtle } from '../pod/resource-read.ts';
-import { TERMS } from '../vocab/terms.ts';
-import type { PublicRequest } from '../api/broker-api.ts';
+import { PodLayout } from '../pod/browser.ts';
+import { readTurtle } from '../pod/browser.ts';
+import { TERMS } from '../vocab/browser.ts';
+import type { PublicRequest } from '../broker/contract.ts';
 import type { BrokerClient } from './broker-client.ts';
-import { isActive, parseConsentRecord, type ConsentRecord } from '../pod/formats/consent-record.ts';
+import { isActive, parseConsentRecord, type ConsentRecord } from '../pod/browser.ts';
 import { findResidentPod, type ResidentSession } from './resident-session.ts';
 
 /** Who acts (the resident), against which broker, in which pod, at what time. */

@@ -1,15 +1,20 @@
 // Changes the resident's consent: grant, refuse, revoke and sweep, each in the resident's own pod and with their own session.
 import { ConflictError, HomedataError, NotFoundError, ValidationError } from '../errors.ts';
-import type { PodLayout } from '../pod/pod-layout.ts';
-import { readTurtle } from '../pod/resource-read.ts';
-import { deleteResource, writeTurtle } from '../pod/resource-write.ts';
-import { parseHomeProfile } from '../pod/formats/home-profile.ts';
-import { serializeTurtle } from '../vocab/turtle.ts';
+import {
+  type PodLayout,
+  readTurtle,
+  deleteResource,
+  writeTurtle,
+  grantTargets,
+  parseHomeProfile,
+  consentRecordQuads,
+  isActive,
+  type ConsentRecord,
+} from '../pod/browser.ts';
+import { serializeTurtle } from '../vocab/browser.ts';
 import { grantBrokerAccess, readableBy, withdrawUnneededRead } from './broker-access.ts';
 import { GrantRollbackError, type GrantLeftover } from './consent-errors.ts';
-import { consentRecordQuads, isActive, type ConsentRecord } from '../pod/formats/consent-record.ts';
 import { layoutOf, listConsentRecords, readConsentRecord, type ConsentContext } from './consent-reader.ts';
-import { grantTargets } from '../pod/grant-scope.ts';
 import type { ResidentSession } from './resident-session.ts';
 
 /** What a grant changed. */

@@ -1,16 +1,16 @@
 // Resident-side consent: grant, refuse, revoke, sweep and list, acting only with the resident's own Solid session.
-// May import: src/pod, src/vocab (terms, turtle), src/metrics (catalogue), src/errors — never broker internals or the gateway; no Node-only modules (the resident page bundles it).
+// May import: the browser-safe faces of src/pod, src/vocab, src/metrics, src/broker/contract.ts and src/*.ts (the resident page bundles it).
 export { type ResidentSession, findResidentPod } from './resident-session.ts';
 export { BrokerClient } from './broker-client.ts';
-export type { BrokerInfo, PublicRequest, ResidentConsent } from '../api/broker-api.ts';
+export type { BrokerInfo, PublicRequest, ResidentConsent } from '../broker/contract.ts';
 export {
   consentRecordQuads,
   isActive,
   parseConsentRecord,
   recordNodes,
   type ConsentRecord,
-} from '../pod/formats/consent-record.ts';
-export { grantTargets } from '../pod/grant-scope.ts';
+} from '../pod/browser.ts';
+export { grantTargets } from '../pod/browser.ts';
 export {
   layoutOf,
   listConsentRecords,

@@ -1,7 +1,7 @@
 // The resident as the consent module sees them: a WebID and that resident's own authenticated fetch, and where their pod is.
 import { ValidationError } from '../errors.ts';
-import { isStorageRoot, podRequest, readTurtle } from '../pod/resource-read.ts';
-import { TERMS } from '../vocab/terms.ts';
+import { isStorageRoot, podRequest, readTurtle } from '../pod/browser.ts';
+import { TERMS } from '../vocab/browser.ts';
 
 /**
  * A resident's own logged-in session: `@inrupt/solid-client-authn-node` in the CLI, `-browser` on the resident

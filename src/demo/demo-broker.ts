@@ -9,12 +9,12 @@ import {
   type RunningBroker,
 } from '../broker/index.ts';
 import { BrokerClient, grantConsent, listConsents } from '../consent/index.ts';
-import type { FixtureSet } from '../fixtures/fixture-set.ts';
-import { pagesRouter } from '../web/serve-pages.ts';
+import type { FixtureSet } from '../fixtures/index.ts';
+import { pagesRouter } from '../web/index.ts';
 import { HomedataError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
-import { loginWithClientCredentials } from '../pod/solid-session.ts';
-import { DPV } from '../vocab/namespaces.ts';
+import { loginWithClientCredentials } from '../pod/index.ts';
+import { DPV } from '../vocab/index.ts';
 import type { DemoIdentities } from './demo-files.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
 

@@ -2,7 +2,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { parseConfig } from '../config/load-config.ts';
+import { parseConfig } from '../config/index.ts';
 
 const identitySchema = z.object({
   email: z.string(),

@@ -1,10 +1,9 @@
 // Live gateways for the first demo homes: the fixture simulator feeds each, so the resident page shows fresh data.
 import { join } from 'node:path';
-import { gatewayConfigSchema, resolveGatewayConfig } from '../gateway/gateway-config.ts';
-import { startGateway, type Gateway } from '../gateway/gateway.ts';
-import type { FixtureSet } from '../fixtures/fixture-set.ts';
+import { gatewayConfigSchema, resolveGatewayConfig, startGateway, type Gateway } from '../gateway/index.ts';
+import type { FixtureSet } from '../fixtures/index.ts';
 import type { Logger } from '../logging.ts';
-import { parseConfig } from '../config/load-config.ts';
+import { parseConfig } from '../config/index.ts';
 import type { DemoIdentities } from './demo-files.ts';
 
 /** Simulated sensors report every five minutes, as typical battery room sensors do. */

@@ -1,9 +1,7 @@
 // Provisions the fixture population on a pod server: accounts, pods, WebIDs, client credentials and pod layout.
-import type { FixtureSet, FixtureHome } from '../fixtures/fixture-set.ts';
+import type { FixtureSet, FixtureHome } from '../fixtures/index.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
-import { AccountApi, type Identity } from '../pod/account-api.ts';
-import { setUpHomedataPod } from '../pod/homedata-pod.ts';
-import { loginWithClientCredentials } from '../pod/solid-session.ts';
+import { AccountApi, type Identity, loginWithClientCredentials, setUpHomedataPod } from '../pod/index.ts';
 import type { Logger } from '../logging.ts';
 import { PodError } from '../errors.ts';
 import type { DemoIdentities } from './demo-files.ts';

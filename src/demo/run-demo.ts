@@ -1,8 +1,8 @@
 // `homedata demo`: one pod server with the fixture population, the broker and live gateways, on localhost.
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { generateFixtureSet } from '../fixtures/fixture-set.ts';
-import { startPodServer, type AccessControlSystem } from '../pod/pod-server.ts';
+import { generateFixtureSet } from '../fixtures/index.ts';
+import { startPodServer, type AccessControlSystem } from '../pod/server.ts';
 import type { Logger } from '../logging.ts';
 import { ConfigError } from '../errors.ts';
 import {

@@ -1,12 +1,9 @@
 // Gives every fixture pod last winter's daily summaries, written by each home's own gateway as it would have.
 import type { Quad } from 'n3';
-import type { FixtureHome, FixtureSet } from '../fixtures/fixture-set.ts';
-import { simulateReadings } from '../fixtures/home-model.ts';
+import { type FixtureHome, type FixtureSet, simulateReadings } from '../fixtures/index.ts';
 import { summariseReadings } from '../metrics/index.ts';
-import { summariesByDocument, summaryQuads } from '../gateway/summary-rdf.ts';
-import { PodLayout } from '../pod/pod-layout.ts';
-import { patchInsert } from '../pod/resource-write.ts';
-import { loginWithClientCredentials, type ClientCredentials } from '../pod/solid-session.ts';
+import { summariesByDocument, summaryQuads } from '../gateway/index.ts';
+import { PodLayout, patchInsert, loginWithClientCredentials, type ClientCredentials } from '../pod/index.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
 
 /** One home's January summaries grouped by the monthly document they belong in. */

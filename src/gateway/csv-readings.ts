@@ -1,8 +1,7 @@
 // Reads sensor history from CSV rows: a time column plus one column per room and property, in any declared unit.
 import { DateTime } from 'luxon';
 import { ConfigError } from '../errors.ts';
-import { assertTimeZone } from '../metrics/index.ts';
-import { PROPERTIES, type Property, type Reading } from '../metrics/types.ts';
+import { assertTimeZone, PROPERTIES, type Property, type Reading } from '../metrics/index.ts';
 import { ROOM_SLUG } from './gateway-config.ts';
 import { toCanonicalUnit, unitFits, ALL_UNITS, type Unit } from './unit-conversion.ts';
 

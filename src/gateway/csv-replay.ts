@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import { ConfigError, ValidationError } from '../errors.ts';
-import type { Reading } from '../metrics/types.ts';
+import type { Reading } from '../metrics/index.ts';
 import {
   checkTimeFormat,
   columnsByName,

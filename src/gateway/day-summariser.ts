@@ -7,7 +7,7 @@ import {
   type SensorRun,
 } from '../metrics/index.ts';
 import type { Logger } from '../logging.ts';
-import type { PodLayout } from '../pod/pod-layout.ts';
+import type { PodLayout } from '../pod/index.ts';
 import type { OutboxReader } from './outbox-reader.ts';
 import type { OutboxWriter, SummarisedDay } from './outbox-writer.ts';
 import type { PodWriter } from './pod-writer.ts';

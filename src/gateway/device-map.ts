@@ -1,5 +1,5 @@
 // The device map: which device (and which field of its messages) is which room, property and unit.
-import { PROPERTIES, type Property } from '../metrics/types.ts';
+import { PROPERTIES, type Property } from '../metrics/index.ts';
 import type { Unit } from './unit-conversion.ts';
 
 /** One measured channel of a device, as the config file gives it: a property name, or the details. */

@@ -1,11 +1,10 @@
 // The gateway's configuration file: its zod schema, defaults, and resolution into the settings a gateway runs with.
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadConfigFile } from '../config/load-config.ts';
+import { loadConfigFile } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
-import { assertTimeZone } from '../metrics/index.ts';
-import { PROPERTIES } from '../metrics/types.ts';
-import type { ClientCredentials } from '../pod/solid-session.ts';
+import { assertTimeZone, PROPERTIES } from '../metrics/index.ts';
+import type { ClientCredentials } from '../pod/index.ts';
 import { deviceMapProblems, type DeviceSpec } from './device-map.ts';
 import { loadGatewayCredentials } from './identities-file.ts';
 import { ALL_UNITS, unitFits, type Unit } from './unit-conversion.ts';

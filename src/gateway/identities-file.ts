@@ -1,9 +1,9 @@
 // Reads the demo's secrets file (identities.json) and the public manifest (demo.json) for what one home's gateway needs.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseConfig } from '../config/load-config.ts';
+import { parseConfig } from '../config/index.ts';
 import { ConfigError, NotFoundError } from '../errors.ts';
-import type { ClientCredentials } from '../pod/solid-session.ts';
+import type { ClientCredentials } from '../pod/index.ts';
 
 /** The part of identities.json the gateway reads: one entry per home's gateway; other keys are left alone. */
 const identitiesSchema = z.looseObject({

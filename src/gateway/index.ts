@@ -1,5 +1,6 @@
 // Gateway: sensor messages (MQTT, HTTP, CSV, simulator) in, SOSA readings and daily summaries appended to the resident's pod, nothing lost, nothing twice.
-// May import: pod, vocab, metrics, fixtures (simulator), config, errors, logging — never broker or consent.
+// May import: src/pod, src/vocab, src/metrics, src/private-aggregation (Prio3 reports), src/fixtures (the simulator input's home model),
+// src/config and the shared src/*.ts — never broker, consent or web.
 export {
   gatewayConfigSchema,
   loadGatewaySettings,
@@ -19,4 +20,4 @@ export {
 } from './identities-file.ts';
 export { readOutboxStatus } from './outbox-status.ts';
 export { observationQuads, readingKey } from './observation-rdf.ts';
-export { summaryQuads } from './summary-rdf.ts';
+export { summaryQuads, summariesByDocument } from './summary-rdf.ts';

@@ -1,10 +1,10 @@
 // Writes a reading as a SOSA observation with a QUDT result, under IRIs derived from the reading itself.
 import { createHash } from 'node:crypto';
 import { DataFactory, type Quad } from 'n3';
-import type { Reading } from '../metrics/types.ts';
-import { roomIri } from '../pod/formats/home-profile.ts';
-import { sensorIri } from '../pod/homedata-pod.ts';
-import type { PodLayout } from '../pod/pod-layout.ts';
+import type { Reading } from '../metrics/index.ts';
+import { roomIri } from '../pod/index.ts';
+import { sensorIri } from '../pod/index.ts';
+import type { PodLayout } from '../pod/index.ts';
 import { OBSERVABLE_PROPERTY, PROPERTY_UNIT, READING_FLAG_TERM, TERMS } from '../vocab/index.ts';
 
 const { namedNode, literal, quad } = DataFactory;

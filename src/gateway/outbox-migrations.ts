@@ -64,7 +64,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     description: 'quality flags of kept readings (above the sensor range, RH capped at 100 %)',
     sql: `
-      -- Flags travel with the reading into the pod and into its day's summary counts (issue 18).
+      -- Flags travel with the reading into the pod and into its day's summary counts (docs/metrics.md, Data quality).
       alter table readings add column flags text not null default '[]';   -- JSON array of flag names
     `,
   },

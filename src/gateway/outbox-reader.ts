@@ -1,5 +1,5 @@
 // Every read of the outbox: readings waiting for the pod, days ready to summarise, counts and status facts. Changes nothing.
-import type { Property, Reading, ReadingFlag } from '../metrics/types.ts';
+import type { Property, Reading, ReadingFlag } from '../metrics/index.ts';
 import type { OutboxDatabase } from './outbox-store.ts';
 
 /** A reading in the outbox with its key. */

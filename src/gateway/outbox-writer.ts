@@ -1,8 +1,7 @@
 // Every change to the outbox: accepting readings, marking them delivered, recording summaries, pruning, status facts.
 import { StorageFullError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
-import type { Reading } from '../metrics/types.ts';
-import { localParts } from '../metrics/index.ts';
+import { type Reading, localParts } from '../metrics/index.ts';
 import { hourOf, readingKey } from './observation-rdf.ts';
 import type { OutboxDatabase } from './outbox-store.ts';
 

@@ -2,9 +2,14 @@
 import type { Quad } from 'n3';
 import { HomedataError, PodError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
-import { boundedFetch, type FetchBounds } from '../pod/bounded-fetch.ts';
-import { patchInsert } from '../pod/resource-write.ts';
-import { loginWithClientCredentials, type ClientCredentials, type SolidAgent } from '../pod/solid-session.ts';
+import {
+  boundedFetch,
+  type FetchBounds,
+  patchInsert,
+  loginWithClientCredentials,
+  type ClientCredentials,
+  type SolidAgent,
+} from '../pod/index.ts';
 import { retryAfterMs } from './backoff.ts';
 
 /** What became of one document write. */

@@ -1,7 +1,7 @@
 // The home's side of private aggregation: its value of a metric over a period as a Prio3 report appended to its pod.
 import type { Quad } from 'n3';
 import { computeHomeValue, type DailySummary, type Period } from '../metrics/index.ts';
-import type { PodLayout } from '../pod/pod-layout.ts';
+import type { PodLayout } from '../pod/index.ts';
 import {
   createReport,
   reportQuads,

@@ -1,5 +1,5 @@
 // Decides what becomes of a reading before it enters the outbox: refused when it cannot be true, else kept and flagged.
-import type { Property, Reading, ReadingFlag } from '../metrics/types.ts';
+import type { Property, Reading, ReadingFlag } from '../metrics/index.ts';
 
 /** The highest relative humidity kept (as 100 %, flagged `rh-capped`): condensing air, see PHYSICAL_RANGE. */
 export const RH_CONDENSING_MAX = 105;
@@ -7,7 +7,7 @@ export const RH_CONDENSING_MAX = 105;
 /**
  * Values no indoor (or outdoor) air can have, in canonical units: a value outside is a sensor, framing or mapping
  * fault and is quarantined. These are bounds of physics, not of any one sensor: a real sensor honestly reporting
- * a possible value is never refused (issue 18).
+ * a possible value is never refused (docs/metrics.md, Data quality).
  */
 export const PHYSICAL_RANGE: Readonly<Record<Property, readonly [number, number]>> = {
   // Below: −89.2 °C, the lowest air temperature recorded on Earth (Vostok, 1983; WMO Archive of Weather and
@@ -22,7 +22,7 @@ export const PHYSICAL_RANGE: Readonly<Record<Property, readonly [number, number]
   co2: [0, 1_000_000],
   // Indoor PM2.5 peaks of a few thousand µg/m³ are documented from smoking, cooking and candles (Ott, Klepeis &
   // Switzer 2008, J. Expo. Sci. Environ. Epidemiol. 18:312; HOMEChem, Farmer et al. 2019, Environ. Sci.:
-  // Processes Impacts 21:1280) and a home kit reported 2,792 µg/m³ (issue 18). 100,000 µg/m³ (0.1 g/m³) is
+  // Processes Impacts 21:1280) and a home kit reported 2,792 µg/m³ (docs/metrics.md). 100,000 µg/m³ (0.1 g/m³) is
   // far above any of them: beyond it the value is a framing or mapping fault (e.g. an unconverted raw count).
   pm25: [0, 100_000],
   // kWh used since the previous reading; 100 kWh within one reading interval (≤ 1 h: smart meters report each

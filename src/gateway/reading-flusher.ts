@@ -1,7 +1,7 @@
 // Moves readings from the outbox to the pod: one N3 Patch per hourly document, marked delivered only after a 2xx.
 import { forEachBounded } from '../bounded-concurrency.ts';
 import type { Logger } from '../logging.ts';
-import type { PodLayout } from '../pod/pod-layout.ts';
+import type { PodLayout } from '../pod/index.ts';
 import { observationQuads } from './observation-rdf.ts';
 import type { OutboxReader, StoredReading } from './outbox-reader.ts';
 import type { OutboxWriter } from './outbox-writer.ts';

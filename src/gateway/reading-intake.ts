@@ -1,5 +1,5 @@
 // The one way into the outbox for every input: check, quarantine what is wrong, commit the rest, tell the scheduler.
-import type { Reading } from '../metrics/types.ts';
+import type { Reading } from '../metrics/index.ts';
 import type { Logger } from '../logging.ts';
 import type { DeviceMap } from './device-map.ts';
 import type { OutboxWriter } from './outbox-writer.ts';

@@ -1,5 +1,5 @@
 // Turns one device's message (already pulled out of MQTT, HTTP, CSV…) into validated readings in canonical units.
-import type { Reading } from '../metrics/types.ts';
+import type { Reading } from '../metrics/index.ts';
 import type { DeviceMap } from './device-map.ts';
 import { checkReading } from './reading-checks.ts';
 import { toCanonicalUnit } from './unit-conversion.ts';

@@ -1,8 +1,7 @@
 // Feeds the gateway from the fixtures' home model, so the demo shows live data without real sensors.
-import { generateFixtureSet } from '../fixtures/fixture-set.ts';
-import { simulateValue, type SimulatedHome } from '../fixtures/home-model.ts';
+import { generateFixtureSet, simulateValue, type SimulatedHome } from '../fixtures/index.ts';
 import { NotFoundError } from '../errors.ts';
-import type { Reading } from '../metrics/types.ts';
+import type { Reading } from '../metrics/index.ts';
 import type { Logger } from '../logging.ts';
 import type { GatewaySettings } from './gateway-config.ts';
 import type { ReadingIntake } from './reading-intake.ts';

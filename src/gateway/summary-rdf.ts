@@ -1,9 +1,9 @@
 // Writes a daily summary as a SOSA observation over a time:Interval (the local day), under IRIs derived from room and date.
 import { DataFactory, type Quad } from 'n3';
 import { addDays, localDayStart, localParts } from '../metrics/index.ts';
-import { QUALITY_FIELDS, type DailySummary } from '../metrics/types.ts';
-import { roomIri } from '../pod/formats/home-profile.ts';
-import type { PodLayout } from '../pod/pod-layout.ts';
+import { QUALITY_FIELDS, type DailySummary } from '../metrics/index.ts';
+import { roomIri } from '../pod/index.ts';
+import type { PodLayout } from '../pod/index.ts';
 import {
   OBSERVABLE_PROPERTY,
   QUALITY_METRIC,

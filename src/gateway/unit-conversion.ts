@@ -1,5 +1,5 @@
 // Converts a sensor value from the unit its device reports in to the property's canonical unit (°C, %RH, ppm, µg/m³, kWh).
-import { CANONICAL_UNIT, type Property } from '../metrics/types.ts';
+import { CANONICAL_UNIT, type Property } from '../metrics/index.ts';
 
 /** Units a device map may declare, per property; the first of each list is the canonical unit. */
 export const UNITS = {

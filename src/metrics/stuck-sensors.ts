@@ -7,7 +7,8 @@ const HOUR_MS = 3_600_000;
  * How long a sensor may report one value before it counts as stuck, in hours; null where a constant value is true.
  * This is the persistence test of meteorological quality control (Meek & Hatfield 1994, Agric. For. Meteorol.
  * 69:85; Estévez et al. 2011, J. Hydrol. 402:144), with limits set for an occupied home:
- * - pm25, co2: 24 h. Cooking, cleaning and people move PM2.5 every day, and people's breath moves CO2 (issue 18).
+ * - pm25, co2: 24 h. Cooking, cleaning and people move PM2.5 every day, and people's breath moves CO2
+ *   (docs/metrics.md, Stuck sensors).
  *   A CO2 sensor resting at its 400 ppm floor while a room airs for tens of minutes, or overnight, is normal and
  *   far below the limit; only a whole day without change is a dead sensor.
  * - temperature, humidity: 48 h. Heating schedules, the weather, showers and cooking move both daily, but a

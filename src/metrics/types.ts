@@ -1,5 +1,9 @@
 // The typed records metrics work on: readings in canonical units and the daily summaries built from them.
 
+/** The dwelling types a home profile names (hd:DwellingType's members); cohorts may be split by them. */
+export const DWELLING_TYPES = ['Flat', 'Terraced', 'SemiDetached', 'Detached', 'Bungalow'] as const;
+export type DwellingType = (typeof DWELLING_TYPES)[number];
+
 /** The properties a gateway measures, each in one canonical unit. */
 export const PROPERTIES = ['temperature', 'humidity', 'co2', 'pm25', 'energy'] as const;
 export type Property = (typeof PROPERTIES)[number];

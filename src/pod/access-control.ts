@@ -1,6 +1,6 @@
 // Grants and revokes an agent's access in whichever authorization system the pod server uses, WAC or ACP, found by
 // discovery: the resource's `Link rel="acl"` names its access control document, whose own type link says which.
-import { TERMS } from '../vocab/terms.ts';
+import { TERMS } from '../vocab/browser.ts';
 import { PodError } from '../errors.ts';
 import { findAclUrl, podRequest } from './resource-read.ts';
 import { grantAccessAcp, readAgentModesAcp, revokeAccessAcp, setAgentModesAcp } from './acp.ts';

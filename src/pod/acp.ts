@@ -2,9 +2,7 @@
 // Policies counterpart of wac.ts, for pod servers whose access control resources are ACRs.
 import { createHash } from 'node:crypto';
 import { DataFactory, Store, type Quad_Object, type Quad_Subject } from 'n3';
-import { ACL } from '../vocab/namespaces.ts';
-import { TERMS } from '../vocab/terms.ts';
-import { serializeTurtle } from '../vocab/turtle.ts';
+import { ACL, TERMS, serializeTurtle } from '../vocab/browser.ts';
 import { PodError } from '../errors.ts';
 import { podRequest, readTurtle } from './resource-read.ts';
 import { writeTurtle } from './resource-write.ts';

@@ -1,7 +1,6 @@
 // What a consent grants the broker in the resident's pod: Read on the summary containers its metrics need and the
 // home profile. The resident's consent module grants exactly these; the broker reads nothing outside them.
-import { getMetric } from '../metrics/catalogue.ts';
-import type { Property } from '../metrics/types.ts';
+import { getMetric, type Property } from '../metrics/index.ts';
 import type { PodLayout } from './pod-layout.ts';
 
 /**

@@ -1,9 +1,9 @@
 // Sets up a resident's pod the homedata way: containers, home profile, device descriptions, gateway Append grants,
 // Type Index registrations.
 import { DataFactory, Store } from 'n3';
-import type { Property } from '../metrics/types.ts';
-import { OBSERVABLE_PROPERTY, TERMS } from '../vocab/terms.ts';
-import { serializeTurtle } from '../vocab/turtle.ts';
+import type { Property } from '../metrics/index.ts';
+import { OBSERVABLE_PROPERTY, TERMS } from '../vocab/browser.ts';
+import { serializeTurtle } from '../vocab/browser.ts';
 import { homeProfileTurtle, roomIri, type HomeProfile } from './formats/home-profile.ts';
 import { PodLayout } from './pod-layout.ts';
 import { ensureContainer, writeTurtle } from './resource-write.ts';

@@ -1,6 +1,5 @@
-// Where homedata keeps things in a resident's pod: the one place that builds pod paths (see DESIGN.md, Pod layout).
-import type { Property } from '../metrics/types.ts';
-import { PROPERTIES } from '../metrics/types.ts';
+// Where homedata keeps things in a resident's pod: the one place that builds pod paths (README, Pod layout).
+import { type Property, PROPERTIES } from '../metrics/index.ts';
 
 /** Two-digit zero padding for path segments. */
 function pad(value: number): string {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { WinstonLogger, type App } from '@solid/community-server';
-import { findFreePort } from './free-port.ts';
+import { findFreePort } from '../free-port.ts';
 import { PodError } from '../errors.ts';
 
 export interface PodServerOptions {
@@ -19,7 +19,7 @@ export interface PodServerOptions {
   /**
    * Whether anyone who reaches the server may create an account and pods through its account API (`open`: the
    * demo and tests provision residents that way) or nobody may (`closed`, the default: accounts come only from
-   * `seedConfig`, so one person cannot invent residents; issue 11, H1 and L8).
+   * `seedConfig`, so one person cannot invent residents; docs/security.md, H1 and L8).
    */
   registration?: 'open' | 'closed';
   /**

@@ -1,7 +1,6 @@
 // Reads Solid resources over HTTP: Turtle documents, link headers, container listings. Never changes a pod.
 import type { Store } from 'n3';
-import { TERMS } from '../vocab/terms.ts';
-import { parseTurtle } from '../vocab/turtle.ts';
+import { TERMS, parseTurtle } from '../vocab/browser.ts';
 import { PodError } from '../errors.ts';
 
 /** A parsed RDF document with the validators needed for a conditional write. */

@@ -1,6 +1,6 @@
 // Writes Solid resources over HTTP: whole documents, create-only PUTs and insert-only N3 Patches.
 import type { Quad } from 'n3';
-import { serializeTriples } from '../vocab/turtle.ts';
+import { serializeTriples } from '../vocab/browser.ts';
 import { PodError } from '../errors.ts';
 import { podRequest } from './resource-read.ts';
 

@@ -21,7 +21,7 @@ const RENEW_AFTER_MS = 8 * 60 * 1000;
 
 /**
  * A 401 makes the agent log in again at most this often: a token that expired early is renewed at once, but a
- * server that answers 401 to everything cannot make every request cost a login (issue 11, L6).
+ * server that answers 401 to everything cannot make every request cost a login (docs/security.md, L6).
  */
 export const RELOGIN_INTERVAL_MS = 30 * 1000;
 
@@ -30,7 +30,7 @@ export interface AgentOptions {
   /**
    * Origins (`scheme://host[:port]`) the agent's fetch may send its token to; any other origin is refused before a
    * request is made, and redirects are never followed (the session would otherwise sign the retry for the redirect
-   * target, issue 11 H2). Default: any origin, redirects as the caller asks (gateways, the CLI).
+   * target, docs/security.md, H2). Default: any origin, redirects as the caller asks (gateways, the CLI).
    */
   origins?: Iterable<string>;
   /** The clock the re-login interval is measured on; default `Date.now`. */

@@ -1,8 +1,7 @@
 // Registers homedata's resources in the resident's private Type Index, so that any Solid app can find the readings,
 // summaries, consent records and home profile by class without knowing homedata's paths.
 import { DataFactory, type Quad } from 'n3';
-import { TERMS } from '../vocab/terms.ts';
-import { serializeTurtle } from '../vocab/turtle.ts';
+import { TERMS, serializeTurtle } from '../vocab/browser.ts';
 import { readTurtle } from './resource-read.ts';
 import { patchInsert, writeTurtle } from './resource-write.ts';
 import type { PodLayout } from './pod-layout.ts';

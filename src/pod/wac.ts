@@ -1,9 +1,7 @@
 // Grants and revokes WAC access for one agent on a container and its members, keeping the owner's Control.
 import { createHash } from 'node:crypto';
 import { DataFactory, Store } from 'n3';
-import { ACL } from '../vocab/namespaces.ts';
-import { TERMS } from '../vocab/terms.ts';
-import { serializeTurtle } from '../vocab/turtle.ts';
+import { ACL, TERMS, serializeTurtle } from '../vocab/browser.ts';
 import { PodError } from '../errors.ts';
 import { findAclUrl, readTurtle, type TurtleDocument } from './resource-read.ts';
 import { writeTurtle } from './resource-write.ts';

@@ -1,6 +1,6 @@
 // Every RDF term homedata's code uses, as n3 NamedNodes grouped by vocabulary prefix: `TERMS.sosa.resultTime`.
 import { DataFactory, type NamedNode } from 'n3';
-import type { DailySummary, Property, QualityField, ReadingFlag } from '../metrics/types.ts';
+import type { DailySummary, Property, QualityField, ReadingFlag } from '../metrics/index.ts';
 import {
   ACL,
   ACP,
@@ -342,7 +342,7 @@ export const TERMS = Object.freeze({
     'homesCounted',
     'homesLeftOutLowCoverage',
     'homesLeftOutSensorFault',
-    // private-aggregation reports (Prio3, issue 16)
+    // private-aggregation reports (Prio3, docs/private-aggregation.md)
     'Prio3Report',
     'taskId',
     'reportId',
@@ -388,8 +388,7 @@ export function propertyOfIri(iri: string): Property | undefined {
 }
 
 /** The dwelling types a home profile may name, by hd local name: as the English Housing Survey groups them. */
-export const DWELLING_TYPES = ['Flat', 'Terraced', 'SemiDetached', 'Detached', 'Bungalow'] as const;
-export type DwellingType = (typeof DWELLING_TYPES)[number];
+export { DWELLING_TYPES, type DwellingType } from '../metrics/index.ts';
 
 /** DPV consent statuses a consent record may carry. */
 export const CONSENT_STATUSES = [

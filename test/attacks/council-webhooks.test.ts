@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createRun, failRun } from '../../src/broker/runs/run-transactor.ts';
 import { createWebhookWorker } from '../../src/broker/webhooks/webhook-worker.ts';
-import { findFreePort } from '../../src/pod/free-port.ts';
+import { findFreePort } from '../../src/free-port.ts';
 import {
   logger,
   openWebhookWorld,

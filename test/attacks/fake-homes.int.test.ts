@@ -2,8 +2,8 @@
 // invented homes beside a real one, a consent moved to another pod, two WebIDs for one pod.
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { addCouncil, startBroker, type RunningBroker } from '../../src/broker/index.ts';
-import type { ResultsDocument } from '../../src/api/broker-api.ts';
-import type { RunView } from '../../src/api/broker-api.ts';
+import type { ResultsDocument } from '../../src/broker/contract.ts';
+import type { RunView } from '../../src/broker/contract.ts';
 import { BrokerClient, grantConsent, type ConsentContext } from '../../src/consent/index.ts';
 import { consentRecordQuads } from '../../src/pod/formats/consent-record.ts';
 import { HomedataError } from '../../src/errors.ts';

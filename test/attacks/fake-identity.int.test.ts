@@ -12,7 +12,7 @@ import {
   type RunningBroker,
 } from '../../src/broker/index.ts';
 import { createLogger } from '../../src/logging.ts';
-import { findFreePort } from '../../src/pod/free-port.ts';
+import { findFreePort } from '../../src/free-port.ts';
 import { SOLID } from '../../src/vocab/namespaces.ts';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.ts';
 import { createActor, type TestActor } from '../helpers/identities.ts';

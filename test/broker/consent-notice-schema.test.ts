@@ -1,6 +1,6 @@
 // The pod URL a resident names: normalised, a plain container, nothing that could break out of an IRI (issue 11, L3).
 import { describe, expect, it } from 'vitest';
-import { consentNoticeSchema } from '../../src/api/broker-api.ts';
+import { consentNoticeSchema } from '../../src/broker/contract.ts';
 import { isStorageRoot } from '../../src/pod/resource-read.ts';
 
 const parse = (pod: unknown) => consentNoticeSchema.safeParse({ pod });

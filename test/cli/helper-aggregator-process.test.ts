@@ -12,7 +12,7 @@ import {
 } from '../../src/broker/private-aggregation/leader-collection.ts';
 import { createLogger } from '../../src/logging.ts';
 import { parsePeriod } from '../../src/metrics/index.ts';
-import { findFreePort } from '../../src/pod/free-port.ts';
+import { findFreePort } from '../../src/free-port.ts';
 import {
   LEADER,
   createReportFromMeasurement,

@@ -1,7 +1,7 @@
 // The resident's grant, revoke and sweep change exactly the broker's access in the pod, under WAC and under ACP pod
 // servers alike (the system found by discovery). The broker's HTTP side is a stand-in here; the pod server is real.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { PublicRequest } from '../../src/api/broker-api.ts';
+import type { PublicRequest } from '../../src/broker/contract.ts';
 import { BrokerClient } from '../../src/consent/broker-client.ts';
 import type { ConsentContext } from '../../src/consent/consent-reader.ts';
 import { grantConsent, revokeConsent, sweepConsents } from '../../src/consent/consent-writer.ts';

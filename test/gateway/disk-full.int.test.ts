@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startGateway, type Gateway } from '../../src/gateway/index.ts';
 import { PROBLEM_BASE } from '../../src/errors.ts';
-import { findFreePort } from '../../src/pod/free-port.ts';
+import { findFreePort } from '../../src/free-port.ts';
 import { createGatewayHome, snapshotPod, waitFor, type GatewayHome } from './gateway-home.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startGateway, type Gateway } from '../../src/gateway/index.ts';
 import type { GatewaySettings } from '../../src/gateway/gateway-config.ts';
 import { createLogger } from '../../src/logging.ts';
-import { findFreePort } from '../../src/pod/free-port.ts';
+import { findFreePort } from '../../src/free-port.ts';
 import { podRequest, readTurtle } from '../../src/pod/resource-read.ts';
 import { TERMS, validateAgainstShapes } from '../../src/vocab/index.ts';
 import { createGatewayHome, waitFor, type GatewayHome, removeDataDirs } from './gateway-home.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../src/gateway/index.ts';
 import { createLogger } from '../../src/logging.ts';
-import { findFreePort } from '../../src/pod/free-port.ts';
+import { findFreePort } from '../../src/free-port.ts';
 import { startPodServer, type PodServer } from '../../src/pod/pod-server.ts';
 import { createGatewayHome, snapshotPod, waitFor, type GatewayHome, removeDataDirs } from './gateway-home.ts';
 

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findFreePort } from '../../src/pod/free-port.ts';
+import { findFreePort } from '../../src/free-port.ts';
 import { manifestSchema, type DemoManifest } from '../../src/demo/demo-files.ts';
 
 export interface DemoProcess {

@@ -1,6 +1,6 @@
 // The resident reads a request, and what answering it changes, in plain words, with exact pod paths.
 import { describe, expect, it } from 'vitest';
-import type { PublicRequest } from '../../src/api/broker-api.ts';
+import type { PublicRequest } from '../../src/broker/contract.ts';
 import type { ConsentListing } from '../../src/consent/consent-reader.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { sortAnswers } from '../../src/web/resident/answers-model.ts';

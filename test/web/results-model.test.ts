@@ -1,6 +1,6 @@
 // The council sees each metric by area and period, suppressed cells as such, and never a count below k.
 import { describe, expect, it } from 'vitest';
-import type { ResultCell } from '../../src/api/broker-api.ts';
+import type { ResultCell } from '../../src/broker/contract.ts';
 import {
   cellsOfMetric,
   chartDataOf,

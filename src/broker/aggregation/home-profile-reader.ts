@@ -1,6 +1,6 @@
 // Reads a home profile document as it streams in, through the one home profile format: what a home's cohort is formed from.
-import { DocumentFormatError } from '../../pod/formats/document-format-error.ts';
-import { HomeProfileReader, type HomePlacement } from '../../pod/formats/home-profile.ts';
+import { DocumentFormatError } from '../../pod/index.ts';
+import { HomeProfileReader, type HomePlacement } from '../../pod/index.ts';
 import type { DocumentCaps } from '../pod-access/pod-access-limits.ts';
 import { parseTurtleStream, type TurtleBody } from './turtle-stream.ts';
 

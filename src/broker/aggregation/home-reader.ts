@@ -4,7 +4,7 @@ import { ForbiddenError, PodError } from '../../errors.ts';
 import type { DailySummary } from '../../metrics/index.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
 import type { BodyParser, PodDocument, ReadOptions } from '../pod-access/audited-pod-reader.ts';
-import type { HomePlacement } from '../../pod/formats/home-profile.ts';
+import type { HomePlacement } from '../../pod/index.ts';
 import { readHomePlacement } from './home-profile-reader.ts';
 import { homeDocuments, type RunPlan } from './run-plan.ts';
 import { readSummaryStream } from './summary-reader.ts';

@@ -9,7 +9,7 @@ import {
   type Period,
   type Property,
 } from '../../metrics/index.ts';
-import { PodLayout } from '../../pod/pod-layout.ts';
+import { PodLayout } from '../../pod/index.ts';
 import type { DateRange } from './summary-reader.ts';
 
 /** The parts of a request a run is planned from. */

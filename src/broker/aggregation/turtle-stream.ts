@@ -12,8 +12,8 @@ export type TurtleBody = ReadableStream<Uint8Array> | WebReadableStream<Uint8Arr
  * Parses `body` as Turtle and calls `onQuad` for each quad as it is parsed; resolves when the document ends.
  * With `caps`, a document with more quads or distinct subjects than allowed is abandoned as soon as it passes the
  * cap (its body is cancelled): a pod chooses its documents, and what a reader keeps per subject must stay bounded
- * (issue 11, M3). Errors are PodErrors that name no URL and carry no parser text: errors reach logs, and a pod URL
- * names a resident.
+ * (docs/security.md, M3). Errors are PodErrors that name no URL and carry no parser text: errors reach logs,
+ * and a pod URL names a resident.
  */
 export function parseTurtleStream(
   body: TurtleBody,

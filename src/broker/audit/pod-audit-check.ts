@@ -1,10 +1,10 @@
 // Holds the broker's audit log against residents' own access logs: rows missing or changed in a pod, or only there.
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { PodError } from '../../errors.ts';
-import { PodLayout } from '../../pod/pod-layout.ts';
-import { readTurtle } from '../../pod/resource-read.ts';
+import { PodLayout } from '../../pod/index.ts';
+import { readTurtle } from '../../pod/index.ts';
 import type { Queryable } from '../db/database.ts';
-import { parseAccessLog } from '../../pod/formats/access-record.ts';
+import { parseAccessLog } from '../../pod/index.ts';
 import { readChainState } from './audit-reader.ts';
 
 /** One disagreement between the database and a resident's access log. */

@@ -2,7 +2,7 @@
 import type { Store } from 'n3';
 import { ConflictError, ForbiddenError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
-import { isStorageRoot } from '../../pod/resource-read.ts';
+import { isStorageRoot } from '../../pod/index.ts';
 import { TERMS } from '../../vocab/index.ts';
 import { readTurtleStore } from '../aggregation/turtle-stream.ts';
 import type { PodAccessLimits } from '../pod-access/pod-access-limits.ts';
@@ -51,7 +51,7 @@ function namedStorages(profile: Store, webId: string): string[] {
 }
 
 /**
- * Refuses a pod that is not the resident's own (issue 11, H1): the pod must be on a trusted pod server; the
+ * Refuses a pod that is not the resident's own (docs/security.md, H1): the pod must be on a trusted pod server; the
  * broker itself reads the resident's WebID profile (from a trusted origin, bounded) and the pod must be one of the
  * storages it names (or, when it names none, the storage that holds the profile); and the pod root must answer
  * `Link: <pim:Storage>; rel="type"`. `pod` is already normalised (`new URL(pod).href`, ending in `/`).

@@ -2,9 +2,9 @@
 import type { Store } from 'n3';
 import { ConflictError, NotFoundError, PodError, ValidationError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
-import { PodLayout } from '../../pod/pod-layout.ts';
+import { PodLayout, grantTargets } from '../../pod/index.ts';
 import { assertValid } from '../../vocab/index.ts';
-import type { HomePlacement } from '../../pod/formats/home-profile.ts';
+import type { HomePlacement } from '../../pod/index.ts';
 import { readHomePlacement } from '../aggregation/home-profile-reader.ts';
 import { readTurtleStore } from '../aggregation/turtle-stream.ts';
 import type { BrokerConfig } from '../config.ts';
@@ -13,10 +13,9 @@ import type { AuditedPodReader, BodyParser, PodDocument } from '../pod-access/au
 import type { TrustPolicy } from '../trust/trust-policy.ts';
 import { findRequest } from '../requests/request-reader.ts';
 import { isOpen } from '../requests/request-view.ts';
-import { checkConsentRecord } from '../../pod/formats/consent-record.ts';
+import { checkConsentRecord } from '../../pod/index.ts';
 import { assertPodOfResident } from './pod-binding.ts';
 import { recordGivenConsent } from './consent-transactor.ts';
-import { grantTargets } from '../../pod/grant-scope.ts';
 import { enrolledPod } from '../homes/enrolled-home-check.ts';
 
 /** What the resident is told once the broker counts the consent. */
@@ -38,7 +37,7 @@ export interface RegisterConsentDeps {
 /**
  * Most triples a consent record may hold: one the consent module writes has about 25 (one per target resource
  * beyond the first few). The cap keeps the SHACL check, which runs on the event loop, to a small graph whatever
- * the document (issue 11, M3).
+ * the document (docs/security.md, M3).
  */
 const MAX_RECORD_QUADS = 1_000;
 
@@ -56,7 +55,7 @@ const readHome: BodyParser<HomePlacement | null> = (response, url, caps) =>
 /**
  * Reads one document for verification; any failure (the pod's status, a redirect, a timeout, a body over its
  * cap, text that is not Turtle) gives the resident one fixed message. The pod's answer, the parser's message and
- * the body are never echoed back (issue 11, M1); the log keeps the status and reason, without URLs.
+ * the body are never echoed back (docs/security.md, M1); the log keeps the status and reason, without URLs.
  */
 async function readOrRefuse<T>(
   deps: RegisterConsentDeps,

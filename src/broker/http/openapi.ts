@@ -1,7 +1,7 @@
-// The OpenAPI 3.1 description of the broker's HTTP API, generated from its contract (src/api/broker-api.ts): the
+// The OpenAPI 3.1 description of the broker's HTTP API, generated from its contract (src/broker/contract.ts): the
 // same zod schemas the routes validate with.
 import { z } from 'zod';
-import { brokerContract, type ApiAnswer, type ApiOperation } from '../../api/broker-api.ts';
+import { brokerContract, type ApiAnswer, type ApiOperation } from '../contract.ts';
 import type { BrokerConfig } from '../config.ts';
 
 /** Where named schemas live in the document. */

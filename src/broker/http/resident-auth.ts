@@ -45,7 +45,7 @@ export function requireResident(verify: SolidTokenVerifierFunction, publicUrl: s
         throw error;
       }
       // One fixed answer whatever went wrong: the reason (an upstream status, a connection error, the issuers a
-      // profile lists) would tell an unauthenticated caller about servers it cannot reach itself (issue 11, M2).
+      // profile lists) would tell an unauthenticated caller about servers it cannot reach itself (docs/security.md, M2).
       // The verifier logs the reason at debug level.
       throw new AuthenticationError(TOKEN_REFUSED, { challenge: CHALLENGE });
     }

@@ -1,18 +1,16 @@
 // The one way the broker reads a resident's pod: only what the consent covers, every read audited and logged in the pod.
 import type { Logger } from '../../logging.ts';
 import { ForbiddenError, PodError } from '../../errors.ts';
-import { PodLayout } from '../../pod/pod-layout.ts';
-import { patchInsert } from '../../pod/resource-write.ts';
+import { PodLayout, patchInsert, grantTargets, isCovered } from '../../pod/index.ts';
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
-import { grantTargets, isCovered } from '../../pod/grant-scope.ts';
 import type { Database } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
 import { findRequest } from '../requests/request-reader.ts';
 import { guardedFetch, OutboundCallError, type OutboundRules } from '../trust/guarded-fetch.ts';
 import type { TrustPolicy } from '../trust/trust-policy.ts';
-import { accessRecordQuads } from '../../pod/formats/access-record.ts';
+import { accessRecordQuads } from '../../pod/index.ts';
 import type { DocumentCaps, PodAccessLimits } from './pod-access-limits.ts';
 
 /** One document as read: the pod's status, its ETag, and the parsed body when the read succeeded. */
@@ -240,7 +238,7 @@ export class AuditedPodReader {
 
   /**
    * The broker's authenticated fetch for writes to a pod (the access-log N3 Patch): trusted origins only, no
-   * redirects (a 307 would otherwise carry the patch into another resident's log, issue 11 L3), a deadline.
+   * redirects (a 307 would otherwise carry the patch into another resident's log, docs/security.md, L3), a deadline.
    */
   private writeFetch: typeof fetch = (input, init) =>
     guardedFetch(this.deps.fetch, String(input), init ?? {}, this.rules(MAX_WRITE_ANSWER_BYTES));

@@ -5,7 +5,7 @@ const MB = 1024 * 1024;
 
 /**
  * The broker config's `podAccess` section. A pod is named by a resident, so whatever it answers must cost the
- * broker a bounded time and bounded memory (issue 11, M3): a request that misses its deadline or a body over its
+ * broker a bounded time and bounded memory (docs/security.md, M3): a request that misses its deadline or a body over its
  * cap is a failed read, never a stalled one.
  */
 export const podAccessConfigSchema = z

@@ -3,7 +3,7 @@ import { Buffer } from 'node:buffer';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadConfigFile, parseConfig } from '../../config/load-config.ts';
+import { loadConfigFile, parseConfig } from '../../config/index.ts';
 import { generateAggregatorKeyPair, type AggregatorKeyPair } from '../../private-aggregation/index.ts';
 
 const base64Bytes = (length: number) =>

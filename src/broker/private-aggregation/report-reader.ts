@@ -1,6 +1,6 @@
 // Reads a cell's Prio3 reports from the homes' pods (either aggregator, with its own identity); a bad document is counted, not fatal.
 import type { Store } from 'n3';
-import type { PodLayout } from '../../pod/pod-layout.ts';
+import type { PodLayout } from '../../pod/index.ts';
 import {
   readReport,
   type Prio3Report,

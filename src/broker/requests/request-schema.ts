@@ -73,7 +73,7 @@ function boundPeriod(
   }
 }
 
-/** The schema of `POST /api/requests` bodies under a policy: exactly the fields of issue 4, each checked. */
+/** The schema of `POST /api/requests` bodies under a policy: exactly the fields docs/api.md lists, each checked. */
 export function createRequestSchema(policy: RequestPolicy) {
   const purposes = policy.purposes as [string, ...string[]];
   return z

@@ -1,6 +1,6 @@
 // How a request is shown: the public view (who asked what, why, until when) and a council's own view, built from rows
-// into the shapes of the API contract (src/api/broker-api.ts).
-import type { ConsentProgress, PublicRequest } from '../../api/broker-api.ts';
+// into the shapes of the API contract (src/broker/contract.ts).
+import type { ConsentProgress, PublicRequest } from '../contract.ts';
 import { roundToNearest5 } from '../../privacy/index.ts';
 import type { RequestWithCouncil } from './request-reader.ts';
 

@@ -1,5 +1,5 @@
 // The results of a run as CSV (RFC 4180): one row per cell, empty figures where a cell is suppressed.
-import type { ResultsDocument } from '../../api/broker-api.ts';
+import type { ResultsDocument } from '../contract.ts';
 
 /** A field quoted when it holds a comma, quote or line break. */
 function field(value: string | number | boolean | null | undefined): string {

@@ -2,7 +2,7 @@
 import { DataFactory, type Quad, type Quad_Object } from 'n3';
 import { getMetric } from '../../metrics/index.ts';
 import { HD, HD_METRIC, STATISTICAL_GEOGRAPHY, TERMS } from '../../vocab/index.ts';
-import type { ResultsDocument } from '../../api/broker-api.ts';
+import type { ResultsDocument } from '../contract.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 const { rdf, rdfs, xsd, qb, prov, hd, sdmxDimension } = TERMS;

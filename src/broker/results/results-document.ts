@@ -1,5 +1,5 @@
 // The results of a run as councils get them in JSON: the request, the run, k, ε and one entry per cell.
-import type { ResultsDocument } from '../../api/broker-api.ts';
+import type { ResultsDocument } from '../contract.ts';
 import type { RunCellRow } from '../db/schema/run-cells.ts';
 import type { RunRow } from '../db/schema/runs.ts';
 

@@ -1,5 +1,5 @@
 // `GET /api/requests/{id}/results`: a run's released cells as JSON, CSV, Turtle or JSON-LD (Data Cube with PROV-O).
-import { RESULTS_MEDIA_TYPES, resultsQuerySchema } from '../../api/broker-api.ts';
+import { RESULTS_MEDIA_TYPES, resultsQuerySchema } from '../contract.ts';
 import { Router } from 'express';
 import { ConflictError, HomedataError, NotFoundError } from '../../errors.ts';
 import type { BrokerContext } from '../context.ts';

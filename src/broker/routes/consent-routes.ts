@@ -1,5 +1,5 @@
 // Resident routes: tell the broker about a consent (it reads and checks the record), withdraw it, list one's own.
-import { consentNoticeSchema, registeredConsentSchema } from '../../api/broker-api.ts';
+import { consentNoticeSchema, registeredConsentSchema } from '../contract.ts';
 import { Router } from 'express';
 import { NotFoundError } from '../../errors.ts';
 import { listResidentConsents } from '../consents/consent-reader.ts';

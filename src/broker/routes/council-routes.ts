@@ -5,7 +5,7 @@ import { countActiveConsents } from '../consents/consent-reader.ts';
 import type { BrokerContext } from '../context.ts';
 import { councilOf, requireCouncil } from '../http/council-auth.ts';
 import { findRequest, listCouncilRequests, type RequestWithCouncil } from '../requests/request-reader.ts';
-import type { CouncilRequest } from '../../api/broker-api.ts';
+import type { CouncilRequest } from '../contract.ts';
 import { consentProgress, publicRequest } from '../requests/request-view.ts';
 import { requestIdParam } from './path-params.ts';
 

@@ -1,5 +1,5 @@
 // `GET /api/broker` and `GET /api/metrics`: who the broker is, its rules, and the metrics a council may ask for.
-import { brokerInfoSchema, metricCatalogueSchema } from '../../api/broker-api.ts';
+import { brokerInfoSchema, metricCatalogueSchema } from '../contract.ts';
 import { Router } from 'express';
 import { METRICS } from '../../metrics/index.ts';
 import type { BrokerContext } from '../context.ts';

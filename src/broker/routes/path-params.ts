@@ -1,5 +1,5 @@
 // Path parameters shared by routes: a request id is a UUID, and anything else names no request.
-import { requestIdSchema } from '../../api/broker-api.ts';
+import { requestIdSchema } from '../contract.ts';
 import { NotFoundError } from '../../errors.ts';
 
 /** The `:id` of a request route; a malformed id is a 404 like an unknown one. */

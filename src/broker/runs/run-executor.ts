@@ -20,7 +20,10 @@ import { readReleaseHistory } from './run-reader.ts';
 import { progressPercent } from './run-progress.ts';
 import { claimRun, failRun, finishRun, lockReleases, recordProgress, requeueRun } from './run-transactor.ts';
 
-/** Homes read at once: the pod server is the limit (NOTES.md), and a few in flight keep it busy. */
+/**
+ * Homes read at once: the pod server is the limit (16 at once gave no more: docs/aggregation.md, Benchmark), and a
+ * few in flight keep it busy.
+ */
 export const DEFAULT_HOME_CONCURRENCY = 8;
 
 /** Progress is written at most this often: each write is a database round trip. */

@@ -10,7 +10,7 @@ import { requestIdParam } from '../routes/path-params.ts';
 import { findOwnRequest } from './own-request.ts';
 import { findRun, listRuns } from './run-reader.ts';
 import { createRun } from './run-transactor.ts';
-import { newRunSchema } from '../../api/broker-api.ts';
+import { newRunSchema } from '../contract.ts';
 import { runView } from './run-view.ts';
 
 const runId = z.uuid();

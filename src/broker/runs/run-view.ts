@@ -1,5 +1,5 @@
 // How a run is shown to its council: state, coarse progress, options, and the problem that ended a failed run.
-import type { RunView } from '../../api/broker-api.ts';
+import type { RunView } from '../contract.ts';
 import { HomedataError } from '../../errors.ts';
 import type { RunRow } from '../db/schema/runs.ts';
 import { problemFor, type ProblemDocument } from '../../http-problem.ts';

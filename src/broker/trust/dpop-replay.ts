@@ -1,4 +1,5 @@
-// Records each DPoP proof the broker accepts, once, in the database: a proof sent again is refused (issue 11, L1).
+// Records each DPoP proof the broker accepts, once, in the database: a proof sent again is refused
+// (docs/security.md, L1).
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 

@@ -2,7 +2,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { HomedataError, type ErrorContext } from '../../errors.ts';
-import { cappedBody, isTimeout } from '../../pod/bounded-fetch.ts';
+import { cappedBody, isTimeout } from '../../pod/index.ts';
 
 /** Why an outbound call was refused or cut short. */
 export type OutboundFailure =
@@ -10,7 +10,7 @@ export type OutboundFailure =
 
 /**
  * An outbound call the broker refused or abandoned. Its message is fixed per reason and names no upstream status
- * or body, so it can never be used as an oracle on what another server answered (issue 11, M1).
+ * or body, so it can never be used as an oracle on what another server answered (docs/security.md, M1).
  */
 export class OutboundCallError extends HomedataError {
   readonly reason: OutboundFailure;
@@ -122,8 +122,8 @@ function outboundFailure(error: unknown, url: URL): OutboundCallError {
 /**
  * Calls `target` with `fetchImpl` (plain or authenticated) under `rules`: the origin must be allowed, redirects
  * are refused rather than followed (an authenticated fetch would otherwise sign the request again for the
- * redirect target, issue 11 H2), the whole exchange has a deadline and the body a byte cap. The response's body
- * enforces the cap and deadline as it is read; errors are `OutboundCallError`s with fixed messages.
+ * redirect target: docs/security.md, H2), the whole exchange has a deadline and the body a byte cap. The response's
+ * body enforces the cap and deadline as it is read; errors are `OutboundCallError`s with fixed messages.
  */
 export async function guardedFetch(
   fetchImpl: typeof fetch,

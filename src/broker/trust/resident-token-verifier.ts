@@ -24,7 +24,8 @@ export const PROOF_MAX_AGE_S = 60;
 
 /**
  * Clock skew allowed between a resident's device and the broker, for proofs and tokens. The review asks for 5–30 s
- * (issue 11, L1): the replay cache, not this window, stops a replay; the window bounds how long proofs are kept.
+ * (docs/security.md, L1): the replay cache, not this window, stops a replay; the window bounds how long proofs are
+ * kept.
  */
 export const CLOCK_TOLERANCE_S = 30;
 
@@ -64,7 +65,7 @@ function accessTokenHash(token: string): string {
 }
 
 /**
- * Makes the broker's resident token verifier (issue 11, H1, M2, L1, L2):
+ * Makes the broker's resident token verifier (docs/security.md: H1, M2, L1, L2):
  * 1. the unverified `iss` must be a trusted issuer and the `webid` lie on a trusted pod server, or the token is
  *    refused before any request is made; then the token's signature is checked with that issuer's keys;
  * 2. `@solid/access-token-verifier` then checks the WebID's issuers, the token and the DPoP proof, with `issuers`

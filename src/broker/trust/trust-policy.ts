@@ -5,7 +5,7 @@ import { ConfigError } from '../../errors.ts';
 /**
  * The operator's trust list (broker config `trust`). Everything the broker fetches on a resident's behalf (WebID
  * profiles, issuer keys, pods) must be on one of these origins: a resident cannot bring their own identity
- * provider or pod server, so one person cannot invent homes (issue 11, H1) or point the broker at an internal
+ * provider or pod server, so one person cannot invent homes (docs/security.md, H1) or point the broker at an internal
  * address (M1, M2).
  */
 export const trustConfigSchema = z

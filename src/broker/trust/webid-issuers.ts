@@ -1,8 +1,7 @@
 // Which trusted OIDC issuers a resident's WebID profile names, read only from a trusted pod server.
 import { DataFactory } from 'n3';
 import { AuthenticationError } from '../../errors.ts';
-import { SOLID } from '../../vocab/namespaces.ts';
-import { parseTurtle } from '../../vocab/turtle.ts';
+import { SOLID, parseTurtle } from '../../vocab/index.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 import { guardedFetch } from './guarded-fetch.ts';
 import { isTrustedIssuer, isTrustedPodUrl, type TrustPolicy } from './trust-policy.ts';

@@ -1,5 +1,5 @@
 // Council routes for its webhook: `PUT/GET/DELETE /api/council/webhook` and the delivery log with replay.
-import { deliveriesQuerySchema, deliveryIdSchema } from '../../api/broker-api.ts';
+import { deliveriesQuerySchema, deliveryIdSchema } from '../contract.ts';
 import { Router } from 'express';
 import { NotFoundError } from '../../errors.ts';
 import type { BrokerContext } from '../context.ts';

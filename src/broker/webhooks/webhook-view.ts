@@ -1,6 +1,6 @@
 // How webhooks are shown: the registration, the delivery log and the event body a receiver gets, built from rows into the
-// shapes of the API contract (src/api/broker-api.ts).
-import type { DeliveryView, WebhookEvent, WebhookView } from '../../api/broker-api.ts';
+// shapes of the API contract (src/broker/contract.ts).
+import type { DeliveryView, WebhookEvent, WebhookView } from '../contract.ts';
 import type { CouncilWebhookRow } from '../db/schema/council-webhooks.ts';
 import type { WebhookDeliveryRow } from '../db/schema/webhook-deliveries.ts';
 

@@ -2,7 +2,7 @@
 // read, when, under which request, and which audit rows say so. Written by the broker, read back by the resident's
 // page and by the broker's audit check, all here. Pure and browser-safe.
 import { DataFactory, type Quad, type Store } from 'n3';
-import { TERMS } from '../../vocab/terms.ts';
+import { TERMS } from '../../vocab/browser.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 

@@ -3,7 +3,7 @@
 // leniently, the broker checks one strictly against what it expects. Pure and browser-safe.
 import { DataFactory, type Quad, type Store } from 'n3';
 import { ValidationError } from '../../errors.ts';
-import { CONSENT_STATUSES, TERMS, type ConsentStatus } from '../../vocab/terms.ts';
+import { CONSENT_STATUSES, TERMS, type ConsentStatus } from '../../vocab/browser.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 

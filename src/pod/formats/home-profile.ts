@@ -2,10 +2,10 @@
 // Pure and browser-safe (bundled into the resident page): quads in, a typed profile out, and back.
 import type { Quad } from '@rdfjs/types';
 import { DataFactory } from 'n3';
-import { assertTimeZone } from '../../metrics/local-time.ts';
-import { HD } from '../../vocab/namespaces.ts';
-import { DWELLING_TYPES, TERMS, type DwellingType } from '../../vocab/terms.ts';
-import { serializeTurtle } from '../../vocab/turtle.ts';
+import { assertTimeZone } from '../../metrics/index.ts';
+import { HD } from '../../vocab/browser.ts';
+import { DWELLING_TYPES, TERMS, type DwellingType } from '../../vocab/browser.ts';
+import { serializeTurtle } from '../../vocab/browser.ts';
 import type { PodLayout } from '../pod-layout.ts';
 import { DocumentFormatError } from './document-format-error.ts';
 

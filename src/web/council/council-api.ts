@@ -9,7 +9,7 @@ import type {
   ResultsDocument,
   RunView,
   WebhookView,
-} from '../../api/broker-api.ts';
+} from '../../broker/contract.ts';
 import { problemOf } from '../shared/problem.ts';
 import { apiUrl, requestJson } from '../shared/http.ts';
 

@@ -1,5 +1,5 @@
 // One of the council's requests in the list: what it asks, its state and how many residents agreed.
-import type { CouncilRequest } from '../../api/broker-api.ts';
+import type { CouncilRequest } from '../../broker/contract.ts';
 import { formatPeriod, formatUntil } from '../shared/dates.ts';
 import { metricName } from '../shared/metric-words.ts';
 import { consentProgressText } from './results-model.ts';

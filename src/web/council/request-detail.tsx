@@ -1,6 +1,6 @@
 // The chosen request: start a run, follow it to the end, then show the released results.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CouncilRequest, RunView } from '../../api/broker-api.ts';
+import type { CouncilRequest, RunView } from '../../broker/contract.ts';
 import { messageOf } from '../shared/problem.ts';
 import type { CouncilApi } from './council-api.ts';
 import { ResultsView } from './results-view.tsx';

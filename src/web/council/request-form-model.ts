@@ -1,5 +1,5 @@
 // The new-request form as data: its values, the API body they make, and the broker's own schema checking them.
-import { createRequestSchema } from '../../broker/requests/request-schema.ts';
+import { createRequestSchema } from '../../broker/contract.ts';
 
 /** What the form holds: text as typed, so a half-typed number stays on screen. */
 export interface RequestFormValues {

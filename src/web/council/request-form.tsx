@@ -1,11 +1,11 @@
 // The new-request form: the broker's schema checks it as the council types, and the broker's answer is shown per field.
 import { useRef, useState } from 'preact/hooks';
-import { METRIC_IDS } from '../../metrics/catalogue.ts';
+import { METRIC_IDS } from '../../metrics/index.ts';
 import { describedBy, Field, FieldGroup } from '../shared/form-field.tsx';
 import { metricName } from '../shared/metric-words.ts';
 import { messageOf, ProblemError } from '../shared/problem.ts';
 import { purposeLabel } from '../shared/purpose-words.ts';
-import type { BrokerInfo } from '../../api/broker-api.ts';
+import type { BrokerInfo } from '../../broker/contract.ts';
 import type { CouncilApi } from './council-api.ts';
 import {
   emptyForm,

@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import { useMemo } from 'preact/hooks';
 import { axisUnit, joinWords } from '../shared/metric-words.ts';
 import { SERIES_COLOURS, UplotChart, type ChartOptions } from '../shared/uplot-chart.tsx';
-import type { ResultCell } from '../../api/broker-api.ts';
+import type { ResultCell } from '../../broker/contract.ts';
 import { chartDataOf, type MetricChartData } from './results-model.ts';
 
 /** Draws a dashed outline with the word "suppressed" where a suppressed cell's bar would stand. */

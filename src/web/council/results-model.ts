@@ -1,6 +1,6 @@
 // Shapes a request's result cells for the table and charts: by metric, then area and period; suppressed cells kept.
-import type { ConsentProgress } from '../../api/broker-api.ts';
-import type { ResultCell } from '../../api/broker-api.ts';
+import type { ConsentProgress } from '../../broker/contract.ts';
+import type { ResultCell } from '../../broker/contract.ts';
 
 /** The metrics present in the cells, in the order they first appear. */
 export function metricsOf(cells: readonly ResultCell[]): string[] {

@@ -1,12 +1,12 @@
 // The latest results of a request: a chart and a table per metric, suppressed cells marked, and a CSV download.
 import { useState } from 'preact/hooks';
-import type { CouncilRequest } from '../../api/broker-api.ts';
+import type { CouncilRequest } from '../../broker/contract.ts';
 import { formatDateTime } from '../shared/dates.ts';
 import { formatFigure, metricName } from '../shared/metric-words.ts';
 import { messageOf, ProblemError } from '../shared/problem.ts';
 import { Empty, Failure, Loading } from '../shared/status.tsx';
 import { useAsync } from '../shared/use-async.ts';
-import type { ResultCell, ResultsDocument } from '../../api/broker-api.ts';
+import type { ResultCell, ResultsDocument } from '../../broker/contract.ts';
 import type { CouncilApi } from './council-api.ts';
 import { ResultsChart } from './results-chart.tsx';
 import { cellsOfMetric, csvFileName, homesText, leftOutText, metricsOf, placeOf } from './results-model.ts';

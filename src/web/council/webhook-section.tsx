@@ -1,6 +1,6 @@
 // The council's webhook: set, see and remove its URL, see the signing secret once, list and replay deliveries.
 import { useState } from 'preact/hooks';
-import type { DeliveryView } from '../../api/broker-api.ts';
+import type { DeliveryView } from '../../broker/contract.ts';
 import { messageOf } from '../shared/problem.ts';
 import { Empty, Failure, Loading } from '../shared/status.tsx';
 import { useAsync } from '../shared/use-async.ts';

@@ -1,13 +1,12 @@
 // "Who read my data": the broker's reads as the resident's own pod recorded them, newest first, month by month.
 import { useState } from 'preact/hooks';
-import type { ConsentListing } from '../../consent/consent-reader.ts';
-import type { ResidentSession } from '../../consent/resident-session.ts';
-import type { PodLayout } from '../../pod/pod-layout.ts';
+import type { ConsentListing, ResidentSession } from '../../consent/index.ts';
+import type { PodLayout } from '../../pod/browser.ts';
 import { formatDateTime } from '../shared/dates.ts';
 import { PROPERTY_NAMES } from '../shared/metric-words.ts';
 import { Empty, Failure, Loading } from '../shared/status.tsx';
 import { useAsync } from '../shared/use-async.ts';
-import type { AccessEntry } from '../../pod/formats/access-record.ts';
+import type { AccessEntry } from '../../pod/browser.ts';
 import { listLogMonths, readLogMonths, resourceWords } from './access-log.ts';
 
 /** Months read at first; older ones on request. */

@@ -1,7 +1,7 @@
 // Reads "who read my data": the broker's access records in the resident's own access log, newest first.
-import { parseAccessLog, type AccessEntry } from '../../pod/formats/access-record.ts';
-import type { PodLayout } from '../../pod/pod-layout.ts';
-import { readTurtle } from '../../pod/resource-read.ts';
+import { parseAccessLog, type AccessEntry } from '../../pod/browser.ts';
+import type { PodLayout } from '../../pod/browser.ts';
+import { readTurtle } from '../../pod/browser.ts';
 import { listContainer } from './container-listing.ts';
 
 /** A month of the log (`YYYY-MM`) and its document. */

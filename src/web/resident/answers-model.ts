@@ -1,5 +1,5 @@
 // Sorts the resident's requests and answers into the page's lists: inbox, active consents and history.
-import type { ConsentListing } from '../../consent/consent-reader.ts';
+import type { ConsentListing } from '../../consent/index.ts';
 
 /** The page's lists. */
 export interface Answers {

@@ -1,7 +1,6 @@
 // The resident's answers: consents in force (each with Withdraw) and a history of refused, withdrawn and expired ones.
 import { useState } from 'preact/hooks';
-import type { ConsentContext, ConsentListing } from '../../consent/consent-reader.ts';
-import { revokeConsent } from '../../consent/consent-writer.ts';
+import { type ConsentContext, type ConsentListing, revokeConsent } from '../../consent/index.ts';
 import { ConfirmDialog } from '../shared/confirm-dialog.tsx';
 import { formatDate, formatDateTime, formatUntil } from '../shared/dates.ts';
 import { Empty } from '../shared/status.tsx';

@@ -1,6 +1,6 @@
 // Lists a container in the resident's pod: the member URLs it contains, sorted by name.
-import { readTurtle } from '../../pod/resource-read.ts';
-import { TERMS } from '../../vocab/terms.ts';
+import { readTurtle } from '../../pod/browser.ts';
+import { TERMS } from '../../vocab/browser.ts';
 
 /** The members of `container` (ldp:contains), sorted; empty when the container does not exist. */
 export async function listContainer(fetchFn: typeof fetch, container: string): Promise<string[]> {

@@ -1,8 +1,8 @@
 // The resident page's view of the home profile (read through the one home profile format): the area and room names.
 import type { Store } from 'n3';
-import { HomeProfileReader } from '../../pod/formats/home-profile.ts';
-import type { PodLayout } from '../../pod/pod-layout.ts';
-import { readTurtle } from '../../pod/resource-read.ts';
+import { HomeProfileReader } from '../../pod/browser.ts';
+import type { PodLayout } from '../../pod/browser.ts';
+import { readTurtle } from '../../pod/browser.ts';
 
 /**
  * What the page shows of the home profile. Unlike a run, the page shows what it can of a flawed profile: the

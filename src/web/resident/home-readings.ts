@@ -1,11 +1,10 @@
 // Reads the resident's own readings for the "My home" charts: hourly documents for a day, daily summaries beyond.
 import type { Store } from 'n3';
-import type { Property } from '../../metrics/types.ts';
-import type { PodLayout } from '../../pod/pod-layout.ts';
-import { readTurtle } from '../../pod/resource-read.ts';
-import { propertyOfIri, TERMS } from '../../vocab/terms.ts';
+import type { Property } from '../../metrics/index.ts';
+import { type PodLayout, readTurtle } from '../../pod/browser.ts';
+import { propertyOfIri, TERMS } from '../../vocab/browser.ts';
 import { newestMember } from './container-listing.ts';
-import { roomSlugOf } from '../../pod/formats/home-profile.ts';
+import { roomSlugOf } from '../../pod/browser.ts';
 
 /** One value at one time (epoch seconds) in one room. */
 export interface Point {

@@ -1,8 +1,8 @@
 // The inbox: open requests for the resident's area, each in plain words with Yes and No.
 import { useState } from 'preact/hooks';
-import type { PublicRequest } from '../../api/broker-api.ts';
-import type { ConsentContext } from '../../consent/consent-reader.ts';
-import { grantConsent, refuseConsent } from '../../consent/consent-writer.ts';
+import type { PublicRequest } from '../../broker/contract.ts';
+import type { ConsentContext } from '../../consent/index.ts';
+import { grantConsent, refuseConsent } from '../../consent/index.ts';
 import { ConfirmDialog } from '../shared/confirm-dialog.tsx';
 import { Empty } from '../shared/status.tsx';
 import type { Answers } from './answers-model.ts';

@@ -1,7 +1,7 @@
 // "My home": the resident's own readings as charts, per measure, over the last 24 hours, 7 or 30 days of data.
 import { useState } from 'preact/hooks';
-import type { ResidentSession } from '../../consent/resident-session.ts';
-import { PROPERTIES, type Property } from '../../metrics/types.ts';
+import type { ResidentSession } from '../../consent/index.ts';
+import { PROPERTIES, type Property } from '../../metrics/index.ts';
 import { formatDateTime } from '../shared/dates.ts';
 import { FieldGroup } from '../shared/form-field.tsx';
 import { PROPERTY_NAMES } from '../shared/metric-words.ts';

@@ -1,5 +1,5 @@
 // A council request in plain words: who asks, why, for which figures, where, when, and what they never see.
-import type { PublicRequest } from '../../api/broker-api.ts';
+import type { PublicRequest } from '../../broker/contract.ts';
 import { describeRequest } from './request-words.ts';
 
 /** The request's facts as a definition list. */

@@ -1,7 +1,7 @@
 // Says a council request, and what answering it changes, in plain words for the resident.
-import type { PublicRequest } from '../../api/broker-api.ts';
+import type { PublicRequest } from '../../broker/contract.ts';
 import { grantTargets } from '../../consent/index.ts';
-import type { PodLayout } from '../../pod/pod-layout.ts';
+import type { PodLayout } from '../../pod/browser.ts';
 import { formatPeriod, formatUntil } from '../shared/dates.ts';
 import { joinWords, metricName, propertiesRead, summariesPhrase } from '../shared/metric-words.ts';
 import { purposeWords } from '../shared/purpose-words.ts';

@@ -1,9 +1,13 @@
 // The logged-in resident's page: requests to answer, answers given, who read the data, and the home's own charts.
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { BrokerClient } from '../../consent/broker-client.ts';
-import { listConsents, type ConsentContext } from '../../consent/consent-reader.ts';
-import { findResidentPod, type ResidentSession } from '../../consent/resident-session.ts';
-import { PodLayout } from '../../pod/pod-layout.ts';
+import {
+  BrokerClient,
+  listConsents,
+  type ConsentContext,
+  findResidentPod,
+  type ResidentSession,
+} from '../../consent/index.ts';
+import { PodLayout } from '../../pod/browser.ts';
 import { Failure, Loading } from '../shared/status.tsx';
 import { useAsync } from '../shared/use-async.ts';
 import { AccessLogSection } from './access-log-section.tsx';

@@ -1,14 +1,12 @@
 // Finds the resident's sensors that look dead or stuck, from the quality figures of their daily summaries.
 import type { Store } from 'n3';
-import type { Property } from '../../metrics/types.ts';
-import { PROPERTIES } from '../../metrics/types.ts';
-import type { PodLayout } from '../../pod/pod-layout.ts';
-import { readTurtle } from '../../pod/resource-read.ts';
-import { TERMS } from '../../vocab/terms.ts';
+import { type Property, PROPERTIES } from '../../metrics/index.ts';
+import { type PodLayout, readTurtle } from '../../pod/browser.ts';
+import { TERMS } from '../../vocab/browser.ts';
 import { PROPERTY_NAMES, withUnit } from '../shared/metric-words.ts';
 import { newestMember } from './container-listing.ts';
 import { previousMonth } from './home-readings.ts';
-import { roomSlugOf } from '../../pod/formats/home-profile.ts';
+import { roomSlugOf } from '../../pod/browser.ts';
 import { roomName, type HomeView } from './home-profile.ts';
 
 /** What one daily summary says about its sensor's health. */

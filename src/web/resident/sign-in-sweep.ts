@@ -1,7 +1,12 @@
 // On sign-in the resident page sweeps expired consents before listing answers, as `homedata consent sweep` does: the
 // broker's Read on what only expired consents needed is taken back and their records are marked expired.
-import { listConsents, type ConsentContext, type ConsentListing } from '../../consent/consent-reader.ts';
-import { sweepConsents, type WithdrawOutcome } from '../../consent/consent-writer.ts';
+import {
+  listConsents,
+  type ConsentContext,
+  type ConsentListing,
+  sweepConsents,
+  type WithdrawOutcome,
+} from '../../consent/index.ts';
 
 /** The answers, and what the sweep did (or why it could not). */
 export interface SweptListings {

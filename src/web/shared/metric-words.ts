@@ -1,6 +1,5 @@
 // Plain names for the metrics catalogue and the pod data each metric is computed from, for residents and councils.
-import { getMetric, isMetricId, type MetricId } from '../../metrics/catalogue.ts';
-import type { Property } from '../../metrics/types.ts';
+import { getMetric, isMetricId, type MetricId, type Property } from '../../metrics/index.ts';
 
 /** A short, plain name per metric id; typed over every id, so a new metric does not compile without one. */
 const METRIC_NAMES: Readonly<Record<MetricId, string>> = {

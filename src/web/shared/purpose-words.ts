@@ -1,5 +1,5 @@
 // Plain words for the DPV purposes a council may name.
-import { DPV } from '../../vocab/namespaces.ts';
+import { DPV } from '../../vocab/browser.ts';
 
 /** What each allowed purpose means, said as the end of "… wants your data to …". */
 const PURPOSE_WORDS: Readonly<Record<string, string>> = {

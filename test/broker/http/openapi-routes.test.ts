@@ -1,6 +1,6 @@
 // The OpenAPI document and the express app describe the same API: every route is documented, every documented route exists.
 import { describe, expect, it } from 'vitest';
-import { brokerContract } from '../../../src/api/broker-api.ts';
+import { brokerContract } from '../../../src/broker/contract.ts';
 import { createBrokerApp } from '../../../src/broker/app.ts';
 import { parseBrokerConfig } from '../../../src/broker/config.ts';
 import type { BrokerContext } from '../../../src/broker/context.ts';

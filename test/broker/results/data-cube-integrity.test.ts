@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { DataFactory, Parser, type Quad } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { resultsCubeQuads } from '../../../src/broker/results/results-cube.ts';
-import type { ResultCell, ResultsDocument } from '../../../src/api/broker-api.ts';
+import type { ResultCell, ResultsDocument } from '../../../src/broker/contract.ts';
 import { cubeTurtle } from '../../../src/broker/results/results-rdf.ts';
 import { HD } from '../../../src/vocab/namespaces.ts';
 import { TERMS } from '../../../src/vocab/index.ts';

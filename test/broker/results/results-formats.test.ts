@@ -4,7 +4,7 @@ import * as rdflib from 'rdflib';
 import { describe, expect, it } from 'vitest';
 import { resultsCsv } from '../../../src/broker/results/results-csv.ts';
 import { resultsCubeQuads } from '../../../src/broker/results/results-cube.ts';
-import type { ResultsDocument } from '../../../src/api/broker-api.ts';
+import type { ResultsDocument } from '../../../src/broker/contract.ts';
 import { cubeJsonLd, cubeTurtle } from '../../../src/broker/results/results-rdf.ts';
 import { TERMS } from '../../../src/vocab/index.ts';
 

@@ -12,9 +12,9 @@ import {
   type NewCouncil,
   type RunningBroker,
 } from '../../../src/broker/index.ts';
-import type { ResultsDocument } from '../../../src/api/broker-api.ts';
+import type { ResultsDocument } from '../../../src/broker/contract.ts';
 import { claimRun, createRun } from '../../../src/broker/runs/run-transactor.ts';
-import type { RunView } from '../../../src/api/broker-api.ts';
+import type { RunView } from '../../../src/broker/contract.ts';
 import {
   BrokerClient,
   grantConsent,

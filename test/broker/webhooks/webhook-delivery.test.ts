@@ -5,7 +5,7 @@ import { recordGivenConsent } from '../../../src/broker/consents/consent-transac
 import { RunExecutor } from '../../../src/broker/runs/run-executor.ts';
 import { createRun, failRun } from '../../../src/broker/runs/run-transactor.ts';
 import { createWebhookWorker, type WebhookWorker } from '../../../src/broker/webhooks/webhook-worker.ts';
-import { findFreePort } from '../../../src/pod/free-port.ts';
+import { findFreePort } from '../../../src/free-port.ts';
 import { seededRandomSource } from '../../../src/privacy/index.ts';
 import { enrolTestHomes } from '../../helpers/enrol-homes.ts';
 import { AREA, podOf, syntheticHomes, syntheticReader, webIdOf } from '../runs/synthetic-broker.ts';

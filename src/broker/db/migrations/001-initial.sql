@@ -71,7 +71,7 @@ CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_change();
 
--- Aggregation runs of a request (issue 5 fills in how they are executed).
+-- Aggregation runs of a request (how they are executed: docs/aggregation.md, What a run does).
 CREATE TABLE runs (
   id           text PRIMARY KEY,
   request_id   text NOT NULL REFERENCES requests (id),

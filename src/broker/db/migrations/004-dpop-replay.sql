@@ -1,4 +1,4 @@
--- 004: DPoP proofs already used, so that a captured resident request cannot be sent again (issue 11, L1). One
+-- 004: DPoP proofs already used, so that a captured resident request cannot be sent again (docs/security.md, L1). One
 -- table for every broker process on the database, so a proof used at one cannot be replayed at another.
 
 CREATE TABLE dpop_replay (

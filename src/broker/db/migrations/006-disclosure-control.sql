@@ -1,5 +1,5 @@
--- 006: disclosure control across every release of the broker (issue 11, H3/M4): the split fixed on the request, a
--- broker-wide release history by days and data versions, and why a cell was withheld.
+-- 006: disclosure control across every release of the broker (docs/security.md, H3 and M4): the split fixed on
+-- the request, a broker-wide release history by days and data versions, and why a cell was withheld.
 
 -- How a request's cells are split: 'none' (area × period) or 'dwellingType' (area × dwelling type × period).
 -- Fixed when the request is made, so that no council can run one request both unsplit and split.

@@ -1,5 +1,5 @@
--- 009: homes left out of a cell for their data (issue 18): per-home reasons while a shared run runs, and the
--- released counts of each cell, rounded and suppressed like its home count.
+-- 009: homes left out of a cell for their data (docs/metrics.md, Data quality): per-home reasons while a shared
+-- run runs, and the released counts of each cell, rounded and suppressed like its home count.
 
 -- A home-period left out of a metric carries no value but its reason: 'low-coverage' or 'sensor-fault'.
 ALTER TABLE run_values ALTER COLUMN value DROP NOT NULL;

@@ -1,8 +1,16 @@
 // The broker's HTTP contract: every operation with the zod schemas of its parameters, bodies and answers. The server
 // validates with these schemas, the OpenAPI document is generated from them (src/broker/http/openapi.ts), and the
-// clients (consent/broker-client.ts, the council page) take their types from them. Pure zod, browser-safe.
+// clients (consent/broker-client.ts, the council page) take their types from them. Pure zod, browser-safe: the
+// broker's second face, beside ./index.ts (the Node server), for src/consent and src/web.
 import { z } from 'zod';
-import { createRequestSchema, type RequestPolicy } from '../broker/requests/request-schema.ts';
+import { createRequestSchema, type RequestPolicy } from './requests/request-schema.ts';
+
+export {
+  createRequestSchema,
+  DEFAULT_MAX_PERIOD_MONTHS,
+  type RequestPolicy,
+  type NewRequest,
+} from './requests/request-schema.ts';
 
 /** An RFC 9457 problem document, as every error answers (src/http-problem.ts). */
 export const problemSchema = z.object({

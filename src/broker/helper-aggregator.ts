@@ -1,0 +1,10 @@
+// The broker part's face for the Prio3 helper aggregator: a server of its own, with its own key and no database.
+// Kept apart from ./index.ts so that starting the helper does not load the broker, its database and its queue.
+export { createHelperApp, MAX_OPEN_JOBS, type HelperSettings } from './private-aggregation/helper-app.ts';
+export {
+  helperConfigSchema,
+  loadHelperConfig,
+  readKeyFile,
+  writeNewKeyFile,
+  type HelperConfig,
+} from './private-aggregation/helper-config.ts';
