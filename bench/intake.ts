@@ -31,20 +31,33 @@ function instant(sender: number, index: number): { time: string; temperature: nu
 }
 
 /** In a child process: publishes QoS 1 messages with a window of {@link WINDOW}, or posts one-entry batches from `parallel` clients, until killed. */
-async function send(target: string, input: Scenario['input'], parallel: number): Promise<void> {
+export async function send(
+  target: string,
+  input: Scenario['input'],
+  parallel: number,
+  options: { topic?: string; rate?: number } = {},
+): Promise<void> {
   if (input === 'mqtt') {
     const client = await mqtt.connectAsync(target, { clientId: `bench-sensors-${process.pid}` });
     let index = 0;
-    const next = (): void => {
+    const publishOne = (done?: () => void): void => {
       const { time, temperature, humidity } = instant(0, index++);
       client.publish(
-        'zigbee2mqtt/living-th1',
+        `${options.topic ?? 'zigbee2mqtt'}/living-th1`,
         JSON.stringify({ temperature, humidity, last_seen: time }),
         { qos: 1 },
-        next,
+        done,
       );
     };
-    for (let slot = 0; slot < WINDOW; slot++) next();
+    const next = (): void => publishOne(next);
+    if (options.rate) {
+      // A steady rate instead of a backlog: a tenth of the messages every 100 ms.
+      setInterval(() => {
+        for (let count = 0; count < options.rate! / 10; count++) publishOne();
+      }, 100);
+    } else {
+      for (let slot = 0; slot < WINDOW; slot++) next();
+    }
     process.stdout.write('sending\n');
     return new Promise(() => undefined);
   }
@@ -67,7 +80,7 @@ async function send(target: string, input: Scenario['input'], parallel: number):
 }
 
 /** Starts a private Mosquitto on a free loopback port (the shared one is other people's). */
-async function startMosquitto(dir: string): Promise<{ url: string; process: ChildProcess }> {
+export async function startMosquitto(dir: string): Promise<{ url: string; process: ChildProcess }> {
   const port = await findFreePort();
   const conf = join(dir, 'mosquitto.conf');
   // Unlimited queue: the bench's backlog must not be dropped by the broker's default 1,000-message queue.
@@ -166,13 +179,18 @@ export async function main(argv: string[]): Promise<void> {
       send: { type: 'string' },
       target: { type: 'string' },
       parallel: { type: 'string', default: '1' },
+      topic: { type: 'string' },
+      rate: { type: 'string' },
       seconds: { type: 'string', default: '8' },
       mqtt: { type: 'string', default: '1,4,8,16' },
       http: { type: 'string', default: '1,16' },
     },
   });
   if (values.send) {
-    await send(values.target!, values.send as Scenario['input'], Number(values.parallel));
+    await send(values.target!, values.send as Scenario['input'], Number(values.parallel), {
+      ...(values.topic ? { topic: values.topic } : {}),
+      ...(values.rate ? { rate: Number(values.rate) } : {}),
+    });
     return;
   }
   const seconds = Number(values.seconds);

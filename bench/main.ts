@@ -5,6 +5,7 @@ const benchmarks: Record<string, () => Promise<{ main: (argv: string[]) => Promi
   demo: () => import('./demo.ts'),
   outbox: () => import('./outbox.ts'),
   intake: () => import('./intake.ts'),
+  'gateway-rss': () => import('./gateway-rss.ts'),
 };
 
 const [name, ...argv] = process.argv.slice(2);
