@@ -1,6 +1,6 @@
 // Compiles src/ to JavaScript in dist/src/ (one file per module, same layout), so `homedata` runs without tsx (~35 MB of RSS less per process).
 import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { exitIfNodeTooOld } from '../bin/node-version.js';
@@ -52,15 +52,20 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-// Modules find data beside the code by relative URLs (`../../vocab/shapes.ttl`, `./migrations/`,
-// `../../web-dist/`, `../../bin/run-ts.js`): dist/ links to the same folders, so those URLs resolve as from src/.
+// Modules find data by relative URLs, beside them (`./migrations/`, `./css-app.generated.cjs`) or above
+// (`../../vocab/shapes.ttl`, `../../web-dist/`, `../../bin/run-ts.js`): dist/ links each such file and folder, so
+// those URLs resolve from dist/src/ as from src/.
 for (const folder of ['vocab', 'web-dist', 'bin']) {
   await symlink(join(ROOT, folder), join(DIST, folder), 'dir');
 }
-const migrations = join(DIST, 'src/broker/db/migrations');
-await mkdir(dirname(migrations), { recursive: true });
-await rm(migrations, { recursive: true, force: true });
-await symlink(join(ROOT, 'src/broker/db/migrations'), migrations, 'dir');
+const entries = await readdir(join(ROOT, 'src'), { withFileTypes: true, recursive: true });
+for (const entry of entries) {
+  if (!entry.isFile() || /\.tsx?$/.test(entry.name)) continue;
+  const source = join(entry.parentPath ?? entry.path, entry.name);
+  const target = join(DIST, relative(ROOT, source));
+  await mkdir(dirname(target), { recursive: true });
+  await symlink(source, target);
+}
 // The build's time: bin/homedata.js runs dist/ only while no source file is newer (a stale build never runs).
 await writeFile(join(DIST, 'built-at'), `${Date.now()}\n`);
 process.stdout.write(`compiled ${sources.length} modules into dist/src/\n`);
