@@ -4,6 +4,8 @@ const benchmarks: Record<string, () => Promise<{ main: (argv: string[]) => Promi
   broker: () => import('./broker.ts'),
   demo: () => import('./demo.ts'),
   outbox: () => import('./outbox.ts'),
+  intake: () => import('./intake.ts'),
+  'gateway-rss': () => import('./gateway-rss.ts'),
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 // CLI wiring for `homedata gateway run | replay | status`.
 import { dirname, join, resolve } from 'node:path';
-import { SingleBar, Presets } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parseConfig } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
@@ -91,9 +91,10 @@ function replayColumns(flags: ReplayFlags, settings: GatewaySettings): CsvColumn
     : undefined;
 }
 
-/** A progress bar on stderr, or nothing when switched off or not on a terminal. */
-function progressBar(enabled: boolean, label: string): SingleBar | undefined {
+/** A progress bar on stderr, or nothing when switched off or not on a terminal (cli-progress loads only then). */
+async function progressBar(enabled: boolean, label: string): Promise<SingleBar | undefined> {
   if (!enabled || !process.stderr.isTTY) return undefined;
+  const { SingleBar, Presets } = await import('cli-progress');
   return new SingleBar(
     { format: `${label} {bar} {percentage}% | {value}/{total}`, stream: process.stderr },
     Presets.shades_classic,
@@ -207,8 +208,8 @@ export function registerGatewayCommands(program: Command): void {
       if (!(timeout > 0))
         throw new ConfigError(`--timeout ${flags.timeout}: expected a positive number of seconds`);
       const running = await startGateway(settings, { logger, manual: true });
-      const ingestBar = progressBar(flags.progress, 'reading  ');
-      const flushBar = progressBar(flags.progress, 'writing  ');
+      const ingestBar = await progressBar(flags.progress, 'reading  ');
+      const flushBar = await progressBar(flags.progress, 'writing  ');
       try {
         ingestBar?.start(1, 0);
         const report = await replayCsv(running, {

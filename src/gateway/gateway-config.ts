@@ -74,6 +74,11 @@ export const gatewayConfigSchema = z.strictObject({
       url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL'),
       /** Fixed client id with a persistent session, so the broker keeps QoS 1 messages while the gateway is down. */
       clientId: z.string().min(1).default('homedata-gateway'),
+      /**
+       * MQTT connections sharing the subscriptions (`$share/<clientId>/…`, MQTT 5 and Mosquitto 2+, not aedes): each
+       * has one message in flight until its commit, so several let many messages share one fsync'd commit.
+       */
+      connections: z.number().int().min(1).max(64).default(1),
       username: z.string().optional(),
       password: z.string().optional(),
       zigbee2mqttTopic: z.string().min(1).default('zigbee2mqtt'),
@@ -160,6 +165,8 @@ export interface GatewaySettings {
   mqtt?: {
     url: string;
     clientId: string;
+    /** 1 when absent. */
+    connections?: number;
     username?: string;
     password?: string;
     zigbee2mqttTopic: string;

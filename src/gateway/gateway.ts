@@ -10,8 +10,7 @@ import { DeviceMap } from './device-map.ts';
 import { FlushScheduler } from './flush-scheduler.ts';
 import type { GatewaySettings } from './gateway-config.ts';
 import { writeStatusFile, type GatewayStatus } from './gateway-status.ts';
-import { startHttpInput } from './http-input.ts';
-import { startMqttInput, type MqttInput } from './mqtt-input.ts';
+import type { MqttInput } from './mqtt-input.ts';
 import { OutboxReader } from './outbox-reader.ts';
 import { openOutboxDatabase } from './outbox-store.ts';
 import { OutboxWriter } from './outbox-writer.ts';
@@ -187,8 +186,15 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
       pod
         .login()
         .catch((error: unknown) => logger.warn({ err: error }, 'login failed; writes will retry it'));
-      if (settings.mqtt) mqttInput = startMqttInput(settings.mqtt, intake, logger, now);
-      if (settings.http) http = await startHttpInput(intake, settings.http, logger);
+      // Each input's libraries (mqtt.js, express: ~20 MB of RSS each) load only when it is configured.
+      if (settings.mqtt) {
+        const { startMqttInput } = await import('./mqtt-input.ts');
+        mqttInput = startMqttInput(settings.mqtt, intake, logger, now);
+      }
+      if (settings.http) {
+        const { startHttpInput } = await import('./http-input.ts');
+        http = await startHttpInput(intake, settings.http, logger);
+      }
       if (settings.simulator) {
         simulator = startSimulatorInput(
           simulatedHomeOf(settings.simulator),

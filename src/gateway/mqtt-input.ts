@@ -1,6 +1,6 @@
 // Subscribes to Zigbee2MQTT and The Things Stack topics (QoS 1) and acknowledges each message only after the outbox took it.
 import mqtt, { type MqttClient } from 'mqtt';
-import { StorageFullError } from '../errors.ts';
+import { ConfigError, StorageFullError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import type { GatewaySettings } from './gateway-config.ts';
 import type { ReadingIntake } from './reading-intake.ts';
@@ -37,11 +37,32 @@ export function topicMatches(filter: string, topic: string): boolean {
 }
 
 /**
- * Connects with a fixed client id and a persistent session (`clean: false`), so the broker keeps QoS 1 messages
- * while the gateway is down, and acknowledges a message (PUBACK) only once the outbox committed it (or the
- * quarantine file took it): mqtt.js sends the PUBACK when `handleMessage` calls back without an error. A commit
- * that fails (a full disk) is not acknowledged, so the broker keeps the message; {@link REDELIVERY_MS} later the
- * input reconnects and the broker sends it again, until it fits.
+ * The subscriptions and client id of connection `index` of `count`: one connection subscribes plainly under the
+ * configured client id (as gateways always did, so an upgrade keeps its broker session); several share each
+ * subscription (`$share/<clientId>/<filter>`, MQTT 5 section 4.8.2), so the broker hands each message to one of
+ * them, under `<clientId>-<n>`.
+ */
+export function connectionPlan(
+  clientId: string,
+  filters: readonly string[],
+  count: number,
+  index: number,
+): { clientId: string; filters: string[] } {
+  if (count === 1) return { clientId, filters: [...filters] };
+  return {
+    clientId: `${clientId}-${index + 1}`,
+    filters: filters.map((filter) => `$share/${clientId}/${filter}`),
+  };
+}
+
+/**
+ * Connects `connections` clients with fixed client ids and persistent sessions (`clean: false`), so the broker
+ * keeps QoS 1 messages while the gateway is down, and acknowledges a message (PUBACK) only once the outbox
+ * committed it (or the quarantine file took it): mqtt.js sends the PUBACK when `handleMessage` calls back without
+ * an error, and hands a connection its next message only after that. So each connection has one message in
+ * flight; with several, the messages they hold at once share one group commit (outbox-writer.ts). A commit that
+ * fails (a full disk) is not acknowledged, so the broker keeps the message; {@link REDELIVERY_MS} later that
+ * connection reconnects and the broker sends it again, until it fits.
  */
 export function startMqttInput(
   options: NonNullable<GatewaySettings['mqtt']>,
@@ -49,11 +70,40 @@ export function startMqttInput(
   logger: Logger,
   now: () => Date,
 ): MqttInput {
-  const zigbeeFilter = `${options.zigbee2mqttTopic}/#`;
+  const filters = [`${options.zigbee2mqttTopic}/#`, options.thingsStackTopic];
+  const count = options.connections ?? 1;
+  const connections = Array.from({ length: count }, (_, index) =>
+    connectOne(options, connectionPlan(options.clientId, filters, count, index), {
+      intake,
+      logger,
+      now,
+    }),
+  );
+  const ready = Promise.all(connections.map((connection) => connection.ready)).then(() => undefined);
+  ready.catch((error: unknown) => logger.error({ err: error }, 'MQTT subscription refused'));
+  return {
+    ready,
+    stop: async () => {
+      await Promise.all(connections.map((connection) => connection.stop()));
+    },
+  };
+}
+
+/** One connection of the MQTT input. */
+function connectOne(
+  options: NonNullable<GatewaySettings['mqtt']>,
+  plan: { clientId: string; filters: string[] },
+  { intake, logger, now }: { intake: ReadingIntake; logger: Logger; now: () => Date },
+): MqttInput {
   const client: MqttClient = mqtt.connect(options.url, {
-    clientId: options.clientId,
+    clientId: plan.clientId,
     clean: false,
     reconnectPeriod: 2000,
+    // Shared subscriptions are MQTT 5, whose session ends at disconnect unless given an expiry: never, as 3.1.1's
+    // persistent session (a single plain connection keeps the 3.1.1 session it always had).
+    ...(plan.filters[0]!.startsWith('$share/')
+      ? { protocolVersion: 5 as const, properties: { sessionExpiryInterval: 0xffff_ffff } }
+      : {}),
     ...(options.username ? { username: options.username } : {}),
     ...(options.password ? { password: options.password } : {}),
   });
@@ -110,15 +160,26 @@ export function startMqttInput(
 
   const ready = new Promise<void>((resolve, reject) => {
     const subscribe = (): void => {
-      client.subscribe([zigbeeFilter, options.thingsStackTopic], { qos: 1 }, (error) => {
+      client.subscribe(plan.filters, { qos: 1 }, (error, granted) => {
+        // A broker refuses a filter it does not support (aedes and `$share/`) with a failure code, not an error.
+        const refused = granted?.find((grant) => grant.qos > 2);
         if (error) reject(error);
+        else if (refused)
+          reject(
+            new ConfigError(`The MQTT broker refused the subscription ${refused.topic}`, {
+              broker: options.url,
+              topic: refused.topic,
+              reasonCode: refused.qos,
+            }),
+          );
         else resolve();
       });
     };
     client.once('connect', subscribe);
   });
-  ready.catch((error: unknown) => logger.error({ err: error }, 'MQTT subscription refused'));
-  client.on('connect', () => logger.info({ broker: options.url }, 'connected to MQTT broker'));
+  client.on('connect', () =>
+    logger.info({ broker: options.url, clientId: plan.clientId }, 'connected to MQTT broker'),
+  );
   client.on('error', (error) => logger.warn({ err: error }, 'MQTT error'));
   client.on('offline', () => logger.warn('MQTT broker unreachable; reconnecting'));
 

@@ -10,10 +10,14 @@ import type { PgliteImport } from './outbox-pglite-import.ts';
  * a child gives all of it back when it exits.
  */
 export function upgradeInChildProcess(dataDir: string): Promise<PgliteImport | undefined> {
-  const runTs = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
-  const entry = fileURLToPath(new URL('./outbox-upgrade-main.ts', import.meta.url));
+  // Compiled (dist/, scripts/build-node.js) this module is `.js` and so is its sibling; from source, tsx runs it.
+  const compiled = import.meta.url.endsWith('.js');
+  const entry = fileURLToPath(new URL(`./outbox-upgrade-main.${compiled ? 'js' : 'ts'}`, import.meta.url));
+  const args = compiled
+    ? [entry, dataDir]
+    : [fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url)), entry, dataDir];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [runTs, entry, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -26,13 +26,28 @@ function keyList(keys: readonly string[]): string {
   return JSON.stringify(keys);
 }
 
-/** The write path of the outbox. Each method is one transaction, on disk (fsync'd) when its promise resolves. */
+/** One accept waiting for the next group commit. */
+interface PendingAccept {
+  readings: readonly Reading[];
+  resolve: (result: AcceptResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The write path of the outbox. Each method is one transaction, on disk (fsync'd) when its promise resolves.
+ * Accepts are group-committed: those offered in the same turn of the event loop (one MQTT message from each of
+ * several connections, concurrent HTTP requests) share one transaction and so one fsync, and each promise resolves
+ * only once that commit is on disk. A commit costs one fsync whatever it holds (~3 ms here), so this is what lets
+ * many small messages in flight at once add up to thousands of readings per second.
+ */
 export class OutboxWriter {
   private readonly db: OutboxDatabase;
   private readonly timeZone: string;
   private readonly logger: Logger | undefined;
   /** Whether the last accept found the disk full: the line is logged once per episode, not once per message. */
   private full = false;
+  /** Accepts waiting for the group commit scheduled with `setImmediate`. */
+  private pending: PendingAccept[] = [];
 
   constructor(db: OutboxDatabase, timeZone: string, logger?: Logger) {
     this.db = db;
@@ -41,57 +56,101 @@ export class OutboxWriter {
   }
 
   /**
-   * Commits readings in one transaction (all or none), fsync'd before the promise resolves. A reading whose key is
-   * already here or already delivered is a duplicate: the first value wins. A reading for a day that was already
-   * summarised is still written to the pod but kept out of summaries, which are immutable once written. A full
-   * disk rejects with {@link StorageFullError}: the inputs then acknowledge nothing, and the next accept that
-   * fits says so once.
+   * Commits readings in one transaction (all or none), fsync'd before the promise resolves, possibly together with
+   * other accepts of the same turn. A reading whose key is already here or already delivered is a duplicate: the
+   * first value wins. A reading for a day that was already summarised is still written to the pod but kept out of
+   * summaries, which are immutable once written. A full disk rejects with {@link StorageFullError}: the inputs then
+   * acknowledge nothing, and the next accept that fits says so once.
    */
-  async accept(readings: readonly Reading[]): Promise<AcceptResult> {
-    if (readings.length === 0) return { accepted: 0, duplicates: 0 };
-    let accepted: number;
+  accept(readings: readonly Reading[]): Promise<AcceptResult> {
+    if (readings.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    return new Promise((resolve, reject) => {
+      this.pending.push({ readings, resolve, reject });
+      // setImmediate runs after the I/O callbacks of this turn: every message that arrived with this one joins it.
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
+    });
+  }
+
+  /**
+   * Commits every waiting accept in one transaction. If that fails for any reason but a full disk, each accept is
+   * tried in its own transaction, so one bad batch cannot refuse the others.
+   */
+  private commitPending(): void {
+    const group = this.pending;
+    this.pending = [];
+    let counts: number[];
     try {
-      accepted = this.db.transaction(() => {
-        let count = 0;
-        for (const reading of readings) {
-          const localDate = localParts(reading.time, this.timeZone).date;
-          count += this.db.run(
-            `insert into readings (key, sensor, room, property, time, value, hour, local_date, flags, summarise)
-             select @key, @sensor, @room, @property, @time, @value, @hour, @local_date, @flags,
-                    not exists (select 1 from summarised_days s
-                                where s.property = @property and s.room = @room and s.local_date = @local_date)
-             where not exists (select 1 from delivered_keys d where d.key = @key)
-             on conflict (key) do nothing`,
-            {
-              key: readingKey(reading),
-              sensor: reading.sensor,
-              room: reading.room,
-              property: reading.property,
-              time: reading.time.toISOString(),
-              value: reading.value,
-              hour: hourOf(reading.time).toISOString(),
-              local_date: localDate,
-              flags: JSON.stringify(reading.flags ?? []),
-            },
-          );
-        }
-        return count;
-      });
+      counts = this.db.transaction(() => group.map(({ readings }) => this.insert(readings)));
     } catch (error) {
-      if (error instanceof StorageFullError && !this.full) {
-        this.full = true;
-        this.logger?.error(
-          { file: this.db.file },
-          'outbox disk full: readings are not acknowledged until space returns (accepted ones are kept)',
-        );
+      if (error instanceof StorageFullError || group.length === 1) {
+        this.noteFailure(error);
+        for (const item of group) item.reject(error);
+        return;
       }
-      throw error;
+      for (const item of group) {
+        try {
+          const accepted = this.db.transaction(() => this.insert(item.readings));
+          this.noteSpace();
+          item.resolve({ accepted, duplicates: item.readings.length - accepted });
+        } catch (alone) {
+          this.noteFailure(alone);
+          item.reject(alone);
+        }
+      }
+      return;
     }
+    this.noteSpace();
+    for (const [index, item] of group.entries()) {
+      const accepted = counts[index]!;
+      item.resolve({ accepted, duplicates: item.readings.length - accepted });
+    }
+  }
+
+  /** Inserts readings inside the caller's transaction; returns how many were new. */
+  private insert(readings: readonly Reading[]): number {
+    let count = 0;
+    for (const reading of readings) {
+      const localDate = localParts(reading.time, this.timeZone).date;
+      count += this.db.run(
+        `insert into readings (key, sensor, room, property, time, value, hour, local_date, flags, summarise)
+         select @key, @sensor, @room, @property, @time, @value, @hour, @local_date, @flags,
+                not exists (select 1 from summarised_days s
+                            where s.property = @property and s.room = @room and s.local_date = @local_date)
+         where not exists (select 1 from delivered_keys d where d.key = @key)
+         on conflict (key) do nothing`,
+        {
+          key: readingKey(reading),
+          sensor: reading.sensor,
+          room: reading.room,
+          property: reading.property,
+          time: reading.time.toISOString(),
+          value: reading.value,
+          hour: hourOf(reading.time).toISOString(),
+          local_date: localDate,
+          flags: JSON.stringify(reading.flags ?? []),
+        },
+      );
+    }
+    return count;
+  }
+
+  /** Logs the start of a full-disk episode, once. */
+  private noteFailure(error: unknown): void {
+    if (error instanceof StorageFullError && !this.full) {
+      this.full = true;
+      this.logger?.error(
+        { file: this.db.file },
+        'outbox disk full: readings are not acknowledged until space returns (accepted ones are kept)',
+      );
+    }
+  }
+
+  /** Logs the end of a full-disk episode, once. */
+  private noteSpace(): void {
     if (this.full) {
       this.full = false;
       this.logger?.info({ file: this.db.file }, 'outbox disk has space again: accepting readings');
     }
-    return { accepted, duplicates: readings.length - accepted };
   }
 
   /**

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Quad, Term } from '@rdfjs/types';
 import { DataFactory, Store } from 'n3';
-import SHACLValidator from 'rdf-validate-shacl';
+import type SHACLValidator from 'rdf-validate-shacl';
 import { ValidationError } from '../errors.ts';
 import { SH } from './namespaces.ts';
 import { parseTurtle, prefixedName } from './turtle.ts';
@@ -44,22 +44,34 @@ export interface ShapeReport {
   results: ShapeResult[];
 }
 
-/** The SHACL validator over vocab/shapes.ttl, built on first use; shapes are immutable data, so one serves all. */
-let shapesCache: { shapes: Store; validator: SHACLValidator } | undefined;
+/** The parsed shapes graph, read on first use; shapes are immutable data, so one serves all. */
+let shapesCache: Store | undefined;
+/**
+ * The SHACL validator, built on first use. Imported then, not at load: rdf-validate-shacl and its vocabularies
+ * cost ~15 MB of RSS, and every process that imports the vocab module (a gateway) would pay it without validating.
+ */
+let validatorCache: Promise<SHACLValidator> | undefined;
 
 /** A copy of the parsed shapes graph (vocab/shapes.ttl), for callers that inspect or publish the shapes. */
 export function loadShapes(): Store {
-  return new Store([...shapesValidator().shapes]);
+  return new Store([...shapesGraph()]);
 }
 
-/** Reads and compiles the shapes on first call. */
-function shapesValidator(): { shapes: Store; validator: SHACLValidator } {
+/** Reads and parses the shapes on first call. */
+function shapesGraph(): Store {
   if (!shapesCache) {
     const text = readFileSync(fileURLToPath(SHAPES_URL), 'utf8');
-    const shapes = parseTurtle(text, { baseIRI: SHAPES_URL.href, source: 'vocab/shapes.ttl' });
-    shapesCache = { shapes, validator: new SHACLValidator(shapes) };
+    shapesCache = parseTurtle(text, { baseIRI: SHAPES_URL.href, source: 'vocab/shapes.ttl' });
   }
   return shapesCache;
+}
+
+/** Compiles the shapes into a validator on first call. */
+function shapesValidator(): Promise<SHACLValidator> {
+  validatorCache ??= import('rdf-validate-shacl').then(
+    ({ default: Validator }) => new Validator(shapesGraph()),
+  );
+  return validatorCache;
 }
 
 /**
@@ -71,7 +83,8 @@ export async function validateAgainstShapes(
   options: ValidateOptions = {},
 ): Promise<ShapeReport> {
   const data = toStore(input, options);
-  const { shapes, validator } = shapesValidator();
+  const validator = await shapesValidator();
+  const shapes = shapesGraph();
   const report = await validator.validate(data);
   const results = report.results.map((result): ShapeResult => {
     const sourceShape = result.sourceShape as Term | undefined;

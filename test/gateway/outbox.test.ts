@@ -1,5 +1,5 @@
 // Unit tests: the SQLite outbox — commits, duplicates, delivery, summarised days and pruning.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OutboxReader } from '../../src/gateway/outbox-reader.ts';
 import { openOutboxDatabase, type OutboxDatabase } from '../../src/gateway/outbox-store.ts';
 import { OutboxWriter } from '../../src/gateway/outbox-writer.ts';
@@ -105,6 +105,51 @@ describe('outbox', () => {
     expect(kept.map(({ value, flags }) => ({ value, flags }))).toEqual([
       { value: 2_792, flags: ['above-sensor-range'] },
       { value: 40, flags: undefined },
+    ]);
+    await writer.discard(kept.map((reading) => reading.key));
+  });
+
+  it('group-commits accepts offered in the same turn: one transaction, each counted on its own', async () => {
+    const transaction = vi.spyOn(db, 'transaction');
+    try {
+      const results = await Promise.all([
+        writer.accept([at('2026-01-20T10:00:00Z'), at('2026-01-20T10:01:00Z')]),
+        writer.accept([at('2026-01-20T10:01:00Z', 99), at('2026-01-20T10:02:00Z')]),
+        writer.accept([at('2026-01-20T10:03:00Z')]),
+      ]);
+      expect(results).toEqual([
+        { accepted: 2, duplicates: 0 },
+        { accepted: 1, duplicates: 1 },
+        { accepted: 1, duplicates: 0 },
+      ]);
+      expect(transaction).toHaveBeenCalledTimes(1);
+      await writer.accept([at('2026-01-20T10:04:00Z')]);
+      expect(transaction).toHaveBeenCalledTimes(2);
+    } finally {
+      transaction.mockRestore();
+    }
+    const kept = (await reader.pending(100)).filter((reading) =>
+      reading.time.toISOString().startsWith('2026-01-20'),
+    );
+    expect(kept.map((reading) => reading.value)).toEqual([20, 20, 20, 20, 20]);
+    await writer.discard(kept.map((reading) => reading.key));
+  });
+
+  it('refuses only the bad batch of a group; the others are committed', async () => {
+    const [good, bad, alsoGood] = await Promise.allSettled([
+      writer.accept([at('2026-01-21T10:00:00Z')]),
+      writer.accept([at('2026-01-21T10:01:00Z'), at('not a time')]),
+      writer.accept([at('2026-01-21T10:02:00Z')]),
+    ]);
+    expect(good).toEqual({ status: 'fulfilled', value: { accepted: 1, duplicates: 0 } });
+    expect(bad?.status).toBe('rejected');
+    expect(alsoGood).toEqual({ status: 'fulfilled', value: { accepted: 1, duplicates: 0 } });
+    const kept = (await reader.pending(100)).filter((reading) =>
+      reading.time.toISOString().startsWith('2026-01-21'),
+    );
+    expect(kept.map((reading) => reading.time.toISOString()).sort()).toEqual([
+      '2026-01-21T10:00:00.000Z',
+      '2026-01-21T10:02:00.000Z',
     ]);
     await writer.discard(kept.map((reading) => reading.key));
   });
