@@ -63,7 +63,7 @@ export function fault(
   timeout?: number,
 ): void {
   it(
-    `${FAULTS[id]}: 0 lost, 0 duplicated`,
+    FAULTS[id],
     async (context) => {
       context.task.meta.fault = { id, injected };
       await body((figures) => {
