@@ -1,5 +1,5 @@
 // Soak: many homes' gateways at a multiple of the real reading rate while the pod server is restarted; lost readings, drain time, RSS.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -155,6 +155,17 @@ export async function runSoak(options: SoakOptions): Promise<void> {
     const pendingAtEnd = statuses.reduce((sum, status) => sum + status.pending, 0);
     const acceptedTotal = statuses.reduce((sum, status) => sum + (status.totals?.accepted ?? 0), 0);
     const deliveredTotal = statuses.reduce((sum, status) => sum + (status.totals?.delivered ?? 0), 0);
+    // Readings the pod refused (any 4xx but 408/429) leave the outbox for the quarantine file: say why.
+    const quarantinedTotal = statuses.reduce((sum, status) => sum + status.quarantined, 0);
+    const reasons = new Set<string>();
+    for (const index of homes.keys()) {
+      const file = join(root, `gateway-${index}`, 'quarantine.jsonl');
+      const lines = await readFile(file, 'utf8').catch(() => '');
+      for (const line of lines.split('\n').filter(Boolean)) {
+        reasons.add(String((JSON.parse(line) as { reason?: string }).reason).slice(0, 200));
+      }
+    }
+    if (reasons.size > 0) process.stderr.write(`quarantine reasons: ${JSON.stringify([...reasons])}\n`);
 
     let lost = 0;
     let duplicated = 0;
@@ -186,6 +197,7 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       acceptedByGateways: acceptedTotal,
       deliveredByGateways: deliveredTotal,
       pendingInOutboxesAtEnd: pendingAtEnd,
+      quarantined: quarantinedTotal,
       lost,
       duplicated,
       drainSecondsAfterLastRestart: drainMs === undefined ? null : Math.round(drainMs / 100) / 10,
