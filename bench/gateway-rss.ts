@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findFreePort } from '../src/pod/free-port.ts';
+import { findFreePort } from '../src/free-port.ts';
 import { startMosquitto } from './intake.ts';
 
 /** How each measured gateway process is started. */

@@ -72,14 +72,14 @@ export const DEFAULT_OPTIONS: GatewayBenchOptions = {
 };
 
 /** One home of the benchmark: its simulated sensors, its resident and its gateway identity. */
-interface BenchHome {
+export interface BenchHome {
   model: SimulatedHome;
   resident: Identity;
   gateway: Identity;
 }
 
 /** Creates the homes' identities and pods on the server. */
-async function provisionHomes(server: string, count: number): Promise<BenchHome[]> {
+export async function provisionHomes(server: string, count: number): Promise<BenchHome[]> {
   const api = new AccountApi(server);
   const fixtures = generateFixtureSet({ homes: count, seed: 'gateway-bench' });
   const homes: BenchHome[] = [];
@@ -138,8 +138,11 @@ const SELF = new URL(import.meta.url).pathname;
  * Starts CSS in a child process and resolves once it answers: in production the gateways run on other machines,
  * so the pod server must not share an event loop with sixteen gateways' outboxes.
  */
-async function startPodServerProcess(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await findFreePort();
+export async function startPodServerProcess(
+  dataDir: string,
+  port?: number,
+): Promise<{ url: string; child: ChildProcess }> {
+  port ??= await findFreePort();
   const runner = join(new URL('.', import.meta.url).pathname, '../bin/run-ts.js');
   const child = spawn(process.execPath, [runner, SELF, '--pod-server', dataDir, String(port)], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -8,7 +8,7 @@ import mqtt from 'mqtt';
 import { startGateway } from '../src/gateway/index.ts';
 import { gatewayConfigSchema, resolveGatewayConfig } from '../src/gateway/gateway-config.ts';
 import { createLogger } from '../src/logging.ts';
-import { findFreePort } from '../src/pod/free-port.ts';
+import { findFreePort } from '../src/free-port.ts';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 /** Messages a publisher keeps unacknowledged, so the broker always has a backlog for every gateway connection. */

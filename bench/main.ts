@@ -6,6 +6,7 @@ const benchmarks: Record<string, () => Promise<{ main: (argv: string[]) => Promi
   outbox: () => import('./outbox.ts'),
   intake: () => import('./intake.ts'),
   'gateway-rss': () => import('./gateway-rss.ts'),
+  soak: () => import('./soak.ts'),
 };
 
 const [name, ...argv] = process.argv.slice(2);

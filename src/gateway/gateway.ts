@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from '../logging.ts';
 import { PodLayout } from '../pod/index.ts';
-import { systemRandom, type RandomSource } from './backoff.ts';
+import { systemRandom, type RandomSource } from '../pod/index.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { DaySummariser } from './day-summariser.ts';
 import { DeviceMap } from './device-map.ts';

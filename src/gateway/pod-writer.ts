@@ -2,15 +2,10 @@
 import type { Quad } from 'n3';
 import { HomedataError, PodError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
-import {
-  boundedFetch,
-  type FetchBounds,
-  patchInsert,
-  loginWithClientCredentials,
-  type ClientCredentials,
-  type SolidAgent,
-} from '../pod/index.ts';
-import { retryAfterMs } from './backoff.ts';
+import { boundedFetch, type FetchBounds } from '../pod/index.ts';
+import { patchInsert } from '../pod/index.ts';
+import { loginWithClientCredentials, type ClientCredentials, type SolidAgent } from '../pod/index.ts';
+import { retryAfterMs } from '../pod/index.ts';
 
 /** What became of one document write. */
 export type WriteOutcome =
@@ -48,9 +43,17 @@ export function failureOutcome(
  */
 export const POD_WRITE_BOUNDS: FetchBounds = { timeoutMs: 30_000, maxBytes: 1024 * 1024 };
 
+/**
+ * Deadline of a whole login (issuer discovery, token request, the session's own retries of timeouts: ~20 s at
+ * worst, solid-session.ts). openid-client times out only a silent socket, so an issuer that trickles a byte every
+ * second would otherwise hold the login, and with it every write, for ever.
+ */
+export const LOGIN_TIMEOUT_MS = 60_000;
+
 /** What a PodWriter may be given besides its credentials (tests shorten the bounds and bring their own login). */
 export interface PodWriterOptions {
   bounds?: FetchBounds;
+  loginTimeoutMs?: number;
   login?: (credentials: ClientCredentials) => Promise<SolidAgent>;
 }
 
@@ -65,6 +68,7 @@ export class PodWriter {
   private readonly now: () => Date;
   private readonly bounds: FetchBounds;
   private readonly signIn: (credentials: ClientCredentials) => Promise<SolidAgent>;
+  private readonly loginTimeoutMs: number;
   private agent: Promise<SolidAgent> | undefined;
   /** Successful writes and all attempts, for status and the benchmark. */
   writes = 0;
@@ -81,12 +85,32 @@ export class PodWriter {
     this.now = now;
     this.bounds = options.bounds ?? POD_WRITE_BOUNDS;
     this.signIn = options.login ?? loginWithClientCredentials;
+    this.loginTimeoutMs = options.loginTimeoutMs ?? LOGIN_TIMEOUT_MS;
+  }
+
+  /** A login that fails after `loginTimeoutMs`; one that finishes later is logged out (its timer would keep Node alive). */
+  private signInWithinDeadline(): Promise<SolidAgent> {
+    const { issuer } = this.credentials;
+    const signingIn = this.signIn(this.credentials);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void signingIn.then((late) => late.logout()).catch(() => undefined);
+        reject(
+          new PodError(`Login at ${issuer} did not finish within ${this.loginTimeoutMs} ms`, {
+            url: issuer,
+            timedOut: true,
+          }),
+        );
+      }, this.loginTimeoutMs);
+    });
+    return Promise.race([signingIn, deadline]).finally(() => clearTimeout(timer));
   }
 
   /** The logged-in agent; a failed login is forgotten so the next write tries again. */
   private session(): Promise<SolidAgent> {
     if (!this.agent) {
-      const login = this.signIn(this.credentials);
+      const login = this.signInWithinDeadline();
       this.agent = login;
       login.then(
         (agent) => this.logger.info({ webId: agent.webId }, 'gateway logged in'),

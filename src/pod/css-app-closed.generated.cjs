@@ -53,7 +53,7 @@ const urn_solid_server_default_EmptyErrorHandler = new (require('@solid/communit
 const urn_solid_server_default_IdentifierGenerator = new (require('@solid/community-server').SuffixIdentifierGenerator)(getVariableValue('urn:solid-server:default:variable:baseUrl'));
 const urn_solid_server_default_MetadataWriter_WwwAuth = new (require('@solid/community-server').WwwAuthMetadataWriter)('Bearer scope="openid webid"');
 const urn_solid_server_default_LoggerInitializer = new (require('@solid/community-server').LoggerInitializer)(urn_solid_server_default_LoggerFactory);
-const urn_solid_server_default_FileDataAccessor = new (require('@solid/community-server').FileDataAccessor)(urn_solid_server_default_FileIdentifierMapper);
+const urn_solid_server_default_FileDataAccessor = new (require('@solid/community-server').AtomicFileDataAccessor)(urn_solid_server_default_FileIdentifierMapper, getVariableValue('urn:solid-server:default:variable:rootFilePath'), '/.internal/tempFiles/');
 const blank17 = new (require('@solid/community-server').ComposedAuxiliaryStrategy)(blank3, undefined, undefined, undefined, undefined);
 const urn_solid_server_default_MetadataStrategy = new (require('@solid/community-server').ComposedAuxiliaryStrategy)(urn_solid_server_default_MetadataIdentifierStrategy, undefined, undefined, false, false);
 const urn_solid_server_default_PatchHandler_RDF = new (require('@solid/community-server').WaterfallHandler)([

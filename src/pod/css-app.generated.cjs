@@ -53,7 +53,7 @@ const urn_solid_server_default_EmptyErrorHandler = new (require('@solid/communit
 const urn_solid_server_default_IdentifierGenerator = new (require('@solid/community-server').SuffixIdentifierGenerator)(getVariableValue('urn:solid-server:default:variable:baseUrl'));
 const urn_solid_server_default_MetadataWriter_WwwAuth = new (require('@solid/community-server').WwwAuthMetadataWriter)('Bearer scope="openid webid"');
 const urn_solid_server_default_LoggerInitializer = new (require('@solid/community-server').LoggerInitializer)(urn_solid_server_default_LoggerFactory);
-const urn_solid_server_default_FileDataAccessor = new (require('@solid/community-server').FileDataAccessor)(urn_solid_server_default_FileIdentifierMapper);
+const urn_solid_server_default_FileDataAccessor = new (require('@solid/community-server').AtomicFileDataAccessor)(urn_solid_server_default_FileIdentifierMapper, getVariableValue('urn:solid-server:default:variable:rootFilePath'), '/.internal/tempFiles/');
 const blank17 = new (require('@solid/community-server').ComposedAuxiliaryStrategy)(blank3, undefined, undefined, undefined, undefined);
 const urn_solid_server_default_MetadataStrategy = new (require('@solid/community-server').ComposedAuxiliaryStrategy)(urn_solid_server_default_MetadataIdentifierStrategy, undefined, undefined, false, false);
 const urn_solid_server_default_PatchHandler_RDF = new (require('@solid/community-server').WaterfallHandler)([
@@ -318,8 +318,8 @@ const urn_solid_server_default_ForgotPasswordRoute = new (require('@solid/commun
 const urn_solid_server_default_PasswordLoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginPasswordRoute, '@css:templates/identity/password/login.html.ejs');
 const urn_solid_server_default_ResetPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'reset/', undefined);
 const urn_solid_server_default_AccountClientCredentialsRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'client-credentials/', undefined);
-const urn_solid_server_default_AccountWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'webid/', undefined);
 const urn_solid_server_default_AccountPodRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'pod/', undefined);
+const urn_solid_server_default_AccountWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'webid/', undefined);
 const urn_solid_server_default_AccountIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountIdRoute, '@css:templates/identity/account/resource.html.ejs');
 const urn_solid_server_default_AccountLoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'login/', undefined);
 const urn_solid_server_default_AccountLogoutRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'logout/', undefined);
@@ -337,10 +337,10 @@ const urn_solid_server_default_LoginHandler = new (require('@solid/community-ser
 }, undefined);
 const urn_solid_server_default_CreateClientCredentialsHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountClientCredentialsRoute, '@css:templates/identity/account/create-client-credentials.html.ejs');
 const urn_solid_server_default_AccountClientCredentialsIdRoute = new (require('@solid/community-server').BaseClientCredentialsIdRoute)(urn_solid_server_default_AccountClientCredentialsRoute);
-const urn_solid_server_default_LinkWebIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountWebIdRoute, '@css:templates/identity/account/link-webid.html.ejs');
-const urn_solid_server_default_AccountWebIdLinkRoute = new (require('@solid/community-server').BaseWebIdLinkRoute)(urn_solid_server_default_AccountWebIdRoute);
 const urn_solid_server_default_CreatePodHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPodRoute, '@css:templates/identity/account/create-pod.html.ejs');
 const urn_solid_server_default_AccountPodIdRoute = new (require('@solid/community-server').BasePodIdRoute)(urn_solid_server_default_AccountPodRoute);
+const urn_solid_server_default_LinkWebIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountWebIdRoute, '@css:templates/identity/account/link-webid.html.ejs');
+const urn_solid_server_default_AccountWebIdLinkRoute = new (require('@solid/community-server').BaseWebIdLinkRoute)(urn_solid_server_default_AccountWebIdRoute);
 const urn_solid_server_default_AccountPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountLoginRoute, 'password/', undefined);
 const urn_solid_server_default_PromptHandler = new (require('@solid/community-server').PromptHandler)({
   'account': urn_solid_server_default_LoginRoute,
@@ -376,8 +376,8 @@ const urn_solid_server_default_MainHtmlControlHandler = new (require('@solid/com
 const urn_solid_server_default_UpdatePodHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPodIdRoute, '@css:templates/identity/account/pod-settings.html.ejs');
 const urn_solid_server_default_AccountHtmlControlHandler = new (require('@solid/community-server').ControlHandler)({
   'createClientCredentials': urn_solid_server_default_AccountClientCredentialsRoute,
-  'linkWebId': urn_solid_server_default_AccountWebIdRoute,
   'createPod': urn_solid_server_default_AccountPodRoute,
+  'linkWebId': urn_solid_server_default_AccountWebIdRoute,
   'account': urn_solid_server_default_AccountIdRoute
 }, undefined);
 const urn_solid_server_default_CreatePasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPasswordRoute, '@css:templates/identity/password/create.html.ejs');
@@ -385,8 +385,8 @@ const urn_solid_server_default_AccountPasswordIdRoute = new (require('@solid/com
 const urn_solid_server_default_AccountControlHandler = new (require('@solid/community-server').ControlHandler)({
   'create': urn_solid_server_default_AccountRoute,
   'clientCredentials': urn_solid_server_default_AccountClientCredentialsRoute,
-  'webId': urn_solid_server_default_AccountWebIdRoute,
   'pod': urn_solid_server_default_AccountPodRoute,
+  'webId': urn_solid_server_default_AccountWebIdRoute,
   'logout': urn_solid_server_default_AccountLogoutRoute
 }, undefined);
 const urn_solid_server_default_OidcPromptRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcPromptRoute, urn_solid_server_default_PromptHandler);
@@ -436,8 +436,8 @@ const blank50 = new (require('@solid/community-server').MethodFilterHandler)([
 const urn_solid_server_default_HtmlViewHandler = new (require('@solid/community-server').HtmlViewHandler)(urn_solid_server_default_IndexRoute, blank44, [
   urn_solid_server_default_RegisterPasswordAccountHtml,
   urn_solid_server_default_CreateClientCredentialsHtml,
-  urn_solid_server_default_LinkWebIdHtml,
   urn_solid_server_default_CreatePodHtml,
+  urn_solid_server_default_LinkWebIdHtml,
   urn_solid_server_default_UpdatePodHtml,
   urn_solid_server_default_AccountHtml,
   urn_solid_server_default_AccountIdHtml,
@@ -843,8 +843,8 @@ const urn_solid_server_default_LdpHandler = new (require('@solid/community-serve
 const urn_solid_server_default_InteractionRouteHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_AccountRouter,
   urn_solid_server_default_AccountClientCredentialsRouter,
-  urn_solid_server_default_AccountWebIdRouter,
   urn_solid_server_default_AccountPodRouter,
+  urn_solid_server_default_AccountWebIdRouter,
   urn_solid_server_default_AccountClientCredentialsIdRouter,
   urn_solid_server_default_AccountPodIdRouter,
   urn_solid_server_default_AccountWebIdLinkRouter,

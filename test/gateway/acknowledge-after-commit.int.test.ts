@@ -7,7 +7,7 @@ import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOutboxDatabase } from '../../src/gateway/outbox-store.ts';
-import { findFreePort } from '../../src/pod/free-port.ts';
+import { findFreePort } from '../../src/free-port.ts';
 import { freshDataDir, removeDataDirs, waitFor } from './gateway-home.ts';
 
 const TOKEN = 'ack-token-0123456789abcdef';

@@ -9,7 +9,7 @@ import {
   type GatewaySettings,
 } from '../../src/gateway/gateway-config.ts';
 import { createLogger } from '../../src/logging.ts';
-import { findFreePort } from '../../src/pod/free-port.ts';
+import { findFreePort } from '../../src/free-port.ts';
 import { freshDataDir, removeDataDirs, waitFor } from './gateway-home.ts';
 
 const MOSQUITTO = process.env.HOMEDATA_MQTT_URL ?? 'mqtt://127.0.0.1:1883';

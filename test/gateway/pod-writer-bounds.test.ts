@@ -66,4 +66,29 @@ describe('gateway writes to a hostile pod', () => {
     expect(ms).toBeLessThan(TIMEOUT_MS + 2_000);
     expect(process.memoryUsage().rss - before).toBeLessThan(30_000_000);
   }, 20_000);
+
+  it('gives up on a login that never finishes after its deadline, and logs in again on the next write (hangs before)', async () => {
+    let logins = 0;
+    const stuck = new PodWriter(
+      { issuer: hostile.url, clientId: 'gateway', clientSecret: 'secret' },
+      createLogger('gateway', 'silent'),
+      () => new Date(),
+      {
+        bounds: { timeoutMs: TIMEOUT_MS, maxBytes: 10_000 },
+        loginTimeoutMs: TIMEOUT_MS,
+        login: () => {
+          logins++;
+          return new Promise(() => undefined);
+        },
+      },
+    );
+    const started = Date.now();
+    expect(await stuck.insert(`${hostile.url}doc`, quads)).toMatchObject({
+      kind: 'retry',
+      reason: expect.stringContaining('did not finish within'),
+    });
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 2_000);
+    await stuck.insert(`${hostile.url}doc`, quads);
+    expect(logins).toBe(2);
+  }, 20_000);
 });

@@ -9,6 +9,8 @@ export type HostileBehaviour =
   | { kind: 'trickle'; byteEveryMs: number; contentType?: string; status?: number }
   | { kind: 'huge'; bytes: number; contentType?: string; declareLength?: boolean; status?: number }
   | { kind: 'silent' }
+  /** Answers `status` to the first `failures` requests, then behaves as `then` (a pod server shedding load). */
+  | { kind: 'flaky'; failures: number; status: number; then: HostileBehaviour }
   | { kind: 'answer'; status: number; body: string; contentType?: string; headers?: Record<string, string> };
 
 /** A running hostile server; `requests` lists every path it was asked for, in order. */
@@ -27,10 +29,20 @@ export async function startHostileServer(): Promise<HostileServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
+  const failedSoFar = new Map<string, number>();
   const serve = (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url ?? '/';
     requests.push({ method: req.method ?? 'GET', path, authorization: req.headers.authorization });
-    const behaviour = routes.get(path);
+    let behaviour = routes.get(path);
+    if (behaviour?.kind === 'flaky') {
+      const failed = failedSoFar.get(path) ?? 0;
+      if (failed < behaviour.failures) {
+        failedSoFar.set(path, failed + 1);
+        res.writeHead(behaviour.status, { 'content-type': 'text/plain' }).end('try later');
+        return;
+      }
+      behaviour = behaviour.then;
+    }
     if (!behaviour) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -48,6 +60,7 @@ export async function startHostileServer(): Promise<HostileServer> {
           .end(behaviour.body);
         return;
       case 'silent':
+      case 'flaky':
         return;
       case 'huge': {
         const headers: Record<string, string | number> = {

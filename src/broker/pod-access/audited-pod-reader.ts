@@ -3,6 +3,7 @@ import type { Logger } from '../../logging.ts';
 import { ForbiddenError, PodError } from '../../errors.ts';
 import { PodLayout, patchInsert, grantTargets, isCovered } from '../../pod/index.ts';
 import { forEachBounded } from '../../bounded-concurrency.ts';
+import { retryAfterMs, retryDelay, systemRandom, type RandomSource } from '../../pod/index.ts';
 import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
 import type { Database } from '../db/database.ts';
@@ -63,6 +64,18 @@ export interface AuditedPodReaderDeps {
   logger: Logger;
   /** Parallel requests within one batch (one pod). */
   concurrency?: number;
+  /** Jitter of the retry backoff; default the OS CSPRNG. */
+  random?: RandomSource;
+}
+
+/** Statuses that say "later", not "never": worth another attempt, and a failed read if they persist. */
+function isTransientStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/** Failures of a request that may pass on another attempt (a pod restarting, a dropped connection, a slow pod). */
+function isTransientFailure(error: OutboundCallError): boolean {
+  return error.reason === 'timeout' || error.reason === 'unreachable';
 }
 
 const readText: BodyParser<string> = (response) => response.text();
@@ -238,15 +251,31 @@ export class AuditedPodReader {
 
   /**
    * The broker's authenticated fetch for writes to a pod (the access-log N3 Patch): trusted origins only, no
-   * redirects (a 307 would otherwise carry the patch into another resident's log, docs/security.md, L3), a deadline.
+   * redirects (a 307 would otherwise carry the patch into another resident's log, docs/security.md, L3), a deadline, and
+   * the reads' bounded retries (an insert-only patch without blank nodes may be sent twice: CSS keeps one copy).
+   * A transient status that persists is answered (without its body), for the caller's error to name it.
    */
-  private writeFetch: typeof fetch = (input, init) =>
-    guardedFetch(this.deps.fetch, String(input), init ?? {}, this.rules(MAX_WRITE_ANSWER_BYTES));
+  private writeFetch: typeof fetch = async (input, init) => {
+    let last: Response | undefined;
+    const outcome = await this.withRetries(async () => {
+      last = await guardedFetch(
+        this.deps.fetch,
+        String(input),
+        init ?? {},
+        this.rules(MAX_WRITE_ANSWER_BYTES),
+      );
+      return last;
+    });
+    if (!(outcome instanceof OutboundCallError)) return outcome;
+    // Its body was dropped before the last backoff: the status is what the caller's error needs.
+    if (outcome.reason === 'server-error' && last) return new Response(null, { status: last.status });
+    throw outcome;
+  };
 
   /**
-   * GETs every URL with bounded concurrency, each through `guardedFetch`: a redirect, a missed deadline, a body
-   * over its cap or an unreachable pod is a failed read (`failure` set, status the pod's when it answered, else
-   * 0), never followed and never waited for past the deadline.
+   * GETs every URL with bounded concurrency, each through `guardedFetch` with bounded retries: a redirect, a
+   * missed deadline, a body over its cap, an unreachable pod or a 5xx that persists is a failed read (`failure`
+   * set, status the pod's when it answered, else 0), never followed and never waited for past the deadline.
    */
   private async fetchAll<T>(
     urls: readonly string[],
@@ -265,22 +294,15 @@ export class AuditedPodReader {
       const headers: Record<string, string> = { accept: 'text/turtle' };
       const etag = etags?.get(url);
       if (etag) headers['if-none-match'] = etag;
-      let response: Response;
-      try {
-        response = await guardedFetch(
-          this.deps.fetch,
-          url,
-          { headers },
-          this.rules(this.maxBytesOf(url, layout)),
-        );
-      } catch (error) {
-        const outbound =
-          error instanceof OutboundCallError ? error : new OutboundCallError('unreachable', {}, error);
-        failure ??= outbound;
-        const status = typeof outbound.context.status === 'number' ? outbound.context.status : 0;
+      const rules = this.rules(this.maxBytesOf(url, layout));
+      const outcome = await this.withRetries(() => guardedFetch(this.deps.fetch, url, { headers }, rules));
+      if (outcome instanceof OutboundCallError) {
+        failure ??= outcome;
+        const status = typeof outcome.context.status === 'number' ? outcome.context.status : 0;
         results[index] = { url, status, etag: null, body: null };
         return;
       }
+      const response = outcome;
       let body: T | null = null;
       if (response.ok) {
         try {
@@ -300,5 +322,42 @@ export class AuditedPodReader {
       };
     });
     return { documents: results, parseError, failure };
+  }
+
+  /**
+   * A pod request (`call`, through `guardedFetch`) tried again after a transient failure (no answer in time,
+   * unreachable, 5xx, 408, 429) up to `limits.retries` times with backoff and jitter, honouring a `Retry-After` up to
+   * `limits.retryMaxMs`. A transient status that persists is a failure (`server-error`), never a document the home
+   * is counted without. Each attempt is bounded by the request deadline, and all of them by the run's per-home
+   * deadline.
+   */
+  private async withRetries(call: () => Promise<Response>): Promise<Response | OutboundCallError> {
+    const { limits } = this.deps;
+    const policy = { baseMs: limits.retryBaseMs, maxMs: limits.retryMaxMs };
+    for (let attempt = 1; ; attempt++) {
+      let failure: OutboundCallError;
+      let hintMs: number | undefined;
+      try {
+        const response = await call();
+        if (!isTransientStatus(response.status)) return response;
+        hintMs = retryAfterMs(response.headers.get('retry-after'), this.deps.clock());
+        await response.body?.cancel().catch(() => undefined);
+        failure = new OutboundCallError('server-error', { status: response.status });
+      } catch (error) {
+        failure =
+          error instanceof OutboundCallError ? error : new OutboundCallError('unreachable', {}, error);
+        if (!isTransientFailure(failure)) return failure;
+      }
+      if (attempt > limits.retries) return failure;
+      const wait = Math.min(
+        limits.retryMaxMs,
+        retryDelay(attempt, policy, this.deps.random ?? systemRandom, hintMs),
+      );
+      this.deps.logger.debug(
+        { attempt, reason: failure.reason, waitMs: Math.round(wait) },
+        'pod request retried',
+      );
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }

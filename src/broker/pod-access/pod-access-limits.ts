@@ -12,6 +12,16 @@ export const podAccessConfigSchema = z
   .object({
     /** Deadline of one request to a pod, headers and body (ms). */
     requestTimeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+    /**
+     * Further attempts at a request that failed for a reason that may pass (no answer in time, connection refused
+     * or reset, 5xx, 408, 429); the run's per-home deadline still bounds them all. Two: a pod server restarting
+     * (~5 s for CSS) or shedding load is read on the same run, a dead one costs at most three deadlines.
+     */
+    retries: z.number().int().min(0).max(5).default(2),
+    /** Backoff before the first retry (ms), doubled each time, half of it random (jitter). */
+    retryBaseMs: z.number().int().min(10).max(60_000).default(500),
+    /** Longest backoff between two attempts (ms), and the most a pod's `Retry-After` may make the broker wait. */
+    retryMaxMs: z.number().int().min(10).max(60_000).default(4_000),
     /** Largest consent record read at registration (bytes); it is parsed and SHACL-checked only under this cap. */
     maxConsentRecordBytes: z.number().int().min(1024).default(MB),
     /** Largest home profile (`homedata/home`) read (bytes). */

@@ -6,7 +6,14 @@ import { cappedBody, isTimeout } from '../../pod/index.ts';
 
 /** Why an outbound call was refused or cut short. */
 export type OutboundFailure =
-  'bad-url' | 'untrusted-origin' | 'private-address' | 'redirect' | 'timeout' | 'too-large' | 'unreachable';
+  | 'bad-url'
+  | 'untrusted-origin'
+  | 'private-address'
+  | 'redirect'
+  | 'timeout'
+  | 'too-large'
+  | 'unreachable'
+  | 'server-error';
 
 /**
  * An outbound call the broker refused or abandoned. Its message is fixed per reason and names no upstream status
@@ -28,6 +35,7 @@ const OUTBOUND_MESSAGES: Record<OutboundFailure, string> = {
   timeout: 'The server did not answer in time',
   'too-large': 'The answer was larger than the broker accepts',
   unreachable: 'The server could not be reached',
+  'server-error': 'The server answered with an error, also when asked again',
 };
 
 /** The rules for one kind of outbound call. */

@@ -1,4 +1,4 @@
-// Retry timing for pod writes: exponential backoff with jitter, and the server's Retry-After when it gives one.
+// Retry timing for pod requests (gateway writes, broker reads): exponential backoff with jitter, and the server's Retry-After.
 import { randomInt } from 'node:crypto';
 
 /** How retries spread out. */

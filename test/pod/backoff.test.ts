@@ -1,6 +1,6 @@
 // Unit tests: exponential backoff with jitter, Retry-After, and which pod answers are retried.
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retryAfterMs, retryDelay, systemRandom } from '../../src/gateway/backoff.ts';
+import { backoffDelay, retryAfterMs, retryDelay, systemRandom } from '../../src/pod/backoff.ts';
 import { failureOutcome } from '../../src/gateway/pod-writer.ts';
 
 const policy = { baseMs: 1000, maxMs: 60_000 };

@@ -1,4 +1,4 @@
-// Integration: the outbox's disk fills up (a real 8 MB tmpfs): nothing is acknowledged, one log line, nothing lost, and it resumes alone.
+// Fault suite: the outbox's disk fills up (a real 8 MB tmpfs): nothing is acknowledged, one log line, nothing lost, and it resumes alone.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, open, rm, rmdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { startGateway, type Gateway } from '../../src/gateway/index.ts';
 import { PROBLEM_BASE } from '../../src/errors.ts';
 import { findFreePort } from '../../src/free-port.ts';
-import { createGatewayHome, snapshotPod, waitFor, type GatewayHome } from './gateway-home.ts';
+import { createGatewayHome, waitFor, type GatewayHome } from '../gateway/gateway-home.ts';
+import { countReadings, podObservations, type SentReading } from '../helpers/pod-observations.ts';
+import { fault } from './fault.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -127,51 +129,67 @@ describe.skipIf('why' in mount)('a gateway whose outbox disk is full', () => {
     }
   });
 
-  it('stops acknowledging (507, no PUBACK), logs one line, keeps what it had, and resumes when space returns', async () => {
-    const start = Date.now() - 3 * 3_600_000;
-    const before = await post({ readings: entries(start, 100) });
-    expect(before.status).toBe(202);
+  fault(
+    'diskFull',
+    "the outbox's 8 MB tmpfs filled to the last byte while MQTT (QoS 1) and HTTP sensors send (no PUBACK, 507), then the filler file removed",
+    async (record) => {
+      const start = Date.now() - 3 * 3_600_000;
+      const before = await post({ readings: entries(start, 100) });
+      expect(before.status).toBe(202);
 
-    const filler = await fill(dir);
-    const acceptedBefore = gateway.intake.counters.accepted;
-    expect(acceptedBefore).toBe(200);
+      const filler = await fill(dir);
+      const acceptedBefore = gateway.intake.counters.accepted;
+      expect(acceptedBefore).toBe(200);
 
-    // MQTT: the broker acknowledges the sensor; the gateway must not acknowledge the broker.
-    const mqttTime = new Date(start + 10 * 60_000 + 500);
-    await publisher.publishAsync(
-      'zigbee2mqtt/living-th1',
-      JSON.stringify({ temperature: 21.5, humidity: 44.5, last_seen: mqttTime.toISOString() }),
-      { qos: 1 },
-    );
-    // HTTP: 507 with a problem document.
-    const batch = { readings: entries(start + 3_600_000, 500) };
-    const full = await post(batch);
-    expect(full.status).toBe(507);
-    expect(full.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await full.json()).toMatchObject({ type: `${PROBLEM_BASE}insufficient-storage`, status: 507 });
-    // Give the MQTT input time to fail at least once more (a redelivery after reconnecting).
-    await new Promise((resolve) => setTimeout(resolve, 7000));
-    expect((await post(batch)).status).toBe(507);
-    expect(gateway.intake.counters.accepted).toBe(acceptedBefore);
-    const fullLines = logLines.filter((line) => line.msg.startsWith('outbox disk full'));
-    expect(fullLines).toHaveLength(1);
-    // No per-message error line either: one clear line per episode.
-    expect(logLines.filter((line) => line.msg.includes('not acknowledged') && line.level >= 50)).toHaveLength(
-      1,
-    );
+      // MQTT: the broker acknowledges the sensor; the gateway must not acknowledge the broker.
+      const mqttTime = new Date(start + 10 * 60_000 + 500);
+      await publisher.publishAsync(
+        'zigbee2mqtt/living-th1',
+        JSON.stringify({ temperature: 21.5, humidity: 44.5, last_seen: mqttTime.toISOString() }),
+        { qos: 1 },
+      );
+      // HTTP: 507 with a problem document.
+      const batch = { readings: entries(start + 3_600_000, 500) };
+      const full = await post(batch);
+      expect(full.status).toBe(507);
+      expect(full.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await full.json()).toMatchObject({ type: `${PROBLEM_BASE}insufficient-storage`, status: 507 });
+      // Give the MQTT input time to fail at least once more (a redelivery after reconnecting).
+      await new Promise((resolve) => setTimeout(resolve, 7000));
+      expect((await post(batch)).status).toBe(507);
+      expect(gateway.intake.counters.accepted).toBe(acceptedBefore);
+      const fullLines = logLines.filter((line) => line.msg.startsWith('outbox disk full'));
+      expect(fullLines).toHaveLength(1);
+      // No per-message error line either: one clear line per episode.
+      expect(
+        logLines.filter((line) => line.msg.includes('not acknowledged') && line.level >= 50),
+      ).toHaveLength(1);
 
-    // Space returns: the broker's redelivery lands by itself, the HTTP sender's retry is taken.
-    await rm(filler);
-    expect(await waitFor(async () => gateway.intake.counters.accepted === acceptedBefore + 2, 20_000)).toBe(
-      true,
-    );
-    expect((await post(batch)).status).toBe(202);
-    expect(logLines.filter((line) => line.msg.startsWith('outbox disk has space again'))).toHaveLength(1);
+      // Space returns: the broker's redelivery lands by itself, the HTTP sender's retry is taken.
+      await rm(filler);
+      expect(await waitFor(async () => gateway.intake.counters.accepted === acceptedBefore + 2, 20_000)).toBe(
+        true,
+      );
+      expect((await post(batch)).status).toBe(202);
+      expect(logLines.filter((line) => line.msg.startsWith('outbox disk has space again'))).toHaveLength(1);
 
-    // Everything accepted reaches the pod exactly once.
-    await gateway.scheduler.flushNow();
-    const pod = await snapshotPod(home.resident.agent, home.layout.readings);
-    expect(pod.repeated).toEqual([]);
-    expect(pod.observations).toBe(200 + 2 + 1000);
-  }, 120_000);
+      // Everything accepted reaches the pod exactly once.
+      await gateway.scheduler.flushNow();
+      const sent: SentReading[] = [
+        ...[...entries(start, 100), ...batch.readings].flatMap(({ time, values }) => [
+          { property: 'temperature' as const, time: new Date(time), value: values.temperature },
+          { property: 'humidity' as const, time: new Date(time), value: values.humidity },
+        ]),
+        { property: 'temperature', time: mqttTime, value: 21.5 },
+        { property: 'humidity', time: mqttTime, value: 44.5 },
+      ];
+      const figures = countReadings(
+        sent,
+        await podObservations(home.resident.agent.fetch, home.layout.readings),
+      );
+      record({ sent: sent.length, inPod: figures.inPod, lost: figures.lost, duplicated: figures.duplicated });
+      expect(figures).toMatchObject({ lost: 0, duplicated: 0, inPod: 200 + 2 + 1000 });
+    },
+    120_000,
+  );
 });

@@ -1,4 +1,4 @@
-// Integration: the gateway process is killed with SIGKILL mid-flush and started again; every accepted reading lands exactly once.
+// Fault suite: the gateway process is killed with SIGKILL mid-flush and started again; every accepted reading lands exactly once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +14,9 @@ import {
   waitFor,
   type GatewayHome,
   removeDataDirs,
-} from './gateway-home.ts';
+} from '../gateway/gateway-home.ts';
+import { countReadings, podObservations, type SentReading } from '../helpers/pod-observations.ts';
+import { fault } from './fault.ts';
 
 const TOKEN = 'crash-token-0123456789abcdef';
 const READINGS = 1000;
@@ -89,62 +91,73 @@ async function healthy(): Promise<boolean> {
 }
 
 describe('gateway killed mid-flush', () => {
-  it('resumes after SIGKILL and leaves every accepted reading in the pod exactly once', async () => {
-    let documentsWritten = 0;
-    let firstWrite: () => void = () => undefined;
-    const wrote = new Promise<void>((resolve) => {
-      firstWrite = resolve;
-    });
-    const first = startChild((entry) => {
-      if (entry.msg === 'document written' && ++documentsWritten === 1) firstWrite();
-    });
-    expect(await waitFor(healthy, 60_000, 200)).toBe(true);
-
-    // 1,000 instants 6 minutes apart, two readings each: 100 hourly documents, so the flush takes many patches.
-    const base = Date.now() - READINGS * 6 * 60_000 - 3_600_000;
-    let accepted = 0;
-    for (let start = 0; start < READINGS; start += 500) {
-      const readings = Array.from({ length: 500 }, (_, offset) => ({
-        device: 'living-th1',
-        time: new Date(base + (start + offset) * 6 * 60_000).toISOString(),
-        values: { temperature: 15 + ((start + offset) % 100) / 10, humidity: 40 + ((start + offset) % 30) },
-      }));
-      const response = await fetch(`http://127.0.0.1:${httpPort}/readings`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify({ readings }),
+  fault(
+    'gatewayKilled',
+    'gateway process (`homedata gateway run`) SIGKILLed after the first document of a 1,000-entry flush, started again on the same outbox',
+    async (record) => {
+      let documentsWritten = 0;
+      let firstWrite: () => void = () => undefined;
+      const wrote = new Promise<void>((resolve) => {
+        firstWrite = resolve;
       });
-      expect(response.status).toBe(202);
-      accepted += ((await response.json()) as { accepted: number }).accepted;
-    }
-    expect(accepted).toBe(READINGS * 2);
+      const first = startChild((entry) => {
+        if (entry.msg === 'document written' && ++documentsWritten === 1) firstWrite();
+      });
+      expect(await waitFor(healthy, 60_000, 200)).toBe(true);
 
-    await wrote;
-    first.kill('SIGKILL');
-    expect(await exited(first)).toBe('SIGKILL');
-    const atKill = await snapshotPod(home.resident.agent, home.layout.readings);
-    // Killed mid-flush: some readings are in the pod, not all.
-    expect(atKill.observations).toBeGreaterThan(0);
-    expect(atKill.observations).toBeLessThan(accepted);
+      // 1,000 instants 6 minutes apart, two readings each: 100 hourly documents, so the flush takes many patches.
+      const base = Date.now() - READINGS * 6 * 60_000 - 3_600_000;
+      let accepted = 0;
+      const sent: SentReading[] = [];
+      for (let start = 0; start < READINGS; start += 500) {
+        const readings = Array.from({ length: 500 }, (_, offset) => ({
+          device: 'living-th1',
+          time: new Date(base + (start + offset) * 6 * 60_000).toISOString(),
+          values: { temperature: 15 + ((start + offset) % 100) / 10, humidity: 40 + ((start + offset) % 30) },
+        }));
+        const response = await fetch(`http://127.0.0.1:${httpPort}/readings`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify({ readings }),
+        });
+        expect(response.status).toBe(202);
+        accepted += ((await response.json()) as { accepted: number }).accepted;
+        for (const { time, values } of readings) {
+          sent.push({ property: 'temperature', time: new Date(time), value: values.temperature });
+          sent.push({ property: 'humidity', time: new Date(time), value: values.humidity });
+        }
+      }
+      expect(accepted).toBe(READINGS * 2);
 
-    const second = startChild(() => undefined);
-    const drained = await waitFor(
-      async () => {
-        const status = await readStatusFile(dataDir);
-        return status !== null && status.pid === second.pid && status.pending === 0 && !status.flushing;
-      },
-      120_000,
-      500,
-    );
-    expect(drained).toBe(true);
-    second.kill('SIGTERM');
-    expect(await exited(second)).toBe(0);
+      await wrote;
+      first.kill('SIGKILL');
+      expect(await exited(first)).toBe('SIGKILL');
+      const atKill = await snapshotPod(home.resident.agent, home.layout.readings);
+      // Killed mid-flush: some readings are in the pod, not all.
+      expect(atKill.observations).toBeGreaterThan(0);
+      expect(atKill.observations).toBeLessThan(accepted);
 
-    const after = await snapshotPod(home.resident.agent, home.layout.readings);
-    expect(after.repeated).toEqual([]);
-    expect(after.observations).toBe(accepted);
-    expect(after.values).toBe(accepted);
-  });
+      const second = startChild(() => undefined);
+      const drained = await waitFor(
+        async () => {
+          const status = await readStatusFile(dataDir);
+          return status !== null && status.pid === second.pid && status.pending === 0 && !status.flushing;
+        },
+        120_000,
+        500,
+      );
+      expect(drained).toBe(true);
+      second.kill('SIGTERM');
+      expect(await exited(second)).toBe(0);
+
+      const figures = countReadings(
+        sent,
+        await podObservations(home.resident.agent.fetch, home.layout.readings),
+      );
+      record({ sent: sent.length, inPod: figures.inPod, lost: figures.lost, duplicated: figures.duplicated });
+      expect(figures).toMatchObject({ lost: 0, duplicated: 0, inPod: accepted });
+    },
+  );
 
   it('reports the stopped gateway’s outbox with `gateway status`', async () => {
     const child = spawn(process.execPath, [CLI, 'gateway', 'status', '--config', configFile, '--json'], {
