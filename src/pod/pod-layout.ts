@@ -63,12 +63,21 @@ export class PodLayout {
     ];
   }
 
-  /** The immutable hourly readings document for the UTC hour containing `time`. */
-  readingsDocument(time: Date): string {
+  /**
+   * The container of the UTC hour holding `time`. Each gateway flush adds one new, immutable document to it:
+   * CSS rewrites a document whole on every N3 Patch, so an hourly document that grew through the hour cost the pod
+   * server more with every flush (docs/gateway.md, "Pod writes").
+   */
+  readingsHour(time: Date): string {
     return (
       `${this.readings}${time.getUTCFullYear()}/${pad(time.getUTCMonth() + 1)}/` +
-      `${pad(time.getUTCDate())}/${pad(time.getUTCHours())}.ttl`
+      `${pad(time.getUTCDate())}/${pad(time.getUTCHours())}/`
     );
+  }
+
+  /** One flush's readings document in the hour's container, named `name` (the gateway uses a reading's key). */
+  readingsDocument(time: Date, name: string): string {
+    return `${this.readingsHour(time)}${encodeURIComponent(name)}.ttl`;
   }
 
   /** Container of one property's daily summaries. */

@@ -76,7 +76,11 @@ async function createResident(server: string, role: string, area: string): Promi
   await Promise.all([
     writeTurtle(agent.fetch, layout.summaryDocument('humidity', '2026-01'), summaryTurtle),
     writeTurtle(agent.fetch, layout.summaryDocument('temperature', '2026-01'), summaryTurtle),
-    writeTurtle(agent.fetch, layout.readingsDocument(new Date('2026-01-01T00:00:00Z')), summaryTurtle),
+    writeTurtle(
+      agent.fetch,
+      layout.readingsDocument(new Date('2026-01-01T00:00:00Z'), 'flush'),
+      summaryTurtle,
+    ),
   ]);
   return { identity, agent, password, layout };
 }
@@ -317,7 +321,9 @@ export function describeBrokerScenarios(kind: string, makeDatabase: () => Promis
       expect(await brokerStatus(alice.layout.summaryDocument('humidity', '2026-01'))).toBe(200);
       expect(await brokerStatus(alice.layout.homeProfile)).toBe(200);
       expect(await brokerStatus(alice.layout.consentDocument(dampRequest))).toBe(200);
-      expect(await brokerStatus(alice.layout.readingsDocument(new Date('2026-01-01T00:00:00Z')))).toBe(403);
+      expect(
+        await brokerStatus(alice.layout.readingsDocument(new Date('2026-01-01T00:00:00Z'), 'flush')),
+      ).toBe(403);
       expect(await brokerStatus(alice.layout.readings)).toBe(403);
       expect(await brokerStatus(alice.layout.summaryDocument('temperature', '2026-01'))).toBe(403);
       expect(await brokerStatus(alice.layout.consentDocument(coldRequest))).toBe(403);
@@ -383,7 +389,9 @@ export function describeBrokerScenarios(kind: string, makeDatabase: () => Promis
       expect(documents.map((document) => document.status)).toEqual([200, 200]);
       expect(await countAuditRows(broker.db, dampRequest)).toBe(before + 2);
       await expect(
-        reader.readUnderConsent(consent!, [alice.layout.readingsDocument(new Date('2026-01-01T00:00:00Z'))]),
+        reader.readUnderConsent(consent!, [
+          alice.layout.readingsDocument(new Date('2026-01-01T00:00:00Z'), 'flush'),
+        ]),
       ).rejects.toThrow(ForbiddenError);
       expect(await countAuditRows(broker.db, dampRequest)).toBe(before + 2);
 
