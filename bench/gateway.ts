@@ -75,14 +75,14 @@ export const DEFAULT_OPTIONS: GatewayBenchOptions = {
 };
 
 /** One home of the benchmark: its simulated sensors, its resident and its gateway identity. */
-interface BenchHome {
+export interface BenchHome {
   model: SimulatedHome;
   resident: Identity;
   gateway: Identity;
 }
 
 /** Creates the homes' identities and pods on the server. */
-async function provisionHomes(server: string, count: number): Promise<BenchHome[]> {
+export async function provisionHomes(server: string, count: number): Promise<BenchHome[]> {
   const api = new AccountApi(server);
   const fixtures = generateFixtureSet({ homes: count, seed: 'gateway-bench' });
   const homes: BenchHome[] = [];
@@ -109,7 +109,7 @@ async function provisionHomes(server: string, count: number): Promise<BenchHome[
 }
 
 /** Requests per second of `clients` concurrent loops of `write`, for `seconds`. */
-async function measureRate(
+export async function measureRate(
   clients: number,
   seconds: number,
   write: (client: number, index: number) => Promise<unknown>,
@@ -141,7 +141,7 @@ const SELF = new URL(import.meta.url).pathname;
  * Starts CSS in a child process and resolves once it answers: in production the gateways run on other machines,
  * so the pod server must not share an event loop with sixteen gateways' outboxes.
  */
-async function startPodServerProcess(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startPodServerProcess(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await findFreePort();
   const runner = join(new URL('.', import.meta.url).pathname, '../bin/run-ts.js');
   const child = spawn(process.execPath, [runner, SELF, '--pod-server', dataDir, String(port)], {
