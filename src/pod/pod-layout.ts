@@ -104,8 +104,21 @@ export class PodLayout {
     return `${this.reports}${encodeURIComponent(taskId)}/${encodeURIComponent(metricId)}/${period}.ttl`;
   }
 
-  /** The broker's access records for a month given as `YYYY-MM`. */
-  accessLogDocument(month: string): string {
+  /** The container of the broker's access records for a month given as `YYYY-MM`. */
+  accessLogMonth(month: string): string {
+    return `${this.accessLog}${month}/`;
+  }
+
+  /**
+   * One access record: a new small document per batch of reads, created once (an N3 Patch into one monthly
+   * document made CSS rewrite the month on every run; docs/aggregation.md, "The access record").
+   */
+  accessRecordDocument(month: string, id: string): string {
+    return `${this.accessLogMonth(month)}${encodeURIComponent(id)}.ttl`;
+  }
+
+  /** The monthly access log document the broker patched before issue 15; still read, never written. */
+  legacyAccessLogDocument(month: string): string {
     return `${this.accessLog}${month}.ttl`;
   }
 

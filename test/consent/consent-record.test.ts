@@ -142,7 +142,7 @@ describe("the broker's check of a consent record", () => {
 describe('access records', () => {
   it('are shape-valid and name what was read, when, under which request and consent', async () => {
     const quads = accessRecordQuads({
-      logDocument: layout.accessLogDocument('2026-03'),
+      document: layout.accessRecordDocument('2026-03', '0123456789abcdef'),
       id: '0123456789abcdef',
       startedAt: now,
       endedAt: now,

@@ -106,8 +106,8 @@ export const REFUSAL = `${HEADER}
   odrl:assigner <${RESIDENT}> .
 `;
 
-/** One read by the broker, as appended to the resident's access log. */
-export const ACCESS_BASE = `${POD}homedata/access-log/2024-02.ttl`;
+/** One read by the broker, as written into the resident's access log. */
+export const ACCESS_BASE = `${POD}homedata/access-log/2024-02/req-42-1.ttl`;
 export const ACCESS = `${HEADER}
 <#access-req-42-1> a hd:AccessRecord, prov:Activity ;
   prov:wasAssociatedWith <${BROKER}> ;

@@ -44,10 +44,10 @@ describe('resident pod documents', () => {
   });
 
   it('lists access records newest first, with what was read in words', () => {
-    const document = LAYOUT.accessLogDocument('2026-11');
+    const document = LAYOUT.accessRecordDocument('2026-11', 'merged');
     const record = (id: string, at: string) =>
       accessRecordQuads({
-        logDocument: document,
+        document,
         id,
         startedAt: new Date(at),
         endedAt: new Date(at),

@@ -14,7 +14,7 @@ export interface PodAuditFinding {
   kind: 'missing-in-pod' | 'differs-in-pod' | 'missing-in-database' | 'pod-unreadable';
   /** The pod (root URL). */
   pod: string;
-  /** The access log document concerned. */
+  /** The access log month concerned: its container (`access-log/YYYY-MM/`). */
   document: string;
   /** The audit row number; absent for `pod-unreadable`. */
   seq?: number;
@@ -36,7 +36,7 @@ function podOf(resource: string): string {
   return resource.slice(0, resource.lastIndexOf('/homedata/') + 1);
 }
 
-/** `YYYY-MM` (UTC) of an instant: the access log document a read went into (as AuditedPodReader writes it). */
+/** `YYYY-MM` (UTC) of an instant: the access log month a read went into (as AuditedPodReader writes it). */
 function monthOf(date: Date): string {
   return date.toISOString().slice(0, 7);
 }
@@ -88,7 +88,7 @@ export async function checkAuditAgainstPods(
     const month = monthOf(new Date(row.at));
     notice(pod, month);
     const ofPod = expected.get(pod) ?? new Map<number, { hash: string; document: string }>();
-    ofPod.set(Number(row.seq), { hash: row.row_hash, document: new PodLayout(pod).accessLogDocument(month) });
+    ofPod.set(Number(row.seq), { hash: row.row_hash, document: new PodLayout(pod).accessLogMonth(month) });
     expected.set(pod, ofPod);
   }
   for (const consent of consents) notice(new PodLayout(consent.pod).pod, monthOf(new Date(consent.first)));
@@ -144,15 +144,22 @@ async function readAccessLogRows(
   const rows = new Map<number, { hash: string; document: string }>();
   const unreadable: { document: string; detail: string }[] = [];
   for (const month of months) {
-    const document = layout.accessLogDocument(month);
+    // A month's records are the documents in its container, and the monthly document written before issue 15.
+    const document = layout.accessLogMonth(month);
     try {
-      const log = await readTurtle(fetchFn, document);
-      if (!log) continue;
-      for (const record of log.store.getSubjects(TERMS.rdf.type, TERMS.hd.AccessRecord, null)) {
-        if (log.store.countQuads(record, TERMS.prov.wasAssociatedWith, broker, null) === 0) continue;
-        for (const literal of log.store.getObjects(record, TERMS.hd.auditRow, null)) {
-          const row = parseAuditRowLiteral(literal.value);
-          if (row) rows.set(row.seq, { hash: row.rowHash, document });
+      const listing = await readTurtle(fetchFn, document);
+      const urls = listing
+        ? listing.store.getObjects(document, TERMS.ldp.contains, null).map((t) => t.value)
+        : [];
+      for (const url of [layout.legacyAccessLogDocument(month), ...urls]) {
+        const log = await readTurtle(fetchFn, url);
+        if (!log) continue;
+        for (const record of log.store.getSubjects(TERMS.rdf.type, TERMS.hd.AccessRecord, null)) {
+          if (log.store.countQuads(record, TERMS.prov.wasAssociatedWith, broker, null) === 0) continue;
+          for (const literal of log.store.getObjects(record, TERMS.hd.auditRow, null)) {
+            const row = parseAuditRowLiteral(literal.value);
+            if (row) rows.set(row.seq, { hash: row.rowHash, document });
+          }
         }
       }
     } catch (error) {

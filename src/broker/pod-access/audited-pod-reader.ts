@@ -2,7 +2,9 @@
 import type { Logger } from '../../logging.ts';
 import { ForbiddenError, PodError } from '../../errors.ts';
 import { PodLayout } from '../../pod/pod-layout.ts';
-import { patchInsert } from '../../pod/resource-write.ts';
+import { writeTurtle } from '../../pod/resource-write.ts';
+import { serializeTurtle } from '../../vocab/turtle.ts';
+import type { Quad } from 'n3';
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
@@ -69,7 +71,7 @@ export interface AuditedPodReaderDeps {
 
 const readText: BodyParser<string> = (response) => response.text();
 
-/** Largest answer to the broker's access-log PATCH: a status line and a short message are all it needs. */
+/** Largest answer to the broker's access record PUT: a status line and a short message are all it needs. */
 const MAX_WRITE_ANSWER_BYTES = 64 * 1024;
 
 /** `YYYY-MM` of an instant (UTC): the access log document it goes into. */
@@ -171,10 +173,11 @@ export class AuditedPodReader {
       (document) => (document.status >= 200 && document.status < 300) || document.status === 304,
     );
     if (read.length > 0) {
-      const logDocument = layout.accessLogDocument(monthOf(startedAt));
+      const id = written[0]!.rowHash.slice(0, 16);
+      const recordDocument = layout.accessRecordDocument(monthOf(startedAt), id);
       const quads = accessRecordQuads({
-        logDocument,
-        id: written[0]!.rowHash.slice(0, 16),
+        document: recordDocument,
+        id,
         startedAt,
         endedAt,
         resources: read.map((document) => document.url),
@@ -184,13 +187,13 @@ export class AuditedPodReader {
         auditRows: written.filter((_, index) => read.includes(documents[index]!)),
       });
       try {
-        await patchInsert(this.writeFetch, logDocument, quads);
+        await createAccessRecord(this.writeFetch, recordDocument, quads);
       } catch (error) {
         const podStatus =
           error instanceof PodError ? (error.context.podStatus as number | undefined) : undefined;
         this.deps.logger.warn(
           { requestId: scope.requestId, runId: scope.runId, podStatus },
-          'access log append failed; discarding what was read',
+          'access record write failed; discarding what was read',
         );
         throw new PodError("Could not record the read in the resident's access log", {
           requestId: scope.requestId,
@@ -239,7 +242,7 @@ export class AuditedPodReader {
   }
 
   /**
-   * The broker's authenticated fetch for writes to a pod (the access-log N3 Patch): trusted origins only, no
+   * The broker's authenticated fetch for writes to a pod (the access record PUT): trusted origins only, no
    * redirects (a 307 would otherwise carry the patch into another resident's log, issue 11 L3), a deadline.
    */
   private writeFetch: typeof fetch = (input, init) =>
@@ -302,5 +305,19 @@ export class AuditedPodReader {
       };
     });
     return { documents: results, parseError, failure };
+  }
+}
+
+/**
+ * Writes an access record as its own new document: one `PUT` with `If-None-Match: *`, which costs the pod server
+ * less than an N3 Patch into a monthly document (docs/aggregation.md). Its name is the hash of a fresh audit row,
+ * so it never exists yet; a 412 says something else wrote there, and the read is not used.
+ */
+async function createAccessRecord(fetchFn: typeof fetch, url: string, quads: Quad[]): Promise<void> {
+  const response = await writeTurtle(fetchFn, url, serializeTurtle(quads, { baseIRI: url }), {
+    ifNoneMatch: '*',
+  });
+  if (response.status === 412) {
+    throw new PodError(`An access record already exists at ${url}`, { url, podStatus: 412 });
   }
 }
