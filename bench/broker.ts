@@ -1,5 +1,5 @@
 // Broker benchmark: homes aggregated per second by a run, next to the raw authenticated GET rate of the same CSS and the same aggregation in Comunica.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,14 +24,16 @@ import { ensureContainer, patchInsert, writeTurtle } from '../src/pod/resource-w
 import { forEachBounded } from '../src/bounded-concurrency.ts';
 import { loginWithClientCredentials, type SolidAgent } from '../src/pod/solid-session.ts';
 import { grantAccess } from '../src/pod/wac.ts';
-import { serializeTurtle, TERMS } from '../src/vocab/index.ts';
-import { DataFactory, Store } from 'n3';
+import { serializeTurtle } from '../src/vocab/index.ts';
+import { Store } from 'n3';
 import type { ConsentedReader } from '../src/broker/aggregation/home-reader.ts';
 import { openBrokerDatabase } from '../src/broker/db/open-database.ts';
 import type { PodDocument } from '../src/broker/pod-access/audited-pod-reader.ts';
+import { accessRecordQuads } from '../src/pod/index.ts';
 import { RunExecutor } from '../src/broker/runs/run-executor.ts';
 import { createRun } from '../src/broker/runs/run-transactor.ts';
 import { cryptoRandomSource } from '../src/privacy/index.ts';
+import { enrolHome } from '../src/broker/homes/home-register-transactor.ts';
 
 /** What to measure. */
 export interface BrokerBenchOptions {
@@ -43,6 +45,11 @@ export interface BrokerBenchOptions {
   comunica: boolean;
   /** Give up on one Comunica query after this long. */
   comunicaTimeoutMs: number;
+  /**
+   * Pins the pod server to core 0 and this process (broker, floor and raw clients) to core 1 with `taskset`, so
+   * the broker's CPU is not taken from the pod server (issue 15). Needs two cores and `taskset`.
+   */
+  pin: boolean;
 }
 
 /** What was measured at one population size. */
@@ -53,8 +60,15 @@ export interface BrokerBenchStep {
   rawGetPerSecond: number;
   /** Homes per second the raw GET rate allows (its documents per home). */
   rawHomesPerSecond: number;
-  /** Homes per second when each home also gets the access-log append the broker must make (the pod's floor). */
+  /**
+   * Homes per second when each home also gets the access record the broker must write (the pod's floor), in the
+   * form the broker writes it: a new document per run under `access-log/YYYY-MM/` (`PUT`, `If-None-Match: *`).
+   */
   podFloorHomesPerSecond: number;
+  /** The same floor with the record as an N3 Patch into the monthly `access-log/YYYY-MM.ttl` (before issue 15). */
+  podFloorPatchHomesPerSecond: number;
+  /** The same floor with the record `POST`ed into `access-log/YYYY-MM/` (the server names it). */
+  podFloorPostHomesPerSecond: number;
   /** Homes per second of the run pipeline alone (fetch, streaming parse, values, cohorts, release; no audit). */
   pipelineHomesPerSecond: number;
   pipelineToRawGet: number;
@@ -88,6 +102,7 @@ export const DEFAULT_OPTIONS: BrokerBenchOptions = {
   getClients: 16,
   comunica: true,
   comunicaTimeoutMs: 20 * 60 * 1000,
+  pin: true,
 };
 
 /** Homes per bench area: areas are filled in order, so the first N homes fill whole areas. */
@@ -207,14 +222,21 @@ async function rawGetRate(fetchFn: typeof fetch, urls: readonly string[], client
   return urls.length / ((performance.now() - started) / 1000);
 }
 
-/** The pod work of an audited read, without the broker: GET each document, then append one access record. */
+/** How the floor writes a home's access record. */
+type RecordForm = 'create' | 'patch' | 'post';
+
+/**
+ * The pod work of an audited read, without the broker: GET each document, then write one access record of the
+ * same size as the broker's (one activity, the two resources read, request, consent, reader, two audit rows).
+ */
 async function podFloorRate(
   fetchFn: typeof fetch,
   homes: readonly BenchHome[],
   clients: number,
+  form: RecordForm,
 ): Promise<number> {
-  const { namedNode, literal, quad } = DataFactory;
   const started = performance.now();
+  const pass = `${form}-${Date.now()}`;
   await forEachBounded(homes, Math.max(1, clients / 2), async (home, index) => {
     await Promise.all(
       documentsOf(home).map(async (url) => {
@@ -222,10 +244,42 @@ async function podFloorRate(
         await response.arrayBuffer();
       }),
     );
-    const log = home.layout.accessLogDocument(MONTH);
-    await patchInsert(fetchFn, log, [
-      quad(namedNode(`${log}#floor-${index}-${Date.now()}`), TERMS.hd.underRequest, literal('bench-floor')),
-    ]);
+    const id = `${pass}-${index}`;
+    // A POSTed record is named by the server; its IRIs here hang off the month's container instead.
+    const document =
+      form === 'patch'
+        ? home.layout.legacyAccessLogDocument(MONTH)
+        : form === 'create'
+          ? home.layout.accessRecordDocument(MONTH, id)
+          : home.layout.accessLogMonth(MONTH);
+    const quads = accessRecordQuads({
+      document,
+      id,
+      startedAt: new Date(),
+      endedAt: new Date(),
+      resources: documentsOf(home),
+      requestId: 'bench-floor',
+      consentRecord: `${home.layout.consentDocument('bench-floor')}#consent`,
+      brokerWebId: 'http://localhost/broker/profile/card#me',
+      auditRows: [
+        { seq: 2 * index + 1, rowHash: 'a'.repeat(64) },
+        { seq: 2 * index + 2, rowHash: 'b'.repeat(64) },
+      ],
+    });
+    if (form === 'patch') await patchInsert(fetchFn, document, quads);
+    else if (form === 'create') {
+      await writeTurtle(fetchFn, document, serializeTurtle(quads, { baseIRI: document }), {
+        ifNoneMatch: '*',
+      });
+    } else {
+      const response = await fetchFn(home.layout.accessLogMonth(MONTH), {
+        method: 'POST',
+        headers: { 'content-type': 'text/turtle' },
+        body: serializeTurtle(quads),
+      });
+      if (!response.ok) throw new Error(`POST answered ${response.status}`);
+      await response.arrayBuffer();
+    }
   });
   return homes.length / ((performance.now() - started) / 1000);
 }
@@ -311,6 +365,7 @@ async function pipelineRun(
     const council = await addCouncil(db, 'Pipeline Council');
     const now = new Date();
     const requestId = await createRequest(db, council.id, request, now);
+    await enrolHomes(db, members);
     for (const home of members) await recordConsent(db, requestId, home, now);
     const runId = await createRun(db, { requestId, epsilon: null }, now);
     const executor = new RunExecutor({
@@ -327,6 +382,21 @@ async function pipelineRun(
     return members.length / ((performance.now() - started) / 1000);
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * Enrols the homes in a broker database as the operator would (`homedata home enrol`): runs count only enrolled
+ * homes, so without this a run reads nothing.
+ */
+async function enrolHomes(db: RunningBroker['db'], homes: readonly BenchHome[]): Promise<void> {
+  for (const [index, home] of homes.entries()) {
+    await enrolHome(db, {
+      homeId: `bench-${index + 1}`,
+      pod: home.resident.pod,
+      gatewayWebId: `${home.resident.pod}gateway#me`,
+      residentWebId: home.resident.webId,
+    });
   }
 }
 
@@ -383,19 +453,33 @@ async function comunicaRun(
 }
 
 /** Starts the pod server in a child process, so the broker's memory is measured alone; resolves with its URL. */
-async function startPodServerChild(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
+async function startPodServerChild(
+  dataDir: string,
+  pin: boolean,
+): Promise<{ url: string; child: ChildProcess }> {
+  const command = [
     process.execPath,
-    [resolve('bin/run-ts.js'), resolve('bench/broker.ts'), '--serve-pods', dataDir],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+    resolve('bin/run-ts.js'),
+    resolve('bench/broker.ts'),
+    '--serve-pods',
+    dataDir,
+  ];
+  const [file, ...args] = pin ? ['taskset', '-c', String(POD_SERVER_CORE), ...command] : command;
+  const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     if (line.startsWith('{')) return { url: (JSON.parse(line) as { url: string }).url, child };
   }
   throw new Error('the pod server child exited before it was ready');
+}
+
+/** The cores of a pinned run: the pod server on one, everything else in this process on the other. */
+const POD_SERVER_CORE = 0;
+const BROKER_CORE = 1;
+
+/** Pins every thread of this process (the broker, the floor and raw clients, PGlite) to the broker's core. */
+function pinThisProcess(): void {
+  execFileSync('taskset', ['-a', '-cp', String(BROKER_CORE), String(process.pid)], { stdio: 'ignore' });
 }
 
 /** Population sizes measured: 50, 100, 200, … below `max`, then `max` itself. */
@@ -410,7 +494,8 @@ function stepsUpTo(max: number): number[] {
 export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): Promise<BrokerBenchResult> {
   const options = { ...DEFAULT_OPTIONS, ...input };
   const dir = await mkdtemp(join(tmpdir(), 'homedata-bench-broker-'));
-  const pods = await startPodServerChild(join(dir, 'pods'));
+  if (options.pin) pinThisProcess();
+  const pods = await startPodServerChild(join(dir, 'pods'), options.pin);
   let broker: RunningBroker | undefined;
   let reader: SolidAgent | undefined;
   try {
@@ -436,6 +521,7 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
       { logger: createLogger('bench-broker', 'warn') },
     );
     const council = await addCouncil(broker.db, 'Bench Council');
+    await enrolHomes(broker.db, homes);
     reader = await loginWithClientCredentials(brokerIdentity);
 
     const steps: BrokerBenchStep[] = [];
@@ -459,9 +545,25 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
       for (const home of members) await recordConsent(broker.db, requestId, home, now);
       const urls = members.flatMap(documentsOf);
       const rawGetPerSecond = await rawGetRate(reader.fetch, urls, options.getClients);
-      const podFloorHomesPerSecond = await podFloorRate(reader.fetch, members, options.getClients);
+      // The create form first: it also makes each home's month container the POST form writes into.
+      const podFloorHomesPerSecond = await podFloorRate(reader.fetch, members, options.getClients, 'create');
+      const podFloorPatchHomesPerSecond = await podFloorRate(
+        reader.fetch,
+        members,
+        options.getClients,
+        'patch',
+      );
+      const podFloorPostHomesPerSecond = await podFloorRate(
+        reader.fetch,
+        members,
+        options.getClients,
+        'post',
+      );
       const pipelineHomesPerSecond = await pipelineRun(reader.fetch, members, request);
       const run = await brokerRun(broker, council.apiKey, requestId);
+      if (run.cells.every((cell) => cell.mean === null)) {
+        throw new Error(`the ${size}-home run released no cell: it read no home (enrolment, grants?)`);
+      }
       const brokerHomesPerSecond = size / run.seconds;
       const rawHomesPerSecond = rawGetPerSecond / DOCUMENTS_PER_HOME;
       const comunica = options.comunica
@@ -481,6 +583,8 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
         rawGetPerSecond,
         rawHomesPerSecond,
         podFloorHomesPerSecond,
+        podFloorPatchHomesPerSecond,
+        podFloorPostHomesPerSecond,
         pipelineHomesPerSecond,
         pipelineToRawGet: pipelineHomesPerSecond / rawHomesPerSecond,
         brokerHomesPerSecond,
@@ -522,7 +626,9 @@ function print(result: BrokerBenchResult): void {
     'homes',
     'raw GET/s',
     'raw homes/s',
-    'pod floor homes/s',
+    'floor homes/s',
+    'floor patch',
+    'floor POST',
     'pipeline homes/s',
     'pipeline/raw',
     'broker homes/s',
@@ -540,6 +646,8 @@ function print(result: BrokerBenchResult): void {
     fixed(step.rawGetPerSecond),
     fixed(step.rawHomesPerSecond),
     fixed(step.podFloorHomesPerSecond),
+    fixed(step.podFloorPatchHomesPerSecond),
+    fixed(step.podFloorPostHomesPerSecond),
     fixed(step.pipelineHomesPerSecond),
     fixed(step.pipelineToRawGet, 2),
     fixed(step.brokerHomesPerSecond),
@@ -557,13 +665,14 @@ function print(result: BrokerBenchResult): void {
   );
   const line = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column]!)).join('  ');
   process.stdout.write(
-    `broker benchmark: ${result.options.homes} homes seeded in ${result.seedSeconds.toFixed(0)} s\n`,
+    `broker benchmark: ${result.options.homes} homes seeded in ${result.seedSeconds.toFixed(0)} s` +
+      `${result.options.pin ? ', pod server pinned to core 0, broker to core 1' : ''}\n`,
   );
   process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
   process.stdout.write(`${JSON.stringify({ benchmark: 'broker', ...result })}\n`);
 }
 
-/** `npm run bench -- broker [--homes N] [--get-clients N] [--no-comunica]`. */
+/** `npm run bench -- broker [--homes N] [--get-clients N] [--no-comunica] [--no-pin]`. */
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -571,6 +680,7 @@ export async function main(argv: string[]): Promise<void> {
       homes: { type: 'string' },
       'get-clients': { type: 'string' },
       'no-comunica': { type: 'boolean' },
+      'no-pin': { type: 'boolean' },
       'serve-pods': { type: 'string' },
     },
   });
@@ -595,6 +705,7 @@ export async function main(argv: string[]): Promise<void> {
       homes,
       getClients: Number(values['get-clients'] ?? DEFAULT_OPTIONS.getClients),
       comunica: !values['no-comunica'],
+      pin: !values['no-pin'],
     }),
   );
 }

@@ -17,6 +17,7 @@ import { startPodServer } from '../src/pod/pod-server.ts';
 import { patchInsert, writeTurtle } from '../src/pod/resource-write.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';
 import { observationQuads } from '../src/gateway/index.ts';
+import { serializeTurtle } from '../src/vocab/turtle.ts';
 import { loginWithClientCredentials } from '../src/pod/solid-session.ts';
 
 /** What to measure. */
@@ -56,8 +57,10 @@ export interface GatewayBenchResult {
   outboxCommitsPerSecond: number;
   putClients: number;
   putPerSecond: number;
-  /** Raw N3 Patch rate as the gateways (Append only), each patch one flush's readings into a new hourly document. */
+  /** Raw N3 Patch rate as the gateways (Append only), each patch one flush's readings into the hour's one document. */
   patchPerSecond: number;
+  /** Raw create rate as the gateways: each a `PUT` with `If-None-Match: *` of one flush's readings as a new document. */
+  createPerSecond: number;
   /** Homes one such pod server could carry at one flush per home per `windowMinutes`, at the measured write rate. */
   homesPerServer: number;
 }
@@ -106,7 +109,7 @@ export async function provisionHomes(server: string, count: number): Promise<Ben
 }
 
 /** Requests per second of `clients` concurrent loops of `write`, for `seconds`. */
-async function measureRate(
+export async function measureRate(
   clients: number,
   seconds: number,
   write: (client: number, index: number) => Promise<unknown>,
@@ -190,18 +193,30 @@ export async function runGatewayBench(
         small,
       );
     });
-    // The raw N3 Patch rate as the gateways write, without their outboxes: each client logged in as one home's
-    // gateway (Append only), one flush's readings into a new hourly document of that home (hours in 2025, apart
-    // from the hours the gateways write below).
+    // The two ways of writing a flush, raw (no outbox), each client logged in as one home's gateway (Append only),
+    // over consecutive 5-minute windows of 2024 (apart from the hours the gateways write below):
+    // - an N3 Patch into the hour's one document, which grows through the hour (the layout before per-flush
+    //   documents: CSS reads and rewrites the whole document on every patch);
+    // - a new document per flush in the hour's container (`PUT` with `If-None-Match: *`), as the gateway writes now.
     const gatewayAgents = await Promise.all(homes.map((home) => loginWithClientCredentials(home.gateway)));
     const layouts = homes.map((home) => new PodLayout(home.resident.pod));
-    const patchPerSecond = await measureRate(options.putClients, options.putSeconds, (client, index) => {
+    const flushOf = (client: number, index: number, year: number) => {
       const home = client % homes.length;
-      const hour = Date.UTC(2025, 0, 1) + (index * options.putClients + client) * 3_600_000;
-      const quads = windowReadings(homes[home]!.model, hour, options).flatMap((reading) =>
+      const start = Date.UTC(year, 0, 1) + (client * 100_000 + index) * options.windowMinutes * 60_000;
+      const quads = windowReadings(homes[home]!.model, start, options).flatMap((reading) =>
         observationQuads(reading, layouts[home]!),
       );
-      return patchInsert(gatewayAgents[home]!.fetch, layouts[home]!.readingsDocument(new Date(hour)), quads);
+      return { fetch: gatewayAgents[home]!.fetch, hour: layouts[home]!.readingsHour(new Date(start)), quads };
+    };
+    const patchPerSecond = await measureRate(options.putClients, options.putSeconds, (client, index) => {
+      const flush = flushOf(client, index, 2024);
+      return patchInsert(flush.fetch, `${flush.hour}hour.ttl`, flush.quads);
+    });
+    const createPerSecond = await measureRate(options.putClients, options.putSeconds, (client, index) => {
+      const flush = flushOf(client, index, 2025);
+      return writeTurtle(flush.fetch, `${flush.hour}${index}.ttl`, serializeTurtle(flush.quads), {
+        ifNoneMatch: '*',
+      });
     });
     await Promise.all(gatewayAgents.map((agent) => agent.logout()));
     await Promise.all(agents.map((agent) => agent.logout()));
@@ -227,7 +242,7 @@ export async function runGatewayBench(
     // Log every gateway in before timing, as a running gateway is.
     await Promise.all(gateways.map((gateway) => gateway.pod.login()));
 
-    // Windows inside one UTC hour, in the past hour, so each flush is one hourly document as in live operation.
+    // Windows inside one UTC hour, in the past hour, as in live operation: each flush one new document of that hour.
     const hourStart = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
     let readings = 0;
     let commitMs = 0;
@@ -277,6 +292,7 @@ export async function runGatewayBench(
       putClients: options.putClients,
       putPerSecond,
       patchPerSecond,
+      createPerSecond,
       homesPerServer: Math.floor(
         (podWritesPerSecond * options.windowMinutes * 60 * options.homes * options.rounds) / podWrites,
       ),
@@ -301,7 +317,7 @@ export function printGatewayBench(result: GatewayBenchResult): void {
       `${result.rounds} (each ${result.windowMinutes} min of readings, one every ${result.stepSeconds} s)`,
     ],
     ['readings landed', String(result.readings)],
-    ['pod writes (N3 Patch)', String(result.podWrites)],
+    ['pod writes (new flush documents)', String(result.podWrites)],
     ['readings per pod write', result.readingsPerWrite.toFixed(1)],
     ['pod writes per reading', result.podWritesPerReading.toFixed(4)],
     ['failed writes (retried)', String(result.failedWrites)],
@@ -310,8 +326,12 @@ export function printGatewayBench(result: GatewayBenchResult): void {
     ['pod writes / s (gateways)', result.podWritesPerSecond.toFixed(1)],
     [`raw PUT / s (${result.putClients} clients, 10 triples)`, result.putPerSecond.toFixed(1)],
     [
-      `raw N3 Patch / s (${result.putClients} gateway clients, one flush each)`,
+      `raw N3 Patch into the hour's document / s (${result.putClients} gateway clients, one flush each)`,
       result.patchPerSecond.toFixed(1),
+    ],
+    [
+      `raw PUT of a new flush document / s (${result.putClients} gateway clients)`,
+      result.createPerSecond.toFixed(1),
     ],
     ['outbox commits / s', result.outboxCommitsPerSecond.toFixed(0)],
     [`homes per server at ${result.windowMinutes}-min flushes`, String(result.homesPerServer)],

@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<{ main: (argv: string[]) => Promi
   intake: () => import('./intake.ts'),
   'gateway-rss': () => import('./gateway-rss.ts'),
   soak: () => import('./soak.ts'),
+  backfill: () => import('./backfill.ts'),
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -27,13 +27,15 @@ export function hourOf(time: Date): Date {
 }
 
 /**
- * The triples of one reading in its hourly document: the observation and its result, both named by IRIs, and one
- * `hd:qualityFlag` per flag of a kept reading (above the sensor's range, RH capped).
+ * The triples of one reading: the observation and its result, both named by IRIs, and one `hd:qualityFlag` per
+ * flag of a kept reading (above the sensor's range, RH capped). The IRIs hang off the hour's container, not the
+ * flush document that holds them, so a reading written again in another flush document of the hour (a retry after
+ * a crash between the pod's answer and the outbox's commit) is the same observation with the same triples.
  */
 export function observationQuads(reading: Reading, layout: PodLayout, key = readingKey(reading)): Quad[] {
-  const document = layout.readingsDocument(reading.time);
-  const observation = namedNode(`${document}#obs-${key}`);
-  const result = namedNode(`${document}#result-${key}`);
+  const hour = layout.readingsHour(reading.time);
+  const observation = namedNode(`${hour}#obs-${key}`);
+  const result = namedNode(`${hour}#result-${key}`);
   const quads = [
     quad(observation, rdf.type, sosa.Observation),
     quad(observation, rdf.type, hd.Reading),

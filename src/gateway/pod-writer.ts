@@ -1,11 +1,19 @@
-// Appends triples to pod documents as the gateway (N3 Patch, inserts only) and sorts every failure into retry or refuse.
+// Writes triples to pod documents as the gateway (create-only PUT, insert-only N3 Patch) and sorts every failure into
+// retry or refuse.
 import type { Quad } from 'n3';
 import { HomedataError, PodError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
-import { boundedFetch, type FetchBounds } from '../pod/index.ts';
-import { patchInsert } from '../pod/index.ts';
-import { loginWithClientCredentials, type ClientCredentials, type SolidAgent } from '../pod/index.ts';
-import { retryAfterMs } from '../pod/index.ts';
+import {
+  boundedFetch,
+  type FetchBounds,
+  patchInsert,
+  writeTurtle,
+  loginWithClientCredentials,
+  type ClientCredentials,
+  type SolidAgent,
+  retryAfterMs,
+} from '../pod/index.ts';
+import { serializeTurtle } from '../vocab/index.ts';
 
 /** What became of one document write. */
 export type WriteOutcome =
@@ -129,6 +137,27 @@ export class PodWriter {
 
   /** Inserts the quads into the document at `url`; identical triples already there are kept once. */
   async insert(url: string, quads: Quad[]): Promise<WriteOutcome> {
+    return this.attempt(async (fetchFn) => {
+      await patchInsert(fetchFn, url, quads);
+    });
+  }
+
+  /**
+   * Creates the document at `url` holding the quads (`PUT` with `If-None-Match: *`, one request, no rewrite of
+   * anything already there). When it exists already, 412, or 403 to an Append-only agent, which cannot tell
+   * "exists" from "forbidden" (measured, NOTES.md), the quads are inserted into it instead: a retried write of
+   * the same document adds nothing, and a refused one is refused by the patch too.
+   */
+  async create(url: string, quads: Quad[]): Promise<WriteOutcome> {
+    const turtle = serializeTurtle(quads);
+    return this.attempt(async (fetchFn) => {
+      const response = await createDocument(fetchFn, url, turtle);
+      if (response === 'exists') await patchInsert(fetchFn, url, quads);
+    });
+  }
+
+  /** Runs one write as the logged-in agent, bounded, and sorts its failure into retry or refuse. */
+  private async attempt(write: (fetchFn: typeof fetch) => Promise<void>): Promise<WriteOutcome> {
     this.attempts++;
     let agent: SolidAgent;
     try {
@@ -143,7 +172,7 @@ export class PodWriter {
       return last;
     };
     try {
-      await patchInsert(observed, url, quads);
+      await write(observed);
       this.writes++;
       return { kind: 'written' };
     } catch (error) {
@@ -166,5 +195,20 @@ export class PodWriter {
     const agent = await this.agent?.catch(() => undefined);
     this.agent = undefined;
     await agent?.logout().catch(() => undefined);
+  }
+}
+
+/** `PUT`s a new Turtle document; 'exists' when the pod says it is there already (412) or may be (403). */
+async function createDocument(
+  fetchFn: typeof fetch,
+  url: string,
+  turtle: string,
+): Promise<'created' | 'exists'> {
+  try {
+    const response = await writeTurtle(fetchFn, url, turtle, { ifNoneMatch: '*' });
+    return response.status === 412 ? 'exists' : 'created';
+  } catch (error) {
+    if (error instanceof PodError && error.context.podStatus === 403) return 'exists';
+    throw error;
   }
 }

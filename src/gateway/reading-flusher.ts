@@ -1,4 +1,4 @@
-// Moves readings from the outbox to the pod: one N3 Patch per hourly document, marked delivered only after a 2xx.
+// Moves readings from the outbox to the pod: one new document per hour per flush, marked delivered only after a 2xx.
 import { forEachBounded } from '../bounded-concurrency.ts';
 import type { Logger } from '../logging.ts';
 import type { PodLayout } from '../pod/index.ts';
@@ -11,10 +11,10 @@ import type { Quarantine } from './quarantine.ts';
 /** Readings read from the outbox per round. */
 const ROUND_SIZE = 5000;
 /**
- * Readings per patch: CSS rewrites the whole document on each patch (~80 ms at 10k triples, measured) and aborts a
- * lock held over 6 s, so an hour with a large backlog goes in slices of ~10k triples.
+ * Readings per document: one flush of a home (5 minutes, ~13 sensors) is ~65; a backlog (a pod outage, a CSV
+ * replay) goes in documents of up to this many, ~10k triples, which CSS writes in one request.
  */
-const MAX_READINGS_PER_PATCH = 1000;
+const MAX_READINGS_PER_DOCUMENT = 1000;
 /** Documents written at once: enough to hide latency, few enough not to crowd one pod server. */
 const CONCURRENCY = 4;
 
@@ -30,25 +30,32 @@ export interface FlushReport {
   retry?: { reason: string; retryAfterMs?: number };
 }
 
-/** One patch: a document and the readings that go into it. */
+/** One new document: where it goes and the readings in it. */
 interface DocumentBatch {
   url: string;
   readings: StoredReading[];
 }
 
-/** Groups readings by hourly document, slicing large hours. */
+/**
+ * Groups readings by hour, slicing large hours, and names each document by its smallest reading key. A flush
+ * retried after the pod wrote it but before the outbox recorded that (a crash, a lost answer) has the same
+ * readings, or more, under the same smallest key: it lands on the same document, where the insert that follows
+ * the refused create adds nothing twice (PodWriter.create).
+ */
 function documentBatches(readings: readonly StoredReading[], layout: PodLayout): DocumentBatch[] {
-  const byDocument = new Map<string, StoredReading[]>();
+  const byHour = new Map<string, StoredReading[]>();
   for (const reading of readings) {
-    const url = layout.readingsDocument(reading.time);
-    const list = byDocument.get(url);
+    const hour = layout.readingsHour(reading.time);
+    const list = byHour.get(hour);
     if (list) list.push(reading);
-    else byDocument.set(url, [reading]);
+    else byHour.set(hour, [reading]);
   }
   const batches: DocumentBatch[] = [];
-  for (const [url, list] of byDocument) {
-    for (let start = 0; start < list.length; start += MAX_READINGS_PER_PATCH) {
-      batches.push({ url, readings: list.slice(start, start + MAX_READINGS_PER_PATCH) });
+  for (const list of byHour.values()) {
+    list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (let start = 0; start < list.length; start += MAX_READINGS_PER_DOCUMENT) {
+      const slice = list.slice(start, start + MAX_READINGS_PER_DOCUMENT);
+      batches.push({ url: layout.readingsDocument(slice[0]!.time, slice[0]!.key), readings: slice });
     }
   }
   return batches;
@@ -103,7 +110,7 @@ export class ReadingFlusher {
   private async writeBatch(batch: DocumentBatch, report: FlushReport): Promise<void> {
     const { pod, writer, layout, quarantine, logger, now } = this.parts;
     const quads = batch.readings.flatMap((reading) => observationQuads(reading, layout, reading.key));
-    const outcome = await pod.insert(batch.url, quads);
+    const outcome = await pod.create(batch.url, quads);
     const keys = batch.readings.map((reading) => reading.key);
     if (outcome.kind === 'written') {
       await writer.markDelivered(keys);

@@ -62,12 +62,21 @@ export class PodLayout {
     ];
   }
 
-  /** The immutable hourly readings document for the UTC hour containing `time`. */
-  readingsDocument(time: Date): string {
+  /**
+   * The container of the UTC hour holding `time`. Each gateway flush adds one new, immutable document to it:
+   * CSS rewrites a document whole on every N3 Patch, so an hourly document that grew through the hour cost the pod
+   * server more with every flush (docs/gateway.md, "Pod writes").
+   */
+  readingsHour(time: Date): string {
     return (
       `${this.readings}${time.getUTCFullYear()}/${pad(time.getUTCMonth() + 1)}/` +
-      `${pad(time.getUTCDate())}/${pad(time.getUTCHours())}.ttl`
+      `${pad(time.getUTCDate())}/${pad(time.getUTCHours())}/`
     );
+  }
+
+  /** One flush's readings document in the hour's container, named `name` (the gateway uses a reading's key). */
+  readingsDocument(time: Date, name: string): string {
+    return `${this.readingsHour(time)}${encodeURIComponent(name)}.ttl`;
   }
 
   /** Container of one property's daily summaries. */
@@ -94,8 +103,21 @@ export class PodLayout {
     return `${this.reports}${encodeURIComponent(taskId)}/${encodeURIComponent(metricId)}/${period}.ttl`;
   }
 
-  /** The broker's access records for a month given as `YYYY-MM`. */
-  accessLogDocument(month: string): string {
+  /** The container of the broker's access records for a month given as `YYYY-MM`. */
+  accessLogMonth(month: string): string {
+    return `${this.accessLog}${month}/`;
+  }
+
+  /**
+   * One access record: a new small document per batch of reads, created once (an N3 Patch into one monthly
+   * document made CSS rewrite the month on every run; docs/aggregation.md, "The access record").
+   */
+  accessRecordDocument(month: string, id: string): string {
+    return `${this.accessLogMonth(month)}${encodeURIComponent(id)}.ttl`;
+  }
+
+  /** The monthly access log document the broker patched before issue 15; still read, never written. */
+  legacyAccessLogDocument(month: string): string {
     return `${this.accessLog}${month}.ttl`;
   }
 

@@ -3,13 +3,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { startGateway } from '../../src/gateway/index.ts';
-import { observationQuads } from '../../src/gateway/observation-rdf.ts';
+import { observationQuads, readingKey } from '../../src/gateway/observation-rdf.ts';
 import { PodWriter } from '../../src/gateway/pod-writer.ts';
 import { summaryQuads, summaryDocumentOf } from '../../src/gateway/summary-rdf.ts';
 import { summariseReadings } from '../../src/metrics/index.ts';
 import type { Reading } from '../../src/metrics/types.ts';
 import { createLogger } from '../../src/logging.ts';
-import { podRequest } from '../../src/pod/resource-read.ts';
+import { podRequest, readTurtle } from '../../src/pod/resource-read.ts';
 import { revokeAccess } from '../../src/pod/access-control.ts';
 import { TERMS } from '../../src/vocab/index.ts';
 import { attack } from './attack.ts';
@@ -43,11 +43,15 @@ describe.each(servers)('gateway rights on the $system pod', ({ server, system })
     await home?.gateway.agent.logout();
   });
 
-  it('appends readings and summaries (N3 Patch, inserts only)', async () => {
-    const document = home.layout.readingsDocument(reading.time);
-    expect(await writer.insert(document, observationQuads(reading, home.layout))).toEqual({
-      kind: 'written',
-    });
+  it('creates a flush document (and its hour container) with Append, writes it again as a no-op, and appends summaries', async () => {
+    const document = home.layout.readingsDocument(reading.time, 'flush-a');
+    const quads = observationQuads(reading, home.layout);
+    expect(await writer.create(document, quads)).toEqual({ kind: 'written' });
+    // A retried flush: the create is refused (Append cannot tell it exists) and the insert adds nothing.
+    expect(await writer.create(document, quads)).toEqual({ kind: 'written' });
+    const written = await readTurtle(home.resident.agent.fetch, document);
+    expect(written!.store.size).toBe(quads.length);
+    expect(await statusOf(home.resident.agent, home.layout.readingsHour(reading.time))).toBe(200);
     const [summary] = summariseReadings([reading], 'Europe/London', {
       now: new Date('2026-02-01T00:00:00Z'),
     });
@@ -69,7 +73,8 @@ describe.each(servers)('gateway rights on the $system pod', ({ server, system })
     async () => {
       const { layout } = home;
       const targets = [
-        layout.readingsDocument(reading.time),
+        layout.readingsDocument(reading.time, 'flush-a'),
+        layout.readingsHour(reading.time),
         layout.readings,
         `${layout.readings}2026/`,
         `${layout.readings}2026/01/05/`,
@@ -102,7 +107,7 @@ describe.each(servers)('gateway rights on the $system pod', ({ server, system })
       expected: '403 on PUT, DELETE and an N3 Patch with deletes',
     },
     async () => {
-      const document = home.layout.readingsDocument(reading.time);
+      const document = home.layout.readingsDocument(reading.time, 'flush-a');
       const put = await podRequest(home.gateway.agent.fetch, document, {
         method: 'PUT',
         headers: { 'content-type': 'text/turtle' },
@@ -149,7 +154,7 @@ describe.each(servers)('gateway rights on the $system pod', ({ server, system })
         .map((line) => JSON.parse(line));
       expect(entry).toMatchObject({
         source: 'pod',
-        where: home.layout.readingsDocument(later.time),
+        where: home.layout.readingsDocument(later.time, readingKey(later)),
         reason: expect.stringMatching(/^pod answered 403/),
       });
       expect(entry.raw).toEqual([{ ...later, time: later.time.toISOString() }]);

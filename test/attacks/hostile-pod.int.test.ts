@@ -102,7 +102,7 @@ describe('hostile pod server', () => {
       expect((await registerPod(world, mallory, requestId, pod.pod)).status).toBe(201);
       const month = new Date().toISOString().slice(0, 7);
       const victimLog = async () => {
-        const response = await victim.agent.fetch(victim.layout.accessLogDocument(month));
+        const response = await victim.agent.fetch(victim.layout.accessLogMonth(month));
         return response.ok ? await response.text() : String(response.status);
       };
       const before = await victimLog();

@@ -198,7 +198,7 @@ export function serveHostilePod(
   });
   // The access record of a read, as a pod would take it.
   const month = new Date().toISOString().slice(0, 7);
-  hostile.on(pathOf(layout.accessLogDocument(month)), { kind: 'answer', status: 205, body: '' });
+  hostile.on(`${pathOf(layout.accessLogMonth(month))}*`, { kind: 'answer', status: 201, body: '' });
   return layout;
 }
 

@@ -75,7 +75,11 @@ describe.each(servers)('consent grants on the $system pod', ({ system, server })
     await Promise.all([
       writeTurtle(resident.agent.fetch, layout.summaryDocument('humidity', '2026-01'), turtle),
       writeTurtle(resident.agent.fetch, layout.summaryDocument('temperature', '2026-01'), turtle),
-      writeTurtle(resident.agent.fetch, layout.readingsDocument(new Date('2026-01-01T00:00:00Z')), turtle),
+      writeTurtle(
+        resident.agent.fetch,
+        layout.readingsDocument(new Date('2026-01-01T00:00:00Z'), 'flush'),
+        turtle,
+      ),
     ]);
     requests.set(
       'damp',
@@ -101,7 +105,7 @@ describe.each(servers)('consent grants on the $system pod', ({ system, server })
     expect(await brokerStatus(layout.homeProfile)).toBe(200);
     expect(await brokerStatus(layout.consentDocument('damp'))).toBe(200);
     expect(await brokerStatus(layout.summaryDocument('temperature', '2026-01'))).toBe(403);
-    expect(await brokerStatus(layout.readingsDocument(new Date('2026-01-01T00:00:00Z')))).toBe(403);
+    expect(await brokerStatus(layout.readingsDocument(new Date('2026-01-01T00:00:00Z'), 'flush'))).toBe(403);
     expect(await brokerStatus(layout.devices)).toBe(403);
   });
 

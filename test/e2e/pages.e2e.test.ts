@@ -120,7 +120,7 @@ describe('resident and council pages', () => {
       .flatMap((rule) => acl.getObjects(rule, TERMS.acl.mode, null).map((mode) => mode.value));
     expect(brokerModes).toContain(TERMS.acl.Read.value);
     expect(await brokerReadStatus()).toBe(200);
-    expect((await broker.fetch(layout.readingsDocument(new Date('2026-01-31T23:00:00Z')))).status).toBe(403);
+    expect((await broker.fetch(layout.readingsHour(new Date('2026-01-31T23:00:00Z')))).status).toBe(403);
   });
 
   it('the council signs in, runs the request, sees released and suppressed cells in table and chart, downloads the CSV', async () => {

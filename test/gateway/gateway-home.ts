@@ -9,6 +9,8 @@ import type { PodLayout } from '../../src/pod/pod-layout.ts';
 import { podRequest, readTurtle } from '../../src/pod/resource-read.ts';
 import type { SolidAgent } from '../../src/pod/solid-session.ts';
 import { TERMS } from '../../src/vocab/index.ts';
+import { parseTurtle } from '../../src/vocab/turtle.ts';
+import type { Store } from 'n3';
 import { createActor, type TestActor } from '../helpers/identities.ts';
 
 /** The test home: two rooms, four sensors. */
@@ -103,6 +105,32 @@ export async function documentsUnder(fetchFn: typeof fetch, container: string): 
     else documents.push(member.value);
   }
   return documents.sort();
+}
+
+/** The readings documents of the UTC hour holding `time` as `agent` reads them: URL, Turtle and parsed store. */
+export async function hourDocuments(
+  agent: SolidAgent,
+  layout: PodLayout,
+  time: Date,
+): Promise<{ url: string; turtle: string; store: Store }[]> {
+  const documents = [];
+  for (const url of await documentsUnder(agent.fetch, layout.readingsHour(time))) {
+    const response = await podRequest(agent.fetch, url, { headers: { accept: 'text/turtle' } });
+    const turtle = await response.text();
+    documents.push({ url, turtle, store: parseTurtle(turtle, { baseIRI: url }) });
+  }
+  return documents;
+}
+
+/** Observations written at exactly `time`, across the flush documents of its hour, as `agent` reads them. */
+export async function observationsOfHour(agent: SolidAgent, layout: PodLayout, time: Date): Promise<number> {
+  const subjects = new Set<string>();
+  for (const { store } of await hourDocuments(agent, layout, time)) {
+    for (const quad of store.getQuads(null, TERMS.sosa.resultTime, null, null)) {
+      if (new Date(quad.object.value).getTime() === time.getTime()) subjects.add(quad.subject.value);
+    }
+  }
+  return subjects.size;
 }
 
 /** What the pod holds under a container: observations per document and each document's ETag and size. */

@@ -5,9 +5,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startGateway, type Gateway } from '../../src/gateway/index.ts';
 import type { GatewaySettings } from '../../src/gateway/gateway-config.ts';
 import { createLogger } from '../../src/logging.ts';
-import { podRequest, readTurtle } from '../../src/pod/resource-read.ts';
-import { TERMS, validateAgainstShapes } from '../../src/vocab/index.ts';
-import { createGatewayHome, waitFor, type GatewayHome, removeDataDirs } from './gateway-home.ts';
+import { validateAgainstShapes } from '../../src/vocab/index.ts';
+import {
+  createGatewayHome,
+  hourDocuments,
+  observationsOfHour,
+  waitFor,
+  type GatewayHome,
+  removeDataDirs,
+} from './gateway-home.ts';
 
 const MOSQUITTO = process.env.HOMEDATA_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const FLUSH_MS = 4000;
@@ -46,13 +52,9 @@ afterAll(async () => {
   await removeDataDirs();
 });
 
-/** Observations in the hour document of `time` at exactly that time, as the resident sees them. */
-async function observationsAt(time: Date): Promise<number> {
-  const document = await readTurtle(home.resident.agent.fetch, home.layout.readingsDocument(time));
-  if (!document) return 0;
-  return document.store
-    .getQuads(null, TERMS.sosa.resultTime, null, null)
-    .filter((quad) => new Date(quad.object.value).getTime() === time.getTime()).length;
+/** Observations at exactly `time` in the flush documents of its hour, as the resident sees them. */
+function observationsAt(time: Date): Promise<number> {
+  return observationsOfHour(home.resident.agent, home.layout, time);
 }
 
 describe('gateway with Mosquitto', () => {
@@ -68,11 +70,9 @@ describe('gateway with Mosquitto', () => {
       true,
     );
     expect(Date.now() - sent).toBeLessThanOrEqual(FLUSH_MS + WRITE_SLACK_MS);
-    const url = home.layout.readingsDocument(time);
-    const turtle = await (
-      await podRequest(home.resident.agent.fetch, url, { headers: { accept: 'text/turtle' } })
-    ).text();
-    expect((await validateAgainstShapes(turtle, { baseIRI: url })).results).toEqual([]);
+    for (const { url, turtle } of await hourDocuments(home.resident.agent, home.layout, time)) {
+      expect((await validateAgainstShapes(turtle, { baseIRI: url })).results).toEqual([]);
+    }
   });
 
   it('gets messages published while the gateway was down (persistent session, QoS 1)', async () => {

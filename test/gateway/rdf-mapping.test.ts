@@ -36,14 +36,14 @@ describe('observation RDF', () => {
     expect((await validateAgainstShapes(quads)).results).toEqual([]);
   });
 
-  it('lives in the UTC hour document and names observation and result by the reading hash, with no blank nodes', () => {
+  it('names observation and result by the UTC hour and the reading hash, whatever document holds them, with no blank nodes', () => {
     const quads = observationQuads(reading, layout);
     const key = readingKey(reading);
     expect(key).toMatch(/^[0-9a-f]{24}$/);
-    const document = 'https://alice.pods.example/homedata/readings/2026/01/15/09.ttl';
-    expect(quads[0]!.subject.value).toBe(`${document}#obs-${key}`);
+    const hour = 'https://alice.pods.example/homedata/readings/2026/01/15/09/';
+    expect(quads[0]!.subject.value).toBe(`${hour}#obs-${key}`);
     expect(quads.find((quad) => quad.predicate.equals(TERMS.sosa.hasResult))!.object.value).toBe(
-      `${document}#result-${key}`,
+      `${hour}#result-${key}`,
     );
     expect(hasBlankNode(quads)).toBe(false);
     const time = quads.find((quad) => quad.predicate.equals(TERMS.sosa.resultTime))!.object;

@@ -17,7 +17,7 @@ export type HostileBehaviour =
 export interface HostileServer {
   readonly url: string;
   readonly requests: { method: string; path: string; authorization?: string }[];
-  /** Sets what a path (exact, from `/`) answers; unknown paths answer 404. */
+  /** Sets what a path (exact, from `/`; or every path it begins when it ends in `*`) answers; others answer 404. */
   on(path: string, behaviour: HostileBehaviour): void;
   stop(): Promise<void>;
 }
@@ -33,7 +33,9 @@ export async function startHostileServer(): Promise<HostileServer> {
   const serve = (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url ?? '/';
     requests.push({ method: req.method ?? 'GET', path, authorization: req.headers.authorization });
-    let behaviour = routes.get(path);
+    let behaviour =
+      routes.get(path) ??
+      [...routes].find(([route]) => route.endsWith('*') && path.startsWith(route.slice(0, -1)))?.[1];
     if (behaviour?.kind === 'flaky') {
       const failed = failedSoFar.get(path) ?? 0;
       if (failed < behaviour.failures) {

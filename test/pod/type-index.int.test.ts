@@ -9,7 +9,7 @@ import {
   getUrlAll,
 } from '@inrupt/solid-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { observationQuads } from '../../src/gateway/observation-rdf.ts';
+import { observationQuads, readingKey } from '../../src/gateway/observation-rdf.ts';
 import { PodWriter } from '../../src/gateway/pod-writer.ts';
 import { summaryQuads, summaryDocumentOf } from '../../src/gateway/summary-rdf.ts';
 import { createLogger } from '../../src/logging.ts';
@@ -58,14 +58,15 @@ describe.each(servers)('a generic Solid app on the $system pod', ({ server }) =>
   beforeAll(async () => {
     home = await createGatewayHome(server);
     writer = new PodWriter(home.gateway.identity, createLogger('gateway', 'silent'), () => new Date());
-    const byDocument = new Map<string, Reading[]>();
+    // As the gateway flushes: one new document per hour, in the hour's container.
+    const byHour = new Map<string, Reading[]>();
     for (const reading of readings) {
-      const document = home.layout.readingsDocument(reading.time);
-      byDocument.set(document, [...(byDocument.get(document) ?? []), reading]);
+      const hour = home.layout.readingsHour(reading.time);
+      byHour.set(hour, [...(byHour.get(hour) ?? []), reading]);
     }
-    for (const [document, batch] of byDocument) {
-      await writer.insert(
-        document,
+    for (const batch of byHour.values()) {
+      await writer.create(
+        home.layout.readingsDocument(batch[0]!.time, readingKey(batch[0]!)),
         batch.flatMap((reading) => observationQuads(reading, home.layout)),
       );
     }

@@ -18,7 +18,7 @@ export function edit(document: string, from: string, to: string): string {
 }
 
 /** A raw reading as a gateway writes it, in an hourly readings document. */
-export const READING_BASE = `${POD}homedata/readings/2024/01/15/09.ttl`;
+export const READING_BASE = `${POD}homedata/readings/2024/01/15/09/flush.ttl`;
 export const READING = `${HEADER}
 <#living-th1-20240115T090000Z> a sosa:Observation, hd:Reading ;
   sosa:madeBySensor <${POD}homedata/devices/living-th1#sensor> ;
@@ -106,8 +106,8 @@ export const REFUSAL = `${HEADER}
   odrl:assigner <${RESIDENT}> .
 `;
 
-/** One read by the broker, as appended to the resident's access log. */
-export const ACCESS_BASE = `${POD}homedata/access-log/2024-02.ttl`;
+/** One read by the broker, as written into the resident's access log. */
+export const ACCESS_BASE = `${POD}homedata/access-log/2024-02/req-42-1.ttl`;
 export const ACCESS = `${HEADER}
 <#access-req-42-1> a hd:AccessRecord, prov:Activity ;
   prov:wasAssociatedWith <${BROKER}> ;

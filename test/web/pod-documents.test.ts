@@ -44,10 +44,10 @@ describe('resident pod documents', () => {
   });
 
   it('lists access records newest first, with what was read in words', () => {
-    const document = LAYOUT.accessLogDocument('2026-11');
+    const document = LAYOUT.accessRecordDocument('2026-11', 'merged');
     const record = (id: string, at: string) =>
       accessRecordQuads({
-        logDocument: document,
+        document,
         id,
         startedAt: new Date(at),
         endedAt: new Date(at),
@@ -73,7 +73,7 @@ describe('resident pod documents', () => {
 
   it('reads readings by property and room, and windows the last 24 hours', () => {
     const time = new Date('2026-01-31T23:10:00Z');
-    const document = LAYOUT.readingsDocument(time);
+    const document = LAYOUT.readingsDocument(time, 'flush');
     const quads = [
       ...observationQuads(
         { sensor: 'living-th1', room: 'living-room', property: 'temperature', time, value: 19.5 },

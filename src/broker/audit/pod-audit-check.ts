@@ -1,10 +1,9 @@
 // Holds the broker's audit log against residents' own access logs: rows missing or changed in a pod, or only there.
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { PodError } from '../../errors.ts';
-import { PodLayout } from '../../pod/index.ts';
-import { readTurtle } from '../../pod/index.ts';
+import { PodLayout, parseAccessLog, readTurtle } from '../../pod/index.ts';
+import { TERMS } from '../../vocab/index.ts';
 import type { Queryable } from '../db/database.ts';
-import { parseAccessLog } from '../../pod/index.ts';
 import { readChainState } from './audit-reader.ts';
 
 /** One disagreement between the database and a resident's access log. */
@@ -12,7 +11,7 @@ export interface PodAuditFinding {
   kind: 'missing-in-pod' | 'differs-in-pod' | 'missing-in-database' | 'pod-unreadable';
   /** The pod (root URL). */
   pod: string;
-  /** The access log document concerned. */
+  /** The access log month concerned: its container (`access-log/YYYY-MM/`). */
   document: string;
   /** The audit row number; absent for `pod-unreadable`. */
   seq?: number;
@@ -34,7 +33,7 @@ function podOf(resource: string): string {
   return resource.slice(0, resource.lastIndexOf('/homedata/') + 1);
 }
 
-/** `YYYY-MM` (UTC) of an instant: the access log document a read went into (as AuditedPodReader writes it). */
+/** `YYYY-MM` (UTC) of an instant: the access log month a read went into (as AuditedPodReader writes it). */
 function monthOf(date: Date): string {
   return date.toISOString().slice(0, 7);
 }
@@ -86,7 +85,7 @@ export async function checkAuditAgainstPods(
     const month = monthOf(new Date(row.at));
     notice(pod, month);
     const ofPod = expected.get(pod) ?? new Map<number, { hash: string; document: string }>();
-    ofPod.set(Number(row.seq), { hash: row.row_hash, document: new PodLayout(pod).accessLogDocument(month) });
+    ofPod.set(Number(row.seq), { hash: row.row_hash, document: new PodLayout(pod).accessLogMonth(month) });
     expected.set(pod, ofPod);
   }
   for (const consent of consents) notice(new PodLayout(consent.pod).pod, monthOf(new Date(consent.first)));
@@ -141,13 +140,20 @@ async function readAccessLogRows(
   const rows = new Map<number, { hash: string; document: string }>();
   const unreadable: { document: string; detail: string }[] = [];
   for (const month of months) {
-    const document = layout.accessLogDocument(month);
+    // A month's records are the documents in its container, and the monthly document of the earlier form (docs/aggregation.md).
+    const document = layout.accessLogMonth(month);
     try {
-      const log = await readTurtle(fetchFn, document);
-      if (!log) continue;
-      for (const entry of parseAccessLog(log.store)) {
-        if (entry.reader !== broker) continue;
-        for (const row of entry.auditRows) rows.set(row.seq, { hash: row.rowHash, document });
+      const listing = await readTurtle(fetchFn, document);
+      const urls = listing
+        ? listing.store.getObjects(document, TERMS.ldp.contains, null).map((t) => t.value)
+        : [];
+      for (const url of [layout.legacyAccessLogDocument(month), ...urls]) {
+        const log = await readTurtle(fetchFn, url);
+        if (!log) continue;
+        for (const entry of parseAccessLog(log.store)) {
+          if (entry.reader !== broker) continue;
+          for (const row of entry.auditRows) rows.set(row.seq, { hash: row.rowHash, document });
+        }
       }
     } catch (error) {
       if (!(error instanceof PodError)) throw error;

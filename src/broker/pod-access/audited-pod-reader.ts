@@ -1,7 +1,9 @@
 // The one way the broker reads a resident's pod: only what the consent covers, every read audited and logged in the pod.
 import type { Logger } from '../../logging.ts';
 import { ForbiddenError, PodError } from '../../errors.ts';
-import { PodLayout, patchInsert, grantTargets, isCovered } from '../../pod/index.ts';
+import { PodLayout, writeTurtle, grantTargets, isCovered } from '../../pod/index.ts';
+import { serializeTurtle } from '../../vocab/index.ts';
+import type { Quad } from 'n3';
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { retryAfterMs, retryDelay, systemRandom, type RandomSource } from '../../pod/index.ts';
 import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
@@ -80,7 +82,7 @@ function isTransientFailure(error: OutboundCallError): boolean {
 
 const readText: BodyParser<string> = (response) => response.text();
 
-/** Largest answer to the broker's access-log PATCH: a status line and a short message are all it needs. */
+/** Largest answer to the broker's access record PUT: a status line and a short message are all it needs. */
 const MAX_WRITE_ANSWER_BYTES = 64 * 1024;
 
 /** `YYYY-MM` of an instant (UTC): the access log document it goes into. */
@@ -182,10 +184,11 @@ export class AuditedPodReader {
       (document) => (document.status >= 200 && document.status < 300) || document.status === 304,
     );
     if (read.length > 0) {
-      const logDocument = layout.accessLogDocument(monthOf(startedAt));
+      const id = written[0]!.rowHash.slice(0, 16);
+      const recordDocument = layout.accessRecordDocument(monthOf(startedAt), id);
       const quads = accessRecordQuads({
-        logDocument,
-        id: written[0]!.rowHash.slice(0, 16),
+        document: recordDocument,
+        id,
         startedAt,
         endedAt,
         resources: read.map((document) => document.url),
@@ -195,13 +198,13 @@ export class AuditedPodReader {
         auditRows: written.filter((_, index) => read.includes(documents[index]!)),
       });
       try {
-        await patchInsert(this.writeFetch, logDocument, quads);
+        await createAccessRecord(this.writeFetch, recordDocument, quads);
       } catch (error) {
         const podStatus =
           error instanceof PodError ? (error.context.podStatus as number | undefined) : undefined;
         this.deps.logger.warn(
           { requestId: scope.requestId, runId: scope.runId, podStatus },
-          'access log append failed; discarding what was read',
+          'access record write failed; discarding what was read',
         );
         throw new PodError("Could not record the read in the resident's access log", {
           requestId: scope.requestId,
@@ -250,10 +253,11 @@ export class AuditedPodReader {
   }
 
   /**
-   * The broker's authenticated fetch for writes to a pod (the access-log N3 Patch): trusted origins only, no
-   * redirects (a 307 would otherwise carry the patch into another resident's log, docs/security.md, L3), a deadline, and
-   * the reads' bounded retries (an insert-only patch without blank nodes may be sent twice: CSS keeps one copy).
-   * A transient status that persists is answered (without its body), for the caller's error to name it.
+   * The broker's authenticated fetch for writes to a pod (the access record PUT): trusted origins only, no
+   * redirects (a 307 would otherwise carry the record into another resident's log, docs/security.md, L3), a
+   * deadline, and the reads' bounded retries (a retried PUT whose first answer was lost gets 412, and the read is
+   * then not used: safe, at the cost of that home). A transient status that persists is answered (without its
+   * body), for the caller's error to name it.
    */
   private writeFetch: typeof fetch = async (input, init) => {
     let last: Response | undefined;
@@ -359,5 +363,19 @@ export class AuditedPodReader {
       );
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
+  }
+}
+
+/**
+ * Writes an access record as its own new document: one `PUT` with `If-None-Match: *`, which costs the pod server
+ * less than an N3 Patch into a monthly document (docs/aggregation.md). Its name is the hash of a fresh audit row,
+ * so it never exists yet; a 412 says something else wrote there, and the read is not used.
+ */
+async function createAccessRecord(fetchFn: typeof fetch, url: string, quads: Quad[]): Promise<void> {
+  const response = await writeTurtle(fetchFn, url, serializeTurtle(quads, { baseIRI: url }), {
+    ifNoneMatch: '*',
+  });
+  if (response.status === 412) {
+    throw new PodError(`An access record already exists at ${url}`, { url, podStatus: 412 });
   }
 }

@@ -1,6 +1,7 @@
-// The access record the broker appends to a resident's access log (`/homedata/access-log/YYYY-MM.ttl`): what it
-// read, when, under which request, and which audit rows say so. Written by the broker, read back by the resident's
-// page and by the broker's audit check, all here. Pure and browser-safe.
+// The access record the broker writes into a resident's access log (one document per batch of reads,
+// `/homedata/access-log/YYYY-MM/<id>.ttl`): what it read, when, under which request, and which audit rows say so.
+// Written by the broker, read back by the resident's page and by the broker's audit check, all here. Pure and
+// browser-safe.
 import { DataFactory, type Quad, type Store } from 'n3';
 import { TERMS } from '../../vocab/browser.ts';
 
@@ -8,9 +9,9 @@ const { namedNode, literal, quad } = DataFactory;
 
 /** One batch of reads of one pod. */
 export interface AccessRecord {
-  /** The access log document (`access-log/YYYY-MM.ttl`). */
-  logDocument: string;
-  /** Names the record inside the log; deterministic, so a retried patch adds nothing (no blank nodes). */
+  /** The record's own document (`access-log/YYYY-MM/<id>.ttl`). */
+  document: string;
+  /** Names the record and its document: the hash of the batch's first audit row. */
   id: string;
   startedAt: Date;
   endedAt: Date;
@@ -34,9 +35,9 @@ export function parseAuditRowLiteral(text: string): { seq: number; rowHash: stri
   return match ? { seq: Number(match[1]), rowHash: match[2]! } : null;
 }
 
-/** The IRI of an access record in its log document. */
-export function accessRecordIri(record: Pick<AccessRecord, 'logDocument' | 'id'>): string {
-  return `${record.logDocument}#access-${record.id}`;
+/** The IRI of an access record in its document. */
+export function accessRecordIri(record: Pick<AccessRecord, 'document' | 'id'>): string {
+  return `${record.document}#access-${record.id}`;
 }
 
 /** The quads of one access record (hd:AccessRecord, a prov:Activity), shaped by hd:AccessRecordShape. */

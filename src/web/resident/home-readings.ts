@@ -1,10 +1,11 @@
-// Reads the resident's own readings for the "My home" charts: hourly documents for a day, daily summaries beyond.
-import type { Store } from 'n3';
+// Reads the resident's own readings for the "My home" charts: the hours' flush documents for a day, daily summaries
+// beyond.
+import { Store } from 'n3';
+import { mapLimited } from '../../bounded-concurrency.ts';
 import type { Property } from '../../metrics/index.ts';
-import { type PodLayout, readTurtle } from '../../pod/browser.ts';
+import { type PodLayout, readTurtle, roomSlugOf } from '../../pod/browser.ts';
 import { propertyOfIri, TERMS } from '../../vocab/browser.ts';
-import { newestMember } from './container-listing.ts';
-import { roomSlugOf } from '../../pod/browser.ts';
+import { listContainer, newestMember } from './container-listing.ts';
 
 /** One value at one time (epoch seconds) in one room. */
 export interface Point {
@@ -24,7 +25,7 @@ export interface ChartWindow {
 
 const HOUR = 3600;
 
-/** Every reading in an hourly document, by property. */
+/** Every reading in a store of readings documents, by property. */
 export function parseReadings(store: Store): (Point & { property: Property })[] {
   const out: (Point & { property: Property })[] = [];
   for (const observation of store.getSubjects(TERMS.rdf.type, TERMS.hd.Reading, null)) {
@@ -57,7 +58,7 @@ export function parseSummaries(store: Store, property: Property): (Point & { dat
   return out;
 }
 
-/** The start (epoch seconds) of the newest hour with a readings document, found by walking year, month, day, hour. */
+/** The start (epoch seconds) of the newest hour with readings, found by walking year, month, day, hour containers. */
 export async function newestReadingHour(fetchFn: typeof fetch, layout: PodLayout): Promise<number | null> {
   let container = layout.readings;
   for (let depth = 0; depth < 3; depth++) {
@@ -66,13 +67,36 @@ export async function newestReadingHour(fetchFn: typeof fetch, layout: PodLayout
     container = next;
   }
   const hour = await newestMember(fetchFn, container);
-  const match = hour && /(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\.ttl$/.exec(hour);
+  const match = hour && /(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/$/.exec(hour);
   if (!match) return null;
   const [, year, month, day, hh] = match;
   return Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hh)) / 1000;
 }
 
-/** Reads the last 24 hours that have readings: the newest hourly document and the 23 before it. */
+/** Documents read at once from the resident's pod: a day is 24 listings and ~12 flush documents per hour. */
+const READ_CONCURRENCY = 6;
+
+/**
+ * Every readings document of the UTC hours starting at `hours` (epoch seconds), merged into one store: the gateway
+ * writes one document per flush into the hour's container, and a reading written twice (a retried flush) is the
+ * same triples, so it counts once.
+ */
+export async function readReadingHours(
+  fetchFn: typeof fetch,
+  layout: PodLayout,
+  hours: readonly number[],
+): Promise<Store> {
+  const listings = await mapLimited(hours, READ_CONCURRENCY, (hour) =>
+    listContainer(fetchFn, layout.readingsHour(new Date(hour * 1000))),
+  );
+  const documents = await mapLimited(listings.flat(), READ_CONCURRENCY, (url) => readTurtle(fetchFn, url));
+  const store = new Store();
+  for (const document of documents)
+    if (document) store.addQuads(document.store.getQuads(null, null, null, null));
+  return store;
+}
+
+/** Reads the last 24 hours that have readings: the newest hour and the 23 before it. */
 export async function readLastDay(
   fetchFn: typeof fetch,
   layout: PodLayout,
@@ -80,10 +104,7 @@ export async function readLastDay(
   const newest = await newestReadingHour(fetchFn, layout);
   if (newest === null) return null;
   const hours = Array.from({ length: 24 }, (_, index) => newest - (23 - index) * HOUR);
-  const documents = await Promise.all(
-    hours.map((hour) => readTurtle(fetchFn, layout.readingsDocument(new Date(hour * 1000)))),
-  );
-  return documents.flatMap((document) => (document ? parseReadings(document.store) : []));
+  return parseReadings(await readReadingHours(fetchFn, layout, hours));
 }
 
 /** The 24-hour window of one property from a day of readings. */

@@ -16,7 +16,7 @@ const HASH = 'ab'.repeat(32);
 
 /** A batch of two reads, as the audited pod reader records it. */
 const RECORD: AccessRecord = {
-  logDocument: layout.accessLogDocument('2026-03'),
+  document: layout.accessRecordDocument('2026-03', '0123456789abcdef'),
   id: '0123456789abcdef',
   startedAt: now,
   endedAt: new Date(now.getTime() + 1_000),
@@ -32,8 +32,8 @@ const RECORD: AccessRecord = {
 
 /** Writes records to Turtle and parses the log back, as the pod would store it. */
 function roundTrip(...records: AccessRecord[]) {
-  const text = serializeTurtle(records.flatMap(accessRecordQuads), { baseIRI: RECORD.logDocument });
-  return parseTurtle(text, { baseIRI: RECORD.logDocument });
+  const text = serializeTurtle(records.flatMap(accessRecordQuads), { baseIRI: RECORD.document });
+  return parseTurtle(text, { baseIRI: RECORD.document });
 }
 
 describe('access record format', () => {
@@ -47,11 +47,11 @@ describe('access record format', () => {
     const later = { ...RECORD, id: 'fedcba9876543210', startedAt: new Date('2026-03-02T00:00:00Z') };
     const entries = parseAccessLog(roundTrip(RECORD, later));
     expect(entries.map((entry) => entry.iri)).toEqual([
-      `${RECORD.logDocument}#access-fedcba9876543210`,
-      `${RECORD.logDocument}#access-0123456789abcdef`,
+      `${RECORD.document}#access-fedcba9876543210`,
+      `${RECORD.document}#access-0123456789abcdef`,
     ]);
     expect(entries[1]).toEqual({
-      iri: `${RECORD.logDocument}#access-0123456789abcdef`,
+      iri: `${RECORD.document}#access-0123456789abcdef`,
       startedAt: RECORD.startedAt,
       endedAt: RECORD.endedAt,
       requestId: 'req-1',
