@@ -1,5 +1,5 @@
 // Sets up a resident's pod the homedata way: containers, home profile, device descriptions, gateway Append grants,
-// Type Index registrations.
+// Type Index registrations, and an inbox the broker may Append to.
 import { DataFactory, Store } from 'n3';
 import type { Property } from '../metrics/types.ts';
 import { OBSERVABLE_PROPERTY, TERMS } from '../vocab/terms.ts';
@@ -9,9 +9,10 @@ import { ensureContainer, writeTurtle } from './resource-write.ts';
 import { setAgentModes } from './access-control.ts';
 import type { SolidAgent } from './solid-session.ts';
 import { registerInTypeIndex } from './type-index.ts';
+import { advertiseInbox } from './inbox.ts';
 
 const { namedNode, literal, quad } = DataFactory;
-const { rdf, rdfs, sosa, hd, dct } = TERMS;
+const { rdf, rdfs, sosa, hd, dct, ldp } = TERMS;
 
 /** The home as its resident describes it. */
 export interface HomeProfile {
@@ -48,6 +49,7 @@ export function homeProfileTurtle(layout: PodLayout, home: HomeProfile): string 
   store.addQuad(quad(subject, hd.areaCode, literal(home.area)));
   store.addQuad(quad(subject, hd.dwellingType, hd[home.dwellingType]));
   store.addQuad(quad(subject, hd.timeZone, literal(home.timeZone)));
+  store.addQuad(quad(subject, ldp.inbox, namedNode(layout.inbox)));
   for (const room of home.rooms) {
     const iri = namedNode(roomIri(layout, room.slug));
     store.addQuad(quad(iri, rdf.type, hd.Room));
@@ -75,10 +77,17 @@ export function gatewayTurtle(layout: PodLayout, devices: DeviceDescription[]): 
   return serializeTurtle(store);
 }
 
+/** Who else the set-up grants something to. */
+export interface PodSetUpOptions {
+  /** The broker's WebID: given Append only (never Read) on the inbox, so that it can offer council requests. */
+  brokerWebId?: string;
+}
+
 /**
  * Creates the homedata layout in the resident's own pod (idempotent), writes the home profile and device
  * descriptions, gives the gateway Append only (never Read) on readings and summaries, and registers the readings,
- * summaries, consents and home in the resident's private Type Index (docs/vocabulary.md).
+ * summaries, consents and home in the resident's private Type Index (docs/vocabulary.md). The inbox is named as
+ * `ldp:inbox` on the home document and on the WebID profile; the broker, when known, may Append to it.
  */
 export async function setUpHomedataPod(
   resident: SolidAgent,
@@ -86,6 +95,7 @@ export async function setUpHomedataPod(
   home: HomeProfile,
   devices: DeviceDescription[],
   gatewayWebId: string,
+  options: PodSetUpOptions = {},
 ): Promise<PodLayout> {
   const layout = new PodLayout(pod);
   await ensureContainer(resident.fetch, layout.root);
@@ -103,6 +113,8 @@ export async function setUpHomedataPod(
     writeTurtle(resident.fetch, layout.gatewayDocument, gatewayTurtle(layout, devices)),
     setAgentModes(editor, [layout.readings, layout.summaries, layout.reports], gatewayWebId, ['Append']),
     registerInTypeIndex(resident.fetch, resident.webId, layout),
+    advertiseInbox(resident.fetch, resident.webId, layout),
+    ...(options.brokerWebId ? [setAgentModes(editor, layout.inbox, options.brokerWebId, ['Append'])] : []),
   ]);
   return layout;
 }
