@@ -22,6 +22,7 @@ import { createResidentTokenVerifier } from './trust/resident-token-verifier.ts'
 import { trustPolicyOf } from './trust/trust-policy.ts';
 import { createWebhookWorker } from './webhooks/webhook-worker.ts';
 import { RequestOfferSender, type OfferRetry } from './offers/request-offer-sender.ts';
+import { ConsentWatcher } from './consent-watches/consent-watcher.ts';
 
 /** The broker's own Solid identity, logged in: its WebID and authenticated fetch. */
 export interface BrokerAgent {
@@ -60,6 +61,8 @@ export interface RunningBroker {
   readonly webId: string;
   /** The request offers sent to home inboxes: what was sent, and a wait for the ones under way. */
   readonly offers: Pick<RequestOfferSender, 'counts' | 'idle'>;
+  /** The consent-record watches: a wait for subscriptions and re-reads under way. */
+  readonly watches: Pick<ConsentWatcher, 'idle'>;
   /** Stops serving, logs out and closes what it opened. */
   stop(): Promise<void>;
 }
@@ -148,6 +151,17 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       retry: deps.offerRetry,
     });
     cleanups.unshift(() => offers.stop());
+    const watches = new ConsentWatcher({
+      db,
+      reader,
+      fetch: agent.fetch,
+      trust,
+      limits: config.podAccess,
+      publicUrl,
+      clock,
+      logger,
+    });
+    cleanups.unshift(() => watches.stop());
     const ctx: BrokerContext = {
       config,
       trust,
@@ -159,6 +173,7 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       verifyResident: deps.verifyResident ?? createResidentTokenVerifier({ trust, db, logger }),
       runs,
       offers,
+      watches,
     };
     const server: Server = createBrokerApp(ctx, deps.pages).listen(port, config.host);
     await once(server, 'listening');
@@ -167,12 +182,15 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
     logger.info({ url: publicUrl, database: deps.db ? db.kind : describeTarget(target) }, 'broker listening');
+    // Once listening: a pod server may notify as soon as a channel is open.
+    watches.start();
     let stopped: Promise<void> | undefined;
     return {
       url: publicUrl,
       db,
       webId: agent.webId,
       offers,
+      watches,
       stop: () => (stopped ??= runAll(cleanups)),
     };
   } catch (error) {

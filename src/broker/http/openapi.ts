@@ -212,6 +212,19 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
           },
         },
       },
+      '/api/pod-notifications/{token}': {
+        post: {
+          summary:
+            'Solid Notifications (WebhookChannel2023) of a consent record the broker watches, from its pod server; ' +
+            'only a hint: the broker reads the record again, and withdraws the consent if the pod answers 403/404/410',
+          parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { content: { 'application/ld+json': { schema: { type: 'object' } } } },
+          responses: {
+            202: { description: 'Taken: the record is read again' },
+            404: problem('No such watch'),
+          },
+        },
+      },
       ...runs.paths,
       ...webhooks.paths,
     },

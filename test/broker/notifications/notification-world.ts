@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addCouncil, startBroker, type RunningBroker } from '../../../src/broker/index.ts';
 import type { BrokerDeps } from '../../../src/broker/start-broker.ts';
+import { BrokerClient, grantConsent } from '../../../src/consent/index.ts';
 import { createLogger } from '../../../src/logging.ts';
 import { setUpHomedataPod } from '../../../src/pod/homedata-pod.ts';
 import type { PodLayout } from '../../../src/pod/pod-layout.ts';
@@ -81,4 +82,34 @@ export async function startNotificationBroker(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Gives `resident`'s consent to `requestId` with the consent module (record, grants, broker told); returns the record. */
+export async function consentAs(
+  resident: NotifiedResident,
+  brokerUrl: string,
+  requestId: string,
+): Promise<string> {
+  await grantConsent(
+    {
+      session: resident.agent,
+      broker: new BrokerClient(brokerUrl, resident.agent.fetch),
+      pod: resident.identity.pod,
+    },
+    requestId,
+  );
+  return resident.layout.consentDocument(requestId);
+}
+
+/** The broker's state of a consent: `given`, `withdrawn`, or null when it has none. */
+export async function consentState(
+  broker: RunningBroker,
+  requestId: string,
+  residentWebId: string,
+): Promise<string | null> {
+  const rows = await broker.db.query<{ state: string }>(
+    'SELECT state FROM consents WHERE request_id = $1 AND resident_webid = $2',
+    [requestId, residentWebId],
+  );
+  return rows[0]?.state ?? null;
 }
