@@ -2,8 +2,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { openWebSocketChannel } from '../../pod/websocket-channel.ts';
 
-/** Wait before subscribing again after a channel closed or a subscription failed. */
+/**
+ * Wait before subscribing again after a channel closed or a subscription failed, doubling up to a minute (a
+ * month's log document that does not exist yet fails until the broker's first read of the month).
+ */
 const RESUBSCRIBE_MS = 5_000;
+const MAX_RESUBSCRIBE_MS = 60_000;
 
 /** Changes that arrive together (a POST's Add on the container, then its Update) make one call. */
 const COALESCE_MS = 100;
@@ -32,11 +36,17 @@ export function usePodChanges(
       pending = setTimeout(() => latest.current(), COALESCE_MS);
     };
     const openCount = () => [...sockets].filter((socket) => socket.readyState === WebSocket.OPEN).length;
+    const failures = new Map<string, number>();
     const later = (topic: string) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        void listen(topic);
-      }, RESUBSCRIBE_MS);
+      const failed = (failures.get(topic) ?? 0) + 1;
+      failures.set(topic, failed);
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          void listen(topic);
+        },
+        Math.min(RESUBSCRIBE_MS * 2 ** (failed - 1), MAX_RESUBSCRIBE_MS),
+      );
       timers.add(timer);
     };
     const listen = async (topic: string) => {
@@ -48,6 +58,7 @@ export function usePodChanges(
         later(topic);
         return;
       }
+      failures.delete(topic);
       if (closed) return;
       const socket = new WebSocket(receiveFrom);
       sockets.add(socket);
