@@ -9,8 +9,8 @@ import { openWebSocketChannel } from '../../pod/websocket-channel.ts';
 const RESUBSCRIBE_MS = 5_000;
 const MAX_RESUBSCRIBE_MS = 60_000;
 
-/** Changes that arrive together (a POST's Add on the container, then its Update) make one call. */
-const COALESCE_MS = 100;
+/** Changes that arrive in one burst make one call; no longer, since a new offer should show at once. */
+const COALESCE_MS = 0;
 
 /**
  * Calls `onChange` when any of `topics` changes in the pod (a notification on its channel), for as long as the
