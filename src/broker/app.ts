@@ -12,6 +12,7 @@ import { councilRoutes } from './routes/council-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { infoRoutes } from './routes/info-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
+import { podNotificationRoutes } from './routes/pod-notification-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
 import { resultsRoutes } from './results/results-routes.ts';
 import { runRoutes } from './runs/run-routes.ts';
@@ -55,6 +56,7 @@ export function createBrokerApp(ctx: BrokerContext, pages?: Router): Express {
     runRoutes,
     resultsRoutes,
     webhookRoutes,
+    podNotificationRoutes,
   ]) {
     app.use('/api', routes(ctx));
   }

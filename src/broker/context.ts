@@ -4,6 +4,8 @@ import type { Logger } from '../logging.ts';
 import type { BrokerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
+import type { ConsentWatcher } from './consent-watches/consent-watcher.ts';
+import type { RequestOfferSender } from './offers/request-offer-sender.ts';
 import type { RunQueue } from './runs/run-queue.ts';
 import type { TrustPolicy } from './trust/trust-policy.ts';
 
@@ -23,4 +25,8 @@ export interface BrokerContext {
   verifyResident: SolidTokenVerifierFunction;
   /** Where new aggregation runs go to be executed. */
   runs: RunQueue;
+  /** Offers each new request to the inboxes of the enrolled homes in its areas, in the background. */
+  offers: Pick<RequestOfferSender, 'announce'>;
+  /** Webhook subscriptions on indexed consent records, and the notifications they bring. */
+  watches: Pick<ConsentWatcher, 'watch' | 'notified'>;
 }

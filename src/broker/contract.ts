@@ -632,6 +632,16 @@ export function brokerContract(policy: RequestPolicy): BrokerContract {
         404: problem("No such delivery (or another council's)"),
       },
     },
+    {
+      method: 'post',
+      path: '/api/pod-notifications/{token}',
+      summary:
+        'Solid Notifications (WebhookChannel2023) of a consent record the broker watches, from its pod server; ' +
+        'only a hint: the broker reads the record again, and withdraws the consent if the pod answers 403/404/410',
+      params: { token: z.string() },
+      body: { schema: z.looseObject({}), required: false },
+      answers: { 202: ok('Taken: the record is read again'), 404: problem('No such watch') },
+    },
   ];
   return {
     operations,

@@ -21,6 +21,8 @@ import { createRunQueue } from './runs/run-queue.ts';
 import { createResidentTokenVerifier } from './trust/resident-token-verifier.ts';
 import { trustPolicyOf } from './trust/trust-policy.ts';
 import { createWebhookWorker } from './webhooks/webhook-worker.ts';
+import { RequestOfferSender, type OfferRetry } from './offers/request-offer-sender.ts';
+import { ConsentWatcher } from './consent-watches/consent-watcher.ts';
 
 /** The broker's own Solid identity, logged in: its WebID and authenticated fetch. */
 export interface BrokerAgent {
@@ -46,6 +48,8 @@ export interface BrokerDeps {
   random?: RandomSource;
   /** Homes per shard of a run shared between brokers on PostgreSQL (default 25). */
   runShardSize?: number;
+  /** How often an offer to a home's inbox is tried; default three attempts, 2 s and 4 s apart. */
+  offerRetry?: OfferRetry;
 }
 
 /** A running broker. */
@@ -55,6 +59,10 @@ export interface RunningBroker {
   /** Its database, e.g. for `addCouncil` in process (PGlite allows no second process). */
   readonly db: Database;
   readonly webId: string;
+  /** The request offers sent to home inboxes: what was sent, and a wait for the ones under way. */
+  readonly offers: Pick<RequestOfferSender, 'counts' | 'idle'>;
+  /** The consent-record watches: a wait for subscriptions and re-reads under way. */
+  readonly watches: Pick<ConsentWatcher, 'idle'>;
   /** Stops serving, logs out and closes what it opened. */
   stop(): Promise<void>;
 }
@@ -131,6 +139,29 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
     });
     webhooks.start();
     cleanups.unshift(() => webhooks.stop());
+    const offers = new RequestOfferSender({
+      db,
+      fetch: agent.fetch,
+      brokerWebId: agent.webId,
+      publicUrl,
+      trust,
+      limits: config.podAccess,
+      clock,
+      logger,
+      retry: deps.offerRetry,
+    });
+    cleanups.unshift(() => offers.stop());
+    const watches = new ConsentWatcher({
+      db,
+      reader,
+      fetch: agent.fetch,
+      trust,
+      limits: config.podAccess,
+      publicUrl,
+      clock,
+      logger,
+    });
+    cleanups.unshift(() => watches.stop());
     const ctx: BrokerContext = {
       config,
       trust,
@@ -141,6 +172,8 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       reader,
       verifyResident: deps.verifyResident ?? createResidentTokenVerifier({ trust, db, logger }),
       runs,
+      offers,
+      watches,
     };
     const server: Server = createBrokerApp(ctx, deps.pages).listen(port, config.host);
     await once(server, 'listening');
@@ -149,11 +182,15 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
     logger.info({ url: publicUrl, database: deps.db ? db.kind : describeTarget(target) }, 'broker listening');
+    // Once listening: a pod server may notify as soon as a channel is open.
+    watches.start();
     let stopped: Promise<void> | undefined;
     return {
       url: publicUrl,
       db,
       webId: agent.webId,
+      offers,
+      watches,
       stop: () => (stopped ??= runAll(cleanups)),
     };
   } catch (error) {

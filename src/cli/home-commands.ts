@@ -16,6 +16,7 @@ export interface EnrolFlags extends DatabaseFlags {
   pod: string;
   gateway: string;
   resident?: string;
+  area?: string;
 }
 
 /** Opens the broker database the flags name, runs `fn` on it, and closes it. */
@@ -28,13 +29,14 @@ async function withDatabase<T>(flags: DatabaseFlags, fn: (db: Database) => Promi
   }
 }
 
-/** One home as `home list` prints it: id, pod, gateway, resident (or `-`), enrolment time. */
+/** One home as `home list` prints it: id, pod, gateway, resident and area (or `-`), enrolment time. */
 function homeLine(home: EnrolledHomeRow): string {
   return [
     home.home_id,
     home.pod,
     home.gateway_webid,
     home.resident_webid ?? '-',
+    home.area ?? '-',
     home.enrolled_at.toISOString(),
   ].join('\t');
 }
@@ -51,6 +53,7 @@ export async function runHomeEnrol(
       pod: flags.pod,
       gatewayWebId: flags.gateway,
       ...(flags.resident === undefined ? {} : { residentWebId: flags.resident }),
+      ...(flags.area === undefined ? {} : { area: flags.area }),
     }),
   );
   write(`Home ${home.home_id} enrolled: consents from ${home.pod} now count.\n`);
@@ -63,7 +66,7 @@ export async function runHomeList(flags: DatabaseFlags, write: (text: string) =>
     write('No homes enrolled.\n');
     return;
   }
-  write(['home id', 'pod', 'gateway', 'resident', 'enrolled at'].join('\t') + '\n');
+  write(['home id', 'pod', 'gateway', 'resident', 'area', 'enrolled at'].join('\t') + '\n');
   for (const home of homes) write(`${homeLine(home)}\n`);
 }
 
@@ -98,6 +101,10 @@ export function registerHomeCommands(program: Command): void {
     .option(
       '--resident <webid>',
       'WebID of the resident, if known: then only this WebID may consent for the home',
+    )
+    .option(
+      '--area <gss-code>',
+      'the home’s area (ONS GSS code, e.g. E05000001): new requests for it are offered to the resident’s inbox',
     )
     .option('--config <file>', 'broker config file whose database to use')
     .option('--db <dir>', dbHelp)

@@ -82,7 +82,7 @@ export function demoHomeId(fixtureHomeId: string): string {
 }
 
 /**
- * Enrols every fixture home in the broker's home register (its pod, its gateway, its resident), as an operator
+ * Enrols every fixture home in the broker's home register (its pod, its gateway, its resident, its area), as an operator
  * does with `homedata home enrol`, before any resident consents. A home already enrolled as it should be is left
  * alone, so a restart does not fail; one enrolled with an old pod (the pods were provisioned again) is replaced.
  * Returns how many homes were enrolled now.
@@ -90,6 +90,7 @@ export function demoHomeId(fixtureHomeId: string): string {
 export async function ensureHomes(
   broker: Pick<RunningBroker, 'db'>,
   identities: Pick<DemoIdentities, 'residents' | 'gateways'>,
+  areaOf: ReadonlyMap<string, string> = new Map(),
 ): Promise<number> {
   const enrolled = new Map((await listEnrolledHomes(broker.db)).map((home) => [home.home_id, home]));
   let added = 0;
@@ -99,12 +100,14 @@ export async function ensureHomes(
       pod: new URL(resident.pod).href,
       gatewayWebId: identities.gateways[index]!.webId,
       residentWebId: resident.webId,
+      area: areaOf.get(resident.home),
     };
     const known = enrolled.get(wanted.homeId);
     if (
       known?.pod === wanted.pod &&
       known.gateway_webid === wanted.gatewayWebId &&
-      known.resident_webid === wanted.residentWebId
+      known.resident_webid === wanted.residentWebId &&
+      known.area === (wanted.area ?? null)
     ) {
       continue;
     }

@@ -13,12 +13,13 @@ type ProvisionedResident = DemoIdentities['residents'][number];
 
 /**
  * Creates one home's resident and sets the resident's pod up as homedata expects, granting the home's gateway
- * (by the WebID its account will have) Append on readings and summaries.
+ * (by the WebID its account will have) Append on readings and summaries, and the broker Append on the inbox.
  */
 async function provisionResident(
   api: AccountApi,
   home: FixtureHome,
   fresh: boolean,
+  brokerWebId: string,
 ): Promise<ProvisionedResident> {
   const resident = await api.provision(
     { email: home.email, password: home.password, podName: home.podName },
@@ -32,6 +33,7 @@ async function provisionResident(
       { area: home.area, dwellingType: home.dwellingType, timeZone: home.timeZone, rooms: home.rooms },
       home.devices,
       api.webIdOf(home.gateway.podName),
+      { brokerWebId },
     );
   } finally {
     await session.logout();
@@ -78,7 +80,7 @@ export async function provisionFixtures(
   const started = Date.now();
   const broker: Identity = await api.provision(fixtures.broker, { fresh: freshServer });
   const residents = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) =>
-    provisionResident(api, home, freshServer),
+    provisionResident(api, home, freshServer, broker.webId),
   );
   log.info(
     { homes: residents.length, ms: Date.now() - started },

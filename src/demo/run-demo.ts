@@ -144,7 +144,7 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     stops.push(() => broker.stop());
     identities.councils = await ensureCouncils(broker, fixtures, identities);
     // The operator's step before residents consent: only enrolled homes count (one dwelling, one home).
-    log.info({ enrolled: await ensureHomes(broker, identities) }, 'fixture homes enrolled');
+    log.info({ enrolled: await ensureHomes(broker, identities, areaOf) }, 'fixture homes enrolled');
     await writeJsonFile(identitiesPath, identities);
     if (!identities.demoRequestId) {
       const requestId = await ensureFixtureRequest(broker, fixtures, identities.councils[0]!.apiKey);

@@ -37,3 +37,6 @@ export {
   type FetchBounds,
   type CappedBodyErrors,
 } from './bounded-fetch.ts';
+export * from './formats/request-offer.ts';
+export * from './websocket-channel.ts';
+export * from './inbox.ts';

@@ -12,6 +12,7 @@ const urn_solid_server_default_FormToJsonConverter = new (require('@solid/commun
 const blank0 = new (require('@solid/community-server').N3Patcher)();
 const blank1 = new (require('@solid/community-server').SparqlUpdatePatcher)();
 const blank2 = new (require('@solid/community-server').MemoryResourceLocker)();
+const urn_solid_server_default_WebSocketMap = new (require('@solid/community-server').WebSocketMap)();
 const urn_solid_server_default_LoggerFactory = new (require('@solid/community-server').WinstonLoggerFactory)(getVariableValue('urn:solid-server:default:variable:loggingLevel'));
 const urn_solid_server_default_FileIdentifierMapper = new (require('@solid/community-server').ExtensionBasedMapper)(getVariableValue('urn:solid-server:default:variable:baseUrl'), getVariableValue('urn:solid-server:default:variable:rootFilePath'), {});
 const urn_solid_server_default_IdentifierStrategy = new (require('@solid/community-server').SingleRootIdentifierStrategy)(getVariableValue('urn:solid-server:default:variable:baseUrl'));
@@ -36,49 +37,51 @@ const urn_solid_server_default_StylesStaticAsset = new (require('@solid/communit
 const urn_solid_server_default_FontsStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/fonts/', '@css:templates/fonts/');
 const urn_solid_server_default_ImagesStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/images/', '@css:templates/images/');
 const urn_solid_server_default_ScriptsStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/scripts/', '@css:templates/scripts/');
-const urn_solid_server_default_NotificationHttpHandler = new (require('@solid/community-server').UnsupportedAsyncHandler)(undefined);
-const urn_solid_server_default_WebSocketHandler = new (require('@solid/community-server').WaterfallHandler)([]);
 const urn_solid_server_default_CleanupFinalizer = new (require('@solid/community-server').SequenceHandler)([]);
 const blank13 = new (require('@solid/community-server').ExtensionBasedMapperFactory)();
+const blank14 = new (require('@solid/community-server').DeleteNotificationGenerator)();
+const urn_solid_server_default_ETagHandler = new (require('@solid/community-server').BasicETagHandler)();
+const blank15 = new (require('@solid/community-server').JsonLdNotificationSerializer)();
 const urn_solid_server_default_RedirectingErrorHandler = new (require('@solid/community-server').RedirectingErrorHandler)();
-const blank14 = new (require('@solid/community-server').AcceptPreferenceParser)();
-const blank15 = new (require('@solid/community-server').RangePreferenceParser)();
+const blank16 = new (require('@solid/community-server').AcceptPreferenceParser)();
+const blank17 = new (require('@solid/community-server').RangePreferenceParser)();
 const urn_solid_server_default_MetadataWriter_ContentType = new (require('@solid/community-server').ContentTypeMetadataWriter)();
 const urn_solid_server_default_MetadataWriter_Modified = new (require('@solid/community-server').ModifiedMetadataWriter)();
 const urn_solid_server_default_MetadataWriter_Range = new (require('@solid/community-server').RangeMetadataWriter)();
-const blank16 = new (require('@solid/community-server').PartialReadWriteLocker)(blank2);
+const blank18 = new (require('@solid/community-server').PartialReadWriteLocker)(blank2);
 const urn_solid_server_default_DefaultUiConverter = new (require('@solid/community-server').UnsupportedAsyncHandler)(undefined);
+const urn_solid_server_default_WebSocket2023Emitter = new (require('@solid/community-server').WebSocket2023Emitter)(urn_solid_server_default_WebSocketMap);
+const blank19 = new (require('@solid/community-server').AbsolutePathInteractionRoute)(getVariableValue('urn:solid-server:default:variable:baseUrl'), undefined);
 const urn_solid_server_default_EmptyErrorHandler = new (require('@solid/community-server').EmptyErrorHandler)(undefined, undefined);
 const urn_solid_server_default_IdentifierGenerator = new (require('@solid/community-server').SuffixIdentifierGenerator)(getVariableValue('urn:solid-server:default:variable:baseUrl'));
 const urn_solid_server_default_MetadataWriter_WwwAuth = new (require('@solid/community-server').WwwAuthMetadataWriter)('Bearer scope="openid webid"');
 const urn_solid_server_default_LoggerInitializer = new (require('@solid/community-server').LoggerInitializer)(urn_solid_server_default_LoggerFactory);
 const urn_solid_server_default_FileDataAccessor = new (require('@solid/community-server').AtomicFileDataAccessor)(urn_solid_server_default_FileIdentifierMapper, getVariableValue('urn:solid-server:default:variable:rootFilePath'), '/.internal/tempFiles/');
-const blank17 = new (require('@solid/community-server').ComposedAuxiliaryStrategy)(blank3, undefined, undefined, undefined, undefined);
+const blank20 = new (require('@solid/community-server').ComposedAuxiliaryStrategy)(blank3, undefined, undefined, undefined, undefined);
 const urn_solid_server_default_MetadataStrategy = new (require('@solid/community-server').ComposedAuxiliaryStrategy)(urn_solid_server_default_MetadataIdentifierStrategy, undefined, undefined, false, false);
 const urn_solid_server_default_PatchHandler_RDF = new (require('@solid/community-server').WaterfallHandler)([
   blank0,
   blank1
 ]);
-const blank18 = new (require('@solid/community-server').StaticThrowHandler)(blank12);
+const blank21 = new (require('@solid/community-server').StaticThrowHandler)(blank12);
 const urn_solid_server_default_WorkerManager = new (require('@solid/community-server').WorkerManager)(urn_solid_server_default_ClusterManager);
 const urn_solid_server_default_ContentTypeParser = new (require('@solid/community-server').ContentTypeParser)();
 const urn_solid_server_default_PlainJsonLdFilter = new (require('@solid/community-server').PlainJsonLdFilter)();
 const urn_solid_server_default_SlugParser = new (require('@solid/community-server').SlugParser)();
-const urn_solid_server_default_ETagHandler = new (require('@solid/community-server').BasicETagHandler)();
-const blank19 = new (require('@solid/community-server').N3PatchBodyParser)();
-const blank20 = new (require('@solid/community-server').SparqlUpdateBodyParser)();
-const blank21 = new (require('@solid/community-server').RawBodyParser)();
+const blank22 = new (require('@solid/community-server').N3PatchBodyParser)();
+const blank23 = new (require('@solid/community-server').SparqlUpdateBodyParser)();
+const blank24 = new (require('@solid/community-server').RawBodyParser)();
 const urn_solid_server_default_BearerWebIdExtractor = new (require('@solid/community-server').BearerWebIdExtractor)();
 const urn_solid_server_default_PublicCredentialsExtractor = new (require('@solid/community-server').PublicCredentialsExtractor)();
-const urn_solid_server_default_WebSocketServerConfigurator = new (require('@solid/community-server').WebSocketServerConfigurator)(urn_solid_server_default_WebSocketHandler);
-const urn_solid_server_default_ResourceLocker = new (require('@solid/community-server').WrappedExpiringReadWriteLocker)(blank16, 6000);
+const urn_solid_server_default_ResourceLocker = new (require('@solid/community-server').WrappedExpiringReadWriteLocker)(blank18, 6000);
 const urn_solid_server_default_TemplateEngine = new (require('@solid/community-server').WaterfallHandler)([
   blank4,
   blank5
 ]);
-const blank22 = new (require('@solid/community-server').AbsolutePathInteractionRoute)(getVariableValue('urn:solid-server:default:variable:baseUrl'), undefined);
-const blank23 = new (require('@solid/community-server').UnsupportedMediaTypeHttpError)(undefined, undefined);
-const blank24 = new (require('@solid/community-server').MethodNotAllowedHttpError)(undefined, undefined, undefined);
+const blank25 = new (require('@solid/community-server').AbsolutePathInteractionRoute)(getVariableValue('urn:solid-server:default:variable:baseUrl'), undefined);
+const blank26 = new (require('@solid/community-server').BasicConditionsParser)(urn_solid_server_default_ETagHandler);
+const blank27 = new (require('@solid/community-server').UnsupportedMediaTypeHttpError)(undefined, undefined);
+const blank28 = new (require('@solid/community-server').MethodNotAllowedHttpError)(undefined, undefined, undefined);
 const urn_solid_server_default_ContentTypeReplacer = new (require('@solid/community-server').ContentTypeReplacer)({
   'application/n-triples': 'text/turtle',
   'text/turtle': 'application/trig',
@@ -90,6 +93,7 @@ const urn_solid_server_default_RdfToQuadConverter = new (require('@solid/communi
   'https://www.w3.org/ns/solid/notification/v1': '@css:templates/contexts/notification.jsonld',
   'https://www.w3.org/ns/activitystreams': '@css:templates/contexts/activitystreams.jsonld'
 });
+const urn_solid_server_default_NotificationRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(blank19, '/.notifications/', undefined);
 const urn_solid_server_default_Middleware_Header = new (require('@solid/community-server').HeaderHandler)({
   'Vary': 'Accept,Authorization,Origin',
   'X-Powered-By': 'Community Solid Server',
@@ -106,8 +110,8 @@ const urn_solid_server_default_StaticAssetHandler = new (require('@solid/communi
   'expires': 86400
 });
 const urn_solid_server_default_PreferenceParser = new (require('@solid/community-server').UnionPreferenceParser)([
-  blank14,
-  blank15
+  blank16,
+  blank17
 ]);
 const urn_solid_server_default_StorageLocationStrategy = new (require('@solid/community-server').PodStorageLocationStrategy)(urn_solid_server_default_IdentifierGenerator);
 const urn_solid_server_default_TargetExtractor = new (require('@solid/community-server').OriginalUrlExtractor)({
@@ -122,7 +126,6 @@ const urn_solid_server_default_PatchHandler_ImmutableMetadata = new (require('@s
   blank10,
   blank11
 ]);
-const blank25 = new (require('@solid/community-server').BasicConditionsParser)(urn_solid_server_default_ETagHandler);
 const urn_solid_server_default_Middleware_Cors = new (require('@solid/community-server').CorsHandler)({
   'methods': [
   'GET',
@@ -150,19 +153,19 @@ const urn_solid_server_default_Middleware_Cors = new (require('@solid/community-
   'credentials': true,
   'preflightContinue': false
 });
-const blank26 = new (require('@solid/community-server').AllStaticReader)(true);
-const blank27 = new (require('@solid/community-server').LinkRelObject)('http://www.w3.org/ns/ldp#inbox', undefined, undefined);
-const blank28 = new (require('@solid/community-server').LinkRelObject)('urn:npm:solid:community-server:meta:preserve', true, undefined);
-const blank29 = new (require('@solid/community-server').AllStaticReader)(false);
-const blank30 = new (require('@solid/community-server').MethodNotAllowedHttpError)(undefined, undefined, undefined);
+const blank29 = new (require('@solid/community-server').AllStaticReader)(true);
+const blank30 = new (require('@solid/community-server').LinkRelObject)('http://www.w3.org/ns/ldp#inbox', undefined, undefined);
+const blank31 = new (require('@solid/community-server').LinkRelObject)('urn:npm:solid:community-server:meta:preserve', true, undefined);
+const blank32 = new (require('@solid/community-server').AllStaticReader)(false);
+const blank33 = new (require('@solid/community-server').MethodNotAllowedHttpError)(undefined, undefined, undefined);
 const urn_solid_server_default_MainTemplateEngine = new (require('@solid/community-server').StaticTemplateEngine)(urn_solid_server_default_TemplateEngine, '@css:templates/main.html.ejs');
-const blank31 = new (require('@solid/community-server').StaticTemplateEngine)(urn_solid_server_default_TemplateEngine, '@css:templates/container.md.hbs');
+const blank34 = new (require('@solid/community-server').StaticTemplateEngine)(urn_solid_server_default_TemplateEngine, '@css:templates/container.md.hbs');
 const urn_solid_server_default_ErrorToTemplateConverter = new (require('@solid/community-server').ErrorToTemplateConverter)(urn_solid_server_default_TemplateEngine, {});
-const urn_solid_server_default_IndexRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(blank22, '.account/', undefined);
-const blank32 = new (require('@solid/community-server').CancelOidcHandler)();
-const blank33 = new (require('@solid/community-server').WaterfallHandler)([
-  blank19,
-  blank20
+const urn_solid_server_default_IndexRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(blank25, '.account/', undefined);
+const blank35 = new (require('@solid/community-server').CancelOidcHandler)();
+const blank36 = new (require('@solid/community-server').WaterfallHandler)([
+  blank22,
+  blank23
 ]);
 const urn_solid_server_default_MetadataWriter_LinkRel = new (require('@solid/community-server').LinkRelMetadataWriter)({
   'http://www.w3.org/1999/02/22-rdf-syntax-ns#type': 'type',
@@ -171,10 +174,12 @@ const urn_solid_server_default_MetadataWriter_LinkRel = new (require('@solid/com
 const urn_solid_server_default_MetadataWriter_Mapped = new (require('@solid/community-server').MappedMetadataWriter)({
   'urn:npm:solid:community-server:http:location': 'Location'
 });
-const blank34 = new (require('@solid/community-server').StaticThrowHandler)(blank23);
-const blank35 = new (require('@solid/community-server').StaticThrowHandler)(blank24);
+const blank37 = new (require('@solid/community-server').StaticThrowHandler)(blank27);
+const blank38 = new (require('@solid/community-server').StaticThrowHandler)(blank28);
+const urn_solid_server_default_WebhookRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_NotificationRoute, '/WebhookChannel2023/', undefined);
+const urn_solid_server_default_WebSocket2023Route = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_NotificationRoute, '/WebSocketChannel2023/', undefined);
 const urn_solid_server_default_MetadataWriter_StorageDescription = new (require('@solid/community-server').StorageDescriptionAdvertiser)(urn_solid_server_default_StorageLocationStrategy, '.well-known/solid');
-const blank36 = new (require('@solid/community-server').AcpHeaderHandler)(urn_solid_server_default_TargetExtractor, urn_solid_server_default_AcrIdentifierStrategy, [
+const blank39 = new (require('@solid/community-server').AcpHeaderHandler)(urn_solid_server_default_TargetExtractor, urn_solid_server_default_AcrIdentifierStrategy, [
   'http://www.w3.org/ns/auth/acl#Read',
   'http://www.w3.org/ns/auth/acl#Append',
   'http://www.w3.org/ns/auth/acl#Write',
@@ -185,12 +190,13 @@ const blank36 = new (require('@solid/community-server').AcpHeaderHandler)(urn_so
   'http://www.w3.org/ns/solid/acp#client',
   'http://www.w3.org/ns/solid/acp#issuer'
 ]);
-const blank37 = new (require('@solid/community-server').LinkRelObject)('http://www.w3.org/1999/02/22-rdf-syntax-ns#type', undefined, [
+const blank40 = new (require('@solid/community-server').LinkRelObject)('http://www.w3.org/1999/02/22-rdf-syntax-ns#type', undefined, [
   'http://www.w3.org/ns/ldp#BasicContainer',
   'http://www.w3.org/ns/ldp#Container',
   'http://www.w3.org/ns/ldp#Resource'
 ]);
-const blank38 = new (require('@solid/community-server').StaticInteractionHandler)({});
+const blank41 = new (require('@solid/community-server').WebhookWebId)(getVariableValue('urn:solid-server:default:variable:baseUrl'));
+const blank42 = new (require('@solid/community-server').StaticInteractionHandler)({});
 const urn_solid_server_default_MetadataWriter_AllowAccept = new (require('@solid/community-server').AllowAcceptHeaderWriter)([
   'OPTIONS',
   'HEAD',
@@ -211,7 +217,7 @@ const urn_solid_server_default_MetadataWriter_AllowAccept = new (require('@solid
   '*/*'
 ]
 });
-const blank39 = new (require('@solid/community-server').StaticStorageDescriber)({
+const blank43 = new (require('@solid/community-server').StaticStorageDescriber)({
   'http://www.w3.org/1999/02/22-rdf-syntax-ns#type': 'http://www.w3.org/ns/pim/space#Storage'
 });
 const urn_solid_server_default_AuthorizationParser = new (require('@solid/community-server').AuthorizationParser)({
@@ -220,9 +226,9 @@ const urn_solid_server_default_AuthorizationParser = new (require('@solid/commun
 const urn_solid_server_default_DPoPUrlExtractor = new (require('@solid/community-server').OriginalUrlExtractor)({
   'identifierStrategy': urn_solid_server_default_IdentifierStrategy
 });
-const blank40 = new (require('@solid/community-server').StaticThrowHandler)(blank30);
+const blank44 = new (require('@solid/community-server').StaticThrowHandler)(blank33);
 const urn_solid_server_default_MarkdownToHtmlConverter = new (require('@solid/community-server').MarkdownToHtmlConverter)(urn_solid_server_default_MainTemplateEngine);
-const urn_solid_server_default_ContainerToTemplateConverter = new (require('@solid/community-server').ContainerToTemplateConverter)(blank31, 'text/markdown', urn_solid_server_default_IdentifierStrategy);
+const urn_solid_server_default_ContainerToTemplateConverter = new (require('@solid/community-server').ContainerToTemplateConverter)(blank34, 'text/markdown', urn_solid_server_default_IdentifierStrategy);
 const urn_solid_server_default_QuadToRdfConverter = new (require('@solid/community-server').QuadToRdfConverter)({
   'outputPreferences': {
   'text/turtle': '1',
@@ -238,36 +244,38 @@ const urn_solid_server_default_PatchHandler_RDFStore = new (require('@solid/comm
   urn_solid_server_default_PatchHandler_RDF
 ]);
 const urn_solid_server_default_AccountRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'account/', undefined);
-const urn_solid_server_default_IndexHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_IndexRoute, '@css:templates/identity/index.html.ejs');
 const urn_solid_server_default_LoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'login/', undefined);
+const urn_solid_server_default_IndexHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_IndexRoute, '@css:templates/identity/index.html.ejs');
 const urn_solid_server_default_OidcRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'oidc/', undefined);
 const urn_solid_server_default_PatchBodyParser = new (require('@solid/community-server').MethodFilterHandler)([
   'PATCH'
-], blank33);
-const blank41 = new (require('@solid/community-server').MethodFilterHandler)([
+], blank36);
+const urn_solid_server_default_WebhookWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_WebhookRoute, '/webId', false);
+const urn_solid_server_default_WebSocketChannel2023Type = new (require('@solid/community-server').WebSocketChannel2023Type)(urn_solid_server_default_WebSocket2023Route, undefined);
+const blank45 = new (require('@solid/community-server').MethodFilterHandler)([
   'POST'
-], blank32);
-const blank42 = new (require('@solid/community-server').StaticTemplateEngine)(urn_solid_server_default_TemplateEngine, '@css:templates/identity/password/reset-email.html.ejs');
+], blank35);
+const blank46 = new (require('@solid/community-server').StaticTemplateEngine)(urn_solid_server_default_TemplateEngine, '@css:templates/identity/password/reset-email.html.ejs');
 const urn_solid_server_default_EmailSender = new (require('@solid/community-server').UnsupportedAsyncHandler)('No email server is configured.');
 const urn_solid_server_default_CookieParser = new (require('@solid/community-server').CookieParser)({
   'css-account': 'urn:npm:solid:community-server:http:accountCookie'
 });
-const blank43 = new (require('@solid/community-server').ChainedTemplateEngine)([
+const blank47 = new (require('@solid/community-server').ChainedTemplateEngine)([
   urn_solid_server_default_TemplateEngine,
   urn_solid_server_default_MainTemplateEngine
 ], 'htmlBody');
-const blank44 = new (require('@solid/community-server').ChainedTemplateEngine)([
+const blank48 = new (require('@solid/community-server').ChainedTemplateEngine)([
   urn_solid_server_default_TemplateEngine,
   urn_solid_server_default_MainTemplateEngine
 ], 'htmlBody');
-const urn_solid_server_default_IndexRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_IndexRoute, blank38);
+const urn_solid_server_default_IndexRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_IndexRoute, blank42);
 const urn_solid_server_default_DPoPWebIdExtractor = new (require('@solid/community-server').DPoPWebIdExtractor)(urn_solid_server_default_DPoPUrlExtractor);
 const urn_solid_server_default_PathBasedReader = new (require('@solid/community-server').PathBasedReader)(getVariableValue('urn:solid-server:default:variable:baseUrl'), {
-  '^/.internal(/.*)?$': blank29
+  '^/.internal(/.*)?$': blank32
 });
 const urn_solid_server_default_ParallelMiddleware = new (require('@solid/community-server').ParallelHandler)([
   urn_solid_server_default_Middleware_Header,
-  blank36
+  blank39
 ]);
 const urn_solid_server_default_RdfPatcher = new (require('@solid/community-server').RdfPatcher)(urn_solid_server_default_PatchHandler_RDFStore);
 const urn_solid_server_default_AccountIdRoute = new (require('@solid/community-server').BaseAccountIdRoute)(urn_solid_server_default_AccountRoute);
@@ -279,13 +287,10 @@ const urn_solid_server_default_OidcCancelRoute = new (require('@solid/community-
 const urn_solid_server_default_OidcForgetWebIDRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'forget-webid/', undefined);
 const urn_solid_server_default_OidcPromptRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'prompt/', undefined);
 const urn_solid_server_default_OidcPickWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'pick-webid/', undefined);
-const urn_solid_server_default_StorageDescriber = new (require('@solid/community-server').ArrayUnionHandler)([
-  blank39
-], undefined, undefined);
 const urn_solid_server_default_LinkRelParser = new (require('@solid/community-server').LinkRelParser)({
-  'type': blank37,
-  'http://www.w3.org/ns/ldp#inbox': blank27,
-  'preserve': blank28
+  'type': blank40,
+  'http://www.w3.org/ns/ldp#inbox': blank30,
+  'preserve': blank31
 });
 const urn_solid_server_default_MetadataWriter_Cookie = new (require('@solid/community-server').CookieMetadataWriter)({
   'urn:npm:solid:community-server:http:accountCookie': {
@@ -293,7 +298,7 @@ const urn_solid_server_default_MetadataWriter_Cookie = new (require('@solid/comm
   'expirationUri': 'urn:npm:solid:community-server:http:accountCookieExpiration'
 }
 });
-const urn_solid_server_default_DynamicJsonToTemplateConverter = new (require('@solid/community-server').DynamicJsonToTemplateConverter)(blank43);
+const urn_solid_server_default_DynamicJsonToTemplateConverter = new (require('@solid/community-server').DynamicJsonToTemplateConverter)(blank47);
 const urn_solid_server_default_ChainedConverter = new (require('@solid/community-server').ChainedConverter)([
   urn_solid_server_default_ContentTypeReplacer,
   urn_solid_server_default_RdfToQuadConverter,
@@ -305,12 +310,19 @@ const urn_solid_server_default_ChainedConverter = new (require('@solid/community
   urn_solid_server_default_MarkdownToHtmlConverter,
   urn_solid_server_default_FormToJsonConverter
 ]);
-const blank45 = new (require('@solid/community-server').WaterfallHandler)([
+const urn_solid_server_default_WebhookWebId = new (require('@solid/community-server').OperationRouterHandler)({
+  'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
+  'handler': blank41,
+  'allowedPathNames': [
+  '/WebhookChannel2023/webId$'
+]
+});
+const blank49 = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_PatchBodyParser,
-  blank21
+  blank24
 ]);
 const urn_solid_server_default_CancelOidcHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank41
+  blank45
 ]);
 const urn_solid_server_default_AccountClientCredentialsRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'client-credentials/', undefined);
 const urn_solid_server_default_AccountWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'webid/', undefined);
@@ -348,12 +360,12 @@ const urn_solid_server_default_PromptHandler = new (require('@solid/community-se
   'consent': urn_solid_server_default_OidcConsentRoute
 });
 const urn_solid_server_default_MainControlHandler = new (require('@solid/community-server').ControlHandler)({
-  'index': urn_solid_server_default_IndexRoute,
-  'logins': urn_solid_server_default_LoginRoute
+  'logins': urn_solid_server_default_LoginRoute,
+  'index': urn_solid_server_default_IndexRoute
 }, undefined);
 const urn_solid_server_default_OidcControlHandler = new (require('@solid/community-server').OidcControlHandler)({
-  'cancel': urn_solid_server_default_OidcCancelRoute,
   'consent': urn_solid_server_default_OidcConsentRoute,
+  'cancel': urn_solid_server_default_OidcCancelRoute,
   'forgetWebId': urn_solid_server_default_OidcForgetWebIDRoute,
   'prompt': urn_solid_server_default_OidcPromptRoute,
   'webId': urn_solid_server_default_OidcPickWebIdRoute
@@ -391,8 +403,9 @@ const urn_solid_server_default_UnionCredentialsExtractor = new (require('@solid/
   urn_solid_server_default_AccessTokenExtractor,
   urn_solid_server_default_PublicCredentialsExtractor
 ]);
-const blank46 = new (require('@solid/community-server').RdfValidator)(urn_solid_server_default_RepresentationConverter);
-const blank47 = new (require('@solid/community-server').ConvertingPatcher)(urn_solid_server_default_RdfPatcher, urn_solid_server_default_RepresentationConverter, 'internal/quads', 'text/turtle');
+const blank50 = new (require('@solid/community-server').RdfValidator)(urn_solid_server_default_RepresentationConverter);
+const blank51 = new (require('@solid/community-server').ConvertingPatcher)(urn_solid_server_default_RdfPatcher, urn_solid_server_default_RepresentationConverter, 'internal/quads', 'text/turtle');
+const urn_solid_server_default_BaseNotificationSerializer = new (require('@solid/community-server').ConvertingNotificationSerializer)(blank15, urn_solid_server_default_RepresentationConverter);
 const urn_solid_server_default_UiEnabledConverter = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_DefaultUiConverter,
   urn_solid_server_default_RepresentationConverter
@@ -409,34 +422,34 @@ const urn_solid_server_default_PasswordHtmlControlHandler = new (require('@solid
   'forgot': urn_solid_server_default_ForgotPasswordRoute,
   'login': urn_solid_server_default_LoginPasswordRoute
 }, undefined);
-const blank48 = new (require('@solid/community-server').ControlHandler)({
+const blank52 = new (require('@solid/community-server').ControlHandler)({
   'logins': urn_solid_server_default_LoginHandler
 }, undefined);
 const urn_solid_server_default_RequestParser = new (require('@solid/community-server').BasicRequestParser)({
   'targetExtractor': urn_solid_server_default_TargetExtractor,
   'preferenceParser': urn_solid_server_default_PreferenceParser,
   'metadataParser': urn_solid_server_default_MetadataParser,
-  'conditionsParser': blank25,
-  'bodyParser': blank45
+  'conditionsParser': blank26,
+  'bodyParser': blank49
 });
 const urn_solid_server_default_CredentialsExtractor = new (require('@solid/community-server').CachedHandler)(urn_solid_server_default_UnionCredentialsExtractor, undefined);
-const urn_solid_server_default_AcrStrategy = new (require('@solid/community-server').ComposedAuxiliaryStrategy)(urn_solid_server_default_AcrIdentifierStrategy, undefined, blank46, true, true);
-const blank49 = new (require('@solid/community-server').WaterfallHandler)([
-  blank47,
-  blank18
+const urn_solid_server_default_AcrStrategy = new (require('@solid/community-server').ComposedAuxiliaryStrategy)(urn_solid_server_default_AcrIdentifierStrategy, undefined, blank50, true, true);
+const blank53 = new (require('@solid/community-server').WaterfallHandler)([
+  blank51,
+  blank21
 ]);
 const urn_solid_server_default_ConvertingErrorHandler = new (require('@solid/community-server').ConvertingErrorHandler)(urn_solid_server_default_UiEnabledConverter, urn_solid_server_default_PreferenceParser, getVariableValue('urn:solid-server:default:variable:showStackTrace'));
-const blank50 = new (require('@solid/community-server').MethodFilterHandler)([
+const blank54 = new (require('@solid/community-server').MethodFilterHandler)([
   'GET'
-], blank48);
-const urn_solid_server_default_HtmlViewHandler = new (require('@solid/community-server').HtmlViewHandler)(urn_solid_server_default_IndexRoute, blank44, [
+], blank52);
+const urn_solid_server_default_HtmlViewHandler = new (require('@solid/community-server').HtmlViewHandler)(urn_solid_server_default_IndexRoute, blank48, [
   urn_solid_server_default_CreateClientCredentialsHtml,
   urn_solid_server_default_LinkWebIdHtml,
   urn_solid_server_default_UpdatePodHtml,
   urn_solid_server_default_AccountHtml,
   urn_solid_server_default_AccountIdHtml,
-  urn_solid_server_default_IndexHtml,
   urn_solid_server_default_LoginHtml,
+  urn_solid_server_default_IndexHtml,
   urn_solid_server_default_OidcConsentHtml,
   urn_solid_server_default_CreatePasswordHtml,
   urn_solid_server_default_ForgotPasswordHtml,
@@ -445,17 +458,17 @@ const urn_solid_server_default_HtmlViewHandler = new (require('@solid/community-
   urn_solid_server_default_UpdatePasswordHtml
 ]);
 const urn_solid_server_default_AuxiliaryStrategy = new (require('@solid/community-server').RoutingAuxiliaryStrategy)([
-  blank17,
+  blank20,
   urn_solid_server_default_AcrStrategy,
   urn_solid_server_default_MetadataStrategy
 ]);
-const urn_solid_server_default_PatchHandler = new (require('@solid/community-server').RepresentationPatchHandler)(blank49);
+const urn_solid_server_default_PatchHandler = new (require('@solid/community-server').RepresentationPatchHandler)(blank53);
 const urn_solid_server_default_HtmlControlHandler = new (require('@solid/community-server').ControlHandler)({
   'password': urn_solid_server_default_PasswordHtmlControlHandler,
   'account': urn_solid_server_default_AccountHtmlControlHandler,
   'main': urn_solid_server_default_MainHtmlControlHandler
 }, undefined);
-const urn_solid_server_default_LoginRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginRoute, blank50);
+const urn_solid_server_default_LoginRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginRoute, blank54);
 const urn_solid_server_default_WaterfallErrorHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_RedirectingErrorHandler,
   urn_solid_server_default_EmptyErrorHandler,
@@ -477,9 +490,9 @@ const urn_solid_server_default_ResourceStore_Converting = new (require('@solid/c
   'range': {}
 }
 });
-const blank51 = new (require('@solid/community-server').SingleContainerJsonStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/setup/');
-const blank52 = new (require('@solid/community-server').SingleContainerJsonStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/accounts/');
-const blank53 = new (require('@solid/community-server').SingleContainerJsonStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/accounts/credentials/');
+const blank55 = new (require('@solid/community-server').SingleContainerJsonStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/setup/');
+const blank56 = new (require('@solid/community-server').SingleContainerJsonStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/accounts/');
+const blank57 = new (require('@solid/community-server').SingleContainerJsonStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/accounts/credentials/');
 const urn_solid_server_default_V6MigrationForgotPasswordStorage = new (require('@solid/community-server').SingleContainerJsonStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/forgot-password/');
 const urn_solid_server_default_V6MigrationKeyStorage = new (require('@solid/community-server').SingleContainerJsonStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/idp/keys/');
 const urn_solid_server_default_V6MigrationAdapterStorage = new (require('@solid/community-server').SingleContainerJsonStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/idp/adapter/');
@@ -494,99 +507,119 @@ const urn_solid_server_default_ControlHandler = new (require('@solid/community-s
 }, undefined);
 const urn_solid_server_default_ErrorHandler = new (require('@solid/community-server').SafeErrorHandler)(urn_solid_server_default_TargetExtractorErrorHandler, getVariableValue('urn:solid-server:default:variable:showStackTrace'));
 const urn_solid_server_default_ResourceStore_Patching = new (require('@solid/community-server').PatchingStore)(urn_solid_server_default_ResourceStore_Converting, urn_solid_server_default_PatchHandler);
-const urn_solid_server_default_V6MigrationSetupStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank51);
-const urn_solid_server_default_V6MigrationAccountStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank52);
-const urn_solid_server_default_V6MigrationClientCredentialsStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank53);
+const urn_solid_server_default_V6MigrationSetupStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank55);
+const urn_solid_server_default_V6MigrationAccountStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank56);
+const urn_solid_server_default_V6MigrationClientCredentialsStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank57);
 const urn_solid_server_default_ResourceStore_Locking = new (require('@solid/community-server').LockingResourceStore)(urn_solid_server_default_ResourceStore_Patching, urn_solid_server_default_ResourceLocker, urn_solid_server_default_AuxiliaryStrategy);
 const urn_solid_server_default_ResourceStore_Index = new (require('@solid/community-server').IndexRepresentationStore)(urn_solid_server_default_ResourceStore_Locking, undefined, undefined);
 const urn_solid_server_default_ResourceStore_BinarySlice = new (require('@solid/community-server').BinarySliceResourceStore)(urn_solid_server_default_ResourceStore_Index, 10000000);
 const urn_solid_server_default_ResourceStore = new (require('@solid/community-server').MonitoringStore)(urn_solid_server_default_ResourceStore_BinarySlice);
 const urn_solid_server_default_JsonResourceStorage = new (require('@solid/community-server').JsonResourceStorage)(urn_solid_server_default_ResourceStore, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/');
-const blank54 = new (require('@solid/community-server').StorageDescriptionHandler)(urn_solid_server_default_ResourceStore, '.well-known/solid', urn_solid_server_default_StorageDescriber);
+const blank58 = new (require('@solid/community-server').AddRemoveNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank59 = new (require('@solid/community-server').ActivityNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
 const urn_solid_server_default_CachedResourceSet = new (require('@solid/community-server').CachedResourceSet)(urn_solid_server_default_ResourceStore);
 const urn_solid_server_default_AcpReader = new (require('@solid/community-server').AcpReader)(urn_solid_server_default_AcrStrategy, urn_solid_server_default_ResourceStore, urn_solid_server_default_IdentifierStrategy);
-const blank55 = new (require('@solid/community-server').GetOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank56 = new (require('@solid/community-server').PostOperationHandler)(urn_solid_server_default_ResourceStore);
-const blank57 = new (require('@solid/community-server').PutOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_MetadataStrategy);
-const blank58 = new (require('@solid/community-server').DeleteOperationHandler)(urn_solid_server_default_ResourceStore);
-const blank59 = new (require('@solid/community-server').HeadOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank60 = new (require('@solid/community-server').PatchOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank60 = new (require('@solid/community-server').GetOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank61 = new (require('@solid/community-server').PostOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank62 = new (require('@solid/community-server').PutOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_MetadataStrategy);
+const blank63 = new (require('@solid/community-server').DeleteOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank64 = new (require('@solid/community-server').HeadOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank65 = new (require('@solid/community-server').PatchOperationHandler)(urn_solid_server_default_ResourceStore);
 const urn_solid_server_default_KeyValueStorage = new (require('@solid/community-server').MaxKeyLengthStorage)(urn_solid_server_default_JsonResourceStorage, undefined, undefined);
-const blank61 = new (require('@solid/community-server').BaseResourcesGenerator)({
+const blank66 = new (require('@solid/community-server').BaseResourcesGenerator)({
   'factory': blank13,
   'templateEngine': urn_solid_server_default_TemplateEngine,
   'metadataStrategy': urn_solid_server_default_MetadataStrategy,
   'store': urn_solid_server_default_ResourceStore
 });
-const blank62 = new (require('@solid/community-server').ConvertingOperationHttpHandler)(urn_solid_server_default_RepresentationConverter, blank54);
-const blank63 = new (require('@solid/community-server').N3PatchModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const blank64 = new (require('@solid/community-server').SparqlUpdateModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const blank65 = new (require('@solid/community-server').MethodModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const blank67 = new (require('@solid/community-server').N3PatchModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const blank68 = new (require('@solid/community-server').SparqlUpdateModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const blank69 = new (require('@solid/community-server').MethodModesExtractor)(urn_solid_server_default_CachedResourceSet);
 const urn_solid_server_default_Authorizer = new (require('@solid/community-server').PermissionBasedAuthorizer)(urn_solid_server_default_CachedResourceSet);
 const urn_solid_server_default_AuthAuxiliaryReader = new (require('@solid/community-server').AuthAuxiliaryReader)(urn_solid_server_default_AcpReader, urn_solid_server_default_AcrStrategy);
-const urn_solid_server_default_OperationHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank55,
-  blank56,
-  blank57,
+const blank70 = new (require('@solid/community-server').WaterfallHandler)([
+  blank14,
   blank58,
-  blank59,
-  blank60,
-  blank40
+  blank59
 ]);
-const blank66 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/data/');
-const blank67 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/index/');
+const urn_solid_server_default_OperationHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank60,
+  blank61,
+  blank62,
+  blank63,
+  blank64,
+  blank65,
+  blank44
+]);
+const blank71 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/data/');
+const blank72 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/index/');
 const urn_solid_server_default_SetupStorage = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/setup/');
-const blank68 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/cookies/');
-const blank69 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/adapter/');
+const blank73 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/notifications/');
 const urn_solid_server_default_KeyStorage = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/keys/');
-const blank70 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/forgot-password/');
-const blank71 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/tokens/');
-const urn_solid_server_default_TemplatedResourcesGenerator = new (require('@solid/community-server').SubfolderResourcesGenerator)(blank61, [
+const blank74 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/cookies/');
+const blank75 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/adapter/');
+const blank76 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/forgot-password/');
+const blank77 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/tokens/');
+const urn_solid_server_default_TemplatedResourcesGenerator = new (require('@solid/community-server').SubfolderResourcesGenerator)(blank66, [
   'acp',
   'base'
 ]);
-const blank72 = new (require('@solid/community-server').DeleteParentExtractor)(blank65, urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy);
+const blank78 = new (require('@solid/community-server').DeleteParentExtractor)(blank69, urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy);
 const urn_solid_server_default_ParentContainerReader = new (require('@solid/community-server').ParentContainerReader)(urn_solid_server_default_AuthAuxiliaryReader, urn_solid_server_default_IdentifierStrategy);
-const blank73 = new (require('@solid/community-server').WaterfallHandler)([
-  blank63,
-  blank64,
-  blank34
+const blank79 = new (require('@solid/community-server').StateNotificationGenerator)(blank70, urn_solid_server_default_CachedResourceSet);
+const blank80 = new (require('@solid/community-server').WaterfallHandler)([
+  blank67,
+  blank68,
+  blank37
 ]);
-const urn_solid_server_default_IndexedStorage = new (require('@solid/community-server').WrappedIndexedStorage)(blank66, blank67);
+const urn_solid_server_default_IndexedStorage = new (require('@solid/community-server').WrappedIndexedStorage)(blank71, blank72);
 const urn_solid_server_default_BaseUrlVerifier = new (require('@solid/community-server').BaseUrlVerifier)(getVariableValue('urn:solid-server:default:variable:baseUrl'), 'current-base-url', urn_solid_server_default_SetupStorage);
 const urn_solid_server_default_ModuleVersionVerifier = new (require('@solid/community-server').ModuleVersionVerifier)('current-server-version', urn_solid_server_default_SetupStorage);
-const urn_solid_server_default_CookieStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank68, undefined);
-const blank74 = new (require('@solid/community-server').WrappedExpiringStorage)(blank69, undefined);
+const urn_solid_server_default_SubscriptionStorage = new (require('@solid/community-server').KeyValueChannelStorage)(blank73, urn_solid_server_default_ResourceLocker);
 const urn_solid_server_default_JwkGenerator = new (require('@solid/community-server').CachedJwkGenerator)('ES256', 'jwks', urn_solid_server_default_KeyStorage);
-const urn_solid_server_default_ForgotPasswordStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank70, undefined);
-const urn_solid_server_default_ExpiringTokenStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank71, undefined);
+const urn_solid_server_default_CookieStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank74, undefined);
+const blank81 = new (require('@solid/community-server').WrappedExpiringStorage)(blank75, undefined);
+const urn_solid_server_default_ForgotPasswordStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank76, undefined);
+const urn_solid_server_default_ExpiringTokenStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank77, undefined);
 const urn_solid_server_default_PodResourcesGenerator = new (require('@solid/community-server').StaticFolderGenerator)(urn_solid_server_default_TemplatedResourcesGenerator, '@css:templates/pod');
-const blank75 = new (require('@solid/community-server').MethodFilterHandler)([
+const urn_solid_server_default_BaseNotificationGenerator = new (require('@solid/community-server').CachedHandler)(blank79, [
+  'topic'
+]);
+const blank82 = new (require('@solid/community-server').MethodFilterHandler)([
   'PATCH'
-], blank73);
+], blank80);
 const urn_solid_server_default_AccountStorage = new (require('@solid/community-server').BaseLoginAccountStorage)(urn_solid_server_default_IndexedStorage, undefined);
+const urn_solid_server_default_WebSocket2023Storer = new (require('@solid/community-server').WebSocket2023Storer)(urn_solid_server_default_SubscriptionStorage, urn_solid_server_default_WebSocketMap, undefined);
+const blank83 = new (require('@solid/community-server').NotificationUnsubscriber)(urn_solid_server_default_SubscriptionStorage);
+const urn_solid_server_default_WebhookEmitter = new (require('@solid/community-server').WebhookEmitter)(getVariableValue('urn:solid-server:default:variable:baseUrl'), urn_solid_server_default_WebhookWebIdRoute, urn_solid_server_default_JwkGenerator, undefined);
 const urn_solid_server_default_CookieStore = new (require('@solid/community-server').BaseCookieStore)(urn_solid_server_default_CookieStorage, undefined);
-const blank76 = new (require('@solid/community-server').ExpiringAdapterFactory)(blank74);
+const blank84 = new (require('@solid/community-server').ExpiringAdapterFactory)(blank81);
 const urn_solid_server_default_ForgotPasswordStore = new (require('@solid/community-server').BaseForgotPasswordStore)(urn_solid_server_default_ForgotPasswordStorage, undefined);
 const urn_solid_server_default_OwnershipValidator = new (require('@solid/community-server').TokenOwnershipValidator)(urn_solid_server_default_ExpiringTokenStorage, undefined, undefined);
 const urn_solid_server_default_PodManager = new (require('@solid/community-server').GeneratedPodManager)(urn_solid_server_default_ResourceStore, urn_solid_server_default_PodResourcesGenerator);
-const urn_solid_server_default_PatchModesExtractor = new (require('@solid/community-server').CreateModesExtractor)(blank75, urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_PatchModesExtractor = new (require('@solid/community-server').CreateModesExtractor)(blank82, urn_solid_server_default_CachedResourceSet);
 const urn_solid_server_default_PasswordStore = new (require('@solid/community-server').BasePasswordStore)(urn_solid_server_default_AccountStorage, undefined);
 const urn_solid_server_default_AccountStore = new (require('@solid/community-server').BaseAccountStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_ClientCredentialsStore = new (require('@solid/community-server').BaseClientCredentialsStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_WebIdStore = new (require('@solid/community-server').BaseWebIdStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_LogoutHandler = new (require('@solid/community-server').LogoutHandler)(urn_solid_server_default_CookieStore);
-const blank77 = new (require('@solid/community-server').ClientIdAdapterFactory)(blank76, urn_solid_server_default_RepresentationConverter);
+const blank85 = new (require('@solid/community-server').ClientIdAdapterFactory)(blank84, urn_solid_server_default_RepresentationConverter);
 const urn_solid_server_default_PodStore = new (require('@solid/community-server').BasePodStore)(urn_solid_server_default_AccountStorage, urn_solid_server_default_PodManager, undefined);
+const blank86 = new (require('@solid/community-server').ComposedNotificationHandler)({
+  'generator': urn_solid_server_default_BaseNotificationGenerator,
+  'serializer': urn_solid_server_default_BaseNotificationSerializer,
+  'emitter': urn_solid_server_default_WebSocket2023Emitter,
+  'eTagHandler': urn_solid_server_default_ETagHandler
+});
 const urn_solid_server_default_CreatePasswordHandler = new (require('@solid/community-server').CreatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
 const urn_solid_server_default_ResetPasswordHandler = new (require('@solid/community-server').ResetPasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_ForgotPasswordStore);
-const blank78 = new (require('@solid/community-server').UpdatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
-const blank79 = new (require('@solid/community-server').DeletePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
-const blank80 = new (require('@solid/community-server').ClientCredentialsDetailsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank81 = new (require('@solid/community-server').DeleteClientCredentialsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank82 = new (require('@solid/community-server').AccountPromptFactory)(urn_solid_server_default_WebIdStore, urn_solid_server_default_CookieStore, 'css-account');
+const blank87 = new (require('@solid/community-server').UpdatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
+const blank88 = new (require('@solid/community-server').DeletePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
+const blank89 = new (require('@solid/community-server').ClientCredentialsDetailsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
+const blank90 = new (require('@solid/community-server').DeleteClientCredentialsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
+const blank91 = new (require('@solid/community-server').AccountPromptFactory)(urn_solid_server_default_WebIdStore, urn_solid_server_default_CookieStore, 'css-account');
 const urn_solid_server_default_CreateClientCredentialsHandler = new (require('@solid/community-server').CreateClientCredentialsHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank83 = new (require('@solid/community-server').UnlinkWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_AccountWebIdLinkRoute);
+const blank92 = new (require('@solid/community-server').UnlinkWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_AccountWebIdLinkRoute);
 const urn_solid_server_default_V6MigrationInitializer = new (require('@solid/community-server').V6MigrationInitializer)({
   'setupStorage': urn_solid_server_default_V6MigrationSetupStorage,
   'versionKey': 'current-server-version',
@@ -605,17 +638,30 @@ const urn_solid_server_default_V6MigrationInitializer = new (require('@solid/com
   'newSetupStorage': urn_solid_server_default_SetupStorage,
   'skipConfirmation': getVariableValue('urn:solid-server:default:variable:confirmMigration')
 });
-const blank84 = new (require('@solid/community-server').MethodFilterHandler)([
+const urn_solid_server_default_NotificationDeleteHandler = new (require('@solid/community-server').OperationRouterHandler)({
+  'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
+  'handler': blank83,
+  'allowedMethods': [
+  'DELETE'
+]
+});
+const blank93 = new (require('@solid/community-server').ComposedNotificationHandler)({
+  'generator': urn_solid_server_default_BaseNotificationGenerator,
+  'serializer': urn_solid_server_default_BaseNotificationSerializer,
+  'emitter': urn_solid_server_default_WebhookEmitter,
+  'eTagHandler': urn_solid_server_default_ETagHandler
+});
+const blank94 = new (require('@solid/community-server').MethodFilterHandler)([
   'POST'
 ], urn_solid_server_default_LogoutHandler);
-const urn_solid_server_default_IdpAdapterFactory = new (require('@solid/community-server').ClientCredentialsAdapterFactory)(blank77, urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore);
+const urn_solid_server_default_IdpAdapterFactory = new (require('@solid/community-server').ClientCredentialsAdapterFactory)(blank85, urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore);
 const urn_solid_server_default_MetadataWriter_Owner = new (require('@solid/community-server').OwnerMetadataWriter)(urn_solid_server_default_PodStore, urn_solid_server_default_StorageLocationStrategy);
 const urn_solid_server_default_OwnerPermissionReader = new (require('@solid/community-server').OwnerPermissionReader)(urn_solid_server_default_PodStore, urn_solid_server_default_AcrStrategy, urn_solid_server_default_StorageLocationStrategy);
 const urn_solid_server_default_PodResourceHandler = new (require('@solid/community-server').UpdateOwnerHandler)(urn_solid_server_default_PodStore, urn_solid_server_default_AccountPodIdRoute);
 const urn_solid_server_default_HttpModesExtractor = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_PatchModesExtractor,
-  blank72,
-  blank35
+  blank78,
+  blank38
 ]);
 const urn_solid_server_default_EarlyProcessParallelInitializer = new (require('@solid/community-server').ParallelHandler)([
   urn_solid_server_default_PasswordStore,
@@ -624,23 +670,17 @@ const urn_solid_server_default_EarlyProcessParallelInitializer = new (require('@
   urn_solid_server_default_PodStore,
   urn_solid_server_default_WebIdStore
 ]);
-const urn_solid_server_default_PrimaryParallelInitializer = new (require('@solid/community-server').ParallelHandler)([
-  urn_solid_server_default_PasswordStore,
-  urn_solid_server_default_AccountStore,
-  urn_solid_server_default_ClientCredentialsStore,
-  urn_solid_server_default_PodStore,
-  urn_solid_server_default_WebIdStore
-]);
-const blank85 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreatePasswordHandler);
-const blank86 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ResetPasswordHandler);
-const blank87 = new (require('@solid/community-server').ViewInteractionHandler)(blank78);
-const blank88 = new (require('@solid/community-server').MethodFilterHandler)([
+const urn_solid_server_default_WebSocket2023NotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebSocketChannel2023', blank86);
+const blank95 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreatePasswordHandler);
+const blank96 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ResetPasswordHandler);
+const blank97 = new (require('@solid/community-server').ViewInteractionHandler)(blank87);
+const blank98 = new (require('@solid/community-server').MethodFilterHandler)([
   'DELETE'
-], blank79);
+], blank88);
 const urn_solid_server_default_ForgotPasswordHandler = new (require('@solid/community-server').ForgotPasswordHandler)({
   'passwordStore': urn_solid_server_default_PasswordStore,
   'forgotPasswordStore': urn_solid_server_default_ForgotPasswordStore,
-  'templateEngine': blank42,
+  'templateEngine': blank46,
   'emailSender': urn_solid_server_default_EmailSender,
   'resetRoute': urn_solid_server_default_ResetPasswordRoute
 });
@@ -649,18 +689,19 @@ const urn_solid_server_default_PasswordLoginHandler = new (require('@solid/commu
   'passwordStore': urn_solid_server_default_PasswordStore,
   'cookieStore': urn_solid_server_default_CookieStore
 });
-const blank89 = new (require('@solid/community-server').MethodFilterHandler)([
+const blank99 = new (require('@solid/community-server').MethodFilterHandler)([
   'GET'
-], blank80);
-const blank90 = new (require('@solid/community-server').MethodFilterHandler)([
+], blank89);
+const blank100 = new (require('@solid/community-server').MethodFilterHandler)([
   'DELETE'
-], blank81);
-const blank91 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateClientCredentialsHandler);
+], blank90);
+const blank101 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateClientCredentialsHandler);
 const urn_solid_server_default_WebIdLinkHandler = new (require('@solid/community-server').MethodFilterHandler)([
   'DELETE'
-], blank83);
+], blank92);
 const urn_solid_server_default_V6MigrationHandler = new (require('@solid/community-server').ConditionalHandler)(urn_solid_server_default_V6MigrationInitializer, urn_solid_server_default_SetupStorage, 'v6-migration', true, true);
-const urn_solid_server_default_AccountLogoutRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountLogoutRoute, blank84);
+const urn_solid_server_default_WebhookNotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebhookChannel2023', blank93);
+const urn_solid_server_default_AccountLogoutRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountLogoutRoute, blank94);
 const urn_solid_server_default_PodCreator = new (require('@solid/community-server').BasePodCreator)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
   'identifierGenerator': urn_solid_server_default_IdentifierGenerator,
@@ -668,7 +709,7 @@ const urn_solid_server_default_PodCreator = new (require('@solid/community-serve
   'webIdStore': urn_solid_server_default_WebIdStore,
   'podStore': urn_solid_server_default_PodStore
 });
-const blank92 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PodResourceHandler);
+const blank102 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PodResourceHandler);
 const urn_solid_server_default_LinkWebIdHandler = new (require('@solid/community-server').LinkWebIdHandler)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
   'ownershipValidator': urn_solid_server_default_OwnershipValidator,
@@ -677,9 +718,9 @@ const urn_solid_server_default_LinkWebIdHandler = new (require('@solid/community
   'webIdRoute': urn_solid_server_default_AccountWebIdLinkRoute,
   'storageStrategy': urn_solid_server_default_StorageLocationStrategy
 });
-const blank93 = new (require('@solid/community-server').IntermediateCreateExtractor)(urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy, urn_solid_server_default_HttpModesExtractor);
+const blank103 = new (require('@solid/community-server').IntermediateCreateExtractor)(urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy, urn_solid_server_default_HttpModesExtractor);
 const urn_solid_server_default_PromptFactory = new (require('@solid/community-server').SequenceHandler)([
-  blank82
+  blank91
 ]);
 const urn_solid_server_default_MetadataWriter = new (require('@solid/community-server').ParallelHandler)([
   urn_solid_server_default_MetadataWriter_AllowAccept,
@@ -695,35 +736,42 @@ const urn_solid_server_default_MetadataWriter = new (require('@solid/community-s
   urn_solid_server_default_MetadataWriter_LinkRelAcr,
   urn_solid_server_default_MetadataWriter_Owner
 ]);
-const blank94 = new (require('@solid/community-server').UnionPermissionReader)([
+const blank104 = new (require('@solid/community-server').UnionPermissionReader)([
   urn_solid_server_default_PathBasedReader,
   urn_solid_server_default_OwnerPermissionReader,
   urn_solid_server_default_ParentContainerReader
 ]);
-const urn_solid_server_default_AccountPasswordRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordRoute, blank85);
-const urn_solid_server_default_ResetPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ResetPasswordRoute, blank86);
-const blank95 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ForgotPasswordHandler);
-const blank96 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PasswordLoginHandler);
-const urn_solid_server_default_AccountClientCredentialsRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsRoute, blank91);
+const urn_solid_server_default_WebSocket2023StateHandler = new (require('@solid/community-server').BaseStateHandler)(urn_solid_server_default_WebSocket2023NotificationHandler, urn_solid_server_default_SubscriptionStorage);
+const urn_solid_server_default_AccountPasswordRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordRoute, blank95);
+const urn_solid_server_default_ResetPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ResetPasswordRoute, blank96);
+const blank105 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ForgotPasswordHandler);
+const blank106 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PasswordLoginHandler);
+const urn_solid_server_default_AccountClientCredentialsRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsRoute, blank101);
 const urn_solid_server_default_AccountWebIdLinkRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountWebIdLinkRoute, urn_solid_server_default_WebIdLinkHandler);
-const urn_solid_server_default_AccountPodIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPodIdRoute, blank92);
+const blank107 = new (require('@solid/community-server').BaseStateHandler)(urn_solid_server_default_WebhookNotificationHandler, urn_solid_server_default_SubscriptionStorage);
+const urn_solid_server_default_AccountPodIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPodIdRoute, blank102);
 const urn_solid_server_default_WebIdHandler = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_LinkWebIdHandler);
-const urn_solid_server_default_ModesExtractor = new (require('@solid/community-server').CachedHandler)(blank93, undefined);
+const urn_solid_server_default_ModesExtractor = new (require('@solid/community-server').CachedHandler)(blank103, undefined);
 const urn_solid_server_default_PasswordResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank87,
-  blank88
+  blank97,
+  blank98
 ]);
 const urn_solid_server_default_ClientCredentialsResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank89,
-  blank90
+  blank99,
+  blank100
 ]);
 const urn_solid_server_default_MigrationInitializer = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_V6MigrationHandler
 ]);
+const urn_solid_server_default_NotificationHandler = new (require('@solid/community-server').WaterfallHandler)([
+  urn_solid_server_default_WebSocket2023NotificationHandler,
+  urn_solid_server_default_WebhookNotificationHandler
+]);
 const urn_solid_server_default_ResponseWriter = new (require('@solid/community-server').BasicResponseWriter)(urn_solid_server_default_MetadataWriter);
-const blank97 = new (require('@solid/community-server').AuxiliaryReader)(blank94, urn_solid_server_default_AuxiliaryStrategy);
-const urn_solid_server_default_ForgotPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ForgotPasswordRoute, blank95);
-const urn_solid_server_default_LoginPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginPasswordRoute, blank96);
+const blank108 = new (require('@solid/community-server').AuxiliaryReader)(blank104, urn_solid_server_default_AuxiliaryStrategy);
+const urn_solid_server_default_ForgotPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ForgotPasswordRoute, blank105);
+const urn_solid_server_default_LoginPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginPasswordRoute, blank106);
+const urn_solid_server_default_WebhookChannel2023Type = new (require('@solid/community-server').WebhookChannel2023Type)(urn_solid_server_default_WebhookRoute, urn_solid_server_default_WebhookWebIdRoute, blank107, undefined);
 const urn_solid_server_default_SeededAccountInitializer = new (require('@solid/community-server').SeededAccountInitializer)({
   'accountStore': urn_solid_server_default_AccountStore,
   'passwordStore': urn_solid_server_default_PasswordStore,
@@ -731,11 +779,21 @@ const urn_solid_server_default_SeededAccountInitializer = new (require('@solid/c
   'configFilePath': getVariableValue('urn:solid-server:default:variable:seedConfig')
 });
 const urn_solid_server_default_AccountWebIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountWebIdRoute, urn_solid_server_default_WebIdHandler);
+const blank109 = new (require('@solid/community-server').SequenceHandler)([
+  urn_solid_server_default_WebSocket2023Storer,
+  urn_solid_server_default_WebSocket2023StateHandler
+]);
 const urn_solid_server_default_AccountPasswordIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordIdRoute, urn_solid_server_default_PasswordResourceHandler);
 const urn_solid_server_default_AccountClientCredentialsIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsIdRoute, urn_solid_server_default_ClientCredentialsResourceHandler);
-const urn_solid_server_default_PermissionReader = new (require('@solid/community-server').CachedHandler)(blank97, [
+const urn_solid_server_default_ListeningActivityHandler = new (require('@solid/community-server').ListeningActivityHandler)(urn_solid_server_default_SubscriptionStorage, urn_solid_server_default_ResourceStore, urn_solid_server_default_NotificationHandler);
+const urn_solid_server_default_PermissionReader = new (require('@solid/community-server').CachedHandler)(blank108, [
   'credentials',
   'requestedModes'
+]);
+const urn_solid_server_default_WebSocket2023Listener = new (require('@solid/community-server').WebSocket2023Listener)(urn_solid_server_default_SubscriptionStorage, blank109, getVariableValue('urn:solid-server:default:variable:baseUrl'));
+const urn_solid_server_default_NotificationDescriber = new (require('@solid/community-server').NotificationDescriber)(urn_solid_server_default_RepresentationConverter, [
+  urn_solid_server_default_WebSocketChannel2023Type,
+  urn_solid_server_default_WebhookChannel2023Type
 ]);
 const urn_solid_server_default_IdentityProviderFactory = new (require('@solid/community-server').IdentityProviderFactory)({"claims":{"openid":["azp"],"webid":["webid"]},"clockTolerance":120,"cookies":{"long":{"maxAge":86400000,"signed":true},"short":{"signed":true}},"enabledJWA":{"dPoPSigningAlgValues":["RS256","RS384","RS512","PS256","PS384","PS512","ES256","ES256K","ES384","ES512","EdDSA"]},"features":{"claimsParameter":{"enabled":true},"clientCredentials":{"enabled":true},"dPoP":{"enabled":true},"devInteractions":{"enabled":false},"introspection":{"enabled":true},"registration":{"enabled":true},"revocation":{"enabled":true},"userinfo":{"enabled":false}},"scopes":["openid","profile","offline_access","webid"],"subjectTypes":["public"],"ttl":{"AccessToken":3600,"AuthorizationCode":600,"BackchannelAuthenticationRequest":600,"ClientCredentials":600,"DeviceCode":600,"Grant":1209600,"IdToken":3600,"Interaction":3600,"RefreshToken":86400,"Session":1209600}}, {
   'promptFactory': urn_solid_server_default_PromptFactory,
@@ -750,12 +808,58 @@ const urn_solid_server_default_IdentityProviderFactory = new (require('@solid/co
   'errorHandler': urn_solid_server_default_ErrorHandler,
   'responseWriter': urn_solid_server_default_ResponseWriter
 });
-const blank98 = new (require('@solid/community-server').ParsingHttpHandler)({
-  'requestParser': urn_solid_server_default_RequestParser,
-  'errorHandler': urn_solid_server_default_ErrorHandler,
-  'responseWriter': urn_solid_server_default_ResponseWriter,
-  'operationHandler': blank62
+const urn_solid_server_default_PrimaryParallelInitializer = new (require('@solid/community-server').ParallelHandler)([
+  urn_solid_server_default_ListeningActivityHandler,
+  urn_solid_server_default_PasswordStore,
+  urn_solid_server_default_AccountStore,
+  urn_solid_server_default_ClientCredentialsStore,
+  urn_solid_server_default_PodStore,
+  urn_solid_server_default_WebIdStore
+]);
+const blank110 = new (require('@solid/community-server').OidcHttpHandler)(urn_solid_server_default_IdentityProviderFactory);
+const blank111 = new (require('@solid/community-server').ClientInfoHandler)(urn_solid_server_default_IdentityProviderFactory);
+const blank112 = new (require('@solid/community-server').ConsentHandler)(urn_solid_server_default_IdentityProviderFactory);
+const blank113 = new (require('@solid/community-server').ForgetWebIdHandler)(urn_solid_server_default_IdentityProviderFactory);
+const urn_solid_server_default_PickWebIdHandler = new (require('@solid/community-server').PickWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_IdentityProviderFactory);
+const blank114 = new (require('@solid/community-server').WacAllowHttpHandler)({
+  'credentialsExtractor': urn_solid_server_default_CredentialsExtractor,
+  'modesExtractor': urn_solid_server_default_ModesExtractor,
+  'permissionReader': urn_solid_server_default_PermissionReader,
+  'operationHandler': urn_solid_server_default_OperationHandler
 });
+const urn_solid_server_default_WebSocket2023Subscriber = new (require('@solid/community-server').NotificationSubscriber)({
+  'channelType': urn_solid_server_default_WebSocketChannel2023Type,
+  'converter': urn_solid_server_default_RepresentationConverter,
+  'credentialsExtractor': urn_solid_server_default_CredentialsExtractor,
+  'permissionReader': urn_solid_server_default_PermissionReader,
+  'authorizer': urn_solid_server_default_Authorizer,
+  'storage': urn_solid_server_default_SubscriptionStorage
+});
+const urn_solid_server_default_WebhookSubscriber = new (require('@solid/community-server').NotificationSubscriber)({
+  'channelType': urn_solid_server_default_WebhookChannel2023Type,
+  'converter': urn_solid_server_default_RepresentationConverter,
+  'credentialsExtractor': urn_solid_server_default_CredentialsExtractor,
+  'permissionReader': urn_solid_server_default_PermissionReader,
+  'authorizer': urn_solid_server_default_Authorizer,
+  'storage': urn_solid_server_default_SubscriptionStorage
+});
+const urn_solid_server_default_WebSocketHandler = new (require('@solid/community-server').WaterfallHandler)([
+  urn_solid_server_default_WebSocket2023Listener
+]);
+const urn_solid_server_default_StorageDescriber = new (require('@solid/community-server').ArrayUnionHandler)([
+  urn_solid_server_default_NotificationDescriber,
+  blank43
+], undefined, undefined);
+const blank115 = new (require('@solid/community-server').MethodFilterHandler)([
+  'GET'
+], blank111);
+const blank116 = new (require('@solid/community-server').MethodFilterHandler)([
+  'POST'
+], blank112);
+const blank117 = new (require('@solid/community-server').MethodFilterHandler)([
+  'POST'
+], blank113);
+const blank118 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PickWebIdHandler);
 const urn_solid_server_default_PrimarySequenceInitializer = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_CleanupInitializer,
   urn_solid_server_default_MigrationInitializer,
@@ -765,68 +869,78 @@ const urn_solid_server_default_PrimarySequenceInitializer = new (require('@solid
   urn_solid_server_default_ModuleVersionVerifier,
   urn_solid_server_default_WorkerManager
 ]);
-const blank99 = new (require('@solid/community-server').OidcHttpHandler)(urn_solid_server_default_IdentityProviderFactory);
-const blank100 = new (require('@solid/community-server').ClientInfoHandler)(urn_solid_server_default_IdentityProviderFactory);
-const blank101 = new (require('@solid/community-server').ConsentHandler)(urn_solid_server_default_IdentityProviderFactory);
-const blank102 = new (require('@solid/community-server').ForgetWebIdHandler)(urn_solid_server_default_IdentityProviderFactory);
-const urn_solid_server_default_PickWebIdHandler = new (require('@solid/community-server').PickWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_IdentityProviderFactory);
-const urn_solid_server_default_PrimaryInitializer = new (require('@solid/community-server').ProcessHandler)(urn_solid_server_default_PrimarySequenceInitializer, urn_solid_server_default_ClusterManager, true);
-const blank103 = new (require('@solid/community-server').WacAllowHttpHandler)({
-  'credentialsExtractor': urn_solid_server_default_CredentialsExtractor,
-  'modesExtractor': urn_solid_server_default_ModesExtractor,
-  'permissionReader': urn_solid_server_default_PermissionReader,
-  'operationHandler': urn_solid_server_default_OperationHandler
-});
-const blank104 = new (require('@solid/community-server').MethodFilterHandler)([
-  'GET'
-], blank100);
-const blank105 = new (require('@solid/community-server').MethodFilterHandler)([
-  'POST'
-], blank101);
-const blank106 = new (require('@solid/community-server').MethodFilterHandler)([
-  'POST'
-], blank102);
-const blank107 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PickWebIdHandler);
-const urn_solid_server_default_StorageDescriptionHandler = new (require('@solid/community-server').RouterHandler)({
-  'targetExtractor': urn_solid_server_default_TargetExtractor,
-  'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
-  'handler': blank98,
-  'allowedPathNames': [
-  '/\.well-known/solid'
-]
-});
+const urn_solid_server_default_WebSocketServerConfigurator = new (require('@solid/community-server').WebSocketServerConfigurator)(urn_solid_server_default_WebSocketHandler);
+const blank119 = new (require('@solid/community-server').StorageDescriptionHandler)(urn_solid_server_default_ResourceStore, '.well-known/solid', urn_solid_server_default_StorageDescriber);
 const urn_solid_server_default_OidcHandler = new (require('@solid/community-server').RouterHandler)({
   'targetExtractor': urn_solid_server_default_TargetExtractor,
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
-  'handler': blank99,
+  'handler': blank110,
   'allowedPathNames': [
   '^/.oidc/.*',
   '^/\.well-known/openid-configuration'
 ]
 });
-const urn_solid_server_default_OidcPickWebIdRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcPickWebIdRoute, blank107);
-const blank108 = new (require('@solid/community-server').AuthorizingHttpHandler)({
+const urn_solid_server_default_OidcPickWebIdRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcPickWebIdRoute, blank118);
+const blank120 = new (require('@solid/community-server').AuthorizingHttpHandler)({
   'credentialsExtractor': urn_solid_server_default_CredentialsExtractor,
   'modesExtractor': urn_solid_server_default_ModesExtractor,
   'permissionReader': urn_solid_server_default_PermissionReader,
   'authorizer': urn_solid_server_default_Authorizer,
-  'operationHandler': blank103
+  'operationHandler': blank114
 });
+const urn_solid_server_default_WebSocket2023Router = new (require('@solid/community-server').OperationRouterHandler)({
+  'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
+  'handler': urn_solid_server_default_WebSocket2023Subscriber,
+  'allowedMethods': [
+  'HEAD',
+  'GET',
+  'POST'
+],
+  'allowedPathNames': [
+  '/WebSocketChannel2023/$'
+]
+});
+const urn_solid_server_default_WebhookRouter = new (require('@solid/community-server').OperationRouterHandler)({
+  'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
+  'handler': urn_solid_server_default_WebhookSubscriber,
+  'allowedMethods': [
+  'HEAD',
+  'GET',
+  'POST'
+],
+  'allowedPathNames': [
+  '/WebhookChannel2023/$'
+]
+});
+const urn_solid_server_default_PrimaryInitializer = new (require('@solid/community-server').ProcessHandler)(urn_solid_server_default_PrimarySequenceInitializer, urn_solid_server_default_ClusterManager, true);
+const blank121 = new (require('@solid/community-server').ConvertingOperationHttpHandler)(urn_solid_server_default_RepresentationConverter, blank119);
 const urn_solid_server_default_ConsentHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank104,
-  blank105
+  blank115,
+  blank116
 ]);
 const urn_solid_server_default_ForgetWebIdHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank106
+  blank117
 ]);
 const urn_solid_server_default_OidcConsentRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcConsentRoute, urn_solid_server_default_ConsentHandler);
 const urn_solid_server_default_OidcForgetWebIdRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcForgetWebIDRoute, urn_solid_server_default_ForgetWebIdHandler);
+const urn_solid_server_default_NotificationTypeHandler = new (require('@solid/community-server').WaterfallHandler)([
+  urn_solid_server_default_WebSocket2023Router,
+  urn_solid_server_default_WebhookRouter,
+  urn_solid_server_default_WebhookWebId
+]);
 const urn_solid_server_default_LdpHandler = new (require('@solid/community-server').ParsingHttpHandler)({
   'requestParser': urn_solid_server_default_RequestParser,
   'errorHandler': urn_solid_server_default_ErrorHandler,
   'responseWriter': urn_solid_server_default_ResponseWriter,
-  'operationHandler': blank108
+  'operationHandler': blank120
 });
+const blank122 = new (require('@solid/community-server').ParsingHttpHandler)({
+  'requestParser': urn_solid_server_default_RequestParser,
+  'errorHandler': urn_solid_server_default_ErrorHandler,
+  'responseWriter': urn_solid_server_default_ResponseWriter,
+  'operationHandler': blank121
+});
+const blank123 = new (require('@solid/community-server').ConvertingOperationHttpHandler)(urn_solid_server_default_RepresentationConverter, urn_solid_server_default_NotificationTypeHandler);
 const urn_solid_server_default_InteractionRouteHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_AccountClientCredentialsRouter,
   urn_solid_server_default_AccountWebIdRouter,
@@ -834,10 +948,10 @@ const urn_solid_server_default_InteractionRouteHandler = new (require('@solid/co
   urn_solid_server_default_AccountPodIdRouter,
   urn_solid_server_default_AccountWebIdLinkRouter,
   urn_solid_server_default_AccountLogoutRouter,
-  urn_solid_server_default_IndexRouter,
   urn_solid_server_default_LoginRouter,
-  urn_solid_server_default_OidcCancelRouter,
+  urn_solid_server_default_IndexRouter,
   urn_solid_server_default_OidcConsentRouter,
+  urn_solid_server_default_OidcCancelRouter,
   urn_solid_server_default_OidcForgetWebIdRouter,
   urn_solid_server_default_OidcPromptRouter,
   urn_solid_server_default_OidcPickWebIdRouter,
@@ -859,13 +973,48 @@ const urn_solid_server_default_AuthResourceHttpHandler = new (require('@solid/co
 ]
 });
 const urn_solid_server_default_LocationInteractionHandler = new (require('@solid/community-server').LocationInteractionHandler)(urn_solid_server_default_InteractionRouteHandler);
+const urn_solid_server_default_StorageDescriptionHandler = new (require('@solid/community-server').RouterHandler)({
+  'targetExtractor': urn_solid_server_default_TargetExtractor,
+  'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
+  'handler': blank122,
+  'allowedPathNames': [
+  '/\.well-known/solid'
+]
+});
+const urn_solid_server_default_NotificationReadWriteHandler = new (require('@solid/community-server').OperationRouterHandler)({
+  'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
+  'handler': blank123,
+  'allowedMethods': [
+  'HEAD',
+  'GET',
+  'POST'
+]
+});
 const urn_solid_server_default_RootControlHandler = new (require('@solid/community-server').ControlHandler)({
   'controls': urn_solid_server_default_ControlHandler
 }, urn_solid_server_default_LocationInteractionHandler);
 const urn_solid_server_default_CookieInteractionHandler = new (require('@solid/community-server').CookieInteractionHandler)(urn_solid_server_default_RootControlHandler, urn_solid_server_default_AccountStore, urn_solid_server_default_CookieStore);
+const blank124 = new (require('@solid/community-server').WaterfallHandler)([
+  urn_solid_server_default_NotificationReadWriteHandler,
+  urn_solid_server_default_NotificationDeleteHandler
+]);
 const urn_solid_server_default_VersionHandler = new (require('@solid/community-server').VersionHandler)(urn_solid_server_default_CookieInteractionHandler);
 const urn_solid_server_default_JsonConversionHandler = new (require('@solid/community-server').JsonConversionHandler)(urn_solid_server_default_VersionHandler, urn_solid_server_default_RepresentationConverter);
+const urn_solid_server_default_NotificationParsingHandler = new (require('@solid/community-server').ParsingHttpHandler)({
+  'requestParser': urn_solid_server_default_RequestParser,
+  'errorHandler': urn_solid_server_default_ErrorHandler,
+  'responseWriter': urn_solid_server_default_ResponseWriter,
+  'operationHandler': blank124
+});
 const urn_solid_server_default_LockingInteractionHandler = new (require('@solid/community-server').LockingInteractionHandler)(urn_solid_server_default_ResourceLocker, urn_solid_server_default_AccountIdRoute, urn_solid_server_default_JsonConversionHandler);
+const urn_solid_server_default_NotificationHttpHandler = new (require('@solid/community-server').RouterHandler)({
+  'targetExtractor': urn_solid_server_default_TargetExtractor,
+  'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
+  'handler': urn_solid_server_default_NotificationParsingHandler,
+  'allowedPathNames': [
+  '^/.notifications/'
+]
+});
 const urn_solid_server_default_InteractionHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_HtmlViewHandler,
   urn_solid_server_default_LockingInteractionHandler
@@ -878,7 +1027,7 @@ const urn_solid_server_default_IdentityProviderHttpHandler = new (require('@soli
 const urn_solid_server_default_IdentityProviderAuthorizingHandler = new (require('@solid/community-server').AuthorizingHttpHandler)({
   'credentialsExtractor': urn_solid_server_default_CredentialsExtractor,
   'modesExtractor': urn_solid_server_default_ModesExtractor,
-  'permissionReader': blank26,
+  'permissionReader': blank29,
   'authorizer': urn_solid_server_default_Authorizer,
   'operationHandler': urn_solid_server_default_IdentityProviderHttpHandler
 });
@@ -916,14 +1065,14 @@ const urn_solid_server_default_ServerConfigurator = new (require('@solid/communi
 ]);
 const urn_solid_server_default_ServerFactory = new (require('@solid/community-server').BaseServerFactory)(urn_solid_server_default_ServerConfigurator, {});
 const urn_solid_server_default_ServerInitializer = new (require('@solid/community-server').ServerInitializer)(urn_solid_server_default_ServerFactory, getVariableValue('urn:solid-server:default:variable:port'), getVariableValue('urn:solid-server:default:variable:socket'));
-const blank109 = new (require('@solid/community-server').FinalizableHandler)(urn_solid_server_default_ServerInitializer);
+const blank125 = new (require('@solid/community-server').FinalizableHandler)(urn_solid_server_default_ServerInitializer);
 const urn_solid_server_default_WorkerSequenceInitializer = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_WorkerParallelInitializer,
   urn_solid_server_default_ServerInitializer
 ]);
 const urn_solid_server_default_WorkerInitializer = new (require('@solid/community-server').ProcessHandler)(urn_solid_server_default_WorkerSequenceInitializer, urn_solid_server_default_ClusterManager, false);
 const urn_solid_server_default_Finalizer = new (require('@solid/community-server').ParallelHandler)([
-  blank109
+  blank125
 ]);
 const urn_solid_server_default_Initializer = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_LoggerInitializer,
@@ -931,11 +1080,11 @@ const urn_solid_server_default_Initializer = new (require('@solid/community-serv
   urn_solid_server_default_PrimaryInitializer,
   urn_solid_server_default_WorkerInitializer
 ]);
-const blank110 = new (require('@solid/community-server').SequenceHandler)([
+const blank126 = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_Finalizer,
   urn_solid_server_default_CleanupFinalizer
 ]);
-const urn_solid_server_default_App = new (require('@solid/community-server').App)(urn_solid_server_default_Initializer, blank110, urn_solid_server_default_ClusterManager);
+const urn_solid_server_default_App = new (require('@solid/community-server').App)(urn_solid_server_default_Initializer, blank126, urn_solid_server_default_ClusterManager);
 return urn_solid_server_default_App;
 }
 

@@ -1,5 +1,5 @@
 // Sets up a resident's pod the homedata way: containers, home profile, device descriptions, gateway Append grants,
-// Type Index registrations.
+// Type Index registrations, and an inbox the broker may Append to.
 import { DataFactory, Store } from 'n3';
 import type { Property } from '../metrics/index.ts';
 import { OBSERVABLE_PROPERTY, TERMS } from '../vocab/browser.ts';
@@ -10,6 +10,7 @@ import { ensureContainer, writeTurtle } from './resource-write.ts';
 import { setAgentModes } from './access-control.ts';
 import type { SolidAgent } from './solid-session.ts';
 import { registerInTypeIndex } from './type-index.ts';
+import { advertiseInbox } from './inbox.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 const { rdf, rdfs, sosa, hd } = TERMS;
@@ -44,10 +45,17 @@ export function gatewayTurtle(layout: PodLayout, devices: DeviceDescription[]): 
   return serializeTurtle(store);
 }
 
+/** Who else the set-up grants something to. */
+export interface PodSetUpOptions {
+  /** The broker's WebID: given Append only (never Read) on the inbox, so that it can offer council requests. */
+  brokerWebId?: string;
+}
+
 /**
  * Creates the homedata layout in the resident's own pod (idempotent), writes the home profile and device
  * descriptions, gives the gateway Append only (never Read) on readings and summaries, and registers the readings,
- * summaries, consents and home in the resident's private Type Index (docs/vocabulary.md).
+ * summaries, consents and home in the resident's private Type Index (docs/vocabulary.md). The inbox is named as
+ * `ldp:inbox` on the home document and on the WebID profile; the broker, when known, may Append to it.
  */
 export async function setUpHomedataPod(
   resident: SolidAgent,
@@ -55,6 +63,7 @@ export async function setUpHomedataPod(
   home: HomeProfile,
   devices: DeviceDescription[],
   gatewayWebId: string,
+  options: PodSetUpOptions = {},
 ): Promise<PodLayout> {
   const layout = new PodLayout(pod);
   await ensureContainer(resident.fetch, layout.root);
@@ -72,6 +81,8 @@ export async function setUpHomedataPod(
     writeTurtle(resident.fetch, layout.gatewayDocument, gatewayTurtle(layout, devices)),
     setAgentModes(editor, [layout.readings, layout.summaries, layout.reports], gatewayWebId, ['Append']),
     registerInTypeIndex(resident.fetch, resident.webId, layout),
+    advertiseInbox(resident.fetch, resident.webId, layout),
+    ...(options.brokerWebId ? [setAgentModes(editor, layout.inbox, options.brokerWebId, ['Append'])] : []),
   ]);
   return layout;
 }

@@ -43,6 +43,14 @@ export class PodLayout {
     return `${this.root}access-log/`;
   }
 
+  /**
+   * The home's Linked Data Notifications inbox (advertised as `ldp:inbox`): the broker may only Append to it, an
+   * `as:Offer` per council request for the home's area.
+   */
+  get inbox(): string {
+    return `${this.root}inbox/`;
+  }
+
   /** Private-aggregation reports (Prio3): the gateway appends, the aggregators of a consent read. */
   get reports(): string {
     return `${this.root}reports/`;
@@ -59,6 +67,7 @@ export class PodLayout {
       this.consents,
       this.accessLog,
       this.reports,
+      this.inbox,
     ];
   }
 

@@ -27,6 +27,10 @@ export const DQV = namespace('http://www.w3.org/ns/dqv#');
 export const ACL = namespace('http://www.w3.org/ns/auth/acl#');
 export const LDP = namespace('http://www.w3.org/ns/ldp#');
 export const SOLID = namespace('http://www.w3.org/ns/solid/terms#');
+/** ActivityStreams 2.0: the Linked Data Notifications the broker sends to residents' inboxes. */
+export const AS = namespace('https://www.w3.org/ns/activitystreams#');
+/** Solid Notifications Protocol: subscription services and channel types. */
+export const NOTIFY = namespace('http://www.w3.org/ns/solid/notifications#');
 export const FOAF = namespace('http://xmlns.com/foaf/0.1/');
 export const SCHEMA = namespace('https://schema.org/');
 export const PIM = namespace('http://www.w3.org/ns/pim/space#');
@@ -62,6 +66,8 @@ export const PREFIXES: Record<string, string> = {
   acl: ACL.base,
   ldp: LDP.base,
   solid: SOLID.base,
+  as: AS.base,
+  notify: NOTIFY.base,
   foaf: FOAF.base,
   pim: PIM.base,
   acp: ACP.base,

@@ -18,12 +18,14 @@ export interface PagesOptions {
 /**
  * The pages' own Content-Security-Policy. The resident page talks to the resident's identity provider and pod,
  * which may be any https server (or the configured issuer on plain http, as in the demo); nothing else loads
- * from elsewhere.
+ * from elsewhere. Solid Notifications reach it over WebSockets (WebSocketChannel2023): `wss:`, or the issuer's own
+ * server on plain `ws:` as in the demo.
  */
 function contentSecurityPolicy(issuer: string): string {
+  const origin = new URL(issuer).origin;
   return [
     "default-src 'self'",
-    `connect-src 'self' https: ${new URL(issuer).origin}`,
+    `connect-src 'self' https: wss: ${origin} ${origin.replace(/^http/, 'ws')}`,
     "img-src 'self' data: blob:",
     "style-src 'self' 'unsafe-inline'",
     "script-src 'self'",

@@ -110,6 +110,7 @@ describe('a council trying to overload the broker', () => {
       reader: { brokerWebId: config.webId } as AuditedPodReader,
       verifyResident: () => Promise.reject(new Error('no residents here')),
       runs: idleQueue,
+      offers: { announce: () => undefined },
     } as unknown as BrokerContext;
     const server = createBrokerApp(ctx).listen(0, '127.0.0.1');
     servers.push(server);

@@ -39,15 +39,23 @@ describe('homedata home', () => {
     expect(printed()).toBe('No homes enrolled.\n');
     await runHomeEnrol(
       '100023336956',
-      { ...flags, pod: 'https://pods.example/uprn-1/', gateway: GATEWAY, resident: RESIDENT },
+      {
+        ...flags,
+        pod: 'https://pods.example/uprn-1/',
+        gateway: GATEWAY,
+        resident: RESIDENT,
+        area: 'E05000001',
+      },
       write,
     );
     expect(printed()).toMatch(/^Home 100023336956 enrolled/);
     await runHomeList(flags, write);
     const lines = printed().trim().split('\n');
-    expect(lines[0]).toBe('home id\tpod\tgateway\tresident\tenrolled at');
+    expect(lines[0]).toBe('home id\tpod\tgateway\tresident\tarea\tenrolled at');
     expect(lines[1]).toMatch(
-      new RegExp(`^100023336956\\thttps://pods.example/uprn-1/\\t${GATEWAY}\\t${RESIDENT}\\t\\d{4}-`),
+      new RegExp(
+        `^100023336956\\thttps://pods.example/uprn-1/\\t${GATEWAY}\\t${RESIDENT}\\tE05000001\\t\\d{4}-`,
+      ),
     );
 
     // A duplicate id, the same pod under another id, a bad id, a bad pod: a message and a non-zero exit each.

@@ -6,12 +6,14 @@ import { enrolHome } from '../../src/broker/homes/home-register-transactor.ts';
 /** The gateway test homes name unless told otherwise (the summaries are written by the resident in tests). */
 export const TEST_GATEWAY_WEBID = 'https://gateway.example/profile/card#me';
 
-/** A home to enrol: its pod, and optionally its id, gateway and resident. */
+/** A home to enrol: its pod, and optionally its id, gateway, resident and area. */
 export interface TestHome {
   pod: string;
   homeId?: string;
   gatewayWebId?: string;
   residentWebId?: string;
+  /** The home's area (GSS code): requests for it are offered to the resident's inbox. */
+  area?: string;
 }
 
 /** A home id from the pod's last path segment (test pod names are unique per run), e.g. `test-alice-1a2b3c4d`. */
@@ -30,6 +32,7 @@ export async function enrolTestHomes(db: Queryable, homes: readonly TestHome[]):
         pod: home.pod,
         gatewayWebId: home.gatewayWebId ?? TEST_GATEWAY_WEBID,
         ...(home.residentWebId === undefined ? {} : { residentWebId: home.residentWebId }),
+        ...(home.area === undefined ? {} : { area: home.area }),
       }),
     );
   }

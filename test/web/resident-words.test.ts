@@ -103,4 +103,17 @@ describe('the resident’s lists', () => {
     expect(answers.active.map((entry) => entry.requestId)).toEqual(['d']);
     expect(answers.history.map((entry) => entry.requestId).sort()).toEqual(['e', 'f', 'g']);
   });
+
+  it('puts a request the broker offered to the home’s inbox in the inbox, whatever area it names', () => {
+    const answers = sortAnswers(
+      [
+        listing('a', 'unanswered', { areas: ['E05017207'] }),
+        listing('b', 'unanswered', { areas: ['E05017207'] }),
+      ],
+      'E05018412',
+      new Set(['b']),
+    );
+    expect(answers.inbox.map((entry) => entry.requestId)).toEqual(['b']);
+    expect(answers.elsewhere).toBe(1);
+  });
 });

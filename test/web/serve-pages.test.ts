@@ -33,7 +33,7 @@ describe('pages router', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<title>resident</title>');
     const csp = response.headers.get('content-security-policy')!;
-    expect(csp).toContain("connect-src 'self' https: http://localhost:3000");
+    expect(csp).toContain("connect-src 'self' https: wss: http://localhost:3000 ws://localhost:3000");
     expect(csp).toContain("script-src 'self'");
     expect(response.headers.get('cache-control')).toBe('no-cache');
   });

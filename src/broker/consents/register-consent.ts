@@ -42,7 +42,7 @@ export interface RegisterConsentDeps {
 const MAX_RECORD_QUADS = 1_000;
 
 /** The consent record, parsed as it streams in under the reader's byte cap and the record's triple cap. */
-const readRecord: BodyParser<Store> = (response, url, caps) =>
+export const readRecord: BodyParser<Store> = (response, url, caps) =>
   readTurtleStore(response.body!, url, {
     maxQuads: Math.min(caps.maxQuads, MAX_RECORD_QUADS),
     maxSubjects: Math.min(caps.maxSubjects, MAX_RECORD_QUADS),

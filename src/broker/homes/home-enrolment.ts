@@ -1,5 +1,7 @@
-// What an enrolment of a home says, validated: the operator's home id, the pod URL, the gateway and resident WebIDs.
+// What an enrolment of a home says, validated: the operator's home id, the pod URL, the gateway and resident WebIDs,
+// the area.
 import { z } from 'zod';
+import { GSS_CODE } from '../requests/request-schema.ts';
 
 /** A home id: a short opaque token such as a UK UPRN or a housing-stock reference (also checked by the table). */
 export const HOME_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -42,6 +44,8 @@ export const homeEnrolmentSchema = z
     pod: podUrlSchema,
     gatewayWebId: webIdSchema,
     residentWebId: webIdSchema.optional(),
+    /** The home's area (ONS GSS code) as the operator knows the dwelling: new requests for it are offered. */
+    area: z.string().regex(GSS_CODE, 'an area is an ONS GSS code such as E05000001').optional(),
   })
   .strict();
 

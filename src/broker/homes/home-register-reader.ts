@@ -1,10 +1,18 @@
-// Reads the home register: every enrolled home, one by id, one by its pod.
+// Reads the home register: every enrolled home, those in some areas, one by id, one by its pod.
 import type { Queryable } from '../db/database.ts';
 import type { EnrolledHomeRow } from '../db/schema/enrolled-homes.ts';
 
 /** Every enrolled home, by home id. */
 export function listEnrolledHomes(db: Queryable): Promise<EnrolledHomeRow[]> {
   return db.query<EnrolledHomeRow>('SELECT * FROM enrolled_homes ORDER BY home_id');
+}
+
+/** Enrolled homes in any of `areas` whose resident's WebID is known: the homes a request for those areas is offered to. */
+export function listEnrolledHomesIn(db: Queryable, areas: readonly string[]): Promise<EnrolledHomeRow[]> {
+  return db.query<EnrolledHomeRow>(
+    'SELECT * FROM enrolled_homes WHERE area = ANY($1::text[]) AND resident_webid IS NOT NULL ORDER BY home_id',
+    [areas],
+  );
 }
 
 /** The home enrolled under `homeId`, or null. */

@@ -17,9 +17,9 @@ export async function enrolHome(
 ): Promise<EnrolledHomeRow> {
   const home = parseInput(homeEnrolmentSchema, input, 'home');
   const rows = await db.query<EnrolledHomeRow>(
-    'INSERT INTO enrolled_homes (home_id, pod, gateway_webid, resident_webid, enrolled_at) ' +
-      'VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING *',
-    [home.homeId, home.pod, home.gatewayWebId, home.residentWebId ?? null, now],
+    'INSERT INTO enrolled_homes (home_id, pod, gateway_webid, resident_webid, area, enrolled_at) ' +
+      'VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING *',
+    [home.homeId, home.pod, home.gatewayWebId, home.residentWebId ?? null, home.area ?? null, now],
   );
   if (rows[0]) return rows[0];
   if (await findEnrolledHome(db, home.homeId)) {

@@ -18,7 +18,8 @@ export interface RequestPolicy {
 export const DEFAULT_MAX_PERIOD_MONTHS = 24;
 
 /** ONS GSS codes: a country letter and eight digits (e.g. ward E05000001). */
-const GSS_CODE = /^[EWSN][0-9]{8}$/;
+/** An ONS GSS code, e.g. a ward (`E05000001`). */
+export const GSS_CODE = /^[EWSN][0-9]{8}$/;
 
 /** The most areas one request may name; more is a sign of a mistake, not of a study. */
 const MAX_AREAS = 200;

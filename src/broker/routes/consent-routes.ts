@@ -2,7 +2,7 @@
 import { consentNoticeSchema, registeredConsentSchema } from '../contract.ts';
 import { Router } from 'express';
 import { NotFoundError } from '../../errors.ts';
-import { listResidentConsents } from '../consents/consent-reader.ts';
+import { findActiveConsent, listResidentConsents } from '../consents/consent-reader.ts';
 import { withdrawConsent } from '../consents/consent-transactor.ts';
 import { registerConsent } from '../consents/register-consent.ts';
 import type { BrokerContext } from '../context.ts';
@@ -22,6 +22,9 @@ export function consentRoutes(ctx: BrokerContext): Router {
     const { pod } = parseInput(consentNoticeSchema, req.body);
     const registered = await registerConsent(ctx, requestId, residentOf(res).webId, pod);
     ctx.logger.info({ requestId }, 'consent registered');
+    const consent = await findActiveConsent(ctx.db, requestId, residentOf(res).webId, ctx.clock());
+    // In the background: the pod server tells the broker when the record changes (a hint to read it again).
+    if (consent) ctx.watches.watch(consent);
     res.status(201).json(registeredConsentSchema.parse(registered));
   });
 

@@ -44,6 +44,8 @@ export function requestRoutes(ctx: BrokerContext): Router {
     const now = ctx.clock();
     const id = await createRequest(ctx.db, council.id, input, now);
     ctx.logger.info({ requestId: id, council: council.id }, 'request filed');
+    // In the background: no pod's answer, slowness or failure reaches the council.
+    ctx.offers.announce(id);
     const row = await findRequest(ctx.db, id);
     res.status(201).location(`${ctx.publicUrl}api/requests/${id}`).json(publicRequest(row!, now));
   });

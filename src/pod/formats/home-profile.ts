@@ -66,6 +66,8 @@ export function homeProfileQuads(layout: PodLayout, home: HomeProfile): Quad[] {
     quad(subject, hd.areaCode, literal(home.area)),
     quad(subject, hd.dwellingType, hd[home.dwellingType]),
     quad(subject, hd.timeZone, literal(home.timeZone)),
+    // Where the broker offers new requests (Linked Data Notifications): Append only, see docs/broker.md.
+    quad(subject, TERMS.ldp.inbox, namedNode(layout.inbox)),
   ];
   for (const room of home.rooms) {
     const iri = namedNode(roomIri(layout, room.slug));

@@ -1,5 +1,5 @@
 // "Who read my data": the broker's reads as the resident's own pod recorded them, newest first, month by month.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ConsentListing, ResidentSession } from '../../consent/index.ts';
 import type { PodLayout } from '../../pod/browser.ts';
 import { formatDateTime } from '../shared/dates.ts';
@@ -17,16 +17,21 @@ interface AccessLogProps {
   layout: PodLayout;
   /** To name the council and request behind each read. */
   listings: readonly ConsentListing[];
+  /** Counts the pod's notifications of a change to the log: each one reads the log again, in place. */
+  podChanges: number;
   onReload: () => void;
 }
 
 /** The log, with "show older" and "check again". */
-export function AccessLogSection({ session, layout, listings, onReload }: AccessLogProps) {
+export function AccessLogSection({ session, layout, listings, podChanges, onReload }: AccessLogProps) {
   const [shown, setShown] = useState(FIRST_MONTHS);
   const [log, reload] = useAsync(async () => {
     const months = await listLogMonths(session.fetch, layout);
     return { months, entries: await readLogMonths(session.fetch, months.slice(0, shown)) };
   }, [session, layout, shown]);
+  useEffect(() => {
+    if (podChanges > 0) reload();
+  }, [podChanges]);
 
   return (
     <section id="access-log" aria-labelledby="access-log-title">

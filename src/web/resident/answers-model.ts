@@ -3,7 +3,7 @@ import type { ConsentListing } from '../../consent/index.ts';
 
 /** The page's lists. */
 export interface Answers {
-  /** Open requests for the resident's area not yet answered, newest first. */
+  /** Open requests for the resident's area (or offered to the home's inbox) not yet answered, newest first. */
   inbox: ConsentListing[];
   /** Open requests not yet answered that do not cover the resident's area (counted, not shown). */
   elsewhere: number;
@@ -20,13 +20,21 @@ function answeredAt(listing: ConsentListing): number {
   return Number.isNaN(filed) ? 0 : filed;
 }
 
-/** Splits listings (from the consent module) into the page's lists. */
-export function sortAnswers(listings: readonly ConsentListing[], homeArea: string | null): Answers {
+/**
+ * Splits listings (from the consent module) into the page's lists. A request the broker offered to the home's
+ * inbox (`offered`, by request id) counts as the home's even when the home document names another area.
+ */
+export function sortAnswers(
+  listings: readonly ConsentListing[],
+  homeArea: string | null,
+  offered: ReadonlySet<string> = new Set(),
+): Answers {
   const newestFirst = (a: ConsentListing, b: ConsentListing) => answeredAt(b) - answeredAt(a);
   const open = listings.filter(
     (listing) => listing.standing === 'unanswered' && listing.request?.state === 'open',
   );
-  const forHome = (listing: ConsentListing) => homeArea !== null && listing.request!.areas.includes(homeArea);
+  const forHome = (listing: ConsentListing) =>
+    offered.has(listing.requestId) || (homeArea !== null && listing.request!.areas.includes(homeArea));
   return {
     inbox: open.filter(forHome).sort(newestFirst),
     elsewhere: open.filter((listing) => !forHome(listing)).length,

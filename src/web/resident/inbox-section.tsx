@@ -1,8 +1,10 @@
-// The inbox: open requests for the resident's area, each in plain words with Yes and No.
+// The inbox: open requests for the resident's area or offered to the home's inbox, each in plain words with Yes and No.
 import { useState } from 'preact/hooks';
 import type { PublicRequest } from '../../broker/contract.ts';
 import type { ConsentContext } from '../../consent/index.ts';
 import { grantConsent, refuseConsent } from '../../consent/index.ts';
+import type { RequestOffer } from '../../pod/browser.ts';
+import { formatDateTime } from '../shared/dates.ts';
 import { ConfirmDialog } from '../shared/confirm-dialog.tsx';
 import { Empty } from '../shared/status.tsx';
 import type { Answers } from './answers-model.ts';
@@ -14,6 +16,10 @@ interface InboxProps {
   context: ConsentContext;
   pod: ResidentPod;
   answers: Answers;
+  /** The offers in the home's inbox (LDN), newest first. */
+  offers: readonly RequestOffer[];
+  /** Whether the page hears of new offers as they arrive (its inbox subscription is open). */
+  live: boolean;
   onAnswered: (message: string) => void;
 }
 
@@ -21,11 +27,12 @@ interface InboxProps {
 type Pending = { kind: 'grant' | 'refuse'; request: PublicRequest };
 
 /** The open requests and their confirmation dialogs. */
-export function InboxSection({ context, pod, answers, onAnswered }: InboxProps) {
+export function InboxSection({ context, pod, answers, offers, live, onAnswered }: InboxProps) {
   const [pending, setPending] = useState<Pending | null>(null);
   return (
     <section id="inbox" aria-labelledby="inbox-title">
       <h2 id="inbox-title">Requests for your data</h2>
+      {live && <p class="muted live-note">New requests appear here as they arrive in your pod’s inbox.</p>}
       {answers.inbox.length === 0 ? (
         <Empty>
           No open requests for your area right now. When a council asks, the request appears here.
@@ -41,6 +48,7 @@ export function InboxSection({ context, pod, answers, onAnswered }: InboxProps) 
               >
                 <h3 id={`request-${request!.id}`}>{request!.title}</h3>
                 <RequestDescription request={request!} homeArea={pod.profile.area} />
+                <OfferNote offer={offers.find((offer) => offer.requestId === request!.id)} />
                 <div class="actions">
                   <button type="button" onClick={() => setPending({ kind: 'grant', request: request! })}>
                     Yes, share these figures
@@ -93,5 +101,15 @@ export function InboxSection({ context, pod, answers, onAnswered }: InboxProps) 
         />
       )}
     </section>
+  );
+}
+
+/** Where the request reached the home: the broker's offer in the pod's own inbox, when there is one. */
+function OfferNote({ offer }: { offer: RequestOffer | undefined }) {
+  if (!offer) return null;
+  return (
+    <p class="muted offer-note">
+      The broker put this request in your pod’s inbox on {formatDateTime(offer.published)}.
+    </p>
   );
 }

@@ -16,6 +16,8 @@ import { sortAnswers } from './answers-model.ts';
 import { readHomeView, type HomeView } from './home-profile.ts';
 import { InboxSection } from './inbox-section.tsx';
 import { MyHomeSection } from './my-home-section.tsx';
+import { readInboxOffers } from './inbox-offers.ts';
+import { usePodChanges } from './use-pod-changes.ts';
 import { sweepNotice, sweepThenList } from './sign-in-sweep.ts';
 
 /** The resident's pod and what the page knows about their home. */
@@ -75,12 +77,29 @@ function ResidentSections({ session, pod }: { session: ResidentSession; pod: Res
     return result.listings;
   }, [context]);
   const [logRound, setLogRound] = useState(0);
+  const [offers, reloadOffers] = useAsync(() => readInboxOffers(session.fetch, pod.layout), [session, pod]);
+  const [logChanges, setLogChanges] = useState(0);
+  // Solid Notifications instead of polling: an offer in the inbox brings its request in; a read the broker logs
+  // shows under "Who read my data" (a record's document appears in the month's container; a new month's container
+  // appears in the log).
+  const inboxLive = usePodChanges(session.fetch, [pod.layout.inbox], () => {
+    reloadOffers();
+    reloadListings();
+  });
+  const month = new Date().toISOString().slice(0, 7);
+  usePodChanges(session.fetch, [pod.layout.accessLog, pod.layout.accessLogMonth(month)], () =>
+    setLogChanges((count) => count + 1),
+  );
 
   const answered = (message: string) => {
     setNotice(message);
     reloadListings();
   };
-  const answers = listings.status === 'loaded' ? sortAnswers(listings.value, pod.profile.area) : null;
+  const offered = offers.status === 'loaded' ? offers.value : [];
+  const answers =
+    listings.status === 'loaded'
+      ? sortAnswers(listings.value, pod.profile.area, new Set(offered.map((offer) => offer.requestId)))
+      : null;
 
   return (
     <>
@@ -93,7 +112,14 @@ function ResidentSections({ session, pod }: { session: ResidentSession; pod: Res
       {listings.status === 'failed' && <Failure error={listings.error} retry={reloadListings} />}
       {answers && (
         <>
-          <InboxSection context={context} pod={pod} answers={answers} onAnswered={answered} />
+          <InboxSection
+            context={context}
+            pod={pod}
+            answers={answers}
+            offers={offered}
+            live={inboxLive}
+            onAnswered={answered}
+          />
           <AnswersSection context={context} pod={pod} answers={answers} onAnswered={answered} />
         </>
       )}
@@ -102,6 +128,7 @@ function ResidentSections({ session, pod }: { session: ResidentSession; pod: Res
         session={session}
         layout={pod.layout}
         listings={listings.status === 'loaded' ? listings.value : []}
+        podChanges={logChanges}
         onReload={() => setLogRound((round) => round + 1)}
       />
       <MyHomeSection session={session} pod={pod} />

@@ -80,7 +80,7 @@ describe('home register', () => {
     expect((await listEnrolledHomes(db)).map((row) => row.home_id)).toContain('100023336956');
   });
 
-  it('refuses a bad home id, a pod that is no container URL, and characters outside IRIREF', async () => {
+  it('refuses a bad home id, a pod that is no container URL, characters outside IRIREF, an area that is no GSS code', async () => {
     const bad = [
       { homeId: '', pod: podOf('x1'), gatewayWebId: GATEWAY },
       { homeId: '-starts-with-dash', pod: podOf('x1'), gatewayWebId: GATEWAY },
@@ -92,6 +92,7 @@ describe('home register', () => {
       { homeId: 'x1', pod: 'https://pods.example/x|1/', gatewayWebId: GATEWAY },
       { homeId: 'x1', pod: podOf('x1'), gatewayWebId: 'not a url' },
       { homeId: 'x1', pod: podOf('x1'), gatewayWebId: GATEWAY, residentWebId: 'mailto:a@b.example' },
+      { homeId: 'x1', pod: podOf('x1'), gatewayWebId: GATEWAY, area: 'Northbridge' },
     ];
     for (const input of bad) {
       const error = await enrolHome(db, input).catch((thrown: unknown) => thrown);

@@ -10,5 +10,7 @@ export interface EnrolledHomeRow {
   gateway_webid: string;
   /** The resident's WebID if the operator recorded it; then only that WebID may consent for the home. */
   resident_webid: string | null;
+  /** The home's area (ONS GSS code) if the operator recorded it (migration 013): requests for it are offered. */
+  area: string | null;
   enrolled_at: Date;
 }
