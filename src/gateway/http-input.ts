@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { describeIssues } from '../config/load-config.ts';
+import { describeIssues } from '../validation-issues.ts';
 import { AuthenticationError, HomedataError, NotFoundError, ValidationError } from '../errors.ts';
 import { problemHandler } from '../http-problem.ts';
 import type { Logger } from '../logging.ts';
