@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startGateway, type Gateway } from '../../src/gateway/index.ts';
 import { PROBLEM_BASE } from '../../src/errors.ts';
 import { findFreePort } from '../../src/pod/free-port.ts';
-import { createGatewayHome, snapshotPod, waitFor, type GatewayHome } from './gateway-home.ts';
+import { createGatewayHome, snapshotPod, type GatewayHome } from './gateway-home.ts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -162,9 +162,7 @@ describe.skipIf('why' in mount)('a gateway whose outbox disk is full', () => {
 
     // Space returns: the broker's redelivery lands by itself, the HTTP sender's retry is taken.
     await rm(filler);
-    expect(await waitFor(async () => gateway.intake.counters.accepted === acceptedBefore + 2, 20_000)).toBe(
-      true,
-    );
+    await expect.poll(() => gateway.intake.counters.accepted, { timeout: 20_000 }).toBe(acceptedBefore + 2);
     expect((await post(batch)).status).toBe(202);
     expect(logLines.filter((line) => line.msg.startsWith('outbox disk has space again'))).toHaveLength(1);
 

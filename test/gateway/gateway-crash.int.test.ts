@@ -11,7 +11,6 @@ import {
   DEVICE_MAP,
   freshDataDir,
   snapshotPod,
-  waitFor,
   type GatewayHome,
   removeDataDirs,
 } from './gateway-home.ts';
@@ -98,7 +97,7 @@ describe('gateway killed mid-flush', () => {
     const first = startChild((entry) => {
       if (entry.msg === 'document written' && ++documentsWritten === 1) firstWrite();
     });
-    expect(await waitFor(healthy, 60_000, 200)).toBe(true);
+    await expect.poll(healthy, { timeout: 60_000, interval: 200 }).toBe(true);
 
     // 1,000 instants 6 minutes apart, two readings each: 100 hourly documents, so the flush takes many patches.
     const base = Date.now() - READINGS * 6 * 60_000 - 3_600_000;
@@ -128,15 +127,15 @@ describe('gateway killed mid-flush', () => {
     expect(atKill.observations).toBeLessThan(accepted);
 
     const second = startChild(() => undefined);
-    const drained = await waitFor(
-      async () => {
-        const status = await readStatusFile(dataDir);
-        return status !== null && status.pid === second.pid && status.pending === 0 && !status.flushing;
-      },
-      120_000,
-      500,
-    );
-    expect(drained).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const status = await readStatusFile(dataDir);
+          return status !== null && status.pid === second.pid && status.pending === 0 && !status.flushing;
+        },
+        { timeout: 120_000, interval: 500 },
+      )
+      .toBe(true);
     second.kill('SIGTERM');
     expect(await exited(second)).toBe(0);
 

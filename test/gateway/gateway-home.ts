@@ -144,17 +144,3 @@ export async function statusOf(agent: SolidAgent, url: string, method = 'GET'): 
   await response.arrayBuffer();
   return response.status;
 }
-
-/** Polls `check` until it returns true or `timeoutMs` passes; returns whether it did. */
-export async function waitFor(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  everyMs = 200,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  return check();
-}

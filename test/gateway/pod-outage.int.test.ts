@@ -7,7 +7,7 @@ import { startGateway, type Gateway } from '../../src/gateway/index.ts';
 import { createLogger } from '../../src/logging.ts';
 import { findFreePort } from '../../src/pod/free-port.ts';
 import { startPodServer, type PodServer } from '../../src/pod/pod-server.ts';
-import { createGatewayHome, snapshotPod, waitFor, type GatewayHome, removeDataDirs } from './gateway-home.ts';
+import { createGatewayHome, snapshotPod, type GatewayHome, removeDataDirs } from './gateway-home.ts';
 
 const TOKEN = 'outage-token-0123456789abcdef';
 
@@ -76,7 +76,7 @@ describe('pod server outage', () => {
     css = undefined;
     // Ingest goes on while the pod is down: readings are accepted into the outbox.
     await sendFor(3000);
-    expect(await waitFor(async () => (await gateway.status()).failures! > 0, 5000)).toBe(true);
+    await expect.poll(async () => (await gateway.status()).failures, { timeout: 5000 }).toBeGreaterThan(0);
     const during = await gateway.status();
     expect(during.pending).toBeGreaterThan(0);
     expect(during.lastError?.message).toMatch(/unreachable|login failed|fetch failed/i);
@@ -84,7 +84,9 @@ describe('pod server outage', () => {
     css = await startPodServer({ dataDir: cssDir, port, registration: 'open' });
     await sendFor(1000);
 
-    expect(await waitFor(async () => (await gateway.status()).pending === 0, 60_000, 250)).toBe(true);
+    await expect
+      .poll(async () => (await gateway.status()).pending, { timeout: 60_000, interval: 250 })
+      .toBe(0);
     expect(accepted).toBe(sent);
     const snapshot = await snapshotPod(home.resident.agent, home.layout.readings);
     expect(snapshot.repeated).toEqual([]);
