@@ -4,6 +4,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { HomedataError, LimitExceededError, PROBLEM_BASE, StorageFullError } from './errors.ts';
 import type { Logger } from './logging.ts';
+import type { FieldError } from './validation-issues.ts';
 
 /** A body that is not JSON at all. */
 export class MalformedBodyError extends HomedataError {
@@ -19,11 +20,7 @@ export class PayloadTooLargeError extends HomedataError {
   }
 }
 
-/** One invalid field: a dotted path into the input (`period.to`, `metrics.1`) and what is wrong with it. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 /** An RFC 9457 problem document. */
 export interface ProblemDocument {

@@ -133,6 +133,90 @@ function printStatus(status: GatewayStatus, quarantineFile: string): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** `gateway run`: runs a gateway until SIGINT or SIGTERM, then stops it cleanly. */
+async function runGateway(options: { config: string }): Promise<void> {
+  const logger = createLogger('gateway');
+  const settings = await loadGatewaySettings(options.config);
+  const running = await startGateway(settings, { logger });
+  logger.info(
+    { dataDir: settings.dataDir, http: running.httpUrl ?? null, mqtt: settings.mqtt?.url ?? null },
+    'gateway running',
+  );
+  const signal = await untilStopSignal();
+  logger.info({ signal }, 'stopping');
+  await running.stop();
+}
+
+/** `gateway replay`: replays a CSV file through a gateway started by hand, with progress bars. */
+async function replayCommand(flags: ReplayFlags): Promise<void> {
+  const logger = createLogger('gateway', process.env.HOMEDATA_LOG_LEVEL ?? 'warn');
+  const { settings, target } = await replaySettings(flags);
+  const columns = replayColumns(flags, settings);
+  const timeZone = flags.timezone ?? settings.csv?.timeZone ?? 'UTC';
+  const timeFormat = flags.timeFormat ?? settings.csv?.timeFormat;
+  // Before the gateway logs in, so a wrong format costs no pod round trip.
+  if (timeFormat) checkTimeFormat(timeFormat, timeZone);
+  const timeout = Number(flags.timeout);
+  if (!(timeout > 0))
+    throw new ConfigError(`--timeout ${flags.timeout}: expected a positive number of seconds`);
+  const running = await startGateway(settings, { logger, manual: true });
+  const ingestBar = await progressBar(flags.progress, 'reading  ');
+  const flushBar = await progressBar(flags.progress, 'writing  ');
+  try {
+    ingestBar?.start(1, 0);
+    const report = await replayCsv(running, {
+      file: flags.csv,
+      mapping: {
+        timeColumn: flags.timeColumn ?? settings.csv?.timeColumn ?? 'time',
+        timeZone,
+        ...(timeFormat ? { timeFormat } : {}),
+        ...(columns ? { columns } : {}),
+      },
+      shiftToNow: flags.shiftToNow ?? false,
+      drainTimeoutMs: timeout * 1000,
+      progress: {
+        ingest: (bytes, total) => {
+          ingestBar?.setTotal(total);
+          ingestBar?.update(bytes);
+        },
+        flush: (delivered, total) => {
+          if (ingestBar?.isActive) {
+            ingestBar.stop();
+            flushBar?.start(Math.max(total, 1), 0);
+          }
+          flushBar?.update(Math.min(delivered, total));
+        },
+      },
+    });
+    ingestBar?.stop();
+    flushBar?.stop();
+    printReplay(report, target, flags.json ?? false);
+  } finally {
+    ingestBar?.stop();
+    flushBar?.stop();
+    await running.stop({ finalFlushMs: 0 });
+  }
+}
+
+/** `gateway status`: the outbox status of a gateway's data folder, found by config or directly. */
+async function statusCommand(options: { config?: string; dataDir?: string; json?: boolean }): Promise<void> {
+  let dataDir: string;
+  let quarantineFile: string;
+  if (options.config) {
+    const settings = await loadGatewaySettings(options.config);
+    dataDir = settings.dataDir;
+    quarantineFile = settings.quarantineFile;
+  } else if (options.dataDir) {
+    dataDir = resolve(options.dataDir);
+    quarantineFile = join(dataDir, 'quarantine.jsonl');
+  } else {
+    throw new ConfigError('Give --config FILE or --data-dir DIR');
+  }
+  const status = await readOutboxStatus(dataDir, quarantineFile);
+  if (options.json) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+  else printStatus(status, quarantineFile);
+}
+
 /** Registers `homedata gateway …`. */
 export function registerGatewayCommands(program: Command): void {
   const gateway = program
@@ -145,18 +229,7 @@ export function registerGatewayCommands(program: Command): void {
       'Run the gateway: MQTT / HTTP / simulator inputs, outbox, flushes to the pod, daily summaries',
     )
     .requiredOption('--config <file>', 'gateway config file (JSON; see docs/gateway.md)')
-    .action(async (options: { config: string }) => {
-      const logger = createLogger('gateway');
-      const settings = await loadGatewaySettings(options.config);
-      const running = await startGateway(settings, { logger });
-      logger.info(
-        { dataDir: settings.dataDir, http: running.httpUrl ?? null, mqtt: settings.mqtt?.url ?? null },
-        'gateway running',
-      );
-      const signal = await untilStopSignal();
-      logger.info({ signal }, 'stopping');
-      await running.stop();
-    });
+    .action(runGateway);
 
   gateway
     .command('replay')
@@ -196,55 +269,7 @@ export function registerGatewayCommands(program: Command): void {
       '600',
     )
     .option('--json', 'print the result as one JSON line')
-    .action(async (flags: ReplayFlags) => {
-      const logger = createLogger('gateway', process.env.HOMEDATA_LOG_LEVEL ?? 'warn');
-      const { settings, target } = await replaySettings(flags);
-      const columns = replayColumns(flags, settings);
-      const timeZone = flags.timezone ?? settings.csv?.timeZone ?? 'UTC';
-      const timeFormat = flags.timeFormat ?? settings.csv?.timeFormat;
-      // Before the gateway logs in, so a wrong format costs no pod round trip.
-      if (timeFormat) checkTimeFormat(timeFormat, timeZone);
-      const timeout = Number(flags.timeout);
-      if (!(timeout > 0))
-        throw new ConfigError(`--timeout ${flags.timeout}: expected a positive number of seconds`);
-      const running = await startGateway(settings, { logger, manual: true });
-      const ingestBar = await progressBar(flags.progress, 'reading  ');
-      const flushBar = await progressBar(flags.progress, 'writing  ');
-      try {
-        ingestBar?.start(1, 0);
-        const report = await replayCsv(running, {
-          file: flags.csv,
-          mapping: {
-            timeColumn: flags.timeColumn ?? settings.csv?.timeColumn ?? 'time',
-            timeZone,
-            ...(timeFormat ? { timeFormat } : {}),
-            ...(columns ? { columns } : {}),
-          },
-          shiftToNow: flags.shiftToNow ?? false,
-          drainTimeoutMs: timeout * 1000,
-          progress: {
-            ingest: (bytes, total) => {
-              ingestBar?.setTotal(total);
-              ingestBar?.update(bytes);
-            },
-            flush: (delivered, total) => {
-              if (ingestBar?.isActive) {
-                ingestBar.stop();
-                flushBar?.start(Math.max(total, 1), 0);
-              }
-              flushBar?.update(Math.min(delivered, total));
-            },
-          },
-        });
-        ingestBar?.stop();
-        flushBar?.stop();
-        printReplay(report, target, flags.json ?? false);
-      } finally {
-        ingestBar?.stop();
-        flushBar?.stop();
-        await running.stop({ finalFlushMs: 0 });
-      }
-    });
+    .action(replayCommand);
 
   gateway
     .command('status')
@@ -252,21 +277,5 @@ export function registerGatewayCommands(program: Command): void {
     .option('--config <file>', 'the gateway config file')
     .option('--data-dir <dir>', 'the gateway data folder (instead of --config)')
     .option('--json', 'print the status as JSON')
-    .action(async (options: { config?: string; dataDir?: string; json?: boolean }) => {
-      let dataDir: string;
-      let quarantineFile: string;
-      if (options.config) {
-        const settings = await loadGatewaySettings(options.config);
-        dataDir = settings.dataDir;
-        quarantineFile = settings.quarantineFile;
-      } else if (options.dataDir) {
-        dataDir = resolve(options.dataDir);
-        quarantineFile = join(dataDir, 'quarantine.jsonl');
-      } else {
-        throw new ConfigError('Give --config FILE or --data-dir DIR');
-      }
-      const status = await readOutboxStatus(dataDir, quarantineFile);
-      if (options.json) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-      else printStatus(status, quarantineFile);
-    });
+    .action(statusCommand);
 }

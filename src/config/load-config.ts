@@ -2,13 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
-
-/** Formats zod issues as `path: message` lines. */
-export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
-}
+import { describeIssues } from '../validation-issues.ts';
 
 /** Validates a value against a schema or throws a ConfigError naming each bad field. */
 export function parseConfig<S extends z.ZodType>(schema: S, value: unknown, source: string): z.infer<S> {

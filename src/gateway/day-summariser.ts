@@ -6,13 +6,9 @@ import {
   summariseReadings,
   type SensorRun,
 } from '../metrics/index.ts';
-import type { Logger } from '../logging.ts';
-import type { PodLayout } from '../pod/index.ts';
-import type { OutboxReader } from './outbox-reader.ts';
-import type { OutboxWriter, SummarisedDay } from './outbox-writer.ts';
-import type { PodWriter } from './pod-writer.ts';
-import type { Quarantine } from './quarantine.ts';
+import type { SummarisedDay } from './outbox-writer.ts';
 import { summariesByDocument, summaryQuads } from './summary-rdf.ts';
+import type { FlusherParts } from './reading-flusher.ts';
 
 /** Local dates summarised per round: bounds memory when a replay leaves months of days at once. */
 const DATES_PER_ROUND = 7;
@@ -31,14 +27,8 @@ export interface SummaryReport {
   retry?: { reason: string; retryAfterMs?: number };
 }
 
-/** Everything a summariser works with. */
-export interface SummariserParts {
-  reader: OutboxReader;
-  writer: OutboxWriter;
-  pod: PodWriter;
-  layout: PodLayout;
-  quarantine: Quarantine;
-  logger: Logger;
+/** Everything a summariser works with: what a flusher does, and the home's zone. */
+export interface SummariserParts extends Omit<FlusherParts, 'now'> {
   timeZone: string;
   /** How long after local midnight a day counts as complete. */
   graceMs: number;

@@ -1,7 +1,8 @@
 // Decides when to flush: every interval, early past a reading threshold, later after a failure (backoff); then summarises.
 import { TimeoutError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
-import { retryDelay, type BackoffPolicy, type RandomSource } from '../pod/index.ts';
+import type { RandomSource } from '../random-source.ts';
+import { retryDelay, type BackoffPolicy } from '../pod/index.ts';
 import type { DaySummariser } from './day-summariser.ts';
 import type { OutboxReader } from './outbox-reader.ts';
 import type { OutboxWriter } from './outbox-writer.ts';

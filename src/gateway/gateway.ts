@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from '../logging.ts';
 import { PodLayout } from '../pod/index.ts';
-import { systemRandom, type RandomSource } from '../pod/index.ts';
+import { cryptoRandomSource, type RandomSource } from '../random-source.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { DaySummariser } from './day-summariser.ts';
 import { DeviceMap } from './device-map.ts';
@@ -50,7 +50,8 @@ const STATUS_EVERY_MS = 1000;
 export async function startGateway(settings: GatewaySettings, options: GatewayOptions): Promise<Gateway> {
   const { logger } = options;
   const now = options.now ?? (() => new Date());
-  const random = options.random ?? systemRandom;
+  // Jitter needs no secrecy, but the project draws all randomness from one kind of source (never Math.random).
+  const random = options.random ?? cryptoRandomSource();
   await mkdir(settings.dataDir, { recursive: true });
   const release = await lockDataDir(settings.dataDir);
   let db;

@@ -3,11 +3,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { describeIssues } from '../config/index.ts';
+import { describeIssues } from '../validation-issues.ts';
 import { AuthenticationError, HomedataError, NotFoundError, ValidationError } from '../errors.ts';
 import { problemHandler } from '../http-problem.ts';
 import type { Logger } from '../logging.ts';
-import type { ReadingIntake } from './reading-intake.ts';
+import type { MessageOrigin, ReadingIntake } from './reading-intake.ts';
 import type { ParsedMessage } from './sensor-message.ts';
 
 /** Entries per request: a webhook batch, not a bulk import (use `gateway replay` for history). */
@@ -29,80 +29,66 @@ function tokenMatches(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** The express app of the HTTP input. */
-export function httpInputApp(intake: ReadingIntake, token: string, logger: Logger): express.Express {
-  const app = express();
-  // The raw body of each request, kept so a body that is not JSON can still be quarantined as it came.
-  const rawBodies = new WeakMap<object, string>();
-  app.disable('x-powered-by');
+/** Middleware refusing a request without the gateway's bearer token. */
+function requireBearer(token: string): express.RequestHandler {
+  return (request, _response, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.get('authorization') ?? '');
+    next(
+      match && tokenMatches(match[1]!, token)
+        ? undefined
+        : new AuthenticationError('A valid bearer token is required'),
+    );
+  };
+}
 
-  app.get('/health', (_request, response) => {
-    response.json({ status: 'ok' });
-  });
-
-  app.post(
-    '/readings',
-    (request: Request, _response: Response, next: NextFunction) => {
-      const header = request.get('authorization') ?? '';
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match || !tokenMatches(match[1]!, token)) {
-        next(new AuthenticationError('A valid bearer token is required'));
-        return;
-      }
-      next();
-    },
-    express.json({
-      limit: '2mb',
-      type: ['application/json', 'application/*+json'],
-      verify: (request, _response, buffer) => {
-        rawBodies.set(request, buffer.toString('utf8'));
-      },
-    }),
-    async (request: Request, response: Response, next: NextFunction) => {
-      try {
-        const batch = batchSchema.safeParse(request.body);
-        if (!batch.success) {
-          await intake.refuse([`not a readings batch: ${describeIssues(batch.error.issues)}`], {
-            source: 'http',
-            where: 'POST /readings',
-            raw: request.body as unknown,
-          });
-          throw new ValidationError(`Not a readings batch: ${describeIssues(batch.error.issues)}`);
+/** A batch's entries as parsed messages with where each came from; a bad entry is `invalid`, not an error. */
+function batchItems(readings: readonly unknown[]): { parsed: ParsedMessage; origin: MessageOrigin }[] {
+  return readings.map((raw, index) => {
+    const origin = { source: 'http' as const, where: `POST /readings [${index}]`, raw };
+    const entry = entrySchema.safeParse(raw);
+    const parsed: ParsedMessage = entry.success
+      ? {
+          kind: 'message',
+          message: { device: entry.data.device, time: new Date(entry.data.time), values: entry.data.values },
         }
-        const items = batch.data.readings.map((raw, index) => {
-          const origin = { source: 'http' as const, where: `POST /readings [${index}]`, raw };
-          const entry = entrySchema.safeParse(raw);
-          const parsed: ParsedMessage = entry.success
-            ? {
-                kind: 'message',
-                message: {
-                  device: entry.data.device,
-                  time: new Date(entry.data.time),
-                  values: entry.data.values,
-                },
-              }
-            : { kind: 'invalid', reason: describeIssues(entry.error.issues) };
-          return { parsed, origin };
-        });
-        const { result, reasons } = await intake.messages(items);
-        const { accepted, duplicates } = result;
-        const quarantined = reasons.flatMap((reason, index) =>
-          reason === undefined ? [] : [{ index, reason }],
-        );
-        // 202: committed to the outbox, not yet in the pod.
-        response.status(202).json({ accepted, duplicates, quarantined });
-      } catch (error) {
-        next(error);
-      }
-    },
-  );
-
-  app.use((_request: Request, _response: Response, next: NextFunction) => {
-    next(new NotFoundError('Only POST /readings and GET /health exist here'));
+      : { kind: 'invalid', reason: describeIssues(entry.error.issues) };
+    return { parsed, origin };
   });
+}
 
-  // A body that is not JSON is quarantined as it came (the evidence), then answered like any other error.
-  app.use((error: unknown, request: Request, _response: Response, next: NextFunction) => {
+/** `POST /readings`: commits the batch's good entries to the outbox and answers 202 with what was quarantined. */
+function acceptReadings(intake: ReadingIntake): express.RequestHandler {
+  return async (request, response, next) => {
+    try {
+      const batch = batchSchema.safeParse(request.body);
+      if (!batch.success) {
+        await intake.refuse([`not a readings batch: ${describeIssues(batch.error.issues)}`], {
+          source: 'http',
+          where: 'POST /readings',
+          raw: request.body as unknown,
+        });
+        throw new ValidationError(`Not a readings batch: ${describeIssues(batch.error.issues)}`);
+      }
+      const { result, reasons } = await intake.messages(batchItems(batch.data.readings));
+      const { accepted, duplicates } = result;
+      const quarantined = reasons.flatMap((reason, index) =>
+        reason === undefined ? [] : [{ index, reason }],
+      );
+      // 202: committed to the outbox, not yet in the pod.
+      response.status(202).json({ accepted, duplicates, quarantined });
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** Error middleware quarantining a body that is not JSON as it came (the evidence), then passing the error on. */
+function quarantineNonJson(
+  intake: ReadingIntake,
+  rawBodies: WeakMap<object, string>,
+  logger: Logger,
+): express.ErrorRequestHandler {
+  return (error: unknown, request, _response, next) => {
     // body-parser's 400s (bad JSON, aborted body) carry a `status`; the family's own errors are not evidence.
     if (!(error instanceof HomedataError) && (error as { status?: unknown }).status === 400) {
       intake
@@ -114,7 +100,34 @@ export function httpInputApp(intake: ReadingIntake, token: string, logger: Logge
         .catch((failure: unknown) => logger.warn({ err: failure }, 'could not quarantine a non-JSON body'));
     }
     next(error);
+  };
+}
+
+/** The express app of the HTTP input. */
+export function httpInputApp(intake: ReadingIntake, token: string, logger: Logger): express.Express {
+  const app = express();
+  // The raw body of each request, kept so a body that is not JSON can still be quarantined as it came.
+  const rawBodies = new WeakMap<object, string>();
+  app.disable('x-powered-by');
+  app.get('/health', (_request, response) => {
+    response.json({ status: 'ok' });
   });
+  app.post(
+    '/readings',
+    requireBearer(token),
+    express.json({
+      limit: '2mb',
+      type: ['application/json', 'application/*+json'],
+      verify: (request, _response, buffer) => {
+        rawBodies.set(request, buffer.toString('utf8'));
+      },
+    }),
+    acceptReadings(intake),
+  );
+  app.use((_request: Request, _response: Response, next: NextFunction) => {
+    next(new NotFoundError('Only POST /readings and GET /health exist here'));
+  });
+  app.use(quarantineNonJson(intake, rawBodies, logger));
   app.use(problemHandler(logger, { problem: 'unavailable', status: 503 }));
   return app;
 }

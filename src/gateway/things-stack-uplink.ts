@@ -1,6 +1,6 @@
 // Reads The Things Stack v3 uplink messages (`v3/<app>@<tenant>/devices/<device>/up`) with a decoded payload.
 import { z } from 'zod';
-import { describeIssues } from '../config/index.ts';
+import { describeIssues } from '../validation-issues.ts';
 import { parseJson, type ParsedMessage } from './sensor-message.ts';
 
 /** The fields of an uplink the gateway uses; The Things Stack sends many more. */

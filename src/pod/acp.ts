@@ -5,13 +5,11 @@ import { DataFactory, Store, type Quad_Object, type Quad_Subject } from 'n3';
 import { ACL, TERMS, serializeTurtle } from '../vocab/browser.ts';
 import { PodError } from '../errors.ts';
 import { podRequest, readTurtle } from './resource-read.ts';
-import { writeTurtle } from './resource-write.ts';
+import { editUntilLanded, writeTurtle } from './resource-write.ts';
 import type { AccessMode } from './wac.ts';
 
 const { namedNode, quad } = DataFactory;
 const { acp, rdf } = TERMS;
-
-const MAX_ATTEMPTS = 6;
 
 /**
  * The access control, policy and matcher this module keeps per agent, named by a digest of the WebID so edits find
@@ -135,24 +133,24 @@ async function editAcr(
   acrUrl: string,
   change: (store: Store) => void,
 ): Promise<void> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  await editUntilLanded('ACR', target, async () => {
     const existing = await readTurtle(fetchFn, acrUrl);
     const store = existing?.store ?? new Store();
     change(store);
     if (!hasAccessControls(store) && !isStorageRoot(target)) {
-      if (!existing) return;
+      if (!existing) return true;
       const response = await podRequest(fetchFn, acrUrl, {
         method: 'DELETE',
         headers: existing.etag ? { 'if-match': existing.etag } : {},
       });
-      if (response.ok || response.status === 404) return;
+      if (response.ok || response.status === 404) return true;
       if (response.status !== 412) {
         throw new PodError(`DELETE ${acrUrl} answered ${response.status}`, {
           url: acrUrl,
           podStatus: response.status,
         });
       }
-      continue;
+      return false;
     }
     const response = await writeTurtle(
       fetchFn,
@@ -160,9 +158,8 @@ async function editAcr(
       serializeTurtle(store),
       existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' },
     );
-    if (response.status !== 412) return;
-  }
-  throw new PodError(`ACR of ${target} kept changing under us`, { url: target });
+    return response.status !== 412;
+  });
 }
 
 /** A pod's root ACR is required (CSS refuses to delete it) and is never emptied by this module anyway. */

@@ -1,5 +1,6 @@
-// Retry timing for pod requests (gateway writes, broker reads): exponential backoff with jitter, and the server's Retry-After.
-import { randomInt } from 'node:crypto';
+// Retry timing for pod requests (gateway writes, broker reads): exponential backoff with jitter, and the server's
+// Retry-After when it gives one.
+import { uniform, type RandomSource } from '../random-source.ts';
 
 /** How retries spread out. */
 export interface BackoffPolicy {
@@ -8,12 +9,6 @@ export interface BackoffPolicy {
   /** Longest delay between two attempts. */
   maxMs: number;
 }
-
-/** A source of uniform numbers in [0, 1); injected so tests can fix it. */
-export type RandomSource = () => number;
-
-/** Uniform [0, 1) from the OS CSPRNG; jitter needs no secrecy, but the project bans Math.random everywhere. */
-export const systemRandom: RandomSource = () => randomInt(0, 2 ** 47) / 2 ** 47;
 
 /** Server hints above this are capped: a misconfigured proxy must not park the outbox for days. */
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
@@ -24,7 +19,7 @@ const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
  */
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: RandomSource): number {
   const step = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-  return step / 2 + random() * (step / 2);
+  return step / 2 + uniform(random) * (step / 2);
 }
 
 /** A `Retry-After` header (delay in seconds, or an HTTP date) in ms from `now`; undefined when absent or unreadable. */

@@ -9,11 +9,4 @@ export {
   type AgentOptions,
 } from './solid-session.ts';
 export { AccountApi, type Identity, type AccountSpec } from './account-api.ts';
-export {
-  backoffDelay,
-  retryAfterMs,
-  retryDelay,
-  systemRandom,
-  type BackoffPolicy,
-  type RandomSource,
-} from './backoff.ts';
+export { backoffDelay, retryAfterMs, retryDelay, type BackoffPolicy } from './backoff.ts';

@@ -75,3 +75,21 @@ export async function ensureContainer(fetchFn: typeof fetch, url: string): Promi
   }
   await expectOk(response, 'PUT', url);
 }
+
+/** How often an edit that lost a race (412 to its conditional write) is tried again from a fresh read. */
+const EDIT_ATTEMPTS = 6;
+
+/**
+ * Runs a read-change-conditional-write edit of `target`'s `what` (its ACL, its ACR) until it lands: `attempt`
+ * answers false when its conditional request was refused (412) because someone else changed the document first.
+ */
+export async function editUntilLanded(
+  what: string,
+  target: string,
+  attempt: () => Promise<boolean>,
+): Promise<void> {
+  for (let tried = 1; tried <= EDIT_ATTEMPTS; tried++) {
+    if (await attempt()) return;
+  }
+  throw new PodError(`${what} of ${target} kept changing under us`, { url: target });
+}

@@ -2,9 +2,8 @@
 import { createHash } from 'node:crypto';
 import { DataFactory, Store } from 'n3';
 import { ACL, TERMS, serializeTurtle } from '../vocab/browser.ts';
-import { PodError } from '../errors.ts';
 import { findAclUrl, readTurtle, type TurtleDocument } from './resource-read.ts';
-import { writeTurtle } from './resource-write.ts';
+import { editUntilLanded, writeTurtle } from './resource-write.ts';
 
 const { namedNode, quad } = DataFactory;
 const { acl } = TERMS;
@@ -17,8 +16,6 @@ export interface AclEditor {
   /** The owner's WebID; kept with Read, Write and Control on every ACL this module writes. */
   ownerWebId: string;
 }
-
-const MAX_ATTEMPTS = 6;
 
 /** The fragment of the one authorization this module keeps per agent: stable, so edits find it again. */
 function authorizationIri(aclUrl: string, agentWebId: string): string {
@@ -130,7 +127,7 @@ async function editAcl(
   ancestors: AncestorAcls = new Map(),
 ): Promise<void> {
   const aclUrl = await findAclUrl(editor.fetch, target);
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  await editUntilLanded('ACL', target, async () => {
     const existing = await readTurtle(editor.fetch, aclUrl);
     const store = existing?.store ?? (await inheritedAuthorizations(editor, target, aclUrl, ancestors));
     change(store, aclUrl);
@@ -143,9 +140,8 @@ async function editAcl(
       serializeTurtle(store),
       existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' },
     );
-    if (response.status !== 412) return;
-  }
-  throw new PodError(`ACL of ${target} kept changing under us`, { url: target });
+    return response.status !== 412;
+  });
 }
 
 /**

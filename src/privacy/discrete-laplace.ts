@@ -1,6 +1,6 @@
 // Exact discrete Laplace noise: integer arithmetic on uniform 32-bit words, after Canonne, Kamath & Steinke (2020).
 import { ValidationError } from '../errors.ts';
-import type { RandomSource } from './random-source.ts';
+import type { RandomSource } from '../random-source.ts';
 import { toRational, type Rational } from './rational.ts';
 
 const TWO_TO_32 = 0x1_0000_0000;

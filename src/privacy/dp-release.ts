@@ -2,7 +2,7 @@
 import { ConflictError, ValidationError } from '../errors.ts';
 import { minimumCohort, roundToNearest5, suppressedCell, type CellRelease } from './cohort-suppression.ts';
 import { sampleDiscreteLaplace } from './discrete-laplace.ts';
-import type { RandomSource } from './random-source.ts';
+import type { RandomSource } from '../random-source.ts';
 import { divide, toRational, type Rational } from './rational.ts';
 
 /** The input of releaseCellDp: one value per included home (each home contributes once). */

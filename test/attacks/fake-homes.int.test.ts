@@ -120,14 +120,13 @@ describe('attacks by a resident with fake homes', () => {
     const started = await fetch(`${broker.url}api/requests/${requestId}/runs`, { method: 'POST', headers });
     expect(started.status, await started.clone().text()).toBe(202);
     const { id } = (await started.json()) as RunView;
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-      const view = (await (
-        await fetch(`${broker.url}api/requests/${requestId}/runs/${id}`, { headers })
-      ).json()) as RunView;
-      if (view.state === 'done') break;
-      expect(view.state).not.toBe('failed');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const stateOfRun = async () =>
+      (
+        (await (
+          await fetch(`${broker.url}api/requests/${requestId}/runs/${id}`, { headers })
+        ).json()) as RunView
+      ).state;
+    await expect.poll(stateOfRun, { timeout: 60_000, interval: 100 }).toBe('done');
     const results = await fetch(`${broker.url}api/requests/${requestId}/results?run=${id}`, { headers });
     expect(results.status).toBe(200);
     return (await results.json()) as ResultsDocument;

@@ -2,6 +2,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { DataFactory } from 'n3';
+import { expect, vi } from 'vitest';
 import {
   addCouncil,
   startBroker,
@@ -232,13 +233,16 @@ export async function runRequest(
   const answer = await call(`api/requests/${requestId}/runs`, { method: 'POST' });
   if (answer.status !== 202) throw new Error(`run not started: ${await answer.text()}`);
   const runId = ((await answer.json()) as { id: string }).id;
-  for (;;) {
-    const view = (await (await call(`api/requests/${requestId}/runs/${runId}`)).json()) as { state: string };
-    if (view.state === 'done' || view.state === 'failed') {
-      const homesRead = world.logs.find((line) => line.msg === 'homes read' && line.runId === runId);
-      return { state: view.state, homesRead, ms: Date.now() - started };
-    }
-    if (Date.now() - started > 100_000) throw new Error(`run ${runId} still ${view.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const state = await vi.waitFor(
+    async () => {
+      const view = (await (await call(`api/requests/${requestId}/runs/${runId}`)).json()) as {
+        state: string;
+      };
+      expect(['done', 'failed'], `run ${runId} still ${view.state}`).toContain(view.state);
+      return view.state;
+    },
+    { timeout: 100_000, interval: 100 },
+  );
+  const homesRead = world.logs.find((line) => line.msg === 'homes read' && line.runId === runId);
+  return { state, homesRead, ms: Date.now() - started };
 }

@@ -1,4 +1,5 @@
 // Test helpers for the gateway: a resident's pod set up with a gateway identity, gateway settings, and counting what landed.
+import { vi } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,16 +175,24 @@ export async function statusOf(agent: SolidAgent, url: string, method = 'GET'): 
   return response.status;
 }
 
-/** Polls `check` until it returns true or `timeoutMs` passes; returns whether it did. */
+/**
+ * Whether `check` came true within `timeoutMs`, asked every `everyMs` (vitest's `vi.waitFor`), for tests that
+ * report a fact (e.g. a fault row's figures) rather than fail at the first miss.
+ */
 export async function waitFor(
   check: () => Promise<boolean>,
   timeoutMs: number,
   everyMs = 200,
 ): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  try {
+    await vi.waitFor(
+      async () => {
+        if (!(await check())) throw new Error('not yet');
+      },
+      { timeout: timeoutMs, interval: everyMs },
+    );
+    return true;
+  } catch {
+    return false;
   }
-  return check();
 }

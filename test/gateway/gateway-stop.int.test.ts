@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startGateway } from '../../src/gateway/index.ts';
-import { createGatewayHome, removeDataDirs, snapshotPod, waitFor, type GatewayHome } from './gateway-home.ts';
+import { createGatewayHome, removeDataDirs, snapshotPod, type GatewayHome } from './gateway-home.ts';
 
 const TOKEN = 'stop-token-0123456789abcdef';
 const INSTANTS = 1200;
@@ -55,9 +55,12 @@ describe('gateway stop during a flush', () => {
     expect(response.status).toBe(202);
 
     const flushing = gateway.scheduler.flushNow();
-    expect(
-      await waitFor(async () => first.lines.some((line) => line.msg === 'document written'), 60_000, 20),
-    ).toBe(true);
+    await expect
+      .poll(() => first.lines.some((line) => line.msg === 'document written'), {
+        timeout: 60_000,
+        interval: 20,
+      })
+      .toBe(true);
     await gateway.stop({ finalFlushMs: 0 });
     // The pass that was cut short ends normally, having recorded what it wrote before the outbox closed.
     expect((await flushing).delivered).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.ts';
 import { sampleDiscreteLaplace, uniformBelow } from '../../src/privacy/discrete-laplace.ts';
-import { seededRandomSource } from '../../src/privacy/random-source.ts';
+import { seededRandomSource } from '../../src/random-source.ts';
 
 const SAMPLES = 100_000;
 

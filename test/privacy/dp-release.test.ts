@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors.ts';
 import { releaseCellDp, spendBudget } from '../../src/privacy/dp-release.ts';
-import { seededRandomSource } from '../../src/privacy/random-source.ts';
+import { seededRandomSource } from '../../src/random-source.ts';
 
 const TEMPERATURE = { lower: 0, upper: 35, scale: 10 };
 

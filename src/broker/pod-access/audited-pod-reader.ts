@@ -5,7 +5,8 @@ import { PodLayout, writeTurtle, grantTargets, isCovered } from '../../pod/index
 import { serializeTurtle } from '../../vocab/index.ts';
 import type { Quad } from 'n3';
 import { forEachBounded } from '../../bounded-concurrency.ts';
-import { retryAfterMs, retryDelay, systemRandom, type RandomSource } from '../../pod/index.ts';
+import { retryAfterMs, retryDelay } from '../../pod/index.ts';
+import { cryptoRandomSource, type RandomSource } from '../../privacy/index.ts';
 import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
 import type { Database } from '../db/database.ts';
@@ -97,9 +98,12 @@ function monthOf(date: Date): string {
  */
 export class AuditedPodReader {
   private readonly deps: AuditedPodReaderDeps;
+  /** Jitter for retries. */
+  private readonly random: RandomSource;
 
   constructor(deps: AuditedPodReaderDeps) {
     this.deps = deps;
+    this.random = deps.random ?? cryptoRandomSource();
   }
 
   /** The broker's WebID (the agent residents grant Read to). */
@@ -353,10 +357,7 @@ export class AuditedPodReader {
         if (!isTransientFailure(failure)) return failure;
       }
       if (attempt > limits.retries) return failure;
-      const wait = Math.min(
-        limits.retryMaxMs,
-        retryDelay(attempt, policy, this.deps.random ?? systemRandom, hintMs),
-      );
+      const wait = Math.min(limits.retryMaxMs, retryDelay(attempt, policy, this.random, hintMs));
       this.deps.logger.debug(
         { attempt, reason: failure.reason, waitMs: Math.round(wait) },
         'pod request retried',

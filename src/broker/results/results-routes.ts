@@ -61,7 +61,7 @@ export function resultsRoutes(ctx: BrokerContext): Router {
     });
     res.setHeader('Content-Location', documentIri);
     if (type === 'text/turtle') res.type('text/turtle; charset=utf-8').send(cubeTurtle(quads, documentIri));
-    else res.type('application/ld+json; charset=utf-8').send(cubeJsonLd(quads, documentIri));
+    else res.type('application/ld+json; charset=utf-8').send(await cubeJsonLd(quads, documentIri));
   });
   return router;
 }

@@ -39,37 +39,26 @@ export async function completeShard(
   if (updated.length === 0) return false;
   await tx.query('DELETE FROM run_values WHERE run_id = $1 AND shard = $2', [runId, shard]);
   for (const { member, values, leftOut } of homes) {
-    for (const entry of leftOut) {
+    // Left-out rows carry no value but the reason, and the versions too: the run's finisher takes a home's
+    // versions from its first row.
+    const rows = [
+      ...leftOut.map((entry) => ({ ...entry, value: null, leftOut: entry.reason })),
+      ...values.map((entry) => ({ ...entry, leftOut: null })),
+    ];
+    for (const row of rows) {
       await tx.query(
-        // The versions go on left-out rows too: the run's finisher takes a home's versions from its first row.
         'INSERT INTO run_values (run_id, shard, home_key, area, dwelling_type, metric, period, value, left_out, ' +
-          'versions) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9)',
+          'versions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
         [
           runId,
           shard,
           member.key,
           member.area,
           member.dwellingType,
-          entry.metric,
-          entry.period,
-          entry.reason,
-          JSON.stringify(Object.fromEntries(member.versions)),
-        ],
-      );
-    }
-    for (const entry of values) {
-      await tx.query(
-        'INSERT INTO run_values (run_id, shard, home_key, area, dwelling_type, metric, period, value, versions) ' +
-          'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-        [
-          runId,
-          shard,
-          member.key,
-          member.area,
-          member.dwellingType,
-          entry.metric,
-          entry.period,
-          entry.value,
+          row.metric,
+          row.period,
+          row.value,
+          row.leftOut,
           JSON.stringify(Object.fromEntries(member.versions)),
         ],
       );

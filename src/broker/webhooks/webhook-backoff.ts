@@ -1,4 +1,5 @@
 // When a failed delivery is tried again: 5 s, 30 s, 2 min, 10 min, 1 h, then hourly, with jitter, for 24 h.
+import { uniform, type RandomSource } from '../../privacy/index.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -18,16 +19,16 @@ const JITTER = 0.2;
 
 /**
  * When to try a delivery again after its `attempts`-th failed attempt at `now`, or null when the next try would
- * fall past `RETRY_WINDOW_MS` after `queuedAt` (then it is given up). `random` returns [0, 1): 0.5 means no jitter.
+ * fall past `RETRY_WINDOW_MS` after `queuedAt` (then it is given up). A draw of 2³¹ (one half) means no jitter.
  */
 export function nextAttemptAt(
   attempts: number,
   now: Date,
   queuedAt: Date,
-  random: () => number,
+  random: RandomSource,
 ): Date | null {
   const base = RETRY_SCHEDULE_MS[Math.min(Math.max(attempts, 1), RETRY_SCHEDULE_MS.length) - 1]!;
-  const wait = Math.round(base * (1 + JITTER * (2 * random() - 1)));
+  const wait = Math.round(base * (1 + JITTER * (2 * uniform(random) - 1)));
   const next = now.getTime() + wait;
   return next > queuedAt.getTime() + RETRY_WINDOW_MS ? null : new Date(next);
 }

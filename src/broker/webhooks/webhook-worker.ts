@@ -52,8 +52,7 @@ export interface WebhookWorker {
 /** Makes the worker; several brokers on one PostgreSQL share the queue without sending a delivery twice. */
 export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   const fetchImpl = deps.fetch ?? globalThis.fetch;
-  const source = deps.random ?? cryptoRandomSource();
-  const random = () => source.uint32() / 2 ** 32;
+  const random = deps.random ?? cryptoRandomSource();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;

@@ -1,5 +1,6 @@
 // The new-request form as data: its values, the API body they make, and the broker's own schema checking them.
 import { createRequestSchema } from '../../broker/contract.ts';
+import { fieldErrorsOf } from '../../validation-issues.ts';
 
 /** What the form holds: text as typed, so a half-typed number stays on screen. */
 export interface RequestFormValues {
@@ -110,7 +111,5 @@ export function validateRequestForm(values: RequestFormValues, policy: FormPolic
   const schema = createRequestSchema({ purposes: policy.purposes, kFloor: policy.kFloor, now: () => now });
   const result = schema.safeParse(requestBodyOf(values));
   if (result.success) return {};
-  return formErrorsOf(
-    result.error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message })),
-  );
+  return formErrorsOf(fieldErrorsOf(result.error.issues));
 }

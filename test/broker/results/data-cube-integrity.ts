@@ -1,7 +1,7 @@
 // The W3C RDF Data Cube's well-formedness checks (https://www.w3.org/TR/vocab-data-cube/#wf): the normalization
 // algorithm, then integrity constraints IC-1 … IC-21, each a traversal of an n3 Store that follows the spec's SPARQL
 // ASK query pattern by pattern. No SPARQL engine: Comunica cannot live in this node_modules (it breaks CSS start-up,
-// docs/notes.md) and rdflib's SPARQL has no FILTER NOT EXISTS or property paths, which most of these queries use.
+// docs/notes.md) and rdflib's SPARQL (checked, not a dependency) has no FILTER NOT EXISTS or property paths, which most of these queries use.
 import { DataFactory, Store, type Quad, type Term } from 'n3';
 import { TERMS } from '../../../src/vocab/index.ts';
 

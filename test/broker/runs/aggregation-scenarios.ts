@@ -2,7 +2,7 @@
 import { checkIntegrity, normalize } from '../results/data-cube-integrity.ts';
 import { Parser } from 'n3';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import {
   addCouncil,
   openBrokerDatabase,
@@ -44,8 +44,6 @@ interface Answer {
   headers: Headers;
   text: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A gate the broker's fetch waits at once a number of summary reads have gone through. */
 function gatedFetch(inner: typeof fetch, passFirst: number) {
@@ -104,15 +102,15 @@ export function describeAggregationScenarios(
     const runOf = async (requestId: string, runId: string): Promise<RunView> =>
       JSON.parse((await call(`api/requests/${requestId}/runs/${runId}`)).text) as RunView;
     /** Polls a run until it is done or failed. */
-    const finished = async (requestId: string, runId: string): Promise<RunView> => {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const view = await runOf(requestId, runId);
-        if (view.state === 'done' || view.state === 'failed') return view;
-        if (Date.now() > deadline) throw new Error(`run ${runId} still ${view.state}`);
-        await sleep(100);
-      }
-    };
+    const finished = (requestId: string, runId: string): Promise<RunView> =>
+      vi.waitFor(
+        async () => {
+          const view = await runOf(requestId, runId);
+          expect(['done', 'failed'], `run ${runId} still ${view.state}`).toContain(view.state);
+          return view;
+        },
+        { timeout: 60_000, interval: 100 },
+      );
     /** Starts a run, expects 202, and waits for it to end. */
     const run = async (requestId: string, body?: unknown): Promise<RunView> => {
       const answer = await startRun(requestId, body);
@@ -389,7 +387,9 @@ export function describeAggregationScenarios(
       broker = await startBroker(config, { logger, random, agent });
       const answer = await startRun(dampRequest);
       const runId = (JSON.parse(answer.text) as RunView).id;
-      while ((await runOf(dampRequest, runId)).state !== 'running') await sleep(50);
+      await expect
+        .poll(async () => (await runOf(dampRequest, runId)).state, { timeout: 30_000, interval: 50 })
+        .toBe('running');
       const stopping = broker.stop();
       gate.open();
       await stopping;

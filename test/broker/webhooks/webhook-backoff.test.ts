@@ -1,10 +1,11 @@
 // The retry schedule of webhook deliveries: 5 s, 30 s, 2 min, 10 min, 1 h, then hourly, jittered, for 24 h.
 import { describe, expect, it } from 'vitest';
 import { nextAttemptAt, RETRY_WINDOW_MS } from '../../../src/broker/webhooks/webhook-backoff.ts';
+import { fixedDraw } from '../../helpers/fixed-random.ts';
 
 const start = new Date('2026-11-29T09:00:00Z');
 const after = (ms: number) => new Date(start.getTime() + ms);
-const noJitter = () => 0.5;
+const noJitter = fixedDraw(0.5);
 
 describe('webhook retry backoff', () => {
   it('waits 5 s, 30 s, 2 min, 10 min, 1 h, then every hour', () => {
@@ -15,8 +16,8 @@ describe('webhook retry backoff', () => {
   });
 
   it('jitters each wait by at most 20 %', () => {
-    const low = nextAttemptAt(2, start, start, () => 0)!.getTime() - start.getTime();
-    const high = nextAttemptAt(2, start, start, () => 0.999_999)!.getTime() - start.getTime();
+    const low = nextAttemptAt(2, start, start, fixedDraw(0))!.getTime() - start.getTime();
+    const high = nextAttemptAt(2, start, start, fixedDraw(0.999_999))!.getTime() - start.getTime();
     expect(low).toBe(24_000);
     expect(high).toBeGreaterThan(35_900);
     expect(high).toBeLessThanOrEqual(36_000);

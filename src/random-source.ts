@@ -7,6 +7,13 @@ export interface RandomSource {
   uint32(): number;
 }
 
+/**
+ * A uniform number in [0, 1) with 32 bits of resolution, for what needs no exact sampling: retry jitter, fixtures.
+ */
+export function uniform(source: RandomSource): number {
+  return source.uint32() / 0x1_0000_0000;
+}
+
 const BUFFERED_WORDS = 1024;
 
 /** A cryptographically secure source backed by node:crypto, drawing 4 KiB from the kernel at a time. */

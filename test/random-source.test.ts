@@ -1,6 +1,6 @@
 // Unit tests of random sources: seeded determinism and 32-bit range.
 import { describe, expect, it } from 'vitest';
-import { cryptoRandomSource, seededRandomSource } from '../../src/privacy/random-source.ts';
+import { cryptoRandomSource, seededRandomSource, uniform } from '../src/random-source.ts';
 
 const draw = (source: { uint32(): number }, n: number) => Array.from({ length: n }, () => source.uint32());
 
@@ -18,6 +18,12 @@ describe('random sources', () => {
       expect(Math.abs(mean / 2 ** 32 - 0.5)).toBeLessThan(0.01);
       expect(words.filter((word) => word >= 2 ** 31).length / words.length).toBeCloseTo(0.5, 1);
     }
+  });
+
+  it('maps words onto [0, 1) for jitter and fixtures, never reaching 1', () => {
+    expect(uniform({ uint32: () => 0 })).toBe(0);
+    expect(uniform({ uint32: () => 2 ** 31 })).toBe(0.5);
+    expect(uniform({ uint32: () => 0xffff_ffff })).toBeLessThan(1);
   });
 
   it('refills the crypto source past its buffer', () => {
