@@ -454,6 +454,7 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
         split: 'none',
         minCohort: 10,
         consentUntil: '2036-12-31',
+        aggregation: 'plain',
       };
       const requestId = await createRequest(broker.db, council.id, request, now);
       for (const home of members) await recordConsent(broker.db, requestId, home, now);

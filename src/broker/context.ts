@@ -4,6 +4,7 @@ import type { Logger } from '../logging.ts';
 import type { BrokerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
+import type { Prio3Leader } from './private-aggregation/leader-config.ts';
 import type { RunQueue } from './runs/run-queue.ts';
 import type { TrustPolicy } from './trust/trust-policy.ts';
 
@@ -23,4 +24,6 @@ export interface BrokerContext {
   verifyResident: SolidTokenVerifierFunction;
   /** Where new aggregation runs go to be executed. */
   runs: RunQueue;
+  /** The broker as Prio3 leader, when `privateAggregation` is configured. */
+  prio3?: Prio3Leader;
 }

@@ -25,6 +25,8 @@ export interface CouncilRequest {
   /** ISO instant; consent ends there at the latest. */
   consentUntil: string;
   dp: { epsilon: number } | null;
+  /** `prio3`: the home sends Prio3 reports for both aggregators; absent from older brokers: plain. */
+  aggregation?: 'plain' | 'prio3';
   createdAt: string;
   state: 'open' | 'closed';
 }
@@ -35,6 +37,11 @@ export interface BrokerInfo {
   webId: string;
   kFloor: number;
   purposes: string[];
+  /** The two Prio3 aggregators (WebID, HPKE public key base64); null or absent without private aggregation. */
+  privateAggregation?: {
+    leader: { id: string; publicKey: string };
+    helper: { id: string; publicKey: string };
+  } | null;
 }
 
 /** A consent as the broker counts it (`GET /api/residents/me/consents`). */

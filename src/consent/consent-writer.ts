@@ -5,11 +5,17 @@ import { readTurtle } from '../pod/resource-read.ts';
 import { deleteResource, writeTurtle } from '../pod/resource-write.ts';
 import { TERMS } from '../vocab/terms.ts';
 import { serializeTurtle } from '../vocab/turtle.ts';
-import { grantBrokerAccess, readableBy, withdrawUnneededRead } from './broker-access.ts';
+import {
+  grantBrokerAccess,
+  grantHelperAccess,
+  readableBy,
+  withdrawHelperRead,
+  withdrawUnneededRead,
+} from './broker-access.ts';
 import { GrantRollbackError, type GrantLeftover } from './consent-errors.ts';
 import { consentRecordQuads, isActive, type ConsentRecord } from './consent-record.ts';
 import { layoutOf, listConsentRecords, readConsentRecord, type ConsentContext } from './consent-reader.ts';
-import { grantTargets } from '../pod/grant-scope.ts';
+import { consentTargets, helperTargets } from '../pod/grant-scope.ts';
 import type { ResidentSession } from './resident-session.ts';
 
 /** What a grant changed. */
@@ -86,7 +92,14 @@ export async function grantConsent(
   if (expiresAt <= now)
     throw new ValidationError('The consent would end before it starts', { field: 'until' });
 
-  const targets = grantTargets(layout, request.metrics);
+  const aggregation = request.aggregation ?? 'plain';
+  const targets = consentTargets(layout, { ...request, aggregation });
+  const helper = aggregation === 'prio3' ? info.privateAggregation?.helper.id : undefined;
+  if (aggregation === 'prio3' && helper === undefined) {
+    throw new ConflictError('no-helper', 'This prio3 request’s broker names no helper aggregator', {
+      requestId,
+    });
+  }
   const document = layout.consentDocument(requestId);
   const previous = await readConsentRecord(session, layout, requestId);
   await writeRecord(session, {
@@ -101,10 +114,18 @@ export async function grantConsent(
     expiresAt,
   });
   try {
+    // The helper first: it also makes the reports container, which the broker's grant needs to exist.
+    if (helper !== undefined)
+      await grantHelperAccess(session, layout, helper, helperTargets(layout, request));
     await grantBrokerAccess(session, layout, info.webId, targets, document);
     await broker.notifyConsent(requestId, layout.pod);
   } catch (error) {
     const failed = await restore(session, layout, previous, document, info.webId, now);
+    if (helper !== undefined) {
+      await withdrawHelperRead(session, helper, helperTargets(layout, request)).catch((cause: unknown) =>
+        failed.push({ left: 'broker-read', error: cause }),
+      );
+    }
     if (failed.length > 0) {
       throw new GrantRollbackError(
         { requestId, record: document, leftBehind: failed.map((step) => step.left) },
@@ -198,6 +219,12 @@ export async function revokeConsent(context: ConsentContext, requestId: string):
   }
   const others = records.filter((candidate) => candidate !== record);
   const removed = await withdrawUnneededRead(session, record.broker, readableBy(record), others, now);
+  // A prio3 consent also let the helper aggregator read this request’s reports: that goes too.
+  const reports = helperTargets(layout, { id: requestId });
+  if (record.targets?.includes(reports[0]!)) {
+    const helper = (await context.broker.info()).privateAggregation?.helper.id;
+    if (helper !== undefined) removed.push(...(await withdrawHelperRead(session, helper, reports)));
+  }
   if (record.status === 'ConsentGiven') {
     await writeRecord(session, { ...record, status: 'ConsentWithdrawn', withdrawnAt: now });
   }

@@ -15,7 +15,7 @@ import { isOpen } from '../requests/request-view.ts';
 import { checkConsentRecord } from './consent-record-check.ts';
 import { assertPodOfResident } from './pod-binding.ts';
 import { recordGivenConsent } from './consent-transactor.ts';
-import { grantTargets } from '../../pod/grant-scope.ts';
+import { consentTargets } from '../../pod/grant-scope.ts';
 import { enrolledPod } from '../homes/enrolled-home-check.ts';
 
 /** What the resident is told once the broker counts the consent. */
@@ -118,7 +118,7 @@ export async function registerConsent(
     purpose: request.purpose,
     residentWebId,
     brokerWebId: deps.reader.brokerWebId,
-    requiredTargets: grantTargets(layout, request.metrics),
+    requiredTargets: consentTargets(layout, request),
     now,
   });
 

@@ -47,6 +47,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
     kFloor: config.kFloor,
     now: () => new Date(),
     maxPeriodMonths: config.limits.maxPeriodMonths,
+    privateAggregation: config.privateAggregation !== undefined,
   });
   const council = [{ councilKey: [] }];
   const resident = [{ solidOidc: [] }];

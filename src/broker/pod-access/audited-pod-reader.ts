@@ -6,7 +6,7 @@ import { patchInsert } from '../../pod/resource-write.ts';
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
-import { grantTargets, isCovered } from '../../pod/grant-scope.ts';
+import { consentTargets, isCovered } from '../../pod/grant-scope.ts';
 import type { Database } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
 import { findRequest } from '../requests/request-reader.ts';
@@ -124,7 +124,7 @@ export class AuditedPodReader {
       throw new ForbiddenError('No active consent for this read', { requestId: consent.request_id });
     }
     const allowed = [
-      ...grantTargets(new PodLayout(active.pod), request.metrics),
+      ...consentTargets(new PodLayout(active.pod), request),
       active.record_iri.replace(/#.*$/, ''),
     ];
     return this.read(

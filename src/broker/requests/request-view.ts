@@ -17,6 +17,9 @@ export const publicRequestSchema = z.object({
   split: z
     .enum(['none', 'dwellingType'])
     .describe('`dwellingType`: cells per area, dwelling type and period; fixed for every run'),
+  aggregation: z
+    .enum(['plain', 'prio3'])
+    .describe('`prio3`: homes write Prio3 reports for both aggregators named in GET /api/broker'),
   minCohort: z.number().int(),
   consentUntil: z.iso.datetime(),
   dp: z.object({ epsilon: z.number() }).nullable(),
@@ -61,6 +64,7 @@ export function publicRequest(row: RequestWithCouncil, now: Date): PublicRequest
     period: { from: row.period_from, to: row.period_to },
     granularity: row.granularity,
     split: row.split,
+    aggregation: row.aggregation,
     minCohort: row.min_cohort,
     consentUntil: row.consent_until.toISOString(),
     dp: row.dp_epsilon === null ? null : { epsilon: row.dp_epsilon },

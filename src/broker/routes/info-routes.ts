@@ -1,8 +1,10 @@
 // `GET /api/broker` and `GET /api/metrics`: who the broker is, its rules, and the metrics a council may ask for.
+import { Buffer } from 'node:buffer';
 import { Router } from 'express';
 import { z } from 'zod';
 import { METRICS } from '../../metrics/index.ts';
 import type { BrokerContext } from '../context.ts';
+import type { Prio3Leader } from '../private-aggregation/leader-config.ts';
 
 export const brokerInfoSchema = z.object({
   webId: z.url().describe('The WebID residents grant acl:Read to'),
@@ -21,6 +23,16 @@ export const brokerInfoSchema = z.object({
         .describe('Queued and running runs a council may have at once'),
     })
     .describe('The bounds a council must stay within (broker config `limits`)'),
+  privateAggregation: z
+    .object({
+      leader: z.object({ id: z.url(), publicKey: z.base64() }),
+      helper: z.object({ id: z.url(), publicKey: z.base64() }),
+    })
+    .nullable()
+    .describe(
+      'The two Prio3 aggregators of `prio3` requests: their WebIDs (granted Read on the reports) and HPKE ' +
+        'public keys (X25519, base64) the homes seal their shares to; null when the broker offers no prio3',
+    ),
 });
 
 export const metricCatalogueSchema = z.object({
@@ -52,6 +64,15 @@ const catalogue = metricCatalogueSchema.parse({
   })),
 });
 
+/** The aggregators as homes and residents need them. */
+function aggregatorsOf(leader: Prio3Leader) {
+  const [first, second] = leader.aggregators.map((aggregator) => ({
+    id: aggregator.id,
+    publicKey: Buffer.from(aggregator.publicKey).toString('base64'),
+  }));
+  return { leader: first!, helper: second! };
+}
+
 /** Public facts about the broker. */
 export function infoRoutes(ctx: BrokerContext): Router {
   const router = Router();
@@ -66,6 +87,7 @@ export function infoRoutes(ctx: BrokerContext): Router {
           maxCells: ctx.config.limits.maxCells,
           maxActiveRunsPerCouncil: ctx.config.limits.maxActiveRunsPerCouncil,
         },
+        privateAggregation: ctx.prio3 === undefined ? null : aggregatorsOf(ctx.prio3),
       }),
     );
   });
