@@ -4,6 +4,7 @@ const benchmarks: Record<string, () => Promise<{ main: (argv: string[]) => Promi
   broker: () => import('./broker.ts'),
   demo: () => import('./demo.ts'),
   outbox: () => import('./outbox.ts'),
+  prio3: () => import('./prio3.ts'),
 };
 
 const [name, ...argv] = process.argv.slice(2);
