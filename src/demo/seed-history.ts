@@ -2,12 +2,19 @@
 import type { Quad } from 'n3';
 import type { FixtureHome, FixtureSet } from '../fixtures/fixture-set.ts';
 import { simulateReadings } from '../fixtures/home-model.ts';
-import { summariseReadings } from '../metrics/index.ts';
+import { summariseReadings, type DailySummary } from '../metrics/index.ts';
 import { summariesByDocument, summaryQuads } from '../gateway/summary-rdf.ts';
 import { PodLayout } from '../pod/pod-layout.ts';
 import { patchInsert } from '../pod/resource-write.ts';
 import { loginWithClientCredentials, type ClientCredentials } from '../pod/solid-session.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
+
+/** One home's daily summaries of the fixture period, as its gateway computes them from its readings. */
+export function fixtureSummaries(home: FixtureHome, fixtures: FixtureSet): DailySummary[] {
+  const from = new Date(fixtures.period.from);
+  const to = new Date(fixtures.period.to);
+  return summariseReadings(simulateReadings(home, from, to, 60), home.timeZone, { now: to });
+}
 
 /** One home's January summaries grouped by the monthly document they belong in. */
 export function fixtureSummaryDocuments(
@@ -15,10 +22,7 @@ export function fixtureSummaryDocuments(
   pod: string,
   fixtures: FixtureSet,
 ): Map<string, Quad[]> {
-  const from = new Date(fixtures.period.from);
-  const to = new Date(fixtures.period.to);
-  const readings = simulateReadings(home, from, to, 60);
-  const summaries = summariseReadings(readings, home.timeZone, { now: to });
+  const summaries = fixtureSummaries(home, fixtures);
   const layout = new PodLayout(pod);
   const documents = new Map<string, Quad[]>();
   for (const [url, members] of summariesByDocument(layout, summaries)) {
