@@ -19,6 +19,7 @@ export const IMPORT_MAP = {
   fixtures: ['metrics/index.ts'],
   'private-aggregation': ['metrics/index.ts', 'privacy/index.ts', 'vocab/index.ts'],
   gateway: [
+    'broker/contract.ts',
     'pod/index.ts',
     'vocab/index.ts',
     'metrics/index.ts',

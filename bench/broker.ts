@@ -108,11 +108,11 @@ export const DEFAULT_OPTIONS: BrokerBenchOptions = {
 /** Homes per bench area: areas are filled in order, so the first N homes fill whole areas. */
 const HOMES_PER_AREA = 25;
 const MONTH = '2026-01';
-const METRIC = 'temperature.mean';
-const TIME_ZONE = 'Europe/London';
+export const METRIC = 'temperature.mean';
+export const TIME_ZONE = 'Europe/London';
 
 /** A bench home: its resident's identity, the area it is placed in, and its pod layout. */
-interface BenchHome {
+export interface BenchHome {
   resident: Identity;
   area: string;
   layout: PodLayout;
@@ -153,7 +153,7 @@ async function provisionWithRetries(api: AccountApi, baseName: string): Promise<
  * the 24 fixture homes (in turn), and the Read and Append grants a consent gives the broker. The consent records
  * themselves are left out: runs never read them, and the broker's index is filled directly.
  */
-async function seedHomes(server: string, brokerWebId: string, count: number): Promise<BenchHome[]> {
+export async function seedHomes(server: string, brokerWebId: string, count: number): Promise<BenchHome[]> {
   const fixtures = generateFixtureSet();
   const summaries = new Map<string, DailySummary[]>();
   for (const fixture of fixtures.homes) {
@@ -285,7 +285,7 @@ async function podFloorRate(
 }
 
 /** Runs the request through the broker's HTTP API and returns its duration and the process's memory during it. */
-async function brokerRun(broker: RunningBroker, apiKey: string, requestId: string) {
+export async function brokerRun(broker: RunningBroker, apiKey: string, requestId: string) {
   collectGarbage();
   const before = process.memoryUsage();
   let peakHeap = before.heapUsed;
@@ -401,7 +401,7 @@ async function enrolHomes(db: RunningBroker['db'], homes: readonly BenchHome[]):
 }
 
 /** Puts a home's consent to a request straight into the broker's index (the bench skips the resident's side). */
-async function recordConsent(
+export async function recordConsent(
   db: RunningBroker['db'],
   requestId: string,
   home: BenchHome,
@@ -453,9 +453,9 @@ async function comunicaRun(
 }
 
 /** Starts the pod server in a child process, so the broker's memory is measured alone; resolves with its URL. */
-async function startPodServerChild(
+export async function startPodServerChild(
   dataDir: string,
-  pin: boolean,
+  pin = false,
 ): Promise<{ url: string; child: ChildProcess }> {
   const command = [
     process.execPath,
@@ -540,6 +540,7 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
         split: 'none',
         minCohort: 10,
         consentUntil: '2036-12-31',
+        aggregation: 'plain',
       };
       const requestId = await createRequest(broker.db, council.id, request, now);
       for (const home of members) await recordConsent(broker.db, requestId, home, now);

@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<{ main: (argv: string[]) => Promi
   'gateway-rss': () => import('./gateway-rss.ts'),
   soak: () => import('./soak.ts'),
   backfill: () => import('./backfill.ts'),
+  prio3: () => import('./prio3.ts'),
 };
 
 const [name, ...argv] = process.argv.slice(2);

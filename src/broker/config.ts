@@ -6,6 +6,7 @@ import { DPV } from '../vocab/index.ts';
 import type { DatabaseTarget } from './db/open-database.ts';
 import { podAccessConfigSchema, DEFAULT_POD_ACCESS } from './pod-access/pod-access-limits.ts';
 import { trustConfigSchema } from './trust/trust-policy.ts';
+import { leaderConfigSchema } from './private-aggregation/leader-config.ts';
 import { DEFAULT_MAX_PERIOD_MONTHS } from './requests/request-schema.ts';
 
 /** The purposes a council may name unless the operator lists others (docs/api.md, `POST /api/requests` body). */
@@ -173,6 +174,11 @@ export const brokerConfigSchema = z
       })
       .strict()
       .default({ ...DEFAULT_WEBHOOKS }),
+    /**
+     * Private aggregation (issue 16): the broker as Prio3 leader beside an independent helper aggregator. Absent,
+     * requests may only ask for `aggregation: "plain"`.
+     */
+    privateAggregation: leaderConfigSchema.optional(),
     /** Bounds on requests and runs (DEFAULT_LIMITS says why each default is what it is). */
     limits: limitsSchema.default({ ...DEFAULT_LIMITS }),
     /**

@@ -6,6 +6,7 @@ import type { Database } from './db/database.ts';
 import type { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
 import type { ConsentWatcher } from './consent-watches/consent-watcher.ts';
 import type { RequestOfferSender } from './offers/request-offer-sender.ts';
+import type { Prio3Leader } from './private-aggregation/leader-config.ts';
 import type { RunQueue } from './runs/run-queue.ts';
 import type { TrustPolicy } from './trust/trust-policy.ts';
 
@@ -29,4 +30,6 @@ export interface BrokerContext {
   offers: Pick<RequestOfferSender, 'announce'>;
   /** Webhook subscriptions on indexed consent records, and the notifications they bring. */
   watches: Pick<ConsentWatcher, 'watch' | 'notified'>;
+  /** The broker as Prio3 leader, when `privateAggregation` is configured. */
+  prio3?: Prio3Leader;
 }

@@ -50,6 +50,12 @@ export const publicRequestSchema = z.object({
   split: z
     .enum(['none', 'dwellingType'])
     .describe('`dwellingType`: cells per area, dwelling type and period; fixed for every run'),
+  aggregation: z
+    .enum(['plain', 'prio3'])
+    .optional()
+    .describe(
+      'absent or `plain`: the broker reads daily summaries; `prio3`: homes write Prio3 reports for both aggregators named in GET /api/broker',
+    ),
   minCohort: z.number().int(),
   consentUntil: z.iso.datetime(),
   dp: z.object({ epsilon: z.number() }).nullable(),
@@ -169,6 +175,16 @@ export const brokerInfoSchema = z.object({
         .describe('Queued and running runs a council may have at once'),
     })
     .describe('The bounds a council must stay within (broker config `limits`)'),
+  privateAggregation: z
+    .object({
+      leader: z.object({ id: z.url(), publicKey: z.base64() }),
+      helper: z.object({ id: z.url(), publicKey: z.base64() }),
+    })
+    .nullable()
+    .describe(
+      'The two Prio3 aggregators of `prio3` requests: their WebIDs (granted Read on the reports) and HPKE ' +
+        'public keys (X25519, base64) the homes seal their shares to; null when the broker offers no prio3',
+    ),
 });
 
 export const metricCatalogueSchema = z.object({

@@ -45,3 +45,6 @@ export {
   podAccessConfigSchema,
   type PodAccessLimits,
 } from './pod-access/pod-access-limits.ts';
+export type { LeaderConfig } from './private-aggregation/leader-config.ts';
+export { writeNewKeyFile } from './private-aggregation/helper-config.ts';
+export type { BrokerInfo, PublicRequest } from './contract.ts';

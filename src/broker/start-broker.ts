@@ -18,6 +18,7 @@ import { sealKeyedChain } from './audit/audit-writer.ts';
 import { AuditedPodReader } from './pod-access/audited-pod-reader.ts';
 import { startRetention } from './retention.ts';
 import { createRunQueue } from './runs/run-queue.ts';
+import { loadLeader } from './private-aggregation/leader-config.ts';
 import { createResidentTokenVerifier } from './trust/resident-token-verifier.ts';
 import { trustPolicyOf } from './trust/trust-policy.ts';
 import { createWebhookWorker } from './webhooks/webhook-worker.ts';
@@ -116,6 +117,10 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       trust,
       limits: config.podAccess,
     });
+    const prio3 =
+      config.privateAggregation === undefined
+        ? undefined
+        : await loadLeader(config.privateAggregation, agent.webId);
     const runs = createRunQueue({
       db,
       postgres: db.kind === 'postgres' && target.kind === 'postgres' ? target : undefined,
@@ -126,6 +131,7 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       limits: config.limits,
       random: deps.random,
       shardSize: deps.runShardSize,
+      prio3,
     });
     await runs.start();
     cleanups.unshift(() => runs.stop());
@@ -174,6 +180,7 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       runs,
       offers,
       watches,
+      ...(prio3 === undefined ? {} : { prio3 }),
     };
     const server: Server = createBrokerApp(ctx, deps.pages).listen(port, config.host);
     await once(server, 'listening');

@@ -37,6 +37,10 @@ export function registerDemoCommands(program: Command): void {
         .choices(['wac', 'acp'])
         .default('wac'),
     )
+    .option(
+      '--private-aggregation',
+      'also run a prio3 request: helper aggregator as its own process, gateways write Prio3 reports, a council run through leader and helper',
+    )
     .action(async (options: DemoOptions) => {
       const log = createLogger('demo');
       const demo = await runDemo(options, log);
@@ -50,6 +54,9 @@ export function registerDemoCommands(program: Command): void {
         `  resident page   ${demo.pages.resident}`,
         `  council page    ${demo.pages.council}`,
         `  manifest        ${demo.manifestPath}`,
+        manifest.privateAggregation
+          ? `  helper          ${manifest.privateAggregation.helper} (prio3 request ${manifest.privateAggregation.requestId})`
+          : '',
         `  homes           ${manifest.residents.length} residents, ${manifest.gateways.length} gateways`,
         first ? `  resident login  ${first.email} / ${first.password}  (all logins in the manifest)` : '',
         ...manifest.councils.map((council) => `  council key     ${council.name}: ${council.apiKey}`),

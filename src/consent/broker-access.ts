@@ -1,4 +1,5 @@
 // Changes what the broker may do in the resident's pod: grants Read for a consent, and takes back Read no active consent needs.
+import { ensureContainer } from '../pod/browser.ts';
 import {
   type PodLayout,
   grantAccess,
@@ -36,6 +37,31 @@ export async function grantBrokerAccess(
     ...[...targets, recordDocument].map((target) => grantAccess(editor, target, broker, ['Read'])),
     grantAccess(editor, layout.accessLog, broker, ['Append', 'Read']),
   ]);
+}
+
+/**
+ * Grants a prio3 request's helper aggregator Read on the home's reports for that request (nothing else: it needs no
+ * profile, record or access log). The container is made first: the gateway may not have written a report yet, and
+ * an ACL needs its resource.
+ */
+export async function grantHelperAccess(
+  session: ResidentSession,
+  layout: PodLayout,
+  helper: string,
+  targets: readonly string[],
+): Promise<void> {
+  await Promise.all(targets.map((target) => ensureContainer(session.fetch, target)));
+  const editor = await editorOf(session, layout.root);
+  await Promise.all(targets.map((target) => grantAccess(editor, target, helper, ['Read'])));
+}
+
+/** Takes back the helper's Read on `targets` where it has it; a prio3 request's reports serve no other consent. */
+export async function withdrawHelperRead(
+  session: ResidentSession,
+  helper: string,
+  targets: readonly string[],
+): Promise<string[]> {
+  return withdrawUnneededRead(session, helper, targets, [], new Date());
 }
 
 /** What a record lets the broker read: its targets and the record document itself. */

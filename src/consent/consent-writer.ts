@@ -5,14 +5,21 @@ import {
   readTurtle,
   deleteResource,
   writeTurtle,
-  grantTargets,
   parseHomeProfile,
   consentRecordQuads,
   isActive,
   type ConsentRecord,
+  consentTargets,
+  helperTargets,
 } from '../pod/browser.ts';
 import { serializeTurtle } from '../vocab/browser.ts';
-import { grantBrokerAccess, readableBy, withdrawUnneededRead } from './broker-access.ts';
+import {
+  grantBrokerAccess,
+  grantHelperAccess,
+  readableBy,
+  withdrawHelperRead,
+  withdrawUnneededRead,
+} from './broker-access.ts';
 import { GrantRollbackError, type GrantLeftover } from './consent-errors.ts';
 import { layoutOf, listConsentRecords, readConsentRecord, type ConsentContext } from './consent-reader.ts';
 import type { ResidentSession } from './resident-session.ts';
@@ -92,7 +99,14 @@ export async function grantConsent(
   if (expiresAt <= now)
     throw new ValidationError('The consent would end before it starts', { field: 'until' });
 
-  const targets = grantTargets(layout, request.metrics);
+  const aggregation = request.aggregation ?? 'plain';
+  const targets = consentTargets(layout, { ...request, aggregation });
+  const helper = aggregation === 'prio3' ? info.privateAggregation?.helper.id : undefined;
+  if (aggregation === 'prio3' && helper === undefined) {
+    throw new ConflictError('no-helper', 'This prio3 request’s broker names no helper aggregator', {
+      requestId,
+    });
+  }
   const document = layout.consentDocument(requestId);
   const previous = await readConsentRecord(session, layout, requestId);
   await writeRecord(session, {
@@ -107,10 +121,18 @@ export async function grantConsent(
     expiresAt,
   });
   try {
+    // The helper first: it also makes the reports container, which the broker's grant needs to exist.
+    if (helper !== undefined)
+      await grantHelperAccess(session, layout, helper, helperTargets(layout, request));
     await grantBrokerAccess(session, layout, info.webId, targets, document);
     await broker.notifyConsent(requestId, layout.pod);
   } catch (error) {
     const failed = await restore(session, layout, previous, document, info.webId, now);
+    if (helper !== undefined) {
+      await withdrawHelperRead(session, helper, helperTargets(layout, request)).catch((cause: unknown) =>
+        failed.push({ left: 'broker-read', error: cause }),
+      );
+    }
     if (failed.length > 0) {
       throw new GrantRollbackError(
         { requestId, record: document, leftBehind: failed.map((step) => step.left) },
@@ -204,6 +226,12 @@ export async function revokeConsent(context: ConsentContext, requestId: string):
   }
   const others = records.filter((candidate) => candidate !== record);
   const removed = await withdrawUnneededRead(session, record.broker, readableBy(record), others, now);
+  // A prio3 consent also let the helper aggregator read this request’s reports: that goes too.
+  const reports = helperTargets(layout, { id: requestId });
+  if (record.targets?.includes(reports[0]!)) {
+    const helper = (await context.broker.info()).privateAggregation?.helper.id;
+    if (helper !== undefined) removed.push(...(await withdrawHelperRead(session, helper, reports)));
+  }
   if (record.status === 'ConsentGiven') {
     await writeRecord(session, { ...record, status: 'ConsentWithdrawn', withdrawnAt: now });
   }

@@ -16,6 +16,7 @@ import type { Logger } from '../logging.ts';
 import { loginWithClientCredentials } from '../pod/index.ts';
 import { DPV } from '../vocab/index.ts';
 import type { DemoIdentities } from './demo-files.ts';
+import type { LeaderConfig } from '../broker/index.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
 
 /** The request the first fixture council has open in the demo: last winter's damp and cold homes. */
@@ -42,8 +43,17 @@ export function fixtureRequest(fixtures: FixtureSet) {
   };
 }
 
-/** Starts the broker in process with the demo's broker identity and embedded database. */
-export function startDemoBroker(dataDir: string, port: number, identities: DemoIdentities, logger: Logger) {
+/**
+ * Starts the broker in process with the demo's broker identity and embedded database; with `privateAggregation`,
+ * as Prio3 leader beside the demo's helper.
+ */
+export function startDemoBroker(
+  dataDir: string,
+  port: number,
+  identities: DemoIdentities,
+  logger: Logger,
+  privateAggregation?: LeaderConfig,
+) {
   return startBroker(
     {
       port,
@@ -56,6 +66,7 @@ export function startDemoBroker(dataDir: string, port: number, identities: DemoI
       auditKeyFile: join(dataDir, 'broker-audit.key'),
       // A council trying webhooks on the demo points them at a receiver on this machine.
       webhooks: { allowHttpLoopback: true },
+      ...(privateAggregation === undefined ? {} : { privateAggregation }),
     },
     { logger, pages: pagesRouter({ issuer: identities.broker.issuer }) },
   );
@@ -119,8 +130,12 @@ export async function ensureHomes(
 }
 
 /** Files the fixture request as the first council, unless that council already has it; returns its id. */
-export async function ensureFixtureRequest(broker: RunningBroker, fixtures: FixtureSet, apiKey: string) {
-  const body = fixtureRequest(fixtures);
+export async function ensureFixtureRequest(
+  broker: RunningBroker,
+  fixtures: FixtureSet,
+  apiKey: string,
+  body: ReturnType<typeof fixtureRequest> & { aggregation?: 'prio3' } = fixtureRequest(fixtures),
+) {
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   const mine = await fetch(new URL('api/council/requests', broker.url), { headers });
   const existing = ((await mine.json()) as { requests?: { id: string; title: string }[] }).requests ?? [];

@@ -30,6 +30,10 @@ export const identitiesSchema = z.object({
   access: z.enum(['wac', 'acp']).optional(),
   /** The demo's open council request, once filed and answered by the fixture residents. */
   demoRequestId: z.string().optional(),
+  /** `--private-aggregation`: the helper aggregator's identity (residents grant it Read on their reports). */
+  helper: identitySchema.optional(),
+  /** `--private-aggregation`: the prio3 request, once filed, answered, reported on and run. */
+  prio3: z.object({ requestId: z.string(), runId: z.string() }).optional(),
 });
 export type DemoIdentities = z.infer<typeof identitiesSchema>;
 
@@ -48,6 +52,13 @@ export const manifestSchema = z.object({
    * (absent in manifests from before this field: read as false).
    */
   ready: z.boolean().default(false),
+  /**
+   * `--private-aggregation` only: the helper aggregator (a separate process), and the prio3 request and its run
+   * (leader and helper) whose results the first council sees on the council page.
+   */
+  privateAggregation: z
+    .object({ helper: z.url(), helperWebId: z.url(), requestId: z.string(), runId: z.string() })
+    .optional(),
 });
 export type DemoManifest = z.infer<typeof manifestSchema>;
 

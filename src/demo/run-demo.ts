@@ -24,6 +24,11 @@ export interface DemoOptions {
   liveHomes: number;
   /** The pod server's authorization system (default WAC); homedata finds it by discovery either way. */
   access?: AccessControlSystem;
+  /**
+   * Also run a prio3 request end to end: the helper aggregator as its own process, gateways writing reports,
+   * residents granting both aggregators, and a council run through leader and helper.
+   */
+  privateAggregation?: boolean;
 }
 
 /** A running demo. */
@@ -42,8 +47,10 @@ function manifestOf(
   areaOf: Map<string, string>,
   broker: string | null,
   ready = false,
+  privateAggregation?: DemoManifest['privateAggregation'],
 ): DemoManifest {
   return {
+    ...(privateAggregation === undefined ? {} : { privateAggregation }),
     podServer: identities.podServer,
     broker,
     residents: identities.residents.map((resident) => ({
@@ -135,11 +142,15 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
       await writeJsonFile(identitiesPath, identities);
     }
 
+    const prio3 = options.privateAggregation ? await import('./demo-private-aggregation.ts') : undefined;
+    const helper = prio3 && (await prio3.startDemoHelper(dataDir, pods.url, identities, log));
+    if (helper) stops.push(() => helper.stop());
     const broker = await startDemoBroker(
       dataDir,
       options.brokerPort,
       identities,
       log.child({ part: 'broker' }),
+      helper?.leaderConfig,
     );
     stops.push(() => broker.stop());
     identities.councils = await ensureCouncils(broker, fixtures, identities);
@@ -154,11 +165,38 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
       await writeJsonFile(identitiesPath, identities);
     }
 
+    if (prio3 && helper && !identities.prio3) {
+      const apiKey = identities.councils[0]!.apiKey;
+      const body = {
+        ...demoBroker.fixtureRequest(fixtures),
+        title: 'Damp and cold homes, winter 2026 (private aggregation)',
+        aggregation: 'prio3' as const,
+      };
+      const requestId = await ensureFixtureRequest(broker, fixtures, apiKey, body);
+      const granted = await answerAsResidents(broker, fixtures, identities, requestId);
+      const reports = await prio3.writeDemoReports(broker, fixtures, identities, requestId);
+      const runId = await prio3.runAsCouncil(broker, requestId, apiKey);
+      log.info(
+        { granted, reports, runId },
+        'prio3 request answered, reported on and run through leader and helper',
+      );
+      identities.prio3 = { requestId, runId };
+      await writeJsonFile(identitiesPath, identities);
+    }
+
     const gateways = await startDemoGateways(dataDir, fixtures, identities, options.liveHomes, log);
     stops.push(() => Promise.all(gateways.map((gateway) => gateway.stop())).then(() => undefined));
 
     // The last write: everything the manifest names is running.
-    const manifest = manifestOf(identities, areaOf, broker.url, true);
+    const manifest = manifestOf(
+      identities,
+      areaOf,
+      broker.url,
+      true,
+      helper && identities.helper && identities.prio3
+        ? { helper: helper.url, helperWebId: identities.helper.webId, ...identities.prio3 }
+        : undefined,
+    );
     await writeJsonFile(manifestPath, manifest);
     const pages = { resident: `${broker.url}resident/`, council: `${broker.url}council/` };
     return { manifest, manifestPath, pages, stop };

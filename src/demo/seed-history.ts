@@ -1,10 +1,17 @@
 // Gives every fixture pod last winter's daily summaries, written by each home's own gateway as it would have.
 import type { Quad } from 'n3';
 import { type FixtureHome, type FixtureSet, simulateReadings } from '../fixtures/index.ts';
-import { summariseReadings } from '../metrics/index.ts';
+import { summariseReadings, type DailySummary } from '../metrics/index.ts';
 import { summariesByDocument, summaryQuads } from '../gateway/index.ts';
 import { PodLayout, patchInsert, loginWithClientCredentials, type ClientCredentials } from '../pod/index.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
+
+/** One home's daily summaries of the fixture period, as its gateway computes them from its readings. */
+export function fixtureSummaries(home: FixtureHome, fixtures: FixtureSet): DailySummary[] {
+  const from = new Date(fixtures.period.from);
+  const to = new Date(fixtures.period.to);
+  return summariseReadings(simulateReadings(home, from, to, 60), home.timeZone, { now: to });
+}
 
 /** One home's January summaries grouped by the monthly document they belong in. */
 export function fixtureSummaryDocuments(
@@ -12,10 +19,7 @@ export function fixtureSummaryDocuments(
   pod: string,
   fixtures: FixtureSet,
 ): Map<string, Quad[]> {
-  const from = new Date(fixtures.period.from);
-  const to = new Date(fixtures.period.to);
-  const readings = simulateReadings(home, from, to, 60);
-  const summaries = summariseReadings(readings, home.timeZone, { now: to });
+  const summaries = fixtureSummaries(home, fixtures);
   const layout = new PodLayout(pod);
   const documents = new Map<string, Quad[]>();
   for (const [url, members] of summariesByDocument(layout, summaries)) {

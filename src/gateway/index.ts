@@ -21,3 +21,9 @@ export {
 export { readOutboxStatus } from './outbox-status.ts';
 export { observationQuads, readingKey } from './observation-rdf.ts';
 export { summaryQuads, summariesByDocument } from './summary-rdf.ts';
+export {
+  buildPrio3Report,
+  writePrio3Report,
+  reportRequestsFor,
+  type Prio3ReportRequest,
+} from './prio3-reports.ts';

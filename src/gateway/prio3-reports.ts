@@ -1,6 +1,15 @@
 // The home's side of private aggregation: its value of a metric over a period as a Prio3 report appended to its pod.
 import type { Quad } from 'n3';
-import { computeHomeValue, type DailySummary, type Period } from '../metrics/index.ts';
+import { Buffer } from 'node:buffer';
+import type { BrokerInfo, PublicRequest } from '../broker/contract.ts';
+import { ValidationError } from '../errors.ts';
+import {
+  computeHomeValue,
+  parsePeriod,
+  periodsCovering,
+  type DailySummary,
+  type Period,
+} from '../metrics/index.ts';
 import type { PodLayout } from '../pod/index.ts';
 import {
   createReport,
@@ -55,4 +64,35 @@ export async function writePrio3Report(
   const built = await buildPrio3Report(layout, request, summaries);
   if (built === null) return { kind: 'not-included' };
   return writer.insert(built.url, built.quads);
+}
+
+/**
+ * The reports a prio3 request asks of a home: one per metric and period of the request, for the task named by
+ * the request's id and sealed to the two aggregators the broker publishes (`GET /api/broker`). The home needs
+ * nothing else from the broker: its value never goes there.
+ */
+export function reportRequestsFor(
+  request: Pick<PublicRequest, 'id' | 'metrics' | 'period' | 'granularity' | 'aggregation'>,
+  info: Pick<BrokerInfo, 'privateAggregation'>,
+  timeZone: string,
+): Prio3ReportRequest[] {
+  const aggregators = info.privateAggregation;
+  if (request.aggregation !== 'prio3' || aggregators == null) {
+    throw new ValidationError('Only a prio3 request of a broker with two aggregators asks for reports', {
+      requestId: request.id,
+    });
+  }
+  const task: Prio3Task = {
+    id: request.id,
+    aggregators: [
+      { id: aggregators.leader.id, publicKey: Buffer.from(aggregators.leader.publicKey, 'base64') },
+      { id: aggregators.helper.id, publicKey: Buffer.from(aggregators.helper.publicKey, 'base64') },
+    ],
+  };
+  const periods = periodsCovering(request.granularity, request.period.from, request.period.to).map(
+    parsePeriod,
+  );
+  return request.metrics.flatMap((metricId) =>
+    periods.map((period) => ({ task, metricId, period, timeZone })),
+  );
 }

@@ -22,7 +22,7 @@ export {
   type AccessControlDocument,
 } from './access-control.ts';
 export type { AccessMode } from './wac.ts';
-export { grantTargets, isCovered } from './grant-scope.ts';
+export { grantTargets, consentTargets, helperTargets, isCovered } from './grant-scope.ts';
 export { setUpHomedataPod, gatewayTurtle, sensorIri, type DeviceDescription } from './homedata-pod.ts';
 // The pod document formats, each read and written in one module.
 export * from './formats/home-profile.ts';

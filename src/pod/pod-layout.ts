@@ -109,7 +109,12 @@ export class PodLayout {
    * document makes it malformed to the aggregators.
    */
   reportDocument(taskId: string, metricId: string, period: string): string {
-    return `${this.reports}${encodeURIComponent(taskId)}/${encodeURIComponent(metricId)}/${period}.ttl`;
+    return `${this.reportTaskContainer(taskId)}${encodeURIComponent(metricId)}/${period}.ttl`;
+  }
+
+  /** The reports of one task (a prio3 request): what a consent to it lets both aggregators read. */
+  reportTaskContainer(taskId: string): string {
+    return `${this.reports}${encodeURIComponent(taskId)}/`;
   }
 
   /** The container of the broker's access records for a month given as `YYYY-MM`. */

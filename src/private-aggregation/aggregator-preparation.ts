@@ -155,14 +155,15 @@ export async function decidePreparation(
   return { outputShares, rejected, messages };
 }
 
-/** The leader's last step: apply the helper's preparation messages; a report without one is dropped. */
+/** The leader's last step: apply the helper's preparation messages; a report without one is dropped. `reportIds` are the reports behind `outputShares`, in order. */
 export function finishPreparation(
   encoding: SumEncoding,
   leaderPrepared: readonly PreparedReport[],
   messages: ReadonlyMap<string, Uint8Array | null>,
-): PreparedOutput {
+): PreparedOutput & { reportIds: string[] } {
   const vdaf = prio3SumFor(encoding);
   const outputShares: bigint[][] = [];
+  const reportIds: string[] = [];
   const rejected: Partial<Record<RejectionReason, number>> = {};
   for (const report of leaderPrepared) {
     const message = messages.get(report.reportId);
@@ -178,11 +179,12 @@ export function finishPreparation(
       const next = vdaf.prepareNext(report.state, { jointRand: Buffer.from(message) });
       if (!('outputShare' in next)) throw new TypeError('Prio3 has one round');
       outputShares.push(next.outputShare);
+      reportIds.push(report.reportId);
     } catch {
       reject(rejected, 'invalid-proof');
     }
   }
-  return { outputShares, rejected };
+  return { outputShares, rejected, reportIds };
 }
 
 /** Discrete-Laplace noise an aggregator adds to its aggregate share when the request asks for DP. */

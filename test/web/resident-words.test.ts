@@ -55,6 +55,13 @@ describe('a request in plain words', () => {
     expect(changes.join(' ')).toContain('cannot read your raw readings');
   });
 
+  it('says a yes to a prio3 request opens only the request’s reports to both aggregators, never the summaries', () => {
+    const changes = grantChanges({ ...REQUEST, aggregation: 'prio3' }, LAYOUT).join(' ');
+    expect(changes).toContain(`may read homedata/reports/${REQUEST.id}/ and your home’s area`);
+    expect(changes).toContain(`the helper may read homedata/reports/${REQUEST.id}/`);
+    expect(changes).not.toContain('homedata/summaries/');
+  });
+
   it('says a no opens nothing, and a withdrawal takes back what the record granted', () => {
     expect(refuseChanges(REQUEST, LAYOUT).join(' ')).toContain('Nobody gets access');
     const revoke = revokeChanges('Northbridge Borough Council', LAYOUT, [

@@ -133,18 +133,20 @@ function releasedSet(
  * cell that, together with the broker's earlier releases to any council (`history`) and this run's cells already
  * released, would let anyone derive a figure for 1 … k−1 homes is withheld too (secondary suppression,
  * privacy/secondary-suppression.ts), with the rule and the earlier release recorded. The run itself goes on.
+ * `primary` is the first step; a prio3 run passes the releases its aggregators already collected.
  */
 export function releaseCohorts(
   cohorts: readonly Cohort[],
   policy: ReleasePolicy,
   history: readonly ReleasedSet[],
+  primary: (cohort: Cohort) => CellRelease = (cohort) => releaseCohort(cohort, policy),
 ): RunRelease {
   const minimum = minimumCohort(policy.k, policy.floor);
   const cells: ReleasedCell[] = [];
   const released: RunRelease['released'] = [];
   const known: ReleasedSet[] = [...history];
   for (const cohort of cohorts) {
-    const release = releaseCohort(cohort, policy);
+    const release = primary(cohort);
     const leftOut = {
       leftOutLowCoverage: releasedLeftOut(cohort.leftOut?.lowCoverage ?? 0, policy),
       leftOutSensorFault: releasedLeftOut(cohort.leftOut?.sensorFault ?? 0, policy),

@@ -2,7 +2,7 @@
 import type { Store } from 'n3';
 import { ConflictError, NotFoundError, PodError, ValidationError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
-import { PodLayout, grantTargets } from '../../pod/index.ts';
+import { PodLayout } from '../../pod/index.ts';
 import { assertValid } from '../../vocab/index.ts';
 import type { HomePlacement } from '../../pod/index.ts';
 import { readHomePlacement } from '../aggregation/home-profile-reader.ts';
@@ -16,6 +16,7 @@ import { isOpen } from '../requests/request-view.ts';
 import { checkConsentRecord } from '../../pod/index.ts';
 import { assertPodOfResident } from './pod-binding.ts';
 import { recordGivenConsent } from './consent-transactor.ts';
+import { consentTargets } from '../../pod/index.ts';
 import { enrolledPod } from '../homes/enrolled-home-check.ts';
 
 /** What the resident is told once the broker counts the consent. */
@@ -118,7 +119,7 @@ export async function registerConsent(
     purpose: request.purpose,
     residentWebId,
     brokerWebId: deps.reader.brokerWebId,
-    requiredTargets: grantTargets(layout, request.metrics),
+    requiredTargets: consentTargets(layout, request),
     now,
   });
 

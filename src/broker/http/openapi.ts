@@ -35,6 +35,7 @@ export function openApiDocument(config: BrokerConfig, publicUrl: string): Record
     kFloor: config.kFloor,
     now: () => new Date(),
     maxPeriodMonths: config.limits.maxPeriodMonths,
+    privateAggregation: config.privateAggregation !== undefined,
   });
   const inputs = z.registry<{ id: string }>();
   const outputs = z.registry<{ id: string }>();

@@ -1,7 +1,7 @@
 // The one way the broker reads a resident's pod: only what the consent covers, every read audited and logged in the pod.
 import type { Logger } from '../../logging.ts';
 import { ForbiddenError, PodError } from '../../errors.ts';
-import { PodLayout, writeTurtle, grantTargets, isCovered } from '../../pod/index.ts';
+import { PodLayout, writeTurtle, isCovered } from '../../pod/index.ts';
 import { serializeTurtle } from '../../vocab/index.ts';
 import type { Quad } from 'n3';
 import { forEachBounded } from '../../bounded-concurrency.ts';
@@ -9,6 +9,7 @@ import { retryAfterMs, retryDelay } from '../../pod/index.ts';
 import { cryptoRandomSource, type RandomSource } from '../../privacy/index.ts';
 import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
+import { consentTargets } from '../../pod/index.ts';
 import type { Database } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
 import { findRequest } from '../requests/request-reader.ts';
@@ -141,7 +142,7 @@ export class AuditedPodReader {
       throw new ForbiddenError('No active consent for this read', { requestId: consent.request_id });
     }
     const allowed = [
-      ...grantTargets(new PodLayout(active.pod), request.metrics),
+      ...consentTargets(new PodLayout(active.pod), request),
       active.record_iri.replace(/#.*$/, ''),
     ];
     return this.read(

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { loadConfigFile, parseConfig } from '../../config/index.ts';
 import { generateAggregatorKeyPair, type AggregatorKeyPair } from '../../private-aggregation/index.ts';
 
-const base64Bytes = (length: number) =>
+/** A base64 string of exactly `length` bytes. */
+export const base64Bytes = (length: number) =>
   z
     .string()
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')

@@ -94,6 +94,8 @@ export interface Prio3CellOutcome {
   release: CellRelease;
   /** Reports both aggregators accepted. */
   valid: number;
+  /** Ids (hex) of the reports both aggregators accepted: whose homes the released cell stands for. */
+  validReportIds: string[];
   rejected: Partial<Record<RejectionReason, number>>;
 }
 
@@ -117,13 +119,18 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
   const minimum = minimumCohort(k, floor);
   const rejected: Record<string, number> = {};
   if (reports.length < minimum) {
-    return { release: releaseCollectedCell(encoding, null, reports.length, k, floor), valid: 0, rejected };
+    return {
+      release: releaseCollectedCell(encoding, null, reports.length, k, floor),
+      valid: 0,
+      validReportIds: [],
+      rejected,
+    };
   }
   const leaderStep = await startPreparation(keys, taskId, encoding, reports);
   addCounts(rejected, leaderStep.rejected);
   if (leaderStep.prepared.length < minimum) {
     const release = releaseCollectedCell(encoding, null, leaderStep.prepared.length, k, floor);
-    return { release, valid: 0, rejected };
+    return { release, valid: 0, validReportIds: [], rejected };
   }
   const prepared = new Set(leaderStep.prepared.map((report) => report.reportId));
   const job = await helper.createJob({
@@ -153,7 +160,8 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
     'prio3 cell prepared',
   );
   if (valid < minimum) {
-    return { release: releaseCollectedCell(encoding, null, valid, k, floor), valid, rejected };
+    const release = releaseCollectedCell(encoding, null, valid, k, floor);
+    return { release, valid, validReportIds: finished.reportIds, rejected };
   }
   const random = input.random ?? cryptoRandomSource();
   const noise = input.epsilon === undefined ? undefined : { epsilon: input.epsilon, random };
@@ -163,5 +171,6 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
     ...(input.epsilon === undefined ? {} : { epsilon: input.epsilon }),
   });
   const shares = [leaderShare, new Uint8Array(Buffer.from(helperShare.share, 'base64'))] as const;
-  return { release: releaseCollectedCell(encoding, shares, valid, k, floor), valid, rejected };
+  const release = releaseCollectedCell(encoding, shares, valid, k, floor);
+  return { release, valid, validReportIds: finished.reportIds, rejected };
 }

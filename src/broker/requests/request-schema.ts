@@ -1,6 +1,6 @@
 // What a council may ask for: the zod schema of a new data request, built from the broker's policy.
 import { z } from 'zod';
-import { countPeriodsCovering, METRIC_IDS } from '../../metrics/index.ts';
+import { countPeriodsCovering, getMetric, METRIC_IDS } from '../../metrics/index.ts';
 
 /** The broker's rules a request is checked against. */
 export interface RequestPolicy {
@@ -12,6 +12,8 @@ export interface RequestPolicy {
   now: () => Date;
   /** The longest period, in calendar months it touches (`limits.maxPeriodMonths`); default 24. */
   maxPeriodMonths?: number;
+  /** Whether the broker is configured as a Prio3 leader with a helper (`privateAggregation`); default no. */
+  privateAggregation?: boolean;
 }
 
 /** The longest period a request may cover unless the operator says otherwise: two heating seasons. */
@@ -132,6 +134,13 @@ export function createRequestSchema(policy: RequestPolicy) {
           error: () => 'consentUntil is a date YYYY-MM-DD or a date-time with offset',
         })
         .refine((value) => endOfDateOrInstant(value) > policy.now(), 'consentUntil must be in the future'),
+      aggregation: z
+        .enum(['plain', 'prio3'], { error: () => 'aggregation is "plain" or "prio3"' })
+        .default('plain')
+        .describe(
+          '`prio3`: homes send Prio3 reports sharded between the broker and an independent helper aggregator, so ' +
+            "no server sees one home's value; means only (no medians), non-additive metrics only",
+        ),
       dp: z
         .object({
           epsilon: z
@@ -142,7 +151,36 @@ export function createRequestSchema(policy: RequestPolicy) {
         .strict()
         .optional(),
     })
-    .strict();
+    .strict()
+    .superRefine((request, ctx) => prio3Allowed(request, policy, ctx));
+}
+
+/**
+ * A prio3 request needs a broker set up as leader, and non-additive metrics only: the dominance rule of additive
+ * metrics needs the largest home value, which no aggregator sees (docs/private-aggregation.md).
+ */
+function prio3Allowed(
+  request: { aggregation: 'plain' | 'prio3'; metrics: readonly string[] },
+  policy: RequestPolicy,
+  ctx: z.RefinementCtx,
+): void {
+  if (request.aggregation !== 'prio3') return;
+  if (policy.privateAggregation !== true) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['aggregation'],
+      message: 'this broker has no helper aggregator configured (privateAggregation); use "plain"',
+    });
+  }
+  request.metrics.forEach((id, index) => {
+    if (METRIC_IDS.includes(id as never) && getMetric(id).additive) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metrics', index],
+        message: `${id} is additive: its dominance check needs one home's value, which prio3 never reveals`,
+      });
+    }
+  });
 }
 
 /** A validated new request, as the council sent it. */

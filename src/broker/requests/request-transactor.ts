@@ -3,18 +3,21 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { endOfDateOrInstant, type NewRequest } from './request-schema.ts';
 
+/** A validated request; without `aggregation`, plain (as the schema's default). */
+export type StoredRequest = Omit<NewRequest, 'aggregation'> & Partial<Pick<NewRequest, 'aggregation'>>;
+
 /** Stores a validated request for a council and returns its id. */
 export async function createRequest(
   db: Queryable,
   councilId: string,
-  input: NewRequest,
+  input: StoredRequest,
   now: Date,
 ): Promise<string> {
   const id = randomUUID();
   await db.query(
     'INSERT INTO requests (id, council_id, title, purpose, description, metrics, areas, period_from, period_to, ' +
-      'granularity, min_cohort, consent_until, dp_epsilon, created_at, split) ' +
-      'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)',
+      'granularity, min_cohort, consent_until, dp_epsilon, created_at, split, aggregation) ' +
+      'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)',
     [
       id,
       councilId,
@@ -31,6 +34,7 @@ export async function createRequest(
       input.dp?.epsilon ?? null,
       now,
       input.split,
+      input.aggregation ?? 'plain',
     ],
   );
   return id;

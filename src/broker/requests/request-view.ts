@@ -22,6 +22,7 @@ export function publicRequest(row: RequestWithCouncil, now: Date): PublicRequest
     period: { from: row.period_from, to: row.period_to },
     granularity: row.granularity,
     split: row.split,
+    aggregation: row.aggregation,
     minCohort: row.min_cohort,
     consentUntil: row.consent_until.toISOString(),
     dp: row.dp_epsilon === null ? null : { epsilon: row.dp_epsilon },

@@ -1,8 +1,10 @@
 // `GET /api/broker` and `GET /api/metrics`: who the broker is, its rules, and the metrics a council may ask for.
+import { Buffer } from 'node:buffer';
 import { brokerInfoSchema, metricCatalogueSchema } from '../contract.ts';
 import { Router } from 'express';
 import { METRICS } from '../../metrics/index.ts';
 import type { BrokerContext } from '../context.ts';
+import type { Prio3Leader } from '../private-aggregation/leader-config.ts';
 
 /** The catalogue as the API shows it: definitions only, no code. */
 const catalogue = metricCatalogueSchema.parse({
@@ -18,6 +20,15 @@ const catalogue = metricCatalogueSchema.parse({
   })),
 });
 
+/** The aggregators as homes and residents need them. */
+function aggregatorsOf(leader: Prio3Leader) {
+  const [first, second] = leader.aggregators.map((aggregator) => ({
+    id: aggregator.id,
+    publicKey: Buffer.from(aggregator.publicKey).toString('base64'),
+  }));
+  return { leader: first!, helper: second! };
+}
+
 /** Public facts about the broker. */
 export function infoRoutes(ctx: BrokerContext): Router {
   const router = Router();
@@ -32,6 +43,7 @@ export function infoRoutes(ctx: BrokerContext): Router {
           maxCells: ctx.config.limits.maxCells,
           maxActiveRunsPerCouncil: ctx.config.limits.maxActiveRunsPerCouncil,
         },
+        privateAggregation: ctx.prio3 === undefined ? null : aggregatorsOf(ctx.prio3),
       }),
     );
   });

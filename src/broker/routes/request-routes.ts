@@ -20,6 +20,7 @@ export function requestRoutes(ctx: BrokerContext): Router {
     kFloor: ctx.config.kFloor,
     now: ctx.clock,
     maxPeriodMonths: ctx.config.limits.maxPeriodMonths,
+    privateAggregation: ctx.prio3 !== undefined,
   });
 
   router.get('/requests', async (_req, res) => {

@@ -1,12 +1,16 @@
 // Executes one run: reads each consenting home, computes its values in memory, releases the cells, stores only those.
-import { ConflictError, HomedataError } from '../../errors.ts';
+import { ConfigError, ConflictError, HomedataError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
 import { roundToNearest5, type RandomSource } from '../../privacy/index.ts';
 import { releaseCohorts, type ReleasePolicy } from '../aggregation/cell-release.ts';
-import { CohortTable, type CohortMember } from '../aggregation/cohorts.ts';
+import { cellLabel, CohortTable, type CohortMember } from '../aggregation/cohorts.ts';
 import { readHome, type ConsentedReader, type SkipReason } from '../aggregation/home-reader.ts';
 import { computeHomeResults, type HomeValueEntry, type LeftOutEntry } from '../aggregation/home-values.ts';
 import { planRun, type RunPlan } from '../aggregation/run-plan.ts';
+import type { CellRelease } from '../../privacy/index.ts';
+import type { Cohort } from '../aggregation/cohorts.ts';
+import type { Prio3Leader } from '../private-aggregation/leader-config.ts';
+import { collectCells, Prio3CellTable, readPrio3Home } from '../private-aggregation/prio3-run.ts';
 import { DEFAULT_LIMITS, type BrokerLimits } from '../config.ts';
 import { listActiveConsents, type ActiveConsentRow } from '../consents/consent-reader.ts';
 import type { Database, Queryable } from '../db/database.ts';
@@ -42,6 +46,8 @@ export interface RunExecutorDeps {
   homeConcurrency?: number;
   /** Cells per run, attempts per run and the per-home deadline; default DEFAULT_LIMITS. */
   limits?: Pick<BrokerLimits, 'maxCells' | 'maxRunAttempts' | 'homeDeadlineMs'>;
+  /** The broker as Prio3 leader (config `privateAggregation`); absent, a prio3 request's run fails. */
+  prio3?: Prio3Leader;
 }
 
 /** How an execution ended: `skipped` when the run was not queued any more (another worker took it). */
@@ -158,6 +164,7 @@ export class RunExecutor {
 
   /** Reads every home, then releases and stores the cells. */
   private async aggregate(setup: RunSetup, signal: AbortSignal | undefined, log: Logger): Promise<void> {
+    if (setup.request.aggregation === 'prio3') return this.aggregatePrio3(setup, signal, log);
     const { db, clock } = this.deps;
     const consents = await this.consentsToRead(setup);
     const table = new CohortTable(setup.plan);
@@ -194,14 +201,70 @@ export class RunExecutor {
   }
 
   /**
+   * A prio3 run: reads each consenting home's profile and its reports for this request (audited, as a plain run
+   * reads summaries), then collects each cell through leader and helper, then releases as a plain run does. No
+   * per-home value exists anywhere in this path: the leader holds sealed shares, its own opened share (random
+   * without the helper's), and per cell the combined sum.
+   */
+  async aggregatePrio3(setup: RunSetup, signal: AbortSignal | undefined, log: Logger): Promise<void> {
+    const leader = this.deps.prio3;
+    if (leader === undefined) {
+      throw new ConfigError('This broker has no helper aggregator configured (privateAggregation)');
+    }
+    const { db, clock } = this.deps;
+    const consents = await this.consentsToRead(setup);
+    const table = new Prio3CellTable(setup.plan);
+    const skipped: Record<SkipReason, number> = { 'consent-inactive': 0, 'pod-failed': 0, 'no-profile': 0 };
+    let counted = 0;
+    let done = 0;
+    let lastProgress = 0;
+    await forEachBounded(
+      consents,
+      this.deps.homeConcurrency ?? DEFAULT_HOME_CONCURRENCY,
+      async (consent) => {
+        const home = await withinDeadline(
+          readPrio3Home(this.deps.reader, consent, setup.plan, leader, setup.run.id),
+          this.limits.homeDeadlineMs,
+        );
+        if (home === MISSED_DEADLINE) skipped['pod-failed']++;
+        else if (typeof home === 'string') skipped[home]++;
+        else if (table.add(setup.keyOf(consent.home_id), consent.pod, home)) counted++;
+        done++;
+        if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
+          lastProgress = Date.now();
+          await recordProgress(db, setup.run.id, progressPercent(done, consents.length, setup.k), clock());
+        }
+      },
+      () => signal?.aborted === true,
+    );
+    if (signal?.aborted) throw new RunInterrupted();
+    log.info({ ...skipped }, 'homes read');
+    const { run, plan } = setup;
+    const collected = await collectCells(table, {
+      leader,
+      taskId: setup.request.id,
+      k: setup.k,
+      floor: this.deps.kFloor,
+      epsilonPerCell: run.epsilon === null ? null : run.epsilon / (plan.metrics.length * plan.periods.length),
+      random: this.deps.random,
+      logger: log,
+    });
+    log.info({ rejected: collected.rejected }, 'prio3 reports refused');
+    await this.release(setup, { cohorts: () => collected.cohorts }, counted, undefined, (cohort) =>
+      collected.releases.get(cellLabel(cohort))!,
+    );
+  }
+
+  /**
    * Releases the cells and marks the run done, in one transaction under the broker-wide release lock, so that
    * the release history (every council's) cannot change between reading it and adding this run's releases.
    */
   async release(
     setup: RunSetup,
-    table: CohortTable,
+    table: Pick<CohortTable, 'cohorts'>,
     counted: number,
     alsoInTransaction?: (tx: Queryable) => Promise<void>,
+    primary?: (cohort: Cohort) => CellRelease,
   ): Promise<void> {
     const { db, clock, random, kFloor } = this.deps;
     const { run, request, plan, k } = setup;
@@ -223,7 +286,7 @@ export class RunExecutor {
         plan.metrics.map((metric) => metric.id),
         plan.dates,
       );
-      const release = releaseCohorts(table.cohorts(), policy, history);
+      const release = releaseCohorts(table.cohorts(), policy, history, primary);
       await finishRun(tx, run, request.council_id, { release, k, homesOverall }, clock());
       await alsoInTransaction?.(tx);
     });

@@ -7,6 +7,7 @@ import type { Database } from '../db/database.ts';
 import { InProcessRunQueue } from './in-process-queue.ts';
 import { PgBossRunQueue } from './pg-boss-queue.ts';
 import { RunExecutor } from './run-executor.ts';
+import type { Prio3Leader } from '../private-aggregation/leader-config.ts';
 import { ShardedRuns } from './sharded-runs.ts';
 
 /** How routes hand a new run to whatever executes runs. */
@@ -36,6 +37,8 @@ export interface RunQueueDeps {
   homeConcurrency?: number;
   /** Homes per shard of a shared run. */
   shardSize?: number;
+  /** The broker as Prio3 leader, when configured. */
+  prio3?: Prio3Leader;
 }
 
 /** The run queue of one broker process. */

@@ -60,6 +60,12 @@ export class ShardedRuns {
     }
     try {
       const setup = await executor.setUp(run);
+      if (setup.request.aggregation === 'prio3') {
+        // Shards keep per-home values in run_values between workers: a prio3 run has none, and its cells are
+        // collected with the helper in one place, so this worker runs it whole.
+        await executor.aggregatePrio3(setup, undefined, this.deps.logger.child({ runId }));
+        return;
+      }
       const consents = await executor.consentsToRead(setup);
       const residents = consents.map((consent) => consent.resident_webid);
       await db.transaction(async (tx) => {

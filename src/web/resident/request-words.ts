@@ -54,6 +54,7 @@ function podPath(layout: PodLayout, url: string): string {
 
 /** Exactly what saying yes changes in the resident's pod and at the broker. */
 export function grantChanges(request: PublicRequest, layout: PodLayout): string[] {
+  if (request.aggregation === 'prio3') return prio3GrantChanges(request, layout);
   const targets = grantTargets(layout, request.metrics).map((url) => podPath(layout, url));
   return [
     `A consent record is saved in your pod at ${podPath(layout, layout.consentDocument(request.id))}.`,
@@ -62,6 +63,19 @@ export function grantChanges(request: PublicRequest, layout: PodLayout): string[
     'It cannot read your raw readings, your devices or anything else in your pod.',
     `${request.council.name} gets only figures for groups of at least ${request.minCohort} homes.`,
     'You can withdraw at any time; the broker loses access at once.',
+  ];
+}
+
+/** What saying yes to a prio3 request changes: both aggregators read the home's reports, neither its summaries. */
+function prio3GrantChanges(request: PublicRequest, layout: PodLayout): string[] {
+  const reports = podPath(layout, layout.reportTaskContainer(request.id));
+  return [
+    `A consent record is saved in your pod at ${podPath(layout, layout.consentDocument(request.id))}.`,
+    `Your gateway writes its figures for this request to ${reports}, each split into two encrypted shares: one only the homedata broker can open, one only the independent helper aggregator can open. Neither share alone says anything about your home.`,
+    `The broker may read ${reports} and your home’s area and dwelling type, and the helper may read ${reports}, until ${formatUntil(request.consentUntil)}.`,
+    'Neither can read your summaries, raw readings, devices or anything else in your pod.',
+    `${request.council.name} gets only totals for groups of at least ${request.minCohort} homes, added up from both aggregators’ shares.`,
+    'You can withdraw at any time; both lose access at once.',
   ];
 }
 

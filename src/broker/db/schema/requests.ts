@@ -3,6 +3,9 @@
 /** How a request's cells are split besides area and period. */
 export type RequestSplit = 'none' | 'dwellingType';
 
+/** How a request's cells are computed (migration 016): the broker alone, or Prio3 shares for two aggregators. */
+export type AggregationMode = 'plain' | 'prio3';
+
 /** A row of `requests`. */
 export interface RequestRow {
   id: string;
@@ -21,6 +24,8 @@ export interface RequestRow {
   granularity: 'month' | 'week';
   /** How cells are split besides area and period, fixed at creation (migration 006). */
   split: RequestSplit;
+  /** Fixed at creation: a run of the other mode would read other documents under another consent scope. */
+  aggregation: AggregationMode;
   min_cohort: number;
   /** Consent is asked until this instant; consents end there at the latest. */
   consent_until: Date;

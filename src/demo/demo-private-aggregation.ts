@@ -1,0 +1,185 @@
+// `homedata demo --private-aggregation`: the helper aggregator as its own process, and a prio3 request run end to end.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunningBroker } from '../broker/index.ts';
+import { writeNewKeyFile } from '../broker/index.ts';
+import type { LeaderConfig } from '../broker/index.ts';
+import type { BrokerInfo, PublicRequest } from '../broker/index.ts';
+import { HomedataError } from '../errors.ts';
+import type { FixtureSet } from '../fixtures/index.ts';
+import { buildPrio3Report, reportRequestsFor } from '../gateway/index.ts';
+import type { Logger } from '../logging.ts';
+import { AccountApi } from '../pod/index.ts';
+import { findFreePort } from '../free-port.ts';
+import { PodLayout } from '../pod/index.ts';
+import { patchInsert } from '../pod/index.ts';
+import { loginWithClientCredentials } from '../pod/index.ts';
+import { mapLimited } from '../bounded-concurrency.ts';
+import { writeJsonFile, type DemoIdentities } from './demo-files.ts';
+import { fixtureSummaries } from './seed-history.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/homedata.js', import.meta.url));
+
+/** The running helper: where it listens, and the broker's `privateAggregation` block pointing at it. */
+export interface DemoHelper {
+  url: string;
+  leaderConfig: LeaderConfig;
+  stop(): Promise<void>;
+}
+
+/** The helper's files in the data folder, made once: both key files, the shared verify key and token. */
+interface HelperFiles {
+  verifyKey: string;
+  token: string;
+  helperPublicKey: string;
+}
+
+/** Makes (once) the leader's and the helper's key files and the secrets they share, under `dir`. */
+async function ensureHelperFiles(dir: string): Promise<HelperFiles> {
+  const path = join(dir, 'shared.json');
+  const exists = await access(path).then(
+    () => true,
+    () => false,
+  );
+  if (exists) return JSON.parse(await readFile(path, 'utf8')) as HelperFiles;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const helperPublicKey = await writeNewKeyFile(join(dir, 'helper-key.json'));
+  await writeNewKeyFile(join(dir, 'leader-key.json'));
+  const files = {
+    verifyKey: randomBytes(16).toString('base64'),
+    token: randomBytes(24).toString('hex'),
+    helperPublicKey,
+  };
+  await writeJsonFile(path, files);
+  return files;
+}
+
+/**
+ * Starts `homedata helper-aggregator` as its own process, with its own key file and identity on the pod server
+ * (an independent party: a university, the regulator), and waits until it listens.
+ */
+export async function startDemoHelper(
+  dataDir: string,
+  podServer: string,
+  identities: DemoIdentities,
+  log: Logger,
+): Promise<DemoHelper> {
+  const dir = join(dataDir, 'helper-aggregator');
+  // A fixed login, as the demo's residents have: the loopback-only demo server, and a restart finds the account.
+  identities.helper ??= await new AccountApi(podServer).provision({
+    email: 'helper@aggregator.demo',
+    password: 'pw-demo-helper-aggregator',
+    podName: 'helper-aggregator',
+  });
+  const files = await ensureHelperFiles(dir);
+  const port = await findFreePort();
+  const configFile = join(dir, 'helper.json');
+  await writeJsonFile(configFile, {
+    host: '127.0.0.1',
+    port,
+    keyFile: 'helper-key.json',
+    verifyKey: files.verifyKey,
+    leaderToken: files.token,
+    minimumBatch: 10,
+  });
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'helper-aggregator', '--config', configFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('helper aggregator listening')) resolve();
+    });
+    child.once('exit', (code) =>
+      reject(new HomedataError('demo-setup', 502, `The helper exited with ${code}`)),
+    );
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  log.info({ url, pid: child.pid }, 'helper aggregator started as its own process');
+  return {
+    url,
+    leaderConfig: {
+      keyFile: join(dir, 'leader-key.json'),
+      verifyKey: files.verifyKey,
+      helper: { url, webId: identities.helper.webId, publicKey: files.helperPublicKey, token: files.token },
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      // server.close waits for the leader's idle keep-alive connections: a short grace, then it is ended.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Each consenting fixture home's gateway does its part of a prio3 request: computes its value for each metric and
+ * period from its own summaries, shards and seals it to both aggregators, and appends the report to its pod
+ * (Append only, as with summaries). Returns how many reports were written.
+ */
+export async function writeDemoReports(
+  broker: RunningBroker,
+  fixtures: FixtureSet,
+  identities: DemoIdentities,
+  requestId: string,
+): Promise<number> {
+  const [info, request] = await Promise.all([
+    fetch(new URL('api/broker', broker.url)).then((response) => response.json() as Promise<BrokerInfo>),
+    fetch(new URL(`api/requests/${requestId}`, broker.url)).then(
+      (response) => response.json() as Promise<PublicRequest>,
+    ),
+  ]);
+  const homes = fixtures.homes.map((home, index) => ({ home, index }));
+  const written = await mapLimited(homes, 4, async ({ home, index }) => {
+    if (!request.areas.includes(home.area)) return 0;
+    const resident = identities.residents[index]!;
+    const gateway = await loginWithClientCredentials(identities.gateways[index]!);
+    try {
+      const layout = new PodLayout(resident.pod);
+      const summaries = fixtureSummaries(home, fixtures);
+      let count = 0;
+      for (const asked of reportRequestsFor(request, info, home.timeZone)) {
+        const built = await buildPrio3Report(layout, asked, summaries);
+        if (built === null) continue;
+        await patchInsert(gateway.fetch, built.url, built.quads);
+        count++;
+      }
+      return count;
+    } finally {
+      await gateway.logout();
+    }
+  });
+  return written.reduce((sum, count) => sum + count, 0);
+}
+
+/** Starts a run of `requestId` as the council with `apiKey` and waits until it is done; returns the run's id. */
+export async function runAsCouncil(
+  broker: RunningBroker,
+  requestId: string,
+  apiKey: string,
+): Promise<string> {
+  const headers = { authorization: `Bearer ${apiKey}` };
+  const started = await fetch(new URL(`api/requests/${requestId}/runs`, broker.url), {
+    method: 'POST',
+    headers,
+  });
+  if (started.status !== 202) {
+    throw new HomedataError('demo-setup', 502, `Starting the prio3 run failed: ${await started.text()}`);
+  }
+  const { id } = (await started.json()) as { id: string };
+  for (;;) {
+    const view = await fetch(new URL(`api/requests/${requestId}/runs/${id}`, broker.url), { headers });
+    const { state, message } = (await view.json()) as { state: string; message?: string };
+    if (state === 'done') return id;
+    if (state === 'failed')
+      throw new HomedataError('demo-setup', 502, `The prio3 run failed: ${message ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
