@@ -12,7 +12,7 @@ import type { GatewaySettings } from './gateway-config.ts';
 import { writeStatusFile, type GatewayStatus } from './gateway-status.ts';
 import type { MqttInput } from './mqtt-input.ts';
 import { OutboxReader } from './outbox-reader.ts';
-import { openOutboxDatabase } from './outbox-store.ts';
+import { openOutboxDatabase, type OutboxDatabase } from './outbox-store.ts';
 import { OutboxWriter } from './outbox-writer.ts';
 import { PodWriter } from './pod-writer.ts';
 import { countQuarantined, Quarantine } from './quarantine.ts';
@@ -46,28 +46,118 @@ export interface Gateway {
 /** How often the status file is rewritten while readings arrive. */
 const STATUS_EVERY_MS = 1000;
 
-/** Starts a gateway. Its inputs acknowledge nothing before the outbox has committed it. */
-export async function startGateway(settings: GatewaySettings, options: GatewayOptions): Promise<Gateway> {
-  const { logger } = options;
-  const now = options.now ?? (() => new Date());
-  // Jitter needs no secrecy, but the project draws all randomness from one kind of source (never Math.random).
-  const random = options.random ?? cryptoRandomSource();
-  await mkdir(settings.dataDir, { recursive: true });
-  const release = await lockDataDir(settings.dataDir);
-  let db;
+/** Takes the data folder (made if missing) and opens its outbox; the folder is released again if the outbox fails. */
+async function openOutbox(
+  dataDir: string,
+  logger: Logger,
+): Promise<{ db: OutboxDatabase; release: () => Promise<void> }> {
+  await mkdir(dataDir, { recursive: true });
+  const release = await lockDataDir(dataDir);
   try {
-    db = await openOutboxDatabase(settings.dataDir, { logger });
+    return { db: await openOutboxDatabase(dataDir, { logger }), release };
   } catch (error) {
     await release();
     throw error;
   }
-  const startedAt = now().toISOString();
-  const reader = new OutboxReader(db);
-  const writer = new OutboxWriter(db, settings.timeZone, logger);
-  const quarantine = new Quarantine(settings.quarantineFile);
-  const quarantinedBefore = await countQuarantined(settings.quarantineFile);
-  const layout = new PodLayout(settings.pod);
-  const pod = new PodWriter(settings.credentials, logger, now);
+}
+
+/** The parts a status snapshot counts from. */
+interface StatusSources {
+  reader: OutboxReader;
+  scheduler: FlushScheduler;
+  intake: ReadingIntake;
+  pod: PodWriter;
+  startedAt: string;
+  /** Lines in the quarantine file before this run. */
+  quarantinedBefore: number;
+  now: () => Date;
+}
+
+/** The gateway's state as the status file shows it. */
+async function statusOf(sources: StatusSources): Promise<GatewayStatus> {
+  const { reader, scheduler, intake, pod, startedAt, quarantinedBefore, now } = sources;
+  const counts = await reader.counts();
+  const { state } = scheduler;
+  return {
+    state: 'running',
+    pid: process.pid,
+    startedAt,
+    updatedAt: now().toISOString(),
+    pending: counts.pending,
+    awaitingSummary: counts.awaitingSummary,
+    summarisedDays: counts.summarisedDays,
+    quarantined: quarantinedBefore + intake.counters.quarantined,
+    flushing: state.flushing,
+    failures: state.failures,
+    ...(state.lastFlush ? { lastFlush: state.lastFlush } : {}),
+    ...(state.lastError ? { lastError: state.lastError } : {}),
+    ...(state.nextAttemptAt ? { nextAttemptAt: state.nextAttemptAt } : {}),
+    totals: {
+      accepted: intake.counters.accepted,
+      duplicates: intake.counters.duplicates,
+      delivered: state.delivered,
+      writes: pod.writes,
+    },
+  };
+}
+
+/** The status file's writer: rewrites at most once a `STATUS_EVERY_MS` while readings arrive, never after `close`. */
+class StatusFile {
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  // Status writes go one after another: two renames of one temporary file would race.
+  private writes: Promise<void> = Promise.resolve();
+
+  private readonly dataDir: string;
+  private readonly logger: Logger;
+  private readonly status: () => Promise<GatewayStatus>;
+
+  constructor(dataDir: string, logger: Logger, status: () => Promise<GatewayStatus>) {
+    this.dataDir = dataDir;
+    this.logger = logger;
+    this.status = status;
+  }
+
+  /** Writes the status `make` gives, after any write already queued. */
+  save(make: () => Promise<GatewayStatus> = this.status): Promise<void> {
+    this.writes = this.writes
+      .then(async () => writeStatusFile(this.dataDir, await make()))
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'status file not written'));
+    return this.writes;
+  }
+
+  /** Asks for a rewrite soon; one timer serves every call until it fires. */
+  refresh(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.closed) void this.save();
+    }, STATUS_EVERY_MS);
+  }
+
+  /** Stops the rewrites the timer would make; `save` still writes the last status. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+}
+
+/** The flusher, the day summariser when enabled, and the scheduler that runs them. */
+function flushSchedulerOf(
+  settings: GatewaySettings,
+  parts: {
+    reader: OutboxReader;
+    writer: OutboxWriter;
+    pod: PodWriter;
+    layout: PodLayout;
+    quarantine: Quarantine;
+    logger: Logger;
+    now: () => Date;
+    random: RandomSource;
+    onPass: () => void;
+  },
+): FlushScheduler {
+  const { reader, writer, pod, layout, quarantine, logger, now, random, onPass } = parts;
   const flusher = new ReadingFlusher({ reader, writer, pod, layout, quarantine, logger, now });
   const summariser = settings.summaries.enabled
     ? new DaySummariser({
@@ -81,51 +171,7 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
         graceMs: settings.summaries.graceMs,
       })
     : undefined;
-
-  let statusTimer: NodeJS.Timeout | undefined;
-  let closed = false;
-  const status = async (): Promise<GatewayStatus> => {
-    const counts = await reader.counts();
-    const { state } = scheduler;
-    return {
-      state: 'running',
-      pid: process.pid,
-      startedAt,
-      updatedAt: now().toISOString(),
-      pending: counts.pending,
-      awaitingSummary: counts.awaitingSummary,
-      summarisedDays: counts.summarisedDays,
-      quarantined: quarantinedBefore + intake.counters.quarantined,
-      flushing: state.flushing,
-      failures: state.failures,
-      ...(state.lastFlush ? { lastFlush: state.lastFlush } : {}),
-      ...(state.lastError ? { lastError: state.lastError } : {}),
-      ...(state.nextAttemptAt ? { nextAttemptAt: state.nextAttemptAt } : {}),
-      totals: {
-        accepted: intake.counters.accepted,
-        duplicates: intake.counters.duplicates,
-        delivered: state.delivered,
-        writes: pod.writes,
-      },
-    };
-  };
-  // Status writes go one after another: two renames of one temporary file would race.
-  let statusWrites: Promise<void> = Promise.resolve();
-  const saveStatus = (make: () => Promise<GatewayStatus>): Promise<void> => {
-    statusWrites = statusWrites
-      .then(async () => writeStatusFile(settings.dataDir, await make()))
-      .catch((error: unknown) => logger.warn({ err: error }, 'status file not written'));
-    return statusWrites;
-  };
-  const refreshStatus = (): void => {
-    if (statusTimer || closed) return;
-    statusTimer = setTimeout(() => {
-      statusTimer = undefined;
-      if (!closed) void saveStatus(status);
-    }, STATUS_EVERY_MS);
-  };
-
-  const scheduler = new FlushScheduler({
+  return new FlushScheduler({
     flusher,
     ...(summariser ? { summariser } : {}),
     reader,
@@ -137,7 +183,98 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
     maxReadings: settings.flush.maxReadings,
     retry: settings.retry,
     dedupRetentionDays: settings.dedupRetentionDays,
-    onPass: refreshStatus,
+    onPass,
+  });
+}
+
+/** The inputs running; filled in as each starts, so that a failed start stops those already running. */
+interface Inputs {
+  mqtt?: MqttInput;
+  http?: { server: Server; url: string };
+  simulator?: SimulatorInput;
+}
+
+/** Starts the configured inputs, in order MQTT, HTTP, simulator. */
+async function startInputs(
+  settings: GatewaySettings,
+  intake: ReadingIntake,
+  logger: Logger,
+  now: () => Date,
+  inputs: Inputs,
+): Promise<void> {
+  // Each input's libraries (mqtt.js, express: ~20 MB of RSS each) load only when it is configured.
+  if (settings.mqtt) {
+    const { startMqttInput } = await import('./mqtt-input.ts');
+    inputs.mqtt = startMqttInput(settings.mqtt, intake, logger, now);
+  }
+  if (settings.http) {
+    const { startHttpInput } = await import('./http-input.ts');
+    inputs.http = await startHttpInput(intake, settings.http, logger);
+  }
+  if (settings.simulator) {
+    inputs.simulator = startSimulatorInput(
+      simulatedHomeOf(settings.simulator),
+      settings.simulator,
+      intake,
+      logger,
+      now,
+    );
+  }
+}
+
+/** Stops the inputs that run, so that nothing new reaches the intake. */
+async function stopInputs(inputs: Inputs): Promise<void> {
+  const { http } = inputs;
+  inputs.simulator?.stop();
+  await inputs.mqtt?.stop();
+  if (http) await new Promise<void>((resolve) => http.server.close(() => resolve()));
+}
+
+/**
+ * One bounded try at a last flush: the outbox keeps whatever does not make it, and the next start sends it.
+ * Resolves once no pass runs, so the outbox can close.
+ */
+async function flushLastWithin(scheduler: FlushScheduler, finalFlushMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise((resolve) => {
+    timer = setTimeout(resolve, finalFlushMs);
+  });
+  const lastFlush = scheduler.idle().then(() => (finalFlushMs > 0 ? scheduler.flushNow() : undefined));
+  await Promise.race([lastFlush.catch(() => undefined), deadline]);
+  clearTimeout(timer);
+  // The outbox closes next: a pass still writing (a long backfill) must record what it wrote first.
+  scheduler.cutPassShort();
+  await lastFlush.catch(() => undefined);
+}
+
+/** Starts a gateway. Its inputs acknowledge nothing before the outbox has committed it. */
+export async function startGateway(settings: GatewaySettings, options: GatewayOptions): Promise<Gateway> {
+  const { logger } = options;
+  const now = options.now ?? (() => new Date());
+  // Jitter needs no secrecy, but the project draws all randomness from one kind of source (never Math.random).
+  const random = options.random ?? cryptoRandomSource();
+  const { db, release } = await openOutbox(settings.dataDir, logger);
+  const startedAt = now().toISOString();
+  const reader = new OutboxReader(db);
+  const writer = new OutboxWriter(db, settings.timeZone, logger);
+  const quarantine = new Quarantine(settings.quarantineFile);
+  const quarantinedBefore = await countQuarantined(settings.quarantineFile);
+  const layout = new PodLayout(settings.pod);
+  const pod = new PodWriter(settings.credentials, logger, now);
+
+  const status = (): Promise<GatewayStatus> =>
+    statusOf({ reader, scheduler, intake, pod, startedAt, quarantinedBefore, now });
+  const statusFile = new StatusFile(settings.dataDir, logger, status);
+  const scheduler = flushSchedulerOf(settings, {
+    reader,
+    writer,
+    pod,
+    layout,
+    quarantine,
+    logger,
+    now,
+    random,
+    onPass: () => statusFile.refresh(),
   });
   const intake = new ReadingIntake({
     devices: new DeviceMap(settings.devices),
@@ -148,34 +285,18 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
     maxClockSkewMs: settings.maxClockSkewMs,
     onAccepted: (count) => {
       scheduler.notifyAccepted(count);
-      refreshStatus();
+      statusFile.refresh();
     },
   });
 
-  let mqttInput: MqttInput | undefined;
-  let http: { server: Server; url: string } | undefined;
-  let simulator: SimulatorInput | undefined;
-
+  const inputs: Inputs = {};
   /** Stops inputs, tries one last flush (bounded), closes the outbox and releases the data folder. */
   const shutdown = async (finalFlushMs: number): Promise<void> => {
-    simulator?.stop();
-    await mqttInput?.stop();
-    if (http) await new Promise<void>((resolve) => http!.server.close(() => resolve()));
+    await stopInputs(inputs);
     scheduler.stop();
-    // One bounded try at a last flush: the outbox keeps whatever does not make it, and the next start sends it.
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise((resolve) => {
-      timer = setTimeout(resolve, finalFlushMs);
-    });
-    const lastFlush = scheduler.idle().then(() => (finalFlushMs > 0 ? scheduler.flushNow() : undefined));
-    await Promise.race([lastFlush.catch(() => undefined), deadline]);
-    clearTimeout(timer);
-    // The outbox closes next: a pass still writing (a long backfill) must record what it wrote first.
-    scheduler.cutPassShort();
-    await lastFlush.catch(() => undefined);
-    closed = true;
-    clearTimeout(statusTimer);
-    await saveStatus(async () => ({ ...(await status()), state: 'stopped', flushing: false }));
+    await flushLastWithin(scheduler, finalFlushMs);
+    statusFile.close();
+    await statusFile.save(async () => ({ ...(await status()), state: 'stopped', flushing: false }));
     await pod.close();
     await db.close();
     await release();
@@ -187,25 +308,8 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
       pod
         .login()
         .catch((error: unknown) => logger.warn({ err: error }, 'login failed; writes will retry it'));
-      // Each input's libraries (mqtt.js, express: ~20 MB of RSS each) load only when it is configured.
-      if (settings.mqtt) {
-        const { startMqttInput } = await import('./mqtt-input.ts');
-        mqttInput = startMqttInput(settings.mqtt, intake, logger, now);
-      }
-      if (settings.http) {
-        const { startHttpInput } = await import('./http-input.ts');
-        http = await startHttpInput(intake, settings.http, logger);
-      }
-      if (settings.simulator) {
-        simulator = startSimulatorInput(
-          simulatedHomeOf(settings.simulator),
-          settings.simulator,
-          intake,
-          logger,
-          now,
-        );
-      }
-      await saveStatus(status);
+      await startInputs(settings, intake, logger, now, inputs);
+      await statusFile.save();
     } catch (error) {
       await shutdown(0);
       throw error;
@@ -216,8 +320,8 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
     intake,
     scheduler,
     pod,
-    ...(http ? { httpUrl: http.url } : {}),
-    mqttReady: mqttInput?.ready ?? Promise.resolve(),
+    ...(inputs.http ? { httpUrl: inputs.http.url } : {}),
+    mqttReady: inputs.mqtt?.ready ?? Promise.resolve(),
     status,
     stop: ({ finalFlushMs = 5000 } = {}) => shutdown(finalFlushMs),
   };

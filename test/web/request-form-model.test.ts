@@ -2,12 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   emptyForm,
+  fileRequestForm,
   formErrorsOf,
   formFieldOf,
   requestBodyOf,
   validateRequestForm,
   type RequestFormValues,
 } from '../../src/web/council/request-form-model.ts';
+import { ProblemError } from '../../src/web/shared/problem.ts';
 
 const POLICY = { purposes: ['https://w3id.org/dpv#ImprovePublicServices'], kFloor: 10 };
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -104,5 +106,30 @@ describe('request form', () => {
         { field: 'areas.1', message: 'second' },
       ]),
     ).toEqual({ areas: 'first' });
+  });
+
+  it('files the API body and gives back the trimmed title', async () => {
+    const sent: unknown[] = [];
+    const result = await fileRequestForm({ ...validForm(), title: '  Damp in winter ' }, async (body) => {
+      sent.push(body);
+    });
+    expect(result).toEqual({ filed: 'Damp in winter' });
+    expect(sent).toEqual([requestBodyOf({ ...validForm(), title: '  Damp in winter ' })]);
+  });
+
+  it('puts the broker’s refusal on the fields it names, or says it in words when it names none', async () => {
+    const refusal = new ProblemError(400, 'Bad Request', 'invalid', 'about:blank', [
+      { field: 'period.to', message: 'the broker says: too late' },
+    ]);
+    expect(await fileRequestForm(validForm(), () => Promise.reject(refusal))).toEqual({
+      errors: { to: 'the broker says: too late' },
+    });
+    const conflict = new ProblemError(409, 'Conflict', 'a request with this title exists');
+    expect(await fileRequestForm(validForm(), () => Promise.reject(conflict))).toEqual({
+      failure: 'a request with this title exists',
+    });
+    expect(await fileRequestForm(validForm(), () => Promise.reject(new TypeError('fetch failed')))).toEqual({
+      failure: 'The server could not be reached. Check your connection and try again.',
+    });
   });
 });

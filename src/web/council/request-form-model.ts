@@ -1,6 +1,7 @@
 // The new-request form as data: its values, the API body they make, and the broker's own schema checking them.
 import { createRequestSchema } from '../../broker/contract.ts';
 import { fieldErrorsOf } from '../../validation-issues.ts';
+import { messageOf, ProblemError } from '../shared/problem.ts';
 
 /** What the form holds: text as typed, so a half-typed number stays on screen. */
 export interface RequestFormValues {
@@ -112,4 +113,21 @@ export function validateRequestForm(values: RequestFormValues, policy: FormPolic
   const result = schema.safeParse(requestBodyOf(values));
   if (result.success) return {};
   return formErrorsOf(fieldErrorsOf(result.error.issues));
+}
+
+/** What filing came to: the title filed, the broker's field errors to show on the form, or a failure in words. */
+export type FilingResult = { filed: string } | { errors: FormErrors } | { failure: string };
+
+/** Sends a checked form; the broker has the last word (its clock, its rules), so its field errors come back per field. */
+export async function fileRequestForm(
+  values: RequestFormValues,
+  send: (body: Record<string, unknown>) => Promise<unknown>,
+): Promise<FilingResult> {
+  try {
+    await send(requestBodyOf(values));
+    return { filed: values.title.trim() };
+  } catch (error) {
+    const fieldErrors = error instanceof ProblemError ? formErrorsOf(error.fieldErrors) : {};
+    return Object.keys(fieldErrors).length > 0 ? { errors: fieldErrors } : { failure: messageOf(error) };
+  }
 }

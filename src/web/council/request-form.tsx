@@ -1,37 +1,36 @@
 // The new-request form: the broker's schema checks it as the council types, and the broker's answer is shown per field.
 import { useRef, useState } from 'preact/hooks';
-import { METRIC_IDS } from '../../metrics/index.ts';
-import { describedBy, Field, FieldGroup } from '../shared/form-field.tsx';
-import { metricName } from '../shared/metric-words.ts';
-import { messageOf, ProblemError } from '../shared/problem.ts';
-import { purposeLabel } from '../shared/purpose-words.ts';
+import { describedBy } from '../shared/form-field.tsx';
 import type { BrokerInfo } from '../../broker/contract.ts';
 import type { CouncilApi } from './council-api.ts';
 import {
+  AboutFields,
+  DisclosureFields,
+  ErrorSummary,
+  FIELD_TARGET,
+  MetricChoices,
+  RadioChoices,
+  WhereAndWhenFields,
+  type TextField,
+} from './request-form-fields.tsx';
+import {
   emptyForm,
-  formErrorsOf,
-  requestBodyOf,
+  fileRequestForm,
   validateRequestForm,
   type FormErrors,
   type FormField,
   type RequestFormValues,
 } from './request-form-model.ts';
 
-/** Where each field's error links to in the summary: the input, or the group for checkboxes and radios. */
-const FIELD_TARGET: Record<FormField, string> = {
-  title: 'request-title',
-  purpose: 'request-purpose',
-  description: 'request-description',
-  metrics: 'request-metrics',
-  areas: 'request-areas',
-  from: 'request-from',
-  to: 'request-to',
-  granularity: 'request-granularity',
-  split: 'request-split',
-  minCohort: 'request-min-cohort',
-  consentUntil: 'request-consent-until',
-  epsilon: 'request-epsilon',
-};
+const GRANULARITIES = [
+  { value: 'month', label: 'Month' },
+  { value: 'week', label: 'Week' },
+] as const;
+
+const SPLITS = [
+  { value: 'none', label: 'Each area' },
+  { value: 'dwellingType', label: 'Each area and dwelling type' },
+] as const;
 
 interface RequestFormProps {
   api: CouncilApi;
@@ -50,7 +49,7 @@ export function RequestForm({ api, policy, onFiled }: RequestFormProps) {
   const set = <F extends FormField>(field: F, value: RequestFormValues[F]) => {
     setValues((previous) => ({ ...previous, [field]: value }));
   };
-  const text = (field: Exclude<FormField, 'metrics'>, hinted = false) => ({
+  const text = (field: TextField, hinted = false) => ({
     id: FIELD_TARGET[field],
     name: field,
     value: values[field],
@@ -72,163 +71,52 @@ export function RequestForm({ api, policy, onFiled }: RequestFormProps) {
     }
     setErrors({});
     setBusy(true);
-    try {
-      await api.createRequest(requestBodyOf(values));
-      const title = values.title.trim();
+    const result = await fileRequestForm(values, (body) => api.createRequest(body));
+    setBusy(false);
+    if ('filed' in result) {
       setValues(emptyForm(policy));
-      onFiled(title);
-    } catch (error) {
-      // The broker has the last word (its clock, its rules): show its field errors where they belong.
-      const fieldErrors = error instanceof ProblemError ? formErrorsOf(error.fieldErrors) : {};
-      if (Object.keys(fieldErrors).length > 0) showErrors(fieldErrors);
-      else setFailure(messageOf(error));
-    } finally {
-      setBusy(false);
-    }
+      onFiled(result.filed);
+    } else if ('errors' in result) showErrors(result.errors);
+    else setFailure(result.failure);
   };
 
-  const errorList = (Object.entries(errors) as [FormField, string][]).filter(([, message]) => message);
   return (
     <form onSubmit={submit} noValidate aria-describedby="request-form-intro">
       <p id="request-form-intro">
         Residents see every field below, in plain words, before they decide. Figures come only from residents
         who agree, and only for groups of at least the minimum size.
       </p>
-      {errorList.length > 0 && (
-        <div
-          class="error-summary"
-          role="alert"
-          tabIndex={-1}
-          ref={summary}
-          aria-labelledby="request-errors-title"
-        >
-          <h3 id="request-errors-title">The request cannot be filed yet</h3>
-          <ul>
-            {errorList.map(([field, message]) => (
-              <li key={field}>
-                <a href={`#${FIELD_TARGET[field]}`}>{message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ErrorSummary errors={errors} focusRef={summary} />
       {failure && (
         <div class="notice error" role="alert">
           <p>{failure}</p>
         </div>
       )}
-      <Field id="request-title" label="Title" error={errors.title}>
-        <input type="text" maxLength={200} {...text('title')} />
-      </Field>
-      <Field id="request-purpose" label="Purpose" error={errors.purpose}>
-        <select {...text('purpose')}>
-          {policy.purposes.map((purpose) => (
-            <option key={purpose} value={purpose}>
-              {purposeLabel(purpose)}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field
-        id="request-description"
-        label="Description"
-        hint="What you will do with the figures, in words a resident understands."
-        error={errors.description}
-      >
-        <textarea maxLength={4000} {...text('description', true)} />
-      </Field>
-      <FieldGroup id="request-metrics" label="Figures" hint="Choose at least one." error={errors.metrics}>
-        {METRIC_IDS.map((metric) => (
-          <label class="choice" key={metric}>
-            <input
-              type="checkbox"
-              name="metrics"
-              value={metric}
-              checked={values.metrics.includes(metric)}
-              onChange={(event) =>
-                set(
-                  'metrics',
-                  event.currentTarget.checked
-                    ? [...values.metrics, metric]
-                    : values.metrics.filter((chosen) => chosen !== metric),
-                )
-              }
-            />
-            <span>{metricName(metric)}</span>
-          </label>
-        ))}
-      </FieldGroup>
-      <Field
-        id="request-areas"
-        label="Areas"
-        hint="ONS GSS codes such as E05018412, separated by commas or spaces."
-        error={errors.areas}
-      >
-        <input type="text" autocomplete="off" spellcheck={false} {...text('areas', true)} />
-      </Field>
-      <Field id="request-from" label="Period from" error={errors.from}>
-        <input type="date" {...text('from')} />
-      </Field>
-      <Field id="request-to" label="Period to (inclusive)" error={errors.to}>
-        <input type="date" {...text('to')} />
-      </Field>
-      <FieldGroup id="request-granularity" label="Figures per" error={errors.granularity}>
-        {(['month', 'week'] as const).map((granularity) => (
-          <label class="choice" key={granularity}>
-            <input
-              type="radio"
-              name="granularity"
-              value={granularity}
-              checked={values.granularity === granularity}
-              onChange={() => set('granularity', granularity)}
-            />
-            <span>{granularity === 'month' ? 'Month' : 'Week'}</span>
-          </label>
-        ))}
-      </FieldGroup>
-      <FieldGroup
-        id="request-split"
+      <AboutFields input={text} errors={errors} purposes={policy.purposes} />
+      <MetricChoices
+        chosen={values.metrics}
+        error={errors.metrics}
+        onChange={(chosen) => set('metrics', chosen)}
+      />
+      <WhereAndWhenFields input={text} errors={errors} />
+      <RadioChoices
+        field="granularity"
+        label="Figures per"
+        options={GRANULARITIES}
+        value={values.granularity}
+        error={errors.granularity}
+        onChange={(granularity) => set('granularity', granularity)}
+      />
+      <RadioChoices
+        field="split"
         label="Figures for"
         hint="Fixed for every run of this request: one request cannot be run both ways."
+        options={SPLITS}
+        value={values.split}
         error={errors.split}
-      >
-        {(['none', 'dwellingType'] as const).map((split) => (
-          <label class="choice" key={split}>
-            <input
-              type="radio"
-              name="split"
-              value={split}
-              checked={values.split === split}
-              onChange={() => set('split', split)}
-            />
-            <span>{split === 'none' ? 'Each area' : 'Each area and dwelling type'}</span>
-          </label>
-        ))}
-      </FieldGroup>
-      <Field
-        id="request-min-cohort"
-        label="Minimum group size (homes)"
-        hint={`No figure is released for fewer homes. At least ${policy.kFloor}.`}
-        error={errors.minCohort}
-      >
-        <input type="number" inputMode="numeric" min={policy.kFloor} step={1} {...text('minCohort', true)} />
-      </Field>
-      <Field
-        id="request-consent-until"
-        label="Ask for consent until"
-        hint="Consents end on this date; residents can withdraw sooner."
-        error={errors.consentUntil}
-      >
-        <input type="date" {...text('consentUntil', true)} />
-      </Field>
-      <Field
-        id="request-epsilon"
-        label="Differential privacy ε (optional)"
-        hint="Leave empty for none. Smaller values add more noise."
-        error={errors.epsilon}
-      >
-        <input type="number" inputMode="decimal" step="any" min={0} {...text('epsilon', true)} />
-      </Field>
+        onChange={(split) => set('split', split)}
+      />
+      <DisclosureFields input={text} errors={errors} kFloor={policy.kFloor} />
       <button type="submit" disabled={busy}>
         {busy ? 'Filing…' : 'File request'}
       </button>
