@@ -118,6 +118,15 @@ const DAYS = { lower: 0, upper: 1, perDay: true, scale: 10 };
 const INDOOR_TEMPERATURE = { lower: 0, upper: 35, perDay: false, scale: 10 };
 const FRACTION = { lower: 0, upper: 1, perDay: false, scale: 1000 };
 
+/** The damp metrics counted in indoor humidity, each home judged by its dampest room. */
+const DAMPEST_ROOM = {
+  property: 'humidity',
+  inputs: ['humidity'],
+  rooms: 'indoor',
+  homeRule: 'worst-room',
+  additive: false,
+} as const satisfies Partial<MetricDefinition>;
+
 /** The catalogue, in the order of METRIC_IDS. */
 export const METRICS: readonly MetricDefinition[] = [
   {
@@ -126,11 +135,7 @@ export const METRICS: readonly MetricDefinition[] = [
     description:
       'Hours in the period whose hourly mean relative humidity was at or above 70 %, in the dampest room.',
     source: 'Approved Document F (2006) moisture criterion level; BS 5250:2021',
-    property: 'humidity',
-    inputs: ['humidity'],
-    rooms: 'indoor',
-    homeRule: 'worst-room',
-    additive: false,
+    ...DAMPEST_ROOM,
     dpBounds: HOURS_PER_DAY,
     roomValue: (days) => total(days, 'hoursRh70'),
   },
@@ -140,11 +145,7 @@ export const METRICS: readonly MetricDefinition[] = [
     description:
       'Hours in the period whose hourly mean relative humidity was at or above 80 %, in the dampest room.',
     source: 'ISO 13788:2012 critical surface humidity for mould growth',
-    property: 'humidity',
-    inputs: ['humidity'],
-    rooms: 'indoor',
-    homeRule: 'worst-room',
-    additive: false,
+    ...DAMPEST_ROOM,
     dpBounds: HOURS_PER_DAY,
     roomValue: (days) => total(days, 'hoursRh80'),
   },
@@ -155,11 +156,7 @@ export const METRICS: readonly MetricDefinition[] = [
       'Days failing the moisture test: RH above 70 % for more than 2 h, or above 90 % for more than 1 h, within ' +
       '12 consecutive hours; in the room with most such days.',
     source: 'Approved Document F (2006), moisture criterion for dwellings',
-    property: 'humidity',
-    inputs: ['humidity'],
-    rooms: 'indoor',
-    homeRule: 'worst-room',
-    additive: false,
+    ...DAMPEST_ROOM,
     dpBounds: DAYS,
     roomValue: (days) => total(days, 'adfFailed'),
   },
