@@ -20,6 +20,7 @@ import {
   type SummaryFigure,
 } from '../../vocab/browser.ts';
 import type { PodLayout } from '../pod-layout.ts';
+import { DocumentFormatError } from './document-format-error.ts';
 import { roomIri } from './home-profile.ts';
 
 const { namedNode, literal, quad } = DataFactory;
@@ -36,6 +37,12 @@ export interface SummaryDocument {
   summaries: DailySummary[];
   skipped: number;
 }
+
+/** The format's name in errors. */
+const FORMAT = 'daily summary';
+
+/** A local calendar date, `YYYY-MM-DD`: what names a summary and the month document it goes in. */
+const LOCAL_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The monthly summaries document a summary belongs to: `summaries/<property>/YYYY-MM.ttl` by local date. */
 export function summaryDocumentOf(layout: PodLayout, summary: DailySummary): string {
@@ -78,9 +85,15 @@ function figureLiteral(value: number, datatype: (typeof SUMMARY_FIGURES)[Summary
 /**
  * The triples of one daily summary, with its flagged hours as dqv:QualityMeasurements. Every IRI is fixed by
  * property, room and date (the interval and its instants are shared by all rooms of the day), so writing the same
- * summary twice adds nothing. No result time: it would differ between two runs and break that.
+ * summary twice adds nothing. No result time: it would differ between two runs and break that. A summary
+ * without a local date or a room is refused with a DocumentFormatError.
  */
 export function summaryQuads(summary: DailySummary, layout: PodLayout, timeZone: string): Quad[] {
+  // Both name the summary's IRIs and its month document: a summary without them could not be read back.
+  const problems: string[] = [];
+  if (!LOCAL_DATE_PATTERN.test(summary.date)) problems.push('its date is not a local date YYYY-MM-DD');
+  if (summary.room === '') problems.push('it names no room');
+  if (problems.length > 0) throw new DocumentFormatError(FORMAT, problems);
   const document = summaryDocumentOf(layout, summary);
   const subject = namedNode(`${document}#${summary.room}-${summary.date}`);
   const nextDate = addDays(summary.date, 1);
@@ -219,7 +232,7 @@ function complete(node: PartialSummary): DailySummary | null {
   const room = node.room ?? node.featureRoom;
   if (node.malformed || node.property === undefined || room === undefined || node.date === undefined)
     return null;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(node.date)) return null;
+  if (!LOCAL_DATE_PATTERN.test(node.date)) return null;
   for (const field of REQUIRED_FIGURES) if (node.figures[field] === undefined) return null;
   return { property: node.property, room, date: node.date, ...node.figures, ...node.quality } as DailySummary;
 }

@@ -7,6 +7,7 @@ import {
   parseDailySummaries,
   summaryQuads,
 } from '../../../src/pod/formats/daily-summary.ts';
+import { DocumentFormatError } from '../../../src/pod/formats/document-format-error.ts';
 import { PodLayout } from '../../../src/pod/pod-layout.ts';
 import { TERMS } from '../../../src/vocab/browser.ts';
 
@@ -53,5 +54,11 @@ describe('daily summary format', () => {
       (quad) => !quad.predicate.equals(TERMS.hd.min),
     );
     expect(parseDailySummaries([...quads, ...withoutMin])).toEqual({ summaries: [], skipped: 2 });
+  });
+
+  it('refuses to write a summary without a local date or a room, naming both', () => {
+    const write = () => summaryQuads({ ...kitchen, date: '5/1/2026', room: '' }, layout, ZONE);
+    expect(write).toThrow(DocumentFormatError);
+    expect(write).toThrow(/not a local date YYYY-MM-DD; it names no room/);
   });
 });
