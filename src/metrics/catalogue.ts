@@ -118,14 +118,14 @@ const DAYS = { lower: 0, upper: 1, perDay: true, scale: 10 };
 const INDOOR_TEMPERATURE = { lower: 0, upper: 35, perDay: false, scale: 10 };
 const FRACTION = { lower: 0, upper: 1, perDay: false, scale: 1000 };
 
-/** The damp metrics counted in indoor humidity, each home judged by its dampest room. */
-const DAMPEST_ROOM = {
-  property: 'humidity',
-  inputs: ['humidity'],
-  rooms: 'indoor',
-  homeRule: 'worst-room',
-  additive: false,
-} as const satisfies Partial<MetricDefinition>;
+/** How a metric of one property (its only input), not additive, is counted: in which rooms and by which home rule. */
+function countedIn(
+  property: MetricDefinition['property'],
+  rooms: MetricDefinition['rooms'],
+  homeRule: MetricDefinition['homeRule'],
+) {
+  return { property, inputs: [property], rooms, homeRule, additive: false } as const;
+}
 
 /** The catalogue, in the order of METRIC_IDS. */
 export const METRICS: readonly MetricDefinition[] = [
@@ -135,7 +135,7 @@ export const METRICS: readonly MetricDefinition[] = [
     description:
       'Hours in the period whose hourly mean relative humidity was at or above 70 %, in the dampest room.',
     source: 'Approved Document F (2006) moisture criterion level; BS 5250:2021',
-    ...DAMPEST_ROOM,
+    ...countedIn('humidity', 'indoor', 'worst-room'),
     dpBounds: HOURS_PER_DAY,
     roomValue: (days) => total(days, 'hoursRh70'),
   },
@@ -145,7 +145,7 @@ export const METRICS: readonly MetricDefinition[] = [
     description:
       'Hours in the period whose hourly mean relative humidity was at or above 80 %, in the dampest room.',
     source: 'ISO 13788:2012 critical surface humidity for mould growth',
-    ...DAMPEST_ROOM,
+    ...countedIn('humidity', 'indoor', 'worst-room'),
     dpBounds: HOURS_PER_DAY,
     roomValue: (days) => total(days, 'hoursRh80'),
   },
@@ -156,7 +156,7 @@ export const METRICS: readonly MetricDefinition[] = [
       'Days failing the moisture test: RH above 70 % for more than 2 h, or above 90 % for more than 1 h, within ' +
       '12 consecutive hours; in the room with most such days.',
     source: 'Approved Document F (2006), moisture criterion for dwellings',
-    ...DAMPEST_ROOM,
+    ...countedIn('humidity', 'indoor', 'worst-room'),
     dpBounds: DAYS,
     roomValue: (days) => total(days, 'adfFailed'),
   },
@@ -165,11 +165,7 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: 'degC',
     description: 'Mean indoor dew point over hours with both humidity and temperature, averaged over rooms.',
     source: 'Magnus formula, Sonntag (1990) constants a = 17.62, b = 243.12 °C; Alduchov & Eskridge (1996)',
-    property: 'humidity',
-    inputs: ['humidity'],
-    rooms: 'indoor',
-    homeRule: 'room-mean',
-    additive: false,
+    ...countedIn('humidity', 'indoor', 'room-mean'),
     dpBounds: { lower: -10, upper: 25, perDay: false, scale: 10 },
     roomValue: (days) => hourWeightedMean(days, 'dewPointMean', 'dewPointHours'),
   },
@@ -200,11 +196,7 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: 'degC',
     description: 'Mean indoor air temperature over all valid hours, averaged over rooms.',
     source: 'Hourly means of the home sensors',
-    property: 'temperature',
-    inputs: ['temperature'],
-    rooms: 'indoor',
-    homeRule: 'room-mean',
-    additive: false,
+    ...countedIn('temperature', 'indoor', 'room-mean'),
     dpBounds: INDOOR_TEMPERATURE,
     roomValue: (days) => hourWeightedMean(days, 'mean', 'validHours'),
   },
@@ -213,11 +205,7 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: 'degC',
     description: 'Mean indoor air temperature between 07:00 and 23:00 local time, averaged over rooms.',
     source: 'CIBSE TM59 (2017) occupied hours',
-    property: 'temperature',
-    inputs: ['temperature'],
-    rooms: 'indoor',
-    homeRule: 'room-mean',
-    additive: false,
+    ...countedIn('temperature', 'indoor', 'room-mean'),
     dpBounds: INDOOR_TEMPERATURE,
     roomValue: (days) => hourWeightedMean(days, 'daytimeMean', 'daytimeHours'),
   },
@@ -226,11 +214,7 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: 'h',
     description: `Hours whose mean temperature was below ${WHO_MIN_TEMPERATURE_C} °C, in the coldest room.`,
     source: 'WHO Housing and health guidelines (2018): 18 °C minimum indoor temperature in cold seasons',
-    property: 'temperature',
-    inputs: ['temperature'],
-    rooms: 'indoor',
-    homeRule: 'worst-room',
-    additive: false,
+    ...countedIn('temperature', 'indoor', 'worst-room'),
     dpBounds: HOURS_PER_DAY,
     roomValue: (days) => total(days, 'hoursBelow18'),
   },
@@ -239,11 +223,7 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: 'share',
     description: `Share (0–1) of valid hours below ${HHSRS_SERIOUS_COLD_C} °C, in the room with the largest share.`,
     source: 'HHSRS Operating Guidance (2006), excess cold: serious risk below 16 °C',
-    property: 'temperature',
-    inputs: ['temperature'],
-    rooms: 'indoor',
-    homeRule: 'worst-room',
-    additive: false,
+    ...countedIn('temperature', 'indoor', 'worst-room'),
     dpBounds: FRACTION,
     roomValue: (days) => total(days, 'hoursBelow16') / total(days, 'validHours'),
   },
@@ -252,11 +232,7 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: 'h',
     description: `Night hours (22:00–07:00) above ${TM59_NIGHT_LIMIT_C} °C in the warmest bedroom.`,
     source: 'CIBSE TM59 (2017) criterion (b), bedrooms',
-    property: 'temperature',
-    inputs: ['temperature'],
-    rooms: 'bedrooms',
-    homeRule: 'worst-room',
-    additive: false,
+    ...countedIn('temperature', 'bedrooms', 'worst-room'),
     dpBounds: NIGHT_HOURS_PER_DAY,
     roomValue: (days) => total(days, 'nightHoursAbove26'),
   },
@@ -267,11 +243,7 @@ export const METRICS: readonly MetricDefinition[] = [
       `1 when some bedroom was above ${TM59_NIGHT_LIMIT_C} °C for more than ${TM59_MAX_NIGHT_SHARE * 100} % of ` +
       'its valid night hours (22:00–07:00), else 0; a cohort mean is the share of homes that fail.',
     source: 'CIBSE TM59 (2017) criterion (b), bedrooms',
-    property: 'temperature',
-    inputs: ['temperature'],
-    rooms: 'bedrooms',
-    homeRule: 'worst-room',
-    additive: false,
+    ...countedIn('temperature', 'bedrooms', 'worst-room'),
     dpBounds: FRACTION,
     roomValue: (days) => {
       const nightHours = total(days, 'nightHours');
@@ -285,11 +257,7 @@ export const METRICS: readonly MetricDefinition[] = [
     description: 'Mean CO2 concentration between 22:00 and 07:00 local time, averaged over rooms.',
     source:
       'HSE (2021) and SAGE-EMG (2020) ventilation guidance: < 800 ppm well, > 1500 ppm poorly ventilated',
-    property: 'co2',
-    inputs: ['co2'],
-    rooms: 'indoor',
-    homeRule: 'room-mean',
-    additive: false,
+    ...countedIn('co2', 'indoor', 'room-mean'),
     dpBounds: { lower: 400, upper: 3000, perDay: false, scale: 1 },
     roomValue: (days) => hourWeightedMean(days, 'nightMean', 'nightHours'),
   },
@@ -298,11 +266,7 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: 'h',
     description: `Hours whose mean CO2 was above ${CO2_GUIDE_PPM} ppm, in the worst room.`,
     source: 'BB101 (2018): 1000 ppm daily mean limit for new mechanically ventilated rooms',
-    property: 'co2',
-    inputs: ['co2'],
-    rooms: 'indoor',
-    homeRule: 'worst-room',
-    additive: false,
+    ...countedIn('co2', 'indoor', 'worst-room'),
     dpBounds: HOURS_PER_DAY,
     roomValue: (days) => total(days, 'hoursCo21000to1500') + total(days, 'hoursCo2Above1500'),
   },
@@ -311,11 +275,7 @@ export const METRICS: readonly MetricDefinition[] = [
     unit: 'h',
     description: `Hours whose mean CO2 was above ${CO2_POOR_PPM} ppm, in the worst room.`,
     source: 'HSE "Ventilation in the workplace" (2021): above 1500 ppm a room is poorly ventilated',
-    property: 'co2',
-    inputs: ['co2'],
-    rooms: 'indoor',
-    homeRule: 'worst-room',
-    additive: false,
+    ...countedIn('co2', 'indoor', 'worst-room'),
     dpBounds: HOURS_PER_DAY,
     roomValue: (days) => total(days, 'hoursCo2Above1500'),
   },
@@ -326,11 +286,7 @@ export const METRICS: readonly MetricDefinition[] = [
       `Days whose 24-hour mean PM2.5 was above ${WHO_PM25_24H_UG_M3} µg/m³, counting days with at least ` +
       `${MIN_COVERAGE * 100} % of hours measured; in the worst room.`,
     source: 'WHO Global air quality guidelines (2021): PM2.5 24-hour guideline 15 µg/m³',
-    property: 'pm25',
-    inputs: ['pm25'],
-    rooms: 'indoor',
-    homeRule: 'worst-room',
-    additive: false,
+    ...countedIn('pm25', 'indoor', 'worst-room'),
     dpBounds: DAYS,
     roomValue: (days) => {
       let exceeded = 0;
