@@ -14,7 +14,7 @@ import type { NewRequest } from '../src/broker/requests/request-schema.ts';
 import { createRequest } from '../src/broker/requests/request-transactor.ts';
 import { generateFixtureSet } from '../src/fixtures/fixture-set.ts';
 import { readFixtureReadings } from '../src/fixtures/write-fixtures.ts';
-import { summaryQuads } from '../src/gateway/summary-rdf.ts';
+import { summaryQuads } from '../src/pod/formats/daily-summary.ts';
 import { createLogger } from '../src/logging.ts';
 import { summariseReadings, type DailySummary } from '../src/metrics/index.ts';
 import { AccountApi, type Identity } from '../src/pod/account-api.ts';

@@ -39,24 +39,32 @@ export async function databaseOptions(flags: DatabaseFlags): Promise<DatabaseOpt
   return { dbDir, databaseUrl, databaseSchema };
 }
 
+/** Runs `work` on the database the flags name, closing it whatever happens. */
+async function withDatabase<T>(
+  flags: DatabaseFlags,
+  work: (db: Awaited<ReturnType<typeof openBrokerDatabase>>) => Promise<T>,
+): Promise<T> {
+  const db = await openBrokerDatabase(databaseTarget(await databaseOptions(flags)));
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
 /** Adds a council and writes its API key once; works with the broker stopped (or on PostgreSQL, running). */
 export async function runCouncilAdd(
   name: string,
   flags: DatabaseFlags & { json?: boolean },
   write: (text: string) => void,
 ): Promise<void> {
-  const db = await openBrokerDatabase(databaseTarget(await databaseOptions(flags)));
-  try {
-    const council = await addCouncil(db, name);
-    write(
-      flags.json
-        ? `${JSON.stringify(council)}\n`
-        : `Council "${council.name}" added (id ${council.id}).\n` +
-            `API key, shown only now (the broker keeps only its hash):\n${council.apiKey}\n`,
-    );
-  } finally {
-    await db.close();
-  }
+  const council = await withDatabase(flags, (db) => addCouncil(db, name));
+  write(
+    flags.json
+      ? `${JSON.stringify(council)}\n`
+      : `Council "${council.name}" added (id ${council.id}).\n` +
+          `API key, shown only now (the broker keeps only its hash):\n${council.apiKey}\n`,
+  );
 }
 
 /** Revokes a council's API key at once (the council's requests and releases stay). */
@@ -65,16 +73,11 @@ export async function runCouncilRevoke(
   flags: DatabaseFlags,
   write: (text: string) => void,
 ): Promise<void> {
-  const db = await openBrokerDatabase(databaseTarget(await databaseOptions(flags)));
-  try {
-    const council = await revokeCouncilKey(db, nameOrId);
-    write(
-      `API key of council "${council.name}" (id ${council.id}) revoked; it is refused from now on.\n` +
-        'Its requests and releases are kept. `homedata council rotate` issues a new key.\n',
-    );
-  } finally {
-    await db.close();
-  }
+  const council = await withDatabase(flags, (db) => revokeCouncilKey(db, nameOrId));
+  write(
+    `API key of council "${council.name}" (id ${council.id}) revoked; it is refused from now on.\n` +
+      'Its requests and releases are kept. `homedata council rotate` issues a new key.\n',
+  );
 }
 
 /** Gives a council a new API key, printed once; the old key is refused from now on. */
@@ -83,18 +86,13 @@ export async function runCouncilRotate(
   flags: DatabaseFlags & { json?: boolean },
   write: (text: string) => void,
 ): Promise<void> {
-  const db = await openBrokerDatabase(databaseTarget(await databaseOptions(flags)));
-  try {
-    const council = await rotateCouncilKey(db, nameOrId);
-    write(
-      flags.json
-        ? `${JSON.stringify(council)}\n`
-        : `New API key for council "${council.name}" (id ${council.id}); the old key no longer works.\n` +
-            `Shown only now (the broker keeps only its hash):\n${council.apiKey}\n`,
-    );
-  } finally {
-    await db.close();
-  }
+  const council = await withDatabase(flags, (db) => rotateCouncilKey(db, nameOrId));
+  write(
+    flags.json
+      ? `${JSON.stringify(council)}\n`
+      : `New API key for council "${council.name}" (id ${council.id}); the old key no longer works.\n` +
+          `Shown only now (the broker keeps only its hash):\n${council.apiKey}\n`,
+  );
 }
 
 /** Flags of `homedata audit verify`. */

@@ -2,8 +2,14 @@
 import type { Quad } from 'n3';
 import { type FixtureHome, type FixtureSet, simulateReadings } from '../fixtures/index.ts';
 import { summariseReadings, type DailySummary } from '../metrics/index.ts';
-import { summariesByDocument, summaryQuads } from '../gateway/index.ts';
-import { PodLayout, patchInsert, loginWithClientCredentials, type ClientCredentials } from '../pod/index.ts';
+import {
+  PodLayout,
+  patchInsert,
+  loginWithClientCredentials,
+  summariesByDocument,
+  summaryQuads,
+  type ClientCredentials,
+} from '../pod/index.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
 
 /** One home's daily summaries of the fixture period, as its gateway computes them from its readings. */

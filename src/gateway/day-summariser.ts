@@ -7,7 +7,7 @@ import {
   type SensorRun,
 } from '../metrics/index.ts';
 import type { SummarisedDay } from './outbox-writer.ts';
-import { summariesByDocument, summaryQuads } from './summary-rdf.ts';
+import { summariesByDocument, summaryQuads } from '../pod/index.ts';
 import type { FlusherParts } from './reading-flusher.ts';
 
 /** Local dates summarised per round: bounds memory when a replay leaves months of days at once. */

@@ -20,7 +20,6 @@ export {
 } from './identities-file.ts';
 export { readOutboxStatus } from './outbox-status.ts';
 export { observationQuads, readingKey } from './observation-rdf.ts';
-export { summaryQuads, summariesByDocument } from './summary-rdf.ts';
 export {
   buildPrio3Report,
   writePrio3Report,

@@ -167,6 +167,24 @@ function isStorageRoot(url: string): boolean {
   return new URL(url).pathname.split('/').filter(Boolean).length <= 1 && url.endsWith('/');
 }
 
+/**
+ * Rewrites what `agent` may do on `target` in the ACR at `acrUrl`: `next` maps the modes it had to the modes it
+ * keeps; its access controls are replaced by one for those (none when empty).
+ */
+async function editAgentModes(
+  fetchFn: typeof fetch,
+  target: string,
+  acrUrl: string,
+  agent: string,
+  next: (had: AccessMode[]) => AccessMode[],
+): Promise<void> {
+  await editAcr(fetchFn, target, acrUrl, (store) => {
+    const modes = next([...modesOf(store, agent)]);
+    removeAgent(store, agent);
+    if (modes.length > 0) addAccessControl(store, acrUrl, target, agent, modes);
+  });
+}
+
 /** Gives `agent` exactly `modes` on `target` through the ACR at `acrUrl` (none: removes what it had). */
 export async function setAgentModesAcp(
   fetchFn: typeof fetch,
@@ -175,10 +193,7 @@ export async function setAgentModesAcp(
   agent: string,
   modes: AccessMode[],
 ): Promise<void> {
-  await editAcr(fetchFn, target, acrUrl, (store) => {
-    removeAgent(store, agent);
-    if (modes.length > 0) addAccessControl(store, acrUrl, target, agent, modes);
-  });
+  await editAgentModes(fetchFn, target, acrUrl, agent, () => modes);
 }
 
 /** Adds `modes` to what `agent` already has in the ACR of `target`. */
@@ -189,11 +204,7 @@ export async function grantAccessAcp(
   agent: string,
   modes: AccessMode[],
 ): Promise<void> {
-  await editAcr(fetchFn, target, acrUrl, (store) => {
-    const all = new Set([...modesOf(store, agent), ...modes]);
-    removeAgent(store, agent);
-    addAccessControl(store, acrUrl, target, agent, [...all]);
-  });
+  await editAgentModes(fetchFn, target, acrUrl, agent, (had) => [...new Set([...had, ...modes])]);
 }
 
 /** Removes `modes` (default: all) from `agent` in the ACR of `target`; takes effect before this returns. */
@@ -204,11 +215,9 @@ export async function revokeAccessAcp(
   agent: string,
   modes?: AccessMode[],
 ): Promise<void> {
-  await editAcr(fetchFn, target, acrUrl, (store) => {
-    const left = modes ? [...modesOf(store, agent)].filter((mode) => !modes.includes(mode)) : [];
-    removeAgent(store, agent);
-    if (left.length > 0) addAccessControl(store, acrUrl, target, agent, left);
-  });
+  await editAgentModes(fetchFn, target, acrUrl, agent, (had) =>
+    modes ? had.filter((mode) => !modes.includes(mode)) : [],
+  );
 }
 
 /** Modes the target's own ACR allows `agent` (member access controls of ancestors are not included). */

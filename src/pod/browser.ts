@@ -28,6 +28,7 @@ export { setUpHomedataPod, gatewayTurtle, sensorIri, type DeviceDescription } fr
 export * from './formats/home-profile.ts';
 export * from './formats/consent-record.ts';
 export * from './formats/access-record.ts';
+export * from './formats/daily-summary.ts';
 export { DocumentFormatError } from './formats/document-format-error.ts';
 export { defaultPrivateTypeIndex, typeRegistrationQuads, registerInTypeIndex } from './type-index.ts';
 export {

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { startGateway } from '../../src/gateway/index.ts';
 import { observationQuads, readingKey } from '../../src/gateway/observation-rdf.ts';
 import { PodWriter } from '../../src/gateway/pod-writer.ts';
-import { summaryQuads, summaryDocumentOf } from '../../src/gateway/summary-rdf.ts';
+import { summaryQuads, summaryDocumentOf } from '../../src/pod/formats/daily-summary.ts';
 import { summariseReadings } from '../../src/metrics/index.ts';
 import type { Reading } from '../../src/metrics/types.ts';
 import { createLogger } from '../../src/logging.ts';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataFactory, type Quad } from 'n3';
 import { observationQuads, readingKey } from '../../src/gateway/observation-rdf.ts';
-import { localTimestamp, summaryDocumentOf, summaryQuads } from '../../src/gateway/summary-rdf.ts';
+import { localTimestamp, summaryDocumentOf, summaryQuads } from '../../src/pod/formats/daily-summary.ts';
 import { summariseReadings } from '../../src/metrics/index.ts';
 import type { Reading } from '../../src/metrics/types.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';

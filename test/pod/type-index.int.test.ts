@@ -11,7 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { observationQuads, readingKey } from '../../src/gateway/observation-rdf.ts';
 import { PodWriter } from '../../src/gateway/pod-writer.ts';
-import { summaryQuads, summaryDocumentOf } from '../../src/gateway/summary-rdf.ts';
+import { summaryQuads, summaryDocumentOf } from '../../src/pod/formats/daily-summary.ts';
 import { createLogger } from '../../src/logging.ts';
 import { summariseReadings } from '../../src/metrics/index.ts';
 import type { Reading } from '../../src/metrics/types.ts';

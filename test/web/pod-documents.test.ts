@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { accessRecordQuads, parseAccessLog } from '../../src/pod/formats/access-record.ts';
 import { observationQuads } from '../../src/gateway/observation-rdf.ts';
-import { summaryQuads } from '../../src/gateway/summary-rdf.ts';
+import { summaryQuads } from '../../src/pod/formats/daily-summary.ts';
 import { homeProfileTurtle } from '../../src/pod/formats/home-profile.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { parseTurtle, serializeTurtle } from '../../src/vocab/turtle.ts';

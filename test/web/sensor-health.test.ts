@@ -1,6 +1,6 @@
 // The resident is told which sensor looks dead or stuck, for how long, from the quality figures in their summaries.
 import { describe, expect, it } from 'vitest';
-import { summaryQuads } from '../../src/gateway/summary-rdf.ts';
+import { summaryQuads } from '../../src/pod/formats/daily-summary.ts';
 import type { DailySummary } from '../../src/metrics/types.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import { parseTurtle, serializeTurtle } from '../../src/vocab/index.ts';

@@ -1,6 +1,6 @@
 // The results of a run as councils get them in JSON: the request, the run, k, ε and one entry per cell.
 import type { ResultsDocument } from '../contract.ts';
-import type { RunCellRow } from '../db/schema/run-cells.ts';
+import { cellFigures, type RunCellRow } from '../db/schema/run-cells.ts';
 import type { RunRow } from '../db/schema/runs.ts';
 
 /** The results document of a finished run and its cells. */
@@ -15,12 +15,7 @@ export function resultsDocument(run: RunRow, cells: readonly RunCellRow[]): Resu
     cells: cells.map((cell) => ({
       area: cell.area,
       ...(cell.dwelling_type === null ? {} : { dwellingType: cell.dwelling_type }),
-      period: cell.period,
-      metric: cell.metric,
-      homes: cell.homes,
-      mean: cell.mean,
-      median: cell.median,
-      suppressed: cell.suppressed,
+      ...cellFigures(cell),
       ...(cell.withheld_rule === null
         ? {}
         : {

@@ -162,37 +162,54 @@ export class RunExecutor {
     };
   }
 
-  /** Reads every home, then releases and stores the cells. */
-  private async aggregate(setup: RunSetup, signal: AbortSignal | undefined, log: Logger): Promise<void> {
-    if (setup.request.aggregation === 'prio3') return this.aggregatePrio3(setup, signal, log);
+  /**
+   * Reads every home to read through `readOne` (a few at once), which answers why a home was skipped or whether it
+   * counted; records progress as homes finish and logs the skips by reason. Returns how many homes counted.
+   * Throws RunInterrupted when `signal` aborts.
+   */
+  private async readHomes(
+    setup: RunSetup,
+    signal: AbortSignal | undefined,
+    log: Logger,
+    readOne: (consent: ActiveConsentRow) => Promise<SkipReason | boolean>,
+  ): Promise<number> {
     const { db, clock } = this.deps;
     const consents = await this.consentsToRead(setup);
-    const table = new CohortTable(setup.plan);
     const skipped: Record<SkipReason, number> = { 'consent-inactive': 0, 'pod-failed': 0, 'no-profile': 0 };
     let counted = 0;
     let done = 0;
     let lastProgress = 0;
+    await forEachBounded(
+      consents,
+      this.deps.homeConcurrency ?? DEFAULT_HOME_CONCURRENCY,
+      async (consent) => {
+        const outcome = await readOne(consent);
+        if (typeof outcome === 'string') skipped[outcome]++;
+        else if (outcome) counted++;
+        done++;
+        if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
+          lastProgress = Date.now();
+          await recordProgress(db, setup.run.id, progressPercent(done, consents.length, setup.k), clock());
+        }
+      },
+      () => signal?.aborted === true,
+    );
+    if (signal?.aborted) throw new RunInterrupted();
+    log.info({ ...skipped }, 'homes read');
+    return counted;
+  }
+
+  /** Reads every home, then releases and stores the cells. */
+  private async aggregate(setup: RunSetup, signal: AbortSignal | undefined, log: Logger): Promise<void> {
+    if (setup.request.aggregation === 'prio3') return this.aggregatePrio3(setup, signal, log);
+    const table = new CohortTable(setup.plan);
     try {
-      await forEachBounded(
-        consents,
-        this.deps.homeConcurrency ?? DEFAULT_HOME_CONCURRENCY,
-        async (consent) => {
-          const home = await this.readHomeValues(setup, consent);
-          if (typeof home === 'string') skipped[home]++;
-          else {
-            table.addLeftOut(home.member, home.leftOut);
-            if (table.add(home.member, home.values)) counted++;
-          }
-          done++;
-          if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
-            lastProgress = Date.now();
-            await recordProgress(db, setup.run.id, progressPercent(done, consents.length, setup.k), clock());
-          }
-        },
-        () => signal?.aborted === true,
-      );
-      if (signal?.aborted) throw new RunInterrupted();
-      log.info({ ...skipped }, 'homes read');
+      const counted = await this.readHomes(setup, signal, log, async (consent) => {
+        const home = await this.readHomeValues(setup, consent);
+        if (typeof home === 'string') return home;
+        table.addLeftOut(home.member, home.leftOut);
+        return table.add(home.member, home.values);
+      });
       await this.release(setup, table, counted);
     } finally {
       // Per-home values live only in this table: gone when the run ends, whatever the outcome.
@@ -211,34 +228,16 @@ export class RunExecutor {
     if (leader === undefined) {
       throw new ConfigError('This broker has no helper aggregator configured (privateAggregation)');
     }
-    const { db, clock } = this.deps;
-    const consents = await this.consentsToRead(setup);
     const table = new Prio3CellTable(setup.plan);
-    const skipped: Record<SkipReason, number> = { 'consent-inactive': 0, 'pod-failed': 0, 'no-profile': 0 };
-    let counted = 0;
-    let done = 0;
-    let lastProgress = 0;
-    await forEachBounded(
-      consents,
-      this.deps.homeConcurrency ?? DEFAULT_HOME_CONCURRENCY,
-      async (consent) => {
-        const home = await withinDeadline(
-          readPrio3Home(this.deps.reader, consent, setup.plan, leader, setup.run.id),
-          this.limits.homeDeadlineMs,
-        );
-        if (home === MISSED_DEADLINE) skipped['pod-failed']++;
-        else if (typeof home === 'string') skipped[home]++;
-        else if (table.add(setup.keyOf(consent.home_id), consent.pod, home)) counted++;
-        done++;
-        if (Date.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
-          lastProgress = Date.now();
-          await recordProgress(db, setup.run.id, progressPercent(done, consents.length, setup.k), clock());
-        }
-      },
-      () => signal?.aborted === true,
-    );
-    if (signal?.aborted) throw new RunInterrupted();
-    log.info({ ...skipped }, 'homes read');
+    const counted = await this.readHomes(setup, signal, log, async (consent) => {
+      const home = await withinDeadline(
+        readPrio3Home(this.deps.reader, consent, setup.plan, leader, setup.run.id),
+        this.limits.homeDeadlineMs,
+      );
+      if (home === MISSED_DEADLINE) return 'pod-failed';
+      if (typeof home === 'string') return home;
+      return table.add(setup.keyOf(consent.home_id), consent.pod, home);
+    });
     const { run, plan } = setup;
     const collected = await collectCells(table, {
       leader,

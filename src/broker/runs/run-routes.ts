@@ -1,26 +1,16 @@
 // Council routes that start aggregation runs and follow them: `POST/GET /api/requests/{id}/runs[/{run}]`.
 import { Router } from 'express';
-import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { BrokerContext } from '../context.ts';
 import { councilOf, requireCouncil } from '../http/council-auth.ts';
 import { UnsupportedMediaTypeError } from '../http/http-errors.ts';
 import { parseInput } from '../http/validate.ts';
-import { requestIdParam } from '../routes/path-params.ts';
+import { requestIdParam, runIdParam } from '../routes/path-params.ts';
 import { findOwnRequest } from './own-request.ts';
 import { findRun, listRuns } from './run-reader.ts';
 import { createRun } from './run-transactor.ts';
 import { newRunSchema } from '../contract.ts';
 import { runView } from './run-view.ts';
-
-const runId = z.uuid();
-
-/** The `:run` of a run route; a malformed id is a 404 like an unknown one. */
-function runIdParam(value: unknown): string {
-  const parsed = runId.safeParse(value);
-  if (!parsed.success) throw new NotFoundError('No such run');
-  return parsed.data;
-}
 
 /** Routes a council starts and follows runs with; the run itself goes to the broker's run queue. */
 export function runRoutes(ctx: BrokerContext): Router {

@@ -6,6 +6,7 @@ import type { ReleasedCell, RunRelease } from '../aggregation/cell-release.ts';
 import { DEFAULT_LIMITS, type BrokerLimits } from '../config.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { RequestRow } from '../db/schema/requests.ts';
+import { cellFigures } from '../db/schema/run-cells.ts';
 import type { RunRow } from '../db/schema/runs.ts';
 import { assertCellsWithinLimit } from '../requests/request-bounds.ts';
 import { listActiveRunsOfCouncil, spentEpsilon } from './run-reader.ts';
@@ -256,12 +257,7 @@ async function insertCells(tx: Queryable, runId: string, cells: readonly Release
       position: start + index,
       area: cell.area,
       dwelling_type: cell.dwellingType,
-      period: cell.period,
-      metric: cell.metric,
-      homes: cell.homes,
-      mean: cell.mean,
-      median: cell.median,
-      suppressed: cell.suppressed,
+      ...cellFigures(cell),
       withheld_rule: cell.withheld?.rule ?? null,
       withheld_request: cell.withheld?.release.request ?? null,
       withheld_run: cell.withheld?.release.run ?? null,

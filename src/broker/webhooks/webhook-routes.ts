@@ -1,22 +1,16 @@
 // Council routes for its webhook: `PUT/GET/DELETE /api/council/webhook` and the delivery log with replay.
-import { deliveriesQuerySchema, deliveryIdSchema } from '../contract.ts';
+import { deliveriesQuerySchema } from '../contract.ts';
 import { Router } from 'express';
 import { NotFoundError } from '../../errors.ts';
 import type { BrokerContext } from '../context.ts';
 import { councilOf, requireCouncil } from '../http/council-auth.ts';
 import { requireJson } from '../http/require-json.ts';
 import { parseInput } from '../http/validate.ts';
+import { deliveryIdParam } from '../routes/path-params.ts';
 import { findCouncilWebhook, listCouncilDeliveries } from './webhook-reader.ts';
 import { registerWebhook, removeWebhook, replayDelivery } from './webhook-transactor.ts';
 import { assertWebhookAddress, webhookRegistrationSchema } from './webhook-url.ts';
 import { deliveryView, webhookView } from './webhook-view.ts';
-
-/** The `:delivery` of a replay; a malformed id is a 404 like an unknown one (or another council's). */
-function deliveryIdParam(value: unknown): string {
-  const parsed = deliveryIdSchema.safeParse(value);
-  if (!parsed.success) throw new NotFoundError('No such delivery');
-  return parsed.data;
-}
 
 /** A council's own webhook and deliveries; nothing here names another council's. */
 export function webhookRoutes(ctx: BrokerContext): Router {

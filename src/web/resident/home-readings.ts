@@ -3,7 +3,7 @@
 import { Store } from 'n3';
 import { mapLimited } from '../../bounded-concurrency.ts';
 import type { Property } from '../../metrics/index.ts';
-import { type PodLayout, readTurtle, roomSlugOf } from '../../pod/browser.ts';
+import { parseDailySummaries, type PodLayout, readTurtle, roomSlugOf } from '../../pod/browser.ts';
 import { propertyOfIri, TERMS } from '../../vocab/browser.ts';
 import { listContainer, newestMember } from './container-listing.ts';
 
@@ -42,18 +42,19 @@ export function parseReadings(store: Store): (Point & { property: Property })[] 
   return out;
 }
 
-/** A daily summary's chart value (its room given as a room IRI or a slug): the day's total for energy (kWh/day), the mean of hourly means otherwise. */
+/**
+ * A daily summary's chart value: the day's total for energy (kWh/day), the mean of hourly means otherwise. Read by
+ * the summaries format, so a summary the broker would leave out as incomplete is left out here too.
+ */
 export function parseSummaries(store: Store, property: Property): (Point & { date: string })[] {
-  const figure = property === 'energy' ? TERMS.hd.sum : TERMS.hd.mean;
+  const { summaries } = parseDailySummaries(store.getQuads(null, null, null, null));
   const out: (Point & { date: string })[] = [];
-  for (const summary of store.getSubjects(TERMS.rdf.type, TERMS.hd.DailySummary, null)) {
-    const one = (predicate: { value: string }) => store.getObjects(summary, predicate.value, null)[0]?.value;
-    const date = one(TERMS.hd.localDate);
-    const room = one(TERMS.hd.room);
-    const value = Number(one(figure));
-    if (!date || !room || !Number.isFinite(value)) continue;
+  for (const summary of summaries) {
+    const value = property === 'energy' ? summary.sum : summary.mean;
+    if (value === undefined || !Number.isFinite(value)) continue;
     // Noon UTC of the local date: the point sits in the middle of its day whatever the viewer's time zone.
-    out.push({ date, room: roomSlugOf(room), time: Date.parse(`${date}T12:00:00Z`) / 1000, value });
+    const time = Date.parse(`${summary.date}T12:00:00Z`) / 1000;
+    out.push({ date: summary.date, room: summary.room, time, value });
   }
   return out;
 }

@@ -1,12 +1,10 @@
 // Finds the resident's sensors that look dead or stuck, from the quality figures of their daily summaries.
 import type { Store } from 'n3';
 import { type Property, PROPERTIES } from '../../metrics/index.ts';
-import { type PodLayout, readTurtle } from '../../pod/browser.ts';
-import { TERMS } from '../../vocab/browser.ts';
+import { parseDailySummaries, type PodLayout, readTurtle } from '../../pod/browser.ts';
 import { PROPERTY_NAMES, withUnit } from '../shared/metric-words.ts';
 import { newestMember } from './container-listing.ts';
 import { previousMonth } from './home-readings.ts';
-import { roomSlugOf } from '../../pod/browser.ts';
 import { roomName, type HomeView } from './home-profile.ts';
 
 /** What one daily summary says about its sensor's health. */
@@ -33,25 +31,17 @@ export interface StuckSensor {
   until: string;
 }
 
-/** The health of each daily summary in a summaries document. */
+/** The health of each daily summary in a summaries document (read by the summaries format). */
 export function parseDayHealth(store: Store, property: Property): DayHealth[] {
-  const out: DayHealth[] = [];
-  for (const summary of store.getSubjects(TERMS.rdf.type, TERMS.hd.DailySummary, null)) {
-    const one = (subject: string, predicate: { value: string }) =>
-      store.getObjects(subject, predicate.value, null)[0]?.value;
-    const date = one(summary.value, TERMS.hd.localDate);
-    const room = one(summary.value, TERMS.hd.room);
-    const min = Number(one(summary.value, TERMS.hd.min));
-    const max = Number(one(summary.value, TERMS.hd.max));
-    if (!date || !room || !Number.isFinite(min) || !Number.isFinite(max)) continue;
-    let hoursStuck = 0;
-    for (const measurement of store.getObjects(summary, TERMS.dqv.hasQualityMeasurement, null)) {
-      if (one(measurement.value, TERMS.dqv.isMeasurementOf) === TERMS.hd.hoursStuck.value)
-        hoursStuck = Number(one(measurement.value, TERMS.dqv.value)) || 0;
-    }
-    out.push({ property, room: roomSlugOf(room), date, hoursStuck, min, max });
-  }
-  return out;
+  const { summaries } = parseDailySummaries(store.getQuads(null, null, null, null));
+  return summaries.map(({ room, date, hoursStuck, min, max }) => ({
+    property,
+    room,
+    date,
+    hoursStuck: hoursStuck ?? 0,
+    min,
+    max,
+  }));
 }
 
 /** The calendar day before `YYYY-MM-DD`. */

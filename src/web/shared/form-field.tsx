@@ -15,11 +15,10 @@ interface FieldProps {
   children: ComponentChildren;
 }
 
-/** A single input with label, hint and error above it (errors above, so they are read before the input). */
-export function Field({ id, label, hint, error, children }: FieldProps) {
+/** A field's hint and error, each with the id its input's aria-describedby names. */
+function FieldNotes({ id, hint, error }: Pick<FieldProps, 'id' | 'hint' | 'error'>) {
   return (
-    <div class="field">
-      <label for={id}>{label}</label>
+    <>
       {hint && (
         <p class="hint" id={`${id}-hint`}>
           {hint}
@@ -31,6 +30,16 @@ export function Field({ id, label, hint, error, children }: FieldProps) {
           {error}
         </p>
       )}
+    </>
+  );
+}
+
+/** A single input with label, hint and error above it (errors above, so they are read before the input). */
+export function Field({ id, label, hint, error, children }: FieldProps) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <FieldNotes id={id} hint={hint} error={error} />
       {children}
     </div>
   );
@@ -46,17 +55,7 @@ export function FieldGroup({ id, label, hint, error, children }: FieldProps) {
       tabIndex={-1}
     >
       <legend>{label}</legend>
-      {hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          <span class="visually-hidden">Error: </span>
-          {error}
-        </p>
-      )}
+      <FieldNotes id={id} hint={hint} error={error} />
       {children}
     </fieldset>
   );

@@ -3,7 +3,7 @@ import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { readSummaryStream } from '../../../src/broker/aggregation/summary-reader.ts';
 import { readFixtureReadings } from '../../../src/fixtures/write-fixtures.ts';
-import { summariesByDocument, summaryQuads } from '../../../src/gateway/summary-rdf.ts';
+import { summariesByDocument, summaryQuads } from '../../../src/pod/formats/daily-summary.ts';
 import { summariseReadings, type DailySummary } from '../../../src/metrics/index.ts';
 import { PodLayout } from '../../../src/pod/pod-layout.ts';
 import { serializeTurtle, TERMS } from '../../../src/vocab/index.ts';

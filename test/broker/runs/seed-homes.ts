@@ -4,7 +4,7 @@ import { Store } from 'n3';
 import { mapLimited } from '../../../src/bounded-concurrency.ts';
 import type { FixtureHome } from '../../../src/fixtures/fixture-set.ts';
 import { readFixtureReadings, readFixtureSet } from '../../../src/fixtures/write-fixtures.ts';
-import { summariesByDocument, summaryQuads } from '../../../src/gateway/summary-rdf.ts';
+import { summariesByDocument, summaryQuads } from '../../../src/pod/formats/daily-summary.ts';
 import {
   summariseReadings,
   type DailySummary,

@@ -12,7 +12,7 @@ import { createRequest } from '../../../src/broker/requests/request-transactor.t
 import { RunExecutor } from '../../../src/broker/runs/run-executor.ts';
 import { findRun, listRunCells } from '../../../src/broker/runs/run-reader.ts';
 import { createRun, type NewRun } from '../../../src/broker/runs/run-transactor.ts';
-import { summaryQuads } from '../../../src/gateway/summary-rdf.ts';
+import { summaryQuads } from '../../../src/pod/formats/daily-summary.ts';
 import { createLogger } from '../../../src/logging.ts';
 import { daysOfMonth, type DailySummary } from '../../../src/metrics/index.ts';
 import { homeProfileTurtle } from '../../../src/pod/formats/home-profile.ts';

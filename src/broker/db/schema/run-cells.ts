@@ -24,3 +24,18 @@ export interface RunCellRow {
   left_out_low_coverage: number | null;
   left_out_sensor_fault: number | null;
 }
+
+/** The fields a cell carries under the same names from its release to its row and into the results document. */
+type CellFigures = Pick<RunCellRow, 'period' | 'metric' | 'homes' | 'mean' | 'median' | 'suppressed'>;
+
+/** A cell's period, metric, homes, mean, median and suppression, copied from a release or a row. */
+export function cellFigures(cell: CellFigures): CellFigures {
+  return {
+    period: cell.period,
+    metric: cell.metric,
+    homes: cell.homes,
+    mean: cell.mean,
+    median: cell.median,
+    suppressed: cell.suppressed,
+  };
+}
