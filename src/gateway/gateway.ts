@@ -16,7 +16,7 @@ import { openOutboxDatabase, type OutboxDatabase } from './outbox-store.ts';
 import { OutboxWriter } from './outbox-writer.ts';
 import { PodWriter } from './pod-writer.ts';
 import { countQuarantined, Quarantine } from './quarantine.ts';
-import { ReadingFlusher } from './reading-flusher.ts';
+import { ReadingFlusher, type FlusherParts } from './reading-flusher.ts';
 import { ReadingIntake } from './reading-intake.ts';
 import { simulatedHomeOf, startSimulatorInput, type SimulatorInput } from './simulator-input.ts';
 
@@ -145,17 +145,7 @@ class StatusFile {
 /** The flusher, the day summariser when enabled, and the scheduler that runs them. */
 function flushSchedulerOf(
   settings: GatewaySettings,
-  parts: {
-    reader: OutboxReader;
-    writer: OutboxWriter;
-    pod: PodWriter;
-    layout: PodLayout;
-    quarantine: Quarantine;
-    logger: Logger;
-    now: () => Date;
-    random: RandomSource;
-    onPass: () => void;
-  },
+  parts: FlusherParts & { random: RandomSource; onPass: () => void },
 ): FlushScheduler {
   const { reader, writer, pod, layout, quarantine, logger, now, random, onPass } = parts;
   const flusher = new ReadingFlusher({ reader, writer, pod, layout, quarantine, logger, now });
