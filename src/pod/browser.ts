@@ -41,3 +41,4 @@ export {
 export * from './formats/request-offer.ts';
 export * from './websocket-channel.ts';
 export * from './inbox.ts';
+export * from './notification-services.ts';

@@ -1,10 +1,12 @@
 // Opens a Solid Notifications WebSocketChannel2023 on a resource: the URL to listen on for its changes.
 import { PodError } from '../errors.ts';
 import { TERMS } from '../vocab/browser.ts';
+import {
+  NOTIFICATIONS_CONTEXT,
+  STORAGE_DESCRIPTION_REL,
+  subscriptionService,
+} from './notification-services.ts';
 import { linkTarget, podRequest, readTurtle } from './resource-read.ts';
-
-/** The Solid Notifications JSON-LD context, as subscription requests carry it. */
-const NOTIFICATIONS_CONTEXT = 'https://www.w3.org/ns/solid/notification/v1';
 
 /**
  * Subscribes to `topic` with the caller's session and returns the channel's `receiveFrom` (a `ws:`/`wss:` URL):
@@ -13,20 +15,12 @@ const NOTIFICATIONS_CONTEXT = 'https://www.w3.org/ns/solid/notification/v1';
  */
 export async function openWebSocketChannel(fetchFn: typeof fetch, topic: string): Promise<string> {
   const head = await podRequest(fetchFn, topic, { method: 'HEAD' });
-  const description = linkTarget(
-    head.headers.get('link'),
-    'http://www.w3.org/ns/solid/terms#storageDescription',
-    topic,
-  );
+  const description = linkTarget(head.headers.get('link'), STORAGE_DESCRIPTION_REL, topic);
   if (!description) throw new PodError('The pod server names no storage description', { url: topic });
   const store = (await readTurtle(fetchFn, description))?.store;
-  const service = store
-    ?.getObjects(null, TERMS.notify.subscription, null)
-    .find(
-      (term) => store.countQuads(term, TERMS.notify.channelType, TERMS.notify.WebSocketChannel2023, null) > 0,
-    );
+  const service = store && subscriptionService(store, TERMS.notify.WebSocketChannel2023);
   if (!service) throw new PodError('The pod server offers no WebSocketChannel2023', { url: topic });
-  const response = await podRequest(fetchFn, service.value, {
+  const response = await podRequest(fetchFn, service, {
     method: 'POST',
     headers: { 'content-type': 'application/ld+json' },
     body: JSON.stringify({

@@ -1,14 +1,16 @@
 // Subscribes the broker to changes of one consent record: a Solid Notifications WebhookChannel2023 at the pod server.
 import { PodError } from '../../errors.ts';
-import { linkTarget } from '../../pod/index.ts';
+import {
+  linkTarget,
+  NOTIFICATIONS_CONTEXT,
+  STORAGE_DESCRIPTION_REL,
+  subscriptionService,
+} from '../../pod/index.ts';
 import { TERMS } from '../../vocab/index.ts';
 import { readTurtleStore } from '../aggregation/turtle-stream.ts';
 import type { PodAccessLimits } from '../pod-access/pod-access-limits.ts';
 import { guardedFetch, type OutboundRules } from '../trust/guarded-fetch.ts';
 import type { TrustPolicy } from '../trust/trust-policy.ts';
-
-/** The Solid Notifications JSON-LD context, as subscription requests carry it. */
-const NOTIFICATIONS_CONTEXT = 'https://www.w3.org/ns/solid/notification/v1';
 
 /** The largest storage description or channel description read (bytes). */
 const MAX_DESCRIPTION_BYTES = 256 * 1024;
@@ -56,11 +58,7 @@ async function findWebhookService(deps: SubscriptionDeps, recordDocument: string
     await guardedFetch(deps.fetch, recordDocument, { method: 'HEAD' }, rules),
     'HEAD of the consent record',
   );
-  const description = linkTarget(
-    head.headers.get('link'),
-    'http://www.w3.org/ns/solid/terms#storageDescription',
-    recordDocument,
-  );
+  const description = linkTarget(head.headers.get('link'), STORAGE_DESCRIPTION_REL, recordDocument);
   if (!description) throw new PodError('The pod server names no storage description', {});
   const response = await expectOk(
     await guardedFetch(deps.fetch, description, { headers: { accept: 'text/turtle' } }, rules),
@@ -70,13 +68,9 @@ async function findWebhookService(deps: SubscriptionDeps, recordDocument: string
     maxQuads: Math.min(deps.limits.maxQuads, 2_000),
     maxSubjects: Math.min(deps.limits.maxSubjects, 200),
   });
-  const service = store
-    .getObjects(null, TERMS.notify.subscription, null)
-    .find(
-      (term) => store.countQuads(term, TERMS.notify.channelType, TERMS.notify.WebhookChannel2023, null) > 0,
-    );
+  const service = subscriptionService(store, TERMS.notify.WebhookChannel2023);
   if (!service) throw new PodError('The pod server offers no WebhookChannel2023 subscriptions', {});
-  return service.value;
+  return service;
 }
 
 /**
