@@ -47,6 +47,26 @@ export function assertTimeZone(timeZone: string): void {
 
 /** Local wall-clock parts of a UTC instant in `timeZone`. */
 export function localParts(instant: Date | number, timeZone: string): LocalParts {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  const offset = steadyOffset(ms, timeZone);
+  if (offset === undefined) return formattedParts(ms, timeZone);
+  const wall = new Date(ms + offset);
+  const year = wall.getUTCFullYear();
+  const month = wall.getUTCMonth() + 1;
+  const day = wall.getUTCDate();
+  return {
+    date: formatDate(year, month, day),
+    year,
+    month,
+    day,
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  };
+}
+
+/** Wall-clock parts as the zone's formatter gives them: exact for any instant, but ~30× the cost of an offset. */
+function formattedParts(instant: number, timeZone: string): LocalParts {
   const parts = formatterFor(timeZone).formatToParts(instant);
   let year = 0;
   let month = 0;
@@ -63,6 +83,27 @@ export function localParts(instant: Date | number, timeZone: string): LocalParts
     else if (part.type === 'second') second = Number(part.value);
   }
   return { date: formatDate(year, month, day), year, month, day, hour, minute, second };
+}
+
+// Readings come a minute apart and every one needs its local date or hour, so a zone's offset is kept per UTC
+// hour: an hour whose first and last second have the same offset holds no rule change (no zone changes twice
+// within an hour), so every instant in it has that offset. An hour with a change is left to the formatter.
+// Emptied when full, which bounds the cache without bookkeeping.
+const hourOffsets = new Map<string, number | null>();
+const HOUR_OFFSET_CACHE_SIZE = 8192;
+
+/** The zone's offset at `instant` when its UTC hour holds no rule change, else undefined. */
+function steadyOffset(instant: number, timeZone: string): number | undefined {
+  const hourStart = Math.floor(instant / HOUR_MS) * HOUR_MS;
+  const key = `${timeZone} ${hourStart}`;
+  let offset = hourOffsets.get(key);
+  if (offset === undefined) {
+    const first = offsetAt(hourStart, timeZone);
+    offset = first === offsetAt(hourStart + HOUR_MS - 1000, timeZone) ? first : null;
+    if (hourOffsets.size >= HOUR_OFFSET_CACHE_SIZE) hourOffsets.clear();
+    hourOffsets.set(key, offset);
+  }
+  return offset ?? undefined;
 }
 
 /** `YYYY-MM-DD` from calendar numbers (month 1–12). */
@@ -87,7 +128,7 @@ export function assertCalendarDate(date: string): void {
 
 /** The zone's offset from UTC in ms at an instant (local wall time minus UTC), to the second. */
 function offsetAt(instant: number, timeZone: string): number {
-  const p = localParts(instant, timeZone);
+  const p = formattedParts(instant, timeZone);
   const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return wall - (instant - (((instant % 1000) + 1000) % 1000));
 }

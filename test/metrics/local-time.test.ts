@@ -24,6 +24,58 @@ describe('local time', () => {
     });
   });
 
+  it('gives the zone formatter’s parts for every instant, across rule changes and odd offsets', () => {
+    // The formatter itself is the independent reference: localParts works from an offset cached per UTC hour.
+    const formatters = new Map<string, Intl.DateTimeFormat>();
+    const reference = (instant: number, timeZone: string) => {
+      if (!formatters.has(timeZone)) {
+        formatters.set(
+          timeZone,
+          new Intl.DateTimeFormat('en-GB', {
+            timeZone,
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            second: '2-digit',
+          }),
+        );
+      }
+      const parts = Object.fromEntries(
+        formatters
+          .get(timeZone)!
+          .formatToParts(instant)
+          .map((part) => [part.type, part.value]),
+      );
+      return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+    };
+    const shown = (instant: number, timeZone: string) => {
+      const p = localParts(instant, timeZone);
+      const two = (n: number) => String(n).padStart(2, '0');
+      return `${p.date} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+    };
+    const windows: [string, string][] = [
+      ['Europe/London', '2026-03-29T00:00:00Z'], // spring forward at 01:00 UTC
+      ['Europe/London', '2026-10-25T00:00:00Z'], // fall back at 01:00 UTC
+      ['America/New_York', '2026-11-01T05:00:00Z'],
+      ['Australia/Lord_Howe', '2026-04-04T14:00:00Z'], // a half-hour change
+      ['Asia/Kathmandu', '2026-01-01T00:00:00Z'], // +05:45
+      ['Africa/Monrovia', '1972-01-06T23:00:00Z'], // from -00:44:30 to UTC
+      ['Europe/Amsterdam', '1937-06-30T22:00:00Z'], // +00:19:32 to +00:20
+    ];
+    for (const [timeZone, from] of windows) {
+      const start = Date.parse(from);
+      // Every 61 s and a few milliseconds for four hours, so the seconds and milliseconds vary too.
+      for (let instant = start; instant < start + 4 * 3_600_000; instant += 61_007) {
+        expect(shown(instant, timeZone), `${timeZone} ${new Date(instant).toISOString()}`).toBe(
+          reference(instant, timeZone),
+        );
+      }
+    }
+  });
+
   it('a spring-forward day in London has 23 hours', () => {
     expect(hoursInLocalDay('2026-03-29', 'Europe/London')).toBe(23);
   });
