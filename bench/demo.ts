@@ -22,8 +22,10 @@ export interface DemoBenchResult {
   homes: number;
   first: StartTimes;
   restart: StartTimes;
-  /** The acceptance target of the foundation issue: pods and the manifest within 30 s of start. */
+  /** The foundation issue's target: pods and the manifest within this many seconds of start. */
   targetSeconds: number;
+  /** Issue 15's target: a ready broker (the manifest naming it) within this many seconds of `npm start`. */
+  readyTargetSeconds: number;
 }
 
 /** Starts the demo, times its milestones, then stops it with SIGTERM. */
@@ -72,7 +74,7 @@ export async function runDemoBench(homes: number): Promise<DemoBenchResult> {
     // The restart writes its own manifest: time that one, not the first start's.
     await rm(join(dataDir, 'demo.json'));
     const restart = await timeStart(dataDir, homes, ports);
-    return { homes, first, restart, targetSeconds: 30 };
+    return { homes, first, restart, targetSeconds: 30, readyTargetSeconds: 45 };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -89,8 +91,13 @@ export function printDemoBench(result: DemoBenchResult): void {
   for (const row of rows) {
     process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}\n`);
   }
-  const verdict = result.first.manifestSeconds <= result.targetSeconds ? 'met' : 'NOT met';
-  process.stdout.write(`target: manifest within ${result.targetSeconds} s of start (${verdict})\n`);
+  const verdict = (seconds: number, target: number) => (seconds <= target ? 'met' : 'NOT met');
+  process.stdout.write(
+    `target: manifest within ${result.targetSeconds} s of start ` +
+      `(${verdict(result.first.manifestSeconds, result.targetSeconds)})\n` +
+      `target: broker ready (manifest naming it) within ${result.readyTargetSeconds} s of start ` +
+      `(${verdict(result.first.completeManifestSeconds, result.readyTargetSeconds)})\n`,
+  );
   process.stdout.write(`${JSON.stringify({ bench: 'demo', ...result })}\n`);
 }
 

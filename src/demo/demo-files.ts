@@ -1,4 +1,5 @@
 // The demo's two files in its data folder: the public manifest (demo.json) and the secrets (identities.json).
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -68,7 +69,8 @@ export const IDENTITIES_FILE = 'identities.json';
 /** Writes a JSON file atomically (write to a temporary name, then rename), readable by the owner only. */
 export async function writeJsonFile(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
+  // Unique per write: the demo writes its identities from two steps that run side by side.
+  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
   await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   await rename(temporary, path);
 }

@@ -2,7 +2,7 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateFixtureSet } from '../fixtures/index.ts';
-import { startPodServer, type AccessControlSystem } from '../pod/server.ts';
+import { startPodServerThread, type AccessControlSystem } from '../pod/server.ts';
 import type { Logger } from '../logging.ts';
 import { ConfigError } from '../errors.ts';
 import {
@@ -93,7 +93,8 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     () => true,
   );
   // The demo provisions its fixture residents through the account API, so its (loopback-only) server is open.
-  const pods = await startPodServer({
+  // On its own thread, so that the broker and gateways started beside it get the machine's other core.
+  const pods = await startPodServerThread({
     dataDir: podsDir,
     port: options.podPort,
     registration: 'open',
@@ -130,17 +131,23 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     ]);
     const { answerAsResidents, ensureCouncils, ensureFixtureRequest, ensureHomes, startDemoBroker } =
       demoBroker;
-    if (!identities.historySeeded) {
-      const homes = fixtures.homes.map((home, index) => ({
-        home,
-        pod: identities.residents[index]!.pod,
-        gateway: identities.gateways[index]!,
-      }));
-      const documents = await seedFixtureHistory(fixtures, homes);
-      log.info({ documents }, 'gateways wrote the fixture period’s daily summaries');
-      identities.historySeeded = true;
-      await writeJsonFile(identitiesPath, identities);
-    }
+    // Last winter's summaries and the broker's set-up (councils, enrolment, the residents' answers) need nothing
+    // of each other, so they go side by side: the pod server's thread serves the one while this one runs the other.
+    const seeding = identities.historySeeded
+      ? Promise.resolve()
+      : seedFixtureHistory(
+          fixtures,
+          fixtures.homes.map((home, index) => ({
+            home,
+            pod: identities.residents[index]!.pod,
+            gateway: identities.gateways[index]!,
+          })),
+        ).then((documents) => {
+          log.info({ documents }, 'gateways wrote the fixture period’s daily summaries');
+          identities.historySeeded = true;
+        });
+    // Rejections are taken where the seeding is awaited; this only keeps an early one from being reported unhandled.
+    seeding.catch(() => undefined);
 
     const prio3 = options.privateAggregation ? await import('./demo-private-aggregation.ts') : undefined;
     const helper = prio3 && (await prio3.startDemoHelper(dataDir, pods.url, identities, log));
@@ -164,6 +171,8 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
       identities.demoRequestId = requestId;
       await writeJsonFile(identitiesPath, identities);
     }
+    await seeding;
+    await writeJsonFile(identitiesPath, identities);
 
     if (prio3 && helper && !identities.prio3) {
       const apiKey = identities.councils[0]!.apiKey;

@@ -63,13 +63,24 @@ function cssAppBuilder(access: AccessControlSystem, registration: 'open' | 'clos
 }
 
 /**
+ * How long the server keeps an idle connection open. Node's default (5 s) is one second above undici's client
+ * default (4 s), so a client whose event loop is busy for over a second can reuse a socket the server is closing and
+ * fail with "other side closed" (seen in the demo, whose clients share a process with the broker). With the server
+ * waiting longer than any client, the client always closes first.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/**
  * CSS 7 calls `server.listen(port)` with no host. We patch `listen` for the duration of start-up so
- * that a port-only call gets our host; every other caller is left alone.
+ * that a port-only call gets our host (and our keep-alive timeout); every other caller is left alone.
  */
 async function withListenHost<T>(host: string, port: number, start: () => Promise<T>): Promise<T> {
   const original = Server.prototype.listen as (this: Server, ...args: unknown[]) => Server;
   Server.prototype.listen = function patchedListen(this: Server, ...args: unknown[]) {
-    if (args.length === 1 && args[0] === port) return original.call(this, port, host);
+    if (args.length === 1 && args[0] === port) {
+      this.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      return original.call(this, port, host);
+    }
     return original.apply(this, args);
   } as typeof Server.prototype.listen;
   try {

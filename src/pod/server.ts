@@ -6,3 +6,4 @@ export {
   type PodServerOptions,
   type AccessControlSystem,
 } from './pod-server.ts';
+export { startPodServerThread } from './pod-server-thread.ts';

@@ -1,0 +1,42 @@
+// The in-process CSS on a thread of its own: the demo's broker, gateways and fixture work then use the second core
+// instead of queueing behind the pod server's (profiled: about half of the demo's start-up CPU is CSS's).
+import { Worker } from 'node:worker_threads';
+import { PodError } from '../errors.ts';
+import type { PodServer, PodServerOptions } from './pod-server.ts';
+
+/** What the thread says: the server it started, or why it could not. */
+export type PodServerThreadMessage =
+  | { kind: 'ready'; server: Omit<PodServer, 'stop'> }
+  | { kind: 'failed'; message: string }
+  | { kind: 'stopped' };
+
+/** Starts a Community Solid Server as `startPodServer` does, but on a worker thread of this process. */
+export async function startPodServerThread(options: PodServerOptions): Promise<PodServer> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const main = new URL(`./pod-server-thread-main.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  const worker = fromSource
+    ? // From TypeScript sources (tsx, vitest) the thread loads tsx itself: a worker inherits no registered loader.
+      new Worker(
+        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(main.href)}); })`,
+        { eval: true, workerData: options },
+      )
+    : new Worker(main, { workerData: options });
+  const exited = new Promise<number>((done) => worker.once('exit', done));
+  const message = await new Promise<PodServerThreadMessage>((done, fail) => {
+    worker.once('message', done);
+    worker.once('error', fail);
+    void exited.then((code) => fail(new Error(`pod server thread exited with code ${code}`)));
+  }).catch((error: unknown) => ({ kind: 'failed' as const, message: String(error) }));
+  if (message.kind !== 'ready') {
+    await worker.terminate();
+    const reason = message.kind === 'failed' ? message.message : message.kind;
+    throw new PodError(`Pod server thread did not start: ${reason}`, { port: options.port, reason });
+  }
+  return {
+    ...message.server,
+    async stop() {
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
+}
