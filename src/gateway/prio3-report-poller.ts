@@ -168,7 +168,12 @@ export class Prio3ReportPoller {
     report.tasks = tasks.length;
     for (const task of tasks) {
       if (report.error !== undefined || this.stopped) break;
-      await this.reportOn(task, report);
+      try {
+        await this.reportOn(task, report);
+      } catch (error) {
+        // A task the broker got wrong (a period that ends before it starts) is skipped, never the gateway's end.
+        logger.error({ err: error, task: task.id }, 'prio3 task skipped');
+      }
     }
     if (report.written + report.existing + report.refused > 0 || report.error !== undefined) {
       logger.info({ ...report }, 'prio3 reports polled');

@@ -288,6 +288,27 @@ describe('the gateway writes its prio3 reports on its own', () => {
           [{ status: 200, body: '<html>not json' }, 'not JSON'],
           [{ status: 200, body: '{"tasks":[{"id":"not-a-uuid"}]}' }, 'does not match its contract'],
         ];
+        answer = {
+          status: 200,
+          body: JSON.stringify({
+            tasks: [
+              {
+                id: '6f1c2a52-3a6e-4f43-9d43-1b7f0e0c9a11',
+                metrics: [METRIC],
+                areas: [],
+                period: { from: '2026-02-01', to: '2026-01-01' },
+                granularity: 'month',
+                aggregators: {
+                  leader: { id: 'https://broker.example/', publicKey: Buffer.alloc(32).toString('base64') },
+                  helper: { id: 'https://helper.example/', publicKey: Buffer.alloc(32).toString('base64') },
+                },
+              },
+            ],
+          }),
+        };
+        // A task whose period ends before it starts is skipped with an error, and the poll goes on.
+        expect(await gateway.prio3!.pollNow()).toMatchObject({ tasks: 1, written: 0 });
+        expect(lines.some((line) => line.includes('prio3 task skipped'))).toBe(true);
         for (const [given, message] of cases) {
           answer = given;
           const report = await gateway.prio3!.pollNow();
