@@ -56,7 +56,9 @@ export async function startDemoGateways(
       gateways.push(
         await startGateway(settings, {
           logger: logger.child({ home: resident.home }),
-          ...(prio3Broker !== undefined && home ? { earlierSummaries: fixtureSummaries(home, fixtures) } : {}),
+          ...(prio3Broker !== undefined && home
+            ? { earlierSummaries: fixtureSummaries(home, fixtures) }
+            : {}),
         }),
       );
     }
