@@ -125,13 +125,16 @@ export class Prio3ReportPoller {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.pollNow().finally(() => this.schedule(this.parts.intervalMs));
+      void this.pollNow()
+        .catch((error: unknown) => this.parts.logger.error({ err: error }, 'prio3 poll failed'))
+        .finally(() => this.schedule(this.parts.intervalMs));
     }, delayMs);
   }
 
-  /** One poll, after any poll still running; never rejects (what failed is in the report and the log). */
+  /** One poll, after any poll still running; what failed is in the report and the log. */
   pollNow(): Promise<Prio3PollReport> {
-    const previous = this.running ?? Promise.resolve(undefined);
+    // A poll that failed outright (the outbox closed under it) must not keep the next one from running.
+    const previous = (this.running ?? Promise.resolve(undefined)).catch(() => undefined);
     const next = previous.then(() => this.poll());
     this.running = next;
     return next;
@@ -141,7 +144,7 @@ export class Prio3ReportPoller {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    await this.running?.catch(() => undefined);
   }
 
   private async poll(): Promise<Prio3PollReport> {
