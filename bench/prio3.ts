@@ -20,7 +20,11 @@ import {
   HELPER,
   LEADER,
   aggregateShare,
+  createHistogramReport,
   createReport,
+  encodingWidth,
+  histogramEncodingFor,
+  isHistogramEncoding,
   decidePreparation,
   finishPreparation,
   generateAggregatorKeyPair,
@@ -28,6 +32,8 @@ import {
   startPreparation,
   sumEncodingFor,
   type AggregatorKeys,
+  type Prio3Encoding,
+  type Prio3Report,
   type Prio3Task,
 } from '../src/private-aggregation/index.ts';
 import { serializeTurtle } from '../src/vocab/index.ts';
@@ -53,9 +59,23 @@ async function cpuMs<T>(work: () => Promise<T> | T): Promise<{ ms: number; value
   return { ms: (used.user + used.system) / 1000, value };
 }
 
-/** Per-report costs, measured in this process over `count` reports of `metricId` (no network). */
-export async function measureReportCosts(metricId: string, count: number) {
-  const encoding = sumEncodingFor(metricId, PERIOD);
+/** A report of `value` under either encoding, as the home makes it. */
+function reportOf(
+  task: Prio3Task,
+  encoding: Prio3Encoding,
+  value: number,
+): Promise<Prio3Report<Prio3Encoding>> {
+  return isHistogramEncoding(encoding)
+    ? createHistogramReport(task, encoding, value)
+    : createReport(task, encoding, value);
+}
+
+/**
+ * Per-report costs, measured in this process over `count` reports of `encoding` (no network). A histogram report
+ * has no pod document yet (no banded metric in the catalogue): its size is given as its sealed shares and public
+ * share only, the part of a report document that differs between encodings.
+ */
+export async function measureReportCosts(encoding: Prio3Encoding, count: number) {
   const [leaderPair, helperPair] = await Promise.all([
     generateAggregatorKeyPair(),
     generateAggregatorKeyPair(),
@@ -70,16 +90,25 @@ export async function measureReportCosts(metricId: string, count: number) {
   const verifyKey = new Uint8Array(16).fill(9);
   const leader: AggregatorKeys = { aggregatorId: LEADER, privateKey: leaderPair.privateKey, verifyKey };
   const helper: AggregatorKeys = { aggregatorId: HELPER, privateKey: helperPair.privateKey, verifyKey };
-  const values = Array.from({ length: count }, (_, index) => encoding.lower + ((index * 37) % 200) / 10);
+  const values = Array.from({ length: count }, (_, index) =>
+    isHistogramEncoding(encoding) ? 400 + ((index * 37) % 1600) : encoding.lower + ((index * 37) % 200) / 10,
+  );
   const url = 'https://pod.example/home/homedata/reports/bench-task/x/2026-01.ttl';
   const shard = await cpuMs(async () => {
     const reports = [];
-    for (const value of values) reports.push(await createReport(task, encoding, value));
+    for (const value of values) reports.push(await reportOf(task, encoding, value));
     return reports;
   });
   const reports = shard.value;
+  const shareBytes = reports.map(
+    (report) =>
+      report.publicShare.length +
+      report.shares.reduce((sum, share) => sum + share.enc.length + share.ciphertext.length, 0),
+  );
   const documentBytes = reports.map((report) =>
-    Buffer.byteLength(serializeTurtle(reportQuads(report, task, url), { baseIRI: url })),
+    isHistogramEncoding(report.encoding)
+      ? Number.NaN
+      : Buffer.byteLength(serializeTurtle(reportQuads(report as Prio3Report, task, url), { baseIRI: url })),
   );
   const leaderInit = await cpuMs(() => startPreparation(leader, task.id, encoding, reports));
   const helperPrepare = await cpuMs(async () => {
@@ -95,10 +124,12 @@ export async function measureReportCosts(metricId: string, count: number) {
   const leaderAggregate = await cpuMs(() => aggregateShare(encoding, leaderFinish.value.outputShares));
   const helperAggregate = await cpuMs(() => aggregateShare(encoding, helperPrepare.value.outputShares));
   return {
-    metric: metricId,
-    bits: encoding.bits,
+    metric: encoding.metricId,
+    type: isHistogramEncoding(encoding) ? 'Prio3Histogram' : 'Prio3Sum',
+    width: encodingWidth(encoding),
     reports: count,
     reportDocumentBytes: documentBytes.reduce((sum, bytes) => sum + bytes, 0) / count,
+    sealedShareBytes: shareBytes.reduce((sum, bytes) => sum + bytes, 0) / count,
     gatewayShardMs: shard.ms / count,
     leaderPrepareMs: (leaderInit.ms + leaderFinish.ms) / count,
     leaderAggregateMs: leaderAggregate.ms / count,
@@ -289,17 +320,23 @@ export async function main(argv: string[]): Promise<void> {
   const reports = Number(values.reports ?? 200);
   const loadBefore = (await import('node:os')).loadavg();
   const costs = [];
-  for (const metric of ['temperature.mean', 'cold.below18.hours'])
-    costs.push(await measureReportCosts(metric, reports));
+  for (const encoding of [
+    sumEncodingFor('temperature.mean', PERIOD),
+    sumEncodingFor('cold.below18.hours', PERIOD),
+    histogramEncodingFor('co2.night.mean', PERIOD),
+  ])
+    costs.push(await measureReportCosts(encoding, reports));
   process.stdout.write(
     `prio3 benchmark (load average ${loadBefore.map((load) => load.toFixed(1)).join(' ')})\n`,
   );
   process.stdout.write(
-    'metric               bits  report B  gateway shard ms  leader prep ms  leader agg ms  helper prep ms  helper agg ms\n',
+    'metric               type            width  report B  shares B  gateway shard ms  leader prep ms  leader agg ms  helper prep ms  helper agg ms\n',
   );
   for (const cost of costs) {
+    const documentBytes = Number.isNaN(cost.reportDocumentBytes) ? '—' : cost.reportDocumentBytes.toFixed(0);
     process.stdout.write(
-      `${cost.metric.padEnd(20)} ${String(cost.bits).padStart(4)} ${cost.reportDocumentBytes.toFixed(0).padStart(9)} ` +
+      `${cost.metric.padEnd(20)} ${cost.type.padEnd(15)} ${cost.width.padStart(5)} ${documentBytes.padStart(9)} ` +
+        `${cost.sealedShareBytes.toFixed(0).padStart(9)} ` +
         `${cost.gatewayShardMs.toFixed(2).padStart(17)} ${cost.leaderPrepareMs.toFixed(2).padStart(15)} ` +
         `${cost.leaderAggregateMs.toFixed(3).padStart(14)} ${cost.helperPrepareMs.toFixed(2).padStart(15)} ` +
         `${cost.helperAggregateMs.toFixed(3).padStart(14)}\n`,

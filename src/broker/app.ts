@@ -11,6 +11,7 @@ import { consentRoutes } from './routes/consent-routes.ts';
 import { councilRoutes } from './routes/council-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { infoRoutes } from './routes/info-routes.ts';
+import { prio3TaskRoutes } from './routes/prio3-task-routes.ts';
 import { openApiRoutes } from './routes/openapi-routes.ts';
 import { podNotificationRoutes } from './routes/pod-notification-routes.ts';
 import { requestRoutes } from './routes/request-routes.ts';
@@ -50,6 +51,7 @@ export function createBrokerApp(ctx: BrokerContext, pages?: Router): Express {
   for (const routes of [
     openApiRoutes,
     infoRoutes,
+    prio3TaskRoutes,
     requestRoutes,
     councilRoutes,
     consentRoutes,

@@ -158,6 +158,12 @@ export type ResidentConsentList = z.infer<typeof residentConsentListSchema>;
 
 // The broker and its metrics
 
+/** The two Prio3 aggregators, leader first: WebIDs and HPKE public keys (X25519, base64). */
+export const prio3AggregatorsSchema = z.object({
+  leader: z.object({ id: z.url(), publicKey: z.base64() }),
+  helper: z.object({ id: z.url(), publicKey: z.base64() }),
+});
+
 export const brokerInfoSchema = z.object({
   webId: z.url().describe('The WebID residents grant acl:Read to'),
   kFloor: z.number().int().describe('No request may ask for a smaller minimum cohort'),
@@ -175,11 +181,7 @@ export const brokerInfoSchema = z.object({
         .describe('Queued and running runs a council may have at once'),
     })
     .describe('The bounds a council must stay within (broker config `limits`)'),
-  privateAggregation: z
-    .object({
-      leader: z.object({ id: z.url(), publicKey: z.base64() }),
-      helper: z.object({ id: z.url(), publicKey: z.base64() }),
-    })
+  privateAggregation: prio3AggregatorsSchema
     .nullable()
     .describe(
       'The two Prio3 aggregators of `prio3` requests: their WebIDs (granted Read on the reports) and HPKE ' +
@@ -202,6 +204,22 @@ export const metricCatalogueSchema = z.object({
   ),
 });
 export type BrokerInfo = z.infer<typeof brokerInfoSchema>;
+
+/**
+ * `GET /api/prio3/tasks`: an open prio3 request as its homes' gateways need it to write their reports (DAP's task
+ * parameters). Public, like the request itself; it never says which homes consented.
+ */
+export const prio3TaskSchema = z.object({
+  id: z.uuid().describe('The task id, which is the request id; sealed into every report'),
+  metrics: z.array(z.string()),
+  areas: z.array(z.string()),
+  period: z.object({ from: z.iso.date(), to: z.iso.date() }),
+  granularity: z.enum(['month', 'week']),
+  aggregators: prio3AggregatorsSchema,
+});
+export const prio3TaskListSchema = z.object({ tasks: z.array(prio3TaskSchema) });
+export type Prio3TaskView = z.infer<typeof prio3TaskSchema>;
+export type Prio3TaskList = z.infer<typeof prio3TaskListSchema>;
 export type MetricCatalogue = z.infer<typeof metricCatalogueSchema>;
 
 // Runs and results
@@ -459,6 +477,13 @@ export function brokerContract(policy: RequestPolicy): BrokerContract {
     },
     {
       method: 'get',
+      path: '/api/prio3/tasks',
+      summary:
+        'Open prio3 requests as tasks for the homes’ gateways: metrics, period, areas, both aggregators’ public keys (public; never who consented)',
+      answers: { 200: ok('Tasks (empty when the broker offers no prio3)', prio3TaskListSchema) },
+    },
+    {
+      method: 'get',
       path: '/api/requests',
       summary:
         'Every request: who asked what, for what purpose, until when (public; nothing about residents)',
@@ -678,6 +703,7 @@ export function brokerContract(policy: RequestPolicy): BrokerContract {
       ResidentConsentList: residentConsentListSchema,
       BrokerInfo: brokerInfoSchema,
       MetricCatalogue: metricCatalogueSchema,
+      Prio3TaskList: prio3TaskListSchema,
       Run: runViewSchema,
       RunList: runListSchema,
       Results: resultsDocumentSchema,

@@ -133,13 +133,28 @@ function printStatus(status: GatewayStatus, quarantineFile: string): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** The settings with `--prio3-poll-seconds` applied: only with a `prio3` broker in the config. */
+function withPrio3Poll(settings: GatewaySettings, seconds: string | undefined): GatewaySettings {
+  if (seconds === undefined) return settings;
+  const pollSeconds = Number(seconds);
+  if (!(pollSeconds > 0))
+    throw new ConfigError(`--prio3-poll-seconds ${seconds}: expected a positive number of seconds`);
+  if (!settings.prio3) throw new ConfigError('--prio3-poll-seconds needs a prio3.broker in the config file');
+  return { ...settings, prio3: { ...settings.prio3, pollMs: pollSeconds * 1000 } };
+}
+
 /** `gateway run`: runs a gateway until SIGINT or SIGTERM, then stops it cleanly. */
-async function runGateway(options: { config: string }): Promise<void> {
+async function runGateway(options: { config: string; prio3PollSeconds?: string }): Promise<void> {
   const logger = createLogger('gateway');
-  const settings = await loadGatewaySettings(options.config);
+  const settings = withPrio3Poll(await loadGatewaySettings(options.config), options.prio3PollSeconds);
   const running = await startGateway(settings, { logger });
   logger.info(
-    { dataDir: settings.dataDir, http: running.httpUrl ?? null, mqtt: settings.mqtt?.url ?? null },
+    {
+      dataDir: settings.dataDir,
+      http: running.httpUrl ?? null,
+      mqtt: settings.mqtt?.url ?? null,
+      prio3: settings.prio3 ?? null,
+    },
     'gateway running',
   );
   const signal = await untilStopSignal();
@@ -229,6 +244,10 @@ export function registerGatewayCommands(program: Command): void {
       'Run the gateway: MQTT / HTTP / simulator inputs, outbox, flushes to the pod, daily summaries',
     )
     .requiredOption('--config <file>', 'gateway config file (JSON; see docs/gateway.md)')
+    .option(
+      '--prio3-poll-seconds <s>',
+      'seconds between polls of the broker’s prio3 tasks (overrides prio3.pollSeconds; needs prio3.broker)',
+    )
     .action(runGateway);
 
   gateway

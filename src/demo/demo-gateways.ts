@@ -5,19 +5,25 @@ import type { FixtureSet } from '../fixtures/index.ts';
 import type { Logger } from '../logging.ts';
 import { parseConfig } from '../config/index.ts';
 import type { DemoIdentities } from './demo-files.ts';
+import { fixtureSummaries } from './seed-history.ts';
 
 /** Simulated sensors report every five minutes, as typical battery room sensors do. */
 const STEP_SECONDS = 300;
 /** Two days of history on a first start, so charts and a completed daily summary show at once. */
 const BACKFILL_HOURS = 48;
 
-/** Starts a simulator-fed gateway, with its own identity and outbox, for each of the first `count` homes. */
+/**
+ * Starts a simulator-fed gateway, with its own identity and outbox, for each of the first `count` homes. With
+ * `prio3Broker`, each also polls that broker's prio3 tasks and writes its home's reports itself, from the fixture
+ * winter its gateway wrote (seed-history.ts) as well as what it summarises live.
+ */
 export async function startDemoGateways(
   dataDir: string,
   fixtures: FixtureSet,
   identities: DemoIdentities,
   count: number,
   logger: Logger,
+  prio3Broker?: string,
 ): Promise<Gateway[]> {
   const gateways: Gateway[] = [];
   try {
@@ -41,11 +47,20 @@ export async function startDemoGateways(
             backfillHours: BACKFILL_HOURS,
           },
           flush: { intervalSeconds: 60 },
+          ...(prio3Broker === undefined ? {} : { prio3: { broker: prio3Broker } }),
         },
         `demo gateway for ${resident.home}`,
       );
       const settings = await resolveGatewayConfig(config, dataDir);
-      gateways.push(await startGateway(settings, { logger: logger.child({ home: resident.home }) }));
+      const home = fixtures.homes.find((candidate) => candidate.id === resident.home);
+      gateways.push(
+        await startGateway(settings, {
+          logger: logger.child({ home: resident.home }),
+          ...(prio3Broker !== undefined && home
+            ? { earlierSummaries: fixtureSummaries(home, fixtures) }
+            : {}),
+        }),
+      );
     }
     return gateways;
   } catch (error) {

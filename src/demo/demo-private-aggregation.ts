@@ -10,7 +10,7 @@ import type { LeaderConfig } from '../broker/index.ts';
 import type { BrokerInfo, PublicRequest } from '../broker/index.ts';
 import { HomedataError } from '../errors.ts';
 import type { FixtureSet } from '../fixtures/index.ts';
-import { buildPrio3Report, reportRequestsFor } from '../gateway/index.ts';
+import { buildPrio3Report, reportRequestsFor, type Gateway } from '../gateway/index.ts';
 import type { Logger } from '../logging.ts';
 import { AccountApi } from '../pod/index.ts';
 import { findFreePort } from '../free-port.ts';
@@ -120,15 +120,17 @@ export async function startDemoHelper(
 }
 
 /**
- * Each consenting fixture home's gateway does its part of a prio3 request: computes its value for each metric and
- * period from its own summaries, shards and seals it to both aggregators, and appends the report to its pod
- * (Append only, as with summaries). Returns how many reports were written.
+ * The fixture homes without a live gateway do their gateway's part of a prio3 request here: compute the value for
+ * each metric and period from the home's summaries, shard and seal it to both aggregators, and append the report
+ * to its pod with the gateway's identity (Append only, as with summaries). The first `liveHomes` homes are left to
+ * their running gateways. Returns how many reports were written.
  */
 export async function writeDemoReports(
   broker: RunningBroker,
   fixtures: FixtureSet,
   identities: DemoIdentities,
   requestId: string,
+  liveHomes: number,
 ): Promise<number> {
   const [info, request] = await Promise.all([
     fetch(new URL('api/broker', broker.url)).then((response) => response.json() as Promise<BrokerInfo>),
@@ -138,7 +140,7 @@ export async function writeDemoReports(
   ]);
   const homes = fixtures.homes.map((home, index) => ({ home, index }));
   const written = await mapLimited(homes, 4, async ({ home, index }) => {
-    if (!request.areas.includes(home.area)) return 0;
+    if (index < liveHomes || !request.areas.includes(home.area)) return 0;
     const resident = identities.residents[index]!;
     const gateway = await loginWithClientCredentials(identities.gateways[index]!);
     try {
@@ -157,6 +159,22 @@ export async function writeDemoReports(
     }
   });
   return written.reduce((sum, count) => sum + count, 0);
+}
+
+/**
+ * Has each live gateway poll the broker's prio3 tasks now (they would at their next interval anyway) so the run
+ * that follows finds their reports; returns how many they wrote.
+ */
+export async function reportsOfLiveGateways(gateways: readonly Gateway[]): Promise<number> {
+  let written = 0;
+  for (const gateway of gateways) {
+    const polled = await gateway.prio3?.pollNow();
+    if (polled?.error !== undefined) {
+      throw new HomedataError('demo-setup', 502, `A live gateway's prio3 poll failed: ${polled.error}`);
+    }
+    written += (polled?.written ?? 0) + (polled?.existing ?? 0);
+  }
+  return written;
 }
 
 /** Starts a run of `requestId` as the council with `apiKey` and waits until it is done; returns the run's id. */

@@ -174,6 +174,17 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     await seeding;
     await writeJsonFile(identitiesPath, identities);
 
+    // With private aggregation, the live gateways poll the broker's prio3 tasks and write their homes' reports.
+    const gateways = await startDemoGateways(
+      dataDir,
+      fixtures,
+      identities,
+      options.liveHomes,
+      log,
+      prio3 ? broker.url : undefined,
+    );
+    stops.push(() => Promise.all(gateways.map((gateway) => gateway.stop())).then(() => undefined));
+
     if (prio3 && helper && !identities.prio3) {
       const apiKey = identities.councils[0]!.apiKey;
       const body = {
@@ -183,7 +194,14 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
       };
       const requestId = await ensureFixtureRequest(broker, fixtures, apiKey, body);
       const granted = await answerAsResidents(broker, fixtures, identities, requestId);
-      const reports = await prio3.writeDemoReports(broker, fixtures, identities, requestId);
+      const fixtureReports = await prio3.writeDemoReports(
+        broker,
+        fixtures,
+        identities,
+        requestId,
+        gateways.length,
+      );
+      const reports = fixtureReports + (await prio3.reportsOfLiveGateways(gateways));
       const runId = await prio3.runAsCouncil(broker, requestId, apiKey);
       log.info(
         { granted, reports, runId },
@@ -192,9 +210,6 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
       identities.prio3 = { requestId, runId };
       await writeJsonFile(identitiesPath, identities);
     }
-
-    const gateways = await startDemoGateways(dataDir, fixtures, identities, options.liveHomes, log);
-    stops.push(() => Promise.all(gateways.map((gateway) => gateway.stop())).then(() => undefined));
 
     // The last write: everything the manifest names is running.
     const manifest = manifestOf(

@@ -103,7 +103,7 @@ export class DaySummariser {
         await writer.recordSummarised(days, 'refused');
         continue;
       }
-      await writer.recordSummarised(days, 'written');
+      await writer.recordSummarised(days, 'written', members);
       report.summaries += days.length;
       report.writes++;
     }

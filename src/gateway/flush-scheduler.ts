@@ -247,11 +247,13 @@ export class FlushScheduler {
     }
   }
 
-  /** Once a day, forgets delivered keys older than the retention. */
+  /** Once a day, forgets delivered keys and kept summaries older than the retention. */
   private async pruneKeys(): Promise<void> {
     const now = this.parts.now().getTime();
     if (now - this.lastPruneAt < DAY_MS) return;
     this.lastPruneAt = now;
-    await this.parts.writer.pruneDeliveredKeys(new Date(now - this.parts.dedupRetentionDays * DAY_MS));
+    const before = new Date(now - this.parts.dedupRetentionDays * DAY_MS);
+    await this.parts.writer.pruneDeliveredKeys(before);
+    await this.parts.writer.pruneKeptSummaries(before.toISOString().slice(0, 10));
   }
 }

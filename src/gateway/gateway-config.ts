@@ -133,6 +133,14 @@ export const gatewayConfigSchema = z.strictObject({
       maxMs: z.number().positive().default(300_000),
     })
     .prefault({}),
+  /** Private aggregation: the broker whose open prio3 tasks (`GET /api/prio3/tasks`) this home writes reports for. */
+  prio3: z
+    .strictObject({
+      broker: z.url(),
+      /** Seconds between polls of the broker's tasks (`gateway run --prio3-poll-seconds`). */
+      pollSeconds: z.number().positive().default(3600),
+    })
+    .optional(),
   /** How far ahead of the gateway clock a reading's time may be before it counts as "in the future". */
   maxClockSkewSeconds: z.number().min(0).default(120),
   /** Days a delivered reading's key is kept, so a re-sent or replayed reading is recognised and not written again. */
@@ -178,6 +186,8 @@ export interface GatewaySettings {
   summaries: { enabled: boolean; graceMs: number };
   retry: { baseMs: number; maxMs: number };
   maxClockSkewMs: number;
+  /** The broker (base URL, ending in `/`) whose prio3 tasks are polled every `pollMs`. */
+  prio3?: { brokerUrl: string; pollMs: number };
   dedupRetentionDays: number;
   quarantineFile: string;
   csv?: GatewayConfig['csv'];
@@ -223,6 +233,14 @@ export async function resolveGatewayConfig(
     summaries: { enabled: config.summaries.enabled, graceMs: config.summaries.graceMinutes * 60_000 },
     retry: config.retry,
     maxClockSkewMs: config.maxClockSkewSeconds * 1000,
+    ...(config.prio3
+      ? {
+          prio3: {
+            brokerUrl: config.prio3.broker.endsWith('/') ? config.prio3.broker : `${config.prio3.broker}/`,
+            pollMs: config.prio3.pollSeconds * 1000,
+          },
+        }
+      : {}),
     dedupRetentionDays: config.dedupRetentionDays,
     quarantineFile: config.quarantineFile
       ? resolve(baseDir, config.quarantineFile)

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from '../logging.ts';
+import type { DailySummary } from '../metrics/index.ts';
 import { PodLayout } from '../pod/index.ts';
 import { cryptoRandomSource, type RandomSource } from '../random-source.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -15,6 +16,7 @@ import { OutboxReader } from './outbox-reader.ts';
 import { openOutboxDatabase, type OutboxDatabase } from './outbox-store.ts';
 import { OutboxWriter } from './outbox-writer.ts';
 import { PodWriter } from './pod-writer.ts';
+import { Prio3ReportPoller } from './prio3-report-poller.ts';
 import { countQuarantined, Quarantine } from './quarantine.ts';
 import { ReadingFlusher, type FlusherParts } from './reading-flusher.ts';
 import { ReadingIntake } from './reading-intake.ts';
@@ -27,6 +29,11 @@ export interface GatewayOptions {
   random?: RandomSource;
   /** Start no inputs and no timer: the caller feeds `intake` and calls `flushNow`/`drain` (CSV replay, tests). */
   manual?: boolean;
+  /**
+   * Daily summaries this home's gateway wrote to the pod before this outbox kept them (the demo's seeded winter),
+   * kept for its Prio3 reports as if it had written them now.
+   */
+  earlierSummaries?: readonly DailySummary[];
 }
 
 /** A started gateway. */
@@ -38,6 +45,8 @@ export interface Gateway {
   readonly httpUrl?: string;
   /** Resolves once the MQTT input is subscribed (immediately without MQTT). */
   readonly mqttReady: Promise<void>;
+  /** The Prio3 report poller, when the config names a broker (`prio3`) and the gateway is not manual. */
+  readonly prio3?: Prio3ReportPoller;
   status(): Promise<GatewayStatus>;
   /** Stops inputs, tries one last flush (bounded by `finalFlushMs`), closes the outbox and releases the data folder. */
   stop(options?: { finalFlushMs?: number }): Promise<void>;
@@ -251,6 +260,22 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
   const quarantinedBefore = await countQuarantined(settings.quarantineFile);
   const layout = new PodLayout(settings.pod);
   const pod = new PodWriter(settings.credentials, logger, now);
+  if (options.earlierSummaries) await writer.keepSummaries(options.earlierSummaries);
+  const prio3 =
+    settings.prio3 && !options.manual
+      ? new Prio3ReportPoller({
+          brokerUrl: settings.prio3.brokerUrl,
+          intervalMs: settings.prio3.pollMs,
+          reader,
+          writer,
+          pod,
+          layout,
+          logger: logger.child({ part: 'prio3' }),
+          now,
+          timeZone: settings.timeZone,
+          graceMs: settings.summaries.graceMs,
+        })
+      : undefined;
 
   const status = (): Promise<GatewayStatus> =>
     statusOf({ reader, scheduler, intake, pod, startedAt, quarantinedBefore, now });
@@ -283,6 +308,7 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
   /** Stops inputs, tries one last flush (bounded), closes the outbox and releases the data folder. */
   const shutdown = async (finalFlushMs: number): Promise<void> => {
     await stopInputs(inputs);
+    await prio3?.stop();
     scheduler.stop();
     await flushLastWithin(scheduler, finalFlushMs);
     statusFile.close();
@@ -299,6 +325,7 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
         .login()
         .catch((error: unknown) => logger.warn({ err: error }, 'login failed; writes will retry it'));
       await startInputs(settings, intake, logger, now, inputs);
+      prio3?.start();
       await statusFile.save();
     } catch (error) {
       await shutdown(0);
@@ -312,6 +339,7 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
     pod,
     ...(inputs.http ? { httpUrl: inputs.http.url } : {}),
     mqttReady: inputs.mqtt?.ready ?? Promise.resolve(),
+    ...(prio3 ? { prio3 } : {}),
     status,
     stop: ({ finalFlushMs = 5000 } = {}) => shutdown(finalFlushMs),
   };

@@ -68,4 +68,29 @@ export const MIGRATIONS: readonly Migration[] = [
       alter table readings add column flags text not null default '[]';   -- JSON array of flag names
     `,
   },
+  {
+    version: 3,
+    description: 'daily summaries kept for Prio3 reports, and the reports written',
+    sql: `
+      -- Each daily summary the gateway wrote, kept so it can compute the home's value of a period for a Prio3 report
+      -- (the gateway never reads the pod back). Pruned with the delivered keys' retention.
+      create table kept_summaries (
+        property text not null,
+        room text not null,
+        local_date text not null,
+        summary text not null,            -- JSON DailySummary
+        primary key (property, room, local_date)
+      ) without rowid;
+
+      -- Prio3 reports this home wrote (or the pod refused): each task, metric and period is reported once.
+      create table prio3_reports (
+        task_id text not null,
+        metric text not null,
+        period text not null,
+        outcome text not null,            -- 'written' or 'refused'
+        at text not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        primary key (task_id, metric, period)
+      ) without rowid;
+    `,
+  },
 ];

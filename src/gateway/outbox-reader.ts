@@ -1,5 +1,5 @@
 // Every read of the outbox: readings waiting for the pod, days ready to summarise, counts and status facts. Changes nothing.
-import type { Property, Reading, ReadingFlag } from '../metrics/index.ts';
+import type { DailySummary, Property, Reading, ReadingFlag } from '../metrics/index.ts';
 import type { OutboxDatabase } from './outbox-store.ts';
 
 /** A reading in the outbox with its key. */
@@ -92,6 +92,35 @@ export class OutboxReader {
         { dates: JSON.stringify(dates) },
       )
       .map(toReading);
+  }
+
+  /** The kept daily summaries of local dates `from`..`to` (inclusive). */
+  async keptSummaries(from: string, to: string): Promise<DailySummary[]> {
+    return this.db
+      .all<{ summary: string }>(
+        `select summary from kept_summaries where local_date between @from and @to
+         order by local_date, property, room`,
+        { from, to },
+      )
+      .map((row) => JSON.parse(row.summary) as DailySummary);
+  }
+
+  /** The earliest local date whose readings still wait for their daily summary, or undefined. */
+  async earliestUnsummarisedDate(): Promise<string | undefined> {
+    return (
+      this.db.get<{ date: string | null }>('select min(local_date) as date from readings where summarise')
+        ?.date ?? undefined
+    );
+  }
+
+  /** Whether the Prio3 report of a task, metric and period was written (or refused for good) already. */
+  async prio3ReportDone(report: { taskId: string; metricId: string; period: string }): Promise<boolean> {
+    return (
+      this.db.get<{ n: number }>(
+        'select count(*) as n from prio3_reports where task_id = @task and metric = @metric and period = @period',
+        { task: report.taskId, metric: report.metricId, period: report.period },
+      )!.n > 0
+    );
   }
 
   /** Counts for the status report. */

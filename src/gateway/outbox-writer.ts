@@ -1,7 +1,7 @@
 // Every change to the outbox: accepting readings, marking them delivered, recording summaries, pruning, status facts.
 import { StorageFullError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
-import { type Reading, localParts } from '../metrics/index.ts';
+import { type DailySummary, type Reading, localParts } from '../metrics/index.ts';
 import { hourOf, readingKey } from './observation-rdf.ts';
 import type { OutboxDatabase } from './outbox-store.ts';
 
@@ -187,11 +187,17 @@ export class OutboxWriter {
 
   /**
    * Records days as summarised and prunes what they covered: delivered readings leave (keys kept); any reading of
-   * those days still waiting for the pod stays, but no longer counts for a summary.
+   * those days still waiting for the pod stays, but no longer counts for a summary. `kept`: the summaries written,
+   * kept in the same transaction for the home's Prio3 reports.
    */
-  async recordSummarised(days: readonly SummarisedDay[], outcome: 'written' | 'refused'): Promise<void> {
+  async recordSummarised(
+    days: readonly SummarisedDay[],
+    outcome: 'written' | 'refused',
+    kept: readonly DailySummary[] = [],
+  ): Promise<void> {
     if (days.length === 0) return;
     this.db.transaction(() => {
+      this.insertKept(kept);
       for (const day of days) {
         this.db.run(
           `insert into summarised_days (property, room, local_date, readings, outcome)
@@ -212,6 +218,39 @@ export class OutboxWriter {
       );
       this.db.run('delete from readings where not summarise and delivered_at is not null');
     });
+  }
+
+  /** Keeps daily summaries written to the pod, for the home's Prio3 reports; one already kept stays as it is. */
+  async keepSummaries(summaries: readonly DailySummary[]): Promise<void> {
+    this.insertKept(summaries);
+  }
+
+  private insertKept(summaries: readonly DailySummary[]): void {
+    if (summaries.length === 0) return;
+    this.db.run(
+      `insert into kept_summaries (property, room, local_date, summary)
+       select json_extract(value, '$.property'), json_extract(value, '$.room'), json_extract(value, '$.date'), value
+       from json_each(@summaries) where true
+       on conflict do nothing`,
+      { summaries: JSON.stringify(summaries) },
+    );
+  }
+
+  /** Forgets kept summaries of days before `before` (a local date), with the same retention as delivered keys. */
+  async pruneKeptSummaries(before: string): Promise<number> {
+    return this.db.run('delete from kept_summaries where local_date < @before', { before });
+  }
+
+  /** Records that the Prio3 report of a task, metric and period was written (or refused for good). */
+  async recordPrio3Report(
+    report: { taskId: string; metricId: string; period: string },
+    outcome: 'written' | 'refused',
+  ): Promise<void> {
+    this.db.run(
+      `insert into prio3_reports (task_id, metric, period, outcome) values (@task, @metric, @period, @outcome)
+       on conflict do nothing`,
+      { task: report.taskId, metric: report.metricId, period: report.period, outcome },
+    );
   }
 
   /** Forgets delivered keys of readings older than `before`: a copy older than that would be written again (idempotently). */

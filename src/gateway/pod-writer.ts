@@ -156,6 +156,20 @@ export class PodWriter {
     });
   }
 
+  /**
+   * Creates the document at `url` holding the quads, and never adds to one that exists (412, or 403 to an
+   * Append-only agent): `exists` then. For documents that must hold exactly what one write put there (a Prio3
+   * report: a second report in its document makes both aggregators refuse it).
+   */
+  async createOnce(url: string, quads: Quad[]): Promise<WriteOutcome | { kind: 'exists' }> {
+    const turtle = serializeTurtle(quads);
+    const answer: { created?: 'created' | 'exists' } = {};
+    const outcome = await this.attempt(async (fetchFn) => {
+      answer.created = await createDocument(fetchFn, url, turtle);
+    });
+    return outcome.kind === 'written' && answer.created === 'exists' ? { kind: 'exists' } : outcome;
+  }
+
   /** Runs one write as the logged-in agent, bounded, and sorts its failure into retry or refuse. */
   private async attempt(write: (fetchFn: typeof fetch) => Promise<void>): Promise<WriteOutcome> {
     this.attempts++;

@@ -51,19 +51,19 @@ export async function buildPrio3Report(
 }
 
 /**
- * Appends the home's report to its pod through the gateway's writer (Append on `homedata/reports/`, granted by
- * the resident). A report is written once per task, metric and period: a second write would put two reports in
- * one document, which the aggregators refuse as malformed.
+ * Creates the home's report document in its pod through the gateway's writer (Append on `homedata/reports/`,
+ * granted by pod set-up). A report is written once per task, metric and period: the create-only PUT leaves a
+ * document that exists alone (`exists`), since a second report in it would make the aggregators refuse both.
  */
 export async function writePrio3Report(
   writer: PodWriter,
   layout: PodLayout,
   request: Prio3ReportRequest,
   summaries: readonly DailySummary[],
-): Promise<WriteOutcome | { kind: 'not-included' }> {
+): Promise<WriteOutcome | { kind: 'exists' } | { kind: 'not-included' }> {
   const built = await buildPrio3Report(layout, request, summaries);
   if (built === null) return { kind: 'not-included' };
-  return writer.insert(built.url, built.quads);
+  return writer.createOnce(built.url, built.quads);
 }
 
 /**

@@ -3,10 +3,18 @@ import { Buffer } from 'node:buffer';
 import type { Prio3Sum } from '@divviup/prio3';
 import { sampleDiscreteLaplace, type RandomSource, type Rational } from '../privacy/index.ts';
 import { inputShareAad, type Prio3Report } from './client-report.ts';
-import { HELPER, LEADER, prio3SumFor, type AggregatorId } from './prio3-sum.ts';
+import { isHistogramEncoding } from './histogram-encoding.ts';
+import {
+  HELPER,
+  LEADER,
+  encodingWidth,
+  vdafFor,
+  type AggregatorId,
+  type Prio3Encoding,
+} from './prio3-sum.ts';
 import { decodeInputShare, decodePreparationShare, decodePublicShare } from './share-codec.ts';
 import { openInputShare } from './share-encryption.ts';
-import { largestMeasurement, type SumEncoding } from './sum-encoding.ts';
+import { largestMeasurement } from './sum-encoding.ts';
 
 type PreparationState = Awaited<ReturnType<Prio3Sum['prepareInit']>>['preparationState'];
 
@@ -56,25 +64,26 @@ export function reportIdHex(report: Pick<Prio3Report, 'reportId'>): string {
  * share (only this one: the other's key is not here), decode it and run VDAF prepareInit. Nothing here decodes a
  * measurement: an input share is a uniformly random-looking field vector without the other one.
  */
-export async function startPreparation(
+export async function startPreparation<E extends Prio3Encoding>(
   keys: AggregatorKeys,
   taskId: string,
-  encoding: SumEncoding,
-  reports: readonly Prio3Report[],
+  encoding: E,
+  reports: readonly Prio3Report<E>[],
 ): Promise<PreparationStep> {
-  const vdaf = prio3SumFor(encoding);
+  const vdaf = vdafFor(encoding);
+  const width = encodingWidth(encoding);
   const verifyKey = Buffer.from(keys.verifyKey);
   const prepared: PreparedReport[] = [];
   const rejected: Partial<Record<RejectionReason, number>> = {};
   const seen = new Set<string>();
   for (const report of reports) {
     const id = reportIdHex(report);
-    const { metricId, period, bits } = report.encoding;
+    const { metricId, period } = report.encoding;
     if (
       report.taskId !== taskId ||
       metricId !== encoding.metricId ||
       period !== encoding.period ||
-      bits !== encoding.bits ||
+      encodingWidth(report.encoding) !== width ||
       report.reportId.length !== vdaf.nonceSize ||
       seen.has(id)
     ) {
@@ -123,11 +132,11 @@ export async function startPreparation(
  * report id (null: refused, the leader drops it too) and the helper's output shares.
  */
 export async function decidePreparation(
-  encoding: SumEncoding,
+  encoding: Prio3Encoding,
   helperPrepared: readonly PreparedReport[],
   leaderShares: ReadonlyMap<string, Uint8Array>,
 ): Promise<PreparedOutput & { messages: Map<string, Uint8Array | null> }> {
-  const vdaf = prio3SumFor(encoding);
+  const vdaf = vdafFor(encoding);
   const messages = new Map<string, Uint8Array | null>();
   const outputShares: bigint[][] = [];
   const rejected: Partial<Record<RejectionReason, number>> = {};
@@ -157,11 +166,11 @@ export async function decidePreparation(
 
 /** The leader's last step: apply the helper's preparation messages; a report without one is dropped. `reportIds` are the reports behind `outputShares`, in order. */
 export function finishPreparation(
-  encoding: SumEncoding,
+  encoding: Prio3Encoding,
   leaderPrepared: readonly PreparedReport[],
   messages: ReadonlyMap<string, Uint8Array | null>,
 ): PreparedOutput & { reportIds: string[] } {
-  const vdaf = prio3SumFor(encoding);
+  const vdaf = vdafFor(encoding);
   const outputShares: bigint[][] = [];
   const reportIds: string[] = [];
   const rejected: Partial<Record<RejectionReason, number>> = {};
@@ -195,21 +204,25 @@ export interface ShareNoise {
 
 /**
  * This aggregator's aggregate share: the field sum of its output shares, encoded. With `noise`, a discrete
- * Laplace draw of sensitivity Δ = the largest measurement (one home joining or leaving moves the sum by at most
- * that) is added in the field, so the collector only ever sees a noisy sum even if the other aggregator adds none.
+ * Laplace draw is added in the field, so the collector only ever sees a noisy result even if the other aggregator
+ * adds none: to a sum, of sensitivity Δ = the largest measurement (one home joining or leaving moves the sum by at
+ * most that); to each band count of a histogram, of sensitivity 1 (one home moves one band by one).
  */
 export function aggregateShare(
-  encoding: SumEncoding,
+  encoding: Prio3Encoding,
   outputShares: readonly bigint[][],
   noise?: ShareNoise,
 ): Uint8Array {
-  const vdaf = prio3SumFor(encoding);
+  const vdaf = vdafFor(encoding);
   const { field } = vdaf.flp;
   const share = vdaf.aggregate(null, [...outputShares]);
   if (noise !== undefined) {
-    const sensitivity = Math.max(1, Number(largestMeasurement(encoding)));
-    const draw = BigInt(sampleDiscreteLaplace(noise.random, noise.epsilon, sensitivity));
-    share[0] = field.add(share[0]!, ((draw % field.modulus) + field.modulus) % field.modulus);
+    const sensitivity = isHistogramEncoding(encoding) ? 1 : Math.max(1, Number(largestMeasurement(encoding)));
+    const noised = isHistogramEncoding(encoding) ? share.length : 1;
+    for (let index = 0; index < noised; index++) {
+      const draw = BigInt(sampleDiscreteLaplace(noise.random, noise.epsilon, sensitivity));
+      share[index] = field.add(share[index]!, ((draw % field.modulus) + field.modulus) % field.modulus);
+    }
   }
   return new Uint8Array(vdaf.encodeAggregatorShare(share));
 }

@@ -1,8 +1,11 @@
-// A home's report: its measurement sharded by Prio3Sum, each input share sealed to its aggregator; never the value.
+// A home's report: its measurement sharded by Prio3 (Sum or Histogram), each input share sealed to its aggregator;
+// never the value.
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { ValidationError } from '../errors.ts';
-import { HELPER, LEADER, prio3SumFor } from './prio3-sum.ts';
+import { Prio3Histogram } from '@divviup/prio3';
+import { bandOf, type HistogramEncoding } from './histogram-encoding.ts';
+import { HELPER, LEADER, encodingWidth, vdafFor, type Prio3Encoding, type Prio3Vdaf } from './prio3-sum.ts';
 import { sealInputShare, type SealedShare } from './share-encryption.ts';
 import { encodeHomeValue, type SumEncoding } from './sum-encoding.ts';
 
@@ -19,11 +22,11 @@ export interface Prio3Task {
 }
 
 /** A report as stored in the pod: metadata in the clear, the value only as two sealed shares. */
-export interface Prio3Report {
+export interface Prio3Report<E extends Prio3Encoding = SumEncoding> {
   taskId: string;
   /** 16 random bytes; also the VDAF nonce, as in DAP. */
   reportId: Uint8Array;
-  encoding: SumEncoding;
+  encoding: E;
   publicShare: Uint8Array;
   /** Sealed input shares, leader's first. */
   shares: readonly [SealedShare, SealedShare];
@@ -37,10 +40,11 @@ export type RandomBytes = (length: number) => Uint8Array;
  * and public share. Changing any of them after sealing makes both shares refuse to open.
  */
 export function inputShareAad(
-  report: Pick<Prio3Report, 'taskId' | 'reportId' | 'encoding' | 'publicShare'>,
+  report: Pick<Prio3Report<Prio3Encoding>, 'taskId' | 'reportId' | 'encoding' | 'publicShare'>,
 ): Uint8Array {
-  const { metricId, period, bits } = report.encoding;
-  const header = Buffer.from(`${report.taskId}\u0000${metricId}\u0000${period}\u0000${bits}\u0000`, 'utf8');
+  const { metricId, period } = report.encoding;
+  const width = encodingWidth(report.encoding);
+  const header = Buffer.from(`${report.taskId}\u0000${metricId}\u0000${period}\u0000${width}\u0000`, 'utf8');
   return Buffer.concat([header, report.reportId, report.publicShare]);
 }
 
@@ -58,22 +62,42 @@ export async function createReport(
   return createReportFromMeasurement(task, encoding, encodeHomeValue(encoding, value), randomBytes);
 }
 
-/** As createReport, from an already encoded measurement (the bench and the tests of the validity proof use it). */
-export async function createReportFromMeasurement(
+/**
+ * Shards a home's value of a banded metric: the index of its band, one-hot, proved one-hot by Prio3Histogram, each
+ * share sealed to its aggregator.
+ */
+export async function createHistogramReport(
   task: Prio3Task,
-  encoding: SumEncoding,
+  encoding: HistogramEncoding,
+  value: number,
+  randomBytes: RandomBytes = cryptoRandomBytes,
+): Promise<Prio3Report<HistogramEncoding>> {
+  return createReportFromMeasurement(task, encoding, BigInt(bandOf(encoding, value)), randomBytes);
+}
+
+/** Shards with either VDAF: a histogram's measurement is a band index, a sum's the integer itself. */
+function shard(vdaf: Prio3Vdaf, measurement: bigint, nonce: Buffer, rand: Buffer) {
+  return vdaf instanceof Prio3Histogram
+    ? vdaf.shard(Number(measurement), nonce, rand)
+    : vdaf.shard(measurement, nonce, rand);
+}
+
+/** As createReport, from an already encoded measurement (the bench and the tests of the validity proof use it). */
+export async function createReportFromMeasurement<E extends Prio3Encoding>(
+  task: Prio3Task,
+  encoding: E,
   measurement: bigint,
   randomBytes: RandomBytes = cryptoRandomBytes,
-): Promise<Prio3Report> {
-  const vdaf = prio3SumFor(encoding);
+): Promise<Prio3Report<E>> {
+  const vdaf = vdafFor(encoding);
   const reportId = randomBytes(vdaf.nonceSize);
   let sharded;
   try {
-    sharded = await vdaf.shard(measurement, Buffer.from(reportId), Buffer.from(randomBytes(vdaf.randSize)));
+    sharded = await shard(vdaf, measurement, Buffer.from(reportId), Buffer.from(randomBytes(vdaf.randSize)));
   } catch {
     throw new ValidationError('A measurement is outside the range of its encoding', {
       metricId: encoding.metricId,
-      bits: encoding.bits,
+      width: encodingWidth(encoding),
     });
   }
   const publicShare = new Uint8Array(vdaf.encodePublicShare(sharded.publicShare));

@@ -1,10 +1,16 @@
 // The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean.
-import type { Prio3Sum } from '@divviup/prio3';
 import { ValidationError } from '../errors.ts';
 import { minimumCohort, roundToNearest5, suppressedCell, type CellRelease } from '../privacy/index.ts';
-import { prio3SumFor } from './prio3-sum.ts';
+import type { HistogramEncoding } from './histogram-encoding.ts';
+import { prio3HistogramFor, prio3SumFor, type Prio3Vdaf } from './prio3-sum.ts';
 import { decodeAggregateShare } from './share-codec.ts';
 import type { SumEncoding } from './sum-encoding.ts';
+
+function assertCount(count: number): void {
+  if (!Number.isSafeInteger(count) || count < 1) {
+    throw new ValidationError('A collection needs at least one report', { count });
+  }
+}
 
 /** A cohort's result: the number of reports aggregated, their sum and mean, in the metric's unit. */
 export interface CollectedSum {
@@ -14,7 +20,7 @@ export interface CollectedSum {
 }
 
 /** A field element read as a signed integer: noise can push a small sum below zero, i.e. just under the modulus. */
-function signed(vdaf: Prio3Sum, element: bigint): bigint {
+function signed(vdaf: Prio3Vdaf, element: bigint): bigint {
   const { modulus } = vdaf.flp.field;
   return element > modulus / 2n ? element - modulus : element;
 }
@@ -28,9 +34,7 @@ export function collectSum(
   aggregateShares: readonly [Uint8Array, Uint8Array],
   count: number,
 ): CollectedSum {
-  if (!Number.isSafeInteger(count) || count < 1) {
-    throw new ValidationError('A collection needs at least one report', { count });
-  }
+  assertCount(count);
   const vdaf = prio3SumFor(encoding);
   const [leader, helper] = aggregateShares.map((bytes) => decodeAggregateShare(vdaf, bytes));
   const total = signed(vdaf, vdaf.flp.field.add(leader![0]!, helper![0]!));
@@ -59,5 +63,65 @@ export function releaseCollectedCell(
     homes: roundToNearest5(count),
     mean: Math.min(encoding.upper, Math.max(encoding.lower, mean)),
     median: null,
+  };
+}
+
+/** A banded cohort's result: the number of reports aggregated and how many fell in each band (noisy with DP). */
+export interface CollectedBands {
+  count: number;
+  bands: number[];
+}
+
+/** Combines both aggregate shares of a histogram: the per-band counts. Only here does any count per band exist. */
+export function collectHistogram(
+  encoding: HistogramEncoding,
+  aggregateShares: readonly [Uint8Array, Uint8Array],
+  count: number,
+): CollectedBands {
+  assertCount(count);
+  const vdaf = prio3HistogramFor(encoding);
+  const [leader, helper] = aggregateShares.map((bytes) => decodeAggregateShare(vdaf, bytes));
+  const bands = leader!.map((element, index) =>
+    Number(signed(vdaf, vdaf.flp.field.add(element, helper![index]!))),
+  );
+  return { count, bands };
+}
+
+/** A released banded cell: each band's home count rounded to 5, or null where it is withheld. */
+export type BandsRelease =
+  | { suppressed: true; reason: 'below-k'; homes: null; bands: null }
+  | { suppressed: false; homes: number; bands: { label: string; homes: number | null }[] };
+
+/**
+ * The released bands of a histogram collection, with the count rules of a plain cell: nothing below max(k,
+ * floor) reports; each band below k withheld (null), and when exactly one is, the next smallest too (else the
+ * total minus the others would give it away); counts rounded to 5 (ONS 10-5 rule), never below 0 (noise).
+ */
+export function releaseCollectedBands(
+  encoding: HistogramEncoding,
+  shares: readonly [Uint8Array, Uint8Array] | null,
+  count: number,
+  k: number,
+  floor?: number,
+): BandsRelease {
+  const minimum = minimumCohort(k, floor);
+  if (shares === null || count < minimum)
+    return { suppressed: true, reason: 'below-k', homes: null, bands: null };
+  const { bands } = collectHistogram(encoding, shares, count);
+  const withheld = new Set(bands.flatMap((homes, index) => (homes < k ? [index] : [])));
+  if (withheld.size === 1) {
+    const next = bands
+      .map((homes, index) => ({ homes, index }))
+      .filter(({ index }) => !withheld.has(index))
+      .sort((a, b) => a.homes - b.homes)[0];
+    if (next !== undefined) withheld.add(next.index);
+  }
+  return {
+    suppressed: false,
+    homes: roundToNearest5(count),
+    bands: encoding.labels.map((label, index) => ({
+      label,
+      homes: withheld.has(index) ? null : roundToNearest5(Math.max(0, bands[index]!)),
+    })),
   };
 }

@@ -8,3 +8,4 @@ export * from './client-report.ts';
 export * from './aggregator-preparation.ts';
 export * from './collector-result.ts';
 export * from './report-document.ts';
+export * from './histogram-encoding.ts';

@@ -1,5 +1,7 @@
-// The VDAF both aggregators and every home agree on for a metric: Prio3Sum over two shares at the encoding's width.
-import { Prio3Sum } from '@divviup/prio3';
+// The VDAF both aggregators and every home agree on for a metric: Prio3Sum at the encoding's width, or
+// Prio3Histogram over its bands, always with two shares.
+import { Prio3Histogram, Prio3Sum } from '@divviup/prio3';
+import { isHistogramEncoding, type HistogramEncoding } from './histogram-encoding.ts';
 import type { SumEncoding } from './sum-encoding.ts';
 
 /** Aggregator 0 is the leader (the broker), 1 the helper, as in DAP. */
@@ -7,7 +9,33 @@ export const LEADER = 0;
 export const HELPER = 1;
 export type AggregatorId = typeof LEADER | typeof HELPER;
 
+/** How a metric over a period travels: a clamped fixed-point sum, or a band. */
+export type Prio3Encoding = SumEncoding | HistogramEncoding;
+
+/** The VDAFs in use; they differ only in their measurement and aggregate result. */
+export type Prio3Vdaf = Prio3Sum | Prio3Histogram;
+
 /** The Prio3Sum instance for an encoding: two aggregators, `bits` wide. */
 export function prio3SumFor(encoding: Pick<SumEncoding, 'bits'>): Prio3Sum {
   return new Prio3Sum({ shares: 2, bits: encoding.bits });
+}
+
+/** The Prio3Histogram instance for a banded encoding: two aggregators, one entry per band. */
+export function prio3HistogramFor(
+  encoding: Pick<HistogramEncoding, 'labels' | 'chunkLength'>,
+): Prio3Histogram {
+  return new Prio3Histogram({ shares: 2, length: encoding.labels.length, chunkLength: encoding.chunkLength });
+}
+
+/** The VDAF of an encoding (the one type dispatch: every step below calls this). */
+export function vdafFor(encoding: Prio3Encoding): Prio3Vdaf {
+  return isHistogramEncoding(encoding) ? prio3HistogramFor(encoding) : prio3SumFor(encoding);
+}
+
+/**
+ * What tells two encodings of one metric and period apart on the wire: the bit width of a sum (`13`), the band
+ * count of a histogram (`h4`). Sealed into every share's associated data and checked before preparation.
+ */
+export function encodingWidth(encoding: Prio3Encoding): string {
+  return isHistogramEncoding(encoding) ? `h${encoding.labels.length}` : String(encoding.bits);
 }

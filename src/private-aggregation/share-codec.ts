@@ -1,9 +1,9 @@
 // Bytes ↔ Prio3 shares: the decoders @divviup/prio3 0.8 lacks, mirroring its encoders (VDAF draft 08, §7.2.6).
-import type { Prio3Sum } from '@divviup/prio3';
+import type { Prio3Vdaf } from './prio3-sum.ts';
 import { Buffer } from 'node:buffer';
 import { ValidationError } from '../errors.ts';
 
-type Prio3 = Prio3Sum;
+type Prio3 = Prio3Vdaf;
 type InputShare = Awaited<ReturnType<Prio3['shard']>>['inputShares'][number];
 type PublicShare = Awaited<ReturnType<Prio3['shard']>>['publicShare'];
 type PreparationShare = Awaited<ReturnType<Prio3['prepareInit']>>['preparationShare'];

@@ -1,4 +1,5 @@
-// Unit tests: the day summariser follows a stuck sensor from one day's round to the next through the outbox state.
+// Unit tests: the day summariser follows a stuck sensor from one day's round to the next through the outbox state,
+// and keeps the summaries it wrote.
 import type { Quad } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaySummariser, STUCK_RUNS_STATE } from '../../src/gateway/day-summariser.ts';
@@ -95,5 +96,19 @@ describe('day summariser', () => {
     expect(await reader.state(STUCK_RUNS_STATE)).toEqual([
       expect.objectContaining({ sensor: 'bedroom-pm', property: 'pm25', start: MONDAY, low: 0, high: 0 }),
     ]);
+  });
+
+  it('keeps each summary it wrote, for the home’s Prio3 reports, and forgets those past the retention', async () => {
+    const kept = await reader.keptSummaries('2026-01-12', '2026-01-14');
+    expect(
+      kept.map(({ date, property, room, validHours }) => ({ date, property, room, validHours })),
+    ).toEqual([
+      { date: '2026-01-12', property: 'pm25', room: 'bedroom-1', validHours: 24 },
+      { date: '2026-01-13', property: 'pm25', room: 'bedroom-1', validHours: 0 },
+      { date: '2026-01-14', property: 'pm25', room: 'bedroom-1', validHours: 0 },
+    ]);
+    expect(await reader.keptSummaries('2026-01-13', '2026-01-13')).toHaveLength(1);
+    expect(await writer.pruneKeptSummaries('2026-01-13')).toBe(1);
+    expect(await reader.keptSummaries('2026-01-01', '2026-01-31')).toHaveLength(2);
   });
 });

@@ -35,6 +35,21 @@ describe('gateway config', () => {
     expect(settings.quarantineFile).toBe(join(settings.dataDir, 'quarantine.jsonl'));
   });
 
+  it('polls no broker unless `prio3` names one; then hourly by default, the broker URL ending in /', async () => {
+    expect((await load(minimal)).prio3).toBeUndefined();
+    expect((await load({ ...minimal, prio3: { broker: 'https://broker.example' } })).prio3).toEqual({
+      brokerUrl: 'https://broker.example/',
+      pollMs: 3_600_000,
+    });
+    expect(
+      (await load({ ...minimal, prio3: { broker: 'https://broker.example/', pollSeconds: 90 } })).prio3,
+    ).toEqual({ brokerUrl: 'https://broker.example/', pollMs: 90_000 });
+    await expect(load({ ...minimal, prio3: { broker: 'not a url' } })).rejects.toThrow(/prio3\.broker/);
+    await expect(
+      load({ ...minimal, prio3: { broker: 'https://b.example/', pollSeconds: 0 } }),
+    ).rejects.toThrow(/prio3\.pollSeconds/);
+  });
+
   it('reads the gateway’s credentials from the demo’s identities.json', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gw-ids-'));
     const identities = join(dir, 'identities.json');

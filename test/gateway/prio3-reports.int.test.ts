@@ -74,7 +74,7 @@ afterAll(async () => {
 });
 
 describe('Prio3 reports in the pod', () => {
-  it('appends a report (pod set-up granted the gateway Append on reports/) the resident can read, valid against its shape and without the value', async () => {
+  it('creates a report (pod set-up granted the gateway Append on reports/) the resident can read, valid against its shape and without the value', async () => {
     expect(await writePrio3Report(writer, home.layout, request, january())).toEqual({ kind: 'written' });
     const url = home.layout.reportDocument(request.task.id, 'cold.below18.hours', '2026-01');
     expect(url).toBe(`${home.layout.root}reports/council-a-2026-01/cold.below18.hours/2026-01.ttl`);

@@ -21,7 +21,7 @@ const catalogue = metricCatalogueSchema.parse({
 });
 
 /** The aggregators as homes and residents need them. */
-function aggregatorsOf(leader: Prio3Leader) {
+export function aggregatorsOf(leader: Prio3Leader) {
   const [first, second] = leader.aggregators.map((aggregator) => ({
     id: aggregator.id,
     publicKey: Buffer.from(aggregator.publicKey).toString('base64'),

@@ -9,7 +9,11 @@ import {
 } from '../../../src/broker/private-aggregation/leader-collection.ts';
 import { readCellReports, type ReadDocument } from '../../../src/broker/private-aggregation/report-reader.ts';
 import { PodWriter } from '../../../src/gateway/pod-writer.ts';
-import { writePrio3Report, type Prio3ReportRequest } from '../../../src/gateway/prio3-reports.ts';
+import {
+  buildPrio3Report,
+  writePrio3Report,
+  type Prio3ReportRequest,
+} from '../../../src/gateway/prio3-reports.ts';
 import { createLogger } from '../../../src/logging.ts';
 import { daysOfMonth, parsePeriod, type DailySummary } from '../../../src/metrics/index.ts';
 import { readTurtle } from '../../../src/pod/resource-read.ts';
@@ -148,7 +152,7 @@ describe('a Prio3 cell from the pods', () => {
     expect(release.mean).toBeCloseTo(expected, 9);
   }, 60_000);
 
-  it('counts a pod document holding two reports (a gateway that wrote twice) as malformed', async () => {
+  it('writes a report once, and counts a pod document holding two reports (a gateway that appended twice) as malformed', async () => {
     const home = homes[0]!;
     const request: Prio3ReportRequest = {
       task,
@@ -157,8 +161,11 @@ describe('a Prio3 cell from the pods', () => {
       timeZone: 'Europe/London',
     };
     expect(await writePrio3Report(writers[0]!, home.layout, request, january(9))).toEqual({
-      kind: 'written',
+      kind: 'exists',
     });
+    expect((await readCellReports(readerOf(broker), [home.layout], task, encoding)).reports).toHaveLength(1);
+    const second = await buildPrio3Report(home.layout, request, january(9));
+    expect(await writers[0]!.insert(second!.url, second!.quads)).toEqual({ kind: 'written' });
     const read = await readCellReports(readerOf(broker), [home.layout], task, encoding);
     expect(read).toMatchObject({ reports: [], malformed: 1 });
   }, 60_000);
