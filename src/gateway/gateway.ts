@@ -67,6 +67,7 @@ interface StatusSources {
   scheduler: FlushScheduler;
   intake: ReadingIntake;
   pod: PodWriter;
+  quarantine: Quarantine;
   startedAt: string;
   /** Lines in the quarantine file before this run. */
   quarantinedBefore: number;
@@ -75,7 +76,7 @@ interface StatusSources {
 
 /** The gateway's state as the status file shows it. */
 async function statusOf(sources: StatusSources): Promise<GatewayStatus> {
-  const { reader, scheduler, intake, pod, startedAt, quarantinedBefore, now } = sources;
+  const { reader, scheduler, intake, pod, quarantine, startedAt, quarantinedBefore, now } = sources;
   const counts = await reader.counts();
   const { state } = scheduler;
   return {
@@ -86,7 +87,8 @@ async function statusOf(sources: StatusSources): Promise<GatewayStatus> {
     pending: counts.pending,
     awaitingSummary: counts.awaitingSummary,
     summarisedDays: counts.summarisedDays,
-    quarantined: quarantinedBefore + intake.counters.quarantined,
+    // Every line of the file, so a batch the pod refused counts as soon as it is there, not at the next start.
+    quarantined: quarantinedBefore + quarantine.added,
     flushing: state.flushing,
     failures: state.failures,
     ...(state.lastFlush ? { lastFlush: state.lastFlush } : {}),
@@ -253,7 +255,7 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
   const pod = new PodWriter(settings.credentials, logger, now);
 
   const status = (): Promise<GatewayStatus> =>
-    statusOf({ reader, scheduler, intake, pod, startedAt, quarantinedBefore, now });
+    statusOf({ reader, scheduler, intake, pod, quarantine, startedAt, quarantinedBefore, now });
   const statusFile = new StatusFile(settings.dataDir, logger, status);
   const scheduler = flushSchedulerOf(settings, {
     reader,
