@@ -38,10 +38,23 @@ export const DEFAULT_OPTIONS: SoakOptions = {
 /** Seconds between two readings of one sensor in simulated time (the fixtures' one-minute step). */
 const STEP_SECONDS = 60;
 
-/** Mean of the samples taken in [from, to). */
-function meanBetween(samples: readonly { at: number; rss: number }[], from: number, to: number): number {
+/** One memory sample of this process (the gateways'): resident set and the parts of it V8 accounts for. */
+interface MemorySample {
+  at: number;
+  rss: number;
+  heapUsed: number;
+  external: number;
+}
+
+/** Mean of one figure of the samples taken in [from, to). */
+function meanBetween(
+  samples: readonly MemorySample[],
+  figure: 'rss' | 'heapUsed' | 'external',
+  from: number,
+  to: number,
+): number {
   const inside = samples.filter((sample) => sample.at >= from && sample.at < to);
-  return inside.reduce((sum, sample) => sum + sample.rss, 0) / Math.max(1, inside.length);
+  return inside.reduce((sum, sample) => sum + sample[figure], 0) / Math.max(1, inside.length);
 }
 
 /** Runs the soak, prints a table and one JSON line. */
@@ -82,7 +95,7 @@ export async function runSoak(options: SoakOptions): Promise<void> {
     const simNow = () => simStart + (Date.now() - started) * options.speed;
     const sent: Reading[][] = homes.map(() => []);
     let next = simStart;
-    const samples: { at: number; rss: number }[] = [];
+    const samples: MemorySample[] = [];
     const restartAt = Array.from(
       { length: options.restarts },
       (_, index) => started + ((index + 1) * durationMs) / (options.restarts + 1),
@@ -116,7 +129,8 @@ export async function runSoak(options: SoakOptions): Promise<void> {
 
     while (Date.now() - started < durationMs) {
       await feed();
-      samples.push({ at: Date.now() - started, rss: process.memoryUsage().rss });
+      const { rss, heapUsed, external } = process.memoryUsage();
+      samples.push({ at: Date.now() - started, rss, heapUsed, external });
       loads.push(loadavg()[0]!);
       if (restartAt.length > 0 && Date.now() >= restartAt[0]!) {
         restartAt.shift();
@@ -166,6 +180,12 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       }
     }
     if (reasons.size > 0) process.stderr.write(`quarantine reasons: ${JSON.stringify([...reasons])}\n`);
+    // 4xx the gateways took for "later" (a restarting pod server's) and retried: which ones, and how often.
+    const doubtfulAnswers: Record<string, number> = {};
+    for (const gateway of gateways) {
+      for (const [status, answers] of gateway.pod.doubtfulAnswers)
+        doubtfulAnswers[status] = (doubtfulAnswers[status] ?? 0) + answers;
+    }
 
     let lost = 0;
     let duplicated = 0;
@@ -184,8 +204,12 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       inPod += count.inPod;
       readings += sent[index]!.length;
     }
-    const rssFirst = meanBetween(samples, 0, 60_000);
-    const rssLast = meanBetween(samples, durationMs - 60_000, durationMs + 1);
+    const firstMinute = (figure: 'rss' | 'heapUsed' | 'external') =>
+      Math.round(meanBetween(samples, figure, 0, 60_000) / 2 ** 20);
+    const lastMinute = (figure: 'rss' | 'heapUsed' | 'external') =>
+      Math.round(meanBetween(samples, figure, durationMs - 60_000, durationMs + 1) / 2 ** 20);
+    const rssFirst = meanBetween(samples, 'rss', 0, 60_000);
+    const rssLast = meanBetween(samples, 'rss', durationMs - 60_000, durationMs + 1);
     const result = {
       homes: options.homes,
       minutes: options.minutes,
@@ -198,6 +222,7 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       deliveredByGateways: deliveredTotal,
       pendingInOutboxesAtEnd: pendingAtEnd,
       quarantined: quarantinedTotal,
+      doubtfulAnswers,
       lost,
       duplicated,
       drainSecondsAfterLastRestart: drainMs === undefined ? null : Math.round(drainMs / 100) / 10,
@@ -205,6 +230,8 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       rssFirstMinuteMB: Math.round(rssFirst / 2 ** 20),
       rssLastMinuteMB: Math.round(rssLast / 2 ** 20),
       rssChangePercent: Math.round(((rssLast - rssFirst) / rssFirst) * 1000) / 10,
+      heapUsedFirstLastMinuteMB: [firstMinute('heapUsed'), lastMinute('heapUsed')],
+      externalFirstLastMinuteMB: [firstMinute('external'), lastMinute('external')],
       loadAverage: {
         min: Math.min(...loads),
         max: Math.max(...loads),
@@ -219,10 +246,21 @@ export async function runSoak(options: SoakOptions): Promise<void> {
         `${acceptedTotal} / ${deliveredTotal} / ${pendingAtEnd}`,
       ],
       ['lost / duplicated', `${lost} / ${duplicated}`],
+      ['quarantined (pod refused for good)', `${quarantinedTotal}`],
+      [
+        '4xx taken for "later" and retried (status: answers)',
+        Object.entries(doubtfulAnswers)
+          .map(([status, answers]) => `${status}: ${answers}`)
+          .join(', ') || 'none',
+      ],
       ['backlog drained after the last restart', `${result.drainSecondsAfterLastRestart ?? '—'} s`],
       [
         'RSS first minute → last minute (MB)',
         `${result.rssFirstMinuteMB} → ${result.rssLastMinuteMB} (${result.rssChangePercent} %)`,
+      ],
+      [
+        'V8 heap used / external first → last minute (MB)',
+        `${result.heapUsedFirstLastMinuteMB.join(' → ')} / ${result.externalFirstLastMinuteMB.join(' → ')}`,
       ],
       ['load average (1 min)', `${result.loadAverage.min.toFixed(1)}–${result.loadAverage.max.toFixed(1)}`],
     ];
