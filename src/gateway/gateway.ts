@@ -18,7 +18,7 @@ import { PodWriter } from './pod-writer.ts';
 import { countQuarantined, Quarantine } from './quarantine.ts';
 import { ReadingFlusher, type FlusherParts } from './reading-flusher.ts';
 import { ReadingIntake } from './reading-intake.ts';
-import { simulatedHomeOf, startSimulatorInput, type SimulatorInput } from './simulator-input.ts';
+import type { SimulatorInput } from './simulator-input.ts';
 
 /** Options that are not configuration: the logger and, for tests, the clock and the random source. */
 export interface GatewayOptions {
@@ -194,7 +194,8 @@ async function startInputs(
   now: () => Date,
   inputs: Inputs,
 ): Promise<void> {
-  // Each input's libraries (mqtt.js, express: ~20 MB of RSS each) load only when it is configured.
+  // Each input's libraries (mqtt.js, express: ~20 MB of RSS each; the simulator's fixtures) load only when it is
+  // configured.
   if (settings.mqtt) {
     const { startMqttInput } = await import('./mqtt-input.ts');
     inputs.mqtt = startMqttInput(settings.mqtt, intake, logger, now);
@@ -204,6 +205,8 @@ async function startInputs(
     inputs.http = await startHttpInput(intake, settings.http, logger);
   }
   if (settings.simulator) {
+    // The fixtures' home model, for demos only.
+    const { simulatedHomeOf, startSimulatorInput } = await import('./simulator-input.ts');
     inputs.simulator = startSimulatorInput(
       simulatedHomeOf(settings.simulator),
       settings.simulator,
