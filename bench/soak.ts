@@ -7,11 +7,11 @@ import type { ChildProcess } from 'node:child_process';
 import { simulateReadings } from '../src/fixtures/home-model.ts';
 import { startGateway, type Gateway, type GatewaySettings } from '../src/gateway/index.ts';
 import { createLogger } from '../src/logging.ts';
-import type { Reading } from '../src/metrics/types.ts';
+import type { Property, Reading } from '../src/metrics/types.ts';
 import { findFreePort } from '../src/free-port.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';
 import { loginWithClientCredentials } from '../src/pod/solid-session.ts';
-import { countReadings, podObservations } from '../test/helpers/pod-observations.ts';
+import { countReadings, podObservations, type SentReading } from '../test/helpers/pod-observations.ts';
 import { provisionHomes, startPodServerProcess } from './gateway.ts';
 
 /** What to run. */
@@ -34,6 +34,41 @@ export const DEFAULT_OPTIONS: SoakOptions = {
   restarts: 2,
   downSeconds: 5,
 };
+
+/**
+ * What one home's sensors sent, as columns of numbers: this process's RSS is the gateways' figure, and 32,100
+ * Reading objects (a 10-minute run) held 6.6 MB of heap, growing through the run like a leak would.
+ */
+class SentLog {
+  private readonly properties: Property[] = [];
+  private readonly propertyIndex: number[] = [];
+  private readonly times: number[] = [];
+  private readonly values: number[] = [];
+
+  /** Records readings the gateway accepted. */
+  add(readings: readonly Reading[]): void {
+    for (const { property, time, value } of readings) {
+      let index = this.properties.indexOf(property);
+      if (index < 0) index = this.properties.push(property) - 1;
+      this.propertyIndex.push(index);
+      this.times.push(time.getTime());
+      this.values.push(value);
+    }
+  }
+
+  get length(): number {
+    return this.times.length;
+  }
+
+  /** The readings as the count compares them with the pod. */
+  readings(): SentReading[] {
+    return this.times.map((time, at) => ({
+      property: this.properties[this.propertyIndex[at]!]!,
+      time: new Date(time),
+      value: this.values[at]!,
+    }));
+  }
+}
 
 /** Seconds between two readings of one sensor in simulated time (the fixtures' one-minute step). */
 const STEP_SECONDS = 60;
@@ -93,7 +128,7 @@ export async function runSoak(options: SoakOptions): Promise<void> {
     // Simulated time runs `speed` times faster, ending an hour before now so no reading is in the future.
     const simStart = Math.floor((started - durationMs * options.speed - 3_600_000) / 60_000) * 60_000;
     const simNow = () => simStart + (Date.now() - started) * options.speed;
-    const sent: Reading[][] = homes.map(() => []);
+    const sent = homes.map(() => new SentLog());
     let next = simStart;
     const samples: MemorySample[] = [];
     const restartAt = Array.from(
@@ -121,7 +156,7 @@ export async function runSoak(options: SoakOptions): Promise<void> {
             });
             if (result.accepted !== readings.length)
               throw new Error(`home ${index}: ${JSON.stringify(result)}`);
-            sent[index]!.push(...readings);
+            sent[index]!.add(readings);
           }),
         );
       }
@@ -195,7 +230,7 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       const agent = await loginWithClientCredentials(home.resident);
       const layout = new PodLayout(home.resident.pod);
       const count = countReadings(
-        sent[index]!.map(({ property, time, value }) => ({ property, time, value })),
+        sent[index]!.readings(),
         await podObservations(agent.fetch, layout.readings),
       );
       await agent.logout();
@@ -208,6 +243,17 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       Math.round(meanBetween(samples, figure, 0, 60_000) / 2 ** 20);
     const lastMinute = (figure: 'rss' | 'heapUsed' | 'external') =>
       Math.round(meanBetween(samples, figure, durationMs - 60_000, durationMs + 1) / 2 ** 20);
+    // Minute by minute, to tell a step (the sessions' renewal 8 minutes in, a restart) from a slope (a leak).
+    const byMinute = Array.from({ length: Math.ceil(durationMs / 60_000) }, (_, minute) => ({
+      minute: minute + 1,
+      rssMB: Math.round(meanBetween(samples, 'rss', minute * 60_000, (minute + 1) * 60_000) / 2 ** 20),
+      heapUsedMB: Math.round(
+        meanBetween(samples, 'heapUsed', minute * 60_000, (minute + 1) * 60_000) / 2 ** 20,
+      ),
+    }));
+    process.stderr.write(
+      `memory by minute (RSS / heap used, MB): ${byMinute.map((m) => `${m.minute}: ${m.rssMB}/${m.heapUsedMB}`).join(', ')}\n`,
+    );
     const rssFirst = meanBetween(samples, 'rss', 0, 60_000);
     const rssLast = meanBetween(samples, 'rss', durationMs - 60_000, durationMs + 1);
     const result = {
@@ -232,6 +278,7 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       rssChangePercent: Math.round(((rssLast - rssFirst) / rssFirst) * 1000) / 10,
       heapUsedFirstLastMinuteMB: [firstMinute('heapUsed'), lastMinute('heapUsed')],
       externalFirstLastMinuteMB: [firstMinute('external'), lastMinute('external')],
+      memoryByMinute: byMinute,
       loadAverage: {
         min: Math.min(...loads),
         max: Math.max(...loads),
