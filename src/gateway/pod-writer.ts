@@ -46,8 +46,8 @@ export function mayBeTransientRefusal(status: number): boolean {
 
 /**
  * How long a document must keep being refused with a doubtful 4xx, and on how many attempts, before the refusal is
- * taken as final and its readings go to quarantine. The scheduler's backoff spaces the attempts; a pod server
- * restarted under load recovered within ~2 minutes in the soak runs (README, Faults), so 5 minutes and 4 answers.
+ * taken as final and its readings go to quarantine. The scheduler's backoff spaces the attempts; the soak runs'
+ * gateways drained their backlog within 112 s of a pod server restarted under load (README, Faults), so 5 minutes.
  */
 export const REFUSAL_PERSISTS = { ms: 5 * 60_000, answers: 4 } as const;
 
