@@ -84,9 +84,10 @@ export interface BenchHome {
 }
 
 /**
- * Runs a provisioning step (the account API finds what an earlier try made; the pod set-up rewrites the same
- * documents), again after a 5xx: a loaded CSS answers 500 "Lock expired after 6000ms" now and then, which ended a
- * soak run before its first reading.
+ * Runs a provisioning step again after a 5xx: a loaded CSS answers 500 "Lock expired after 6000ms" now and then,
+ * which ended a soak run before its first reading. The pod set-up rewrites the same documents, and the account API
+ * finds an account an earlier try made with its pod; one left without its pod (the 5xx between the two) is not
+ * mended and fails "Account has no pod named …" (AccountApi.ensureAccount).
  */
 async function provisionedOnce<T>(step: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
