@@ -13,6 +13,7 @@ import type { Reading } from '../src/metrics/types.ts';
 import { AccountApi, type Identity } from '../src/pod/account-api.ts';
 import { setUpHomedataPod } from '../src/pod/homedata-pod.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { PodError } from '../src/errors.ts';
 import { findFreePort } from '../src/free-port.ts';
 import { startPodServer } from '../src/pod/pod-server.ts';
 import { patchInsert, writeTurtle } from '../src/pod/resource-write.ts';
@@ -82,26 +83,44 @@ export interface BenchHome {
   gateway: Identity;
 }
 
+/**
+ * Runs a provisioning step again after a 5xx: a loaded CSS answers 500 "Lock expired after 6000ms" now and then,
+ * which ended a soak run before its first reading. The pod set-up rewrites the same documents, and the account API
+ * finds an account an earlier try made with its pod; one left without its pod (the 5xx between the two) is not
+ * mended and fails "Account has no pod named …" (AccountApi.ensureAccount).
+ */
+async function provisionedOnce<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      const status = error instanceof PodError ? (error.context.podStatus as number | undefined) : undefined;
+      if (attempt >= 4 || status === undefined || status < 500) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+}
+
 /** Creates the homes' identities and pods on the server. */
 export async function provisionHomes(server: string, count: number): Promise<BenchHome[]> {
   const api = new AccountApi(server);
   const fixtures = generateFixtureSet({ homes: count, seed: 'gateway-bench' });
   const homes: BenchHome[] = [];
   for (const model of fixtures.homes) {
-    const resident = await api.provision({
-      email: model.email,
-      password: model.password,
-      podName: model.podName,
-    });
-    const gateway = await api.provision(model.gateway);
+    const resident = await provisionedOnce(() =>
+      api.provision({ email: model.email, password: model.password, podName: model.podName }),
+    );
+    const gateway = await provisionedOnce(() => api.provision(model.gateway));
     const agent = await loginWithClientCredentials(resident);
     const devices = model.devices.map(({ id, room, property }) => ({ id, room, property }));
-    await setUpHomedataPod(
-      agent,
-      resident.pod,
-      { area: model.area, dwellingType: model.dwellingType, timeZone: model.timeZone, rooms: model.rooms },
-      devices,
-      gateway.webId,
+    await provisionedOnce(() =>
+      setUpHomedataPod(
+        agent,
+        resident.pod,
+        { area: model.area, dwellingType: model.dwellingType, timeZone: model.timeZone, rooms: model.rooms },
+        devices,
+        gateway.webId,
+      ),
     );
     await agent.logout();
     homes.push({ model, resident, gateway });

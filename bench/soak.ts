@@ -7,11 +7,11 @@ import type { ChildProcess } from 'node:child_process';
 import { simulateReadings } from '../src/fixtures/home-model.ts';
 import { startGateway, type Gateway, type GatewaySettings } from '../src/gateway/index.ts';
 import { createLogger } from '../src/logging.ts';
-import type { Reading } from '../src/metrics/types.ts';
+import type { Property, Reading } from '../src/metrics/types.ts';
 import { findFreePort } from '../src/free-port.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';
 import { loginWithClientCredentials } from '../src/pod/solid-session.ts';
-import { countReadings, podObservations } from '../test/helpers/pod-observations.ts';
+import { countReadings, podObservations, type SentReading } from '../test/helpers/pod-observations.ts';
 import { provisionHomes, startPodServerProcess } from './gateway.ts';
 
 /** What to run. */
@@ -35,13 +35,61 @@ export const DEFAULT_OPTIONS: SoakOptions = {
   downSeconds: 5,
 };
 
+/**
+ * What one home's sensors sent, as columns of numbers: this process's RSS is the gateways' figure, and 32,100
+ * Reading objects (a 10-minute run) held 6.6 MB of heap, growing through the run like a leak would.
+ */
+class SentLog {
+  private readonly properties: Property[] = [];
+  private readonly propertyIndex: number[] = [];
+  private readonly times: number[] = [];
+  private readonly values: number[] = [];
+
+  /** Records readings the gateway accepted. */
+  add(readings: readonly Reading[]): void {
+    for (const { property, time, value } of readings) {
+      let index = this.properties.indexOf(property);
+      if (index < 0) index = this.properties.push(property) - 1;
+      this.propertyIndex.push(index);
+      this.times.push(time.getTime());
+      this.values.push(value);
+    }
+  }
+
+  get length(): number {
+    return this.times.length;
+  }
+
+  /** The readings as the count compares them with the pod. */
+  readings(): SentReading[] {
+    return this.times.map((time, at) => ({
+      property: this.properties[this.propertyIndex[at]!]!,
+      time: new Date(time),
+      value: this.values[at]!,
+    }));
+  }
+}
+
 /** Seconds between two readings of one sensor in simulated time (the fixtures' one-minute step). */
 const STEP_SECONDS = 60;
 
-/** Mean of the samples taken in [from, to). */
-function meanBetween(samples: readonly { at: number; rss: number }[], from: number, to: number): number {
+/** One memory sample of this process (the gateways'): resident set and the parts of it V8 accounts for. */
+interface MemorySample {
+  at: number;
+  rss: number;
+  heapUsed: number;
+  external: number;
+}
+
+/** Mean of one figure of the samples taken in [from, to). */
+function meanBetween(
+  samples: readonly MemorySample[],
+  figure: 'rss' | 'heapUsed' | 'external',
+  from: number,
+  to: number,
+): number {
   const inside = samples.filter((sample) => sample.at >= from && sample.at < to);
-  return inside.reduce((sum, sample) => sum + sample.rss, 0) / Math.max(1, inside.length);
+  return inside.reduce((sum, sample) => sum + sample[figure], 0) / Math.max(1, inside.length);
 }
 
 /** Runs the soak, prints a table and one JSON line. */
@@ -80,9 +128,9 @@ export async function runSoak(options: SoakOptions): Promise<void> {
     // Simulated time runs `speed` times faster, ending an hour before now so no reading is in the future.
     const simStart = Math.floor((started - durationMs * options.speed - 3_600_000) / 60_000) * 60_000;
     const simNow = () => simStart + (Date.now() - started) * options.speed;
-    const sent: Reading[][] = homes.map(() => []);
+    const sent = homes.map(() => new SentLog());
     let next = simStart;
-    const samples: { at: number; rss: number }[] = [];
+    const samples: MemorySample[] = [];
     const restartAt = Array.from(
       { length: options.restarts },
       (_, index) => started + ((index + 1) * durationMs) / (options.restarts + 1),
@@ -108,7 +156,7 @@ export async function runSoak(options: SoakOptions): Promise<void> {
             });
             if (result.accepted !== readings.length)
               throw new Error(`home ${index}: ${JSON.stringify(result)}`);
-            sent[index]!.push(...readings);
+            sent[index]!.add(readings);
           }),
         );
       }
@@ -116,7 +164,8 @@ export async function runSoak(options: SoakOptions): Promise<void> {
 
     while (Date.now() - started < durationMs) {
       await feed();
-      samples.push({ at: Date.now() - started, rss: process.memoryUsage().rss });
+      const { rss, heapUsed, external } = process.memoryUsage();
+      samples.push({ at: Date.now() - started, rss, heapUsed, external });
       loads.push(loadavg()[0]!);
       if (restartAt.length > 0 && Date.now() >= restartAt[0]!) {
         restartAt.shift();
@@ -166,6 +215,12 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       }
     }
     if (reasons.size > 0) process.stderr.write(`quarantine reasons: ${JSON.stringify([...reasons])}\n`);
+    // 4xx the gateways took for "later" (a restarting pod server's) and retried: which ones, and how often.
+    const doubtfulAnswers: Record<string, number> = {};
+    for (const gateway of gateways) {
+      for (const [status, answers] of gateway.pod.doubtfulAnswers)
+        doubtfulAnswers[status] = (doubtfulAnswers[status] ?? 0) + answers;
+    }
 
     let lost = 0;
     let duplicated = 0;
@@ -175,7 +230,7 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       const agent = await loginWithClientCredentials(home.resident);
       const layout = new PodLayout(home.resident.pod);
       const count = countReadings(
-        sent[index]!.map(({ property, time, value }) => ({ property, time, value })),
+        sent[index]!.readings(),
         await podObservations(agent.fetch, layout.readings),
       );
       await agent.logout();
@@ -184,8 +239,23 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       inPod += count.inPod;
       readings += sent[index]!.length;
     }
-    const rssFirst = meanBetween(samples, 0, 60_000);
-    const rssLast = meanBetween(samples, durationMs - 60_000, durationMs + 1);
+    const firstMinute = (figure: 'rss' | 'heapUsed' | 'external') =>
+      Math.round(meanBetween(samples, figure, 0, 60_000) / 2 ** 20);
+    const lastMinute = (figure: 'rss' | 'heapUsed' | 'external') =>
+      Math.round(meanBetween(samples, figure, durationMs - 60_000, durationMs + 1) / 2 ** 20);
+    // Minute by minute, to tell a step (the sessions' renewal 8 minutes in, a restart) from a slope (a leak).
+    const byMinute = Array.from({ length: Math.ceil(durationMs / 60_000) }, (_, minute) => ({
+      minute: minute + 1,
+      rssMB: Math.round(meanBetween(samples, 'rss', minute * 60_000, (minute + 1) * 60_000) / 2 ** 20),
+      heapUsedMB: Math.round(
+        meanBetween(samples, 'heapUsed', minute * 60_000, (minute + 1) * 60_000) / 2 ** 20,
+      ),
+    }));
+    process.stderr.write(
+      `memory by minute (RSS / heap used, MB): ${byMinute.map((m) => `${m.minute}: ${m.rssMB}/${m.heapUsedMB}`).join(', ')}\n`,
+    );
+    const rssFirst = meanBetween(samples, 'rss', 0, 60_000);
+    const rssLast = meanBetween(samples, 'rss', durationMs - 60_000, durationMs + 1);
     const result = {
       homes: options.homes,
       minutes: options.minutes,
@@ -198,6 +268,7 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       deliveredByGateways: deliveredTotal,
       pendingInOutboxesAtEnd: pendingAtEnd,
       quarantined: quarantinedTotal,
+      doubtfulAnswers,
       lost,
       duplicated,
       drainSecondsAfterLastRestart: drainMs === undefined ? null : Math.round(drainMs / 100) / 10,
@@ -205,6 +276,9 @@ export async function runSoak(options: SoakOptions): Promise<void> {
       rssFirstMinuteMB: Math.round(rssFirst / 2 ** 20),
       rssLastMinuteMB: Math.round(rssLast / 2 ** 20),
       rssChangePercent: Math.round(((rssLast - rssFirst) / rssFirst) * 1000) / 10,
+      heapUsedFirstLastMinuteMB: [firstMinute('heapUsed'), lastMinute('heapUsed')],
+      externalFirstLastMinuteMB: [firstMinute('external'), lastMinute('external')],
+      memoryByMinute: byMinute,
       loadAverage: {
         min: Math.min(...loads),
         max: Math.max(...loads),
@@ -219,10 +293,21 @@ export async function runSoak(options: SoakOptions): Promise<void> {
         `${acceptedTotal} / ${deliveredTotal} / ${pendingAtEnd}`,
       ],
       ['lost / duplicated', `${lost} / ${duplicated}`],
+      ['quarantined (pod refused for good)', `${quarantinedTotal}`],
+      [
+        '4xx taken for "later" and retried (status: answers)',
+        Object.entries(doubtfulAnswers)
+          .map(([status, answers]) => `${status}: ${answers}`)
+          .join(', ') || 'none',
+      ],
       ['backlog drained after the last restart', `${result.drainSecondsAfterLastRestart ?? '—'} s`],
       [
         'RSS first minute → last minute (MB)',
         `${result.rssFirstMinuteMB} → ${result.rssLastMinuteMB} (${result.rssChangePercent} %)`,
+      ],
+      [
+        'V8 heap used / external first → last minute (MB)',
+        `${result.heapUsedFirstLastMinuteMB.join(' → ')} / ${result.externalFirstLastMinuteMB.join(' → ')}`,
       ],
       ['load average (1 min)', `${result.loadAverage.min.toFixed(1)}–${result.loadAverage.max.toFixed(1)}`],
     ];

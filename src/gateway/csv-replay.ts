@@ -1,7 +1,6 @@
 // Replays a CSV file of sensor history through a gateway: into the outbox in chunks, then flushed and summarised.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parse } from 'csv-parse';
 import { ConfigError, ValidationError } from '../errors.ts';
 import type { Reading } from '../metrics/index.ts';
 import {
@@ -51,6 +50,8 @@ export interface ReplayOptions {
 async function* csvRecords(
   file: string,
 ): AsyncGenerator<{ cells: Record<string, string>; line: number; bytes: number; header: string[] }> {
+  // csv-parse loads only for a replay: a running gateway (`gateway run`) never parses CSV.
+  const { parse } = await import('csv-parse');
   const input = createReadStream(file);
   let bytes = 0;
   input.on('data', (chunk) => {

@@ -20,7 +20,7 @@ import { Prio3ReportPoller } from './prio3-report-poller.ts';
 import { countQuarantined, Quarantine } from './quarantine.ts';
 import { ReadingFlusher, type FlusherParts } from './reading-flusher.ts';
 import { ReadingIntake } from './reading-intake.ts';
-import { simulatedHomeOf, startSimulatorInput, type SimulatorInput } from './simulator-input.ts';
+import type { SimulatorInput } from './simulator-input.ts';
 
 /** Options that are not configuration: the logger and, for tests, the clock and the random source. */
 export interface GatewayOptions {
@@ -76,6 +76,7 @@ interface StatusSources {
   scheduler: FlushScheduler;
   intake: ReadingIntake;
   pod: PodWriter;
+  quarantine: Quarantine;
   startedAt: string;
   /** Lines in the quarantine file before this run. */
   quarantinedBefore: number;
@@ -84,7 +85,7 @@ interface StatusSources {
 
 /** The gateway's state as the status file shows it. */
 async function statusOf(sources: StatusSources): Promise<GatewayStatus> {
-  const { reader, scheduler, intake, pod, startedAt, quarantinedBefore, now } = sources;
+  const { reader, scheduler, intake, pod, quarantine, startedAt, quarantinedBefore, now } = sources;
   const counts = await reader.counts();
   const { state } = scheduler;
   return {
@@ -95,7 +96,8 @@ async function statusOf(sources: StatusSources): Promise<GatewayStatus> {
     pending: counts.pending,
     awaitingSummary: counts.awaitingSummary,
     summarisedDays: counts.summarisedDays,
-    quarantined: quarantinedBefore + intake.counters.quarantined,
+    // Every line of the file, so a batch the pod refused counts as soon as it is there, not at the next start.
+    quarantined: quarantinedBefore + quarantine.added,
     flushing: state.flushing,
     failures: state.failures,
     ...(state.lastFlush ? { lastFlush: state.lastFlush } : {}),
@@ -201,7 +203,8 @@ async function startInputs(
   now: () => Date,
   inputs: Inputs,
 ): Promise<void> {
-  // Each input's libraries (mqtt.js, express: ~20 MB of RSS each) load only when it is configured.
+  // Each input's libraries (mqtt.js, express: ~20 MB of RSS each; the simulator's fixtures) load only when it is
+  // configured.
   if (settings.mqtt) {
     const { startMqttInput } = await import('./mqtt-input.ts');
     inputs.mqtt = startMqttInput(settings.mqtt, intake, logger, now);
@@ -211,6 +214,8 @@ async function startInputs(
     inputs.http = await startHttpInput(intake, settings.http, logger);
   }
   if (settings.simulator) {
+    // The fixtures' home model, for demos only.
+    const { simulatedHomeOf, startSimulatorInput } = await import('./simulator-input.ts');
     inputs.simulator = startSimulatorInput(
       simulatedHomeOf(settings.simulator),
       settings.simulator,
@@ -278,7 +283,7 @@ export async function startGateway(settings: GatewaySettings, options: GatewayOp
       : undefined;
 
   const status = (): Promise<GatewayStatus> =>
-    statusOf({ reader, scheduler, intake, pod, startedAt, quarantinedBefore, now });
+    statusOf({ reader, scheduler, intake, pod, quarantine, startedAt, quarantinedBefore, now });
   const statusFile = new StatusFile(settings.dataDir, logger, status);
   const scheduler = flushSchedulerOf(settings, {
     reader,

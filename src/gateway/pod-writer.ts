@@ -18,15 +18,41 @@ import { serializeTurtle } from '../vocab/index.ts';
 /** What became of one document write. */
 export type WriteOutcome =
   | { kind: 'written' }
-  /** Worth trying again later: network error, 5xx, 408, 429, login trouble. */
+  /**
+   * Worth trying again later: network error, 5xx, 408, 429, login trouble, or a 4xx that a restarting or overloaded
+   * pod server also gives ({@link mayBeTransientRefusal}) while it has not persisted for {@link REFUSAL_PERSISTS}.
+   */
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
-  /** The pod refused this write for good (other 4xx): the batch is quarantined. */
+  /** The pod refused this write for good (other 4xx, or a doubtful one that persisted): the batch is quarantined. */
   | { kind: 'refused'; reason: string; status: number };
 
 /** Statuses that say "later", not "never". */
 function isTransient(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
+
+/**
+ * 4xx that refuse a well-formed write of the gateway only while the pod server is not itself: CSS answers 400 when
+ * it cannot verify the DPoP token (it fetches its own keys, with a 5 s deadline, and the gateway's WebID profile
+ * from itself, which a freshly restarted server with every gateway's backlog queued can miss), 401 while a token is
+ * not accepted (the session logs in again), 403 while the grant on the readings container is not in effect (an ACL
+ * being rewritten, or a resident who removed and restored it), 404 and 409 while a container it is creating is
+ * half there. The gateway's Turtle is valid and its IRIs are its own, so each of these is first taken as "later";
+ * what the gateway itself gets wrong (413 too large, 415 type, 422 content) is refused at once.
+ */
+export function mayBeTransientRefusal(status: number): boolean {
+  return status === 400 || status === 401 || status === 403 || status === 404 || status === 409;
+}
+
+/**
+ * How long a document must keep being refused with a doubtful 4xx, and on how many attempts, before the refusal is
+ * taken as final and its readings go to quarantine. The scheduler's backoff spaces the attempts; the soak runs'
+ * gateways drained their backlog within 112 s of a pod server restarted under load (README, Faults), so 5 minutes.
+ */
+export const REFUSAL_PERSISTS = { ms: 5 * 60_000, answers: 4 } as const;
+
+/** Doubtful refusals remembered at most this long after the last one (a document whose batch changed shape). */
+const REFUSAL_MEMORY_MS = 60 * 60_000;
 
 /**
  * Sorts a failed write: no status (network, login) or a transient status is retried, honouring `Retry-After`;
@@ -43,6 +69,13 @@ export function failureOutcome(
     return { kind: 'retry', reason, ...(hint === undefined ? {} : { retryAfterMs: hint }) };
   }
   return { kind: 'refused', reason, status };
+}
+
+/** The doubtful refusals of one document so far. */
+interface Refusals {
+  first: number;
+  last: number;
+  answers: number;
 }
 
 /**
@@ -78,9 +111,13 @@ export class PodWriter {
   private readonly signIn: (credentials: ClientCredentials) => Promise<SolidAgent>;
   private readonly loginTimeoutMs: number;
   private agent: Promise<SolidAgent> | undefined;
+  /** Documents answered a doubtful 4xx ({@link mayBeTransientRefusal}) and not written or refused since. */
+  private readonly refusals = new Map<string, Refusals>();
   /** Successful writes and all attempts, for status and the benchmark. */
   writes = 0;
   attempts = 0;
+  /** Doubtful 4xx answers by status, retried or refused, for the soak benchmark's account of a restart. */
+  readonly doubtfulAnswers = new Map<number, number>();
 
   constructor(
     credentials: ClientCredentials,
@@ -137,7 +174,7 @@ export class PodWriter {
 
   /** Inserts the quads into the document at `url`; identical triples already there are kept once. */
   async insert(url: string, quads: Quad[]): Promise<WriteOutcome> {
-    return this.attempt(async (fetchFn) => {
+    return this.attempt(url, async (fetchFn) => {
       await patchInsert(fetchFn, url, quads);
     });
   }
@@ -150,7 +187,7 @@ export class PodWriter {
    */
   async create(url: string, quads: Quad[]): Promise<WriteOutcome> {
     const turtle = serializeTurtle(quads);
-    return this.attempt(async (fetchFn) => {
+    return this.attempt(url, async (fetchFn) => {
       const response = await createDocument(fetchFn, url, turtle);
       if (response === 'exists') await patchInsert(fetchFn, url, quads);
     });
@@ -164,14 +201,14 @@ export class PodWriter {
   async createOnce(url: string, quads: Quad[]): Promise<WriteOutcome | { kind: 'exists' }> {
     const turtle = serializeTurtle(quads);
     const answer: { created?: 'created' | 'exists' } = {};
-    const outcome = await this.attempt(async (fetchFn) => {
+    const outcome = await this.attempt(url, async (fetchFn) => {
       answer.created = await createDocument(fetchFn, url, turtle);
     });
     return outcome.kind === 'written' && answer.created === 'exists' ? { kind: 'exists' } : outcome;
   }
 
-  /** Runs one write as the logged-in agent, bounded, and sorts its failure into retry or refuse. */
-  private async attempt(write: (fetchFn: typeof fetch) => Promise<void>): Promise<WriteOutcome> {
+  /** Runs one write of `url` as the logged-in agent, bounded, and sorts its failure into retry or refuse. */
+  private async attempt(url: string, write: (fetchFn: typeof fetch) => Promise<void>): Promise<WriteOutcome> {
     this.attempts++;
     let agent: SolidAgent;
     try {
@@ -188,20 +225,45 @@ export class PodWriter {
     try {
       await write(observed);
       this.writes++;
+      this.refusals.delete(url);
       return { kind: 'written' };
     } catch (error) {
       if (!(error instanceof HomedataError)) throw error;
       const status = error instanceof PodError ? (error.context.podStatus as number | undefined) : undefined;
-      if (status === undefined || isTransient(status)) {
-        const hint = retryAfterMs(last?.headers.get('retry-after') ?? null, this.now());
-        return {
-          kind: 'retry',
-          reason: error.message,
-          ...(hint === undefined ? {} : { retryAfterMs: hint }),
-        };
-      }
-      return { kind: 'refused', reason: error.message, status };
+      if (status !== undefined && mayBeTransientRefusal(status))
+        return this.doubtfulRefusal(url, error.message, status);
+      const outcome = failureOutcome(
+        error.message,
+        status,
+        last?.headers.get('retry-after') ?? null,
+        this.now(),
+      );
+      if (outcome.kind === 'refused') this.refusals.delete(url);
+      return outcome;
     }
+  }
+
+  /**
+   * A doubtful 4xx for `url`: retried (the scheduler backs off) until the document has been refused on
+   * {@link REFUSAL_PERSISTS}.answers attempts spanning {@link REFUSAL_PERSISTS}.ms, then refused for good.
+   */
+  private doubtfulRefusal(url: string, reason: string, status: number): WriteOutcome {
+    const now = this.now().getTime();
+    for (const [other, seen] of this.refusals) {
+      if (now - seen.last > REFUSAL_MEMORY_MS) this.refusals.delete(other);
+    }
+    const seen = this.refusals.get(url) ?? { first: now, last: now, answers: 0 };
+    seen.last = now;
+    seen.answers++;
+    this.doubtfulAnswers.set(status, (this.doubtfulAnswers.get(status) ?? 0) + 1);
+    this.refusals.set(url, seen);
+    if (seen.answers >= REFUSAL_PERSISTS.answers && now - seen.first >= REFUSAL_PERSISTS.ms) {
+      this.refusals.delete(url);
+      const over = Math.round((now - seen.first) / 1000);
+      return { kind: 'refused', reason: `${reason} (answered ${seen.answers} times over ${over} s)`, status };
+    }
+    this.logger.warn({ document: url, status, answers: seen.answers }, 'pod refused a write; will retry');
+    return { kind: 'retry', reason };
   }
 
   /** Ends the session (its renewal timer would otherwise keep the process alive). */

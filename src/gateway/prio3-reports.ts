@@ -11,13 +11,7 @@ import {
   type Period,
 } from '../metrics/index.ts';
 import type { PodLayout } from '../pod/index.ts';
-import {
-  createReport,
-  reportQuads,
-  sumEncodingFor,
-  type Prio3Task,
-  type RandomBytes,
-} from '../private-aggregation/index.ts';
+import type { Prio3Task, RandomBytes } from '../private-aggregation/index.ts';
 import type { PodWriter, WriteOutcome } from './pod-writer.ts';
 
 /** What the gateway reports for one task, metric and period. */
@@ -44,6 +38,8 @@ export async function buildPrio3Report(
   const { task, metricId, period, timeZone } = request;
   const home = computeHomeValue(metricId, summaries, period, timeZone);
   if (!home.included || home.value === null) return null;
+  // Prio3 and HPKE load only when a home reports: a gateway that never does (most) keeps them out of its memory.
+  const { createReport, reportQuads, sumEncodingFor } = await import('../private-aggregation/index.ts');
   const encoding = sumEncodingFor(metricId, period);
   const report = await createReport(task, encoding, home.value, randomBytes);
   const url = layout.reportDocument(task.id, encoding.metricId, period.label);

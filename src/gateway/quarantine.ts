@@ -24,6 +24,8 @@ const MAX_RAW_CHARS = 64 * 1024;
 /** Appends entries to a JSON-lines file, one write at a time so lines never interleave. */
 export class Quarantine {
   readonly file: string;
+  /** Entries this process has appended: refused messages and pod-refused batches alike. */
+  added = 0;
   private tail: Promise<void> = Promise.resolve();
   private ready: Promise<unknown> | undefined;
 
@@ -47,6 +49,7 @@ export class Quarantine {
     const write = this.tail.then(async () => {
       await this.ready;
       await appendFile(this.file, `${lines}\n`);
+      this.added += entries.length;
     });
     this.tail = write.catch(() => undefined);
     return write;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { startGateway } from '../../src/gateway/index.ts';
 import { observationQuads, readingKey } from '../../src/gateway/observation-rdf.ts';
-import { PodWriter } from '../../src/gateway/pod-writer.ts';
+import { PodWriter, REFUSAL_PERSISTS } from '../../src/gateway/pod-writer.ts';
 import { summaryQuads, summaryDocumentOf } from '../../src/pod/formats/daily-summary.ts';
 import { summariseReadings } from '../../src/metrics/index.ts';
 import type { Reading } from '../../src/metrics/types.ts';
@@ -129,9 +129,14 @@ describe.each(servers)('gateway rights on the $system pod', ({ server, system })
     },
   );
 
-  it('quarantines a batch the pod refuses (Append revoked) instead of retrying it forever', async () => {
+  it('quarantines a batch the pod refuses (Append revoked) once the refusal persists, instead of retrying it forever', async () => {
     const settings = await home.settings();
-    const gateway = await startGateway(settings, { logger: createLogger('gateway', 'silent'), manual: true });
+    const clock = { now: Date.now() };
+    const gateway = await startGateway(settings, {
+      logger: createLogger('gateway', 'silent'),
+      manual: true,
+      now: () => new Date(clock.now),
+    });
     try {
       const later = { ...reading, time: new Date('2026-01-06T08:00:00Z') };
       expect((await gateway.intake.readings([later], { source: 'simulator' })).accepted).toBe(1);
@@ -141,6 +146,11 @@ describe.each(servers)('gateway rights on the $system pod', ({ server, system })
         home.gateway.identity.webId,
       );
 
+      // A 403 is also what a pod server gives while a grant is not in effect: retried until it has persisted.
+      for (let answer = 1; answer < REFUSAL_PERSISTS.answers; answer++) {
+        expect((await gateway.scheduler.flushNow()).retry?.reason).toMatch(/answered 403/);
+        clock.now += REFUSAL_PERSISTS.ms / (REFUSAL_PERSISTS.answers - 1);
+      }
       const report = await gateway.scheduler.flushNow();
       expect(report).toMatchObject({ delivered: 0, writes: 0 });
       expect(report.retry).toBeUndefined();
