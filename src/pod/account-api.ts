@@ -112,8 +112,15 @@ export class AccountApi {
     const existing = fresh ? null : await this.login(spec.email, spec.password);
     if (existing) {
       const controls = await this.controls(existing);
-      const { webId, pod } = await this.findPod(existing, controls, spec.podName);
-      return { token: existing, webId, pod, created: false, controls };
+      const found = await this.findPod(existing, controls, spec.podName);
+      if (found) return { token: existing, ...found, created: false, controls };
+      // The account was made but its pod was not (a start cut off between the two, or the server failing that
+      // step, e.g. CSS's "Lock expired" 500 under load): make the pod now rather than fail every later start.
+      if (!controls.account!.pod) {
+        throw new PodError(`Account has no pod named ${spec.podName}`, { url: this.server });
+      }
+      const made = await this.createPod(existing, controls, spec.podName);
+      return { token: existing, ...made, created: true, controls };
     }
     const { authorization: token } = await call<{ authorization: string }>(
       (await this.controls()).account!.create!,
@@ -121,19 +128,29 @@ export class AccountApi {
     );
     const controls = await this.controls(token);
     await call(controls.password!.create!, { token, body: { email: spec.email, password: spec.password } });
-    const created = await call<{ pod: string; webId: string }>(controls.account!.pod!, {
-      token,
-      body: { name: spec.podName },
-    });
-    return { token, webId: created.webId, pod: created.pod, created: true, controls };
+    const created = await this.createPod(token, controls, spec.podName);
+    return { token, ...created, created: true, controls };
   }
 
-  /** Finds the pod with the given name and the WebID linked to the account. */
-  private async findPod(
+  /** Makes the account's pod (and the WebID CSS makes with it). */
+  private async createPod(
     token: string,
     controls: Controls,
     podName: string,
   ): Promise<{ webId: string; pod: string }> {
+    const created = await call<{ pod: string; webId: string }>(controls.account!.pod!, {
+      token,
+      body: { name: podName },
+    });
+    return { webId: created.webId, pod: created.pod };
+  }
+
+  /** Finds the pod with the given name and the WebID linked to the account; null when the account has no such pod. */
+  private async findPod(
+    token: string,
+    controls: Controls,
+    podName: string,
+  ): Promise<{ webId: string; pod: string } | null> {
     const { webIdLinks } = await call<{ webIdLinks: Record<string, string> }>(controls.account!.webId!, {
       token,
     });
@@ -148,10 +165,7 @@ export class AccountApi {
       : webId?.startsWith(expected)
         ? expected
         : undefined;
-    if (!pod || !webId) {
-      throw new PodError(`Account has no pod named ${podName}`, { url: this.server });
-    }
-    return { webId, pod };
+    return pod && webId ? { webId, pod } : null;
   }
 
   /** Creates a client-credentials token for the WebID (the secret is shown once, so callers must keep it). */

@@ -19,6 +19,37 @@ describe('account provisioning', () => {
     expect(first.webId).toBe(`${server}twice/profile/card#me`);
   });
 
+  it('makes the pod of an account left without one (a start cut off between the two steps)', async () => {
+    const spec = { email: 'half@test.example', password: 'pw-half-secret', podName: 'half' };
+    const controlsOf = async (token?: string) => {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (token) headers.authorization = `CSS-Account-Token ${token}`;
+      const body = (await (await fetch(`${server}.account/`, { headers })).json()) as {
+        controls: { account: { create: string }; password: { create: string } };
+      };
+      return body.controls;
+    };
+    const post = (url: string, body: unknown, token?: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `CSS-Account-Token ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const { authorization } = (await (await post((await controlsOf()).account.create, {})).json()) as {
+      authorization: string;
+    };
+    const password = await post((await controlsOf(authorization)).password.create, spec, authorization);
+    expect(password.ok).toBe(true);
+
+    const made = await api.ensureAccount(spec);
+    expect(made.created).toBe(true);
+    expect(made.pod).toBe(`${server}half/`);
+    expect((await api.ensureAccount(spec)).created).toBe(false);
+  });
+
   it('logs in with client credentials and reads its own private pod', async () => {
     const identity = await api.provision({
       email: 'cc@test.example',
