@@ -175,9 +175,18 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
     }
     const encoding = sumEncodingFor(job.metricId, parsePeriod(job.period));
     const noise = body.epsilon === undefined ? undefined : { epsilon: body.epsilon, random };
-    const collected = await store.collect(job, job.reportIds, maxQueries, () =>
-      Buffer.from(aggregateShare(encoding, job.outputShares, noise)).toString('base64'),
-    );
+    let collected;
+    try {
+      collected = await store.collect(job, job.reportIds, maxQueries, () =>
+        Buffer.from(aggregateShare(encoding, job.outputShares, noise)).toString('base64'),
+      );
+    } catch (error) {
+      // The operator sees every refusal of the leader: a pattern of them is a leader probing for differences.
+      if (error instanceof ConflictError) {
+        logger.warn({ jobId, taskId: job.taskId, problem: error.problem }, 'aggregate share refused');
+      }
+      throw error;
+    }
     logger.info(
       { jobId, taskId: job.taskId, reportCount: count, queryCount: collected.queryCount },
       'aggregate share given',
