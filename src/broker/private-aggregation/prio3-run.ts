@@ -11,7 +11,6 @@ import {
   reportIdHex,
   sumEncodingFor,
   type Prio3Report,
-  type RejectionReason,
 } from '../../private-aggregation/index.ts';
 import { DWELLING_TYPES, type DwellingType } from '../../vocab/index.ts';
 import { cellLabel, type CellPosition, type Cohort } from '../aggregation/cohorts.ts';
