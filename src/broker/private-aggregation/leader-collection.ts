@@ -37,18 +37,34 @@ export interface HelperClient {
   aggregateShare(jobId: string, request: AggregateShareRequest): Promise<AggregateShareResponse>;
 }
 
+/** Whether fetch failed because the connection was reset or closed under it. */
+function isConnectionReset(error: unknown): boolean {
+  const cause = error instanceof TypeError ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(String(cause?.code));
+}
+
 /** The helper at `baseUrl`, authenticated with the leader's bearer token; answers are checked with the schemas. */
 export function httpHelperClient(
   baseUrl: string,
   token: string,
   fetchFn: typeof fetch = fetch,
 ): HelperClient {
-  const post = async (path: string, body: unknown): Promise<unknown> => {
-    const response = await fetchFn(new URL(path, baseUrl), {
+  const send = (path: string, body: unknown) =>
+    fetchFn(new URL(path, baseUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
+  const post = async (path: string, body: unknown): Promise<unknown> => {
+    let response: Response;
+    try {
+      response = await send(path, body);
+    } catch (error) {
+      // A kept-alive connection the helper closed as the request went out (seen on a loaded machine): the request
+      // never reached it, so it is sent once more on a new connection.
+      if (!isConnectionReset(error)) throw error;
+      response = await send(path, body);
+    }
     // A proxy in front of the helper may answer with HTML; that is the helper failing, not a crash of the run.
     const answer: unknown = await response.json().catch(() => ({}));
     if (!response.ok) {

@@ -19,7 +19,6 @@ import {
 } from '../../../src/broker/private-aggregation/leader-collection.ts';
 import { readKeyFile } from '../../../src/broker/private-aggregation/helper-config.ts';
 import { readCellReports } from '../../../src/broker/private-aggregation/report-reader.ts';
-import { createLogger } from '../../../src/logging.ts';
 import { readTurtle } from '../../../src/pod/resource-read.ts';
 import { buildPrio3Report, reportRequestsFor } from '../../../src/gateway/prio3-reports.ts';
 import {
@@ -462,6 +461,7 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
     const leaderKeys = await readKeyFile(helper.leaderConfig.keyFile);
     const client = httpHelperClient(helper.leaderConfig.helper.url, helper.leaderConfig.helper.token);
     let restarts = 0;
+    const leaderLines: string[] = [];
     const restarting: HelperClient = {
       createJob: (request) => client.createJob(request),
       aggregateShare: async (jobId, request) => {
@@ -492,7 +492,7 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
         helper: restarting,
         k: 10,
       },
-      createLogger('broker', 'silent'),
+      pino({ level: 'info' }, { write: (line: string) => void leaderLines.push(line) }),
     );
     expect(restarts).toBe(1);
     expect(outcome.rejected).toEqual({});
@@ -502,7 +502,8 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
     )!;
     expect(outcome.release).toMatchObject({ suppressed: false, homes: released.homes });
     expect(Math.round(outcome.release.mean! * 100) / 100).toBe(released.mean);
-    expect(helper.output()).toMatch(/"queryCount":2/);
+    expect(leaderLines.join('')).toMatch(/"queryCount":2,"msg":"prio3 batch collected again/);
+    await expect.poll(() => helper.output()).toMatch(/"queryCount":2,"msg":"aggregate share given"/);
   }, 300_000);
 
   it('runs the same prio3 request again: the same reports give the same cells (the helper’s stored shares)', async () => {
@@ -526,6 +527,6 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
       .slice(logStart)
       .filter((line) => line.includes('the helper refused a batch overlapping an earlier one'));
     expect(refusals).toHaveLength(METRICS.length);
-    expect(helper.output()).toMatch(/batch-overlap/);
+    await expect.poll(() => helper.output()).toMatch(/batch-overlap/);
   }, 300_000);
 });
