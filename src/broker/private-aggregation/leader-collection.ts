@@ -60,8 +60,9 @@ export function httpHelperClient(
     try {
       response = await send(path, body);
     } catch (error) {
-      // A kept-alive connection the helper closed as the request went out (seen on a loaded machine): the request
-      // never reached it, so it is sent once more on a new connection.
+      // A kept-alive connection the helper closed as the request went out (seen on a loaded machine): sent once
+      // more on a new connection. Were the first one served after all, a second aggregate-share finds no job (404)
+      // and the run fails loudly; the batch is stored, so running the request again gets the same share.
       if (!isConnectionReset(error)) throw error;
       response = await send(path, body);
     }
