@@ -153,8 +153,7 @@ async function fixtureSummaries(): Promise<DailySummary[][]> {
 
 /**
  * What a consenting home's side of a prio3 request amounts to, done directly (not timed): its gateway's report in
- * its pod, and the broker's Read on the request's reports (the bench does not run the helper's pod reads: the
- * helper takes the reports the leader forwards).
+ * its pod, and the broker's and the helper's Read on the request's reports (the helper reads them itself).
  */
 async function prepareReports(
   homes: readonly BenchHome[],
@@ -177,6 +176,7 @@ async function prepareReports(
         await writeTurtle(agent.fetch, built.url, serializeTurtle(built.quads, { baseIRI: built.url }));
         const editor = { fetch: agent.fetch, ownerWebId: agent.webId };
         await grantAccess(editor, home.layout.reportTaskContainer(task.id), brokerWebId, ['Read']);
+        await grantAccess(editor, home.layout.reportTaskContainer(task.id), task.aggregators[1].id, ['Read']);
       } finally {
         await agent.logout();
       }
@@ -250,7 +250,7 @@ export async function runPrio3Bench(sizes: readonly number[]) {
     const seedStarted = performance.now();
     const homes = await seedHomes(pods.url, brokerIdentity.webId, Math.max(...sizes));
     const seedSeconds = (performance.now() - seedStarted) / 1000;
-    helper = await startHelperProcess(helperIdentity.webId);
+    helper = await startHelperProcess(helperIdentity, { leaderWebId: brokerIdentity.webId });
     broker = await startBroker(
       {
         port: 0,

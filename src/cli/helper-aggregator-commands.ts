@@ -1,19 +1,13 @@
 // CLI wiring for `homedata helper-aggregator`: the Prio3 helper as its own process, and its key generation.
-import { Buffer } from 'node:buffer';
 import type { Command } from 'commander';
-import {
-  createHelperApp,
-  loadHelperConfig,
-  readKeyFile,
-  writeNewKeyFile,
-} from '../broker/helper-aggregator.ts';
+import { loadHelperConfig, startHelperAggregator, writeNewKeyFile } from '../broker/helper-aggregator.ts';
 import { createLogger } from '../logging.ts';
 
 /** Registers `helper-aggregator` (serve) and `helper-aggregator keygen`. */
 export function registerHelperAggregatorCommands(program: Command): void {
   const helper = program
     .command('helper-aggregator')
-    .description('Run the Prio3 helper aggregator (an independent party with its own key; no database)')
+    .description('Run the Prio3 helper aggregator (an independent party: its own key, identity and database)')
     .option('--config <file>', 'helper config file (JSON)')
     .action(async (flags: { config?: string }) => {
       if (!flags.config) {
@@ -21,21 +15,15 @@ export function registerHelperAggregatorCommands(program: Command): void {
         return;
       }
       const config = await loadHelperConfig(flags.config);
-      const keys = await readKeyFile(config.keyFile);
       const logger = createLogger('helper-aggregator');
-      const app = createHelperApp(
-        {
-          privateKey: keys.privateKey,
-          verifyKey: Buffer.from(config.verifyKey, 'base64'),
-          leaderToken: config.leaderToken,
-          minimumBatch: config.minimumBatch,
-        },
-        logger,
+      const running = await startHelperAggregator(config, logger);
+      logger.info(
+        { host: config.host, port: new URL(running.url).port, webId: running.webId },
+        'helper aggregator listening',
       );
-      const server = app.listen(config.port, config.host, () => {
-        logger.info({ host: config.host, port: config.port }, 'helper aggregator listening');
-      });
-      const stop = () => server.close();
+      const stop = () => {
+        running.stop().catch((error: unknown) => logger.error({ err: error }, 'helper stop failed'));
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

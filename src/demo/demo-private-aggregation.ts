@@ -58,8 +58,8 @@ async function ensureHelperFiles(dir: string): Promise<HelperFiles> {
 }
 
 /**
- * Starts `homedata helper-aggregator` as its own process, with its own key file and identity on the pod server
- * (an independent party: a university, the regulator), and waits until it listens.
+ * Starts `homedata helper-aggregator` as its own process, with its own key file, identity on the pod server and
+ * database (an independent party: a university, the regulator), and waits until it listens.
  */
 export async function startDemoHelper(
   dataDir: string,
@@ -77,6 +77,8 @@ export async function startDemoHelper(
   const files = await ensureHelperFiles(dir);
   const port = await findFreePort();
   const configFile = join(dir, 'helper.json');
+  // The helper logs in as itself and reads the reports from the demo's pod server; its database is its own PGlite
+  // folder beside its key, so a restarted demo remembers which batches it has collected.
   await writeJsonFile(configFile, {
     host: '127.0.0.1',
     port,
@@ -84,6 +86,14 @@ export async function startDemoHelper(
     verifyKey: files.verifyKey,
     leaderToken: files.token,
     minimumBatch: 10,
+    leaderWebId: identities.broker.webId,
+    identity: {
+      issuer: identities.helper.issuer,
+      clientId: identities.helper.clientId,
+      clientSecret: identities.helper.clientSecret,
+    },
+    podServers: [podServer],
+    dataDir: 'helper-data',
   });
   const child: ChildProcess = spawn(process.execPath, [BIN, 'helper-aggregator', '--config', configFile], {
     stdio: ['ignore', 'pipe', 'inherit'],

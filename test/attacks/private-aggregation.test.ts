@@ -1,8 +1,9 @@
 // Attacks on the Prio3 mode: a lying gateway, a curious or greedy leader; each must be refused by the protocol.
 import { Buffer } from 'node:buffer';
-import { beforeAll, describe, expect, vi } from 'vitest';
-import { createHelperApp } from '../../src/broker/private-aggregation/helper-app.ts';
-import { forwardReport } from '../../src/broker/private-aggregation/forwarded-report.ts';
+import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
+import type { JobHome } from '../../src/broker/private-aggregation/helper-protocol.ts';
+import { HelperStore } from '../../src/broker/private-aggregation/helper-store.ts';
+import { collectPrio3Cell } from '../../src/broker/private-aggregation/leader-collection.ts';
 import { createLogger } from '../../src/logging.ts';
 import { parsePeriod } from '../../src/metrics/index.ts';
 import {
@@ -24,6 +25,7 @@ import {
   type Prio3Report,
   type Prio3Task,
 } from '../../src/private-aggregation/index.ts';
+import { ReportPods, startTestHelper, type TestHelper } from '../helpers/helper-aggregator-app.ts';
 import { attack } from './attack.ts';
 
 const encoding = sumEncodingFor('cold.below18.hours', parsePeriod('2026-01'));
@@ -34,7 +36,10 @@ let task: Prio3Task;
 let leaderKeys: AggregatorKeys;
 let helperKeys: AggregatorKeys;
 
+let helperDb: HelperStore;
+
 beforeAll(async () => {
+  helperDb = await HelperStore.open({ kind: 'memory' }, 1000);
   [leaderPair, helperPair] = await Promise.all([generateAggregatorKeyPair(), generateAggregatorKeyPair()]);
   task = {
     id: 'attack-task',
@@ -45,7 +50,72 @@ beforeAll(async () => {
   };
   leaderKeys = { aggregatorId: LEADER, privateKey: leaderPair.privateKey, verifyKey };
   helperKeys = { aggregatorId: HELPER, privateKey: helperPair.privateKey, verifyKey };
+}, 120_000);
+
+afterAll(async () => {
+  await helperDb?.close();
 });
+
+const TOKEN = 'token-token-token-token-token-token';
+
+/** A helper reading `pods`, with the attack's settings. */
+function helperFor(
+  pods: ReportPods,
+  settings: { minimumBatch: number; maxBatchQueryCount?: number },
+  maxOpenJobs = 1000,
+) {
+  return startTestHelper({
+    privateKey: helperPair.privateKey,
+    verifyKey,
+    leaderToken: TOKEN,
+    aggregatorIds: [task.aggregators[0].id, task.aggregators[1].id],
+    pods,
+    // One database for all attacks (opening PGlite takes seconds); report ids are random, so batches never meet.
+    store: new HelperStore(helperDb.db, maxOpenJobs),
+    ...settings,
+  });
+}
+
+/**
+ * What a leader sends the helper for `members` (their homes as `homes` names them): an aggregation job with its own
+ * preparation shares, then the request for the helper's aggregate share. Returns both raw answers.
+ */
+async function leaderJob(
+  helper: TestHelper,
+  members: readonly Prio3Report[],
+  homes: ReadonlyMap<string, JobHome>,
+  reportCount = members.length,
+) {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+  const leader = await startPreparation(leaderKeys, task.id, encoding, members);
+  const job = await fetch(`${helper.base}prio3/aggregation-jobs`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      taskId: task.id,
+      metricId: encoding.metricId,
+      period: encoding.period,
+      homes: members.map((report) => homes.get(Buffer.from(report.reportId).toString('hex'))!),
+      leaderShares: Object.fromEntries(
+        leader.prepared.map((r) => [r.reportId, Buffer.from(r.preparationShare).toString('base64')]),
+      ),
+    }),
+  });
+  if (job.status !== 201) return { job, share: null };
+  const prepared = (await job.json()) as { jobId: string; rejected: Record<string, number> };
+  const { jobId } = prepared;
+  const share = await fetch(`${helper.base}prio3/aggregation-jobs/${jobId}/aggregate-share`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ reportCount }),
+  });
+  return { job, prepared, share };
+}
+
+/** The problem type's last segment. */
+async function problemOf(response: Response): Promise<string> {
+  return ((await response.json()) as { type: string }).type.split('/').pop()!;
+}
 
 /** Both aggregators over `reports`: the collected sum and every refusal. */
 async function collect(reports: readonly Prio3Report[]) {
@@ -147,102 +217,71 @@ describe('attacks on private aggregation', () => {
     {
       id: 'P16-4',
       attacker: 'broker',
-      tried: 'get the helper’s aggregate share of a two-home batch, to learn a small cohort’s sum',
-      expected: 'the helper refuses (409) below its own minimum batch size',
+      tried: 'start a helper job over two homes, to learn a small cohort’s sum',
+      expected: 'the helper refuses (409) a job naming fewer homes than its own minimum batch size',
     },
     async () => {
-      const app = createHelperApp(
-        {
-          privateKey: helperPair.privateKey,
-          verifyKey,
-          leaderToken: 'token-token-token-token-token-token',
-          minimumBatch: 10,
-        },
-        createLogger('helper', 'silent'),
-      );
-      const server = await new Promise<import('node:http').Server>((resolve) => {
-        const s = app.listen(0, '127.0.0.1', () => resolve(s));
-      });
+      const pods = new ReportPods();
+      const helper = await helperFor(pods, { minimumBatch: 10 });
       try {
-        const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
-        const headers = {
-          'content-type': 'application/json',
-          authorization: 'Bearer token-token-token-token-token-token',
-        };
         const reports = await Promise.all([30, 40].map((v) => createReport(task, encoding, v)));
-        const leader = await startPreparation(leaderKeys, task.id, encoding, reports);
-        const job = await fetch(`${base}/prio3/aggregation-jobs`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({
-            taskId: task.id,
-            metricId: encoding.metricId,
-            period: encoding.period,
-            reports: reports.map(forwardReport),
-            leaderShares: Object.fromEntries(
-              leader.prepared.map((r) => [r.reportId, Buffer.from(r.preparationShare).toString('base64')]),
-            ),
-          }),
-        });
-        expect(job.status).toBe(201);
-        const { jobId } = (await job.json()) as { jobId: string };
-        const share = await fetch(`${base}/prio3/aggregation-jobs/${jobId}/aggregate-share`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ reportCount: 2 }),
-        });
-        expect(share.status).toBe(409);
-        expect(((await share.json()) as { type: string }).type).toMatch(/batch-too-small$/);
+        const { job, share } = await leaderJob(helper, reports, pods.put(task, reports));
+        expect(job.status).toBe(409);
+        expect(await problemOf(job)).toBe('batch-too-small');
+        expect(share).toBeNull();
       } finally {
-        await new Promise((resolve) => server.close(resolve));
+        await helper.close();
       }
     },
+    60_000,
   );
 
   attack(
     {
       id: 'P16-5',
       attacker: 'broker',
-      tried: 'fill the helper’s memory with aggregation jobs it never collects',
+      tried: 'fill the helper’s database with aggregation jobs it never collects',
       expected: 'the helper keeps a bounded number of open jobs and drops the oldest',
     },
     async () => {
-      const token = 'token-token-token-token-token-token';
-      const app = createHelperApp(
-        { privateKey: helperPair.privateKey, verifyKey, leaderToken: token, minimumBatch: 1, maxOpenJobs: 3 },
-        createLogger('helper', 'silent'),
-      );
-      const server = await new Promise<import('node:http').Server>((resolve) => {
-        const s = app.listen(0, '127.0.0.1', () => resolve(s));
-      });
+      const pods = new ReportPods();
+      const helper = await helperFor(pods, { minimumBatch: 1 }, 3);
       try {
-        const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
-        const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+        const reports = [await createReport(task, encoding, 5)];
+        const homes = pods.put(task, reports);
+        const leader = await startPreparation(leaderKeys, task.id, encoding, reports);
         const body = JSON.stringify({
           taskId: task.id,
           metricId: encoding.metricId,
           period: encoding.period,
-          reports: [],
-          leaderShares: {},
+          homes: [...homes.values()],
+          leaderShares: Object.fromEntries(
+            leader.prepared.map((r) => [r.reportId, Buffer.from(r.preparationShare).toString('base64')]),
+          ),
         });
         const ids: string[] = [];
         for (let i = 0; i < 4; i++) {
-          const job = await fetch(`${base}/prio3/aggregation-jobs`, { method: 'POST', headers, body });
+          const job = await fetch(`${helper.base}prio3/aggregation-jobs`, { method: 'POST', headers, body });
           ids.push(((await job.json()) as { jobId: string }).jobId);
         }
+        const [row] = await helper.store.db.query<{ open: number }>(
+          'SELECT count(*)::int AS open FROM helper_jobs',
+        );
+        expect(row?.open).toBe(3);
         const share = (jobId: string) =>
-          fetch(`${base}/prio3/aggregation-jobs/${jobId}/aggregate-share`, {
+          fetch(`${helper.base}prio3/aggregation-jobs/${jobId}/aggregate-share`, {
             method: 'POST',
             headers,
-            body: JSON.stringify({ reportCount: 0 }),
+            body: JSON.stringify({ reportCount: 1 }),
           });
         expect((await share(ids[0]!)).status).toBe(404);
-        // The newest is still there (refused only because an empty batch is below the minimum).
-        expect((await share(ids[3]!)).status).toBe(409);
+        expect((await share(ids[3]!)).status).toBe(200);
       } finally {
-        await new Promise((resolve) => server.close(resolve));
+        await helper.close();
       }
     },
+    60_000,
   );
 
   attack(
@@ -250,54 +289,126 @@ describe('attacks on private aggregation', () => {
       id: 'P16-6',
       attacker: 'broker',
       tried: 'difference two overlapping batches (homes 1–10, then 2–11) to learn home 1 − home 11',
-      expected: 'the helper aggregates each report once and refuses (409) the overlapping batch',
+      expected:
+        'the helper refuses (409 batch-overlap) a batch sharing reports with a different collected batch',
     },
     async () => {
-      const token = 'token-token-token-token-token-token';
-      const app = createHelperApp(
-        { privateKey: helperPair.privateKey, verifyKey, leaderToken: token, minimumBatch: 10 },
-        createLogger('helper', 'silent'),
-      );
-      const server = await new Promise<import('node:http').Server>((resolve) => {
-        const s = app.listen(0, '127.0.0.1', () => resolve(s));
-      });
+      const pods = new ReportPods();
+      const helper = await helperFor(pods, { minimumBatch: 10 });
       try {
-        const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
-        const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
         const reports = await Promise.all(
           Array.from({ length: 21 }, (_, i) => createReport(task, encoding, i)),
         );
-        const batch = async (members: readonly Prio3Report[]) => {
-          const leader = await startPreparation(leaderKeys, task.id, encoding, members);
-          const job = await fetch(`${base}/prio3/aggregation-jobs`, {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({
-              taskId: task.id,
-              metricId: encoding.metricId,
-              period: encoding.period,
-              reports: members.map(forwardReport),
-              leaderShares: Object.fromEntries(
-                leader.prepared.map((r) => [r.reportId, Buffer.from(r.preparationShare).toString('base64')]),
-              ),
-            }),
-          });
-          const { jobId } = (await job.json()) as { jobId: string };
-          return fetch(`${base}/prio3/aggregation-jobs/${jobId}/aggregate-share`, {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ reportCount: members.length }),
-          });
-        };
-        expect((await batch(reports.slice(0, 10))).status).toBe(200);
-        const overlapping = await batch(reports.slice(1, 11));
+        const homes = pods.put(task, reports);
+        expect((await leaderJob(helper, reports.slice(0, 10), homes)).share?.status).toBe(200);
+        const overlapping = (await leaderJob(helper, reports.slice(1, 11), homes)).share!;
         expect(overlapping.status).toBe(409);
-        expect(((await overlapping.json()) as { type: string }).type).toMatch(/batch-overlap$/);
+        expect(await problemOf(overlapping)).toBe('batch-overlap');
         // A disjoint batch of the same cell is still served.
-        expect((await batch(reports.slice(11, 21))).status).toBe(200);
+        expect((await leaderJob(helper, reports.slice(11, 21), homes)).share?.status).toBe(200);
       } finally {
-        await new Promise((resolve) => server.close(resolve));
+        await helper.close();
       }
     },
+    60_000,
+  );
+
+  attack(
+    {
+      id: 'P16-7',
+      attacker: 'broker',
+      tried: 'replay a collected job to get fresh noise (average it away), and past the batch query limit',
+      expected: 'the same reports get the same stored share, byte for byte; past max_batch_query_count, 409',
+    },
+    async () => {
+      const pods = new ReportPods();
+      const helper = await helperFor(pods, { minimumBatch: 10, maxBatchQueryCount: 2 });
+      try {
+        const reports = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => createReport(task, encoding, 3 * i)),
+        );
+        const homes = pods.put(task, reports);
+        const first = (await leaderJob(helper, reports, homes)).share!;
+        const again = (await leaderJob(helper, reports, homes)).share!;
+        expect([first.status, again.status]).toEqual([200, 200]);
+        const [a, b] = (await Promise.all([first.json(), again.json()])) as {
+          share: string;
+          queryCount: number;
+        }[];
+        expect(b!.share).toBe(a!.share);
+        expect([a!.queryCount, b!.queryCount]).toEqual([1, 2]);
+        const third = (await leaderJob(helper, reports, homes)).share!;
+        expect(third.status).toBe(409);
+        expect(await problemOf(third)).toBe('batch-query-limit');
+      } finally {
+        await helper.close();
+      }
+    },
+    60_000,
+  );
+
+  attack(
+    {
+      id: 'P16-8',
+      attacker: 'broker',
+      tried: 'name a home that does not consent (the helper has no Read on its pod) in a batch',
+      expected:
+        'the helper cannot read that report, counts it unreadable and gives no preparation message: it is not summed',
+    },
+    async () => {
+      const pods = new ReportPods();
+      const helper = await helperFor(pods, { minimumBatch: 10 });
+      try {
+        const values = Array.from({ length: 11 }, (_, i) => 10 + i);
+        const reports = await Promise.all(values.map((v) => createReport(task, encoding, v)));
+        const homes = pods.put(task, reports);
+        const outsider = homes.get(Buffer.from(reports[10]!.reportId).toString('hex'))!;
+        pods.close(outsider.pod);
+        const outcome = await collectPrio3Cell(
+          { keys: leaderKeys, taskId: task.id, encoding, reports, homes, helper: helper.client, k: 10 },
+          createLogger('broker', 'silent'),
+        );
+        expect(outcome.rejected).toEqual({ unreadable: 1 });
+        expect(outcome.valid).toBe(10);
+        expect(outcome.release.mean).toBeCloseTo(values.slice(0, 10).reduce((a, b) => a + b, 0) / 10, 9);
+      } finally {
+        await helper.close();
+      }
+    },
+    60_000,
+  );
+
+  attack(
+    {
+      id: 'P16-9',
+      attacker: 'broker',
+      tried:
+        'point the helper at a report of another request by naming a pod whose report is for another task',
+      expected: 'the helper reads only the job’s own report address and refuses a report for another task',
+    },
+    async () => {
+      const pods = new ReportPods();
+      const helper = await helperFor(pods, { minimumBatch: 10 });
+      try {
+        const reports = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => createReport(task, encoding, i)),
+        );
+        const homes = pods.put(task, reports);
+        const other = { ...task, id: 'another-request' };
+        const foreign = await createReport(other, encoding, 500);
+        const foreignHomes = pods.put(other, [foreign]);
+        const { job, prepared } = await leaderJob(
+          helper,
+          [...reports, foreign],
+          new Map([...homes, ...foreignHomes]),
+        );
+        expect(job.status).toBe(201);
+        // The helper looked for this task's report in the foreign home's pod, found none there: never the other one.
+        expect(prepared?.rejected).toEqual({ missing: 1 });
+      } finally {
+        await helper.close();
+      }
+    },
+    60_000,
   );
 });

@@ -1,6 +1,6 @@
 // Opens the broker's database (PostgreSQL when a URL is given, else PGlite in a directory) and migrates it.
 import type { Database } from './database.ts';
-import { migrate } from './migrate.ts';
+import { BROKER_MIGRATIONS, migrate, type MigrationSet } from './migrate.ts';
 import { openPgliteDatabase } from './pglite-database.ts';
 import { openPostgresDatabase } from './postgres-database.ts';
 
@@ -8,14 +8,17 @@ import { openPostgresDatabase } from './postgres-database.ts';
 export type DatabaseTarget =
   { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; schema?: string } | { kind: 'memory' };
 
-/** Opens the target and brings its schema up to date. */
-export async function openBrokerDatabase(target: DatabaseTarget): Promise<Database> {
+/** Opens the target and brings its schema up to date with `migrations` (default: the broker's). */
+export async function openBrokerDatabase(
+  target: DatabaseTarget,
+  migrations: MigrationSet = BROKER_MIGRATIONS,
+): Promise<Database> {
   const db =
     target.kind === 'postgres'
       ? await openPostgresDatabase(target.url, target.schema)
       : await openPgliteDatabase(target.kind === 'pglite' ? target.dir : undefined);
   try {
-    await migrate(db);
+    await migrate(db, migrations);
   } catch (error) {
     await db.close();
     throw error;

@@ -1,10 +1,11 @@
-// The helper aggregator's HTTP app: prepares its share of each forwarded report, decides validity, sums on request.
+// The helper aggregator's HTTP app: reads the job's reports from the pods itself, prepares its share of each, sums on request.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import express, { type Express, type Request } from 'express';
-import { AuthenticationError, ConflictError, NotFoundError } from '../../errors.ts';
+import { AuthenticationError, ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
 import { parsePeriod } from '../../metrics/index.ts';
+import { PodLayout } from '../../pod/index.ts';
 import { cryptoRandomSource, minimumCohort, type RandomSource } from '../../privacy/index.ts';
 import {
   HELPER,
@@ -13,19 +14,20 @@ import {
   startPreparation,
   sumEncodingFor,
   type AggregatorKeys,
-  type SumEncoding,
 } from '../../private-aggregation/index.ts';
 import { problemHandler } from '../../http-problem.ts';
 import { parseInput } from '../http/validate.ts';
-import { receiveReport } from './forwarded-report.ts';
 import {
   aggregateShareRequestSchema,
   aggregationJobRequestSchema,
   type AggregateShareResponse,
   type AggregationJobResponse,
+  type JobHome,
 } from './helper-protocol.ts';
+import type { HelperStore } from './helper-store.ts';
+import { readCellReports, type ReadDocument } from './report-reader.ts';
 
-/** What the helper is configured with: its own key, the verify key it shares with the leader, its k. */
+/** What the helper is configured with: its own key and identity, the verify key it shares with the leader, its k. */
 export interface HelperSettings {
   /** The helper's HPKE private key (raw X25519). */
   privateKey: Uint8Array;
@@ -35,27 +37,25 @@ export interface HelperSettings {
   leaderToken: string;
   /** The minimum batch size the helper enforces whatever the leader asks: max(k, floor). */
   minimumBatch: number;
-  /** Open jobs kept at most (default MAX_OPEN_JOBS); past it the oldest is dropped. */
-  maxOpenJobs?: number;
+  /** The WebIDs a report's shares must be sealed to: the leader's (aggregator 0) and this helper's (aggregator 1). */
+  aggregatorIds: readonly [leader: string, helper: string];
+  /** Reads a report document with the helper's own identity (helperReportReader in production). */
+  readDocument: ReadDocument;
+  /** The helper's own database: open jobs and collected batches. */
+  store: HelperStore;
+  /** How often one batch may be collected (DAP max_batch_query_count); default DEFAULT_MAX_BATCH_QUERY_COUNT. */
+  maxBatchQueryCount?: number;
   random?: RandomSource;
 }
 
 /** Aggregation jobs the helper keeps open at most; a run has one per cell. */
 export const MAX_OPEN_JOBS = 1000;
 
-/** One aggregation job's output shares, held until the leader asks for the aggregate share once. */
-interface Job {
-  taskId: string;
-  encoding: SumEncoding;
-  outputShares: bigint[][];
-  /** Ids of the reports behind `outputShares`. */
-  reportIds: string[];
-}
-
-/** The key of one cell's batches: task, metric and period. */
-function cellKey(taskId: string, encoding: SumEncoding): string {
-  return `${taskId}\u0000${encoding.metricId}\u0000${encoding.period}`;
-}
+/**
+ * Collections of one batch the helper answers by default. Each gets the same stored share, so the count bounds
+ * only how often a council may re-run the same request over the same reports, not what it learns.
+ */
+export const DEFAULT_MAX_BATCH_QUERY_COUNT = 10;
 
 /** Whether the request carries the leader's token (compared in constant time). */
 function authenticate(req: Request, token: string): void {
@@ -67,62 +67,103 @@ function authenticate(req: Request, token: string): void {
   }
 }
 
+/** The homes of a job, each once, each with its consent record inside its own pod. */
+function checkHomes(homes: readonly JobHome[]): void {
+  const pods = new Set<string>();
+  for (const home of homes) {
+    if (pods.has(home.pod)) throw new ValidationError('A home is named twice in one job', { pod: home.pod });
+    pods.add(home.pod);
+    if (!home.consentRecord.startsWith(home.pod)) {
+      throw new ValidationError('A consent record lies outside the home’s pod', { pod: home.pod });
+    }
+  }
+}
+
 /**
- * The helper's express app. It holds no database: a job's output shares live in memory until the leader fetches
- * the aggregate share (then they are dropped), and it refuses to aggregate fewer than `minimumBatch` reports, or
- * any report twice (kept in memory per task, metric and period), so a leader cannot learn a small cohort's sum
- * through it, directly or by differencing overlapping batches. It never decodes a measurement.
+ * The helper's express app. The leader names a job's homes (consenting, enrolled) and gives its preparation
+ * shares; the helper reads each home's report from the pod itself, with its own identity (a home that does not
+ * consent grants it no Read), checks it is for the job's task, metric and period and sealed to this pair, opens
+ * only its own share and decides the proofs. It refuses a job naming fewer homes than its minimum batch, and an
+ * aggregate share below it. Jobs and collected batches live in its own database (HelperStore): a batch of the same
+ * reports gets its stored share again (at most `maxBatchQueryCount` times), a different batch sharing a report
+ * with a collected one is refused. It never decodes a measurement.
  */
 export function createHelperApp(settings: HelperSettings, logger: Logger): Express {
   const minimum = minimumCohort(settings.minimumBatch, 1);
+  const maxQueries = settings.maxBatchQueryCount ?? DEFAULT_MAX_BATCH_QUERY_COUNT;
   const random = settings.random ?? cryptoRandomSource();
+  const [leaderId, helperId] = settings.aggregatorIds;
   const keys: AggregatorKeys = {
     aggregatorId: HELPER,
     privateKey: settings.privateKey,
     verifyKey: settings.verifyKey,
   };
-  const jobs = new Map<string, Job>();
-  const maxOpenJobs = settings.maxOpenJobs ?? MAX_OPEN_JOBS;
-  /** Report ids whose shares went into a released aggregate share, by task, metric and period. */
-  const aggregatedReports = new Map<string, Set<string>>();
+  const { store } = settings;
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '64mb' }));
+  app.use(express.json({ limit: '16mb' }));
 
   app.post('/prio3/aggregation-jobs', async (req, res) => {
     authenticate(req, settings.leaderToken);
     const body = parseInput(aggregationJobRequestSchema, req.body);
+    checkHomes(body.homes);
+    if (body.homes.length < minimum) {
+      throw new ConflictError('batch-too-small', 'The job names fewer homes than the minimum batch size', {
+        minimum,
+        homes: body.homes.length,
+      });
+    }
     const encoding = sumEncodingFor(body.metricId, parsePeriod(body.period));
-    const reports = body.reports.map((report) => receiveReport(body.taskId, encoding, report));
+    const read = await readCellReports(
+      settings.readDocument,
+      body.homes.map((home) => new PodLayout(home.pod)),
+      { id: body.taskId, aggregators: [{ id: leaderId }, { id: helperId }] },
+      encoding,
+    );
+    const reports = read.reports.map((found) => found.report);
     const step = await startPreparation(keys, body.taskId, encoding, reports);
     const leaderShares = new Map(
       Object.entries(body.leaderShares).map(([id, share]) => [id, Buffer.from(share, 'base64')]),
     );
     const decided = await decidePreparation(encoding, step.prepared, leaderShares);
     const jobId = randomUUID();
-    // Jobs whose share is never fetched would pile up: past the cap, the oldest is dropped (Maps keep insertion order).
-    if (jobs.size >= maxOpenJobs) jobs.delete(jobs.keys().next().value!);
     const reportIds = [...decided.messages].filter(([, message]) => message !== null).map(([id]) => id);
-    jobs.set(jobId, { taskId: body.taskId, encoding, outputShares: decided.outputShares, reportIds });
-    const rejected: Record<string, number> = { ...step.rejected };
-    for (const [reason, count] of Object.entries(decided.rejected))
-      rejected[reason] = (rejected[reason] ?? 0) + count;
+    await store.saveJob({
+      jobId,
+      taskId: body.taskId,
+      metricId: encoding.metricId,
+      period: encoding.period,
+      reportIds,
+      outputShares: decided.outputShares,
+    });
+    const rejected: Record<string, number> = {};
+    const count = (reason: string, n: number | undefined) => {
+      if (n) rejected[reason] = (rejected[reason] ?? 0) + n;
+    };
+    count('missing', read.missing);
+    count('malformed', read.malformed);
+    count('unreadable', read.unreadable);
+    for (const counts of [step.rejected, decided.rejected])
+      for (const [reason, n] of Object.entries(counts)) count(reason, n);
     const messages: Record<string, string | null> = {};
     for (const [id, message] of decided.messages) {
       messages[id] = message === null ? null : Buffer.from(message).toString('base64');
     }
-    logger.info({ jobId, reports: reports.length, rejected }, 'aggregation job prepared');
+    logger.info(
+      { jobId, taskId: body.taskId, homes: body.homes.length, accepted: reportIds.length, rejected },
+      'aggregation job prepared',
+    );
     const response: AggregationJobResponse = { jobId, messages, rejected };
     res.status(201).json(response);
   });
 
-  app.post('/prio3/aggregation-jobs/:jobId/aggregate-share', (req, res) => {
+  app.post('/prio3/aggregation-jobs/:jobId/aggregate-share', async (req, res) => {
     authenticate(req, settings.leaderToken);
     const body = parseInput(aggregateShareRequestSchema, req.body);
-    const job = jobs.get(req.params.jobId);
-    if (job === undefined) throw new NotFoundError('No such aggregation job', { jobId: req.params.jobId });
-    jobs.delete(req.params.jobId);
-    const count = job.outputShares.length;
+    const jobId = String(req.params.jobId);
+    const job = /^[0-9a-f-]{36}$/.test(jobId) ? await store.takeJob(jobId) : null;
+    if (job === null) throw new NotFoundError('No such aggregation job', { jobId });
+    const count = job.reportIds.length;
     if (count !== body.reportCount) {
       throw new ConflictError('batch-mismatch', 'Leader and helper aggregated different reports', {
         leader: body.reportCount,
@@ -132,22 +173,28 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
     if (count < minimum) {
       throw new ConflictError('batch-too-small', 'The batch is below the minimum batch size', { minimum });
     }
-    // Each report is aggregated once (DAP: max batch query count 1). Two overlapping batches would let the leader
-    // difference them: A = homes 1–10 and B = homes 2–11 give home 1 − home 11.
-    const key = cellKey(job.taskId, job.encoding);
-    const aggregated = aggregatedReports.get(key) ?? new Set<string>();
-    if (job.reportIds.some((id) => aggregated.has(id))) {
-      throw new ConflictError('batch-overlap', 'A report of this batch was already aggregated', {
-        taskId: job.taskId,
-      });
-    }
-    for (const id of job.reportIds) aggregated.add(id);
-    aggregatedReports.set(key, aggregated);
+    const encoding = sumEncodingFor(job.metricId, parsePeriod(job.period));
     const noise = body.epsilon === undefined ? undefined : { epsilon: body.epsilon, random };
-    const share = aggregateShare(job.encoding, job.outputShares, noise);
+    let collected;
+    try {
+      collected = await store.collect(job, job.reportIds, maxQueries, () =>
+        Buffer.from(aggregateShare(encoding, job.outputShares, noise)).toString('base64'),
+      );
+    } catch (error) {
+      // The operator sees every refusal of the leader: a pattern of them is a leader probing for differences.
+      if (error instanceof ConflictError) {
+        logger.warn({ jobId, taskId: job.taskId, problem: error.problem }, 'aggregate share refused');
+      }
+      throw error;
+    }
+    logger.info(
+      { jobId, taskId: job.taskId, reportCount: count, queryCount: collected.queryCount },
+      'aggregate share given',
+    );
     const response: AggregateShareResponse = {
-      reportCount: count,
-      share: Buffer.from(share).toString('base64'),
+      reportCount: collected.reportCount,
+      share: collected.share,
+      queryCount: collected.queryCount,
     };
     res.json(response);
   });

@@ -13,7 +13,10 @@ export const base64Bytes = (length: number) =>
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
     .refine((text) => Buffer.from(text, 'base64').length === length, `${length} bytes, base64`);
 
-/** `homedata helper-aggregator --config FILE`: where it listens, its key file, the leader's token, its k. */
+/**
+ * `homedata helper-aggregator --config FILE`: where it listens, its key file, the leader's token and WebID, its k,
+ * its own Solid identity and the pod servers it reads, and its database.
+ */
 export const helperConfigSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65_535).default(8090),
@@ -25,15 +28,55 @@ export const helperConfigSchema = z.strictObject({
   leaderToken: z.string().min(32),
   /** Minimum batch size the helper enforces: max(this, 10). */
   minimumBatch: z.number().int().min(1).default(10),
+  /** The leader's (broker's) WebID: a report's aggregator 0 must be it. */
+  leaderWebId: z.url(),
+  /** The helper's own Solid identity (client credentials on its identity provider); its WebID is aggregator 1. */
+  identity: z.strictObject({
+    issuer: z.url(),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+  }),
+  /** Pod servers the helper reads reports from: the only origins its fetch (and its token) goes to. */
+  podServers: z.array(z.url()).min(1),
+  /** Allow trusted pod server names that resolve to private addresses (a pod server on the same network). */
+  allowPrivateNetwork: z.boolean().default(false),
+  /** Deadline and byte cap of each report read. */
+  podAccess: z
+    .strictObject({
+      requestTimeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+      maxReportBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(64 * 1024),
+    })
+    .default({ requestTimeoutMs: 10_000, maxReportBytes: 64 * 1024 }),
+  /** PGlite data folder (relative to the config file); used when no databaseUrl is given. */
+  dataDir: z.string().min(1).default('helper-data'),
+  /** PostgreSQL connection URL for the helper's own database (never the broker's). */
+  databaseUrl: z.string().min(1).optional(),
+  /** PostgreSQL schema for the helper's tables (created if missing). */
+  databaseSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .optional(),
+  /** How often one batch may be collected (DAP max_batch_query_count); each time the same stored share. */
+  maxBatchQueryCount: z.number().int().min(1).max(1000).default(10),
+  /** Open aggregation jobs kept at most; past it the oldest is dropped. */
+  maxOpenJobs: z.number().int().min(1).default(1000),
 });
 export type HelperConfig = z.infer<typeof helperConfigSchema>;
 
 const keyFileSchema = z.strictObject({ publicKey: base64Bytes(32), privateKey: base64Bytes(32) });
 
-/** The helper's config with `keyFile` resolved against the config file's folder. */
+/** The helper's config with `keyFile` and `dataDir` resolved against the config file's folder. */
 export async function loadHelperConfig(path: string): Promise<HelperConfig> {
   const config = await loadConfigFile(helperConfigSchema, path);
-  return { ...config, keyFile: resolve(dirname(path), config.keyFile) };
+  return {
+    ...config,
+    keyFile: resolve(dirname(path), config.keyFile),
+    dataDir: resolve(dirname(path), config.dataDir),
+  };
 }
 
 /** The key pair in a key file. */

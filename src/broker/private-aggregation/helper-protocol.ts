@@ -5,19 +5,26 @@ import { METRIC_IDS } from '../../metrics/index.ts';
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const hex16 = z.string().regex(/^[0-9a-f]{32}$/, '16 bytes of hex');
 
-/** One report as the leader forwards it: metadata, public share and both sealed shares (it can open only its own). */
-export const forwardedReportSchema = z.object({
-  reportId: hex16,
-  publicShare: base64,
-  shares: z.array(z.object({ enc: base64, ciphertext: base64 })).length(2),
+/**
+ * One home of a job, and why it is in it: its pod (the helper reads the report there itself, at the place the task,
+ * metric and period name) and the consent record under which the resident granted both aggregators Read. The
+ * leader names no report content and never the helper's share.
+ */
+export const jobHomeSchema = z.strictObject({
+  pod: z.url().refine((url) => /^https?:\/\/[^?#]+\/$/.test(url), 'an http(s) pod root ending in /'),
+  consentRecord: z.url(),
 });
+export type JobHome = z.infer<typeof jobHomeSchema>;
 
-/** POST /prio3/aggregation-jobs: the batch's reports and the leader's preparation share of each it prepared. */
-export const aggregationJobRequestSchema = z.object({
+/**
+ * POST /prio3/aggregation-jobs: which consenting, enrolled homes belong to the batch, and the leader's preparation
+ * share of each report it prepared (by report id).
+ */
+export const aggregationJobRequestSchema = z.strictObject({
   taskId: z.string().min(1).max(200),
   metricId: z.enum(METRIC_IDS),
   period: z.string().regex(/^\d{4}-(\d{2}|W\d{2})$/),
-  reports: z.array(forwardedReportSchema).max(100_000),
+  homes: z.array(jobHomeSchema).max(100_000),
   leaderShares: z.record(hex16, base64),
 });
 export type AggregationJobRequest = z.infer<typeof aggregationJobRequestSchema>;
@@ -38,9 +45,11 @@ export const aggregateShareRequestSchema = z.object({
 });
 export type AggregateShareRequest = z.infer<typeof aggregateShareRequestSchema>;
 
-/** The helper's aggregate share (encoded field vector) over the same reports. */
+/** The helper's aggregate share (encoded field vector) over the same reports, and how often it gave it now. */
 export const aggregateShareResponseSchema = z.object({
   reportCount: z.number().int().nonnegative(),
   share: base64,
+  /** 1 for a new batch; more when the same batch (the same reports) was collected before: the same share again. */
+  queryCount: z.number().int().positive(),
 });
 export type AggregateShareResponse = z.infer<typeof aggregateShareResponseSchema>;

@@ -6,6 +6,7 @@ import { getMetric } from '../../metrics/index.ts';
 import {
   cryptoRandomSource,
   minimumCohort,
+  suppressedCell,
   type CellRelease,
   type RandomSource,
 } from '../../privacy/index.ts';
@@ -16,11 +17,10 @@ import {
   startPreparation,
   type AggregatorKeys,
   type Prio3Report,
-  type RejectionReason,
+  reportIdHex,
   type SumEncoding,
 } from '../../private-aggregation/index.ts';
 import { parseInput } from '../http/validate.ts';
-import { forwardReport } from './forwarded-report.ts';
 import {
   aggregateShareResponseSchema,
   aggregationJobResponseSchema,
@@ -28,6 +28,7 @@ import {
   type AggregateShareResponse,
   type AggregationJobRequest,
   type AggregationJobResponse,
+  type JobHome,
 } from './helper-protocol.ts';
 
 /** How the leader reaches the helper: over HTTP in production (httpHelperClient), in process in unit tests. */
@@ -36,24 +37,47 @@ export interface HelperClient {
   aggregateShare(jobId: string, request: AggregateShareRequest): Promise<AggregateShareResponse>;
 }
 
+/** Whether fetch failed because the connection was reset or closed under it. */
+function isConnectionReset(error: unknown): boolean {
+  const cause = error instanceof TypeError ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(String(cause?.code));
+}
+
 /** The helper at `baseUrl`, authenticated with the leader's bearer token; answers are checked with the schemas. */
 export function httpHelperClient(
   baseUrl: string,
   token: string,
   fetchFn: typeof fetch = fetch,
 ): HelperClient {
-  const post = async (path: string, body: unknown): Promise<unknown> => {
-    const response = await fetchFn(new URL(path, baseUrl), {
+  const send = (path: string, body: unknown) =>
+    fetchFn(new URL(path, baseUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
+  const post = async (path: string, body: unknown): Promise<unknown> => {
+    let response: Response;
+    try {
+      response = await send(path, body);
+    } catch (error) {
+      // A kept-alive connection the helper closed as the request went out (seen on a loaded machine): sent once
+      // more on a new connection. Were the first one served after all, a second aggregate-share finds no job (404)
+      // and the run fails loudly; the batch is stored, so running the request again gets the same share.
+      if (!isConnectionReset(error)) throw error;
+      response = await send(path, body);
+    }
     // A proxy in front of the helper may answer with HTML; that is the helper failing, not a crash of the run.
     const answer: unknown = await response.json().catch(() => ({}));
     if (!response.ok) {
       const problem = answer as { type?: string; detail?: string };
       if (response.status === 409) {
-        throw new ConflictError('helper-refused', `The helper refused: ${problem.detail ?? response.status}`);
+        throw new ConflictError(
+          'helper-refused',
+          `The helper refused: ${problem.detail ?? response.status}`,
+          {
+            type: problem.type,
+          },
+        );
       }
       throw new ValidationError(`The helper answered ${response.status}`, { type: problem.type });
     }
@@ -81,6 +105,11 @@ export interface Prio3CellInput {
   encoding: SumEncoding;
   /** The consenting, enrolled homes' reports of this cell, read from their pods. */
   reports: readonly Prio3Report[];
+  /**
+   * By report id (hex): the home each report came from and its consent record. The helper is told these homes,
+   * not the reports: it reads each report itself. A report without a home here is not used.
+   */
+  homes: ReadonlyMap<string, JobHome>;
   helper: HelperClient;
   k: number;
   floor?: number;
@@ -96,7 +125,8 @@ export interface Prio3CellOutcome {
   valid: number;
   /** Ids (hex) of the reports both aggregators accepted: whose homes the released cell stands for. */
   validReportIds: string[];
-  rejected: Partial<Record<RejectionReason, number>>;
+  /** By reason: the leader's (RejectionReason) and the helper's (also `missing`, `malformed`, `unreadable`). */
+  rejected: Record<string, number>;
 }
 
 function addCounts(into: Record<string, number>, from: Partial<Record<string, number>>): void {
@@ -110,7 +140,8 @@ function addCounts(into: Record<string, number>, from: Partial<Record<string, nu
  * and output shares (uniformly random field elements without the helper's), never a measurement, and logs counts.
  */
 export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): Promise<Prio3CellOutcome> {
-  const { keys, taskId, encoding, reports, helper, k, floor } = input;
+  const { keys, taskId, encoding, helper, k, floor } = input;
+  const reports = input.reports.filter((report) => input.homes.has(reportIdHex(report)));
   if (getMetric(encoding.metricId).additive) {
     throw new ValidationError('Additive metrics need the dominance check, which Prio3 cannot make', {
       metricId: encoding.metricId,
@@ -132,13 +163,12 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
     const release = releaseCollectedCell(encoding, null, leaderStep.prepared.length, k, floor);
     return { release, valid: 0, validReportIds: [], rejected };
   }
-  const prepared = new Set(leaderStep.prepared.map((report) => report.reportId));
   const job = await helper.createJob({
     taskId,
     metricId: encoding.metricId,
     period: encoding.period,
-    // Only reports the leader could prepare go on; the helper prepares its own share of each independently.
-    reports: reports.map(forwardReport).filter((report) => prepared.has(report.reportId)),
+    // Only the homes of reports the leader could prepare; the helper reads and prepares each report itself.
+    homes: leaderStep.prepared.map((report) => input.homes.get(report.reportId)!),
     leaderShares: Object.fromEntries(
       leaderStep.prepared.map((report) => [
         report.reportId,
@@ -166,10 +196,30 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
   const random = input.random ?? cryptoRandomSource();
   const noise = input.epsilon === undefined ? undefined : { epsilon: input.epsilon, random };
   const leaderShare = aggregateShare(encoding, finished.outputShares, noise);
-  const helperShare = await helper.aggregateShare(job.jobId, {
-    reportCount: valid,
-    ...(input.epsilon === undefined ? {} : { epsilon: input.epsilon }),
-  });
+  let helperShare: AggregateShareResponse;
+  try {
+    helperShare = await helper.aggregateShare(job.jobId, {
+      reportCount: valid,
+      ...(input.epsilon === undefined ? {} : { epsilon: input.epsilon }),
+    });
+  } catch (error) {
+    // The reports differ from an earlier collection of an overlapping batch (a home left or joined): the helper
+    // gives no share, and the cell is suppressed as the plain mode suppresses a release that would difference one.
+    if (!(error instanceof ConflictError && String(error.context.type ?? '').endsWith('/batch-overlap'))) {
+      throw error;
+    }
+    logger.warn(
+      { taskId, metric: encoding.metricId, period: encoding.period, valid },
+      'the helper refused a batch overlapping an earlier one; cell suppressed',
+    );
+    return { release: suppressedCell('secondary'), valid, validReportIds: finished.reportIds, rejected };
+  }
+  if (helperShare.queryCount > 1) {
+    logger.info(
+      { taskId, metric: encoding.metricId, period: encoding.period, queryCount: helperShare.queryCount },
+      'prio3 batch collected again: the helper gave its stored share',
+    );
+  }
   const shares = [leaderShare, new Uint8Array(Buffer.from(helperShare.share, 'base64'))] as const;
   const release = releaseCollectedCell(encoding, shares, valid, k, floor);
   return { release, valid, validReportIds: finished.reportIds, rejected };

@@ -11,7 +11,6 @@ import {
   reportIdHex,
   sumEncodingFor,
   type Prio3Report,
-  type RejectionReason,
 } from '../../private-aggregation/index.ts';
 import { DWELLING_TYPES, type DwellingType } from '../../vocab/index.ts';
 import { cellLabel, type CellPosition, type Cohort } from '../aggregation/cohorts.ts';
@@ -23,6 +22,7 @@ import type { DateRange } from '../aggregation/summary-reader.ts';
 import { parseTurtleStream } from '../aggregation/turtle-stream.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
 import type { BodyParser, PodDocument } from '../pod-access/audited-pod-reader.ts';
+import type { JobHome } from './helper-protocol.ts';
 import { collectPrio3Cell } from './leader-collection.ts';
 import type { Prio3Leader } from './leader-config.ts';
 
@@ -118,7 +118,8 @@ export async function readPrio3Home(
 /** One cell of a prio3 run before collection: its reports and, per report id, the home it came from. */
 interface Prio3Cell extends CellPosition {
   reports: Prio3Report[];
-  homes: Map<string, { key: string; versions: Record<string, string> }>;
+  /** By report id: the home's opaque key, its data versions, and what the helper is told of it (pod, consent). */
+  homes: Map<string, { key: string; versions: Record<string, string>; job: JobHome }>;
   /** Homes of the cell with no report, or one that is not valid for the task (left out, like low coverage). */
   leftOut: number;
   interval: DateRange;
@@ -143,8 +144,12 @@ export class Prio3CellTable {
     this.plan = plan;
   }
 
-  /** Adds a home (its opaque key and what was read); returns whether it gave at least one usable report. */
-  add(key: string, pod: string, home: Prio3Home): boolean {
+  /**
+   * Adds a home (its opaque key, its pod and consent record, and what was read); returns whether it gave at least
+   * one usable report.
+   */
+  add(key: string, consent: JobHome, home: Prio3Home): boolean {
+    const { pod } = consent;
     if (!this.plan.areas.includes(home.profile.area) || this.members.has(key)) return false;
     this.members.add(key);
     const profileUrl = new PodLayout(pod).homeProfile;
@@ -165,6 +170,7 @@ export class Prio3CellTable {
         cell.homes.set(reportIdHex(found.slot), {
           key,
           versions: reportVersions(home, profileUrl, found.url, months),
+          job: consent,
         });
       }
     }
@@ -211,7 +217,7 @@ export interface Prio3Collection {
 export interface CollectedCells {
   cohorts: Cohort[];
   releases: Map<string, CellRelease>;
-  rejected: Partial<Record<RejectionReason, number>>;
+  rejected: Record<string, number>;
 }
 
 /**
@@ -234,6 +240,7 @@ export async function collectCells(
         taskId,
         encoding: sumEncodingFor(cell.metric, parsePeriod(cell.period)),
         reports: cell.reports,
+        homes: new Map([...cell.homes].map(([id, home]) => [id, home.job])),
         helper: leader.helper,
         k,
         floor,

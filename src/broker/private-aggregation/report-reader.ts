@@ -1,26 +1,34 @@
 // Reads a cell's Prio3 reports from the homes' pods (either aggregator, with its own identity); a bad document is counted, not fatal.
 import type { Store } from 'n3';
+import { forEachBounded } from '../../bounded-concurrency.ts';
 import type { PodLayout } from '../../pod/index.ts';
-import {
-  readReport,
-  type Prio3Report,
-  type Prio3Task,
-  type SumEncoding,
-} from '../../private-aggregation/index.ts';
+import { readReport, type Prio3Report, type SumEncoding } from '../../private-aggregation/index.ts';
 
 /**
- * Reads one pod document as RDF, null when it does not exist. The broker passes its audited, consent-checked
- * reader here; the helper its own authenticated fetch. Kept as a function so this module makes no pod request
- * of its own choosing.
+ * Reads one pod document as RDF, null when it does not exist; throws when it cannot be read (no grant, a pod that
+ * fails). The broker passes its audited, consent-checked reader here; the helper its own guarded, authenticated
+ * fetch (helper-pod-reader.ts). Kept as a function so this module makes no pod request of its own choosing.
  */
 export type ReadDocument = (url: string) => Promise<Store | null>;
 
-/** The reports of one cell, and the homes that had none or a document that is not a valid report for the task. */
+/** The task a report must be for, and the two aggregators (leader, helper) its shares must be sealed to. */
+export interface ReportTask {
+  id: string;
+  aggregators: readonly [leader: { id: string }, helper: { id: string }];
+}
+
+/** The reports of one cell, and the homes that had none, a document that is not a valid report, or none readable. */
 export interface CellReports {
-  reports: Prio3Report[];
+  /** In the order of the homes given (homes without a report left out). */
+  reports: { report: Prio3Report; home: number }[];
   missing: number;
   malformed: number;
+  /** Documents that could not be read: no Read grant (the home does not consent), or a pod that failed. */
+  unreadable: number;
 }
+
+/** Pod documents read at once. */
+const READ_CONCURRENCY = 4;
 
 /**
  * The reports of `task`, `encoding`'s metric and period in each home's pod. A report whose shares name other
@@ -29,28 +37,36 @@ export interface CellReports {
 export async function readCellReports(
   read: ReadDocument,
   homes: readonly PodLayout[],
-  task: Prio3Task,
+  task: ReportTask,
   encoding: SumEncoding,
 ): Promise<CellReports> {
-  const result: CellReports = { reports: [], missing: 0, malformed: 0 };
-  for (const layout of homes) {
+  const result: CellReports = { reports: [], missing: 0, malformed: 0, unreadable: 0 };
+  const found: (Prio3Report | null)[] = new Array(homes.length).fill(null);
+  await forEachBounded(homes, READ_CONCURRENCY, async (layout, index) => {
     const url = layout.reportDocument(task.id, encoding.metricId, encoding.period);
-    const store = await read(url);
+    let store: Store | null;
+    try {
+      store = await read(url);
+    } catch {
+      result.unreadable++;
+      return;
+    }
     if (store === null) {
       result.missing++;
-      continue;
+      return;
     }
     try {
       const stored = readReport(store, url);
       const [leader, helper] = task.aggregators;
       if (stored.aggregatorIds[0] !== leader.id || stored.aggregatorIds[1] !== helper.id) {
         result.malformed++;
-        continue;
+        return;
       }
-      result.reports.push(stored.report);
+      found[index] = stored.report;
     } catch {
       result.malformed++;
     }
-  }
+  });
+  for (const [home, report] of found.entries()) if (report !== null) result.reports.push({ report, home });
   return result;
 }

@@ -236,7 +236,11 @@ export class RunExecutor {
       );
       if (home === MISSED_DEADLINE) return 'pod-failed';
       if (typeof home === 'string') return home;
-      return table.add(setup.keyOf(consent.home_id), consent.pod, home);
+      return table.add(
+        setup.keyOf(consent.home_id),
+        { pod: consent.pod, consentRecord: consent.record_iri },
+        home,
+      );
     });
     const { run, plan } = setup;
     const collected = await collectCells(table, {

@@ -3,6 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHelperApp } from '../../../src/broker/private-aggregation/helper-app.ts';
+import { helperReportReader } from '../../../src/broker/private-aggregation/helper-pod-reader.ts';
+import type { JobHome } from '../../../src/broker/private-aggregation/helper-protocol.ts';
+import { HelperStore } from '../../../src/broker/private-aggregation/helper-store.ts';
 import {
   collectPrio3Cell,
   httpHelperClient,
@@ -21,6 +24,7 @@ import { setAgentModes } from '../../../src/pod/wac.ts';
 import {
   LEADER,
   generateAggregatorKeyPair,
+  reportIdHex,
   sumEncodingFor,
   type AggregatorKeyPair,
   type Prio3Task,
@@ -41,6 +45,7 @@ let leaderPair: AggregatorKeyPair;
 let helperPair: AggregatorKeyPair;
 let task: Prio3Task;
 let server: Server;
+let store: HelperStore;
 
 /** A January of full coverage in one bedroom with `hours` below 18 °C a day. */
 function january(hours: number): DailySummary[] {
@@ -90,8 +95,23 @@ beforeAll(async () => {
       await setAgentModes(editor, home.layout.reports, helperActor.identity.webId, ['Read']);
     }),
   );
+  store = await HelperStore.open({ kind: 'memory' }, 100);
+  // The helper reads with its own login, under the outbound rules the broker's reads follow.
   const app = createHelperApp(
-    { privateKey: helperPair.privateKey, verifyKey, leaderToken: TOKEN, minimumBatch: 3 },
+    {
+      privateKey: helperPair.privateKey,
+      verifyKey,
+      leaderToken: TOKEN,
+      minimumBatch: 3,
+      aggregatorIds: [broker.identity.webId, helperActor.identity.webId],
+      readDocument: helperReportReader(helperActor.agent.fetch, {
+        allowedOrigins: new Set([new URL(server_).origin]),
+        allowPrivateNetwork: false,
+        timeoutMs: 10_000,
+        maxBytes: 64 * 1024,
+      }),
+      store,
+    },
     createLogger('helper', 'silent'),
   );
   server = await new Promise<Server>((resolve) => {
@@ -101,6 +121,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
+  await store?.close();
   await Promise.all(writers?.map((writer) => writer.close()) ?? []);
   for (const actor of [broker, helperActor, ...(homes ?? []).flatMap((h) => [h.resident, h.gateway])]) {
     await actor?.agent.logout();
@@ -132,15 +153,22 @@ describe('a Prio3 cell from the pods', () => {
       missing: 0,
       malformed: 0,
     });
-    expect(atHelper.reports.map((r) => Buffer.from(r.reportId).toString('hex'))).toEqual(
-      atLeader.reports.map((r) => Buffer.from(r.reportId).toString('hex')),
+    expect(atHelper.reports.map((r) => reportIdHex(r.report))).toEqual(
+      atLeader.reports.map((r) => reportIdHex(r.report)),
+    );
+    const homesOf = new Map<string, JobHome>(
+      atLeader.reports.map(({ report, home }) => {
+        const layout = homes[home]!.layout;
+        return [reportIdHex(report), { pod: layout.pod, consentRecord: layout.consentDocument(task.id) }];
+      }),
     );
     const { release } = await collectPrio3Cell(
       {
         keys: { aggregatorId: LEADER, privateKey: leaderPair.privateKey, verifyKey },
         taskId: task.id,
         encoding,
-        reports: atLeader.reports,
+        reports: atLeader.reports.map((r) => r.report),
+        homes: homesOf,
         helper: httpHelperClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, TOKEN),
         k: 3,
         floor: 1,

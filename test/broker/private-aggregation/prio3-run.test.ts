@@ -1,18 +1,16 @@
 // Leader (broker) and helper over HTTP: cells of the fixture homes, the same as the plain mode, and no value at the leader.
 import { Buffer } from 'node:buffer';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Store } from 'n3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/errors.ts';
-import { createHelperApp } from '../../../src/broker/private-aggregation/helper-app.ts';
 import {
   collectPrio3Cell,
   httpHelperClient,
   type HelperClient,
 } from '../../../src/broker/private-aggregation/leader-collection.ts';
+import { ReportPods, startTestHelper, type TestHelper } from '../../helpers/helper-aggregator-app.ts';
 import { generateFixtureSet, type FixtureHome } from '../../../src/fixtures/fixture-set.ts';
 import { simulateReadings } from '../../../src/fixtures/home-model.ts';
 import { buildPrio3Report } from '../../../src/gateway/prio3-reports.ts';
@@ -48,8 +46,9 @@ let leaderPair: AggregatorKeyPair;
 let helperPair: AggregatorKeyPair;
 let task: Prio3Task;
 let leaderKeys: AggregatorKeys;
-let server: Server;
+let testHelper: TestHelper;
 let helper: HelperClient;
+const pods = new ReportPods();
 const verifyKey = new Uint8Array(16).fill(9);
 /** Every helper request and response body, as the leader sent and received them. */
 const wire: string[] = [];
@@ -76,31 +75,29 @@ beforeAll(async () => {
     ],
   };
   leaderKeys = { aggregatorId: LEADER, privateKey: leaderPair.privateKey, verifyKey };
-  const app = createHelperApp(
-    {
-      privateKey: helperPair.privateKey,
-      verifyKey,
-      leaderToken: TOKEN,
-      minimumBatch: K,
-      random: seededRandomSource(5),
-    },
-    createLogger('helper', 'silent'),
-  );
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const recordingFetch: typeof fetch = async (url, init) => {
     wire.push(String(init?.body ?? ''));
     const response = await fetch(url, init);
     wire.push(await response.clone().text());
     return response;
   };
-  helper = httpHelperClient(base, TOKEN, recordingFetch);
+  testHelper = await startTestHelper(
+    {
+      privateKey: helperPair.privateKey,
+      verifyKey,
+      leaderToken: TOKEN,
+      minimumBatch: K,
+      aggregatorIds: [task.aggregators[0].id, task.aggregators[1].id],
+      pods,
+      random: seededRandomSource(5),
+    },
+    { fetch: recordingFetch },
+  );
+  helper = testHelper.client;
 }, 120_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await testHelper?.close();
 });
 
 /** A home's report as the gateway writes it, read back through the report document reader. */
@@ -145,7 +142,15 @@ describe('a Prio3 run through leader and helper', () => {
         );
         expect(reports).toHaveLength(values.length);
         const { release } = await collectPrio3Cell(
-          { keys: leaderKeys, taskId: task.id, encoding, reports, helper, k: K },
+          {
+            keys: leaderKeys,
+            taskId: task.id,
+            encoding,
+            reports,
+            homes: pods.put(task, reports),
+            helper,
+            k: K,
+          },
           createLogger('broker', 'silent'),
         );
         expect(release.suppressed).toBe(plain.suppressed);
@@ -177,7 +182,7 @@ describe('a Prio3 run through leader and helper', () => {
     const lines: string[] = [];
     wire.length = 0;
     const outcome = await collectPrio3Cell(
-      { keys: leaderKeys, taskId: task.id, encoding, reports, helper, k: K },
+      { keys: leaderKeys, taskId: task.id, encoding, reports, homes: pods.put(task, reports), helper, k: K },
       capturingLogger(lines),
     );
     expect(outcome.release.suppressed).toBe(false);
@@ -234,6 +239,7 @@ describe('a Prio3 run through leader and helper', () => {
         taskId: task.id,
         encoding,
         reports: reports.slice(0, K - 1),
+        homes: pods.put(task, reports.slice(0, K - 1)),
         helper: counting,
         k: K,
       },
@@ -253,6 +259,7 @@ describe('a Prio3 run through leader and helper', () => {
         taskId: task.id,
         encoding,
         reports: [...reports.slice(0, K - 2), ...tampered],
+        homes: pods.put(task, [...reports.slice(0, K - 2), ...tampered]),
         helper: counting,
         k: K,
       },
@@ -262,7 +269,15 @@ describe('a Prio3 run through leader and helper', () => {
     expect(mixed.rejected).toEqual({ undecryptable: 3 });
     expect(asked).toEqual([]);
     const full = await collectPrio3Cell(
-      { keys: leaderKeys, taskId: task.id, encoding, reports, helper: counting, k: K },
+      {
+        keys: leaderKeys,
+        taskId: task.id,
+        encoding,
+        reports,
+        homes: pods.put(task, reports),
+        helper: counting,
+        k: K,
+      },
       logger,
     );
     expect(asked).toEqual(['job', 'share']);
@@ -270,37 +285,36 @@ describe('a Prio3 run through leader and helper', () => {
     expect(full.release.mean).toBeCloseTo((150 + 5.5) / 10, 9);
   });
 
-  it('the helper refuses a batch below its own minimum and a caller without the leader’s token', async () => {
+  it('the helper refuses a job naming fewer homes than its minimum, and a caller without the leader’s token', async () => {
     const encoding = sumEncodingFor('temperature.mean', period);
     const reports = await Promise.all(
       [200n, 210n].map((m) => createReportFromMeasurement(task, encoding, m)),
     );
+    const homes = pods.put(task, reports);
     const { prepared } = await (
       await import('../../../src/private-aggregation/index.ts')
     ).startPreparation(leaderKeys, task.id, encoding, reports);
-    const { forwardReport } = await import('../../../src/broker/private-aggregation/forwarded-report.ts');
-    const job = await helper.createJob({
-      taskId: task.id,
-      metricId: 'temperature.mean',
-      period: '2026-01',
-      reports: reports.map(forwardReport),
-      leaderShares: Object.fromEntries(
-        prepared.map((r) => [r.reportId, Buffer.from(r.preparationShare).toString('base64')]),
-      ),
-    });
-    await expect(helper.aggregateShare(job.jobId, { reportCount: 2 })).rejects.toMatchObject({
+    await expect(
+      helper.createJob({
+        taskId: task.id,
+        metricId: 'temperature.mean',
+        period: '2026-01',
+        homes: [...homes.values()],
+        leaderShares: Object.fromEntries(
+          prepared.map((r) => [r.reportId, Buffer.from(r.preparationShare).toString('base64')]),
+        ),
+      }),
+    ).rejects.toMatchObject({
       problem: 'helper-refused',
+      context: { type: expect.stringMatching(/batch-too-small$/) },
     });
-    const stranger = httpHelperClient(
-      `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-      'wrong-token',
-    );
+    const stranger = httpHelperClient(testHelper.base, 'wrong-token');
     await expect(
       stranger.createJob({
         taskId: task.id,
         metricId: 'temperature.mean',
         period: '2026-01',
-        reports: [],
+        homes: [],
         leaderShares: {},
       }),
     ).rejects.toThrow(/401/);
@@ -315,7 +329,7 @@ describe('a Prio3 run through leader and helper', () => {
         taskId: task.id,
         metricId: 'temperature.mean',
         period: '2026-01',
-        reports: [],
+        homes: [],
         leaderShares: {},
       }),
     ).rejects.toBeInstanceOf(ValidationError);

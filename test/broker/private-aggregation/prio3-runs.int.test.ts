@@ -6,7 +6,20 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { addCouncil, startBroker, type NewCouncil, type RunningBroker } from '../../../src/broker/index.ts';
 import type { BrokerInfo, PublicRequest, ResultsDocument, RunView } from '../../../src/broker/contract.ts';
 import { forEachBounded } from '../../../src/bounded-concurrency.ts';
-import { BrokerClient, grantConsent, type ConsentContext } from '../../../src/consent/index.ts';
+import {
+  BrokerClient,
+  grantConsent,
+  revokeConsent,
+  type ConsentContext,
+} from '../../../src/consent/index.ts';
+import {
+  collectPrio3Cell,
+  httpHelperClient,
+  type HelperClient,
+} from '../../../src/broker/private-aggregation/leader-collection.ts';
+import { readKeyFile } from '../../../src/broker/private-aggregation/helper-config.ts';
+import { readCellReports } from '../../../src/broker/private-aggregation/report-reader.ts';
+import { readTurtle } from '../../../src/pod/resource-read.ts';
 import { buildPrio3Report, reportRequestsFor } from '../../../src/gateway/prio3-reports.ts';
 import {
   computeHomeValue,
@@ -20,6 +33,7 @@ import {
   HELPER,
   LEADER,
   encodeHomeValue,
+  reportIdHex,
   inputShareAad,
   largestMeasurement,
   prio3SumFor,
@@ -216,7 +230,7 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
       createActor(server, 'broker'),
       createActor(server, 'helper'),
     ]);
-    helper = await startHelperProcess(helperActor.identity.webId);
+    helper = await startHelperProcess(helperActor.identity, { leaderWebId: brokerActor.identity.webId });
     broker = await startBroker(
       {
         port: 0,
@@ -426,5 +440,93 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
     const expected = values.reduce((sum, value) => sum + value, 0) / values.length;
     expect(cell!.mean!).toBeCloseTo(Math.round(expected * 100) / 100, 6);
     expect(largestMeasurement(encoding)).toBeLessThan(1n << BigInt(encoding.bits));
+  }, 300_000);
+  it('collects a cell with the helper restarted between preparation and collection: its job is in its own database', async () => {
+    const view = await requestView(prio3Request);
+    const period = reportRequestsFor(view, info, 'Europe/London')[0]!.period;
+    const encoding = sumEncodingFor('temperature.mean', period);
+    const central = homes.filter((home) => home.area === CENTRAL);
+    const task = {
+      id: prio3Request,
+      aggregators: [{ id: info.privateAggregation!.leader.id }, { id: info.privateAggregation!.helper.id }],
+    } as const;
+    // The leader's side, done here with the broker's identity: read the cell's reports, prepare, ask the helper.
+    const read = await readCellReports(
+      async (url) => (await readTurtle(brokerActor.agent.fetch, url))?.store ?? null,
+      central.map((home) => home.layout),
+      task,
+      encoding,
+    );
+    expect(read.reports).toHaveLength(central.length);
+    const leaderKeys = await readKeyFile(helper.leaderConfig.keyFile);
+    const client = httpHelperClient(helper.leaderConfig.helper.url, helper.leaderConfig.helper.token);
+    let restarts = 0;
+    const leaderLines: string[] = [];
+    const restarting: HelperClient = {
+      createJob: (request) => client.createJob(request),
+      aggregateShare: async (jobId, request) => {
+        await helper.restart();
+        restarts++;
+        return client.aggregateShare(jobId, request);
+      },
+    };
+    const outcome = await collectPrio3Cell(
+      {
+        keys: {
+          aggregatorId: LEADER,
+          privateKey: leaderKeys.privateKey,
+          verifyKey: Buffer.from(helper.leaderConfig.verifyKey, 'base64'),
+        },
+        taskId: prio3Request,
+        encoding,
+        reports: read.reports.map((found) => found.report),
+        homes: new Map(
+          read.reports.map(({ report, home }) => {
+            const layout = central[home]!.layout;
+            return [
+              reportIdHex(report),
+              { pod: layout.pod, consentRecord: layout.consentDocument(prio3Request) },
+            ];
+          }),
+        ),
+        helper: restarting,
+        k: 10,
+      },
+      pino({ level: 'info' }, { write: (line: string) => void leaderLines.push(line) }),
+    );
+    expect(restarts).toBe(1);
+    expect(outcome.rejected).toEqual({});
+    // The run earlier collected exactly these reports: the helper gave its stored share, so the same mean.
+    const released = prio3Results.cells.find(
+      (cell) => cell.area === CENTRAL && cell.metric === 'temperature.mean',
+    )!;
+    expect(outcome.release).toMatchObject({ suppressed: false, homes: released.homes });
+    expect(Math.round(outcome.release.mean! * 100) / 100).toBe(released.mean);
+    expect(leaderLines.join('')).toMatch(/"queryCount":2,"msg":"prio3 batch collected again/);
+    await expect.poll(() => helper.output()).toMatch(/"queryCount":2,"msg":"aggregate share given"/);
+  }, 300_000);
+
+  it('runs the same prio3 request again: the same reports give the same cells (the helper’s stored shares)', async () => {
+    const again = (await runAndResults(prio3Request)).results;
+    expect(
+      again.cells.map((cell) => [cell.area, cell.metric, cell.suppressed, cell.homes, cell.mean]),
+    ).toEqual(
+      prio3Results.cells.map((cell) => [cell.area, cell.metric, cell.suppressed, cell.homes, cell.mean]),
+    );
+  }, 300_000);
+
+  it('after one home revokes, a run of the same request cannot difference it out: the helper refuses the overlapping batches', async () => {
+    const leaving = homes.find((home) => home.area === CENTRAL && home.fixture.id === 'home-01')!;
+    await revokeConsent(contextOf(leaving), prio3Request);
+    const logStart = logLines.length;
+    const { results } = await runAndResults(prio3Request);
+    const central = results.cells.filter((cell) => cell.area === CENTRAL);
+    expect(central).toHaveLength(METRICS.length);
+    for (const cell of central) expect(cell).toMatchObject({ suppressed: true, mean: null });
+    const refusals = logLines
+      .slice(logStart)
+      .filter((line) => line.includes('the helper refused a batch overlapping an earlier one'));
+    expect(refusals).toHaveLength(METRICS.length);
+    await expect.poll(() => helper.output()).toMatch(/batch-overlap/);
   }, 300_000);
 });
