@@ -229,7 +229,11 @@ function documentsOf(home: BenchHome): string[] {
 }
 
 /** Authenticated GETs of every URL, `clients` at once, bodies read in full; returns GETs per second. */
-async function rawGetRate(fetchFn: typeof fetch, urls: readonly string[], clients: number): Promise<number> {
+export async function rawGetRate(
+  fetchFn: typeof fetch,
+  urls: readonly string[],
+  clients: number,
+): Promise<number> {
   const started = performance.now();
   await forEachBounded(urls, clients, async (url) => {
     const response = await fetchFn(url, { headers: { accept: 'text/turtle' } });
