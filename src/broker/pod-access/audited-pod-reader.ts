@@ -12,7 +12,8 @@ import { findActiveConsent } from '../consents/consent-reader.ts';
 import { consentTargets } from '../../pod/index.ts';
 import type { Database } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
-import { findRequest } from '../requests/request-reader.ts';
+import { findRequest, type RequestWithCouncil } from '../requests/request-reader.ts';
+import { ExpiringCache } from '../trust/expiring-cache.ts';
 import { guardedFetch, OutboundCallError, type OutboundRules } from '../trust/guarded-fetch.ts';
 import type { TrustPolicy } from '../trust/trust-policy.ts';
 import { accessRecordQuads } from '../../pod/index.ts';
@@ -102,6 +103,14 @@ export class AuditedPodReader {
   private readonly deps: AuditedPodReaderDeps;
   /** Jitter for retries. */
   private readonly random: RandomSource;
+  /**
+   * Requests by id: what a request reads never changes once it is filed, so a run looks it up once, not once per
+   * home (each look-up is a database round trip). The consent is still checked on every read.
+   */
+  private readonly requests = new ExpiringCache<RequestWithCouncil | null>({
+    ttlMs: 60_000,
+    maxEntries: 256,
+  });
   /** Requests in flight per pod server, shared by every read of this reader (every run of the process). */
   private readonly originLimit: OriginLimit;
 
@@ -141,7 +150,9 @@ export class AuditedPodReader {
   ): Promise<PodDocument<T>[]> {
     const now = this.deps.clock();
     const active = await findActiveConsent(this.deps.db, consent.request_id, consent.resident_webid, now);
-    const request = active && (await findRequest(this.deps.db, consent.request_id));
+    const request =
+      active &&
+      (await this.requests.get(active.request_id, () => findRequest(this.deps.db, active.request_id)));
     if (!active || !request) {
       throw new ForbiddenError('No active consent for this read', { requestId: consent.request_id });
     }
