@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { z } from 'zod';
 import { addCouncil, enrolHome, startBroker, type RunningBroker } from '../src/broker/index.ts';
 import { recordGivenConsent } from '../src/broker/consents/consent-transactor.ts';
@@ -28,6 +29,8 @@ const optionsSchema = z
     maxRequestsPerOrigin: z.number().int().min(1).default(DEFAULT_POD_ACCESS.maxRequestsPerOrigin),
     /** The broker's `limits.homesInFlight`; default 4 per server. */
     homesInFlight: z.number().int().min(1).max(1024).optional(),
+    /** PostgreSQL for the broker (a fresh schema, dropped after); default PGlite in this process. */
+    databaseUrl: z.string().min(1).optional(),
   })
   .strict();
 
@@ -104,6 +107,9 @@ export interface BrokerSimResult {
   /** What the simulators allow: servers × rate ÷ requests per home. */
   serversCeilingHomesPerSecond: number;
   brokerCpuMsPerHome: number;
+  /** This process (broker, database, bench) just before the run. */
+  rssBeforeMb: number;
+  heapBeforeMb: number;
   peakRssMb: number;
   peakHeapMb: number;
   checkpoints: Checkpoint[];
@@ -166,6 +172,7 @@ export async function runBrokerSim(input: z.input<typeof optionsSchema>): Promis
   };
   const homesPerArea = Math.max(25, Math.ceil(options.homes / MAX_AREAS));
   const dir = await mkdtemp(join(tmpdir(), 'homedata-bench-broker-sim-'));
+  const schema = `broker_sim_${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
   // The broker's own identity lives on a real CSS: it logs in there, and sends that DPoP-bound token to the simulators.
   const identityServer = await startPodServerChild(join(dir, 'pods'));
   let broker: RunningBroker | undefined;
@@ -191,7 +198,9 @@ export async function runBrokerSim(input: z.input<typeof optionsSchema>): Promis
         webId: identity.webId,
         clientId: identity.clientId,
         clientSecret: identity.clientSecret,
-        dbDir: join(dir, 'broker-db'),
+        ...(options.databaseUrl === undefined
+          ? { dbDir: join(dir, 'broker-db') }
+          : { databaseUrl: options.databaseUrl, databaseSchema: schema }),
         auditKeyFile: join(dir, 'audit.key'),
         rateLimit: { windowMs: 60_000, max: 1_000_000 },
         trust: { issuers: [identity.issuer], podServers: [identityServer.url, ...simulator.urls] },
@@ -243,6 +252,8 @@ export async function runBrokerSim(input: z.input<typeof optionsSchema>): Promis
       homesPerSecond: run.homesCounted / run.seconds,
       serversCeilingHomesPerSecond: (options.servers * options.ratePerSecond) / REQUESTS_PER_HOME,
       brokerCpuMsPerHome: run.cpuMs / options.homes,
+      rssBeforeMb: run.rssBeforeMb,
+      heapBeforeMb: run.heapBeforeMb,
       peakRssMb: run.peakRssMb,
       peakHeapMb: run.peakHeapMb,
       checkpoints: run.checkpoints,
@@ -259,6 +270,18 @@ export async function runBrokerSim(input: z.input<typeof optionsSchema>): Promis
     identityServer.child.kill('SIGTERM');
     await new Promise((done) => identityServer.child.once('exit', done));
     await rm(dir, { recursive: true, force: true });
+    if (options.databaseUrl !== undefined) await dropSchema(options.databaseUrl, schema);
+  }
+}
+
+/** Drops the broker's schema from a PostgreSQL run. */
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
   }
 }
 
@@ -282,6 +305,7 @@ async function measuredRun(
     peakHeap = Math.max(peakHeap, now.heapUsed);
     return now;
   };
+  const before = sample();
   const sampler = setInterval(sample, 20);
   const checkpoints: Checkpoint[] = [];
   const pending = [...CHECKPOINTS.filter((size) => size < homes), homes];
@@ -320,6 +344,8 @@ async function measuredRun(
         );
         return {
           seconds: (row!.finished_at!.getTime() - row!.started_at.getTime()) / 1000,
+          rssBeforeMb: mb(before.rss),
+          heapBeforeMb: mb(before.heapUsed),
           cpuMs: (cpu.user + cpu.system) / 1000,
           peakRssMb: mb(peakRss),
           peakHeapMb: mb(peakHeap),
@@ -345,7 +371,8 @@ function print(result: BrokerSimResult): void {
     `broker on SIMULATED pod servers (bench/pod-sim.ts, not CSS): ${options.homes} homes on ${options.servers} ` +
       `simulators capped at ${fixed(options.ratePerSecond)} requests/s and ${fixed(options.latencyMs, 1)} ms each ` +
       `(${result.capsFrom === 'measured CSS' ? "the real CSS's authenticated GET rate and latency, measured just now" : 'given'}); ` +
-      `broker: ${options.maxRequestsPerOrigin} requests per origin, ${options.homesInFlight} homes in flight`,
+      `broker: ${options.maxRequestsPerOrigin} requests per origin, ${options.homesInFlight} homes in flight, ` +
+      `${options.databaseUrl === undefined ? 'PGlite in process' : 'PostgreSQL'}`,
   );
   out(
     `${result.cores} cores, load average ${result.loadAverage.map((value) => value.toFixed(2)).join(' ')}; ` +
@@ -354,6 +381,7 @@ function print(result: BrokerSimResult): void {
   out(
     `run: ${fixed(result.runSeconds, 1)} s, ${fixed(result.homesPerSecond)} homes/s ` +
       `(simulators' ceiling ${fixed(result.serversCeilingHomesPerSecond)}), broker CPU ${fixed(result.brokerCpuMsPerHome, 2)} ms/home, ` +
+      `RSS ${fixed(result.rssBeforeMb)} MB and heap ${fixed(result.heapBeforeMb)} MB before the run, ` +
       `peak RSS ${fixed(result.peakRssMb)} MB, peak heap ${fixed(result.peakHeapMb)} MB; ` +
       `${result.homesCounted} access records, ${result.releasedCells} cells released, ${result.refused} refused, ` +
       `per server at most ${result.peakInFlightPerServer} requests in flight and ${result.peakConnectionsPerServer} connections`,
@@ -376,7 +404,7 @@ function print(result: BrokerSimResult): void {
 
 /**
  * `npm run bench -- broker-sim [--homes 50000] [--servers 25] [--rate R --latency-ms L] [--per-origin N]
- * [--homes-in-flight N]`.
+ * [--homes-in-flight N] [--database-url postgres://…]`.
  */
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -388,6 +416,7 @@ export async function main(argv: string[]): Promise<void> {
       'latency-ms': { type: 'string' },
       'per-origin': { type: 'string' },
       'homes-in-flight': { type: 'string' },
+      'database-url': { type: 'string' },
     },
   });
   const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
@@ -399,6 +428,7 @@ export async function main(argv: string[]): Promise<void> {
       latencyMs: number(values['latency-ms']),
       maxRequestsPerOrigin: number(values['per-origin']),
       homesInFlight: number(values['homes-in-flight']),
+      databaseUrl: values['database-url'],
     }),
   );
 }
