@@ -2,6 +2,7 @@
 const benchmarks: Record<string, () => Promise<{ main: (argv: string[]) => Promise<void> }>> = {
   gateway: () => import('./gateway.ts'),
   broker: () => import('./broker.ts'),
+  'broker-sim': () => import('./broker-sim.ts'),
   demo: () => import('./demo.ts'),
   outbox: () => import('./outbox.ts'),
   intake: () => import('./intake.ts'),

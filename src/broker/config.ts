@@ -60,6 +60,9 @@ export const DEFAULT_WEBHOOKS = { allowHttpLoopback: false, pollMs: 1000 } as co
  *   unreadable instead of holding the run.
  * - `runConcurrency` 2: runs executed at once per broker process (one per core of a small machine), at most one
  *   per council, so that one council's slow run never holds another council's.
+ * - `homesInFlight` 8: homes one run (or shard) reads at once. One CSS is the limit at about 8 (docs/aggregation.md,
+ *   Benchmark); a broker whose homes live on many pod servers raises it (about 4 × the servers read at once), and
+ *   `podAccess.maxRequestsPerOrigin` still keeps each server within its share.
  */
 export const DEFAULT_LIMITS = {
   maxPeriodMonths: DEFAULT_MAX_PERIOD_MONTHS,
@@ -68,6 +71,7 @@ export const DEFAULT_LIMITS = {
   maxActiveRunsPerCouncil: 3,
   homeDeadlineMs: 60_000,
   runConcurrency: 2,
+  homesInFlight: 8,
 } as const;
 
 /** The schema of `limits`: every key optional, each with its default above. */
@@ -87,6 +91,8 @@ const limitsSchema = z
     homeDeadlineMs: z.number().int().min(100).max(90_000).default(DEFAULT_LIMITS.homeDeadlineMs),
     /** Runs executed at once by one broker process (at most one per council). */
     runConcurrency: z.number().int().min(1).max(64).default(DEFAULT_LIMITS.runConcurrency),
+    /** Homes one run (or shard of a shared run) reads at once. */
+    homesInFlight: z.number().int().min(1).max(1024).default(DEFAULT_LIMITS.homesInFlight),
   })
   .strict();
 

@@ -129,6 +129,7 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       logger,
       kFloor: config.kFloor,
       limits: config.limits,
+      homeConcurrency: config.limits.homesInFlight,
       random: deps.random,
       shardSize: deps.runShardSize,
       prio3,

@@ -32,28 +32,34 @@ export async function appendAuditRecords(
     let seq = Number(last[0]?.seq ?? 0);
     let prevHash = last[0]?.row_hash ?? GENESIS_HASH;
     const written: WrittenAuditEntry[] = [];
+    const values: unknown[] = [];
     for (const record of records) {
       seq += 1;
       const entry: AuditEntry = { ...record, seq, at: record.at.toISOString() };
       const rowHash = auditRowHash(prevHash, entry, key);
-      await tx.query(
-        'INSERT INTO audit_log (seq, at, request_id, run_id, resident_webid, resource, status, prev_hash, row_hash) ' +
-          'VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-        [
-          seq,
-          record.at,
-          entry.requestId,
-          entry.runId,
-          entry.residentWebId,
-          entry.resource,
-          entry.status,
-          prevHash,
-          rowHash,
-        ],
+      values.push(
+        seq,
+        record.at,
+        entry.requestId,
+        entry.runId,
+        entry.residentWebId,
+        entry.resource,
+        entry.status,
+        prevHash,
+        rowHash,
       );
       written.push({ ...entry, rowHash });
       prevHash = rowHash;
     }
+    // One statement for the batch: each is a round trip, and a run appends a batch per home.
+    const rows = written.map(
+      (_, row) => `(${Array.from({ length: 9 }, (_, column) => `$${row * 9 + column + 1}`).join(', ')})`,
+    );
+    await tx.query(
+      'INSERT INTO audit_log (seq, at, request_id, run_id, resident_webid, resource, status, prev_hash, row_hash) ' +
+        `VALUES ${rows.join(', ')}`,
+      values,
+    );
     return written;
   });
 }

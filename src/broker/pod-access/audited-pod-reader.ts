@@ -12,11 +12,13 @@ import { findActiveConsent } from '../consents/consent-reader.ts';
 import { consentTargets } from '../../pod/index.ts';
 import type { Database } from '../db/database.ts';
 import type { ConsentRow } from '../db/schema/consents.ts';
-import { findRequest } from '../requests/request-reader.ts';
+import { findRequest, type RequestWithCouncil } from '../requests/request-reader.ts';
+import { ExpiringCache } from '../trust/expiring-cache.ts';
 import { guardedFetch, OutboundCallError, type OutboundRules } from '../trust/guarded-fetch.ts';
 import type { TrustPolicy } from '../trust/trust-policy.ts';
 import { accessRecordQuads } from '../../pod/index.ts';
 import type { DocumentCaps, PodAccessLimits } from './pod-access-limits.ts';
+import { OriginLimit } from './origin-limit.ts';
 
 /** One document as read: the pod's status, its ETag, and the parsed body when the read succeeded. */
 export interface PodDocument<T> {
@@ -101,10 +103,21 @@ export class AuditedPodReader {
   private readonly deps: AuditedPodReaderDeps;
   /** Jitter for retries. */
   private readonly random: RandomSource;
+  /**
+   * Requests by id: what a request reads never changes once it is filed, so a run looks it up once, not once per
+   * home (each look-up is a database round trip). The consent is still checked on every read.
+   */
+  private readonly requests = new ExpiringCache<RequestWithCouncil | null>({
+    ttlMs: 60_000,
+    maxEntries: 256,
+  });
+  /** Requests in flight per pod server, shared by every read of this reader (every run of the process). */
+  private readonly originLimit: OriginLimit;
 
   constructor(deps: AuditedPodReaderDeps) {
     this.deps = deps;
     this.random = deps.random ?? cryptoRandomSource();
+    this.originLimit = new OriginLimit(deps.limits.maxRequestsPerOrigin);
   }
 
   /** The broker's WebID (the agent residents grant Read to). */
@@ -137,7 +150,9 @@ export class AuditedPodReader {
   ): Promise<PodDocument<T>[]> {
     const now = this.deps.clock();
     const active = await findActiveConsent(this.deps.db, consent.request_id, consent.resident_webid, now);
-    const request = active && (await findRequest(this.deps.db, consent.request_id));
+    const request =
+      active &&
+      (await this.requests.get(active.request_id, () => findRequest(this.deps.db, active.request_id)));
     if (!active || !request) {
       throw new ForbiddenError('No active consent for this read', { requestId: consent.request_id });
     }
@@ -203,7 +218,9 @@ export class AuditedPodReader {
         auditRows: written.filter((_, index) => read.includes(documents[index]!)),
       });
       try {
-        await createAccessRecord(this.writeFetch, recordDocument, quads);
+        await this.originLimit.run(recordDocument, () =>
+          createAccessRecord(this.writeFetch, recordDocument, quads),
+        );
       } catch (error) {
         const podStatus =
           error instanceof PodError ? (error.context.podStatus as number | undefined) : undefined;
@@ -299,37 +316,40 @@ export class AuditedPodReader {
     };
     let parseError: unknown;
     let failure: OutboundCallError | undefined;
-    await forEachBounded(urls, this.deps.concurrency ?? 4, async (url, index) => {
-      const headers: Record<string, string> = { accept: 'text/turtle' };
-      const etag = etags?.get(url);
-      if (etag) headers['if-none-match'] = etag;
-      const rules = this.rules(this.maxBytesOf(url, layout));
-      const outcome = await this.withRetries(() => guardedFetch(this.deps.fetch, url, { headers }, rules));
-      if (outcome instanceof OutboundCallError) {
-        failure ??= outcome;
-        const status = typeof outcome.context.status === 'number' ? outcome.context.status : 0;
-        results[index] = { url, status, etag: null, body: null };
-        return;
-      }
-      const response = outcome;
-      let body: T | null = null;
-      if (response.ok) {
-        try {
-          body = await parse(response, url, caps);
-        } catch (error) {
-          parseError ??= error;
+    await forEachBounded(urls, this.deps.concurrency ?? 4, (url, index) =>
+      // The slot covers the body too: the connection is busy until the parser has read it.
+      this.originLimit.run(url, async () => {
+        const headers: Record<string, string> = { accept: 'text/turtle' };
+        const etag = etags?.get(url);
+        if (etag) headers['if-none-match'] = etag;
+        const rules = this.rules(this.maxBytesOf(url, layout));
+        const outcome = await this.withRetries(() => guardedFetch(this.deps.fetch, url, { headers }, rules));
+        if (outcome instanceof OutboundCallError) {
+          failure ??= outcome;
+          const status = typeof outcome.context.status === 'number' ? outcome.context.status : 0;
+          results[index] = { url, status, etag: null, body: null };
+          return;
         }
-      } else {
-        await response.body?.cancel().catch(() => undefined);
-      }
-      // guardedFetch refused any answer whose URL is not the one asked for: this is the URL actually read.
-      results[index] = {
-        url: response.url || url,
-        status: response.status,
-        etag: response.headers.get('etag'),
-        body,
-      };
-    });
+        const response = outcome;
+        let body: T | null = null;
+        if (response.ok) {
+          try {
+            body = await parse(response, url, caps);
+          } catch (error) {
+            parseError ??= error;
+          }
+        } else {
+          await response.body?.cancel().catch(() => undefined);
+        }
+        // guardedFetch refused any answer whose URL is not the one asked for: this is the URL actually read.
+        results[index] = {
+          url: response.url || url,
+          status: response.status,
+          etag: response.headers.get('etag'),
+          body,
+        };
+      }),
+    );
     return { documents: results, parseError, failure };
   }
 

@@ -22,6 +22,13 @@ export const podAccessConfigSchema = z
     retryBaseMs: z.number().int().min(10).max(60_000).default(500),
     /** Longest backoff between two attempts (ms), and the most a pod's `Retry-After` may make the broker wait. */
     retryMaxMs: z.number().int().min(10).max(60_000).default(4_000),
+    /**
+     * Requests the broker has in flight to one pod server (origin) at once, across all runs and homes of this
+     * process; more wait their turn. CSS on two cores reached its authenticated GET ceiling (~120/s) with a few
+     * requests in flight, and more only queued inside it (docs/aggregation.md, "Many pod servers"): 8 keeps one
+     * server busy while a run reads many servers side by side.
+     */
+    maxRequestsPerOrigin: z.number().int().min(1).max(256).default(8),
     /** Largest consent record read at registration (bytes); it is parsed and SHACL-checked only under this cap. */
     maxConsentRecordBytes: z.number().int().min(1024).default(MB),
     /** Largest home profile (`homedata/home`) read (bytes). */
