@@ -14,7 +14,7 @@ import { createLogger } from '../src/logging.ts';
 import { AccountApi } from '../src/pod/account-api.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';
 import { loginWithClientCredentials } from '../src/pod/solid-session.ts';
-import { METRIC, rawGetRate, seedHomes, startPodServerChild } from './broker.ts';
+import { januaryRequest, rawGetRate, seedHomes, startPodServerChild } from './broker.ts';
 import { simulatedAreaCode, spawnPodSimulator, type SimulatedServerStats } from './pod-sim.ts';
 
 const optionsSchema = z
@@ -216,19 +216,7 @@ export async function runBrokerSim(input: z.input<typeof optionsSchema>): Promis
     const requestId = await createRequest(
       broker.db,
       council.id,
-      {
-        title: `Simulated ${options.homes}`,
-        purpose: 'https://w3id.org/dpv#ProvideOfficialStatistics',
-        description: 'Benchmark on simulated pod servers',
-        metrics: [METRIC],
-        areas,
-        period: { from: '2026-01-01', to: '2026-01-31' },
-        granularity: 'month',
-        split: 'none',
-        minCohort: 10,
-        consentUntil: '2036-12-31',
-        aggregation: 'plain',
-      },
+      januaryRequest(`Simulated ${options.homes}`, areas),
       new Date(),
     );
     const seedStarted = performance.now();

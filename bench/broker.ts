@@ -109,6 +109,27 @@ export const DEFAULT_OPTIONS: BrokerBenchOptions = {
 const HOMES_PER_AREA = 25;
 export const MONTH = '2026-01';
 export const METRIC = 'temperature.mean';
+
+/** The benches' one request shape: January's mean temperature over the given areas, monthly, k = 10. */
+export function januaryRequest(
+  title: string,
+  areas: string[],
+  aggregation: NewRequest['aggregation'] = 'plain',
+): NewRequest {
+  return {
+    title,
+    purpose: 'https://w3id.org/dpv#ProvideOfficialStatistics',
+    description: 'Benchmark',
+    metrics: [METRIC],
+    areas,
+    period: { from: '2026-01-01', to: '2026-01-31' },
+    granularity: 'month',
+    split: 'none',
+    minCohort: 10,
+    consentUntil: '2036-12-31',
+    aggregation,
+  };
+}
 export const TIME_ZONE = 'Europe/London';
 
 /** A bench home: its resident's identity, the area it is placed in, and its pod layout. */
@@ -550,19 +571,7 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
       const members = homes.slice(0, size);
       const areas = [...new Set(members.map((home) => home.area))];
       const now = new Date();
-      const request: NewRequest = {
-        title: `Bench ${size}`,
-        purpose: 'https://w3id.org/dpv#ProvideOfficialStatistics',
-        description: 'Benchmark',
-        metrics: [METRIC],
-        areas,
-        period: { from: '2026-01-01', to: '2026-01-31' },
-        granularity: 'month',
-        split: 'none',
-        minCohort: 10,
-        consentUntil: '2036-12-31',
-        aggregation: 'plain',
-      };
+      const request = januaryRequest(`Bench ${size}`, areas);
       const requestId = await createRequest(broker.db, council.id, request, now);
       for (const home of members) await recordConsent(broker.db, requestId, home, now);
       const urls = members.flatMap(documentsOf);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addCouncil, startBroker, type RunningBroker } from '../src/broker/index.ts';
-import { createRequest, type StoredRequest } from '../src/broker/requests/request-transactor.ts';
+import { createRequest } from '../src/broker/requests/request-transactor.ts';
 import { forEachBounded } from '../src/bounded-concurrency.ts';
 import { generateFixtureSet } from '../src/fixtures/fixture-set.ts';
 import { readFixtureReadings } from '../src/fixtures/write-fixtures.ts';
@@ -43,6 +43,7 @@ import {
   METRIC,
   TIME_ZONE,
   brokerRun,
+  januaryRequest,
   recordConsent,
   seedHomes,
   startPodServerChild,
@@ -194,19 +195,8 @@ async function runPair(
   summaries: readonly DailySummary[][],
 ) {
   const areas = [...new Set(members.map((home) => home.area))];
-  const request = (aggregation: 'plain' | 'prio3'): StoredRequest => ({
-    title: `Bench ${aggregation} ${members.length}`,
-    purpose: 'https://w3id.org/dpv#ProvideOfficialStatistics',
-    description: 'Benchmark',
-    metrics: [METRIC],
-    areas,
-    period: { from: '2026-01-01', to: '2026-01-31' },
-    granularity: 'month',
-    split: 'none',
-    minCohort: 10,
-    consentUntil: '2036-12-31',
-    aggregation,
-  });
+  const request = (aggregation: 'plain' | 'prio3') =>
+    januaryRequest(`Bench ${aggregation} ${members.length}`, areas, aggregation);
   const now = new Date();
   const plainId = await createRequest(broker.db, councilId, request('plain'), now);
   const prio3Id = await createRequest(broker.db, councilId, request('prio3'), now);
