@@ -60,6 +60,9 @@ export const DEFAULT_WEBHOOKS = { allowHttpLoopback: false, pollMs: 1000 } as co
  *   unreadable instead of holding the run.
  * - `runConcurrency` 2: runs executed at once per broker process (one per core of a small machine), at most one
  *   per council, so that one council's slow run never holds another council's.
+ * - `runShardSize` 25: homes per shard of a run shared between broker processes (PostgreSQL): small enough to
+ *   spread a run over processes, large enough that a shard's three queue round trips are noise. A shard's homes
+ *   bound how long it may take, and so how soon a shard whose process died is handed to another (pg-boss-queue.ts).
  */
 export const DEFAULT_LIMITS = {
   maxPeriodMonths: DEFAULT_MAX_PERIOD_MONTHS,
@@ -68,6 +71,7 @@ export const DEFAULT_LIMITS = {
   maxActiveRunsPerCouncil: 3,
   homeDeadlineMs: 60_000,
   runConcurrency: 2,
+  runShardSize: 25,
 } as const;
 
 /** The schema of `limits`: every key optional, each with its default above. */
@@ -87,6 +91,8 @@ const limitsSchema = z
     homeDeadlineMs: z.number().int().min(100).max(90_000).default(DEFAULT_LIMITS.homeDeadlineMs),
     /** Runs executed at once by one broker process (at most one per council). */
     runConcurrency: z.number().int().min(1).max(64).default(DEFAULT_LIMITS.runConcurrency),
+    /** Homes per shard of a run shared between broker processes (PostgreSQL only). */
+    runShardSize: z.number().int().min(1).max(1000).default(DEFAULT_LIMITS.runShardSize),
   })
   .strict();
 
