@@ -32,15 +32,19 @@ export async function killHard(child: ChildProcess): Promise<void> {
   await exited(child);
 }
 
-/** Spawns a child whose stdout lines are JSON log entries, passed to `onLine`; other lines go to `onText`. */
+/**
+ * Spawns a child whose stdout lines are JSON log entries, passed to `onLine`; other lines go to `onText`. It logs
+ * at `logLevel` (debug: the fault suite reads its steps from the log).
+ */
 function spawnChild(
   args: string[],
   onLine: (entry: Record<string, unknown>) => void,
   onText: (line: string) => void = () => undefined,
+  logLevel = 'debug',
 ): ChildProcess {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, HOMEDATA_LOG_LEVEL: 'debug', NODE_ENV: 'production' },
+    env: { ...process.env, HOMEDATA_LOG_LEVEL: logLevel, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -76,6 +80,7 @@ async function startServerChild(
   args: string[],
   urlOf: (line: Record<string, unknown> | string) => string | undefined,
   onLog: (entry: Record<string, unknown>) => void = () => undefined,
+  logLevel?: string,
 ): Promise<ServerProcess> {
   let ready!: (url: string) => void;
   const started = new Promise<string>((resolve) => {
@@ -86,7 +91,7 @@ async function startServerChild(
     if (url !== undefined) ready(url);
     if (typeof line === 'object') onLog(line);
   };
-  const child = spawnChild(args, onOutput, onOutput);
+  const child = spawnChild(args, onOutput, onOutput, logLevel);
   const url = await Promise.race([
     started,
     exited(child).then((code) => Promise.reject(new Error(`${what} process exited with ${code}`))),
@@ -103,16 +108,24 @@ export function startPodServerProcess(dataDir: string, port: number): Promise<Po
   );
 }
 
-/** Starts `homedata broker --config FILE` as a child; resolves with its URL once it listens; `onLog` sees each log entry. */
+/** How a broker child logs: `onLog` sees each entry, at `logLevel` (default debug). */
+export interface BrokerProcessOptions {
+  onLog?: (entry: Record<string, unknown>) => void;
+  /** A benchmark logs at info: debug lines per pod request cost the broker CPU. */
+  logLevel?: string;
+}
+
+/** Starts `homedata broker --config FILE` as a child; resolves with its URL once it listens. */
 export function startBrokerProcess(
   configFile: string,
-  onLog: (entry: Record<string, unknown>) => void = () => undefined,
+  options: BrokerProcessOptions = {},
 ): Promise<ServerProcess> {
   return startServerChild(
     'broker',
     [CLI, 'broker', '--config', configFile],
     (line) => (typeof line === 'string' ? /^Broker listening at (\S+)/.exec(line)?.[1] : undefined),
-    onLog,
+    options.onLog,
+    options.logLevel,
   );
 }
 

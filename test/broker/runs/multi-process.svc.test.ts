@@ -68,9 +68,12 @@ describe('one run shared by two broker processes on PostgreSQL', () => {
     const file = join(dir, `${name}.json`);
     await writeFile(file, JSON.stringify(config));
     // A home that misses its deadline is left out silently (counted pod-failed): the shards' counts say so.
-    const started = await startBrokerProcess(file, (entry) => {
-      const skipped = entry.msg === 'shard read' && Number(entry['pod-failed']) > 0;
-      if (skipped || Number(entry.level) >= 50) process.stderr.write(`[${name}] ${JSON.stringify(entry)}\n`);
+    const started = await startBrokerProcess(file, {
+      onLog: (entry) => {
+        const skipped = entry.msg === 'shard read' && Number(entry['pod-failed']) > 0;
+        if (skipped || Number(entry.level) >= 50)
+          process.stderr.write(`[${name}] ${JSON.stringify(entry)}\n`);
+      },
     });
     processes.push(started);
     return started;
