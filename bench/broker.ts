@@ -12,7 +12,7 @@ import { addCouncil, startBroker, type RunningBroker } from '../src/broker/index
 import { recordGivenConsent } from '../src/broker/consents/consent-transactor.ts';
 import type { NewRequest } from '../src/broker/requests/request-schema.ts';
 import { createRequest } from '../src/broker/requests/request-transactor.ts';
-import { generateFixtureSet } from '../src/fixtures/fixture-set.ts';
+import { generateFixtureSet, type FixtureSet } from '../src/fixtures/fixture-set.ts';
 import { readFixtureReadings } from '../src/fixtures/write-fixtures.ts';
 import { summaryQuads } from '../src/pod/formats/daily-summary.ts';
 import { createLogger } from '../src/logging.ts';
@@ -107,7 +107,7 @@ export const DEFAULT_OPTIONS: BrokerBenchOptions = {
 
 /** Homes per bench area: areas are filled in order, so the first N homes fill whole areas. */
 const HOMES_PER_AREA = 25;
-const MONTH = '2026-01';
+export const MONTH = '2026-01';
 export const METRIC = 'temperature.mean';
 export const TIME_ZONE = 'Europe/London';
 
@@ -148,13 +148,10 @@ async function provisionWithRetries(api: AccountApi, baseName: string): Promise<
   }
 }
 
-/**
- * Creates `count` homes: an account and pod each, the home profile and January temperature summaries of one of
- * the 24 fixture homes (in turn), and the Read and Append grants a consent gives the broker. The consent records
- * themselves are left out: runs never read them, and the broker's index is filled directly.
- */
-export async function seedHomes(server: string, brokerWebId: string, count: number): Promise<BenchHome[]> {
-  const fixtures = generateFixtureSet();
+/** Each fixture home's January temperature summaries, computed from its readings in `pods-fixtures/`. */
+export async function fixtureTemperatureSummaries(
+  fixtures: FixtureSet = generateFixtureSet(),
+): Promise<Map<string, DailySummary[]>> {
   const summaries = new Map<string, DailySummary[]>();
   for (const fixture of fixtures.homes) {
     const readings = (await readFixtureReadings('pods-fixtures', fixture.id)).filter(
@@ -165,6 +162,30 @@ export async function seedHomes(server: string, brokerWebId: string, count: numb
       summariseReadings(readings, TIME_ZONE, { now: new Date('2026-02-02T00:00:00Z') }),
     );
   }
+  return summaries;
+}
+
+/** A fixture home's summaries as the Turtle document the gateway leaves in its pod (each shared triple once). */
+export function summaryDocumentTurtle(summaries: readonly DailySummary[], layout: PodLayout): string {
+  const document = layout.summaryDocument('temperature', MONTH);
+  // The gateway appends with N3 Patch, which keeps the day's shared interval triples once: so do we.
+  const quads = new Store(summaries.flatMap((summary) => summaryQuads(summary, layout, TIME_ZONE))).getQuads(
+    null,
+    null,
+    null,
+    null,
+  );
+  return serializeTurtle(quads, { baseIRI: document });
+}
+
+/**
+ * Creates `count` homes: an account and pod each, the home profile and January temperature summaries of one of
+ * the 24 fixture homes (in turn), and the Read and Append grants a consent gives the broker. The consent records
+ * themselves are left out: runs never read them, and the broker's index is filled directly.
+ */
+export async function seedHomes(server: string, brokerWebId: string, count: number): Promise<BenchHome[]> {
+  const fixtures = generateFixtureSet();
+  const summaries = await fixtureTemperatureSummaries(fixtures);
   const api = new AccountApi(server);
   const homes: BenchHome[] = new Array(count);
   await forEachBounded(
@@ -179,13 +200,9 @@ export async function seedHomes(server: string, brokerWebId: string, count: numb
       try {
         const home = { area, dwellingType: fixture.dwellingType, timeZone: TIME_ZONE, rooms: fixture.rooms };
         const document = layout.summaryDocument('temperature', MONTH);
-        // The gateway appends with N3 Patch, which keeps the day's shared interval triples once: so do we.
-        const quads = new Store(
-          summaries.get(fixture.id)!.flatMap((summary) => summaryQuads(summary, layout, TIME_ZONE)),
-        ).getQuads(null, null, null, null);
         await Promise.all([
           writeTurtle(agent.fetch, layout.homeProfile, homeProfileTurtle(layout, home)),
-          writeTurtle(agent.fetch, document, serializeTurtle(quads, { baseIRI: document })),
+          writeTurtle(agent.fetch, document, summaryDocumentTurtle(summaries.get(fixture.id)!, layout)),
           ensureContainer(agent.fetch, layout.accessLog),
         ]);
         const editor = { fetch: agent.fetch, ownerWebId: agent.webId };
