@@ -68,8 +68,10 @@ export interface ProcessesStep {
   shardsPerProcess: number[];
   /** Each pod server's homes ÷ the time from the run's start to its last read there. */
   perServer: ServerFigure[];
-  /** Homes the run counted (released cells' homes are rounded; this is the audit log's distinct residents). */
+  /** Homes the run read (the audit log's distinct residents). */
   homesRead: number;
+  /** Whether its released cells (area, mean, homes) equal those of the first step's run. */
+  sameCellsAsFirst: boolean;
 }
 
 /** Homes per second of a baseline, all servers at once, and of each server. */
@@ -380,6 +382,7 @@ export async function runProcessesBench(options: ProcessesBenchOptions): Promise
 
     const areas = [...new Set(homes.map((home) => home.area))];
     const steps: ProcessesStep[] = [];
+    let firstCells: string | undefined;
     for (const count of options.processes) {
       while (brokers.length < count) await startOne(brokers.length);
       const request: NewRequest = {
@@ -409,6 +412,12 @@ export async function runProcessesBench(options: ProcessesBenchOptions): Promise
       const homesRead = perServer.reduce((sum, figure) => sum + figure.homes, 0);
       if (homesRead < homes.length) throw new Error(`the run read ${homesRead} of ${homes.length} homes`);
       const homesPerSecond = homes.length / seconds;
+      const cells = JSON.stringify(
+        await db.query('SELECT area, mean, homes FROM run_cells WHERE run_id = $1 ORDER BY position', [
+          runId,
+        ]),
+      );
+      firstCells ??= cells;
       const single = steps[0];
       steps.push({
         processes: count,
@@ -421,6 +430,7 @@ export async function runProcessesBench(options: ProcessesBenchOptions): Promise
         shardsPerProcess: brokers.slice(0, count).map((_, index) => shardsRead.get(`${runId}:${index}`) ?? 0),
         perServer,
         homesRead,
+        sameCellsAsFirst: cells === firstCells,
       });
     }
     const { databaseUrl: _url, ...shown } = options;
@@ -468,6 +478,7 @@ export function printProcessesBench(result: ProcessesBenchResult): void {
     '÷ floor',
     'shards per process',
     'per server homes/s',
+    'same cells',
   ];
   const rows = result.steps.map((step) => [
     String(step.processes),
@@ -478,6 +489,7 @@ export function printProcessesBench(result: ProcessesBenchResult): void {
     fixed(step.brokerToFloor, 2),
     step.shardsPerProcess.join('/'),
     perServerText(step.perServer),
+    String(step.sameCellsAsFirst),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length)),
