@@ -84,7 +84,10 @@ export class ShardedRuns {
     const { db, clock, executor } = this.deps;
     const run = await findRunById(db, runId);
     const shard = await findShard(db, runId, shardNumber);
-    if (run?.state !== 'running' || shard === null || shard.state === 'done') return;
+    if (run?.state !== 'running' || shard === null) return;
+    // A retried job whose shard a stopping process finished after all: that process may have failed to ask for
+    // the release (its queue was already stopped), so ask again, or the run would wait for the next start.
+    if (shard.state === 'done') return this.finishWhenAllDone(runId, dispatch);
     // Names this process as the shard's reader before the first read: an operator (or a test) sees who holds a
     // shard, and a shard taken over after its process died shows the process that took it.
     await takeShard(db, runId, shardNumber, this.worker);
@@ -104,10 +107,16 @@ export class ShardedRuns {
     this.deps.logger.info({ runId, shard: shardNumber, worker: this.worker, ...skipped }, 'shard read');
     const completed = await db.transaction((tx) => completeShard(tx, runId, shardNumber, this.worker, homes));
     homes.length = 0;
-    if (!completed) return;
+    if (!completed) return this.finishWhenAllDone(runId, dispatch);
     const { total, done, homes: planned, homesDone } = await countShards(db, runId);
     await recordProgress(db, runId, progressPercent(homesDone, planned, setup.k), clock());
     if (done === total) await dispatch.finish(runId);
+  }
+
+  /** Asks for the run's release when all its shards are done; harmless to repeat (one finish job per run). */
+  private async finishWhenAllDone(runId: string, dispatch: ShardDispatch): Promise<void> {
+    const { total, done } = await countShards(this.deps.db, runId);
+    if (total > 0 && done === total) await dispatch.finish(runId);
   }
 
   /** Releases a run whose shards are all done, and forgets its per-home values in the same transaction. */
