@@ -242,10 +242,10 @@ export async function seedHomes(server: string, brokerWebId: string, count: numb
 }
 
 /** Documents a run reads per home: the home profile and one month of temperature summaries. */
-const DOCUMENTS_PER_HOME = 2;
+export const DOCUMENTS_PER_HOME = 2;
 
 /** The documents a run reads per home. */
-function documentsOf(home: BenchHome): string[] {
+export function documentsOf(home: BenchHome): string[] {
   return [home.layout.homeProfile, home.layout.summaryDocument('temperature', MONTH)];
 }
 
@@ -265,13 +265,13 @@ export async function rawGetRate(
 }
 
 /** How the floor writes a home's access record. */
-type RecordForm = 'create' | 'patch' | 'post';
+export type RecordForm = 'create' | 'patch' | 'post';
 
 /**
  * The pod work of an audited read, without the broker: GET each document, then write one access record of the
  * same size as the broker's (one activity, the two resources read, request, consent, reader, two audit rows).
  */
-async function podFloorRate(
+export async function podFloorRate(
   fetchFn: typeof fetch,
   homes: readonly BenchHome[],
   clients: number,
@@ -431,7 +431,7 @@ async function pipelineRun(
  * Enrols the homes in a broker database as the operator would (`homedata home enrol`): runs count only enrolled
  * homes, so without this a run reads nothing.
  */
-async function enrolHomes(db: RunningBroker['db'], homes: readonly BenchHome[]): Promise<void> {
+export async function enrolHomes(db: RunningBroker['db'], homes: readonly BenchHome[]): Promise<void> {
   for (const [index, home] of homes.entries()) {
     await enrolHome(db, {
       homeId: `bench-${index + 1}`,
@@ -703,7 +703,22 @@ function print(result: BrokerBenchResult): void {
   process.stdout.write(`${JSON.stringify({ benchmark: 'broker', ...result })}\n`);
 }
 
-/** `npm run bench -- broker [--homes N] [--get-clients N] [--no-comunica] [--no-pin]`. */
+/** A comma-separated list of whole numbers of at least 1, e.g. `1,2,4`. */
+function countsOf(flag: string, text: string): number[] {
+  const counts = text.split(',').map(Number);
+  if (counts.some((count) => !Number.isInteger(count) || count < 1)) {
+    throw new Error(`${flag} is a comma-separated list of whole numbers of at least 1, e.g. 1,2,4`);
+  }
+  return counts;
+}
+
+/**
+ * `npm run bench -- broker [--homes N] [--get-clients N] [--no-comunica] [--no-pin]`; with `--processes 1,2,4`
+ * and/or `--pod-servers N`, the scale-out bench instead (broker-processes.ts): that many `homedata broker`
+ * processes sharing each run on PostgreSQL (`--database-url`, else DATABASE_URL or TEST_DATABASE_URL) over homes
+ * spread across N CSS processes, or across `--sim-servers N` simulated ones (bench/pod-sim.ts; `--sim-rate`
+ * requests/s and `--sim-latency-ms` each).
+ */
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -713,6 +728,12 @@ export async function main(argv: string[]): Promise<void> {
       'no-comunica': { type: 'boolean' },
       'no-pin': { type: 'boolean' },
       'serve-pods': { type: 'string' },
+      processes: { type: 'string' },
+      'pod-servers': { type: 'string' },
+      'database-url': { type: 'string' },
+      'sim-servers': { type: 'string' },
+      'sim-rate': { type: 'string' },
+      'sim-latency-ms': { type: 'string' },
     },
   });
   if (values['serve-pods']) {
@@ -731,6 +752,37 @@ export async function main(argv: string[]): Promise<void> {
   }
   const homes = Number(values.homes ?? DEFAULT_OPTIONS.homes);
   if (!Number.isInteger(homes) || homes < 10) throw new Error('--homes is a whole number of at least 10');
+  if (
+    values.processes !== undefined ||
+    values['pod-servers'] !== undefined ||
+    values['sim-servers'] !== undefined
+  ) {
+    const databaseUrl =
+      values['database-url'] ?? process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? undefined;
+    if (databaseUrl === undefined) {
+      throw new Error('broker processes share PostgreSQL: give --database-url (or DATABASE_URL)');
+    }
+    const { runProcessesBench, printProcessesBench } = await import('./broker-processes.ts');
+    printProcessesBench(
+      await runProcessesBench({
+        homes,
+        processes: countsOf('--processes', values.processes ?? '1'),
+        podServers: countsOf('--pod-servers', values['pod-servers'] ?? '1')[0]!,
+        // The simulator's caps default to the issue's figures taken from measured CSS (150 requests/s, 20 ms).
+        simulator:
+          values['sim-servers'] === undefined
+            ? undefined
+            : {
+                servers: countsOf('--sim-servers', values['sim-servers'])[0]!,
+                ratePerSecond: Number(values['sim-rate'] ?? 150),
+                latencyMs: Number(values['sim-latency-ms'] ?? 20),
+              },
+        databaseUrl,
+        getClients: Number(values['get-clients'] ?? DEFAULT_OPTIONS.getClients),
+      }),
+    );
+    return;
+  }
   print(
     await runBrokerBench({
       homes,

@@ -63,6 +63,9 @@ export const DEFAULT_WEBHOOKS = { allowHttpLoopback: false, pollMs: 1000 } as co
  * - `homesInFlight` 8: homes one run (or shard) reads at once. One CSS is the limit at about 8 (docs/aggregation.md,
  *   Benchmark); a broker whose homes live on many pod servers raises it (about 4 × the servers read at once), and
  *   `podAccess.maxRequestsPerOrigin` still keeps each server within its share.
+ * - `runShardSize` 25: homes per shard of a run shared between broker processes (PostgreSQL): small enough to
+ *   spread a run over processes, large enough that a shard's three queue round trips are noise. A shard's homes
+ *   bound how long it may take, and so how soon a shard whose process died is handed to another (pg-boss-queue.ts).
  */
 export const DEFAULT_LIMITS = {
   maxPeriodMonths: DEFAULT_MAX_PERIOD_MONTHS,
@@ -72,6 +75,7 @@ export const DEFAULT_LIMITS = {
   homeDeadlineMs: 60_000,
   runConcurrency: 2,
   homesInFlight: 8,
+  runShardSize: 25,
 } as const;
 
 /** The schema of `limits`: every key optional, each with its default above. */
@@ -93,6 +97,8 @@ const limitsSchema = z
     runConcurrency: z.number().int().min(1).max(64).default(DEFAULT_LIMITS.runConcurrency),
     /** Homes one run (or shard of a shared run) reads at once. */
     homesInFlight: z.number().int().min(1).max(1024).default(DEFAULT_LIMITS.homesInFlight),
+    /** Homes per shard of a run shared between broker processes (PostgreSQL only). */
+    runShardSize: z.number().int().min(1).max(1000).default(DEFAULT_LIMITS.runShardSize),
   })
   .strict();
 

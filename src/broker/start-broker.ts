@@ -47,8 +47,6 @@ export interface BrokerDeps {
   verifyResident?: SolidTokenVerifierFunction;
   /** Source of DP noise; default a CSPRNG. Tests pass a seeded one. */
   random?: RandomSource;
-  /** Homes per shard of a run shared between brokers on PostgreSQL (default 25). */
-  runShardSize?: number;
   /** How often an offer to a home's inbox is tried; default three attempts, 2 s and 4 s apart. */
   offerRetry?: OfferRetry;
 }
@@ -131,7 +129,6 @@ export async function startBroker(input: BrokerConfigInput, deps: BrokerDeps = {
       limits: config.limits,
       homeConcurrency: config.limits.homesInFlight,
       random: deps.random,
-      shardSize: deps.runShardSize,
       prio3,
     });
     await runs.start();

@@ -17,8 +17,25 @@ const SHARD = 'homedata-run-shard';
 const FINISH = 'homedata-run-finish';
 const FAILED = 'homedata-run-failed';
 
-/** A shard job still active this long after it started belongs to a process that died: pg-boss hands it out again. */
-const SHARD_EXPIRY_SECONDS = 300;
+/** What a shard spends besides its homes' reads (claiming, consent look-ups, handing in values), with room to spare. */
+const SHARD_SLACK_SECONDS = 10;
+
+/**
+ * How long a shard job may stay active before pg-boss takes it as lost (its process died) and hands it out again.
+ * A shard's homes are read `homeConcurrency` at once, each within `homeDeadlineMs`, so ceil(size / concurrency)
+ * deadlines bound its reads: a live process always finishes sooner, and a dead one's shard waits no longer than
+ * that (250 s with the default limits; it was a fixed 300 s).
+ */
+export function shardExpirySeconds(
+  limits: Pick<BrokerLimits, 'runShardSize' | 'homeDeadlineMs'>,
+  homeConcurrency: number,
+): number {
+  const rounds = Math.ceil(limits.runShardSize / homeConcurrency);
+  return Math.ceil((rounds * limits.homeDeadlineMs) / 1000) + SHARD_SLACK_SECONDS;
+}
+
+/** pg-boss finds expired jobs at each maintenance: this many checks per expiry period bound the extra wait. */
+const EXPIRY_CHECKS = 10;
 
 /** Where pg-boss keeps its tables, and how the queue works. */
 export interface PgBossRunQueueDeps {
@@ -30,8 +47,13 @@ export interface PgBossRunQueueDeps {
   runs: ShardedRuns;
   logger: Logger;
   clock: () => Date;
-  /** `runConcurrency` shard workers per process; `maxRunAttempts` restarts of a run whose process died. */
-  limits: Pick<BrokerLimits, 'runConcurrency' | 'maxRunAttempts'>;
+  /**
+   * `runConcurrency` shard workers per process; `maxRunAttempts` restarts of a run whose process died; shard size
+   * and home deadline bound how long a shard may take (shardExpirySeconds).
+   */
+  limits: Pick<BrokerLimits, 'runConcurrency' | 'maxRunAttempts' | 'runShardSize' | 'homeDeadlineMs'>;
+  /** Homes a shard reads at once. */
+  homeConcurrency: number;
 }
 
 /** pg-boss's SQL runner over an open transaction, so that jobs are sent only if the transaction commits. */
@@ -51,10 +73,20 @@ export class PgBossRunQueue implements RunQueue {
   private readonly dispatch: ShardDispatch;
   /** This process's worker per queue: told at once when this process sends it a job, instead of at its next poll. */
   private readonly workers = new Map<string, string>();
+  private readonly shardExpiry: number;
 
   constructor(deps: PgBossRunQueueDeps) {
     this.deps = deps;
-    this.boss = new PgBoss({ connectionString: deps.url, schema: deps.schema, max: 4, supervise: true });
+    this.shardExpiry = shardExpirySeconds(deps.limits, deps.homeConcurrency);
+    this.boss = new PgBoss({
+      connectionString: deps.url,
+      schema: deps.schema,
+      max: 4,
+      supervise: true,
+      // pg-boss expires jobs only at maintenance (every 120 s by default): often enough here that a dead
+      // process's shard is handed on soon after its expiry. One process maintains at a time (pg-boss locks it).
+      maintenanceIntervalSeconds: Math.max(1, Math.ceil(this.shardExpiry / EXPIRY_CHECKS)),
+    });
     this.boss.on('error', (error) => deps.logger.error({ error: error.message }, 'pg-boss error'));
     this.dispatch = {
       shards: async (runId, shards, tx) => {
@@ -80,7 +112,7 @@ export class PgBossRunQueue implements RunQueue {
     await this.boss.createQueue(SHARD, {
       name: SHARD,
       retryLimit: 3,
-      expireInSeconds: SHARD_EXPIRY_SECONDS,
+      expireInSeconds: this.shardExpiry,
       deadLetter: FAILED,
     });
     await this.boss.createQueue(FINISH, { name: FINISH, retryLimit: 2, deadLetter: FAILED });

@@ -6,7 +6,7 @@ import type { BrokerLimits } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { InProcessRunQueue } from './in-process-queue.ts';
 import { PgBossRunQueue } from './pg-boss-queue.ts';
-import { RunExecutor } from './run-executor.ts';
+import { DEFAULT_HOME_CONCURRENCY, RunExecutor } from './run-executor.ts';
 import type { Prio3Leader } from '../private-aggregation/leader-config.ts';
 import { ShardedRuns } from './sharded-runs.ts';
 
@@ -29,14 +29,12 @@ export interface RunQueueDeps {
   clock: () => Date;
   logger: Logger;
   kFloor: number;
-  /** Runs at once, attempts per run, cells per run and the per-home deadline (broker config `limits`). */
+  /** Runs at once, attempts per run, cells per run, the per-home deadline and homes per shard (config `limits`). */
   limits: BrokerLimits;
   /** DP noise source; default a CSPRNG (node:crypto). Tests pass a seeded one. */
   random?: RandomSource;
   /** Homes read at once per run (or per shard). */
   homeConcurrency?: number;
-  /** Homes per shard of a shared run. */
-  shardSize?: number;
   /** The broker as Prio3 leader, when configured. */
   prio3?: Prio3Leader;
 }
@@ -68,5 +66,6 @@ export function createRunQueue(deps: RunQueueDeps): RunQueue {
     logger,
     clock: deps.clock,
     limits: deps.limits,
+    homeConcurrency: deps.homeConcurrency ?? DEFAULT_HOME_CONCURRENCY,
   });
 }

@@ -20,6 +20,15 @@ export async function createShards(
   return shards;
 }
 
+/** Names the process now reading a pending shard (a shard already done is left as it is). */
+export async function takeShard(db: Queryable, runId: string, shard: number, worker: string): Promise<void> {
+  await db.query("UPDATE run_shards SET worker = $3 WHERE run_id = $1 AND shard = $2 AND state = 'pending'", [
+    runId,
+    shard,
+    worker,
+  ]);
+}
+
 /**
  * Hands in what a shard read: its homes' values replace any an earlier attempt left, and the shard is done.
  * Returns false when the shard was done already (a retried job): nothing changes then.

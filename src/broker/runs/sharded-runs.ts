@@ -8,15 +8,13 @@ import { findActiveConsent } from '../consents/consent-reader.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { DwellingType } from '../../vocab/index.ts';
 import { forEachBounded } from '../../bounded-concurrency.ts';
+import type { SkipReason } from '../aggregation/home-reader.ts';
 import { DEFAULT_HOME_CONCURRENCY, type HomeResult, type RunExecutor } from './run-executor.ts';
 import { findRunById } from './run-reader.ts';
 import { progressPercent } from './run-progress.ts';
 import { claimRun, recordProgress } from './run-transactor.ts';
 import { countShards, findShard, readRunValues } from './shard-reader.ts';
-import { clearRunWork, completeShard, createShards } from './shard-transactor.ts';
-
-/** Homes per shard unless told otherwise: small enough to spread a run, large enough that queue overhead is noise. */
-export const DEFAULT_SHARD_SIZE = 25;
+import { clearRunWork, completeShard, createShards, takeShard } from './shard-transactor.ts';
 
 /** How a sharded run hands work on: the queue behind it (pg-boss) sends these, inside a transaction when given. */
 export interface ShardDispatch {
@@ -30,10 +28,9 @@ export interface ShardedRunsDeps {
   executor: RunExecutor;
   logger: Logger;
   clock: () => Date;
-  shardSize?: number;
   homeConcurrency?: number;
-  /** Starts a run gets (`limits.maxRunAttempts`). */
-  limits: Pick<BrokerLimits, 'maxRunAttempts'>;
+  /** Starts a run gets (`limits.maxRunAttempts`) and homes per shard (`limits.runShardSize`). */
+  limits: Pick<BrokerLimits, 'maxRunAttempts' | 'runShardSize'>;
 }
 
 /** The three steps of a shared run; each is safe to repeat (a job retried after its process died). */
@@ -69,7 +66,7 @@ export class ShardedRuns {
       const consents = await executor.consentsToRead(setup);
       const residents = consents.map((consent) => consent.resident_webid);
       await db.transaction(async (tx) => {
-        const shards = await createShards(tx, runId, residents, this.deps.shardSize ?? DEFAULT_SHARD_SIZE);
+        const shards = await createShards(tx, runId, residents, this.deps.limits.runShardSize);
         await dispatch.shards(runId, shards, tx);
       });
       this.deps.logger.info({ runId, worker: this.worker }, 'run planned into shards');
@@ -87,25 +84,39 @@ export class ShardedRuns {
     const { db, clock, executor } = this.deps;
     const run = await findRunById(db, runId);
     const shard = await findShard(db, runId, shardNumber);
-    if (run?.state !== 'running' || shard === null || shard.state === 'done') return;
+    if (run?.state !== 'running' || shard === null) return;
+    // A retried job whose shard a stopping process finished after all: that process may have failed to ask for
+    // the release (its queue was already stopped), so ask again, or the run would wait for the next start.
+    if (shard.state === 'done') return this.finishWhenAllDone(runId, dispatch);
+    // Names this process as the shard's reader before the first read: an operator (or a test) sees who holds a
+    // shard, and a shard taken over after its process died shows the process that took it.
+    await takeShard(db, runId, shardNumber, this.worker);
     const setup = await executor.setUp(run);
     const homes: HomeResult[] = [];
+    const skipped: Record<SkipReason, number> = { 'consent-inactive': 0, 'pod-failed': 0, 'no-profile': 0 };
     await forEachBounded(
       shard.residents,
       this.deps.homeConcurrency ?? DEFAULT_HOME_CONCURRENCY,
       async (webId) => {
         const consent = await findActiveConsent(db, run.request_id, webId, clock());
-        if (consent === null) return;
-        const home = await executor.readHomeValues(setup, consent);
-        if (typeof home !== 'string') homes.push(home);
+        const home = consent === null ? 'consent-inactive' : await executor.readHomeValues(setup, consent);
+        if (typeof home === 'string') skipped[home]++;
+        else homes.push(home);
       },
     );
+    this.deps.logger.info({ runId, shard: shardNumber, worker: this.worker, ...skipped }, 'shard read');
     const completed = await db.transaction((tx) => completeShard(tx, runId, shardNumber, this.worker, homes));
     homes.length = 0;
-    if (!completed) return;
+    if (!completed) return this.finishWhenAllDone(runId, dispatch);
     const { total, done, homes: planned, homesDone } = await countShards(db, runId);
     await recordProgress(db, runId, progressPercent(homesDone, planned, setup.k), clock());
     if (done === total) await dispatch.finish(runId);
+  }
+
+  /** Asks for the run's release when all its shards are done; harmless to repeat (one finish job per run). */
+  private async finishWhenAllDone(runId: string, dispatch: ShardDispatch): Promise<void> {
+    const { total, done } = await countShards(this.deps.db, runId);
+    if (total > 0 && done === total) await dispatch.finish(runId);
   }
 
   /** Releases a run whose shards are all done, and forgets its per-home values in the same transaction. */

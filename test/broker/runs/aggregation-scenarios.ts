@@ -425,8 +425,9 @@ export function describeAggregationScenarios(
     if (shared)
       it('shares one run between two broker processes through pg-boss, with the same figures', async () => {
         await broker.stop();
-        broker = await startBroker(config, { logger, random, runShardSize: 3 });
-        const second = await startBroker(config, { logger, random, runShardSize: 3 });
+        const sharded = { ...config, limits: { runShardSize: 3 } };
+        broker = await startBroker(sharded, { logger, random });
+        const second = await startBroker(sharded, { logger, random });
         try {
           const view = await run(dampRequest);
           expect(view.state).toBe('done');

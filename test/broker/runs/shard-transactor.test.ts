@@ -1,11 +1,12 @@
-// A shard's hand-in on an in-memory database: a home's values and left-out metric-periods, each row with its versions.
+// A shard's hand-in on an in-memory database: a home's values and left-out metric-periods, each row with its versions; who reads a shard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
 import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { readRunValues } from '../../../src/broker/runs/shard-reader.ts';
-import { completeShard, createShards } from '../../../src/broker/runs/shard-transactor.ts';
+import { findShard } from '../../../src/broker/runs/shard-reader.ts';
+import { completeShard, createShards, takeShard } from '../../../src/broker/runs/shard-transactor.ts';
 import { createRun } from '../../../src/broker/runs/run-transactor.ts';
 
 const AREA = 'E05018412';
@@ -35,7 +36,14 @@ describe('shard hand-in', () => {
       new Date(),
     );
     runId = await createRun(db, { requestId, epsilon: null }, new Date());
-    await db.transaction((tx) => createShards(tx, runId, ['https://pods.example/a/profile/card#me'], 10));
+    await db.transaction((tx) =>
+      createShards(
+        tx,
+        runId,
+        ['https://pods.example/a/profile/card#me', 'https://pods.example/b/profile/card#me'],
+        1,
+      ),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -62,5 +70,15 @@ describe('shard hand-in', () => {
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row.versions).toEqual(Object.fromEntries(versions));
     expect(rows.find((row) => row.left_out === 'sensor-fault')).toMatchObject({ value: null });
+  });
+
+  it('names the process now reading a pending shard, so that a shard taken over shows who took it; a done shard keeps its reader', async () => {
+    await takeShard(db, runId, 1, 'worker-dead');
+    expect(await findShard(db, runId, 1)).toMatchObject({ state: 'pending', worker: 'worker-dead' });
+    await takeShard(db, runId, 1, 'worker-2');
+    expect(await findShard(db, runId, 1)).toMatchObject({ state: 'pending', worker: 'worker-2' });
+    await db.transaction((tx) => completeShard(tx, runId, 1, 'worker-2', []));
+    await takeShard(db, runId, 1, 'worker-late');
+    expect(await findShard(db, runId, 1)).toMatchObject({ state: 'done', worker: 'worker-2' });
   });
 });
