@@ -1,4 +1,4 @@
-// Real processes for the fault suite: a pod server and gateways as children, killed with SIGKILL and started again.
+// Real processes for the fault suite: a pod server, gateways and brokers as children, killed with SIGKILL and started again.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -32,8 +32,12 @@ export async function killHard(child: ChildProcess): Promise<void> {
   await exited(child);
 }
 
-/** Spawns a child whose stdout lines are JSON log entries (or other lines, ignored) passed to `onLine`. */
-function spawnChild(args: string[], onLine: (entry: Record<string, unknown>) => void): ChildProcess {
+/** Spawns a child whose stdout lines are JSON log entries, passed to `onLine`; other lines go to `onText`. */
+function spawnChild(
+  args: string[],
+  onLine: (entry: Record<string, unknown>) => void,
+  onText: (line: string) => void = () => undefined,
+): ChildProcess {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, HOMEDATA_LOG_LEVEL: 'debug', NODE_ENV: 'production' },
@@ -41,39 +45,75 @@ function spawnChild(args: string[], onLine: (entry: Record<string, unknown>) => 
   });
   children.add(child);
   createInterface({ input: child.stdout! }).on('line', (line) => {
+    let entry: Record<string, unknown>;
     try {
-      onLine(JSON.parse(line) as Record<string, unknown>);
+      entry = JSON.parse(line) as Record<string, unknown>;
     } catch {
-      // not a JSON line
+      onText(line);
+      return;
     }
+    onLine(entry);
   });
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   return child;
 }
 
-/** A pod server in its own process, on a fixed port and folder so that it can be killed and started again. */
-export interface PodServerProcess {
+/** A server in its own process (pod server, broker): its URL, and the child to kill. */
+export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
 }
 
-/** Starts a pod server process on `port` with its files in `dataDir`; resolves once it answers. */
-export async function startPodServerProcess(dataDir: string, port: number): Promise<PodServerProcess> {
+/** A pod server in its own process, on a fixed port and folder so that it can be killed and started again. */
+export type PodServerProcess = ServerProcess;
+
+/**
+ * Spawns a server child and resolves with its URL once `urlOf` finds it in an output line (a JSON entry or a text
+ * line); rejects if the child exits first.
+ */
+async function startServerChild(
+  what: string,
+  args: string[],
+  urlOf: (line: Record<string, unknown> | string) => string | undefined,
+  onLog: (entry: Record<string, unknown>) => void = () => undefined,
+): Promise<ServerProcess> {
   let ready!: (url: string) => void;
   const started = new Promise<string>((resolve) => {
     ready = resolve;
   });
-  const child = spawnChild(
-    [RUN_TS, join(import.meta.dirname, 'pod-server-main.ts'), dataDir, String(port)],
-    (line) => {
-      if (typeof line.ready === 'string') ready(line.ready);
-    },
-  );
+  const onOutput = (line: Record<string, unknown> | string) => {
+    const url = urlOf(line);
+    if (url !== undefined) ready(url);
+    if (typeof line === 'object') onLog(line);
+  };
+  const child = spawnChild(args, onOutput, onOutput);
   const url = await Promise.race([
     started,
-    exited(child).then((code) => Promise.reject(new Error(`pod server process exited with ${code}`))),
+    exited(child).then((code) => Promise.reject(new Error(`${what} process exited with ${code}`))),
   ]);
   return { url, child };
+}
+
+/** Starts a pod server process on `port` with its files in `dataDir`; resolves once it answers. */
+export function startPodServerProcess(dataDir: string, port: number): Promise<PodServerProcess> {
+  return startServerChild(
+    'pod server',
+    [RUN_TS, join(import.meta.dirname, 'pod-server-main.ts'), dataDir, String(port)],
+    (line) => (typeof line === 'object' && typeof line.ready === 'string' ? line.ready : undefined),
+  );
+}
+
+/** Starts `homedata broker --config FILE` as a child; resolves with its URL once it listens; `onLog` sees each log entry. */
+export function startBrokerProcess(
+  configFile: string,
+  onLog: (entry: Record<string, unknown>) => void = () => undefined,
+): Promise<ServerProcess> {
+  return startServerChild(
+    'broker',
+    [CLI, 'broker', '--config', configFile],
+    (line) => (typeof line === 'string' ? /^Broker listening at (\S+)/.exec(line)?.[1] : undefined),
+    onLog,
+  );
 }
 
 /** Starts `homedata gateway run --config FILE` as a child; `onLog` sees each log entry. */
@@ -102,4 +142,20 @@ export async function serveErrors(port: number): Promise<Server> {
 export async function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Starts a pod server process that answers every GET of a summaries document `slowSummariesMs` late: a broker run
+ * over a few homes then lasts seconds, long enough to be cut off after some homes were read and before all were.
+ */
+export function startSlowPodServerProcess(
+  dataDir: string,
+  port: number,
+  slowSummariesMs: number,
+): Promise<PodServerProcess> {
+  return startServerChild(
+    'pod server',
+    [RUN_TS, join(import.meta.dirname, 'pod-server-main.ts'), dataDir, String(port), String(slowSummariesMs)],
+    (line) => (typeof line === 'object' && typeof line.ready === 'string' ? line.ready : undefined),
+  );
 }
