@@ -37,7 +37,7 @@ export function describeBrokerKill(kill: BrokerKillCase): void {
 
     fault(
       id,
-      `broker process (\`homedata broker\`) SIGKILLed once its run's progress showed some of 10 homes read (summaries answered ${SLOW_SUMMARIES_MS / 1000} s late), started again on the same database`,
+      `broker process (\`homedata broker\`) SIGKILLed after some of a run's 10 homes were read (summaries served ${SLOW_SUMMARIES_MS / 1000} s late); started again on the same database`,
       async (record) => {
         const undisturbedRun = await world.startRun();
         expect(await world.finished(undisturbedRun, 120_000)).toMatchObject({ state: 'done' });
