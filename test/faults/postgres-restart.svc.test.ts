@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { openBrokerDatabase, type Database } from '../../src/broker/index.ts';
 import type { ScenarioDatabase } from '../helpers/scenario-databases.ts';
-import { createBrokerRunWorld, SLOW_SUMMARIES_MS, type BrokerRunWorld } from './broker-run-world.ts';
+import { createBrokerRunWorld, type BrokerRunWorld } from './broker-run-world.ts';
 import { fault, faultWindow } from './fault.ts';
 import { killChildren } from './fault-processes.ts';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';
@@ -37,7 +37,7 @@ afterAll(async () => {
 describe('fault suite: the broker database', () => {
   fault(
     'postgresRestart',
-    `private PostgreSQL 15 under the broker process stopped (immediate) once the run had read some of 10 homes (summaries answered ${SLOW_SUMMARIES_MS / 1000} s late), started again ${DOWN_MS / 1000} s later on the same port and folder`,
+    `private PostgreSQL 15 under the broker stopped (immediate) after some of a run's 10 homes were read; started again ${DOWN_MS / 1000} s later on the same port and folder`,
     async (record) => {
       const undisturbedRun = await world.startRun();
       expect(await world.finished(undisturbedRun, 120_000)).toMatchObject({ state: 'done' });
@@ -82,6 +82,7 @@ describe('fault suite: the broker database', () => {
           await db.close();
         }
       })();
+      console.log(JSON.stringify({ ...counted, brokerAlive, resumeMs: Date.now() - startedAt.getTime() }));
       record({ sameFigures, duplicated: counted.duplicateReleases });
       expect(brokerAlive).toBe(true);
       expect(view).toMatchObject({ state: 'done', problem: null });
