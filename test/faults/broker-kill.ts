@@ -1,6 +1,6 @@
 // The broker SIGKILL fault, written once and run on PGlite (npm test) and PostgreSQL (npm run test:services).
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { openBrokerDatabase } from '../../src/broker/index.ts';
+import { openBrokerDatabase, type BrokerConfigInput } from '../../src/broker/index.ts';
 import type { ScenarioDatabase } from '../helpers/scenario-databases.ts';
 import { createBrokerRunWorld, SLOW_SUMMARIES_MS, type BrokerRunWorld } from './broker-run-world.ts';
 import { fault, type FaultId } from './fault.ts';
@@ -11,7 +11,7 @@ export interface BrokerKillCase {
   id: Extract<FaultId, 'brokerKilledPglite' | 'brokerKilledPostgres'>;
   makeDatabase: () => Promise<ScenarioDatabase>;
   /** The broker's limits (a shared run's shard is handed out again only once its job expires). */
-  limits?: Record<string, number>;
+  limits?: BrokerConfigInput['limits'];
   /** How long the restarted broker may take to finish the run. */
   resumeTimeoutMs: number;
   /** Attempts the run counts when it is done: 2 when read again from the start. */
