@@ -156,3 +156,19 @@ export async function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
+
+/**
+ * Starts a pod server process that answers every GET of a summaries document `slowSummariesMs` late: a broker run
+ * over a few homes then lasts seconds, long enough to be cut off after some homes were read and before all were.
+ */
+export function startSlowPodServerProcess(
+  dataDir: string,
+  port: number,
+  slowSummariesMs: number,
+): Promise<PodServerProcess> {
+  return startServerChild(
+    'pod server',
+    [RUN_TS, join(import.meta.dirname, 'pod-server-main.ts'), dataDir, String(port), String(slowSummariesMs)],
+    (line) => (typeof line === 'object' && typeof line.ready === 'string' ? line.ready : undefined),
+  );
+}

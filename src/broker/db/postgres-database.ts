@@ -56,6 +56,14 @@ export async function openPostgresDatabase(url: string, schema?: string): Promis
     ...wrap(pool),
     async transaction(fn) {
       const client = await pool.connect();
+      // The pool listens for errors of idle clients only: a connection lost while a transaction holds it (PostgreSQL
+      // restarted) was an unhandled 'error' event that ended the broker process. The transaction's queries fail on
+      // their own; the lost client is thrown away instead of going back to the pool.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -65,7 +73,8 @@ export async function openPostgresDatabase(url: string, schema?: string): Promis
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(lost);
       }
     },
     close: () => pool.end(),

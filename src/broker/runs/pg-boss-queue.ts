@@ -4,6 +4,7 @@ import type { Logger } from '../../logging.ts';
 import type { BrokerLimits } from '../config.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { STALE_RUN_MS } from './in-process-queue.ts';
+import { DATABASE_WAIT_MS, untilDatabaseAnswers } from './database-wait.ts';
 import type { RunQueue } from './run-queue.ts';
 import { listQueuedRuns, listRunningRuns } from './run-reader.ts';
 import { failRunOutOfAttempts, recordRestart, requeueRun } from './run-transactor.ts';
@@ -118,7 +119,19 @@ export class PgBossRunQueue implements RunQueue {
     await this.boss.createQueue(FINISH, { name: FINISH, retryLimit: 2, deadLetter: FAILED });
     const options = { pollingIntervalSeconds: 0.5, batchSize: 1 };
     const work = async <T extends object>(queue: string, handler: (data: T) => Promise<void>) => {
-      this.workers.set(queue, await this.boss.work<T>(queue, options, async ([job]) => handler(job!.data)));
+      this.workers.set(
+        queue,
+        await this.boss.work<T>(queue, options, async ([job]) => {
+          try {
+            await handler(job!.data);
+          } catch (error) {
+            // Failed with the database gone (PostgreSQL restarting): hand the failure to pg-boss once it can be
+            // recorded, so that the job is retried instead of the process ending (database-wait.ts says why).
+            await untilDatabaseAnswers(this.deps.db, DATABASE_WAIT_MS);
+            throw error;
+          }
+        }),
+      );
     };
     await work<{ runId: string }>(PLAN, ({ runId }) => runs.plan(runId, this.dispatch));
     // A pg-boss worker takes one job at a time: `runConcurrency` shard workers per process read that many shards
