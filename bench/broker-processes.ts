@@ -10,7 +10,6 @@ import { recordGivenConsent } from '../src/broker/consents/consent-transactor.ts
 import { enrolHome } from '../src/broker/homes/home-register-transactor.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';
 import type { Identity } from '../src/pod/account-api.ts';
-import type { NewRequest } from '../src/broker/requests/request-schema.ts';
 import { createRequest } from '../src/broker/requests/request-transactor.ts';
 import { findFreePort } from '../src/free-port.ts';
 import { AccountApi } from '../src/pod/account-api.ts';
@@ -18,12 +17,13 @@ import { loginWithClientCredentials } from '../src/pod/solid-session.ts';
 import { startBrokerProcess, type ServerProcess } from '../test/faults/fault-processes.ts';
 import {
   DOCUMENTS_PER_HOME,
-  METRIC,
   documentsOf,
+  januaryRequest,
   podFloorRate,
   rawGetRate,
   seedHomes,
   startPodServerChild,
+  startRunAsCouncil,
   type BenchHome,
 } from './broker.ts';
 import { simulatedAreaCode, spawnPodSimulator, type SimulatedServerStats } from './pod-sim.ts';
@@ -385,28 +385,10 @@ export async function runProcessesBench(options: ProcessesBenchOptions): Promise
     let firstCells: string | undefined;
     for (const count of options.processes) {
       while (brokers.length < count) await startOne(brokers.length);
-      const request: NewRequest = {
-        title: `Bench ${count} processes`,
-        purpose: 'https://w3id.org/dpv#ProvideOfficialStatistics',
-        description: 'Benchmark',
-        metrics: [METRIC],
-        areas,
-        period: { from: '2026-01-01', to: '2026-01-31' },
-        granularity: 'month',
-        split: 'none',
-        minCohort: 10,
-        consentUntil: '2036-12-31',
-        aggregation: 'plain',
-      };
+      const request = januaryRequest(`Bench ${count} processes`, areas);
       const requestId = await createRequest(db, council.id, request, new Date());
       await recordConsents(db, requestId, homes);
-      const answer = await fetch(`${brokers[0]!.url}api/requests/${requestId}/runs`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${council.apiKey}` },
-      });
-      if (answer.status !== 202)
-        throw new Error(`POST runs answered ${answer.status}: ${await answer.text()}`);
-      const { id: runId } = (await answer.json()) as { id: string };
+      const runId = await startRunAsCouncil(brokers[0]!.url, council.apiKey, requestId);
       const seconds = await awaitRun(db, runId);
       const perServer = await perServerOfRun(db, runId, servers);
       const homesRead = perServer.reduce((sum, figure) => sum + figure.homes, 0);

@@ -14,7 +14,7 @@ import { createLogger } from '../src/logging.ts';
 import { AccountApi } from '../src/pod/account-api.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';
 import { loginWithClientCredentials } from '../src/pod/solid-session.ts';
-import { januaryRequest, rawGetRate, seedHomes, startPodServerChild } from './broker.ts';
+import { januaryRequest, rawGetRate, startRunAsCouncil, seedHomes, startPodServerChild } from './broker.ts';
 import { simulatedAreaCode, spawnPodSimulator, type SimulatedServerStats } from './pod-sim.ts';
 
 const optionsSchema = z
@@ -299,12 +299,7 @@ async function measuredRun(
   const pending = [...CHECKPOINTS.filter((size) => size < homes), homes];
   const cpuBefore = process.cpuUsage();
   try {
-    const answer = await fetch(`${broker.url}api/requests/${requestId}/runs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}` },
-    });
-    if (answer.status !== 202) throw new Error(`POST runs answered ${answer.status}: ${await answer.text()}`);
-    const { id } = (await answer.json()) as { id: string };
+    const id = await startRunAsCouncil(broker.url, apiKey, requestId);
     for (;;) {
       const records = (await simulator.stats()).reduce((sum, server) => sum + server.puts, 0);
       while (pending.length > 0 && records >= pending[0]!) {

@@ -327,6 +327,20 @@ export async function podFloorRate(
 }
 
 /** Runs the request through the broker's HTTP API and returns its duration and the process's memory during it. */
+/** Starts a run of the request as its council would (`POST …/runs`, 202); returns the run's id. */
+export async function startRunAsCouncil(
+  brokerUrl: string,
+  apiKey: string,
+  requestId: string,
+): Promise<string> {
+  const answer = await fetch(`${brokerUrl}api/requests/${requestId}/runs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  if (answer.status !== 202) throw new Error(`POST runs answered ${answer.status}: ${await answer.text()}`);
+  return ((await answer.json()) as { id: string }).id;
+}
+
 export async function brokerRun(broker: RunningBroker, apiKey: string, requestId: string) {
   collectGarbage();
   const before = process.memoryUsage();
@@ -338,12 +352,7 @@ export async function brokerRun(broker: RunningBroker, apiKey: string, requestId
     peakRss = Math.max(peakRss, now.rss);
   }, 10);
   try {
-    const answer = await fetch(`${broker.url}api/requests/${requestId}/runs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}` },
-    });
-    if (answer.status !== 202) throw new Error(`POST runs answered ${answer.status}: ${await answer.text()}`);
-    const { id } = (await answer.json()) as { id: string };
+    const id = await startRunAsCouncil(broker.url, apiKey, requestId);
     for (;;) {
       const rows = await broker.db.query<{
         state: string;
