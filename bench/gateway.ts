@@ -13,12 +13,13 @@ import type { Reading } from '../src/metrics/types.ts';
 import { AccountApi, type Identity } from '../src/pod/account-api.ts';
 import { setUpHomedataPod } from '../src/pod/homedata-pod.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { PodError } from '../src/errors.ts';
 import { findFreePort } from '../src/free-port.ts';
 import { startPodServer } from '../src/pod/pod-server.ts';
 import { patchInsert, writeTurtle } from '../src/pod/resource-write.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';
-import { observationQuads } from '../src/gateway/index.ts';
+import { observationQuads, readingsDocumentPrefixes } from '../src/gateway/index.ts';
 import { serializeTurtle } from '../src/vocab/turtle.ts';
 import { loginWithClientCredentials } from '../src/pod/solid-session.ts';
 
@@ -65,6 +66,15 @@ export interface GatewayBenchResult {
   createPerSecond: number;
   /** Homes one such pod server could carry at one flush per home per `windowMinutes`, at the measured write rate. */
   homesPerServer: number;
+  /**
+   * CPU time (user + system) the pod server process spent per request: raw small PUT, raw new flush document, and
+   * per gateway write. Unlike the rates it does not count time CSS waited for a CPU or for the bench's own clients.
+   */
+  serverCpuMsPerPut: number;
+  serverCpuMsPerCreate: number;
+  serverCpuMsPerGatewayWrite: number;
+  /** Homes one fully busy core of CSS could carry at one flush per home per `windowMinutes`, by that CPU time. */
+  homesPerServerCore: number;
 }
 
 export const DEFAULT_OPTIONS: GatewayBenchOptions = {
@@ -164,11 +174,11 @@ const SELF = new URL(import.meta.url).pathname;
 export async function startPodServerProcess(
   dataDir: string,
   port?: number,
-): Promise<{ url: string; child: ChildProcess }> {
+): Promise<{ url: string; child: ChildProcess; cpuMs: () => Promise<number> }> {
   port ??= await findFreePort();
   const runner = join(new URL('.', import.meta.url).pathname, '../bin/run-ts.js');
   const child = spawn(process.execPath, [runner, SELF, '--pod-server', dataDir, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolveReady, reject) => {
     child.once('exit', (code) => reject(new Error(`pod server process exited with ${code}`)));
@@ -176,15 +186,50 @@ export async function startPodServerProcess(
       if (chunk.toString().includes('ready')) resolveReady();
     });
   });
-  return { url: `http://localhost:${port}/`, child };
+  const lines = createInterface({ input: child.stdout! });
+  /** The server's CPU time so far: one `cpu` line asked on its stdin, one `cpu MS` line answered. */
+  const cpuMs = async (): Promise<number> => {
+    const answer = new Promise<number>((resolveCpu) => {
+      const onLine = (line: string): void => {
+        if (!line.startsWith('cpu ')) return;
+        lines.off('line', onLine);
+        resolveCpu(Number(line.slice(4)));
+      };
+      lines.on('line', onLine);
+    });
+    child.stdin!.write('cpu\n');
+    return answer;
+  };
+  return { url: `http://localhost:${port}/`, child, cpuMs };
 }
 
-/** The child side: serves pods until SIGTERM. */
+/** The child side: serves pods until SIGTERM, and answers each `cpu` line on stdin with its CPU time in ms. */
 async function servePods(dataDir: string, port: number): Promise<void> {
   // The bench provisions its homes through the account API.
   const server = await startPodServer({ dataDir, port, registration: 'open' });
   process.stdout.write('ready\n');
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line !== 'cpu') return;
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`cpu ${(user + system) / 1000}\n`);
+  });
   process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)));
+}
+
+/** `measureRate` of `write`, with the pod server's CPU time per request over the same run. */
+async function measureRateAndCpu(
+  server: { cpuMs: () => Promise<number> },
+  clients: number,
+  seconds: number,
+  write: (client: number, index: number) => Promise<unknown>,
+): Promise<{ perSecond: number; cpuMsPerRequest: number }> {
+  let requests = 0;
+  const cpuBefore = await server.cpuMs();
+  const perSecond = await measureRate(clients, seconds, async (client, index) => {
+    await write(client, index);
+    requests++;
+  });
+  return { perSecond, cpuMsPerRequest: ((await server.cpuMs()) - cpuBefore) / requests };
 }
 
 /** Runs the benchmark on a fresh CSS (its own process), prints a table and one JSON line, and returns the figures. */
@@ -205,7 +250,7 @@ export async function runGatewayBench(
       { length: 10 },
       (_, index) => `<#s${index}> <http://example.org/p> "${index}" .`,
     ).join('\n');
-    const putPerSecond = await measureRate(options.putClients, options.putSeconds, (client, index) => {
+    const put = await measureRateAndCpu(server, options.putClients, options.putSeconds, (client, index) => {
       const home = homes[client % homes.length]!;
       return writeTurtle(
         agents[client % agents.length]!.fetch,
@@ -226,18 +271,25 @@ export async function runGatewayBench(
       const quads = windowReadings(homes[home]!.model, start, options).flatMap((reading) =>
         observationQuads(reading, layouts[home]!),
       );
-      return { fetch: gatewayAgents[home]!.fetch, hour: layouts[home]!.readingsHour(new Date(start)), quads };
+      const hour = layouts[home]!.readingsHour(new Date(start));
+      return { fetch: gatewayAgents[home]!.fetch, hour, quads, layout: layouts[home]! };
     };
     const patchPerSecond = await measureRate(options.putClients, options.putSeconds, (client, index) => {
       const flush = flushOf(client, index, 2024);
       return patchInsert(flush.fetch, `${flush.hour}hour.ttl`, flush.quads);
     });
-    const createPerSecond = await measureRate(options.putClients, options.putSeconds, (client, index) => {
-      const flush = flushOf(client, index, 2025);
-      return writeTurtle(flush.fetch, `${flush.hour}${index}.ttl`, serializeTurtle(flush.quads), {
-        ifNoneMatch: '*',
-      });
-    });
+    const create = await measureRateAndCpu(
+      server,
+      options.putClients,
+      options.putSeconds,
+      (client, index) => {
+        const flush = flushOf(client, index, 2025);
+        const turtle = serializeTurtle(flush.quads, {
+          prefixes: readingsDocumentPrefixes(flush.layout, flush.hour),
+        });
+        return writeTurtle(flush.fetch, `${flush.hour}${index}.ttl`, turtle, { ifNoneMatch: '*' });
+      },
+    );
     await Promise.all(gatewayAgents.map((agent) => agent.logout()));
     await Promise.all(agents.map((agent) => agent.logout()));
 
@@ -269,6 +321,7 @@ export async function runGatewayBench(
     let flushMs = 0;
     const roundSeconds: number[] = [];
     const writesBefore = gateways.reduce((sum, gateway) => sum + gateway.pod.writes, 0);
+    const cpuBefore = await server.cpuMs();
     for (let round = 0; round < options.rounds; round++) {
       const start = hourStart + ((round * options.windowMinutes) % 60) * 60_000;
       const batches = homes.map((home) => windowReadings(home.model, start, options));
@@ -285,6 +338,8 @@ export async function runGatewayBench(
       roundSeconds.push((Date.now() - flushing) / 1000);
     }
     const podWrites = gateways.reduce((sum, gateway) => sum + gateway.pod.writes, 0) - writesBefore;
+    const serverCpuMsPerGatewayWrite = ((await server.cpuMs()) - cpuBefore) / podWrites;
+    const writesPerHome = podWrites / (options.homes * options.rounds);
     const failedWrites = gateways.reduce(
       (sum, gateway) => sum + gateway.pod.attempts - gateway.pod.writes,
       0,
@@ -310,11 +365,15 @@ export async function runGatewayBench(
       podWritesPerSecond,
       outboxCommitsPerSecond: readings / (commitMs / 1000),
       putClients: options.putClients,
-      putPerSecond,
+      putPerSecond: put.perSecond,
       patchPerSecond,
-      createPerSecond,
-      homesPerServer: Math.floor(
-        (podWritesPerSecond * options.windowMinutes * 60 * options.homes * options.rounds) / podWrites,
+      createPerSecond: create.perSecond,
+      homesPerServer: Math.floor((podWritesPerSecond * options.windowMinutes * 60) / writesPerHome),
+      serverCpuMsPerPut: put.cpuMsPerRequest,
+      serverCpuMsPerCreate: create.cpuMsPerRequest,
+      serverCpuMsPerGatewayWrite,
+      homesPerServerCore: Math.floor(
+        (options.windowMinutes * 60_000) / (serverCpuMsPerGatewayWrite * writesPerHome),
       ),
     };
     printGatewayBench(result);
@@ -355,6 +414,16 @@ export function printGatewayBench(result: GatewayBenchResult): void {
     ],
     ['outbox commits / s', result.outboxCommitsPerSecond.toFixed(0)],
     [`homes per server at ${result.windowMinutes}-min flushes`, String(result.homesPerServer)],
+    [
+      'pod server CPU ms per request: raw PUT, raw flush document, gateway write',
+      [result.serverCpuMsPerPut, result.serverCpuMsPerCreate, result.serverCpuMsPerGatewayWrite]
+        .map((ms) => ms.toFixed(1))
+        .join(', '),
+    ],
+    [
+      `homes per busy pod server core at ${result.windowMinutes}-min flushes`,
+      String(result.homesPerServerCore),
+    ],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   process.stdout.write(`${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`);

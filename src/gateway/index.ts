@@ -19,7 +19,7 @@ export {
   type GatewayIdentity,
 } from './identities-file.ts';
 export { readOutboxStatus } from './outbox-status.ts';
-export { observationQuads, readingKey } from './observation-rdf.ts';
+export { observationQuads, readingKey, readingsDocumentPrefixes } from './observation-rdf.ts';
 export {
   buildPrio3Report,
   writePrio3Report,

@@ -5,7 +5,7 @@ import type { Reading } from '../metrics/index.ts';
 import { roomIri } from '../pod/index.ts';
 import { sensorIri } from '../pod/index.ts';
 import type { PodLayout } from '../pod/index.ts';
-import { OBSERVABLE_PROPERTY, PROPERTY_UNIT, READING_FLAG_TERM, TERMS } from '../vocab/index.ts';
+import { OBSERVABLE_PROPERTY, PREFIXES, PROPERTY_UNIT, READING_FLAG_TERM, TERMS } from '../vocab/index.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 const { rdf, sosa, qudt, hd, xsd } = TERMS;
@@ -51,4 +51,19 @@ export function observationQuads(reading: Reading, layout: PodLayout, key = read
   for (const flag of reading.flags ?? [])
     quads.push(quad(observation, hd.qualityFlag, READING_FLAG_TERM[flag]));
   return quads;
+}
+
+/**
+ * The prefixes a readings document of the hour container `hour` is written with: the hour's observations and results,
+ * the gateway's sensors and the home's rooms as `hour:obs-…`, `gateway:sensor-…` and `home:room-…`. The triples are
+ * the ones full IRIs would give, in 38 % fewer bytes (a 5-minute flush of the bench's homes: 662 triples, 50 → 31 KB),
+ * and CSS spends less CPU on the PUT (docs/gateway.md, "Benchmark").
+ */
+export function readingsDocumentPrefixes(layout: PodLayout, hour: string): Record<string, string> {
+  return {
+    ...PREFIXES,
+    hour: `${hour}#`,
+    gateway: `${layout.gatewayDocument}#`,
+    home: `${layout.homeProfile}#`,
+  };
 }

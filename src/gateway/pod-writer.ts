@@ -13,7 +13,7 @@ import {
   type SolidAgent,
   retryAfterMs,
 } from '../pod/index.ts';
-import { serializeTurtle } from '../vocab/index.ts';
+import { serializeTurtle, type SerializeOptions } from '../vocab/index.ts';
 
 /** What became of one document write. */
 export type WriteOutcome =
@@ -183,12 +183,13 @@ export class PodWriter {
    * Creates the document at `url` holding the quads (`PUT` with `If-None-Match: *`, one request, no rewrite of
    * anything already there). When it exists already, 412, or 403 to an Append-only agent, which cannot tell
    * "exists" from "forbidden" (measured, NOTES.md), the quads are inserted into it instead: a retried write of
-   * the same document adds nothing, and a refused one is refused by the patch too.
+   * the same document adds nothing, and a refused one is refused by the patch too. `turtle` says how the document
+   * is written (its prefixes); the patch carries full IRIs.
    */
-  async create(url: string, quads: Quad[]): Promise<WriteOutcome> {
-    const turtle = serializeTurtle(quads);
+  async create(url: string, quads: Quad[], turtle: SerializeOptions = {}): Promise<WriteOutcome> {
+    const document = serializeTurtle(quads, turtle);
     return this.attempt(url, async (fetchFn) => {
-      const response = await createDocument(fetchFn, url, turtle);
+      const response = await createDocument(fetchFn, url, document);
       if (response === 'exists') await patchInsert(fetchFn, url, quads);
     });
   }

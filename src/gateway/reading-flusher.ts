@@ -2,7 +2,7 @@
 import { forEachBounded } from '../bounded-concurrency.ts';
 import type { Logger } from '../logging.ts';
 import type { PodLayout } from '../pod/index.ts';
-import { observationQuads } from './observation-rdf.ts';
+import { observationQuads, readingsDocumentPrefixes } from './observation-rdf.ts';
 import type { OutboxReader, StoredReading } from './outbox-reader.ts';
 import type { OutboxWriter } from './outbox-writer.ts';
 import type { PodWriter } from './pod-writer.ts';
@@ -33,6 +33,8 @@ export interface FlushReport {
 /** One new document: where it goes and the readings in it. */
 interface DocumentBatch {
   url: string;
+  /** The hour container the document goes in. */
+  hour: string;
   readings: StoredReading[];
 }
 
@@ -51,11 +53,11 @@ function documentBatches(readings: readonly StoredReading[], layout: PodLayout):
     else byHour.set(hour, [reading]);
   }
   const batches: DocumentBatch[] = [];
-  for (const list of byHour.values()) {
+  for (const [hour, list] of byHour) {
     list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (let start = 0; start < list.length; start += MAX_READINGS_PER_DOCUMENT) {
       const slice = list.slice(start, start + MAX_READINGS_PER_DOCUMENT);
-      batches.push({ url: layout.readingsDocument(slice[0]!.time, slice[0]!.key), readings: slice });
+      batches.push({ url: layout.readingsDocument(slice[0]!.time, slice[0]!.key), hour, readings: slice });
     }
   }
   return batches;
@@ -110,7 +112,9 @@ export class ReadingFlusher {
   private async writeBatch(batch: DocumentBatch, report: FlushReport): Promise<void> {
     const { pod, writer, layout, quarantine, logger, now } = this.parts;
     const quads = batch.readings.flatMap((reading) => observationQuads(reading, layout, reading.key));
-    const outcome = await pod.create(batch.url, quads);
+    const outcome = await pod.create(batch.url, quads, {
+      prefixes: readingsDocumentPrefixes(layout, batch.hour),
+    });
     const keys = batch.readings.map((reading) => reading.key);
     if (outcome.kind === 'written') {
       await writer.markDelivered(keys);

@@ -1,12 +1,12 @@
 // Unit tests: readings and daily summaries as RDF, checked against vocab/shapes.ttl; IRIs fixed by the data.
 import { describe, expect, it } from 'vitest';
 import { DataFactory, type Quad } from 'n3';
-import { observationQuads, readingKey } from '../../src/gateway/observation-rdf.ts';
+import { observationQuads, readingKey, readingsDocumentPrefixes } from '../../src/gateway/observation-rdf.ts';
 import { localTimestamp, summaryDocumentOf, summaryQuads } from '../../src/pod/formats/daily-summary.ts';
 import { summariseReadings } from '../../src/metrics/index.ts';
 import type { Reading } from '../../src/metrics/types.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
-import { TERMS, validateAgainstShapes } from '../../src/vocab/index.ts';
+import { TERMS, parseTurtle, serializeTurtle, validateAgainstShapes } from '../../src/vocab/index.ts';
 
 const layout = new PodLayout('https://alice.pods.example/');
 const reading: Reading = {
@@ -34,6 +34,21 @@ describe('observation RDF', () => {
       observationQuads({ ...reading, property, value: index * 10.5 }, layout),
     );
     expect((await validateAgainstShapes(quads)).results).toEqual([]);
+  });
+
+  it('writes a readings document with prefixes that give a reader of the hour exactly the full-IRI triples', () => {
+    const quads = [
+      ...observationQuads(reading, layout),
+      ...observationQuads({ ...reading, sensor: 'living-co2', property: 'co2', value: 812 }, layout),
+    ];
+    const hour = layout.readingsHour(reading.time);
+    const turtle = serializeTurtle(quads, { prefixes: readingsDocumentPrefixes(layout, hour) });
+    expect(turtle).toContain(`hour:obs-${readingKey(reading)} a sosa:Observation`);
+    expect(turtle).toContain('gateway:sensor-living-th1');
+    expect(turtle).toContain('home:room-living-room');
+    const read = parseTurtle(turtle, { baseIRI: `${hour}elsewhere.ttl` });
+    expect(read.size).toBe(quads.length);
+    expect(quads.every((quad) => read.has(quad))).toBe(true);
   });
 
   it('names observation and result by the UTC hour and the reading hash, whatever document holds them, with no blank nodes', () => {
