@@ -60,6 +60,10 @@ async function call<T>(
   return JSON.parse(text) as T;
 }
 
+/** Passes of account set-up before a server failure is handed on, and the pause before the next (times the pass). */
+const ACCOUNT_ATTEMPTS = 4;
+const ACCOUNT_RETRY_MS = 1000;
+
 /** The account API of one pod server. */
 export class AccountApi {
   readonly server: string;
@@ -104,10 +108,32 @@ export class AccountApi {
   /**
    * Creates an account with a password login and a pod, or finds the existing one; returns the token, WebID, pod
    * and the account's controls. `fresh` says the server cannot hold the account yet, so no login looks for it.
+   * A step the server fails (5xx: a loaded CSS lets an account's lock expire after 6 s and answers 500, with the
+   * step's outcome unknown) is taken again from the top after a pause, as a login first: it finds what the failed
+   * attempt made, or, when its password never got registered, makes a new account (the empty one is left behind).
    */
   async ensureAccount(
     spec: AccountSpec,
     { fresh = false }: { fresh?: boolean } = {},
+  ): Promise<{ token: string; webId: string; pod: string; created: boolean; controls: Controls }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.ensureAccountOnce(spec, fresh && attempt === 1);
+      } catch (error) {
+        const serverFailed =
+          error instanceof PodError &&
+          typeof error.context.podStatus === 'number' &&
+          error.context.podStatus >= 500;
+        if (!serverFailed || attempt >= ACCOUNT_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, ACCOUNT_RETRY_MS * attempt));
+      }
+    }
+  }
+
+  /** One pass of {@link ensureAccount}. */
+  private async ensureAccountOnce(
+    spec: AccountSpec,
+    fresh: boolean,
   ): Promise<{ token: string; webId: string; pod: string; created: boolean; controls: Controls }> {
     const existing = fresh ? null : await this.login(spec.email, spec.password);
     if (existing) {
