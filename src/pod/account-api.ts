@@ -1,5 +1,7 @@
 // Client for Community Solid Server's account JSON API: accounts, passwords, pods, WebIDs, client credentials.
 import { PodError } from '../errors.ts';
+import { cryptoRandomSource } from '../random-source.ts';
+import { retryTransient } from './backoff.ts';
 
 /** A resident, device or service identity on a pod server. */
 export interface Identity {
@@ -60,9 +62,8 @@ async function call<T>(
   return JSON.parse(text) as T;
 }
 
-/** Passes of account set-up before a server failure is handed on, and the pause before the next (times the pass). */
-const ACCOUNT_ATTEMPTS = 4;
-const ACCOUNT_RETRY_MS = 1000;
+/** Passes of account set-up before a server failure is handed on, and their spacing. */
+const ACCOUNT_RETRY = { attempts: 4, baseMs: 1000, maxMs: 4000, random: cryptoRandomSource() };
 
 /** The account API of one pod server. */
 export class AccountApi {
@@ -116,18 +117,8 @@ export class AccountApi {
     spec: AccountSpec,
     { fresh = false }: { fresh?: boolean } = {},
   ): Promise<{ token: string; webId: string; pod: string; created: boolean; controls: Controls }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.ensureAccountOnce(spec, fresh && attempt === 1);
-      } catch (error) {
-        const serverFailed =
-          error instanceof PodError &&
-          typeof error.context.podStatus === 'number' &&
-          error.context.podStatus >= 500;
-        if (!serverFailed || attempt >= ACCOUNT_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, ACCOUNT_RETRY_MS * attempt));
-      }
-    }
+    let passes = 0;
+    return retryTransient(() => this.ensureAccountOnce(spec, fresh && passes++ === 0), ACCOUNT_RETRY);
   }
 
   /** One pass of {@link ensureAccount}. */
