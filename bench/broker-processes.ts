@@ -153,7 +153,10 @@ async function cssPopulation(options: ProcessesBenchOptions, dir: string): Promi
           const count =
             Math.floor(options.homes / options.podServers) +
             (index < options.homes % options.podServers ? 1 : 0);
-          return [pod.url, await seedHomes(pod.url, identity.webId, count)] as const;
+          return [
+            pod.url,
+            await seedHomes(pod.url, identity.webId, count, join(dir, `pods-${index}`)),
+          ] as const;
         }),
       ),
     );

@@ -24,6 +24,7 @@ import { ensureContainer, patchInsert, writeTurtle } from '../src/pod/resource-w
 import { forEachBounded } from '../src/bounded-concurrency.ts';
 import { loginWithClientCredentials, type SolidAgent } from '../src/pod/solid-session.ts';
 import { grantAccess } from '../src/pod/wac.ts';
+import { copyPod } from './pod-copies.ts';
 import { serializeTurtle } from '../src/vocab/index.ts';
 import { Store } from 'n3';
 import type { ConsentedReader } from '../src/broker/aggregation/home-reader.ts';
@@ -39,6 +40,8 @@ import { enrolHome } from '../src/broker/homes/home-register-transactor.ts';
 export interface BrokerBenchOptions {
   /** Largest population; runs are measured at each of 50, 100, 200, … up to it (and at it). */
   homes: number;
+  /** Population sizes measured instead of 50, 100, 200, … (`--sizes 200,2000`); each at most `homes`. */
+  sizes?: number[];
   /** Concurrent clients of the raw GET measurement. */
   getClients: number;
   /** Whether to run the Comunica comparison (slow: its cost grows with the square of the sources). */
@@ -132,9 +135,13 @@ export function januaryRequest(
 }
 export const TIME_ZONE = 'Europe/London';
 
-/** A bench home: its resident's identity, the area it is placed in, and its pod layout. */
+/** A bench home: its resident's WebID and pod, the area it is placed in, and its pod layout. */
 export interface BenchHome {
-  resident: Identity;
+  resident: { webId: string; pod: string };
+  /** The resident's login, for a home seeded through the pod server's API; a copy on disk has none. */
+  login?: Identity;
+  /** For a copy, the seeded home whose pod it copies (see bench/pod-copies.ts). */
+  copyOf?: BenchHome;
   area: string;
   layout: PodLayout;
 }
@@ -199,27 +206,45 @@ export function summaryDocumentTurtle(summaries: readonly DailySummary[], layout
   return serializeTurtle(quads, { baseIRI: document });
 }
 
+/** One home per fixture home is seeded through the pod server's API; beyond that, copies on disk (when allowed). */
+const SEEDED_THROUGH_API = 24;
+
 /**
  * Creates `count` homes: an account and pod each, the home profile and January temperature summaries of one of
  * the 24 fixture homes (in turn), and the Read and Append grants a consent gives the broker. The consent records
- * themselves are left out: runs never read them, and the broker's index is filled directly.
+ * themselves are left out: runs never read them, and the broker's index is filled directly. With `podsDir` (the
+ * pod server's folder), homes after the first 24 are copies of the seeded home of their fixture, written on the
+ * server's disk with their own name and area (bench/pod-copies.ts): thousands of homes in seconds.
  */
-export async function seedHomes(server: string, brokerWebId: string, count: number): Promise<BenchHome[]> {
+export async function seedHomes(
+  server: string,
+  brokerWebId: string,
+  count: number,
+  podsDir?: string,
+): Promise<BenchHome[]> {
   const fixtures = generateFixtureSet();
   const summaries = await fixtureTemperatureSummaries(fixtures);
   const api = new AccountApi(server);
+  const seeded = podsDir === undefined ? count : Math.min(count, SEEDED_THROUGH_API);
   const homes: BenchHome[] = new Array(count);
+  const homeOf = (index: number) => {
+    const fixture = fixtures.homes[index % fixtures.homes.length]!;
+    const area = areaCode(Math.floor(index / HOMES_PER_AREA));
+    return {
+      area,
+      home: { area, dwellingType: fixture.dwellingType, timeZone: TIME_ZONE, rooms: fixture.rooms },
+    };
+  };
   await forEachBounded(
-    Array.from({ length: count }, (_, index) => index),
+    Array.from({ length: seeded }, (_, index) => index),
     4,
     async (index) => {
       const fixture = fixtures.homes[index % fixtures.homes.length]!;
-      const resident = await provisionWithRetries(api, `bench-${String(index + 1).padStart(4, '0')}`);
-      const area = areaCode(Math.floor(index / HOMES_PER_AREA));
+      const resident = await provisionWithRetries(api, benchPodName(index));
+      const { area, home } = homeOf(index);
       const layout = new PodLayout(resident.pod);
       const agent = await loginWithClientCredentials(resident);
       try {
-        const home = { area, dwellingType: fixture.dwellingType, timeZone: TIME_ZONE, rooms: fixture.rooms };
         const document = layout.summaryDocument('temperature', MONTH);
         await Promise.all([
           writeTurtle(agent.fetch, layout.homeProfile, homeProfileTurtle(layout, home)),
@@ -235,10 +260,39 @@ export async function seedHomes(server: string, brokerWebId: string, count: numb
       } finally {
         await agent.logout();
       }
-      homes[index] = { resident, area, layout };
+      homes[index] = {
+        resident: { webId: resident.webId, pod: resident.pod },
+        login: resident,
+        area,
+        layout,
+      };
     },
   );
+  for (let index = seeded; index < count; index++) {
+    const template = homes[index % seeded]!;
+    const pod = `${server}${benchPodName(index)}/`;
+    const layout = new PodLayout(pod);
+    const { area, home } = homeOf(index);
+    await copyPod(
+      podsDir!,
+      server,
+      template.resident.pod,
+      pod,
+      new Map([[layout.homeProfile, homeProfileTurtle(layout, home)]]),
+    );
+    homes[index] = {
+      resident: { webId: template.resident.webId.replace(template.resident.pod, pod), pod },
+      copyOf: template,
+      area,
+      layout,
+    };
+  }
   return homes;
+}
+
+/** The pod name of bench home `index` (0-based). */
+function benchPodName(index: number): string {
+  return `bench-${String(index + 1).padStart(4, '0')}`;
 }
 
 /** Documents a run reads per home: the home profile and one month of temperature summaries. */
@@ -546,7 +600,8 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
   const options = { ...DEFAULT_OPTIONS, ...input };
   const dir = await mkdtemp(join(tmpdir(), 'homedata-bench-broker-'));
   if (options.pin) pinThisProcess();
-  const pods = await startPodServerChild(join(dir, 'pods'), options.pin);
+  const podsDir = join(dir, 'pods');
+  const pods = await startPodServerChild(podsDir, options.pin);
   let broker: RunningBroker | undefined;
   let reader: SolidAgent | undefined;
   try {
@@ -556,7 +611,7 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
       podName: 'broker',
     });
     const seedStarted = performance.now();
-    const homes = await seedHomes(pods.url, brokerIdentity.webId, options.homes);
+    const homes = await seedHomes(pods.url, brokerIdentity.webId, options.homes, podsDir);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
     broker = await startBroker(
@@ -576,7 +631,7 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
     reader = await loginWithClientCredentials(brokerIdentity);
 
     const steps: BrokerBenchStep[] = [];
-    for (const size of stepsUpTo(options.homes)) {
+    for (const size of options.sizes ?? stepsUpTo(options.homes)) {
       const members = homes.slice(0, size);
       const areas = [...new Set(members.map((home) => home.area))];
       const now = new Date();
@@ -722,7 +777,7 @@ function countsOf(flag: string, text: string): number[] {
 }
 
 /**
- * `npm run bench -- broker [--homes N] [--get-clients N] [--no-comunica] [--no-pin]`; with `--processes 1,2,4`
+ * `npm run bench -- broker [--homes N] [--sizes 200,2000] [--get-clients N] [--no-comunica] [--no-pin]`; with `--processes 1,2,4`
  * and/or `--pod-servers N`, the scale-out bench instead (broker-processes.ts): that many `homedata broker`
  * processes sharing each run on PostgreSQL (`--database-url`, else DATABASE_URL or TEST_DATABASE_URL) over homes
  * spread across N CSS processes, or across `--sim-servers N` simulated ones (bench/pod-sim.ts; `--sim-rate`
@@ -736,6 +791,7 @@ export async function main(argv: string[]): Promise<void> {
       'get-clients': { type: 'string' },
       'no-comunica': { type: 'boolean' },
       'no-pin': { type: 'boolean' },
+      sizes: { type: 'string' },
       'serve-pods': { type: 'string' },
       processes: { type: 'string' },
       'pod-servers': { type: 'string' },
@@ -798,6 +854,9 @@ export async function main(argv: string[]): Promise<void> {
       getClients: Number(values['get-clients'] ?? DEFAULT_OPTIONS.getClients),
       comunica: !values['no-comunica'],
       pin: !values['no-pin'],
+      ...(values.sizes === undefined
+        ? {}
+        : { sizes: countsOf('--sizes', values.sizes).filter((size) => size <= homes) }),
     }),
   );
 }

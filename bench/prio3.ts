@@ -16,6 +16,7 @@ import { AccountApi } from '../src/pod/account-api.ts';
 import { writeTurtle } from '../src/pod/resource-write.ts';
 import { loginWithClientCredentials } from '../src/pod/solid-session.ts';
 import { grantAccess } from '../src/pod/wac.ts';
+import { writeIntoCopy } from './pod-copies.ts';
 import {
   HELPER,
   LEADER,
@@ -154,25 +155,31 @@ async function fixtureSummaries(): Promise<DailySummary[][]> {
 
 /**
  * What a consenting home's side of a prio3 request amounts to, done directly (not timed): its gateway's report in
- * its pod, and the broker's and the helper's Read on the request's reports (the helper reads them itself).
+ * its pod, and the broker's and the helper's Read on the request's reports (the helper reads them itself). Homes
+ * seeded through the API write theirs logged in; copies on disk (bench/pod-copies.ts) get theirs on disk, after
+ * their template, with the grants their template made.
  */
 async function prepareReports(
   homes: readonly BenchHome[],
   task: Prio3Task,
   brokerWebId: string,
   summaries: readonly DailySummary[][],
+  pods: { url: string; dir: string },
 ): Promise<void> {
+  const reportOf = (home: BenchHome, index: number) =>
+    buildPrio3Report(
+      home.layout,
+      { task, metricId: METRIC, period: PERIOD, timeZone: TIME_ZONE },
+      summaries[index % summaries.length]!,
+    );
+  const entries = homes.map((home, index) => ({ home, index }));
   await forEachBounded(
-    homes.map((home, index) => ({ home, index })),
+    entries.filter(({ home }) => home.login !== undefined),
     4,
     async ({ home, index }) => {
-      const built = await buildPrio3Report(
-        home.layout,
-        { task, metricId: METRIC, period: PERIOD, timeZone: TIME_ZONE },
-        summaries[index % summaries.length]!,
-      );
+      const built = await reportOf(home, index);
       if (built === null) return;
-      const agent = await loginWithClientCredentials(home.resident);
+      const agent = await loginWithClientCredentials(home.login!);
       try {
         await writeTurtle(agent.fetch, built.url, serializeTurtle(built.quads, { baseIRI: built.url }));
         const editor = { fetch: agent.fetch, ownerWebId: agent.webId };
@@ -183,6 +190,20 @@ async function prepareReports(
       }
     },
   );
+  for (const { home, index } of entries.filter(({ home }) => home.copyOf !== undefined)) {
+    const built = await reportOf(home, index);
+    if (built === null) continue;
+    await writeIntoCopy(
+      pods.dir,
+      pods.url,
+      { url: built.url, turtle: serializeTurtle(built.quads, { baseIRI: built.url }) },
+      {
+        container: home.layout.reportTaskContainer(task.id),
+        template: home.copyOf!.resident.pod,
+        copy: home.resident.pod,
+      },
+    );
+  }
 }
 
 /** A plain and a prio3 run of the same request over the same homes, in this order, on one broker. */
@@ -193,6 +214,7 @@ async function runPair(
   members: readonly BenchHome[],
   prio3Task: (requestId: string) => Prio3Task,
   summaries: readonly DailySummary[][],
+  pods: { url: string; dir: string },
 ) {
   const areas = [...new Set(members.map((home) => home.area))];
   const request = (aggregation: 'plain' | 'prio3') =>
@@ -204,7 +226,7 @@ async function runPair(
     await recordConsent(broker.db, plainId, home, now);
     await recordConsent(broker.db, prio3Id, home, now);
   }
-  await prepareReports(members, prio3Task(prio3Id), broker.webId, summaries);
+  await prepareReports(members, prio3Task(prio3Id), broker.webId, summaries, pods);
   const plain = await brokerRun(broker, apiKey, plainId);
   const prio3 = await brokerRun(broker, apiKey, prio3Id);
   const released = plain.cells.filter((cell) => cell.mean !== null).length;
@@ -228,7 +250,8 @@ async function runPair(
 /** Seeds the largest population once, then measures each size. */
 export async function runPrio3Bench(sizes: readonly number[]) {
   const dir = await mkdtemp(join(tmpdir(), 'homedata-bench-prio3-'));
-  const pods = await startPodServerChild(join(dir, 'pods'));
+  const podsDir = join(dir, 'pods');
+  const pods = await startPodServerChild(podsDir);
   let broker: RunningBroker | undefined;
   let helper: Awaited<ReturnType<typeof startHelperProcess>> | undefined;
   try {
@@ -238,7 +261,7 @@ export async function runPrio3Bench(sizes: readonly number[]) {
       api.provision({ email: 'helper@bench.example', password: 'pw-bench-helper-secret', podName: 'helper' }),
     ]);
     const seedStarted = performance.now();
-    const homes = await seedHomes(pods.url, brokerIdentity.webId, Math.max(...sizes));
+    const homes = await seedHomes(pods.url, brokerIdentity.webId, Math.max(...sizes), podsDir);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     helper = await startHelperProcess(helperIdentity, { leaderWebId: brokerIdentity.webId });
     broker = await startBroker(
@@ -284,7 +307,10 @@ export async function runPrio3Bench(sizes: readonly number[]) {
     const steps = [];
     for (const size of sizes) {
       steps.push(
-        await runPair(broker, council.apiKey, council.id, homes.slice(0, size), prio3Task, summaries),
+        await runPair(broker, council.apiKey, council.id, homes.slice(0, size), prio3Task, summaries, {
+          url: pods.url,
+          dir: podsDir,
+        }),
       );
     }
     return { seedSeconds, steps };

@@ -6,11 +6,13 @@ import {
   PodLayout,
   patchInsert,
   loginWithClientCredentials,
+  retryTransient,
   summariesByDocument,
   summaryQuads,
   type ClientCredentials,
 } from '../pod/index.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
+import { cryptoRandomSource } from '../random-source.ts';
 
 /** One home's daily summaries of the fixture period, as its gateway computes them from its readings. */
 export function fixtureSummaries(home: FixtureHome, fixtures: FixtureSet): DailySummary[] {
@@ -38,6 +40,12 @@ export function fixtureSummaryDocuments(
 }
 
 /**
+ * A pod server busy with the demo's whole set-up can fail a write (CSS answers 500 "Lock expired" when a document's
+ * lock outlives 6 s under load): an insert-only patch is safe to repeat, so it is, rather than end the demo.
+ */
+const SEED_RETRY = { attempts: 5, baseMs: 1000, maxMs: 8000, random: cryptoRandomSource() };
+
+/**
  * Writes each home's fixture-period summaries with that home's gateway identity (Append only), so the demo's
  * broker has a winter of data to aggregate. N3 Patch inserts are idempotent: a repeated seed changes nothing.
  */
@@ -49,7 +57,9 @@ export async function seedFixtureHistory(
     const agent = await loginWithClientCredentials(gateway);
     try {
       const documents = fixtureSummaryDocuments(home, pod, fixtures);
-      for (const [url, quads] of documents) await patchInsert(agent.fetch, url, quads);
+      for (const [url, quads] of documents) {
+        await retryTransient(() => patchInsert(agent.fetch, url, quads), SEED_RETRY);
+      }
       return documents.size;
     } finally {
       await agent.logout();

@@ -12,6 +12,7 @@ import {
   type ClientCredentials,
   type SolidAgent,
   retryAfterMs,
+  isTransientStatus,
 } from '../pod/index.ts';
 import { serializeTurtle, type SerializeOptions } from '../vocab/index.ts';
 
@@ -25,11 +26,6 @@ export type WriteOutcome =
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
   /** The pod refused this write for good (other 4xx, or a doubtful one that persisted): the batch is quarantined. */
   | { kind: 'refused'; reason: string; status: number };
-
-/** Statuses that say "later", not "never". */
-function isTransient(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
-}
 
 /**
  * 4xx that refuse a well-formed write of the gateway only while the pod server is not itself: CSS answers 400 when
@@ -64,7 +60,7 @@ export function failureOutcome(
   retryAfter: string | null,
   now: Date,
 ): WriteOutcome {
-  if (status === undefined || isTransient(status)) {
+  if (status === undefined || isTransientStatus(status)) {
     const hint = retryAfterMs(retryAfter, now);
     return { kind: 'retry', reason, ...(hint === undefined ? {} : { retryAfterMs: hint }) };
   }

@@ -1,5 +1,7 @@
 // Client for Community Solid Server's account JSON API: accounts, passwords, pods, WebIDs, client credentials.
 import { PodError } from '../errors.ts';
+import { cryptoRandomSource } from '../random-source.ts';
+import { retryTransient } from './backoff.ts';
 
 /** A resident, device or service identity on a pod server. */
 export interface Identity {
@@ -60,6 +62,9 @@ async function call<T>(
   return JSON.parse(text) as T;
 }
 
+/** Passes of account set-up before a server failure is handed on, and their spacing. */
+const ACCOUNT_RETRY = { attempts: 4, baseMs: 1000, maxMs: 4000, random: cryptoRandomSource() };
+
 /** The account API of one pod server. */
 export class AccountApi {
   readonly server: string;
@@ -104,10 +109,22 @@ export class AccountApi {
   /**
    * Creates an account with a password login and a pod, or finds the existing one; returns the token, WebID, pod
    * and the account's controls. `fresh` says the server cannot hold the account yet, so no login looks for it.
+   * A step the server fails (5xx: a loaded CSS lets an account's lock expire after 6 s and answers 500, with the
+   * step's outcome unknown) is taken again from the top after a pause, as a login first: it finds what the failed
+   * attempt made, or, when its password never got registered, makes a new account (the empty one is left behind).
    */
   async ensureAccount(
     spec: AccountSpec,
     { fresh = false }: { fresh?: boolean } = {},
+  ): Promise<{ token: string; webId: string; pod: string; created: boolean; controls: Controls }> {
+    let passes = 0;
+    return retryTransient(() => this.ensureAccountOnce(spec, fresh && passes++ === 0), ACCOUNT_RETRY);
+  }
+
+  /** One pass of {@link ensureAccount}. */
+  private async ensureAccountOnce(
+    spec: AccountSpec,
+    fresh: boolean,
   ): Promise<{ token: string; webId: string; pod: string; created: boolean; controls: Controls }> {
     const existing = fresh ? null : await this.login(spec.email, spec.password);
     if (existing) {

@@ -1,5 +1,6 @@
 // Retry timing for pod requests (gateway writes, broker reads): exponential backoff with jitter, and the server's
 // Retry-After when it gives one.
+import { PodError } from '../errors.ts';
 import { uniform, type RandomSource } from '../random-source.ts';
 
 /** How retries spread out. */
@@ -40,4 +41,31 @@ export function retryDelay(
 ): number {
   const delay = backoffDelay(attempt, policy, random);
   return serverHintMs === undefined ? delay : Math.max(delay, serverHintMs);
+}
+
+/** Statuses that say "later", not "never": the server failed (5xx), timed out (408) or asks for less (429). */
+export function isTransientStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/** How often, and how far apart, a repeatable pod operation is tried. */
+export interface RetryPolicy extends BackoffPolicy {
+  attempts: number;
+  random: RandomSource;
+}
+
+/**
+ * Runs a pod operation that is safe to repeat (a PUT, an insert-only N3 Patch, a login) until it succeeds, trying
+ * it again after a backoff while it fails with a PodError of a transient status; the last failure is handed on.
+ */
+export async function retryTransient<T>(operation: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      const status = error instanceof PodError ? error.context.podStatus : undefined;
+      if (typeof status !== 'number' || !isTransientStatus(status) || attempt >= policy.attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, policy, policy.random)));
+    }
+  }
 }

@@ -9,4 +9,12 @@ export {
   type AgentOptions,
 } from './solid-session.ts';
 export { AccountApi, type Identity, type AccountSpec } from './account-api.ts';
-export { backoffDelay, retryAfterMs, retryDelay, type BackoffPolicy } from './backoff.ts';
+export {
+  backoffDelay,
+  isTransientStatus,
+  retryAfterMs,
+  retryDelay,
+  retryTransient,
+  type BackoffPolicy,
+  type RetryPolicy,
+} from './backoff.ts';

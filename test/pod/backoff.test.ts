@@ -1,6 +1,7 @@
 // Unit tests: exponential backoff with jitter, Retry-After, and which pod answers are retried.
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retryAfterMs, retryDelay } from '../../src/pod/backoff.ts';
+import { backoffDelay, retryAfterMs, retryDelay, retryTransient } from '../../src/pod/backoff.ts';
+import { PodError } from '../../src/errors.ts';
 import { failureOutcome } from '../../src/gateway/pod-writer.ts';
 import { fixedDraw } from '../helpers/fixed-random.ts';
 
@@ -66,5 +67,39 @@ describe('pod write failures', () => {
     for (const status of [400, 401, 403, 404, 409, 413, 415, 422]) {
       expect(failureOutcome('no', status, '5', now)).toEqual({ kind: 'refused', reason: 'no', status });
     }
+  });
+});
+
+describe('retryTransient', () => {
+  const quick = { attempts: 3, baseMs: 1, maxMs: 2, random: fixedDraw(0) };
+  /** An operation that fails with the given pod statuses in turn, then answers 'done'; counts its calls. */
+  const failing = (...statuses: number[]) => {
+    const calls = { count: 0 };
+    const operation = async () => {
+      const status = statuses[calls.count++];
+      if (status !== undefined)
+        throw new PodError('pod said no', { url: 'http://pod.example/x', podStatus: status });
+      return 'done';
+    };
+    return { calls, operation };
+  };
+
+  it('tries a transient failure (5xx, 408, 429) again until it passes', async () => {
+    const { calls, operation } = failing(500, 429);
+    await expect(retryTransient(operation, quick)).resolves.toBe('done');
+    expect(calls.count).toBe(3);
+  });
+
+  it('hands a refusal on at once, and a transient failure after the last attempt', async () => {
+    const refused = failing(404);
+    await expect(retryTransient(refused.operation, quick)).rejects.toMatchObject({
+      context: { podStatus: 404 },
+    });
+    expect(refused.calls.count).toBe(1);
+    const down = failing(503, 503, 503, 503);
+    await expect(retryTransient(down.operation, quick)).rejects.toMatchObject({
+      context: { podStatus: 503 },
+    });
+    expect(down.calls.count).toBe(3);
   });
 });

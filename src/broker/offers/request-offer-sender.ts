@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { PodError } from '../../errors.ts';
 import type { Logger } from '../../logging.ts';
-import { requestOfferTurtle } from '../../pod/index.ts';
+import { isTransientStatus, requestOfferTurtle } from '../../pod/index.ts';
 import type { Database } from '../db/database.ts';
 import type { EnrolledHomeRow } from '../db/schema/enrolled-homes.ts';
 import { listEnrolledHomesIn } from '../homes/home-register-reader.ts';
@@ -55,7 +55,7 @@ function isTransient(error: unknown): boolean {
   if (error instanceof OutboundCallError) return error.reason === 'timeout' || error.reason === 'unreachable';
   if (error instanceof PodError) {
     const status = error.context.podStatus as number | undefined;
-    return status === undefined || status >= 500 || status === 408 || status === 429;
+    return status === undefined || isTransientStatus(status);
   }
   return false;
 }

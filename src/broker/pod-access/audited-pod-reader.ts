@@ -5,7 +5,7 @@ import { PodLayout, writeTurtle, isCovered } from '../../pod/index.ts';
 import { serializeTurtle } from '../../vocab/index.ts';
 import type { Quad } from 'n3';
 import { forEachBounded } from '../../bounded-concurrency.ts';
-import { retryAfterMs, retryDelay } from '../../pod/index.ts';
+import { isTransientStatus, retryAfterMs, retryDelay } from '../../pod/index.ts';
 import { cryptoRandomSource, type RandomSource } from '../../privacy/index.ts';
 import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
@@ -72,11 +72,6 @@ export interface AuditedPodReaderDeps {
   concurrency?: number;
   /** Jitter of the retry backoff; default the OS CSPRNG. */
   random?: RandomSource;
-}
-
-/** Statuses that say "later", not "never": worth another attempt, and a failed read if they persist. */
-function isTransientStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
 }
 
 /** Failures of a request that may pass on another attempt (a pod restarting, a dropped connection, a slow pod). */
