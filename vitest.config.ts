@@ -1,6 +1,14 @@
 // Test projects: unit (pure), integration (real CSS in process), services (real Mosquitto/PostgreSQL), e2e (browser).
 import { defineConfig } from 'vitest/config';
 
+// Integration and services files wait on real time (fault windows, retries, deadlines) far more than they compute,
+// so on CI's 2 cores several files at once finish sooner than one at a time. They can: each file makes its own
+// accounts and pods on the shared CSS (random names), its own MQTT topic root and client ids, PostgreSQL schema,
+// free ports and temporary folders, and the files that stop a service stop a private one (fault suite).
+// Unit and integration share one group of workers (vitest needs the same maxWorkers for that), so the unit files'
+// CPU work fills the integration files' waits.
+const WORKERS = 3;
+
 export default defineConfig({
   test: {
     projects: [
@@ -14,6 +22,7 @@ export default defineConfig({
             'test/**/*.e2e.test.ts',
             'node_modules',
           ],
+          maxWorkers: WORKERS,
         },
       },
       {
@@ -23,7 +32,7 @@ export default defineConfig({
           globalSetup: ['test/helpers/pod-server-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          maxWorkers: WORKERS,
         },
       },
       {
@@ -33,7 +42,7 @@ export default defineConfig({
           globalSetup: ['test/helpers/pod-server-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          maxWorkers: WORKERS,
         },
       },
       {
