@@ -1,6 +1,23 @@
 // Test projects: unit (pure), integration (real CSS in process), services (real Mosquitto/PostgreSQL), e2e (browser).
 import { defineConfig } from 'vitest/config';
 
+// How many integration and services files run at once (HOMEDATA_TEST_WORKERS, default 1: one at a time). The files
+// wait on real time (fault windows, retries, deadlines) far more than they compute, and each makes its own accounts
+// and pods on the shared CSS (random names), MQTT topic root and client ids, PostgreSQL schema, free ports and
+// temporary folders, and the fault suite stops only private services, so more than one can share a project's
+// servers. It stays 1 until a count above it is seen green on a quiet 2-core machine: on a machine at load 20+ a
+// run with 3 failed most integration files on CSS's "Lock expired after 6000ms" (as one at a time also failed there).
+// Unit and integration share one group of workers (vitest needs the same maxWorkers for that), so the unit files'
+// CPU work can fill the integration files' waits.
+const WORKERS = testWorkers(process.env['HOMEDATA_TEST_WORKERS'] ?? '1');
+
+function testWorkers(text: string): number {
+  const workers = Number(text);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new Error(`HOMEDATA_TEST_WORKERS must be a whole number of at least 1, not "${text}"`);
+  return workers;
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -14,6 +31,7 @@ export default defineConfig({
             'test/**/*.e2e.test.ts',
             'node_modules',
           ],
+          maxWorkers: WORKERS,
         },
       },
       {
@@ -23,7 +41,7 @@ export default defineConfig({
           globalSetup: ['test/helpers/pod-server-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          maxWorkers: WORKERS,
         },
       },
       {
@@ -33,7 +51,7 @@ export default defineConfig({
           globalSetup: ['test/helpers/pod-server-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          maxWorkers: WORKERS,
         },
       },
       {
