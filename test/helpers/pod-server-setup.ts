@@ -1,14 +1,10 @@
 // Starts the real Community Solid Servers for a whole test project, one with WAC and one with ACP, and hands their
-// URLs to the tests. Each runs on a thread of its own rather than vitest's main thread, whose event loop also
-// transforms the modules and takes the reports of every test file running at once. A CSS queued behind other work
-// holds its account locks longer, and past 6 s it answers 500 "Lock expired after 6000ms" to logins (seen on a
-// loaded machine, one file at a time, on either thread).
+// URLs to the tests.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import type { AccessControlSystem } from '../../src/pod/pod-server.ts';
-import { startPodServerThread } from '../../src/pod/pod-server-thread.ts';
+import { startPodServer, type AccessControlSystem } from '../../src/pod/pod-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,7 +18,7 @@ declare module 'vitest' {
 /** Starts one pod server in a fresh folder; the returned function stops it and removes the folder. */
 async function startOne(access: AccessControlSystem): Promise<{ url: string; stop: () => Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), `homedata-css-${access}-`));
-  const server = await startPodServerThread({
+  const server = await startPodServer({
     dataDir,
     port: 0,
     // Tests make their residents through the account API.
@@ -40,8 +36,9 @@ async function startOne(access: AccessControlSystem): Promise<{ url: string; sto
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // At once: each thread has its own http module, so their patches of http.Server.listen at start-up cannot meet.
-  const [wac, acp] = await Promise.all([startOne('wac'), startOne('acp')]);
+  // One after the other: both patch http.Server.listen while starting.
+  const wac = await startOne('wac');
+  const acp = await startOne('acp');
   project.provide('podServer', wac.url);
   project.provide('podServerAcp', acp.url);
   return async () => {
