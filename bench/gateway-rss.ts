@@ -1,10 +1,13 @@
-// Gateway RSS benchmark: `homedata gateway run` processes under steady MQTT ingest, from source (tsx) and compiled, RSS sampled for minutes.
+// Gateway RSS benchmark: `homedata gateway run` processes under steady MQTT ingest, logged in and writing to a real pod
+// server (or with the pod unreachable), from source (tsx) and compiled, RSS sampled for minutes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findFreePort } from '../src/free-port.ts';
+import { readStatusFile } from '../src/gateway/index.ts';
+import { provisionHomes, startPodServerProcess } from './gateway.ts';
 import { startMosquitto } from './intake.ts';
 
 /** How each measured gateway process is started. */
@@ -25,12 +28,32 @@ async function rssMb(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
+/** A process's resident set split into the binary's and libraries' shared pages and its own private ones, in MB. */
+async function residentParts(pid: number): Promise<{ sharedMb: number; privateMb: number }> {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
+  return {
+    sharedMb: (kb('Shared_Clean') + kb('Shared_Dirty')) / 1024,
+    privateMb: (kb('Private_Clean') + kb('Private_Dirty')) / 1024,
+  };
+}
+
 /** The mean of some numbers. */
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-/** `npm run bench -- gateway-rss [--minutes 3] [--rate 20] [--modes source,compiled,compiled-semi2] [--no-http]`. */
+/** Where a gateway's pod and identity are: a home on the bench's own CSS, or an origin where nothing listens. */
+interface PodTarget {
+  pod: string;
+  identity: { issuer: string; clientId: string; clientSecret: string };
+}
+
+/**
+ * `npm run bench -- gateway-rss [--minutes 3] [--rate 20] [--modes source,compiled,compiled-semi2] [--no-http]
+ * [--unreachable-pod] [--compare DIR]`. `--compare DIR` adds a row for another checkout's compiled build (e.g. main
+ * extracted with `git archive`, its node_modules linked, `npm run build:node` run there), started the same way.
+ */
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -40,43 +63,64 @@ export async function main(argv: string[]): Promise<void> {
       modes: { type: 'string', default: Object.keys(MODES).join(',') },
       // `--no-http`: MQTT alone, as most home gateways run (express stays unloaded).
       'no-http': { type: 'boolean', default: false },
+      // The pod unreachable, as this bench measured before issue 12: the outbox grows, but no login ever succeeds.
+      'unreachable-pod': { type: 'boolean', default: false },
+      compare: { type: 'string' },
     },
   });
   const minutes = Number(values.minutes);
   const modes = values.modes.split(',') as Mode[];
+  const rows: { mode: string; what: string; bin: string; flags: readonly string[]; env: object }[] =
+    modes.map((mode) => ({ mode, bin: 'bin/homedata.js', ...MODES[mode] }));
+  if (values.compare) {
+    rows.push({
+      mode: 'compare',
+      what: `compiled, ${values.compare}`,
+      bin: join(values.compare, 'bin/homedata.js'),
+      flags: [],
+      env: {},
+    });
+  }
   const loadAtStart = loadavg()[0]!;
   const build = spawn(process.execPath, ['scripts/build-node.js'], { stdio: 'inherit' });
   await new Promise((resolve) => build.once('exit', resolve));
   const dir = await mkdtemp(join(tmpdir(), 'homedata-rss-bench-'));
   const broker = await startMosquitto(dir);
   const children: ChildProcess[] = [];
-  const samples = new Map<Mode, number[]>();
+  const samples = new Map<string, number[]>();
+  const delivered = new Map<string, number>();
+  const parts = new Map<string, { sharedMb: number; privateMb: number }>();
   try {
-    // All modes at once, so they share the machine's load.
+    const targets = await podTargets(dir, rows.length, values['unreachable-pod'], children);
+    // All rows at once, so they share the machine's load.
     const gateways = await Promise.all(
-      modes.map(async (mode) => {
-        const dataDir = join(dir, mode);
-        const nowhere = `http://localhost:${await findFreePort()}/`;
-        const config = join(dir, `${mode}.json`);
+      rows.map(async (row, index) => {
+        const dataDir = join(dir, row.mode);
+        const config = join(dir, `${row.mode}.json`);
         await writeFile(
           config,
           JSON.stringify({
             dataDir,
-            // No pod answers: the outbox grows for the whole run, the worst case for memory.
-            pod: `${nowhere}resident/`,
-            identity: { issuer: nowhere, clientId: 'nobody', clientSecret: 'nothing' },
+            ...targets[index],
             devices: { 'living-th1': { room: 'living-room' } },
-            mqtt: { url: broker.url, clientId: `rss-${mode}`, zigbee2mqttTopic: `rss-${mode}` },
+            mqtt: { url: broker.url, clientId: `rss-${row.mode}`, zigbee2mqttTopic: `rss-${row.mode}` },
             ...(values['no-http']
               ? {}
               : { http: { port: await findFreePort(), token: 'rss-bench-token-0123456789' } }),
-            flush: { intervalSeconds: 3600, maxReadings: 100_000_000 },
+            // Unreachable: nothing flushes, so the outbox grows for the whole run (the worst case for memory).
+            // Reachable: the default flush (every 500 readings, ~12 s at 40 readings/s), as a home runs.
+            ...(values['unreachable-pod']
+              ? { flush: { intervalSeconds: 3600, maxReadings: 100_000_000 } }
+              : {}),
           }),
         );
         const gateway = spawn(
           process.execPath,
-          [...MODES[mode].flags, 'bin/homedata.js', 'gateway', 'run', '--config', config],
-          { env: { ...process.env, ...MODES[mode].env, HOMEDATA_LOG_LEVEL: 'warn' }, stdio: 'ignore' },
+          [...row.flags, row.bin, 'gateway', 'run', '--config', config],
+          {
+            env: { ...process.env, ...row.env, HOMEDATA_LOG_LEVEL: 'warn' },
+            stdio: 'ignore',
+          },
         );
         const sender = spawn(
           process.execPath,
@@ -88,21 +132,26 @@ export async function main(argv: string[]): Promise<void> {
             '--target',
             broker.url,
             '--topic',
-            `rss-${mode}`,
+            `rss-${row.mode}`,
             '--rate',
             values.rate,
           ],
           { stdio: 'ignore' },
         );
         children.push(gateway, sender);
-        samples.set(mode, []);
-        return { mode, pid: gateway.pid! };
+        samples.set(row.mode, []);
+        return { mode: row.mode, pid: gateway.pid!, dataDir };
       }),
     );
     const every = 5000;
     for (let elapsed = 0; elapsed < minutes * 60_000; elapsed += every) {
       await new Promise((resolve) => setTimeout(resolve, every));
       for (const { mode, pid } of gateways) samples.get(mode)!.push(await rssMb(pid));
+    }
+    for (const { mode, pid, dataDir } of gateways) {
+      parts.set(mode, await residentParts(pid));
+      const status = await readStatusFile(dataDir).catch(() => undefined);
+      delivered.set(mode, status?.totals?.delivered ?? 0);
     }
   } finally {
     for (const child of children) child.kill('SIGKILL');
@@ -111,23 +160,64 @@ export async function main(argv: string[]): Promise<void> {
   }
   const perMinute = 12;
   process.stdout.write(
-    `\n| gateway process | RSS first minute | RSS last minute | peak | last vs first |\n| --- | --- | --- | --- | --- |\n`,
+    `\n| gateway process | RSS first minute | RSS last minute | peak | last vs first | at the end: shared / private | readings in the pod |\n| --- | --- | --- | --- | --- | --- | --- |\n`,
   );
-  const rows = modes.map((mode) => {
+  const results = rows.map(({ mode, what }) => {
     const all = samples.get(mode)!;
     const first = mean(all.slice(0, perMinute));
     const last = mean(all.slice(-perMinute));
     const peak = Math.max(...all);
+    const end = parts.get(mode);
     process.stdout.write(
-      `| ${MODES[mode].what} | ${first.toFixed(0)} MB | ${last.toFixed(0)} MB | ${peak.toFixed(0)} MB | ${(((last - first) / first) * 100).toFixed(1)} % |\n`,
+      `| ${what} | ${first.toFixed(0)} MB | ${last.toFixed(0)} MB | ${peak.toFixed(0)} MB | ${(((last - first) / first) * 100).toFixed(1)} % | ${end?.sharedMb.toFixed(1)} / ${end?.privateMb.toFixed(1)} MB | ${delivered.get(mode)} |\n`,
     );
-    return { mode, firstMinuteMb: first, lastMinuteMb: last, peakMb: peak };
+    return {
+      mode,
+      firstMinuteMb: first,
+      lastMinuteMb: last,
+      peakMb: peak,
+      ...end,
+      delivered: delivered.get(mode),
+    };
   });
   const loadAtEnd = loadavg()[0]!;
+  const pod = values['unreachable-pod']
+    ? 'pod unreachable (outbox grows)'
+    : 'each gateway logged in to its own home on a CSS child process and writing to it';
   process.stdout.write(
-    `\n${values['no-http'] ? 'MQTT input only' : 'MQTT and HTTP inputs'}; MQTT QoS 1 at ${values.rate} messages/s (2 readings each) into each gateway for ${minutes} min, all at once, pod unreachable (outbox grows); RSS from /proc every 5 s; ${cpus().length} cores; 1-minute load average ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end.\n`,
+    `\n${values['no-http'] ? 'MQTT input only' : 'MQTT and HTTP inputs'}; MQTT QoS 1 at ${values.rate} messages/s (2 readings each) into each gateway for ${minutes} min, all at once, ${pod}; RSS from /proc every 5 s; ${cpus().length} cores; 1-minute load average ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end.\n`,
   );
   process.stdout.write(
-    `${JSON.stringify({ bench: 'gateway-rss', minutes, rate: Number(values.rate), loadAverage: [loadAtStart, loadAtEnd], rows })}\n`,
+    `${JSON.stringify({ bench: 'gateway-rss', minutes, rate: Number(values.rate), pod: values['unreachable-pod'] ? 'unreachable' : 'css', loadAverage: [loadAtStart, loadAtEnd], rows: results })}\n`,
   );
+}
+
+/**
+ * One pod and identity per gateway: homes provisioned on a CSS in a child process (so its memory is not the
+ * gateways'), or, with `unreachable`, an origin where nothing listens.
+ */
+async function podTargets(
+  dir: string,
+  count: number,
+  unreachable: boolean,
+  children: ChildProcess[],
+): Promise<PodTarget[]> {
+  if (unreachable) {
+    return Promise.all(
+      Array.from({ length: count }, async () => {
+        const nowhere = `http://localhost:${await findFreePort()}/`;
+        return {
+          pod: `${nowhere}resident/`,
+          identity: { issuer: nowhere, clientId: 'nobody', clientSecret: 'nothing' },
+        };
+      }),
+    );
+  }
+  const server = await startPodServerProcess(join(dir, 'pods'));
+  children.push(server.child);
+  const homes = await provisionHomes(server.url, count);
+  return homes.map(({ resident, gateway }) => ({
+    pod: resident.pod,
+    identity: { issuer: gateway.issuer, clientId: gateway.clientId, clientSecret: gateway.clientSecret },
+  }));
 }
