@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../src/errors.ts';
 import { generateFixtureSet, simulateReadings } from '../../src/fixtures/index.ts';
 import { computeHomeValue, parsePeriod, summariseReadings } from '../../src/metrics/index.ts';
-import { seededRandomSource } from '../../src/privacy/index.ts';
+import { sampleDiscreteLaplace, seededRandomSource } from '../../src/privacy/index.ts';
 import {
   HELPER,
   LEADER,
@@ -132,6 +132,24 @@ describe('CO2 bands as a Prio3 histogram', () => {
     const { bands } = collectHistogram(encoding, shares, count);
     expect(bands).not.toEqual(plain);
     bands.forEach((noisy, index) => expect(Math.abs(noisy - plain[index]!)).toBeLessThan(60));
+  });
+  it('noises each band with sensitivity 2: a home replaced by another moves two band counts by one each', async () => {
+    const values = Array.from({ length: 12 }, (_, index) => 600 + index * 100);
+    const reports = await Promise.all(values.map((value) => createHistogramReport(task, encoding, value)));
+    const plain = [0, 0, 0, 0];
+    for (const value of values) plain[bandOf(encoding, value)]!++;
+    const epsilon = 0.5;
+    const { count, shares } = await collect(reports, {
+      leader: { epsilon, random: seededRandomSource(11) },
+      helper: { epsilon, random: seededRandomSource(12) },
+    });
+    const leaderDraws = seededRandomSource(11);
+    const helperDraws = seededRandomSource(12);
+    const expected = plain.map((homes) => {
+      const leader = sampleDiscreteLaplace(leaderDraws, epsilon, 2);
+      return homes + leader + sampleDiscreteLaplace(helperDraws, epsilon, 2);
+    });
+    expect(collectHistogram(encoding, shares, count).bands).toEqual(expected);
   });
 });
 
