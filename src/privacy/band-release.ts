@@ -1,6 +1,25 @@
 // Disclosure control for a banded cell: homes per band, small bands withheld with their complement, counts rounded to 5.
 import { ValidationError } from '../errors.ts';
 import { minimumCohort, roundToNearest5 } from './cohort-suppression.ts';
+import { sampleDiscreteLaplace } from './discrete-laplace.ts';
+import type { RandomSource } from '../random-source.ts';
+import type { Rational } from './rational.ts';
+
+/**
+ * L1 sensitivity of a vector of band counts: one home's value replaced by another moves it from one band to
+ * another, one count down and one up. (A home joining or leaving moves one count by one: Dwork & Roth, "The
+ * Algorithmic Foundations of Differential Privacy", 2014, §3.3; 2 covers both.)
+ */
+export const BAND_COUNTS_SENSITIVITY = 2;
+
+/** Band counts under ε-DP: discrete Laplace noise of sensitivity BAND_COUNTS_SENSITIVITY on every band. */
+export function noisyBandCounts(
+  counts: readonly number[],
+  epsilon: number | Rational,
+  random: RandomSource,
+): number[] {
+  return counts.map((count) => count + sampleDiscreteLaplace(random, epsilon, BAND_COUNTS_SENSITIVITY));
+}
 
 /** One band of a released banded cell: its label and its home count rounded to 5, or null where withheld. */
 export interface ReleasedBand {

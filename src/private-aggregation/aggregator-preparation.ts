@@ -1,7 +1,12 @@
 // One aggregator's side of VDAF preparation: open its own share, check the proof with the other's, sum output shares.
 import { Buffer } from 'node:buffer';
 import type { Prio3Sum } from '@divviup/prio3';
-import { sampleDiscreteLaplace, type RandomSource, type Rational } from '../privacy/index.ts';
+import {
+  BAND_COUNTS_SENSITIVITY,
+  sampleDiscreteLaplace,
+  type RandomSource,
+  type Rational,
+} from '../privacy/index.ts';
 import { inputShareAad, type Prio3Report } from './client-report.ts';
 import { isHistogramEncoding } from './histogram-encoding.ts';
 import {
@@ -196,9 +201,6 @@ export function finishPreparation(
   return { outputShares, rejected, reportIds };
 }
 
-/** L1 sensitivity of a histogram's band counts when a home's value is replaced (see aggregateShare). */
-const HISTOGRAM_SENSITIVITY = 2;
-
 /** Discrete-Laplace noise an aggregator adds to its aggregate share when the request asks for DP. */
 export interface ShareNoise {
   epsilon: number | Rational;
@@ -226,7 +228,7 @@ export function aggregateShare(
   const share = vdaf.aggregate(null, [...outputShares]);
   if (noise !== undefined) {
     const sensitivity = isHistogramEncoding(encoding)
-      ? HISTOGRAM_SENSITIVITY
+      ? BAND_COUNTS_SENSITIVITY
       : Math.max(1, Number(largestMeasurement(encoding)));
     const noised = isHistogramEncoding(encoding) ? share.length : 1;
     for (let index = 0; index < noised; index++) {

@@ -3,13 +3,12 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../src/errors.ts';
 import { generateFixtureSet, simulateReadings } from '../../src/fixtures/index.ts';
-import { computeHomeValue, parsePeriod, summariseReadings } from '../../src/metrics/index.ts';
+import { bandOf, computeHomeValue, parsePeriod, summariseReadings } from '../../src/metrics/index.ts';
 import { sampleDiscreteLaplace, seededRandomSource } from '../../src/privacy/index.ts';
 import {
   HELPER,
   LEADER,
   aggregateShare,
-  bandOf,
   collectHistogram,
   createHistogramReport,
   createReportFromMeasurement,
@@ -27,7 +26,7 @@ import {
   type ShareNoise,
 } from '../../src/private-aggregation/index.ts';
 
-const METRIC = 'co2.night.mean';
+const METRIC = 'co2.night.band';
 const january = parsePeriod('2026-01');
 const encoding = histogramEncodingFor(METRIC, january);
 const verifyKey = new Uint8Array(16).fill(5);
