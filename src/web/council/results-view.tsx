@@ -9,7 +9,16 @@ import { useAsync } from '../shared/use-async.ts';
 import type { ResultCell, ResultsDocument } from '../../broker/contract.ts';
 import type { CouncilApi } from './council-api.ts';
 import { ResultsChart } from './results-chart.tsx';
-import { cellsOfMetric, csvFileName, homesText, leftOutText, metricsOf, placeOf } from './results-model.ts';
+import {
+  bandLabelsOf,
+  bandText,
+  cellsOfMetric,
+  csvFileName,
+  homesText,
+  leftOutText,
+  metricsOf,
+  placeOf,
+} from './results-model.ts';
 
 /** Loads and shows the results; "none yet" is a state of its own, not an error. */
 export function ResultsView({ api, request }: { api: CouncilApi; request: CouncilRequest }) {
@@ -58,9 +67,73 @@ function ResultTables({ api, results }: { api: CouncilApi; results: ResultsDocum
   );
 }
 
-/** One metric: chart first, then the same figures as a table. */
+/** A banded metric: no mean to chart, a table of homes per band by area and period. */
+function BandResults(props: { metric: string; cells: ResultCell[]; k: number; labels: string[] }) {
+  const { metric, cells, k, labels } = props;
+  const tableId = `results-${metric.replace(/\W/g, '-')}`;
+  return (
+    <section class="metric-results" aria-labelledby={`${tableId}-title`}>
+      <h4 id={`${tableId}-title`}>{metricName(metric)}</h4>
+      <div
+        class="table-scroll"
+        tabIndex={0}
+        role="region"
+        aria-labelledby={`${tableId}-title ${tableId}-caption`}
+      >
+        <table id={tableId} class="figures">
+          <caption id={`${tableId}-caption`}>Homes in each band, by area and period</caption>
+          <thead>
+            <tr>
+              <th scope="col">Area</th>
+              <th scope="col">Period</th>
+              <th scope="col" class="number">
+                Homes
+              </th>
+              {labels.map((label) => (
+                <th key={label} scope="col" class="number">
+                  {label}
+                </th>
+              ))}
+              <th scope="col">Homes left out</th>
+            </tr>
+          </thead>
+          <tbody>
+            {cells.map((cell) => (
+              <tr
+                key={`${placeOf(cell)}-${cell.period}`}
+                class={cell.suppressed ? 'suppressed-row' : undefined}
+              >
+                <th scope="row">{placeOf(cell)}</th>
+                <td>{cell.period}</td>
+                {cell.suppressed ? (
+                  <td class="suppressed" colSpan={labels.length + 1}>
+                    {homesText(cell, k)}
+                  </td>
+                ) : (
+                  <>
+                    <td class="number">{homesText(cell, k)}</td>
+                    {labels.map((label, index) => (
+                      <td key={label} class="number">
+                        {bandText(cell, index)}
+                      </td>
+                    ))}
+                  </>
+                )}
+                <td class="left-out">{leftOutText(cell, k)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** One metric: chart first, then the same figures as a table; a banded metric's bands as a table of their own. */
 function MetricResults({ metric, cells, k }: { metric: string; cells: ResultCell[]; k: number }) {
   const tableId = `results-${metric.replace(/\W/g, '-')}`;
+  const labels = bandLabelsOf(cells);
+  if (labels !== null) return <BandResults metric={metric} cells={cells} k={k} labels={labels} />;
   return (
     <section class="metric-results" aria-labelledby={`${tableId}-title`}>
       <h4 id={`${tableId}-title`}>{metricName(metric)}</h4>
