@@ -67,122 +67,101 @@ function ResultTables({ api, results }: { api: CouncilApi; results: ResultsDocum
   );
 }
 
-/** A banded metric: no mean to chart, a table of homes per band by area and period. */
-function BandResults(props: { metric: string; cells: ResultCell[]; k: number; labels: string[] }) {
-  const { metric, cells, k, labels } = props;
-  const tableId = `results-${metric.replace(/\W/g, '-')}`;
+/** A figure column of a results table: its header and a released cell's text in it. */
+interface FigureColumn {
+  header: string;
+  text: (cell: ResultCell) => string;
+}
+
+/** A metric's figures by area and period: homes, then `columns`; a suppressed cell spans them, without a count. */
+function FiguresTable(props: {
+  id: string;
+  caption: string;
+  cells: ResultCell[];
+  k: number;
+  columns: FigureColumn[];
+}) {
+  const { id, caption, cells, k, columns } = props;
   return (
-    <section class="metric-results" aria-labelledby={`${tableId}-title`}>
-      <h4 id={`${tableId}-title`}>{metricName(metric)}</h4>
-      <div
-        class="table-scroll"
-        tabIndex={0}
-        role="region"
-        aria-labelledby={`${tableId}-title ${tableId}-caption`}
-      >
-        <table id={tableId} class="figures">
-          <caption id={`${tableId}-caption`}>Homes in each band, by area and period</caption>
-          <thead>
-            <tr>
-              <th scope="col">Area</th>
-              <th scope="col">Period</th>
-              <th scope="col" class="number">
-                Homes
+    <div class="table-scroll" tabIndex={0} role="region" aria-labelledby={`${id}-title ${id}-caption`}>
+      <table id={id} class="figures">
+        <caption id={`${id}-caption`}>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Area</th>
+            <th scope="col">Period</th>
+            <th scope="col" class="number">
+              Homes
+            </th>
+            {columns.map((column) => (
+              <th key={column.header} scope="col" class="number">
+                {column.header}
               </th>
-              {labels.map((label) => (
-                <th key={label} scope="col" class="number">
-                  {label}
-                </th>
-              ))}
-              <th scope="col">Homes left out</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cells.map((cell) => (
-              <tr
-                key={`${placeOf(cell)}-${cell.period}`}
-                class={cell.suppressed ? 'suppressed-row' : undefined}
-              >
-                <th scope="row">{placeOf(cell)}</th>
-                <td>{cell.period}</td>
-                {cell.suppressed ? (
-                  <td class="suppressed" colSpan={labels.length + 1}>
-                    {homesText(cell, k)}
-                  </td>
-                ) : (
-                  <>
-                    <td class="number">{homesText(cell, k)}</td>
-                    {labels.map((label, index) => (
-                      <td key={label} class="number">
-                        {bandText(cell, index)}
-                      </td>
-                    ))}
-                  </>
-                )}
-                <td class="left-out">{leftOutText(cell, k)}</td>
-              </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+            <th scope="col">Homes left out</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cells.map((cell) => (
+            <tr
+              key={`${placeOf(cell)}-${cell.period}`}
+              class={cell.suppressed ? 'suppressed-row' : undefined}
+            >
+              <th scope="row">{placeOf(cell)}</th>
+              <td>{cell.period}</td>
+              {cell.suppressed ? (
+                <td class="suppressed" colSpan={columns.length + 1}>
+                  {homesText(cell, k)}
+                </td>
+              ) : (
+                <>
+                  <td class="number">{homesText(cell, k)}</td>
+                  {columns.map((column) => (
+                    <td key={column.header} class="number">
+                      {column.text(cell)}
+                    </td>
+                  ))}
+                </>
+              )}
+              <td class="left-out">{leftOutText(cell, k)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
-/** One metric: chart first, then the same figures as a table; a banded metric's bands as a table of their own. */
+/**
+ * One metric: chart first, then the same figures as a table; a banded metric (no mean to chart) as a table of
+ * homes per band.
+ */
 function MetricResults({ metric, cells, k }: { metric: string; cells: ResultCell[]; k: number }) {
   const tableId = `results-${metric.replace(/\W/g, '-')}`;
   const labels = bandLabelsOf(cells);
-  if (labels !== null) return <BandResults metric={metric} cells={cells} k={k} labels={labels} />;
   return (
     <section class="metric-results" aria-labelledby={`${tableId}-title`}>
       <h4 id={`${tableId}-title`}>{metricName(metric)}</h4>
-      <ResultsChart metric={metric} cells={cells} k={k} />
-      <div
-        class="table-scroll"
-        tabIndex={0}
-        role="region"
-        aria-labelledby={`${tableId}-title ${tableId}-caption`}
-      >
-        <table id={tableId} class="figures">
-          <caption id={`${tableId}-caption`}>Figures by area and period</caption>
-          <thead>
-            <tr>
-              <th scope="col">Area</th>
-              <th scope="col">Period</th>
-              <th scope="col" class="number">
-                Homes
-              </th>
-              <th scope="col" class="number">
-                Mean
-              </th>
-              <th scope="col">Homes left out</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cells.map((cell) => (
-              <tr
-                key={`${placeOf(cell)}-${cell.period}`}
-                class={cell.suppressed ? 'suppressed-row' : undefined}
-              >
-                <th scope="row">{placeOf(cell)}</th>
-                <td>{cell.period}</td>
-                {cell.suppressed ? (
-                  <td class="suppressed" colSpan={2}>
-                    {homesText(cell, k)}
-                  </td>
-                ) : (
-                  <>
-                    <td class="number">{homesText(cell, k)}</td>
-                    <td class="number">{formatFigure(metric, cell.mean)}</td>
-                  </>
-                )}
-                <td class="left-out">{leftOutText(cell, k)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {labels === null ? (
+        <>
+          <ResultsChart metric={metric} cells={cells} k={k} />
+          <FiguresTable
+            id={tableId}
+            caption="Figures by area and period"
+            cells={cells}
+            k={k}
+            columns={[{ header: 'Mean', text: (cell) => formatFigure(metric, cell.mean) }]}
+          />
+        </>
+      ) : (
+        <FiguresTable
+          id={tableId}
+          caption="Homes in each band, by area and period"
+          cells={cells}
+          k={k}
+          columns={labels.map((label, index) => ({ header: label, text: (cell) => bandText(cell, index) }))}
+        />
+      )}
     </section>
   );
 }
