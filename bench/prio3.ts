@@ -339,7 +339,7 @@ export async function main(argv: string[]): Promise<void> {
   for (const encoding of [
     sumEncodingFor('temperature.mean', PERIOD),
     sumEncodingFor('cold.below18.hours', PERIOD),
-    histogramEncodingFor('co2.night.mean', PERIOD),
+    histogramEncodingFor('co2.night.band', PERIOD),
   ])
     costs.push(await measureReportCosts(encoding, reports));
   process.stdout.write(

@@ -275,6 +275,24 @@ export const resultCellSchema = z.object({
     .describe(
       "always null for now: a median is one home's value, and is released neither without DP nor with it",
     ),
+  bands: z
+    .array(
+      z.object({
+        label: z.string().describe('the band, e.g. `800–1000 ppm` (catalogue `bands`)'),
+        homes: z
+          .number()
+          .int()
+          .nullable()
+          .describe(
+            'homes in the band rounded to 5; null when withheld (below k, or to protect another band)',
+          ),
+      }),
+    )
+    .optional()
+    .describe(
+      'only for a released cell of a banded metric (`co2.night.band`): homes per band, in band order; such a ' +
+        'cell has no mean. A band below k is withheld, and more bands until the withheld hold k homes together',
+    ),
   suppressed: z.boolean(),
   withheld: z
     .object({

@@ -1,10 +1,12 @@
 // The metrics catalogue: stable ids councils ask for, each with unit, definition, source and its per-room formula.
 import { NotFoundError } from '../errors.ts';
 import { surfaceRelativeHumidity } from './psychrometrics.ts';
+import { ValidationError } from '../errors.ts';
 import {
   BEDROOM_PREFIX,
   CO2_GUIDE_PPM,
   CO2_POOR_PPM,
+  CO2_WELL_VENTILATED_PPM,
   HHSRS_SERIOUS_COLD_C,
   MIN_COVERAGE,
   OUTDOOR_ROOM,
@@ -29,6 +31,7 @@ export const METRIC_IDS = [
   'overheating.night.above26.hours',
   'overheating.tm59.exceeds',
   'co2.night.mean',
+  'co2.night.band',
   'co2.above1000.hours',
   'co2.above1500.hours',
   'pm25.days.above15',
@@ -58,6 +61,21 @@ export interface DpBounds {
   readonly scale: number;
 }
 
+/** The upper edge of a band; `inclusive`: a value equal to it is in the band. */
+export interface BandEdge {
+  value: number;
+  inclusive: boolean;
+}
+
+/**
+ * The bands a banded metric releases homes in: upper edges of every band but the last, ascending (a value lies in
+ * the first band it is below, or at when the edge is inclusive, else in the last), and one label per band.
+ */
+export interface MetricBands {
+  edges: readonly BandEdge[];
+  labels: readonly string[];
+}
+
 /** A home's summaries in one period, looked up by property and room. */
 export interface PeriodSummaries {
   of(property: Property, room: string): readonly DailySummary[];
@@ -79,6 +97,11 @@ export interface MetricDefinition {
   /** Whether home values add up to a meaningful total (then a cohort gets the dominance check). */
   additive: boolean;
   dpBounds: DpBounds;
+  /**
+   * A banded metric's bands: its cells release how many homes fall in each band (a distribution), never a mean;
+   * `dpBounds` then only clamp the home value before it is banded.
+   */
+  bands?: MetricBands;
   /** One room's value from its summaries of `property` in the period; null when they cannot give one. */
   roomValue(days: readonly DailySummary[], room: string, period: PeriodSummaries): number | null;
 }
@@ -262,6 +285,28 @@ export const METRICS: readonly MetricDefinition[] = [
     roomValue: (days) => hourWeightedMean(days, 'nightMean', 'nightHours'),
   },
   {
+    id: 'co2.night.band',
+    unit: 'band',
+    description:
+      "The band of the home's mean CO2 between 22:00 and 07:00 local time (averaged over rooms, as " +
+      `co2.night.mean): below ${CO2_WELL_VENTILATED_PPM}, ${CO2_WELL_VENTILATED_PPM}–${CO2_GUIDE_PPM} inclusive, ` +
+      `above ${CO2_GUIDE_PPM} to ${CO2_POOR_PPM} inclusive, above ${CO2_POOR_PPM} ppm; a cell releases homes per band.`,
+    source:
+      'HSE (2021) and SAGE-EMG (2020) ventilation guidance: < 800 ppm well, > 1500 ppm poorly ventilated; ' +
+      'BB101 (2018): 1000 ppm',
+    ...countedIn('co2', 'indoor', 'room-mean'),
+    dpBounds: { lower: 400, upper: 3000, perDay: false, scale: 1 },
+    bands: {
+      edges: [
+        { value: CO2_WELL_VENTILATED_PPM, inclusive: false },
+        { value: CO2_GUIDE_PPM, inclusive: true },
+        { value: CO2_POOR_PPM, inclusive: true },
+      ],
+      labels: ['below 800 ppm', '800–1000 ppm', '1000–1500 ppm', 'above 1500 ppm'],
+    },
+    roomValue: (days) => hourWeightedMean(days, 'nightMean', 'nightHours'),
+  },
+  {
     id: 'co2.above1000.hours',
     unit: 'h',
     description: `Hours whose mean CO2 was above ${CO2_GUIDE_PPM} ppm, in the worst room.`,
@@ -340,4 +385,20 @@ export function dpBoundsFor(
 ): { lower: number; upper: number; scale: number } {
   const { lower, upper, perDay, scale } = metric.dpBounds;
   return { lower, upper: perDay ? upper * days : upper, scale };
+}
+
+/** The band a home value falls in ("above" is strictly greater, as everywhere in docs/metrics.md). */
+export function bandOf(bands: MetricBands, value: number): number {
+  if (!Number.isFinite(value)) throw new ValidationError('A home value must be a finite number', { value });
+  const index = bands.edges.findIndex(
+    (edge) => value < edge.value || (edge.inclusive && value === edge.value),
+  );
+  return index === -1 ? bands.edges.length : index;
+}
+
+/** How many of `values` fall in each band, in band order. */
+export function countBands(bands: MetricBands, values: readonly number[]): number[] {
+  const counts = bands.labels.map(() => 0);
+  for (const value of values) counts[bandOf(bands, value)]!++;
+  return counts;
 }

@@ -31,7 +31,16 @@ export {
 } from './psychrometrics.ts';
 export { summariseDay, summariseReadings, isDaytimeHour, isNightHour } from './daily-summary.ts';
 export type { DayInput, SummariseOptions } from './daily-summary.ts';
-export { METRIC_IDS, METRICS, getMetric, isMetricId, inScope, dpBoundsFor } from './catalogue.ts';
+export {
+  METRIC_IDS,
+  METRICS,
+  getMetric,
+  isMetricId,
+  inScope,
+  dpBoundsFor,
+  bandOf,
+  countBands,
+} from './catalogue.ts';
 export type {
   MetricId,
   MetricDefinition,
@@ -39,6 +48,8 @@ export type {
   RoomScope,
   DpBounds,
   PeriodSummaries,
+  BandEdge,
+  MetricBands,
 } from './catalogue.ts';
 export { computeHomeValue, type HomeValue, type LeftOutReason } from './home-value.ts';
 export {

@@ -1,5 +1,6 @@
 // Statistical disclosure control for one cell: suppress small or dominated cohorts, round released counts to 5.
 import { ValidationError } from '../errors.ts';
+import type { ReleasedBand } from './band-release.ts';
 
 /** Cohorts below this many homes are never released, whatever k a request asks for. */
 export const MIN_COHORT_FLOOR = 10;
@@ -19,10 +20,20 @@ export const COUNT_ROUNDING_BASE = 5;
  */
 export type SuppressionReason = 'below-k' | 'dominance' | 'secondary';
 
-/** What may be released for one cell: figures over the cohort, or a suppression marker and its reason. */
+/**
+ * What may be released for one cell: figures over the cohort, or a suppression marker and its reason. A banded
+ * metric's cell has `bands` (homes per band) and no mean.
+ */
 export type CellRelease =
-  | { suppressed: true; reason: SuppressionReason; homes: null; mean: null; median: null }
-  | { suppressed: false; reason?: undefined; homes: number; mean: number; median: null };
+  | { suppressed: true; reason: SuppressionReason; homes: null; mean: null; median: null; bands?: undefined }
+  | {
+      suppressed: false;
+      reason?: undefined;
+      homes: number;
+      mean: number | null;
+      median: null;
+      bands?: ReleasedBand[];
+    };
 
 /** The input of releaseCell: one value per included home of the cohort. */
 export interface CellInput {

@@ -1,7 +1,12 @@
 // One aggregator's side of VDAF preparation: open its own share, check the proof with the other's, sum output shares.
 import { Buffer } from 'node:buffer';
 import type { Prio3Sum } from '@divviup/prio3';
-import { sampleDiscreteLaplace, type RandomSource, type Rational } from '../privacy/index.ts';
+import {
+  BAND_COUNTS_SENSITIVITY,
+  sampleDiscreteLaplace,
+  type RandomSource,
+  type Rational,
+} from '../privacy/index.ts';
 import { inputShareAad, type Prio3Report } from './client-report.ts';
 import { isHistogramEncoding } from './histogram-encoding.ts';
 import {
@@ -205,8 +210,13 @@ export interface ShareNoise {
 /**
  * This aggregator's aggregate share: the field sum of its output shares, encoded. With `noise`, a discrete
  * Laplace draw is added in the field, so the collector only ever sees a noisy result even if the other aggregator
- * adds none: to a sum, of sensitivity Δ = the largest measurement (one home joining or leaving moves the sum by at
- * most that); to each band count of a histogram, of sensitivity 1 (one home moves one band by one).
+ * adds none. The release names each cell's exact report count (as DAP does), so the neighbouring cohorts this noise
+ * must hide a home between are of the same size: one home's value replaced by another (bounded DP). To a sum, of
+ * sensitivity Δ = the largest measurement (a home's measurement going from 0 to the largest moves the sum by that).
+ * To every band count of a histogram, of L1 sensitivity Δ = 2: a home moving from one band to another takes one
+ * from one count and adds one to another. Δ = 1 holds only when a home joins or leaves (Dwork & Roth, "The
+ * Algorithmic Foundations of Differential Privacy", 2014, §3.3, histogram queries), which the exact count
+ * would give away anyway.
  */
 export function aggregateShare(
   encoding: Prio3Encoding,
@@ -217,7 +227,9 @@ export function aggregateShare(
   const { field } = vdaf.flp;
   const share = vdaf.aggregate(null, [...outputShares]);
   if (noise !== undefined) {
-    const sensitivity = isHistogramEncoding(encoding) ? 1 : Math.max(1, Number(largestMeasurement(encoding)));
+    const sensitivity = isHistogramEncoding(encoding)
+      ? BAND_COUNTS_SENSITIVITY
+      : Math.max(1, Number(largestMeasurement(encoding)));
     const noised = isHistogramEncoding(encoding) ? share.length : 1;
     for (let index = 0; index < noised; index++) {
       const draw = BigInt(sampleDiscreteLaplace(noise.random, noise.epsilon, sensitivity));

@@ -1,6 +1,13 @@
 // The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean.
 import { ValidationError } from '../errors.ts';
-import { minimumCohort, roundToNearest5, suppressedCell, type CellRelease } from '../privacy/index.ts';
+import {
+  minimumCohort,
+  releaseBands,
+  roundToNearest5,
+  suppressedCell,
+  type BandsRelease,
+  type CellRelease,
+} from '../privacy/index.ts';
 import type { HistogramEncoding } from './histogram-encoding.ts';
 import { prio3HistogramFor, prio3SumFor, type Prio3Vdaf } from './prio3-sum.ts';
 import { decodeAggregateShare } from './share-codec.ts';
@@ -87,15 +94,9 @@ export function collectHistogram(
   return { count, bands };
 }
 
-/** A released banded cell: each band's home count rounded to 5, or null where it is withheld. */
-export type BandsRelease =
-  | { suppressed: true; reason: 'below-k'; homes: null; bands: null }
-  | { suppressed: false; homes: number; bands: { label: string; homes: number | null }[] };
-
 /**
- * The released bands of a histogram collection, with the count rules of a plain cell: nothing below max(k,
- * floor) reports; each band below k withheld (null), and when exactly one is, the next smallest too (else the
- * total minus the others would give it away); counts rounded to 5 (ONS 10-5 rule), never below 0 (noise).
+ * The released bands of a histogram collection: the one banded release of both modes (releaseBands), over the
+ * collected counts. Below max(k, floor) reports the aggregators do not even aggregate (`shares` null).
  */
 export function releaseCollectedBands(
   encoding: HistogramEncoding,
@@ -104,24 +105,14 @@ export function releaseCollectedBands(
   k: number,
   floor?: number,
 ): BandsRelease {
-  const minimum = minimumCohort(k, floor);
-  if (shares === null || count < minimum)
+  if (shares === null || count < minimumCohort(k, floor))
     return { suppressed: true, reason: 'below-k', homes: null, bands: null };
   const { bands } = collectHistogram(encoding, shares, count);
-  const withheld = new Set(bands.flatMap((homes, index) => (homes < k ? [index] : [])));
-  if (withheld.size === 1) {
-    const next = bands
-      .map((homes, index) => ({ homes, index }))
-      .filter(({ index }) => !withheld.has(index))
-      .sort((a, b) => a.homes - b.homes)[0];
-    if (next !== undefined) withheld.add(next.index);
-  }
-  return {
-    suppressed: false,
-    homes: roundToNearest5(count),
-    bands: encoding.labels.map((label, index) => ({
-      label,
-      homes: withheld.has(index) ? null : roundToNearest5(Math.max(0, bands[index]!)),
-    })),
-  };
+  return releaseBands({
+    labels: encoding.labels,
+    counts: bands,
+    homes: count,
+    k,
+    ...(floor === undefined ? {} : { floor }),
+  });
 }

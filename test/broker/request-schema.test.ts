@@ -46,6 +46,26 @@ describe('new request validation', () => {
     });
   });
 
+  it('takes a banded metric in a plain request, and refuses it in a prio3 one (no histogram reports in pods yet)', () => {
+    expect(schema.parse({ ...validRequest(), metrics: ['co2.night.band'] }).metrics).toEqual([
+      'co2.night.band',
+    ]);
+    const leader = createRequestSchema({
+      purposes: DEFAULT_PURPOSES,
+      kFloor: 10,
+      now: () => now,
+      privateAggregation: true,
+    });
+    const result = leader.safeParse({
+      ...validRequest(),
+      metrics: ['co2.night.mean', 'co2.night.band'],
+      aggregation: 'prio3',
+    });
+    expect(result.error?.issues).toMatchObject([
+      { path: ['metrics', 1], message: expect.stringContaining('banded') },
+    ]);
+  });
+
   it('refuses a purpose outside the allowed list', () => {
     expect(badFields({ ...validRequest(), purpose: 'https://w3id.org/dpv#Marketing' })).toEqual(['purpose']);
   });

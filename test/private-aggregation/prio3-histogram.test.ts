@@ -3,13 +3,12 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../src/errors.ts';
 import { generateFixtureSet, simulateReadings } from '../../src/fixtures/index.ts';
-import { computeHomeValue, parsePeriod, summariseReadings } from '../../src/metrics/index.ts';
-import { seededRandomSource } from '../../src/privacy/index.ts';
+import { bandOf, computeHomeValue, parsePeriod, summariseReadings } from '../../src/metrics/index.ts';
+import { sampleDiscreteLaplace, seededRandomSource } from '../../src/privacy/index.ts';
 import {
   HELPER,
   LEADER,
   aggregateShare,
-  bandOf,
   collectHistogram,
   createHistogramReport,
   createReportFromMeasurement,
@@ -27,7 +26,7 @@ import {
   type ShareNoise,
 } from '../../src/private-aggregation/index.ts';
 
-const METRIC = 'co2.night.mean';
+const METRIC = 'co2.night.band';
 const january = parsePeriod('2026-01');
 const encoding = histogramEncodingFor(METRIC, january);
 const verifyKey = new Uint8Array(16).fill(5);
@@ -133,6 +132,24 @@ describe('CO2 bands as a Prio3 histogram', () => {
     expect(bands).not.toEqual(plain);
     bands.forEach((noisy, index) => expect(Math.abs(noisy - plain[index]!)).toBeLessThan(60));
   });
+  it('noises each band with sensitivity 2: a home replaced by another moves two band counts by one each', async () => {
+    const values = Array.from({ length: 12 }, (_, index) => 600 + index * 100);
+    const reports = await Promise.all(values.map((value) => createHistogramReport(task, encoding, value)));
+    const plain = [0, 0, 0, 0];
+    for (const value of values) plain[bandOf(encoding, value)]!++;
+    const epsilon = 0.5;
+    const { count, shares } = await collect(reports, {
+      leader: { epsilon, random: seededRandomSource(11) },
+      helper: { epsilon, random: seededRandomSource(12) },
+    });
+    const leaderDraws = seededRandomSource(11);
+    const helperDraws = seededRandomSource(12);
+    const expected = plain.map((homes) => {
+      const leader = sampleDiscreteLaplace(leaderDraws, epsilon, 2);
+      return homes + leader + sampleDiscreteLaplace(helperDraws, epsilon, 2);
+    });
+    expect(collectHistogram(encoding, shares, count).bands).toEqual(expected);
+  });
 });
 
 describe('releasing bands', () => {
@@ -144,7 +161,7 @@ describe('releasing bands', () => {
     return collect(await Promise.all(values.map((value) => createHistogramReport(task, encoding, value))));
   }
 
-  it('withholds bands below k, and the next smallest when only one is, and rounds the rest to 5', async () => {
+  it('withholds bands below k, and the next smallest until the withheld hold k homes, and rounds the rest to 5', async () => {
     const one = await sharesOf([12, 11, 5, 12]);
     expect(releaseCollectedBands(encoding, one.shares, one.count, 10)).toEqual({
       suppressed: false,
@@ -159,7 +176,7 @@ describe('releasing bands', () => {
     const two = await sharesOf([14, 0, 3, 13]);
     expect(
       releaseCollectedBands(encoding, two.shares, two.count, 10).bands?.map((band) => band.homes),
-    ).toEqual([15, null, null, 15]);
+    ).toEqual([15, null, null, null]);
   });
 
   it('releases nothing below max(k, 10) reports', async () => {

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultCell } from '../../src/broker/contract.ts';
 import {
+  bandLabelsOf,
+  bandText,
   cellsOfMetric,
   chartDataOf,
   consentProgressText,
@@ -94,5 +96,25 @@ describe('results model', () => {
     expect(csvFileName('1760cce9-07c1-43e3', 'abcdef12-3456')).toBe(
       'homedata-results-1760cce9-run-abcdef12.csv',
     );
+  });
+
+  it('shows a banded metric as homes per band, withheld bands as such, and knows a metric with a mean has none', () => {
+    const banded: ResultCell = {
+      area: 'E05018412',
+      period: '2026-01',
+      metric: 'co2.night.band',
+      homes: 40,
+      mean: null,
+      median: null,
+      bands: [
+        { label: 'below 800 ppm', homes: 20 },
+        { label: 'above 800 ppm', homes: null },
+      ],
+      suppressed: false,
+      leftOut: { lowCoverage: 0, sensorFault: 0 },
+    };
+    expect(bandLabelsOf([banded])).toEqual(['below 800 ppm', 'above 800 ppm']);
+    expect([0, 1].map((index) => bandText(banded, index))).toEqual(['20', 'withheld']);
+    expect(bandLabelsOf([released('E05018412', '2026-01', 'temperature.mean', 18)])).toBeNull();
   });
 });

@@ -1,15 +1,26 @@
 // Passes each cell of a run through disclosure control: k and dominance, optional DP noise, then secondary suppression.
-import { dpBoundsFor, getMetric, parsePeriod, periodDays } from '../../metrics/index.ts';
+import {
+  countBands,
+  dpBoundsFor,
+  getMetric,
+  parsePeriod,
+  periodDays,
+  type MetricBands,
+} from '../../metrics/index.ts';
 import {
   findDisclosureConflict,
   minimumCohort,
+  noisyBandCounts,
+  releaseBands,
   releaseCell,
   releaseCellDp,
   roundToNearest5,
+  suppressedCell,
   type CellRelease,
   type DisclosureConflict,
   type HomeDataVersions,
   type RandomSource,
+  type ReleasedBand,
   type ReleaseRef,
   type ReleasedSet,
   type SuppressionReason,
@@ -35,6 +46,8 @@ export interface ReleasedCell extends CellPosition {
   homes: number | null;
   mean: number | null;
   median: number | null;
+  /** A banded metric's cell: homes per band, rounded to 5, null where withheld; null for other metrics. */
+  bands: ReleasedBand[] | null;
   suppressed: boolean;
   /** Why a cell is suppressed; kept for the operator, not shown to councils (it can hint at a count). */
   reason: SuppressionReason | null;
@@ -87,9 +100,27 @@ export function releasedLeftOut(count: number, policy: ReleasePolicy): number | 
   return count < minimumCohort(policy.k, policy.floor) ? null : roundToNearest5(count);
 }
 
+/**
+ * The release of a banded metric's cohort: its homes counted per band (the same values a mean would use, so the
+ * same homes and coverage), through the banded release both modes share. With DP each band count gets discrete
+ * Laplace noise of L1 sensitivity 2 at the cell's ε, as each prio3 aggregator adds (aggregateShare), and the home
+ * count released is the noisy total; the true count must reach the minimum too, as in releaseCellDp.
+ */
+function releaseBandedCohort(cohort: Cohort, bands: MetricBands, policy: ReleasePolicy): CellRelease {
+  const exact = countBands(bands, cohort.values);
+  const counts =
+    policy.dp === null ? exact : noisyBandCounts(exact, policy.dp.epsilonPerCell, policy.dp.random);
+  const homes = counts.reduce((sum, count) => sum + count, 0);
+  if (cohort.values.length < minimumCohort(policy.k, policy.floor)) return suppressedCell('below-k');
+  const release = releaseBands({ labels: bands.labels, counts, homes, k: policy.k, floor: policy.floor });
+  if (release.suppressed) return suppressedCell('below-k');
+  return { suppressed: false, homes: release.homes, mean: null, median: null, bands: release.bands };
+}
+
 /** The release of one cohort under the policy. */
 function releaseCohort(cohort: Cohort, policy: ReleasePolicy): CellRelease {
   const metric = getMetric(cohort.metric);
+  if (metric.bands !== undefined) return releaseBandedCohort(cohort, metric.bands, policy);
   if (policy.dp === null) {
     return releaseCell({
       values: cohort.values,
@@ -166,6 +197,7 @@ export function releaseCohorts(
         homes: null,
         mean: null,
         median: null,
+        bands: null,
         suppressed: true,
         reason: release.suppressed ? release.reason : 'secondary',
         withheld,
@@ -188,6 +220,7 @@ export function releaseCohorts(
       homes: release.homes,
       mean: policy.dp === null ? rounded(release.mean) : release.mean,
       median: rounded(release.median),
+      bands: release.bands ?? null,
       suppressed: false,
       reason: null,
       withheld: null,

@@ -8,9 +8,18 @@ function field(value: string | number | boolean | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The CSV text: a header, then one line per cell in table order; a dwelling type column only when split by it. */
+/** A banded cell's bands in one field: `label: homes` per band, `withheld` where withheld, `; ` between. */
+function bandsField(bands: ResultsDocument['cells'][number]['bands']): string | undefined {
+  return bands?.map((band) => `${band.label}: ${band.homes ?? 'withheld'}`).join('; ');
+}
+
+/**
+ * The CSV text: a header, then one line per cell in table order; a dwelling type column only when split by it, a
+ * bands column only when a cell has bands.
+ */
 export function resultsCsv(results: ResultsDocument): string {
   const split = results.cells.some((cell) => cell.dwellingType !== undefined);
+  const banded = results.cells.some((cell) => cell.bands !== undefined);
   const header = [
     'area',
     ...(split ? ['dwelling_type'] : []),
@@ -19,6 +28,7 @@ export function resultsCsv(results: ResultsDocument): string {
     'homes',
     'mean',
     'median',
+    ...(banded ? ['bands'] : []),
     'suppressed',
     'left_out_low_coverage',
     'left_out_sensor_fault',
@@ -33,6 +43,7 @@ export function resultsCsv(results: ResultsDocument): string {
       cell.homes,
       cell.mean,
       cell.median,
+      ...(banded ? [bandsField(cell.bands)] : []),
       cell.suppressed,
       cell.leftOut.lowCoverage,
       cell.leftOut.sensorFault,

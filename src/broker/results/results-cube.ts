@@ -90,6 +90,10 @@ function integer(value: number): Quad_Object {
  * for a measure): the Data Cube's IC-14 requires every observation to
  * carry every measure of its structure, and no structure lets one leave them out (a measure dimension's IC-15
  * requires the measure too). So the cube passes the W3C integrity constraints, tested.
+ *
+ * A banded metric's cell (homes per band, no mean) is not in the cube: as an observation it would lack the mean
+ * IC-14 asks of it beside mean cells, and its bands would need a band dimension every other observation lacks. The
+ * data set says so in an `rdfs:comment`; the JSON and CSV results carry the bands.
  */
 export function resultsCubeQuads(results: ResultsDocument, context: CubeContext): Quad[] {
   const at = (fragment: string) => namedNode(`${context.documentIri}#${fragment}`);
@@ -113,7 +117,13 @@ export function resultsCubeQuads(results: ResultsDocument, context: CubeContext)
   if (results.epsilon !== null) quads.push(quad(run, hd.epsilon, double(results.epsilon)));
   if (results.homes !== null) quads.push(quad(run, hd.homesCounted, integer(results.homes)));
 
-  const released = results.cells.filter((cell) => !cell.suppressed);
+  const banded = (cell: ResultsDocument['cells'][number]) => getMetric(cell.metric).bands !== undefined;
+  const cells = results.cells.filter((cell) => !banded(cell));
+  if (cells.length < results.cells.length) {
+    const note = 'Cells of banded metrics (homes per band) are in the JSON and CSV results only.';
+    quads.push(quad(dataset, rdfs.comment, literal(note, 'en')));
+  }
+  const released = cells.filter((cell) => !cell.suppressed);
   const carried = (component: Component) =>
     component.kind !== 'measure' ||
     released.length === 0 ||
@@ -133,7 +143,7 @@ export function resultsCubeQuads(results: ResultsDocument, context: CubeContext)
     );
   });
 
-  for (const id of new Set(results.cells.map((cell) => cell.metric))) {
+  for (const id of new Set(cells.map((cell) => cell.metric))) {
     const metric = getMetric(id);
     const node = namedNode(HD_METRIC(id));
     quads.push(
@@ -144,6 +154,7 @@ export function resultsCubeQuads(results: ResultsDocument, context: CubeContext)
   }
 
   results.cells.forEach((cell, index) => {
+    if (banded(cell)) return;
     const observation = at(`cell-${index + 1}`);
     quads.push(
       ...(cell.suppressed

@@ -16,6 +16,7 @@ export function resultsDocument(run: RunRow, cells: readonly RunCellRow[]): Resu
       area: cell.area,
       ...(cell.dwelling_type === null ? {} : { dwellingType: cell.dwelling_type }),
       ...cellFigures(cell),
+      ...(cell.bands === null ? {} : { bands: cell.bands }),
       ...(cell.withheld_rule === null
         ? {}
         : {

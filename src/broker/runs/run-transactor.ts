@@ -258,6 +258,7 @@ async function insertCells(tx: Queryable, runId: string, cells: readonly Release
       area: cell.area,
       dwelling_type: cell.dwellingType,
       ...cellFigures(cell),
+      bands: cell.bands,
       withheld_rule: cell.withheld?.rule ?? null,
       withheld_request: cell.withheld?.release.request ?? null,
       withheld_run: cell.withheld?.release.run ?? null,
@@ -265,12 +266,13 @@ async function insertCells(tx: Queryable, runId: string, cells: readonly Release
       left_out_sensor_fault: cell.leftOutSensorFault,
     }));
     await tx.query(
-      'INSERT INTO run_cells (run_id, position, area, dwelling_type, period, metric, homes, mean, median, suppressed, ' +
-        'withheld_rule, withheld_request, withheld_run, left_out_low_coverage, left_out_sensor_fault) ' +
-        'SELECT $1, c.position, c.area, c.dwelling_type, c.period, c.metric, c.homes, c.mean, c.median, c.suppressed, ' +
-        'c.withheld_rule, c.withheld_request, c.withheld_run, c.left_out_low_coverage, c.left_out_sensor_fault ' +
+      'INSERT INTO run_cells (run_id, position, area, dwelling_type, period, metric, homes, mean, median, bands, ' +
+        'suppressed, withheld_rule, withheld_request, withheld_run, left_out_low_coverage, left_out_sensor_fault) ' +
+        'SELECT $1, c.position, c.area, c.dwelling_type, c.period, c.metric, c.homes, c.mean, c.median, c.bands, ' +
+        'c.suppressed, c.withheld_rule, c.withheld_request, c.withheld_run, c.left_out_low_coverage, ' +
+        'c.left_out_sensor_fault ' +
         'FROM jsonb_to_recordset($2::jsonb) AS c(position integer, area text, dwelling_type text, period text, ' +
-        'metric text, homes integer, mean double precision, median double precision, suppressed boolean, ' +
+        'metric text, homes integer, mean double precision, median double precision, bands jsonb, suppressed boolean, ' +
         'withheld_rule text, withheld_request text, withheld_run text, left_out_low_coverage integer, ' +
         'left_out_sensor_fault integer)',
       [runId, JSON.stringify(rows)],

@@ -79,3 +79,14 @@ export function consentProgressText(progress: ConsentProgress): string {
 export function csvFileName(requestId: string, runId: string): string {
   return `homedata-results-${requestId.slice(0, 8)}-run-${runId.slice(0, 8)}.csv`;
 }
+
+/** The band labels of a banded metric's cells (from a released one), or null for a metric released as a mean. */
+export function bandLabelsOf(cells: readonly ResultCell[]): string[] | null {
+  return cells.find((cell) => cell.bands !== undefined)?.bands?.map((band) => band.label) ?? null;
+}
+
+/** A band's homes as the council sees them: the rounded count, or "withheld" (below k, or protecting one that is). */
+export function bandText(cell: ResultCell, index: number): string {
+  const homes = cell.bands?.[index]?.homes ?? null;
+  return homes === null ? 'withheld' : String(homes);
+}

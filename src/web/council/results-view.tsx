@@ -9,7 +9,16 @@ import { useAsync } from '../shared/use-async.ts';
 import type { ResultCell, ResultsDocument } from '../../broker/contract.ts';
 import type { CouncilApi } from './council-api.ts';
 import { ResultsChart } from './results-chart.tsx';
-import { cellsOfMetric, csvFileName, homesText, leftOutText, metricsOf, placeOf } from './results-model.ts';
+import {
+  bandLabelsOf,
+  bandText,
+  cellsOfMetric,
+  csvFileName,
+  homesText,
+  leftOutText,
+  metricsOf,
+  placeOf,
+} from './results-model.ts';
 
 /** Loads and shows the results; "none yet" is a state of its own, not an error. */
 export function ResultsView({ api, request }: { api: CouncilApi; request: CouncilRequest }) {
@@ -58,58 +67,101 @@ function ResultTables({ api, results }: { api: CouncilApi; results: ResultsDocum
   );
 }
 
-/** One metric: chart first, then the same figures as a table. */
+/** A figure column of a results table: its header and a released cell's text in it. */
+interface FigureColumn {
+  header: string;
+  text: (cell: ResultCell) => string;
+}
+
+/** A metric's figures by area and period: homes, then `columns`; a suppressed cell spans them, without a count. */
+function FiguresTable(props: {
+  id: string;
+  caption: string;
+  cells: ResultCell[];
+  k: number;
+  columns: FigureColumn[];
+}) {
+  const { id, caption, cells, k, columns } = props;
+  return (
+    <div class="table-scroll" tabIndex={0} role="region" aria-labelledby={`${id}-title ${id}-caption`}>
+      <table id={id} class="figures">
+        <caption id={`${id}-caption`}>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Area</th>
+            <th scope="col">Period</th>
+            <th scope="col" class="number">
+              Homes
+            </th>
+            {columns.map((column) => (
+              <th key={column.header} scope="col" class="number">
+                {column.header}
+              </th>
+            ))}
+            <th scope="col">Homes left out</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cells.map((cell) => (
+            <tr
+              key={`${placeOf(cell)}-${cell.period}`}
+              class={cell.suppressed ? 'suppressed-row' : undefined}
+            >
+              <th scope="row">{placeOf(cell)}</th>
+              <td>{cell.period}</td>
+              {cell.suppressed ? (
+                <td class="suppressed" colSpan={columns.length + 1}>
+                  {homesText(cell, k)}
+                </td>
+              ) : (
+                <>
+                  <td class="number">{homesText(cell, k)}</td>
+                  {columns.map((column) => (
+                    <td key={column.header} class="number">
+                      {column.text(cell)}
+                    </td>
+                  ))}
+                </>
+              )}
+              <td class="left-out">{leftOutText(cell, k)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * One metric: chart first, then the same figures as a table; a banded metric (no mean to chart) as a table of
+ * homes per band.
+ */
 function MetricResults({ metric, cells, k }: { metric: string; cells: ResultCell[]; k: number }) {
   const tableId = `results-${metric.replace(/\W/g, '-')}`;
+  const labels = bandLabelsOf(cells);
   return (
     <section class="metric-results" aria-labelledby={`${tableId}-title`}>
       <h4 id={`${tableId}-title`}>{metricName(metric)}</h4>
-      <ResultsChart metric={metric} cells={cells} k={k} />
-      <div
-        class="table-scroll"
-        tabIndex={0}
-        role="region"
-        aria-labelledby={`${tableId}-title ${tableId}-caption`}
-      >
-        <table id={tableId} class="figures">
-          <caption id={`${tableId}-caption`}>Figures by area and period</caption>
-          <thead>
-            <tr>
-              <th scope="col">Area</th>
-              <th scope="col">Period</th>
-              <th scope="col" class="number">
-                Homes
-              </th>
-              <th scope="col" class="number">
-                Mean
-              </th>
-              <th scope="col">Homes left out</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cells.map((cell) => (
-              <tr
-                key={`${placeOf(cell)}-${cell.period}`}
-                class={cell.suppressed ? 'suppressed-row' : undefined}
-              >
-                <th scope="row">{placeOf(cell)}</th>
-                <td>{cell.period}</td>
-                {cell.suppressed ? (
-                  <td class="suppressed" colSpan={2}>
-                    {homesText(cell, k)}
-                  </td>
-                ) : (
-                  <>
-                    <td class="number">{homesText(cell, k)}</td>
-                    <td class="number">{formatFigure(metric, cell.mean)}</td>
-                  </>
-                )}
-                <td class="left-out">{leftOutText(cell, k)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {labels === null ? (
+        <>
+          <ResultsChart metric={metric} cells={cells} k={k} />
+          <FiguresTable
+            id={tableId}
+            caption="Figures by area and period"
+            cells={cells}
+            k={k}
+            columns={[{ header: 'Mean', text: (cell) => formatFigure(metric, cell.mean) }]}
+          />
+        </>
+      ) : (
+        <FiguresTable
+          id={tableId}
+          caption="Homes in each band, by area and period"
+          cells={cells}
+          k={k}
+          columns={labels.map((label, index) => ({ header: label, text: (cell) => bandText(cell, index) }))}
+        />
+      )}
     </section>
   );
 }

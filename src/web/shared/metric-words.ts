@@ -15,6 +15,7 @@ const METRIC_NAMES: Readonly<Record<MetricId, string>> = {
   'overheating.night.above26.hours': 'Overheating: night hours above 26 °C in bedrooms',
   'overheating.tm59.exceeds': 'Overheating: bedrooms over the night-time heat limit',
   'co2.night.mean': 'Stuffy air: average carbon dioxide at night',
+  'co2.night.band': 'Stuffy air: homes by carbon dioxide band at night',
   'co2.above1000.hours': 'Stuffy air: hours with carbon dioxide above 1000 ppm',
   'co2.above1500.hours': 'Stuffy air: hours with carbon dioxide above 1500 ppm',
   'pm25.days.above15': 'Air quality: days with fine particles above the WHO guideline',

@@ -269,3 +269,66 @@ describe('cohort table', () => {
     expect(types).toEqual(new Set(['Flat', 'Terraced', 'SemiDetached', 'Detached', 'Bungalow']));
   });
 });
+
+describe('banded cells (co2.night.band)', () => {
+  const BAND = 'co2.night.band';
+  /** Values in the CO2 bands: `counts[i]` homes in band i. */
+  const inBands = (counts: readonly number[]) =>
+    counts.flatMap((count, band) => Array<number>(count).fill([700, 900, 1200, 1800][band]!));
+
+  it('releases homes per band, rounded to 5, and no mean', () => {
+    const values = inBands([12, 11, 14, 18]);
+    const { cells } = releaseCohorts([cohort(values, { metric: BAND })], plain, []);
+    expect(cells[0]).toMatchObject({
+      suppressed: false,
+      homes: 55,
+      mean: null,
+      median: null,
+      bands: [
+        { label: 'below 800 ppm', homes: 10 },
+        { label: '800–1000 ppm', homes: 10 },
+        { label: '1000–1500 ppm', homes: 15 },
+        { label: 'above 1500 ppm', homes: 20 },
+      ],
+    });
+  });
+
+  it('withholds small bands with their complement, and a cohort below k altogether', () => {
+    const { cells } = releaseCohorts(
+      [
+        cohort(inBands([30, 30, 3, 4]), { metric: BAND }),
+        cohort(inBands([5, 4]), { metric: BAND, area: OTHER }),
+      ],
+      plain,
+      [],
+    );
+    expect(cells[0]!.bands?.map((band) => band.homes)).toEqual([null, 30, null, null]);
+    expect(cells[1]).toMatchObject({ suppressed: true, reason: 'below-k', bands: null });
+  });
+
+  it('an analyst differencing two band releases one home apart gets the second withheld (secondary suppression)', () => {
+    const first = releaseCohorts([cohort(inBands([12, 12, 12, 12]), { metric: BAND })], plain, []);
+    expect(first.cells[0]!.suppressed).toBe(false);
+    const history: ReleasedSet[] = first.released.map((set) => ({
+      release: { run: 'run-1', request: 'request-1' },
+      metric: set.metric,
+      interval: set.interval,
+      homes: new Map(set.homeKeys.map((key, index) => [key, set.homeVersions[index] ?? null])),
+    }));
+    // The same homes and one more: its band (the difference of the two tables) would be that home's.
+    const plusOne = cohort(inBands([13, 12, 12, 12]), { metric: BAND });
+    const { cells } = releaseCohorts([plusOne], plain, history);
+    expect(cells[0]).toMatchObject({ suppressed: true, reason: 'secondary', bands: null });
+    expect(cells[0]!.withheld).toMatchObject({ rule: 'differencing' });
+  });
+
+  it('noises each band under DP and releases the noisy total, never the exact count', () => {
+    const values = inBands([40, 40, 40, 40]);
+    const dp = { ...plain, dp: { epsilonPerCell: 1, random: seededRandomSource(3) } };
+    const { cells } = releaseCohorts([cohort(values, { metric: BAND })], dp, []);
+    const bands = cells[0]!.bands!.map((band) => band.homes!);
+    expect(bands.every((homes) => homes % 5 === 0)).toBe(true);
+    expect(bands).not.toEqual([40, 40, 40, 40]);
+    expect(cells[0]!.mean).toBeNull();
+  });
+});

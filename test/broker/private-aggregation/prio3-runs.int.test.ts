@@ -161,6 +161,7 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
   let plainRequest: string;
   let prio3Request: string;
   let liarRequest: string;
+  let dpRequest: string;
 
   const call = async (path: string, init: RequestInit = {}) => {
     const response = await fetch(`${broker.url}${path}`, {
@@ -253,6 +254,13 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
       metrics: ['cold.below18.hours'],
       areas: [CENTRAL],
       aggregation: 'prio3',
+    });
+    dpRequest = await createRequest({
+      title: 'Warmth (differentially private)',
+      metrics: ['temperature.mean'],
+      areas: [CENTRAL],
+      aggregation: 'prio3',
+      dp: { epsilon: 1 },
     });
     const central = Array.from({ length: 12 }, (_, index) => `home-${String(index + 1).padStart(2, '0')}`);
     const market = ['home-20', 'home-21', 'home-22', 'home-23', 'home-24'];
@@ -528,5 +536,16 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
       .filter((line) => line.includes('the helper refused a batch overlapping an earlier one'));
     expect(refusals).toHaveLength(METRICS.length);
     await expect.poll(() => helper.output()).toMatch(/batch-overlap/);
+  }, 300_000);
+
+  it('spends the request’s DP budget as a plain run does: a second prio3 run with the budget spent gets 409 dp-budget-spent', async () => {
+    // No home consents to this request: the run releases a suppressed cell, and spends its ε all the same.
+    const { run, results } = await runAndResults(dpRequest);
+    expect(run).toMatchObject({ state: 'done', epsilon: 1 });
+    expect(results).toMatchObject({ epsilon: 1, homes: null });
+    expect(results.cells).toMatchObject([{ metric: 'temperature.mean', suppressed: true }]);
+    const again = await call(`api/requests/${dpRequest}/runs`, { method: 'POST' });
+    expect(again.status, again.text).toBe(409);
+    expect(JSON.parse(again.text)).toMatchObject({ type: 'https://homedata.dev/problems/dp-budget-spent' });
   }, 300_000);
 });

@@ -63,6 +63,20 @@ const CASES: Record<string, ResultsDocument> = {
     0.5,
   ),
   'every cell suppressed': results([cell('E05018412', 'damp.rh70.hours', 'suppressed')]),
+  // A banded cell has no mean: as an observation beside mean cells it would break IC-14, so it stays out.
+  'a banded metric beside a mean': results([
+    cell('E05018412', 'temperature.mean', {}),
+    cell('E05018412', 'co2.night.band', {
+      mean: null,
+      median: null,
+      bands: [
+        { label: 'below 800 ppm', homes: 10 },
+        { label: '800–1000 ppm', homes: null },
+        { label: '1000–1500 ppm', homes: null },
+        { label: 'above 1500 ppm', homes: 10 },
+      ],
+    }),
+  ]),
   // Left-out counts are withheld below k cell by cell: as optional attributes, not measures IC-14 would require.
   'left-out counts withheld in some cells': results([
     cell('E05018412', 'damp.rh70.hours', { leftOut: { lowCoverage: 5, sensorFault: null } }),

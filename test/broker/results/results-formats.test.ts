@@ -63,6 +63,45 @@ describe('results formats', () => {
     );
   });
 
+  it('writes a banded cell’s bands in one CSV column, withheld bands named, and leaves it out of the Data Cube', () => {
+    const banded: ResultsDocument = {
+      ...split,
+      cells: [
+        split.cells[0]!,
+        {
+          area: 'E05018412',
+          period: '2026-W03',
+          metric: 'co2.night.band',
+          homes: 40,
+          mean: null,
+          median: null,
+          bands: [
+            { label: 'below 800 ppm', homes: 10 },
+            { label: '800–1000 ppm', homes: null },
+            { label: '1000–1500 ppm', homes: null },
+            { label: 'above 1500 ppm', homes: 10 },
+          ],
+          suppressed: false,
+          leftOut: { lowCoverage: 0, sensorFault: 0 },
+        },
+      ],
+    };
+    const lines = resultsCsv(banded).split('\r\n');
+    expect(lines[0]).toContain(',median,bands,suppressed,');
+    expect(lines[1]).toBe('E05018412,Flat,2026-W03,temperature.mean,15,18.4,,,false,0,15');
+    expect(lines[2]).toBe(
+      'E05018412,,2026-W03,co2.night.band,40,,,below 800 ppm: 10; 800–1000 ppm: withheld; ' +
+        '1000–1500 ppm: withheld; above 1500 ppm: 10,false,0,0',
+    );
+    const quads = resultsCubeQuads(banded, context);
+    expect(quads.filter((quad) => quad.subject.value === `${DOCUMENT}#cell-2`)).toEqual([]);
+    expect(
+      quads.find(
+        (quad) => quad.subject.value === `${DOCUMENT}#dataset` && quad.predicate.equals(TERMS.rdfs.comment),
+      )?.object.value,
+    ).toContain('banded');
+  });
+
   it('builds a Data Cube whose suppressed cell stands beside the data set with dimensions but no measures, with run provenance', () => {
     const quads = resultsCubeQuads(split, context);
     const about = (fragment: string) =>

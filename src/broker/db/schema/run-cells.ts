@@ -1,4 +1,6 @@
-// Table `run_cells`: the released cells of finished runs (aggregates only; migrations 002, 006, 009).
+// Table `run_cells`: the released cells of finished runs (aggregates only; migrations 002, 006, 009, 017).
+
+import type { ReleasedBand } from '../../../privacy/index.ts';
 
 /** A row of `run_cells`. */
 export interface RunCellRow {
@@ -15,6 +17,8 @@ export interface RunCellRow {
   homes: number | null;
   mean: number | null;
   median: number | null;
+  /** A banded metric's released cell: homes per band, rounded to 5, null where withheld (migration 017). */
+  bands: ReleasedBand[] | null;
   suppressed: boolean;
   /** Secondary suppression only: the rule, and the earlier release's request and run (migration 006). */
   withheld_rule: string | null;
