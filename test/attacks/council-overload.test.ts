@@ -154,7 +154,7 @@ describe('a council trying to overload the broker', () => {
     {
       id: 'H4',
       attacker: 'council',
-      tried: 'files a request for every week of 1000–9999 in 200 wards with all 16 metrics',
+      tried: `files a request for every week of 1000–9999 in 200 wards with all ${METRIC_IDS.length} metrics`,
       expected: '422 problem naming the bound (period months, limits.maxPeriodMonths) and the numbers',
     },
     async () => {
@@ -180,7 +180,7 @@ describe('a council trying to overload the broker', () => {
     {
       id: 'H4',
       attacker: 'council',
-      tried: 'files a request within the period bound but with 24 months of weeks × 200 wards × 16 metrics',
+      tried: `files a request within the period bound but with 24 months of weeks × 200 wards × ${METRIC_IDS.length} metrics`,
       expected: '422 too-many-cells problem with the planned cells and limits.maxCells',
     },
     async () => {
@@ -197,7 +197,7 @@ describe('a council trying to overload the broker', () => {
       );
       expect(response.status).toBe(422);
       // 105 ISO weeks touch 2024-03-01..2026-02-28; the request splits by the 5 dwelling types.
-      const cells = 200 * 105 * 16 * 5;
+      const cells = 200 * 105 * METRIC_IDS.length * 5;
       expect(await response.json()).toMatchObject({
         type: 'https://homedata.dev/problems/too-many-cells',
         status: 422,
