@@ -80,16 +80,22 @@ export async function setAgentModes(
   );
 }
 
-/** Adds `modes` to what `agent` already has on `target`. */
+/** Adds `modes` to what `agent` already has on each target; discovers the system once per call, as `setAgentModes`. */
 export async function grantAccess(
   editor: AccessEditor,
-  target: string,
+  targets: string | readonly string[],
   agent: string,
   modes: AccessMode[],
 ): Promise<void> {
-  const known = await withSystem(editor, target);
-  if (known.system === 'wac') return wac.grantAccess(known, target, agent, modes);
-  await grantAccessAcp(known.fetch, target, await findAclUrl(known.fetch, target), agent, modes);
+  const list = typeof targets === 'string' ? [targets] : targets;
+  if (list.length === 0) return;
+  const known = await withSystem(editor, list[0]!);
+  if (known.system === 'wac') return wac.grantAccess(known, list, agent, modes);
+  await Promise.all(
+    list.map(async (target) =>
+      grantAccessAcp(known.fetch, target, await findAclUrl(known.fetch, target), agent, modes),
+    ),
+  );
 }
 
 /** Removes `modes` (default: all) from `agent` on `target`; takes effect before this returns. */

@@ -171,18 +171,31 @@ export async function setAgentModes(
   );
 }
 
-/** Adds `modes` to what `agent` already has on `target`. */
+/**
+ * Adds `modes` to what `agent` already has on each target. Targets granted together share the lookups of their
+ * common ancestors' ACLs.
+ */
 export async function grantAccess(
   editor: AclEditor,
-  target: string,
+  targets: string | readonly string[],
   agent: string,
   modes: AccessMode[],
 ): Promise<void> {
-  await editAcl(editor, target, (store, aclUrl) => {
-    const all = new Set([...modesOf(store, agent), ...modes]);
-    removeAgent(store, agent);
-    addAuthorization(store, authorizationIri(aclUrl, agent), agent, target, [...all]);
-  });
+  const ancestors: AncestorAcls = new Map();
+  await Promise.all(
+    (typeof targets === 'string' ? [targets] : targets).map((target) =>
+      editAcl(
+        editor,
+        target,
+        (store, aclUrl) => {
+          const all = new Set([...modesOf(store, agent), ...modes]);
+          removeAgent(store, agent);
+          addAuthorization(store, authorizationIri(aclUrl, agent), agent, target, [...all]);
+        },
+        ancestors,
+      ),
+    ),
+  );
 }
 
 /** Removes `modes` (default: all) from `agent` on `target`; takes effect before this returns. */

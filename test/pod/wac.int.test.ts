@@ -163,4 +163,30 @@ describe.each(servers)('$system: a new access control document on a member conta
     expect((await owner.agent.fetch(`${child}2026-01.ttl`)).status).toBe(200);
     await Promise.all([owner, gateway, broker].map((actor) => actor.agent.logout()));
   });
+  it('grants several members of one parent at once, each keeping what it inherited', async () => {
+    const [owner, gateway, broker] = await Promise.all([
+      createActor(server, 'owner'),
+      createActor(server, 'gateway'),
+      createActor(server, 'broker'),
+    ]);
+    const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId };
+    const parent = `${owner.identity.pod}homedata/summaries/`;
+    const children = [`${parent}humidity/`, `${parent}temperature/`];
+    const outside = `${owner.identity.pod}homedata/consents/`;
+    for (const container of [...children, outside]) await ensureContainer(owner.agent.fetch, container);
+    await setAgentModes(editor, parent, gateway.identity.webId, ['Append']);
+    await grantAccess(editor, children, broker.identity.webId, ['Read']);
+    for (const child of children) {
+      const append = await gateway.agent.fetch(`${child}2026-01.ttl`, {
+        method: 'PUT',
+        headers: { 'content-type': 'text/turtle', 'if-none-match': '*' },
+        body: turtle,
+      });
+      expect(append.status).toBe(201);
+      expect((await broker.agent.fetch(`${child}2026-01.ttl`)).status).toBe(200);
+    }
+    await writeTurtle(owner.agent.fetch, `${outside}secret.ttl`, turtle);
+    expect((await broker.agent.fetch(`${outside}secret.ttl`)).status).toBe(403);
+    await Promise.all([owner, gateway, broker].map((actor) => actor.agent.logout()));
+  });
 });
