@@ -1,7 +1,13 @@
 // Provisions the fixture population on a pod server: accounts, pods, WebIDs, client credentials and pod layout.
 import type { FixtureSet, FixtureHome } from '../fixtures/index.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
-import { AccountApi, type Identity, loginWithClientCredentials, setUpHomedataPod } from '../pod/index.ts';
+import {
+  AccountApi,
+  type AccessControlSystem,
+  type Identity,
+  loginWithClientCredentials,
+  setUpHomedataPod,
+} from '../pod/index.ts';
 import type { Logger } from '../logging.ts';
 import { PodError } from '../errors.ts';
 import type { DemoIdentities } from './demo-files.ts';
@@ -20,6 +26,7 @@ async function provisionResident(
   home: FixtureHome,
   fresh: boolean,
   brokerWebId: string,
+  access: AccessControlSystem,
 ): Promise<ProvisionedResident> {
   const resident = await api.provision(
     { email: home.email, password: home.password, podName: home.podName },
@@ -33,7 +40,7 @@ async function provisionResident(
       { area: home.area, dwellingType: home.dwellingType, timeZone: home.timeZone, rooms: home.rooms },
       home.devices,
       api.webIdOf(home.gateway.podName),
-      { brokerWebId },
+      { brokerWebId, access },
     );
   } finally {
     await session.logout();
@@ -57,7 +64,8 @@ async function provisionGateway(api: AccountApi, home: FixtureHome, fresh: boole
  * Reuses saved identities when they were made for the same server and population, so a restart is quick.
  * `freshServer` says the pod server started on empty storage: no account can exist yet, so none is looked for
  * (otherwise, after a first start stopped part-way, existing accounts are found by their password login).
- * The broker comes first, then residents and their pods: `onResidentsReady` hears of them before the gateways.
+ * The broker comes first (`onBroker` hears of it), then residents and their pods: `onResidentsReady` hears of them
+ * before the gateways.
  */
 export async function provisionFixtures(
   server: string,
@@ -66,9 +74,15 @@ export async function provisionFixtures(
   log: Logger,
   {
     freshServer,
+    access,
+    onBroker,
     onResidentsReady,
   }: {
     freshServer: boolean;
+    /** The pod server's authorization system, which the demo chose: no pod needs to be asked. */
+    access: AccessControlSystem;
+    /** Hears of the broker's identity as soon as it exists, before the residents are made. */
+    onBroker?: (broker: Identity) => void;
     onResidentsReady?: (residents: ProvisionedResident[], broker: Identity) => Promise<void>;
   },
 ): Promise<DemoIdentities> {
@@ -79,8 +93,9 @@ export async function provisionFixtures(
   const api = new AccountApi(server);
   const started = Date.now();
   const broker: Identity = await api.provision(fixtures.broker, { fresh: freshServer });
+  onBroker?.(broker);
   const residents = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) =>
-    provisionResident(api, home, freshServer, broker.webId),
+    provisionResident(api, home, freshServer, broker.webId, access),
   );
   log.info(
     { homes: residents.length, ms: Date.now() - started },
