@@ -50,7 +50,7 @@ export function fixtureRequest(fixtures: FixtureSet) {
 export function startDemoBroker(
   dataDir: string,
   port: number,
-  identities: Pick<DemoIdentities, 'broker'>,
+  identities: DemoIdentities,
   logger: Logger,
   privateAggregation?: LeaderConfig,
 ) {

@@ -64,8 +64,7 @@ async function provisionGateway(api: AccountApi, home: FixtureHome, fresh: boole
  * Reuses saved identities when they were made for the same server and population, so a restart is quick.
  * `freshServer` says the pod server started on empty storage: no account can exist yet, so none is looked for
  * (otherwise, after a first start stopped part-way, existing accounts are found by their password login).
- * The broker comes first (`onBroker` hears of it), then residents and their pods: `onResidentsReady` hears of them
- * before the gateways.
+ * The broker comes first, then residents and their pods: `onResidentsReady` hears of them before the gateways.
  */
 export async function provisionFixtures(
   server: string,
@@ -75,14 +74,11 @@ export async function provisionFixtures(
   {
     freshServer,
     access,
-    onBroker,
     onResidentsReady,
   }: {
     freshServer: boolean;
     /** The pod server's authorization system, which the demo chose: no pod needs to be asked. */
     access: AccessControlSystem;
-    /** Hears of the broker's identity as soon as it exists, before the residents are made. */
-    onBroker?: (broker: Identity) => void;
     onResidentsReady?: (residents: ProvisionedResident[], broker: Identity) => Promise<void>;
   },
 ): Promise<DemoIdentities> {
@@ -93,7 +89,6 @@ export async function provisionFixtures(
   const api = new AccountApi(server);
   const started = Date.now();
   const broker: Identity = await api.provision(fixtures.broker, { fresh: freshServer });
-  onBroker?.(broker);
   const residents = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) =>
     provisionResident(api, home, freshServer, broker.webId, access),
   );

@@ -1,9 +1,7 @@
 // `homedata demo`: one pod server with the fixture population, the broker and live gateways, on localhost.
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { generateFixtureSet, type FixtureSet } from '../fixtures/index.ts';
-import type { RunningBroker } from '../broker/index.ts';
-import type { DailySummary } from '../metrics/index.ts';
+import { generateFixtureSet } from '../fixtures/index.ts';
 import { startPodServerThread, type AccessControlSystem } from '../pod/server.ts';
 import type { Logger } from '../logging.ts';
 import { ConfigError } from '../errors.ts';
@@ -108,28 +106,14 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     for (const step of stops.reverse())
       await step().catch((error) => log.warn({ err: error }, 'stop failed'));
   };
-  let brokerSide: Promise<BrokerSide> | undefined;
   try {
     const fixtures = generateFixtureSet({ homes: options.homes });
     const identitiesPath = join(dataDir, IDENTITIES_FILE);
     const areaOf = new Map(fixtures.homes.map((home) => [home.id, home.area]));
     const manifestPath = join(dataDir, MANIFEST_FILE);
-    const startSide = (own: Pick<DemoIdentities, 'broker' | 'helper'>, history: boolean) => {
-      brokerSide = startBrokerSide(dataDir, options, pods.url, fixtures, own, history, log, stops);
-      // Rejections are taken where the side is awaited; this only keeps an early one from being reported unhandled.
-      brokerSide.catch(() => undefined);
-      return brokerSide;
-    };
-    // The broker's side as it starts from a newly made broker identity, before the rest of the identities exist.
-    let madeBeside: Pick<DemoIdentities, 'broker' | 'helper'> | undefined;
     const identities = await provisionFixtures(pods.url, fixtures, saved, log, {
       freshServer,
       access: accessControl,
-      // Newly made identities have no history in their pods yet.
-      onBroker: (broker) => {
-        madeBeside = { broker };
-        void startSide(madeBeside, true);
-      },
       // The pods and residents' logins are usable now: say so at once; the gateways follow, then the broker's URL.
       onResidentsReady: (residents, broker) =>
         writeJsonFile(
@@ -140,29 +124,43 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     identities.access = accessControl;
     await writeJsonFile(identitiesPath, identities);
     await writeJsonFile(manifestPath, manifestOf(identities, areaOf, null));
-    const side = await (brokerSide ?? startSide(identities, !identities.historySeeded));
-    identities.helper ??= madeBeside?.helper;
-    const { broker, demoBroker, helper, prio3, startDemoGateways } = side;
-    const { answerAsResidents, ensureCouncils, ensureFixtureRequest, ensureHomes } = demoBroker;
+    // Loaded only now: their imports (express, PGlite, MQTT) would hold the pods back by a second or more.
+    const [{ seedFixtureHistory }, demoBroker, { startDemoGateways }] = await Promise.all([
+      import('./seed-history.ts'),
+      import('./demo-broker.ts'),
+      import('./demo-gateways.ts'),
+    ]);
+    const { answerAsResidents, ensureCouncils, ensureFixtureRequest, ensureHomes, startDemoBroker } =
+      demoBroker;
     // Last winter's summaries and the broker's set-up (councils, enrolment, the residents' answers) need nothing
-    // of each other, so they go side by side on the pod server's thread.
+    // of each other, so they go side by side: the pod server's thread serves the one while this one runs the other.
     const seeding = identities.historySeeded
       ? Promise.resolve()
-      : side.seedHistory
-          .seedFixtureHistory(
-            fixtures.homes.map((home, index) => ({
-              home,
-              pod: identities.residents[index]!.pod,
-              gateway: identities.gateways[index]!,
-              summaries: side.summaries.get(home.id)!,
-            })),
-          )
-          .then((documents) => {
-            log.info({ documents }, 'gateways wrote the fixture period’s daily summaries');
-            identities.historySeeded = true;
-          });
+      : seedFixtureHistory(
+          fixtures,
+          fixtures.homes.map((home, index) => ({
+            home,
+            pod: identities.residents[index]!.pod,
+            gateway: identities.gateways[index]!,
+          })),
+        ).then((documents) => {
+          log.info({ documents }, 'gateways wrote the fixture period’s daily summaries');
+          identities.historySeeded = true;
+        });
     // Rejections are taken where the seeding is awaited; this only keeps an early one from being reported unhandled.
     seeding.catch(() => undefined);
+
+    const prio3 = options.privateAggregation ? await import('./demo-private-aggregation.ts') : undefined;
+    const helper = prio3 && (await prio3.startDemoHelper(dataDir, pods.url, identities, log));
+    if (helper) stops.push(() => helper.stop());
+    const broker = await startDemoBroker(
+      dataDir,
+      options.brokerPort,
+      identities,
+      log.child({ part: 'broker' }),
+      helper?.leaderConfig,
+    );
+    stops.push(() => broker.stop());
     identities.councils = await ensureCouncils(broker, fixtures, identities);
     // The operator's step before residents consent: only enrolled homes count (one dwelling, one home).
     log.info({ enrolled: await ensureHomes(broker, identities, areaOf) }, 'fixture homes enrolled');
@@ -228,59 +226,7 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     const pages = { resident: `${broker.url}resident/`, council: `${broker.url}council/` };
     return { manifest, manifestPath, pages, stop };
   } catch (error) {
-    // A broker side still starting would otherwise be left running: it registers its stops as it goes.
-    await brokerSide?.catch(() => undefined);
     await stop();
     throw error;
   }
-}
-
-/** What the broker's side of the demo brings: its modules, the running broker (and helper), last winter's summaries. */
-interface BrokerSide {
-  seedHistory: typeof import('./seed-history.ts');
-  demoBroker: typeof import('./demo-broker.ts');
-  startDemoGateways: (typeof import('./demo-gateways.ts'))['startDemoGateways'];
-  prio3: typeof import('./demo-private-aggregation.ts') | undefined;
-  helper:
-    Awaited<ReturnType<(typeof import('./demo-private-aggregation.ts'))['startDemoHelper']>> | undefined;
-  broker: RunningBroker;
-  /** Each fixture home's summaries of last winter by home id (empty when `history` was false). */
-  summaries: Map<string, DailySummary[]>;
-}
-
-/**
- * Starts the broker's side from the broker's identity alone (and the helper's, with private aggregation), so that it
- * runs on this thread while the pod server's thread, the busy one, still makes the residents' pods: loads the
- * broker's modules (express, PGlite, MQTT: imported only now, not to delay the pod server's start), starts the
- * broker and, with `history`, computes last winter's summaries that the gateways will write. Each part it starts
- * is added to `stops` at once.
- */
-async function startBrokerSide(
-  dataDir: string,
-  options: DemoOptions,
-  podServer: string,
-  fixtures: FixtureSet,
-  own: Pick<DemoIdentities, 'broker' | 'helper'>,
-  history: boolean,
-  log: Logger,
-  stops: (() => Promise<void>)[],
-): Promise<BrokerSide> {
-  const [seedHistory, demoBroker, { startDemoGateways }] = await Promise.all([
-    import('./seed-history.ts'),
-    import('./demo-broker.ts'),
-    import('./demo-gateways.ts'),
-  ]);
-  const prio3 = options.privateAggregation ? await import('./demo-private-aggregation.ts') : undefined;
-  const helper = prio3 && (await prio3.startDemoHelper(dataDir, podServer, own, log));
-  if (helper) stops.push(() => helper.stop());
-  const broker = await demoBroker.startDemoBroker(
-    dataDir,
-    options.brokerPort,
-    own,
-    log.child({ part: 'broker' }),
-    helper?.leaderConfig,
-  );
-  stops.push(() => broker.stop());
-  const summaries = history ? await seedHistory.summariseFixtureHomes(fixtures) : new Map();
-  return { seedHistory, demoBroker, startDemoGateways, prio3, helper, broker, summaries };
 }

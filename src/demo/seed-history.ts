@@ -19,26 +19,13 @@ export function fixtureSummaries(home: FixtureHome, fixtures: FixtureSet): Daily
   return summariseReadings(simulateReadings(home, from, to, 60), home.timeZone, { now: to });
 }
 
-/**
- * Every fixture home's summaries of the fixture period, by home id. Computed one home at a time with a turn of the
- * event loop between homes, so that requests this thread has in flight meanwhile (the demo computes them while
- * the pod server makes the pods) are not held up by the whole computation.
- */
-export async function summariseFixtureHomes(fixtures: FixtureSet): Promise<Map<string, DailySummary[]>> {
-  const summaries = new Map<string, DailySummary[]>();
-  for (const home of fixtures.homes) {
-    await new Promise((turn) => setImmediate(turn));
-    summaries.set(home.id, fixtureSummaries(home, fixtures));
-  }
-  return summaries;
-}
-
 /** One home's January summaries grouped by the monthly document they belong in. */
 export function fixtureSummaryDocuments(
   home: FixtureHome,
   pod: string,
-  summaries: readonly DailySummary[],
+  fixtures: FixtureSet,
 ): Map<string, Quad[]> {
+  const summaries = fixtureSummaries(home, fixtures);
   const layout = new PodLayout(pod);
   const documents = new Map<string, Quad[]>();
   for (const [url, members] of summariesByDocument(layout, summaries)) {
@@ -55,12 +42,13 @@ export function fixtureSummaryDocuments(
  * broker has a winter of data to aggregate. N3 Patch inserts are idempotent: a repeated seed changes nothing.
  */
 export async function seedFixtureHistory(
-  homes: { home: FixtureHome; pod: string; gateway: ClientCredentials; summaries: readonly DailySummary[] }[],
+  fixtures: FixtureSet,
+  homes: { home: FixtureHome; pod: string; gateway: ClientCredentials }[],
 ): Promise<number> {
-  const written = await mapLimited(homes, 4, async ({ home, pod, gateway, summaries }) => {
+  const written = await mapLimited(homes, 4, async ({ home, pod, gateway }) => {
     const agent = await loginWithClientCredentials(gateway);
     try {
-      const documents = fixtureSummaryDocuments(home, pod, summaries);
+      const documents = fixtureSummaryDocuments(home, pod, fixtures);
       for (const [url, quads] of documents) await patchInsert(agent.fetch, url, quads);
       return documents.size;
     } finally {
