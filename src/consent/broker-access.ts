@@ -34,7 +34,7 @@ export async function grantBrokerAccess(
 ): Promise<void> {
   const editor = await editorOf(session, layout.root);
   await Promise.all([
-    ...[...targets, recordDocument].map((target) => grantAccess(editor, target, broker, ['Read'])),
+    grantAccess(editor, [...targets, recordDocument], broker, ['Read']),
     grantAccess(editor, layout.accessLog, broker, ['Append', 'Read']),
   ]);
 }
@@ -52,7 +52,7 @@ export async function grantHelperAccess(
 ): Promise<void> {
   await Promise.all(targets.map((target) => ensureContainer(session.fetch, target)));
   const editor = await editorOf(session, layout.root);
-  await Promise.all(targets.map((target) => grantAccess(editor, target, helper, ['Read'])));
+  await grantAccess(editor, targets, helper, ['Read']);
 }
 
 /** Takes back the helper's Read on `targets` where it has it; a prio3 request's reports serve no other consent. */

@@ -1,7 +1,13 @@
 // Provisions the fixture population on a pod server: accounts, pods, WebIDs, client credentials and pod layout.
 import type { FixtureSet, FixtureHome } from '../fixtures/index.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
-import { AccountApi, type Identity, loginWithClientCredentials, setUpHomedataPod } from '../pod/index.ts';
+import {
+  AccountApi,
+  type AccessControlSystem,
+  type Identity,
+  loginWithClientCredentials,
+  setUpHomedataPod,
+} from '../pod/index.ts';
 import type { Logger } from '../logging.ts';
 import { PodError } from '../errors.ts';
 import type { DemoIdentities } from './demo-files.ts';
@@ -20,6 +26,7 @@ async function provisionResident(
   home: FixtureHome,
   fresh: boolean,
   brokerWebId: string,
+  access: AccessControlSystem,
 ): Promise<ProvisionedResident> {
   const resident = await api.provision(
     { email: home.email, password: home.password, podName: home.podName },
@@ -33,7 +40,7 @@ async function provisionResident(
       { area: home.area, dwellingType: home.dwellingType, timeZone: home.timeZone, rooms: home.rooms },
       home.devices,
       api.webIdOf(home.gateway.podName),
-      { brokerWebId },
+      { brokerWebId, access },
     );
   } finally {
     await session.logout();
@@ -66,9 +73,12 @@ export async function provisionFixtures(
   log: Logger,
   {
     freshServer,
+    access,
     onResidentsReady,
   }: {
     freshServer: boolean;
+    /** The pod server's authorization system, which the demo chose: no pod needs to be asked. */
+    access: AccessControlSystem;
     onResidentsReady?: (residents: ProvisionedResident[], broker: Identity) => Promise<void>;
   },
 ): Promise<DemoIdentities> {
@@ -80,7 +90,7 @@ export async function provisionFixtures(
   const started = Date.now();
   const broker: Identity = await api.provision(fixtures.broker, { fresh: freshServer });
   const residents = await mapLimited(fixtures.homes, PROVISION_CONCURRENCY, (home) =>
-    provisionResident(api, home, freshServer, broker.webId),
+    provisionResident(api, home, freshServer, broker.webId, access),
   );
   log.info(
     { homes: residents.length, ms: Date.now() - started },

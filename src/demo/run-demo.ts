@@ -113,6 +113,7 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     const manifestPath = join(dataDir, MANIFEST_FILE);
     const identities = await provisionFixtures(pods.url, fixtures, saved, log, {
       freshServer,
+      access: accessControl,
       // The pods and residents' logins are usable now: say so at once; the gateways follow, then the broker's URL.
       onResidentsReady: (residents, broker) =>
         writeJsonFile(

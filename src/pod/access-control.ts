@@ -59,9 +59,27 @@ export async function withSystem(editor: AccessEditor, resource: string): Promis
 }
 
 /**
- * Gives `agent` exactly `modes` on each target (replacing what it had there); a container's members inherit them
- * (`acl:default` under WAC, `acp:memberAccessControl` under ACP). One pod server speaks one system, so it is
+ * Changes `agent`'s access on each target, in the system the server speaks: one pod server speaks one, so it is
  * discovered once per call.
+ */
+async function changeEach(
+  editor: AccessEditor,
+  targets: string | readonly string[],
+  onWac: (editor: Required<AccessEditor>, targets: readonly string[]) => Promise<void>,
+  onAcp: (fetchFn: typeof fetch, target: string, acrUrl: string) => Promise<void>,
+): Promise<void> {
+  const list = typeof targets === 'string' ? [targets] : targets;
+  if (list.length === 0) return;
+  const known = await withSystem(editor, list[0]!);
+  if (known.system === 'wac') return onWac(known, list);
+  await Promise.all(
+    list.map(async (target) => onAcp(known.fetch, target, await findAclUrl(known.fetch, target))),
+  );
+}
+
+/**
+ * Gives `agent` exactly `modes` on each target (replacing what it had there); a container's members inherit them
+ * (`acl:default` under WAC, `acp:memberAccessControl` under ACP).
  */
 export async function setAgentModes(
   editor: AccessEditor,
@@ -69,27 +87,27 @@ export async function setAgentModes(
   agent: string,
   modes: AccessMode[],
 ): Promise<void> {
-  const list = typeof targets === 'string' ? [targets] : targets;
-  if (list.length === 0) return;
-  const known = await withSystem(editor, list[0]!);
-  if (known.system === 'wac') return wac.setAgentModes(known, list, agent, modes);
-  await Promise.all(
-    list.map(async (target) =>
-      setAgentModesAcp(known.fetch, target, await findAclUrl(known.fetch, target), agent, modes),
-    ),
+  await changeEach(
+    editor,
+    targets,
+    (known, list) => wac.setAgentModes(known, list, agent, modes),
+    (fetchFn, target, acrUrl) => setAgentModesAcp(fetchFn, target, acrUrl, agent, modes),
   );
 }
 
-/** Adds `modes` to what `agent` already has on `target`. */
+/** Adds `modes` to what `agent` already has on each target. */
 export async function grantAccess(
   editor: AccessEditor,
-  target: string,
+  targets: string | readonly string[],
   agent: string,
   modes: AccessMode[],
 ): Promise<void> {
-  const known = await withSystem(editor, target);
-  if (known.system === 'wac') return wac.grantAccess(known, target, agent, modes);
-  await grantAccessAcp(known.fetch, target, await findAclUrl(known.fetch, target), agent, modes);
+  await changeEach(
+    editor,
+    targets,
+    (known, list) => wac.grantAccess(known, list, agent, modes),
+    (fetchFn, target, acrUrl) => grantAccessAcp(fetchFn, target, acrUrl, agent, modes),
+  );
 }
 
 /** Removes `modes` (default: all) from `agent` on `target`; takes effect before this returns. */

@@ -7,7 +7,7 @@ import { serializeTurtle } from '../vocab/browser.ts';
 import { homeProfileTurtle, roomIri, type HomeProfile } from './formats/home-profile.ts';
 import { PodLayout } from './pod-layout.ts';
 import { ensureContainer, writeTurtle } from './resource-write.ts';
-import { setAgentModes } from './access-control.ts';
+import { setAgentModes, withSystem, type AccessControlSystem } from './access-control.ts';
 import type { SolidAgent } from './solid-session.ts';
 import { registerInTypeIndex } from './type-index.ts';
 import { advertiseInbox } from './inbox.ts';
@@ -49,6 +49,8 @@ export function gatewayTurtle(layout: PodLayout, devices: DeviceDescription[]): 
 export interface PodSetUpOptions {
   /** The broker's WebID: given Append only (never Read) on the inbox, so that it can offer council requests. */
   brokerWebId?: string;
+  /** The pod server's authorization system when the caller knows it (else discovered once, from the layout's root). */
+  access?: AccessControlSystem;
 }
 
 /**
@@ -76,7 +78,10 @@ export async function setUpHomedataPod(
     writeTurtle(resident.fetch, layout.homeProfile, homeProfileTurtle(layout, home)),
   ]);
   await Promise.all(below.filter((url) => depth(url) > 2).map((url) => ensureContainer(resident.fetch, url)));
-  const editor = { fetch: resident.fetch, ownerWebId: resident.webId };
+  const editor = await withSystem(
+    { fetch: resident.fetch, ownerWebId: resident.webId, system: options.access },
+    layout.root,
+  );
   await Promise.all([
     writeTurtle(resident.fetch, layout.gatewayDocument, gatewayTurtle(layout, devices)),
     setAgentModes(editor, [layout.readings, layout.summaries, layout.reports], gatewayWebId, ['Append']),

@@ -144,41 +144,41 @@ async function editAcl(
   });
 }
 
-/**
- * Gives `agent` exactly `modes` on each target (replacing what it had there); a container's members inherit them.
- * Targets set together share the lookups of their common ancestors' ACLs.
- */
+/** Edits each target's ACL with `change`; targets edited together share the lookups of their common ancestors' ACLs. */
+async function editAcls(
+  editor: AclEditor,
+  targets: string | readonly string[],
+  change: (store: Store, aclUrl: string, target: string) => void,
+): Promise<void> {
+  const ancestors: AncestorAcls = new Map();
+  await Promise.all(
+    (typeof targets === 'string' ? [targets] : targets).map((target) =>
+      editAcl(editor, target, (store, aclUrl) => change(store, aclUrl, target), ancestors),
+    ),
+  );
+}
+
+/** Gives `agent` exactly `modes` on each target (replacing what it had there); a container's members inherit them. */
 export async function setAgentModes(
   editor: AclEditor,
   targets: string | readonly string[],
   agent: string,
   modes: AccessMode[],
 ): Promise<void> {
-  const ancestors: AncestorAcls = new Map();
-  await Promise.all(
-    (typeof targets === 'string' ? [targets] : targets).map((target) =>
-      editAcl(
-        editor,
-        target,
-        (store, aclUrl) => {
-          removeAgent(store, agent);
-          if (modes.length > 0)
-            addAuthorization(store, authorizationIri(aclUrl, agent), agent, target, modes);
-        },
-        ancestors,
-      ),
-    ),
-  );
+  await editAcls(editor, targets, (store, aclUrl, target) => {
+    removeAgent(store, agent);
+    if (modes.length > 0) addAuthorization(store, authorizationIri(aclUrl, agent), agent, target, modes);
+  });
 }
 
-/** Adds `modes` to what `agent` already has on `target`. */
+/** Adds `modes` to what `agent` already has on each target. */
 export async function grantAccess(
   editor: AclEditor,
-  target: string,
+  targets: string | readonly string[],
   agent: string,
   modes: AccessMode[],
 ): Promise<void> {
-  await editAcl(editor, target, (store, aclUrl) => {
+  await editAcls(editor, targets, (store, aclUrl, target) => {
     const all = new Set([...modesOf(store, agent), ...modes]);
     removeAgent(store, agent);
     addAuthorization(store, authorizationIri(aclUrl, agent), agent, target, [...all]);

@@ -140,7 +140,8 @@ describe.each(servers)('$system grants on a container and its members', ({ syste
 });
 
 describe.each(servers)('$system: a new access control document on a member container', ({ server }) => {
-  it('keeps the grants the container inherited from its parent', async () => {
+  /** An owner whose summaries/ container lets a gateway Append, and a broker to be granted Read below it. */
+  async function summariesWithGateway() {
     const [owner, gateway, broker] = await Promise.all([
       createActor(server, 'owner'),
       createActor(server, 'gateway'),
@@ -148,19 +149,45 @@ describe.each(servers)('$system: a new access control document on a member conta
     ]);
     const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId };
     const parent = `${owner.identity.pod}homedata/summaries/`;
-    const child = `${parent}humidity/`;
-    await ensureContainer(owner.agent.fetch, child);
+    await ensureContainer(owner.agent.fetch, parent);
     await setAgentModes(editor, parent, gateway.identity.webId, ['Append']);
-    await grantAccess(editor, child, broker.identity.webId, ['Read']);
-    const append = await gateway.agent.fetch(`${child}2026-01.ttl`, {
+    const logout = () => Promise.all([owner, gateway, broker].map((actor) => actor.agent.logout()));
+    return { owner, gateway, broker, editor, parent, logout };
+  }
+
+  /** The gateway's Append-only write of a new document (201 when it still holds Append there). */
+  function appendNew(gateway: TestActor, url: string) {
+    return gateway.agent.fetch(url, {
       method: 'PUT',
       headers: { 'content-type': 'text/turtle', 'if-none-match': '*' },
       body: turtle,
     });
-    expect(append.status).toBe(201);
+  }
+
+  it('keeps the grants the container inherited from its parent', async () => {
+    const { owner, gateway, broker, editor, parent, logout } = await summariesWithGateway();
+    const child = `${parent}humidity/`;
+    await ensureContainer(owner.agent.fetch, child);
+    await grantAccess(editor, child, broker.identity.webId, ['Read']);
+    expect((await appendNew(gateway, `${child}2026-01.ttl`)).status).toBe(201);
     expect((await broker.agent.fetch(`${child}2026-01.ttl`)).status).toBe(200);
     expect((await gateway.agent.fetch(`${child}2026-01.ttl`)).status).toBe(403);
     expect((await owner.agent.fetch(`${child}2026-01.ttl`)).status).toBe(200);
-    await Promise.all([owner, gateway, broker].map((actor) => actor.agent.logout()));
+    await logout();
+  });
+
+  it('grants several members of one parent at once, each keeping what it inherited', async () => {
+    const { owner, gateway, broker, editor, parent, logout } = await summariesWithGateway();
+    const children = [`${parent}humidity/`, `${parent}temperature/`];
+    const outside = `${owner.identity.pod}homedata/consents/`;
+    for (const container of [...children, outside]) await ensureContainer(owner.agent.fetch, container);
+    await grantAccess(editor, children, broker.identity.webId, ['Read']);
+    for (const child of children) {
+      expect((await appendNew(gateway, `${child}2026-01.ttl`)).status).toBe(201);
+      expect((await broker.agent.fetch(`${child}2026-01.ttl`)).status).toBe(200);
+    }
+    await writeTurtle(owner.agent.fetch, `${outside}secret.ttl`, turtle);
+    expect((await broker.agent.fetch(`${outside}secret.ttl`)).status).toBe(403);
+    await logout();
   });
 });
