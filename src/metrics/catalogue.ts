@@ -1,7 +1,6 @@
 // The metrics catalogue: stable ids councils ask for, each with unit, definition, source and its per-room formula.
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { surfaceRelativeHumidity } from './psychrometrics.ts';
-import { ValidationError } from '../errors.ts';
 import {
   BEDROOM_PREFIX,
   CO2_GUIDE_PPM,
