@@ -3,21 +3,33 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findFreePort } from '../src/free-port.ts';
 import { readStatusFile } from '../src/gateway/index.ts';
 import { provisionHomes, startPodServerProcess } from './gateway.ts';
 import { startMosquitto } from './intake.ts';
 
-/** How each measured gateway process is started. */
+/** How each measured gateway process is started: a command, its arguments before `--config FILE`, its env. */
 const MODES = {
-  source: { what: 'from source through tsx (as before)', env: { HOMEDATA_FROM_SOURCE: '1' }, flags: [] },
-  compiled: { what: 'compiled (dist/)', env: {}, flags: [] },
-  'compiled-semi2': {
-    what: 'compiled, `node --max-semi-space-size=2`',
+  source: {
+    what: 'from source through tsx',
+    command: process.execPath,
+    args: ['bin/homedata.js', 'gateway', 'run'],
+    env: { HOMEDATA_FROM_SOURCE: '1' },
+  },
+  compiled: {
+    what: 'compiled, `homedata gateway run`',
+    command: process.execPath,
+    args: ['bin/homedata.js', 'gateway', 'run'],
     env: {},
-    flags: ['--max-semi-space-size=2'],
+  },
+  'small-board': {
+    what: 'compiled, `homedata-gateway` (small-board profile)',
+    command: 'bin/homedata-gateway',
+    args: [],
+    // The launcher runs `node` from PATH: the same Node as every other row.
+    env: { PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` },
   },
 } as const;
 type Mode = keyof typeof MODES;
@@ -26,6 +38,14 @@ type Mode = keyof typeof MODES;
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+/** The CPU seconds a process has used (user + system), from /proc (clock ticks of 1/100 s on Linux). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** A process's resident set split into the binary's and libraries' shared pages and its own private ones, in MB. */
@@ -50,7 +70,7 @@ interface PodTarget {
 }
 
 /**
- * `npm run bench -- gateway-rss [--minutes 3] [--rate 20] [--modes source,compiled,compiled-semi2] [--no-http]
+ * `npm run bench -- gateway-rss [--minutes 3] [--rate 20] [--modes source,compiled,small-board] [--no-http]
  * [--unreachable-pod] [--compare DIR]`. `--compare DIR` adds a row for another checkout's compiled build (e.g. main
  * extracted with `git archive`, its node_modules linked, `npm run build:node` run there), started the same way.
  */
@@ -70,14 +90,14 @@ export async function main(argv: string[]): Promise<void> {
   });
   const minutes = Number(values.minutes);
   const modes = values.modes.split(',') as Mode[];
-  const rows: { mode: string; what: string; bin: string; flags: readonly string[]; env: object }[] =
-    modes.map((mode) => ({ mode, bin: 'bin/homedata.js', ...MODES[mode] }));
+  const rows: { mode: string; what: string; command: string; args: readonly string[]; env: object }[] =
+    modes.map((mode) => ({ mode, ...MODES[mode] }));
   if (values.compare) {
     rows.push({
       mode: 'compare',
       what: `compiled, ${values.compare}`,
-      bin: join(values.compare, 'bin/homedata.js'),
-      flags: [],
+      command: process.execPath,
+      args: [join(values.compare, 'bin/homedata.js'), 'gateway', 'run'],
       env: {},
     });
   }
@@ -90,6 +110,7 @@ export async function main(argv: string[]): Promise<void> {
   const samples = new Map<string, number[]>();
   const delivered = new Map<string, number>();
   const parts = new Map<string, { sharedMb: number; privateMb: number }>();
+  const cpu = new Map<string, number>();
   try {
     const targets = await podTargets(dir, rows.length, values['unreachable-pod'], children);
     // All rows at once, so they share the machine's load.
@@ -114,14 +135,10 @@ export async function main(argv: string[]): Promise<void> {
               : {}),
           }),
         );
-        const gateway = spawn(
-          process.execPath,
-          [...row.flags, row.bin, 'gateway', 'run', '--config', config],
-          {
-            env: { ...process.env, ...row.env, HOMEDATA_LOG_LEVEL: 'warn' },
-            stdio: 'ignore',
-          },
-        );
+        const gateway = spawn(row.command, [...row.args, '--config', config], {
+          env: { ...process.env, ...row.env, HOMEDATA_LOG_LEVEL: 'warn' },
+          stdio: 'ignore',
+        });
         const sender = spawn(
           process.execPath,
           [
@@ -150,6 +167,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     for (const { mode, pid, dataDir } of gateways) {
       parts.set(mode, await residentParts(pid));
+      cpu.set(mode, await cpuSeconds(pid));
       const status = await readStatusFile(dataDir).catch(() => undefined);
       delivered.set(mode, status?.totals?.delivered ?? 0);
     }
@@ -160,7 +178,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const perMinute = 12;
   process.stdout.write(
-    `\n| gateway process | RSS first minute | RSS last minute | peak | last vs first | at the end: shared / private | readings in the pod |\n| --- | --- | --- | --- | --- | --- | --- |\n`,
+    `\n| gateway process | RSS first minute | RSS last minute | peak | last vs first | at the end: shared / private | readings in the pod | CPU s |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n`,
   );
   const results = rows.map(({ mode, what }) => {
     const all = samples.get(mode)!;
@@ -169,7 +187,7 @@ export async function main(argv: string[]): Promise<void> {
     const peak = Math.max(...all);
     const end = parts.get(mode);
     process.stdout.write(
-      `| ${what} | ${first.toFixed(0)} MB | ${last.toFixed(0)} MB | ${peak.toFixed(0)} MB | ${(((last - first) / first) * 100).toFixed(1)} % | ${end?.sharedMb.toFixed(1)} / ${end?.privateMb.toFixed(1)} MB | ${delivered.get(mode)} |\n`,
+      `| ${what} | ${first.toFixed(0)} MB | ${last.toFixed(0)} MB | ${peak.toFixed(0)} MB | ${(((last - first) / first) * 100).toFixed(1)} % | ${end?.sharedMb.toFixed(1)} / ${end?.privateMb.toFixed(1)} MB | ${delivered.get(mode)} | ${cpu.get(mode)?.toFixed(1)} |\n`,
     );
     return {
       mode,
@@ -178,6 +196,7 @@ export async function main(argv: string[]): Promise<void> {
       peakMb: peak,
       ...end,
       delivered: delivered.get(mode),
+      cpuSeconds: cpu.get(mode),
     };
   });
   const loadAtEnd = loadavg()[0]!;

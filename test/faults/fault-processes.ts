@@ -2,12 +2,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/homedata.js');
 const RUN_TS = join(ROOT, 'bin/run-ts.js');
+/** The gateway as installers start it on a home's board (`homedata-gateway`, the small-board memory profile). */
+const GATEWAY = join(ROOT, 'bin/homedata-gateway');
 
 /** Children started by this test file, killed by `killChildren` (call in `afterAll`). */
 const children = new Set<ChildProcess>();
@@ -33,18 +35,25 @@ export async function killHard(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Spawns a child whose stdout lines are JSON log entries, passed to `onLine`; other lines go to `onText`. It logs
- * at `logLevel` (debug: the fault suite reads its steps from the log).
+ * Spawns `command` (a script of ours, or this Node's binary) with `args`; its stdout lines are JSON log entries,
+ * passed to `onLine`; other lines go to `onText`. It logs at `logLevel` (debug: the fault suite reads its steps from
+ * the log). A launcher script finds this same Node first on its PATH.
  */
 function spawnChild(
+  command: string,
   args: string[],
   onLine: (entry: Record<string, unknown>) => void,
   onText: (line: string) => void = () => undefined,
   logLevel = 'debug',
 ): ChildProcess {
-  const child = spawn(process.execPath, args, {
+  const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...process.env, HOMEDATA_LOG_LEVEL: logLevel, NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}`,
+      HOMEDATA_LOG_LEVEL: logLevel,
+      NODE_ENV: 'production',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -91,7 +100,7 @@ async function startServerChild(
     if (url !== undefined) ready(url);
     if (typeof line === 'object') onLog(line);
   };
-  const child = spawnChild(args, onOutput, onOutput, logLevel);
+  const child = spawnChild(process.execPath, args, onOutput, onOutput, logLevel);
   const url = await Promise.race([
     started,
     exited(child).then((code) => Promise.reject(new Error(`${what} process exited with ${code}`))),
@@ -129,12 +138,15 @@ export function startBrokerProcess(
   );
 }
 
-/** Starts `homedata gateway run --config FILE` as a child; `onLog` sees each log entry. */
+/**
+ * Starts the gateway as a home runs it, `homedata-gateway --config FILE` (`homedata gateway run` in the small-board
+ * profile), as a child; `onLog` sees each log entry.
+ */
 export function startGatewayProcess(
   configFile: string,
   onLog: (entry: Record<string, unknown>) => void = () => undefined,
 ): ChildProcess {
-  return spawnChild([CLI, 'gateway', 'run', '--config', configFile], onLog);
+  return spawnChild(GATEWAY, ['--config', configFile], onLog);
 }
 
 /**
