@@ -10,6 +10,7 @@ import {
   httpHelperClient,
   type HelperClient,
 } from '../../../src/broker/private-aggregation/leader-collection.ts';
+import { releaseCohorts } from '../../../src/broker/aggregation/cell-release.ts';
 import { ReportPods, startTestHelper, type TestHelper } from '../../helpers/helper-aggregator-app.ts';
 import { generateFixtureSet, type FixtureHome } from '../../../src/fixtures/fixture-set.ts';
 import { simulateReadings } from '../../../src/fixtures/home-model.ts';
@@ -27,6 +28,8 @@ import {
   LEADER,
   createReportFromMeasurement,
   generateAggregatorKeyPair,
+  histogramEncodingFor,
+  prio3HistogramFor,
   prio3SumFor,
   readReport,
   sumEncodingFor,
@@ -167,6 +170,103 @@ describe('a Prio3 run through leader and helper', () => {
     // The fixture's wards hold 12, 7 and 5 homes: one released and two suppressed cells per metric.
     expect({ released, suppressed }).toEqual({ released: 3, suppressed: 6 });
   }, 120_000);
+
+  it('releases the same bands as the plain mode’s banded release, withheld and suppressed alike (DP off)', async () => {
+    const metricId = 'co2.night.band';
+    const encoding = histogramEncodingFor(metricId, period);
+    const areas = [...new Set(set.homes.map((home) => home.area))];
+    /** The plain run's release of a banded cell over `values` (releaseCohorts, as a plain run calls it). */
+    const plainRelease = (area: string, values: number[], k: number, floor: number) =>
+      releaseCohorts(
+        [
+          {
+            area,
+            dwellingType: null,
+            period: period.label,
+            metric: metricId,
+            values,
+            homeKeys: values.map((_, index) => `${area}-${index}`),
+            homeVersions: values.map(() => ({})),
+            interval: { from: '2026-01-01', to: '2026-01-31' },
+          },
+        ],
+        { k, floor, dp: null, self: { run: 'plain', request: 'plain' } },
+        [],
+      ).cells[0]!;
+    const released: (number | null)[][] = [];
+    // k = 10 (the floor) on every ward, and k = 5 below a floor of 5 on the ward of 12, where bands are released.
+    for (const { area, k, floor } of [
+      ...areas.map((area) => ({ area, k: K, floor: K })),
+      { area: areas[0]!, k: 5, floor: 5 },
+    ]) {
+      const homes = set.homes.filter((home) => home.area === area);
+      const values = homes
+        .map((home) => computeHomeValue(metricId, summaries.get(home.id)!, period, home.timeZone))
+        .filter((value) => value.included)
+        .map((value) => value.value!);
+      const reports = (await Promise.all(homes.map((home) => reportOf(home, metricId)))).filter(
+        (report): report is Prio3Report => report !== null,
+      );
+      expect(reports).toHaveLength(values.length);
+      expect(
+        reports.every((report) => report.encoding.metricId === metricId && 'edges' in report.encoding),
+      ).toBe(true);
+      const { release } = await collectPrio3Cell(
+        {
+          keys: leaderKeys,
+          taskId: task.id,
+          encoding,
+          reports,
+          homes: pods.put(task, reports),
+          helper,
+          k,
+          floor,
+        },
+        createLogger('broker', 'silent'),
+      );
+      const plain = plainRelease(area, values, k, floor);
+      expect(release.suppressed, `${area} k=${k}`).toBe(plain.suppressed);
+      expect(release.homes).toBe(plain.homes);
+      expect(release.bands ?? null).toEqual(plain.bands);
+      expect(release.mean).toBeNull();
+      if (!release.suppressed) released.push(release.bands!.map((band) => band.homes));
+    }
+    // The ward of 12 holds 3, 5, 4 and 0 homes per band: at k = 10 each band is below k and withheld, at k = 5 the
+    // band of 5 is released and the others (7 homes together) withheld; the wards of 7 and 5 are suppressed.
+    expect(released).toEqual([
+      [null, null, null, null],
+      [null, 5, null, null],
+    ]);
+  }, 120_000);
+
+  it('refuses a helper aggregate share of the wrong length for a histogram cell (a sum’s single element)', async () => {
+    const encoding = histogramEncodingFor('co2.night.band', period);
+    const reports = await Promise.all(
+      Array.from({ length: K }, (_, index) => createReportFromMeasurement(task, encoding, BigInt(index % 4))),
+    );
+    const { field } = prio3HistogramFor(encoding).flp;
+    const shortShare: HelperClient = {
+      createJob: (request) => helper.createJob(request),
+      aggregateShare: async (jobId, request) => ({
+        ...(await helper.aggregateShare(jobId, request)),
+        share: Buffer.from(field.encode([5n])).toString('base64'),
+      }),
+    };
+    await expect(
+      collectPrio3Cell(
+        {
+          keys: leaderKeys,
+          taskId: task.id,
+          encoding,
+          reports,
+          homes: pods.put(task, reports),
+          helper: shortShare,
+          k: K,
+        },
+        createLogger('broker', 'silent'),
+      ),
+    ).rejects.toThrow(/aggregate share has the wrong length/);
+  });
 
   it('never holds a home’s value: the leader’s logs, helper traffic and outcome carry none of them', async () => {
     const metricId = 'temperature.mean';
