@@ -1,4 +1,4 @@
-// The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean.
+// The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean, or its bands.
 import { ValidationError } from '../errors.ts';
 import {
   bandsCell,

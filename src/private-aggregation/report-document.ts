@@ -19,7 +19,7 @@ export interface StoredReport {
 
 const base64 = (bytes: Uint8Array) => literal(Buffer.from(bytes).toString('base64'), xsd.base64Binary);
 
-/** The VDAF parameters a report states, by predicate: every one of them, with its value where the encoding has it. */
+/** Every VDAF parameter a report may state; a report states exactly those of its encoding (parametersOf). */
 const PARAMETERS = [hd.bitWidth, hd.histogramLength, hd.chunkLength] as const;
 
 /**
