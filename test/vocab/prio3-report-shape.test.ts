@@ -85,10 +85,13 @@ describe('Prio3 report document', () => {
   });
 
   it.each([
-    ['another histogram length', (text: string) => text.replace(/hd:histogramLength 4/, 'hd:histogramLength 5')],
+    [
+      'another histogram length',
+      (text: string) => text.replace(/hd:histogramLength 4/, 'hd:histogramLength 5'),
+    ],
     ['another chunk length', (text: string) => text.replace(/hd:chunkLength 2/, 'hd:chunkLength 1')],
     ['no chunk length', (text: string) => text.replace(/hd:chunkLength 2 *;/, '')],
-  ])('refuses a histogram report with %s than its metric’s bands', (_, tamper) => {
+  ])('refuses a histogram report whose parameters differ from its metric’s bands: %s', (_, tamper) => {
     const tampered = tamper(bandsTurtle);
     expect(tampered).not.toBe(bandsTurtle);
     expect(() => readReport(parseTurtle(tampered, { baseIRI: bandsUrl }), bandsUrl)).toThrow(

@@ -29,12 +29,14 @@ import {
   createReportFromMeasurement,
   generateAggregatorKeyPair,
   histogramEncodingFor,
+  isHistogramEncoding,
   prio3HistogramFor,
   prio3SumFor,
   readReport,
   sumEncodingFor,
   type AggregatorKeyPair,
   type AggregatorKeys,
+  type Prio3Encoding,
   type Prio3Report,
   type Prio3Task,
 } from '../../../src/private-aggregation/index.ts';
@@ -115,6 +117,33 @@ async function reportOf(home: FixtureHome, metricId: string): Promise<Prio3Repor
   return readReport(new Store(built.quads), built.url).report;
 }
 
+/** The included values of `metricId` for `homes` (as the plain mode computes them) and the reports their gateways write. */
+async function fixtureCell(homes: readonly FixtureHome[], metricId: string) {
+  const values = homes
+    .map((home) => computeHomeValue(metricId, summaries.get(home.id)!, period, home.timeZone))
+    .filter((value) => value.included)
+    .map((value) => value.value!);
+  const reports = (await Promise.all(homes.map((home) => reportOf(home, metricId)))).filter(
+    (report): report is Prio3Report => report !== null,
+  );
+  expect(reports).toHaveLength(values.length);
+  return { values, reports };
+}
+
+/** Collects `reports` as one cell through the leader and the test helper. */
+function collectCell(encoding: Prio3Encoding, reports: readonly Prio3Report[], k = K, floor?: number) {
+  const cell = {
+    keys: leaderKeys,
+    taskId: task.id,
+    encoding,
+    reports,
+    homes: pods.put(task, reports),
+    helper,
+    k,
+  };
+  return collectPrio3Cell(floor === undefined ? cell : { ...cell, floor }, createLogger('broker', 'silent'));
+}
+
 /** A logger whose every line is kept, to search afterwards. */
 function capturingLogger(lines: string[]): Logger {
   const sink = new Writable({
@@ -135,27 +164,9 @@ describe('a Prio3 run through leader and helper', () => {
       const encoding = sumEncodingFor(metricId, period);
       for (const area of areas) {
         const homes = set.homes.filter((home) => home.area === area);
-        const values = homes
-          .map((home) => computeHomeValue(metricId, summaries.get(home.id)!, period, home.timeZone))
-          .filter((value) => value.included)
-          .map((value) => value.value!);
+        const { values, reports } = await fixtureCell(homes, metricId);
         const plain = releaseCell({ values, k: K, additive: false });
-        const reports = (await Promise.all(homes.map((home) => reportOf(home, metricId)))).filter(
-          (report): report is Prio3Report => report !== null,
-        );
-        expect(reports).toHaveLength(values.length);
-        const { release } = await collectPrio3Cell(
-          {
-            keys: leaderKeys,
-            taskId: task.id,
-            encoding,
-            reports,
-            homes: pods.put(task, reports),
-            helper,
-            k: K,
-          },
-          createLogger('broker', 'silent'),
-        );
+        const { release } = await collectCell(encoding, reports);
         expect(release.suppressed).toBe(plain.suppressed);
         expect(release.homes).toBe(plain.homes);
         if (plain.suppressed) suppressed++;
@@ -199,31 +210,12 @@ describe('a Prio3 run through leader and helper', () => {
       ...areas.map((area) => ({ area, k: K, floor: K })),
       { area: areas[0]!, k: 5, floor: 5 },
     ]) {
-      const homes = set.homes.filter((home) => home.area === area);
-      const values = homes
-        .map((home) => computeHomeValue(metricId, summaries.get(home.id)!, period, home.timeZone))
-        .filter((value) => value.included)
-        .map((value) => value.value!);
-      const reports = (await Promise.all(homes.map((home) => reportOf(home, metricId)))).filter(
-        (report): report is Prio3Report => report !== null,
+      const { values, reports } = await fixtureCell(
+        set.homes.filter((home) => home.area === area),
+        metricId,
       );
-      expect(reports).toHaveLength(values.length);
-      expect(
-        reports.every((report) => report.encoding.metricId === metricId && 'edges' in report.encoding),
-      ).toBe(true);
-      const { release } = await collectPrio3Cell(
-        {
-          keys: leaderKeys,
-          taskId: task.id,
-          encoding,
-          reports,
-          homes: pods.put(task, reports),
-          helper,
-          k,
-          floor,
-        },
-        createLogger('broker', 'silent'),
-      );
+      expect(reports.every((report) => isHistogramEncoding(report.encoding))).toBe(true);
+      const { release } = await collectCell(encoding, reports, k, floor);
       const plain = plainRelease(area, values, k, floor);
       expect(release.suppressed, `${area} k=${k}`).toBe(plain.suppressed);
       expect(release.homes).toBe(plain.homes);
