@@ -21,8 +21,7 @@ import {
   HELPER,
   LEADER,
   aggregateShare,
-  createHistogramReport,
-  createReport,
+  createHomeReport,
   encodingWidth,
   histogramEncodingFor,
   isHistogramEncoding,
@@ -34,7 +33,6 @@ import {
   sumEncodingFor,
   type AggregatorKeys,
   type Prio3Encoding,
-  type Prio3Report,
   type Prio3Task,
 } from '../src/private-aggregation/index.ts';
 import { serializeTurtle } from '../src/vocab/index.ts';
@@ -61,22 +59,7 @@ async function cpuMs<T>(work: () => Promise<T> | T): Promise<{ ms: number; value
   return { ms: (used.user + used.system) / 1000, value };
 }
 
-/** A report of `value` under either encoding, as the home makes it. */
-function reportOf(
-  task: Prio3Task,
-  encoding: Prio3Encoding,
-  value: number,
-): Promise<Prio3Report<Prio3Encoding>> {
-  return isHistogramEncoding(encoding)
-    ? createHistogramReport(task, encoding, value)
-    : createReport(task, encoding, value);
-}
-
-/**
- * Per-report costs, measured in this process over `count` reports of `encoding` (no network). A histogram report
- * has no pod document yet (no banded metric in the catalogue): its size is given as its sealed shares and public
- * share only, the part of a report document that differs between encodings.
- */
+/** Per-report costs, measured in this process over `count` reports of `encoding` (no network). */
 export async function measureReportCosts(encoding: Prio3Encoding, count: number) {
   const [leaderPair, helperPair] = await Promise.all([
     generateAggregatorKeyPair(),
@@ -98,7 +81,7 @@ export async function measureReportCosts(encoding: Prio3Encoding, count: number)
   const url = 'https://pod.example/home/homedata/reports/bench-task/x/2026-01.ttl';
   const shard = await cpuMs(async () => {
     const reports = [];
-    for (const value of values) reports.push(await reportOf(task, encoding, value));
+    for (const value of values) reports.push(await createHomeReport(task, encoding, value));
     return reports;
   });
   const reports = shard.value;
@@ -108,9 +91,7 @@ export async function measureReportCosts(encoding: Prio3Encoding, count: number)
       report.shares.reduce((sum, share) => sum + share.enc.length + share.ciphertext.length, 0),
   );
   const documentBytes = reports.map((report) =>
-    isHistogramEncoding(report.encoding)
-      ? Number.NaN
-      : Buffer.byteLength(serializeTurtle(reportQuads(report as Prio3Report, task, url), { baseIRI: url })),
+    Buffer.byteLength(serializeTurtle(reportQuads(report, task, url), { baseIRI: url })),
   );
   const leaderInit = await cpuMs(() => startPreparation(leader, task.id, encoding, reports));
   const helperPrepare = await cpuMs(async () => {
@@ -349,7 +330,7 @@ export async function main(argv: string[]): Promise<void> {
     'metric               type            width  report B  shares B  gateway shard ms  leader prep ms  leader agg ms  helper prep ms  helper agg ms\n',
   );
   for (const cost of costs) {
-    const documentBytes = Number.isNaN(cost.reportDocumentBytes) ? '—' : cost.reportDocumentBytes.toFixed(0);
+    const documentBytes = cost.reportDocumentBytes.toFixed(0);
     process.stdout.write(
       `${cost.metric.padEnd(20)} ${cost.type.padEnd(15)} ${cost.width.padStart(5)} ${documentBytes.padStart(9)} ` +
         `${cost.sealedShareBytes.toFixed(0).padStart(9)} ` +

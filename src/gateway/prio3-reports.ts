@@ -27,7 +27,7 @@ export interface Prio3ReportRequest {
  * The report document and its triples for the home's `summaries`, or null when the home does not count under
  * the coverage rule (as the plain mode leaves it out, a report would add a home the plain mode would not). The
  * value is computed by src/metrics exactly as the broker's plain mode does, then only its two sealed shares leave
- * this function.
+ * this function: a banded metric's as the index of its band (Prio3Histogram), any other's as a sum (Prio3Sum).
  */
 export async function buildPrio3Report(
   layout: PodLayout,
@@ -39,9 +39,9 @@ export async function buildPrio3Report(
   const home = computeHomeValue(metricId, summaries, period, timeZone);
   if (!home.included || home.value === null) return null;
   // Prio3 and HPKE load only when a home reports: a gateway that never does (most) keeps them out of its memory.
-  const { createReport, reportQuads, sumEncodingFor } = await import('../private-aggregation/index.ts');
-  const encoding = sumEncodingFor(metricId, period);
-  const report = await createReport(task, encoding, home.value, randomBytes);
+  const { createHomeReport, prio3EncodingFor, reportQuads } = await import('../private-aggregation/index.ts');
+  const encoding = prio3EncodingFor(metricId, period);
+  const report = await createHomeReport(task, encoding, home.value, randomBytes);
   const url = layout.reportDocument(task.id, encoding.metricId, period.label);
   return { url, quads: reportQuads(report, task, url) };
 }

@@ -1,6 +1,6 @@
 // Disclosure control for a banded cell: homes per band, small bands withheld with their complement, counts rounded to 5.
 import { ValidationError } from '../errors.ts';
-import { minimumCohort, roundToNearest5 } from './cohort-suppression.ts';
+import { minimumCohort, roundToNearest5, suppressedCell, type CellRelease } from './cohort-suppression.ts';
 import { sampleDiscreteLaplace } from './discrete-laplace.ts';
 import type { RandomSource } from '../random-source.ts';
 import type { Rational } from './rational.ts';
@@ -85,4 +85,10 @@ export function releaseBands(input: BandsInput): BandsRelease {
       homes: withheld.has(index) ? null : roundToNearest5(counts[index]!),
     })),
   };
+}
+
+/** A banded release as a run's cell carries it: homes and bands, no mean (the same in both modes). */
+export function bandsCell(release: BandsRelease): CellRelease {
+  if (release.suppressed) return suppressedCell('below-k');
+  return { suppressed: false, homes: release.homes, mean: null, median: null, bands: release.bands };
 }

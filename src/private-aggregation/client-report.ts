@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer';
 import { ValidationError } from '../errors.ts';
 import { Prio3Histogram } from '@divviup/prio3';
 import { bandOf } from '../metrics/index.ts';
-import type { HistogramEncoding } from './histogram-encoding.ts';
+import { isHistogramEncoding, type HistogramEncoding } from './histogram-encoding.ts';
 import { HELPER, LEADER, encodingWidth, vdafFor, type Prio3Encoding, type Prio3Vdaf } from './prio3-sum.ts';
 import { sealInputShare, type SealedShare } from './share-encryption.ts';
 import { encodeHomeValue, type SumEncoding } from './sum-encoding.ts';
@@ -23,7 +23,7 @@ export interface Prio3Task {
 }
 
 /** A report as stored in the pod: metadata in the clear, the value only as two sealed shares. */
-export interface Prio3Report<E extends Prio3Encoding = SumEncoding> {
+export interface Prio3Report<E extends Prio3Encoding = Prio3Encoding> {
   taskId: string;
   /** 16 random bytes; also the VDAF nonce, as in DAP. */
   reportId: Uint8Array;
@@ -41,7 +41,7 @@ export type RandomBytes = (length: number) => Uint8Array;
  * and public share. Changing any of them after sealing makes both shares refuse to open.
  */
 export function inputShareAad(
-  report: Pick<Prio3Report<Prio3Encoding>, 'taskId' | 'reportId' | 'encoding' | 'publicShare'>,
+  report: Pick<Prio3Report, 'taskId' | 'reportId' | 'encoding' | 'publicShare'>,
 ): Uint8Array {
   const { metricId, period } = report.encoding;
   const width = encodingWidth(report.encoding);
@@ -59,7 +59,7 @@ export async function createReport(
   encoding: SumEncoding,
   value: number,
   randomBytes: RandomBytes = cryptoRandomBytes,
-): Promise<Prio3Report> {
+): Promise<Prio3Report<SumEncoding>> {
   return createReportFromMeasurement(task, encoding, encodeHomeValue(encoding, value), randomBytes);
 }
 
@@ -74,6 +74,18 @@ export async function createHistogramReport(
   randomBytes: RandomBytes = cryptoRandomBytes,
 ): Promise<Prio3Report<HistogramEncoding>> {
   return createReportFromMeasurement(task, encoding, BigInt(bandOf(encoding, value)), randomBytes);
+}
+
+/** A home's report of `value` under either encoding: the index of its band for a histogram, the value for a sum. */
+export async function createHomeReport(
+  task: Prio3Task,
+  encoding: Prio3Encoding,
+  value: number,
+  randomBytes: RandomBytes = cryptoRandomBytes,
+): Promise<Prio3Report> {
+  return isHistogramEncoding(encoding)
+    ? createHistogramReport(task, encoding, value, randomBytes)
+    : createReport(task, encoding, value, randomBytes);
 }
 
 /** Shards with either VDAF: a histogram's measurement is a band index, a sum's the integer itself. */

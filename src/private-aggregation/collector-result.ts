@@ -1,6 +1,7 @@
-// The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean.
+// The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean, or its bands.
 import { ValidationError } from '../errors.ts';
 import {
+  bandsCell,
   minimumCohort,
   releaseBands,
   roundToNearest5,
@@ -8,8 +9,8 @@ import {
   type BandsRelease,
   type CellRelease,
 } from '../privacy/index.ts';
-import type { HistogramEncoding } from './histogram-encoding.ts';
-import { prio3HistogramFor, prio3SumFor, type Prio3Vdaf } from './prio3-sum.ts';
+import { isHistogramEncoding, type HistogramEncoding } from './histogram-encoding.ts';
+import { prio3HistogramFor, prio3SumFor, type Prio3Encoding, type Prio3Vdaf } from './prio3-sum.ts';
 import { decodeAggregateShare } from './share-codec.ts';
 import type { SumEncoding } from './sum-encoding.ts';
 
@@ -115,4 +116,20 @@ export function releaseCollectedBands(
     k,
     ...(floor === undefined ? {} : { floor }),
   });
+}
+
+/**
+ * The released cell of a collection of either kind: a sum's mean (releaseCollectedCell) or a histogram's bands
+ * (releaseCollectedBands), as a run's cell carries them.
+ */
+export function releaseCollection(
+  encoding: Prio3Encoding,
+  shares: readonly [Uint8Array, Uint8Array] | null,
+  count: number,
+  k: number,
+  floor?: number,
+): CellRelease {
+  return isHistogramEncoding(encoding)
+    ? bandsCell(releaseCollectedBands(encoding, shares, count, k, floor))
+    : releaseCollectedCell(encoding, shares, count, k, floor);
 }

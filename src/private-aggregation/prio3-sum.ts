@@ -1,8 +1,9 @@
 // The VDAF both aggregators and every home agree on for a metric: Prio3Sum at the encoding's width, or
 // Prio3Histogram over its bands, always with two shares.
 import { Prio3Histogram, Prio3Sum } from '@divviup/prio3';
-import { isHistogramEncoding, type HistogramEncoding } from './histogram-encoding.ts';
-import type { SumEncoding } from './sum-encoding.ts';
+import { getMetric, type Period } from '../metrics/index.ts';
+import { histogramEncodingFor, isHistogramEncoding, type HistogramEncoding } from './histogram-encoding.ts';
+import { sumEncodingFor, type SumEncoding } from './sum-encoding.ts';
 
 /** Aggregator 0 is the leader (the broker), 1 the helper, as in DAP. */
 export const LEADER = 0;
@@ -14,6 +15,17 @@ export type Prio3Encoding = SumEncoding | HistogramEncoding;
 
 /** The VDAFs in use; they differ only in their measurement and aggregate result. */
 export type Prio3Vdaf = Prio3Sum | Prio3Histogram;
+
+/**
+ * How `metricId` over `period` travels: a banded metric (catalogue `bands`) as the index of its band, any other as
+ * a clamped fixed-point sum. Homes, both aggregators and the report reader all derive it from the catalogue here,
+ * so none takes it from a report.
+ */
+export function prio3EncodingFor(metricId: string, period: Period): Prio3Encoding {
+  return getMetric(metricId).bands === undefined
+    ? sumEncodingFor(metricId, period)
+    : histogramEncodingFor(metricId, period);
+}
 
 /** The Prio3Sum instance for an encoding: two aggregators, `bits` wide. */
 export function prio3SumFor(encoding: Pick<SumEncoding, 'bits'>): Prio3Sum {

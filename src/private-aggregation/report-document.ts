@@ -5,7 +5,8 @@ import { ValidationError } from '../errors.ts';
 import { isMetricId, parsePeriod } from '../metrics/index.ts';
 import { HD_METRIC, TERMS } from '../vocab/index.ts';
 import type { Prio3Report, Prio3Task } from './client-report.ts';
-import { sumEncodingFor } from './sum-encoding.ts';
+import { isHistogramEncoding } from './histogram-encoding.ts';
+import { prio3EncodingFor, type Prio3Encoding } from './prio3-sum.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 const { rdf, hd, xsd, sdmxDimension } = TERMS;
@@ -18,6 +19,22 @@ export interface StoredReport {
 
 const base64 = (bytes: Uint8Array) => literal(Buffer.from(bytes).toString('base64'), xsd.base64Binary);
 
+/** Every VDAF parameter a report may state; a report states exactly those of its encoding (parametersOf). */
+const PARAMETERS = [hd.bitWidth, hd.histogramLength, hd.chunkLength] as const;
+
+/**
+ * The VDAF parameters of an encoding, as a report states them (VDAF draft 08's names): a Prio3Sum's bit width, a
+ * Prio3Histogram's length and chunk length. The aggregators check them against the catalogue's (readReport).
+ */
+function parametersOf(encoding: Prio3Encoding): Map<(typeof PARAMETERS)[number], number> {
+  return isHistogramEncoding(encoding)
+    ? new Map([
+        [hd.histogramLength, encoding.labels.length],
+        [hd.chunkLength, encoding.chunkLength],
+      ])
+    : new Map([[hd.bitWidth, encoding.bits]]);
+}
+
 /** The triples of `report` in the document at `documentUrl`: the report at `#report`, shares at `#share-0/1`. */
 export function reportQuads(report: Prio3Report, task: Prio3Task, documentUrl: string): Quad[] {
   const subject = namedNode(`${documentUrl}#report`);
@@ -27,7 +44,9 @@ export function reportQuads(report: Prio3Report, task: Prio3Task, documentUrl: s
     quad(subject, hd.reportId, literal(Buffer.from(report.reportId).toString('hex'), xsd.hexBinary)),
     quad(subject, hd.metric, namedNode(HD_METRIC(report.encoding.metricId))),
     quad(subject, sdmxDimension.refPeriod, literal(report.encoding.period)),
-    quad(subject, hd.bitWidth, literal(String(report.encoding.bits), xsd.integer)),
+    ...[...parametersOf(report.encoding)].map(([predicate, value]) =>
+      quad(subject, predicate, literal(String(value), xsd.integer)),
+    ),
     quad(subject, hd.publicShare, base64(report.publicShare)),
   ];
   report.shares.forEach((sealed, index) => {
@@ -53,9 +72,10 @@ function one(store: Store, subject: Quad['subject'], predicate: Quad['predicate'
 }
 
 /**
- * The report in `store` (the document at `documentUrl`), checked: a catalogue metric, a period label, and a bit
- * width equal to the metric's encoding for that period (a report claiming a wider range is refused here, before
- * any aggregator prepares it).
+ * The report in `store` (the document at `documentUrl`), checked: a catalogue metric, a period label, and VDAF
+ * parameters equal to the metric's encoding for that period (prio3EncodingFor): a sum's bit width, a histogram's
+ * length and chunk length, and none of the other kind's. A report claiming a wider range or other bands is refused
+ * here, before any aggregator prepares it.
  */
 export function readReport(store: Store, documentUrl: string): StoredReport {
   const subject = namedNode(`${documentUrl}#report`);
@@ -65,13 +85,21 @@ export function readReport(store: Store, documentUrl: string): StoredReport {
   const metricIri = one(store, subject, hd.metric, 'metric').value;
   const metricId = metricIri.startsWith(HD_METRIC.base) ? metricIri.slice(HD_METRIC.base.length) : '';
   if (!isMetricId(metricId)) throw new ValidationError('A report names an unknown metric', { metricIri });
-  const encoding = sumEncodingFor(
+  const encoding = prio3EncodingFor(
     metricId,
     parsePeriod(one(store, subject, sdmxDimension.refPeriod, 'period').value),
   );
-  const bits = Number(one(store, subject, hd.bitWidth, 'bit width').value);
-  if (bits !== encoding.bits) {
-    throw new ValidationError('A report’s bit width does not match its metric and period', { bits });
+  const expected = parametersOf(encoding);
+  for (const predicate of PARAMETERS) {
+    const stated = store.getObjects(subject, predicate, null).map((term) => term.value);
+    const value = expected.get(predicate);
+    if (value === undefined ? stated.length > 0 : stated.length !== 1 || stated[0] !== String(value)) {
+      throw new ValidationError('A report’s VDAF parameters do not match its metric and period', {
+        metricId,
+        parameter: predicate.value,
+        stated,
+      });
+    }
   }
   const reportIdHex = one(store, subject, hd.reportId, 'report id').value;
   if (!/^[0-9a-fA-F]{32}$/.test(reportIdHex))

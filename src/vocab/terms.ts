@@ -351,6 +351,8 @@ export const TERMS = Object.freeze({
     'taskId',
     'reportId',
     'bitWidth',
+    'histogramLength',
+    'chunkLength',
     'publicShare',
     'inputShare',
     'SealedInputShare',

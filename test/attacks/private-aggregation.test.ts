@@ -11,11 +11,15 @@ import {
   LEADER,
   aggregateShare,
   collectSum,
+  createHistogramReport,
   createReport,
+  createReportFromMeasurement,
   decidePreparation,
   finishPreparation,
   generateAggregatorKeyPair,
+  histogramEncodingFor,
   inputShareAad,
+  prio3HistogramFor,
   prio3SumFor,
   sealInputShare,
   startPreparation,
@@ -405,6 +409,71 @@ describe('attacks on private aggregation', () => {
         expect(job.status).toBe(201);
         // The helper looked for this task's report in the foreign home's pod, found none there: never the other one.
         expect(prepared?.rejected).toEqual({ missing: 1 });
+      } finally {
+        await helper.close();
+      }
+    },
+    60_000,
+  );
+
+  attack(
+    {
+      id: 'P16-10',
+      attacker: 'gateway',
+      tried: 'claim two CO2 bands, or a count of 2 in one band, in a histogram report (not one-hot)',
+      expected:
+        'the one-hot proof fails at preparation; both reports are refused, counted and left out of the band counts',
+    },
+    async () => {
+      const bands = histogramEncodingFor('co2.night.band', parsePeriod('2026-01'));
+      const pods = new ReportPods();
+      const helper = await helperFor(pods, { minimumBatch: 10 });
+      try {
+        const perBand = [8, 7, 5, 4];
+        const values = perBand.flatMap((homes, band) =>
+          Array<number>(homes).fill([700, 900, 1200, 1800][band]!),
+        );
+        const honest = await Promise.all(values.map((value) => createHistogramReport(task, bands, value)));
+        // The gateway bypasses its encoder: each measurement is sealed properly, so only the proof can refuse it.
+        const flp = Object.getPrototypeOf(prio3HistogramFor(bands).flp) as { encode: () => bigint[] };
+        const forged = [];
+        for (const lie of [
+          [1n, 1n, 0n, 0n],
+          [0n, 0n, 0n, 2n],
+        ]) {
+          const encode = vi.spyOn(flp, 'encode').mockReturnValue(lie);
+          forged.push(await createReportFromMeasurement(task, bands, 0n));
+          encode.mockRestore();
+        }
+        const reports = [...honest, ...forged];
+        const outcome = await collectPrio3Cell(
+          {
+            keys: leaderKeys,
+            taskId: task.id,
+            encoding: bands,
+            reports,
+            homes: pods.put(task, reports),
+            helper: helper.client,
+            k: 5,
+          },
+          createLogger('broker', 'silent'),
+        );
+        expect(outcome.rejected).toEqual({ 'invalid-proof': 2 });
+        expect(outcome.valid).toBe(values.length);
+        const forgedIds = forged.map((report) => Buffer.from(report.reportId).toString('hex'));
+        expect(outcome.validReportIds.filter((id) => forgedIds.includes(id))).toEqual([]);
+        // Honest bands 8, 7, 5, 4 at k = 5: the last below k, withheld with the next smallest. Counted, the lies
+        // would make them 9, 8, 5, 6 and every band released.
+        expect(outcome.release).toMatchObject({
+          suppressed: false,
+          homes: 25,
+          bands: [
+            { label: 'below 800 ppm', homes: 10 },
+            { label: '800–1000 ppm', homes: 5 },
+            { label: '1000–1500 ppm', homes: null },
+            { label: 'above 1500 ppm', homes: null },
+          ],
+        });
       } finally {
         await helper.close();
       }

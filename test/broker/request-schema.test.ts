@@ -46,7 +46,7 @@ describe('new request validation', () => {
     });
   });
 
-  it('takes a banded metric in a plain request, and refuses it in a prio3 one (no histogram reports in pods yet)', () => {
+  it('takes a banded metric in a plain request and in a prio3 one, and refuses an additive metric in a prio3 one', () => {
     expect(schema.parse({ ...validRequest(), metrics: ['co2.night.band'] }).metrics).toEqual([
       'co2.night.band',
     ]);
@@ -56,13 +56,19 @@ describe('new request validation', () => {
       now: () => now,
       privateAggregation: true,
     });
-    const result = leader.safeParse({
+    const banded = leader.parse({
       ...validRequest(),
       metrics: ['co2.night.mean', 'co2.night.band'],
       aggregation: 'prio3',
     });
+    expect(banded).toMatchObject({ metrics: ['co2.night.mean', 'co2.night.band'], aggregation: 'prio3' });
+    const result = leader.safeParse({
+      ...validRequest(),
+      metrics: ['co2.night.band', 'energy.kwh.perDay'],
+      aggregation: 'prio3',
+    });
     expect(result.error?.issues).toMatchObject([
-      { path: ['metrics', 1], message: expect.stringContaining('banded') },
+      { path: ['metrics', 1], message: expect.stringContaining('additive') },
     ]);
   });
 

@@ -10,14 +10,18 @@ import {
   HELPER,
   LEADER,
   aggregateShare,
+  collectHistogram,
   collectSum,
   decidePreparation,
   finishPreparation,
   generateAggregatorKeyPair,
+  histogramEncodingFor,
   readReport,
   startPreparation,
   sumEncodingFor,
   type AggregatorKeyPair,
+  type Prio3Encoding,
+  type Prio3Report,
 } from '../../src/private-aggregation/index.ts';
 import { validateAgainstShapes } from '../../src/vocab/index.ts';
 import { createGatewayHome, removeDataDirs, type GatewayHome } from './gateway-home.ts';
@@ -46,6 +50,51 @@ function january(): DailySummary[] {
       hoursBelow18: room === 'bedroom-1' ? 3.7 : 1,
     })),
   );
+}
+
+/** A January of night CO2 in two bedrooms, 1100 and 1400 ppm: a home mean of 1250 ppm, the band 1000–1500 ppm. */
+function januaryCo2(): DailySummary[] {
+  return ['bedroom-1', 'bedroom-2'].flatMap((room, index) =>
+    daysOfMonth('2026-01').map((date) => ({
+      property: 'co2' as const,
+      room,
+      date,
+      hoursInDay: 24,
+      validHours: 24,
+      count: 288,
+      mean: 900,
+      min: 500,
+      max: 1600,
+      nightMean: index === 0 ? 1100 : 1400,
+      nightHours: 9,
+    })),
+  );
+}
+
+/** Both aggregators' steps over `reports`, in DAP order, without noise: their two aggregate shares. */
+async function aggregateBoth(encoding: Prio3Encoding, reports: readonly Prio3Report[]) {
+  const leaderStep = await startPreparation(
+    { aggregatorId: LEADER, privateKey: leader.privateKey, verifyKey },
+    request.task.id,
+    encoding,
+    reports,
+  );
+  const helperStep = await startPreparation(
+    { aggregatorId: HELPER, privateKey: helper.privateKey, verifyKey },
+    request.task.id,
+    encoding,
+    reports,
+  );
+  const decided = await decidePreparation(
+    encoding,
+    helperStep.prepared,
+    new Map(leaderStep.prepared.map((r) => [r.reportId, r.preparationShare])),
+  );
+  const finished = finishPreparation(encoding, leaderStep.prepared, decided.messages);
+  return [
+    aggregateShare(encoding, finished.outputShares),
+    aggregateShare(encoding, decided.outputShares),
+  ] as const;
 }
 
 beforeAll(async () => {
@@ -93,29 +142,7 @@ describe('Prio3 reports in the pod', () => {
     const stored = readReport(document!.store, url);
     expect(stored.aggregatorIds).toEqual(request.task.aggregators.map((a) => a.id));
     const encoding = sumEncodingFor('cold.below18.hours', period);
-    const reports = [stored.report];
-    const leaderStep = await startPreparation(
-      { aggregatorId: LEADER, privateKey: leader.privateKey, verifyKey },
-      request.task.id,
-      encoding,
-      reports,
-    );
-    const helperStep = await startPreparation(
-      { aggregatorId: HELPER, privateKey: helper.privateKey, verifyKey },
-      request.task.id,
-      encoding,
-      reports,
-    );
-    const decided = await decidePreparation(
-      encoding,
-      helperStep.prepared,
-      new Map(leaderStep.prepared.map((r) => [r.reportId, r.preparationShare])),
-    );
-    const finished = finishPreparation(encoding, leaderStep.prepared, decided.messages);
-    const shares = [
-      aggregateShare(encoding, finished.outputShares),
-      aggregateShare(encoding, decided.outputShares),
-    ] as const;
+    const shares = await aggregateBoth(encoding, [stored.report]);
     expect(collectSum(encoding, shares, 1).sum).toBeCloseTo(114.7, 9);
     expect(Buffer.from(stored.report.reportId)).toHaveLength(16);
   });
@@ -123,5 +150,25 @@ describe('Prio3 reports in the pod', () => {
   it('writes no report for a home below the coverage rule', async () => {
     const sparse = january().slice(0, 10);
     expect(await writePrio3Report(writer, home.layout, request, sparse)).toEqual({ kind: 'not-included' });
+    const bands = { ...request, metricId: 'co2.night.band' };
+    expect(await writePrio3Report(writer, home.layout, bands, januaryCo2().slice(0, 10))).toEqual({
+      kind: 'not-included',
+    });
+  });
+
+  it('writes a banded metric as a histogram report: both aggregators open it to one home in its band, never the mean', async () => {
+    const bands = { ...request, metricId: 'co2.night.band' };
+    expect(await writePrio3Report(writer, home.layout, bands, januaryCo2())).toEqual({ kind: 'written' });
+    const url = home.layout.reportDocument(request.task.id, 'co2.night.band', '2026-01');
+    const response = await home.resident.agent.fetch(url, { headers: { accept: 'text/turtle' } });
+    const text = await response.text();
+    expect((await validateAgainstShapes(text, { baseIRI: url })).results).toEqual([]);
+    expect(text).toMatch(/hd:histogramLength 4/);
+    expect(text).not.toContain('1250');
+    const stored = readReport((await readTurtle(home.resident.agent.fetch, url))!.store, url);
+    const encoding = histogramEncodingFor('co2.night.band', period);
+    expect(stored.report.encoding).toEqual(encoding);
+    const shares = await aggregateBoth(encoding, [stored.report]);
+    expect(collectHistogram(encoding, shares, 1)).toEqual({ count: 1, bands: [0, 0, 1, 0] });
   });
 });

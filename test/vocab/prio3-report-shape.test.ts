@@ -4,18 +4,24 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.ts';
 import { parsePeriod } from '../../src/metrics/index.ts';
 import {
+  createHistogramReport,
   createReport,
   generateAggregatorKeyPair,
+  histogramEncodingFor,
   readReport,
   reportQuads,
   sumEncodingFor,
+  type Prio3Report,
   type Prio3Task,
 } from '../../src/private-aggregation/index.ts';
 import { parseTurtle, serializeTurtle, validateAgainstShapes } from '../../src/vocab/index.ts';
 
 const url = 'https://pod.example/alice/homedata/reports/t/temperature.mean/2026-01.ttl';
+const bandsUrl = 'https://pod.example/alice/homedata/reports/t/co2.night.band/2026-01.ttl';
 let task: Prio3Task;
 let turtle: string;
+let bandsReport: Prio3Report;
+let bandsTurtle: string;
 
 beforeAll(async () => {
   const [leader, helper] = await Promise.all([generateAggregatorKeyPair(), generateAggregatorKeyPair()]);
@@ -28,6 +34,12 @@ beforeAll(async () => {
   };
   const report = await createReport(task, sumEncodingFor('temperature.mean', parsePeriod('2026-01')), 19.4);
   turtle = serializeTurtle(reportQuads(report, task, url), { baseIRI: url });
+  bandsReport = await createHistogramReport(
+    task,
+    histogramEncodingFor('co2.night.band', parsePeriod('2026-01')),
+    1200,
+  );
+  bandsTurtle = serializeTurtle(reportQuads(bandsReport, task, bandsUrl), { baseIRI: bandsUrl });
 });
 
 describe('Prio3 report document', () => {
@@ -56,5 +68,47 @@ describe('Prio3 report document', () => {
     const wider = turtle.replace(/hd:bitWidth 9/, 'hd:bitWidth 20');
     expect(wider).not.toBe(turtle);
     expect(() => readReport(parseTurtle(wider, { baseIRI: url }), url)).toThrow(ValidationError);
+  });
+
+  it('writes a histogram report with its length and chunk length, valid against its shape, and reads it back the same', async () => {
+    expect(bandsTurtle).toMatch(/hd:histogramLength 4/);
+    expect(bandsTurtle).toMatch(/hd:chunkLength 2/);
+    expect(bandsTurtle).not.toMatch(/hd:bitWidth/);
+    expect((await validateAgainstShapes(bandsTurtle, { baseIRI: bandsUrl })).results).toEqual([]);
+    const stored = readReport(parseTurtle(bandsTurtle, { baseIRI: bandsUrl }), bandsUrl);
+    expect(stored.report.encoding).toEqual(bandsReport.encoding);
+    expect(Buffer.from(stored.report.reportId)).toEqual(Buffer.from(bandsReport.reportId));
+    expect(serializeTurtle(reportQuads(stored.report, task, bandsUrl), { baseIRI: bandsUrl })).toBe(
+      bandsTurtle,
+    );
+    expect(stored.aggregatorIds).toEqual(task.aggregators.map((aggregator) => aggregator.id));
+  });
+
+  it.each([
+    [
+      'another histogram length',
+      (text: string) => text.replace(/hd:histogramLength 4/, 'hd:histogramLength 5'),
+    ],
+    ['another chunk length', (text: string) => text.replace(/hd:chunkLength 2/, 'hd:chunkLength 1')],
+    ['no chunk length', (text: string) => text.replace(/hd:chunkLength 2 *;/, '')],
+  ])('refuses a histogram report whose parameters differ from its metric’s bands: %s', (_, tamper) => {
+    const tampered = tamper(bandsTurtle);
+    expect(tampered).not.toBe(bandsTurtle);
+    expect(() => readReport(parseTurtle(tampered, { baseIRI: bandsUrl }), bandsUrl)).toThrow(
+      /VDAF parameters do not match/,
+    );
+  });
+
+  it('refuses a report stating both kinds’ parameters, or a sum’s for a banded metric', async () => {
+    const both = bandsTurtle.replace(/hd:chunkLength 2/, 'hd:chunkLength 2; hd:bitWidth 12');
+    expect(both).not.toBe(bandsTurtle);
+    const paths = (await validateAgainstShapes(both, { baseIRI: bandsUrl })).results.map((r) => r.path);
+    expect(paths).toEqual(['hd:bitWidth']);
+    expect(() => readReport(parseTurtle(both, { baseIRI: bandsUrl }), bandsUrl)).toThrow(ValidationError);
+    // A sum report relabelled to the banded metric: its bit width is not what the catalogue asks of that metric.
+    const relabelled = turtle.replaceAll('temperature.mean', 'co2.night.band');
+    expect(() => readReport(parseTurtle(relabelled, { baseIRI: url }), url)).toThrow(
+      /VDAF parameters do not match/,
+    );
   });
 });

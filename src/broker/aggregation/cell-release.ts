@@ -8,6 +8,7 @@ import {
   type MetricBands,
 } from '../../metrics/index.ts';
 import {
+  bandsCell,
   findDisclosureConflict,
   minimumCohort,
   noisyBandCounts,
@@ -112,9 +113,7 @@ function releaseBandedCohort(cohort: Cohort, bands: MetricBands, policy: Release
     policy.dp === null ? exact : noisyBandCounts(exact, policy.dp.epsilonPerCell, policy.dp.random);
   const homes = counts.reduce((sum, count) => sum + count, 0);
   if (cohort.values.length < minimumCohort(policy.k, policy.floor)) return suppressedCell('below-k');
-  const release = releaseBands({ labels: bands.labels, counts, homes, k: policy.k, floor: policy.floor });
-  if (release.suppressed) return suppressedCell('below-k');
-  return { suppressed: false, homes: release.homes, mean: null, median: null, bands: release.bands };
+  return bandsCell(releaseBands({ labels: bands.labels, counts, homes, k: policy.k, floor: policy.floor }));
 }
 
 /** The release of one cohort under the policy. */

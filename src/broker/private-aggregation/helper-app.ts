@@ -11,8 +11,8 @@ import {
   HELPER,
   aggregateShare,
   decidePreparation,
+  prio3EncodingFor,
   startPreparation,
-  sumEncodingFor,
   type AggregatorKeys,
 } from '../../private-aggregation/index.ts';
 import { problemHandler } from '../../http-problem.ts';
@@ -113,7 +113,7 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
         homes: body.homes.length,
       });
     }
-    const encoding = sumEncodingFor(body.metricId, parsePeriod(body.period));
+    const encoding = prio3EncodingFor(body.metricId, parsePeriod(body.period));
     const read = await readCellReports(
       settings.readDocument,
       body.homes.map((home) => new PodLayout(home.pod)),
@@ -173,7 +173,7 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
     if (count < minimum) {
       throw new ConflictError('batch-too-small', 'The batch is below the minimum batch size', { minimum });
     }
-    const encoding = sumEncodingFor(job.metricId, parsePeriod(job.period));
+    const encoding = prio3EncodingFor(job.metricId, parsePeriod(job.period));
     const noise = body.epsilon === undefined ? undefined : { epsilon: body.epsilon, random };
     let collected;
     try {

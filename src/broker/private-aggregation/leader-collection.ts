@@ -13,12 +13,12 @@ import {
 import {
   aggregateShare,
   finishPreparation,
-  releaseCollectedCell,
+  releaseCollection,
   startPreparation,
   type AggregatorKeys,
+  type Prio3Encoding,
   type Prio3Report,
   reportIdHex,
-  type SumEncoding,
 } from '../../private-aggregation/index.ts';
 import { parseInput } from '../http/validate.ts';
 import {
@@ -102,7 +102,8 @@ export function httpHelperClient(
 export interface Prio3CellInput {
   keys: AggregatorKeys;
   taskId: string;
-  encoding: SumEncoding;
+  /** A sum's (the cell releases a mean) or a histogram's (the cell releases homes per band). */
+  encoding: Prio3Encoding;
   /** The consenting, enrolled homes' reports of this cell, read from their pods. */
   reports: readonly Prio3Report[];
   /**
@@ -151,7 +152,7 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
   const rejected: Record<string, number> = {};
   if (reports.length < minimum) {
     return {
-      release: releaseCollectedCell(encoding, null, reports.length, k, floor),
+      release: releaseCollection(encoding, null, reports.length, k, floor),
       valid: 0,
       validReportIds: [],
       rejected,
@@ -160,7 +161,7 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
   const leaderStep = await startPreparation(keys, taskId, encoding, reports);
   addCounts(rejected, leaderStep.rejected);
   if (leaderStep.prepared.length < minimum) {
-    const release = releaseCollectedCell(encoding, null, leaderStep.prepared.length, k, floor);
+    const release = releaseCollection(encoding, null, leaderStep.prepared.length, k, floor);
     return { release, valid: 0, validReportIds: [], rejected };
   }
   const job = await helper.createJob({
@@ -190,7 +191,7 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
     'prio3 cell prepared',
   );
   if (valid < minimum) {
-    const release = releaseCollectedCell(encoding, null, valid, k, floor);
+    const release = releaseCollection(encoding, null, valid, k, floor);
     return { release, valid, validReportIds: finished.reportIds, rejected };
   }
   const random = input.random ?? cryptoRandomSource();
@@ -221,6 +222,6 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
     );
   }
   const shares = [leaderShare, new Uint8Array(Buffer.from(helperShare.share, 'base64'))] as const;
-  const release = releaseCollectedCell(encoding, shares, valid, k, floor);
+  const release = releaseCollection(encoding, shares, valid, k, floor);
   return { release, valid, validReportIds: finished.reportIds, rejected };
 }

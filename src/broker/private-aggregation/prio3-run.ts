@@ -7,9 +7,9 @@ import { parsePeriod } from '../../metrics/index.ts';
 import { PodLayout } from '../../pod/index.ts';
 import { monthsOfInterval, type CellRelease, type RandomSource } from '../../privacy/index.ts';
 import {
+  prio3EncodingFor,
   readReport,
   reportIdHex,
-  sumEncodingFor,
   type Prio3Report,
 } from '../../private-aggregation/index.ts';
 import { DWELLING_TYPES, type DwellingType } from '../../vocab/index.ts';
@@ -238,7 +238,7 @@ export async function collectCells(
       {
         keys: leader.keys,
         taskId,
-        encoding: sumEncodingFor(cell.metric, parsePeriod(cell.period)),
+        encoding: prio3EncodingFor(cell.metric, parsePeriod(cell.period)),
         reports: cell.reports,
         homes: new Map([...cell.homes].map(([id, home]) => [id, home.job])),
         helper: leader.helper,

@@ -2,7 +2,7 @@
 import type { Store } from 'n3';
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import type { PodLayout } from '../../pod/index.ts';
-import { readReport, type Prio3Report, type SumEncoding } from '../../private-aggregation/index.ts';
+import { readReport, type Prio3Encoding, type Prio3Report } from '../../private-aggregation/index.ts';
 
 /**
  * Reads one pod document as RDF, null when it does not exist; throws when it cannot be read (no grant, a pod that
@@ -38,7 +38,7 @@ export async function readCellReports(
   read: ReadDocument,
   homes: readonly PodLayout[],
   task: ReportTask,
-  encoding: SumEncoding,
+  encoding: Prio3Encoding,
 ): Promise<CellReports> {
   const result: CellReports = { reports: [], missing: 0, malformed: 0, unreadable: 0 };
   const found: (Prio3Report | null)[] = new Array(homes.length).fill(null);

@@ -158,7 +158,7 @@ export function createRequestSchema(policy: RequestPolicy) {
 /**
  * A prio3 request needs a broker set up as leader, and non-additive metrics only: the dominance rule of additive
  * metrics needs the largest home value, which no aggregator sees (docs/private-aggregation.md). Banded metrics are
- * plain-only until their histogram reports reach pods and runs.
+ * collected as Prio3 histograms and released per band, as in a plain run.
  */
 function prio3Allowed(
   request: { aggregation: 'plain' | 'prio3'; metrics: readonly string[] },
@@ -175,20 +175,11 @@ function prio3Allowed(
   }
   request.metrics.forEach((id, index) => {
     if (!METRIC_IDS.includes(id as never)) return;
-    const metric = getMetric(id);
-    if (metric.additive) {
+    if (getMetric(id).additive) {
       ctx.addIssue({
         code: 'custom',
         path: ['metrics', index],
         message: `${id} is additive: its dominance check needs one home's value, which prio3 never reveals`,
-      });
-    }
-    // Not built yet: gateways write Prio3Sum reports only, so a prio3 run would release a mean, not the bands.
-    if (metric.bands !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['metrics', index],
-        message: `${id} is banded: prio3 requests do not carry banded metrics yet; use "plain"`,
       });
     }
   });

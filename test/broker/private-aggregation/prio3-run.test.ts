@@ -10,6 +10,7 @@ import {
   httpHelperClient,
   type HelperClient,
 } from '../../../src/broker/private-aggregation/leader-collection.ts';
+import { releaseCohorts } from '../../../src/broker/aggregation/cell-release.ts';
 import { ReportPods, startTestHelper, type TestHelper } from '../../helpers/helper-aggregator-app.ts';
 import { generateFixtureSet, type FixtureHome } from '../../../src/fixtures/fixture-set.ts';
 import { simulateReadings } from '../../../src/fixtures/home-model.ts';
@@ -27,11 +28,15 @@ import {
   LEADER,
   createReportFromMeasurement,
   generateAggregatorKeyPair,
+  histogramEncodingFor,
+  isHistogramEncoding,
+  prio3HistogramFor,
   prio3SumFor,
   readReport,
   sumEncodingFor,
   type AggregatorKeyPair,
   type AggregatorKeys,
+  type Prio3Encoding,
   type Prio3Report,
   type Prio3Task,
 } from '../../../src/private-aggregation/index.ts';
@@ -112,6 +117,33 @@ async function reportOf(home: FixtureHome, metricId: string): Promise<Prio3Repor
   return readReport(new Store(built.quads), built.url).report;
 }
 
+/** The included values of `metricId` for `homes` (as the plain mode computes them) and the reports their gateways write. */
+async function fixtureCell(homes: readonly FixtureHome[], metricId: string) {
+  const values = homes
+    .map((home) => computeHomeValue(metricId, summaries.get(home.id)!, period, home.timeZone))
+    .filter((value) => value.included)
+    .map((value) => value.value!);
+  const reports = (await Promise.all(homes.map((home) => reportOf(home, metricId)))).filter(
+    (report): report is Prio3Report => report !== null,
+  );
+  expect(reports).toHaveLength(values.length);
+  return { values, reports };
+}
+
+/** Collects `reports` as one cell through the leader and the test helper. */
+function collectCell(encoding: Prio3Encoding, reports: readonly Prio3Report[], k = K, floor?: number) {
+  const cell = {
+    keys: leaderKeys,
+    taskId: task.id,
+    encoding,
+    reports,
+    homes: pods.put(task, reports),
+    helper,
+    k,
+  };
+  return collectPrio3Cell(floor === undefined ? cell : { ...cell, floor }, createLogger('broker', 'silent'));
+}
+
 /** A logger whose every line is kept, to search afterwards. */
 function capturingLogger(lines: string[]): Logger {
   const sink = new Writable({
@@ -132,27 +164,9 @@ describe('a Prio3 run through leader and helper', () => {
       const encoding = sumEncodingFor(metricId, period);
       for (const area of areas) {
         const homes = set.homes.filter((home) => home.area === area);
-        const values = homes
-          .map((home) => computeHomeValue(metricId, summaries.get(home.id)!, period, home.timeZone))
-          .filter((value) => value.included)
-          .map((value) => value.value!);
+        const { values, reports } = await fixtureCell(homes, metricId);
         const plain = releaseCell({ values, k: K, additive: false });
-        const reports = (await Promise.all(homes.map((home) => reportOf(home, metricId)))).filter(
-          (report): report is Prio3Report => report !== null,
-        );
-        expect(reports).toHaveLength(values.length);
-        const { release } = await collectPrio3Cell(
-          {
-            keys: leaderKeys,
-            taskId: task.id,
-            encoding,
-            reports,
-            homes: pods.put(task, reports),
-            helper,
-            k: K,
-          },
-          createLogger('broker', 'silent'),
-        );
+        const { release } = await collectCell(encoding, reports);
         expect(release.suppressed).toBe(plain.suppressed);
         expect(release.homes).toBe(plain.homes);
         if (plain.suppressed) suppressed++;
@@ -167,6 +181,84 @@ describe('a Prio3 run through leader and helper', () => {
     // The fixture's wards hold 12, 7 and 5 homes: one released and two suppressed cells per metric.
     expect({ released, suppressed }).toEqual({ released: 3, suppressed: 6 });
   }, 120_000);
+
+  it('releases the same bands as the plain mode’s banded release, withheld and suppressed alike (DP off)', async () => {
+    const metricId = 'co2.night.band';
+    const encoding = histogramEncodingFor(metricId, period);
+    const areas = [...new Set(set.homes.map((home) => home.area))];
+    /** The plain run's release of a banded cell over `values` (releaseCohorts, as a plain run calls it). */
+    const plainRelease = (area: string, values: number[], k: number, floor: number) =>
+      releaseCohorts(
+        [
+          {
+            area,
+            dwellingType: null,
+            period: period.label,
+            metric: metricId,
+            values,
+            homeKeys: values.map((_, index) => `${area}-${index}`),
+            homeVersions: values.map(() => ({})),
+            interval: { from: '2026-01-01', to: '2026-01-31' },
+          },
+        ],
+        { k, floor, dp: null, self: { run: 'plain', request: 'plain' } },
+        [],
+      ).cells[0]!;
+    const released: (number | null)[][] = [];
+    // k = 10 (the floor) on every ward, and k = 5 below a floor of 5 on the ward of 12, where bands are released.
+    for (const { area, k, floor } of [
+      ...areas.map((area) => ({ area, k: K, floor: K })),
+      { area: areas[0]!, k: 5, floor: 5 },
+    ]) {
+      const { values, reports } = await fixtureCell(
+        set.homes.filter((home) => home.area === area),
+        metricId,
+      );
+      expect(reports.every((report) => isHistogramEncoding(report.encoding))).toBe(true);
+      const { release } = await collectCell(encoding, reports, k, floor);
+      const plain = plainRelease(area, values, k, floor);
+      expect(release.suppressed, `${area} k=${k}`).toBe(plain.suppressed);
+      expect(release.homes).toBe(plain.homes);
+      expect(release.bands ?? null).toEqual(plain.bands);
+      expect(release.mean).toBeNull();
+      if (!release.suppressed) released.push(release.bands!.map((band) => band.homes));
+    }
+    // The ward of 12 holds 3, 5, 4 and 0 homes per band: at k = 10 each band is below k and withheld, at k = 5 the
+    // band of 5 is released and the others (7 homes together) withheld; the wards of 7 and 5 are suppressed.
+    expect(released).toEqual([
+      [null, null, null, null],
+      [null, 5, null, null],
+    ]);
+  }, 120_000);
+
+  it('refuses a helper aggregate share of the wrong length for a histogram cell (a sum’s single element)', async () => {
+    const encoding = histogramEncodingFor('co2.night.band', period);
+    const reports = await Promise.all(
+      Array.from({ length: K }, (_, index) => createReportFromMeasurement(task, encoding, BigInt(index % 4))),
+    );
+    const { field } = prio3HistogramFor(encoding).flp;
+    const shortShare: HelperClient = {
+      createJob: (request) => helper.createJob(request),
+      aggregateShare: async (jobId, request) => ({
+        ...(await helper.aggregateShare(jobId, request)),
+        share: Buffer.from(field.encode([5n])).toString('base64'),
+      }),
+    };
+    await expect(
+      collectPrio3Cell(
+        {
+          keys: leaderKeys,
+          taskId: task.id,
+          encoding,
+          reports,
+          homes: pods.put(task, reports),
+          helper: shortShare,
+          k: K,
+        },
+        createLogger('broker', 'silent'),
+      ),
+    ).rejects.toThrow(/aggregate share has the wrong length/);
+  });
 
   it('never holds a home’s value: the leader’s logs, helper traffic and outcome carry none of them', async () => {
     const metricId = 'temperature.mean';

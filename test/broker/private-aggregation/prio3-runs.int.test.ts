@@ -22,7 +22,9 @@ import { readCellReports } from '../../../src/broker/private-aggregation/report-
 import { readTurtle } from '../../../src/pod/resource-read.ts';
 import { buildPrio3Report, reportRequestsFor } from '../../../src/gateway/prio3-reports.ts';
 import {
+  bandOf,
   computeHomeValue,
+  getMetric,
   parsePeriod,
   summariseReadings,
   type DailySummary,
@@ -33,6 +35,8 @@ import {
   HELPER,
   LEADER,
   encodeHomeValue,
+  isHistogramEncoding,
+  prio3EncodingFor,
   reportIdHex,
   inputShareAad,
   largestMeasurement,
@@ -54,8 +58,10 @@ import { seedHomes, type SeededHome } from '../runs/seed-homes.ts';
 const CENTRAL = 'E05018412';
 /** 5 fixture homes: below k, suppressed in both modes. */
 const MARKET = 'E05017207';
-const METRICS = ['temperature.mean', 'cold.below18.hours', 'damp.rh70.hours'] as const;
-const PROPERTIES: Property[] = ['temperature', 'humidity'];
+/** Three sums and a banded metric (a Prio3 histogram: homes per CO2 band). */
+const METRICS = ['temperature.mean', 'cold.below18.hours', 'damp.rh70.hours', 'co2.night.band'] as const;
+const BANDED = 'co2.night.band';
+const PROPERTIES: Property[] = ['temperature', 'humidity', 'co2'];
 const JANUARY = { from: '2026-01-01', to: '2026-01-31' };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -94,6 +100,20 @@ async function outOfRangeReport(task: Prio3Task, metricId: string): Promise<Prio
     ),
   ] as const;
   return { taskId: task.id, reportId, encoding, publicShare, shares };
+}
+
+/**
+ * The forms a home's band could leak in: its one-hot vector as JSON text and as VDAF field elements (Field128,
+ * 16 bytes each, little-endian), in hex and base64.
+ */
+function oneHotPatterns(band: number, bands: number): RegExp[] {
+  const vector = Array.from({ length: bands }, (_, index) => (index === band ? 1 : 0));
+  const bytes = Buffer.concat(vector.map((bit) => littleEndian(BigInt(bit), 16)));
+  return [
+    new RegExp(`\\[\\s*${vector.join('\\s*,\\s*')}\\s*\\]`),
+    new RegExp(bytes.toString('hex')),
+    new RegExp(bytes.toString('base64').replace(/[+/]/g, '\\$&')),
+  ];
 }
 
 /** Little-endian bytes of a non-negative integer, `length` long: how a field element is encoded. */
@@ -334,10 +354,13 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
   });
 
   let prio3Results: ResultsDocument;
+  let prio3RunId: string;
 
   it('never holds a home value: the broker database, its logs and every response hold no home value in any encoding', async () => {
     const logStart = logLines.length;
-    prio3Results = (await runAndResults(prio3Request)).results;
+    const prio3Run = await runAndResults(prio3Request);
+    prio3Results = prio3Run.results;
+    prio3RunId = prio3Run.run.id;
     const released = prio3Results.cells.filter((cell) => !cell.suppressed);
     expect(released.map((cell) => cell.area)).toEqual(METRICS.map(() => CENTRAL));
 
@@ -357,8 +380,9 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
       responses: bodies.map(reserialized).join('\n'),
     };
     const releasedFigures = new Set(
-      released.flatMap((cell) => [cell.mean!.toFixed(2), cell.mean!.toFixed(1)]),
+      released.flatMap((cell) => (cell.mean === null ? [] : [cell.mean.toFixed(2), cell.mean.toFixed(1)])),
     );
+    const labels = getMetric(BANDED).bands!.labels;
 
     let searched = 0;
     for (const home of homes) {
@@ -368,7 +392,26 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
           .period;
         const value = computeHomeValue(metricId, summaries, period, home.fixture.timeZone);
         if (!value.included || value.value === null) continue;
-        const encoding = sumEncodingFor(metricId, period);
+        const encoding = prio3EncodingFor(metricId, period);
+        if (isHistogramEncoding(encoding)) {
+          // A home's band: its CO2 mean in any form, its one-hot vector (as JSON, as field bytes) anywhere.
+          const band = bandOf(encoding, value.value);
+          const patterns = [
+            ...[String(value.value), value.value.toFixed(2), value.value.toFixed(1)].map(jsonNumber),
+            jsonNumber(String(Math.round(value.value))),
+            ...oneHotPatterns(band, labels.length),
+          ];
+          for (const [where, text] of Object.entries(haystacks)) {
+            for (const pattern of patterns) {
+              expect(
+                pattern.exec(text),
+                `${home.fixture.id} band ${band}: ${pattern} in the ${where}`,
+              ).toBeNull();
+              searched++;
+            }
+          }
+          continue;
+        }
         const measurement = encodeHomeValue(encoding, value.value);
         // Skipped, said here: decimals equal to a released cell mean (the cell's figure, not the home's), and whole
         // numbers below 100, which are also counts, k and hours of the day; the fixed-point integer (value × scale)
@@ -400,10 +443,47 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
       }
     }
     expect(searched).toBeGreaterThan(homes.length * METRICS.length * 3);
+
+    // No row of the broker's database that names a home (its pod, WebID, enrolled id or release key) names a band.
+    const enrolled = await broker.db.query<{ home_id: string; pod: string }>(
+      'SELECT home_id, pod FROM enrolled_homes',
+    );
+    const releases = await broker.db.query<{ home_keys: string[]; metric: string }>(
+      'SELECT home_keys, metric FROM releases',
+    );
+    const banded = releases.filter((row) => row.metric === BANDED);
+    // One release per banded cell, standing for the whole cohort: no set of homes per band.
+    expect(banded.map((row) => row.home_keys.length)).toEqual([12]);
+    const homeMarks = [
+      ...homes.flatMap((home) => [home.identity.pod, home.identity.webId]),
+      ...enrolled.map((row) => row.home_id),
+      ...releases.flatMap((row) => row.home_keys),
+    ];
+    const bandMarks = [
+      ...labels,
+      '"band"',
+      ...labels.map((_, band) => oneHotPatterns(band, labels.length)[0]!),
+    ];
+    let homeRows = 0;
+    for (const { table_name: table } of tables) {
+      for (const row of await broker.db.query(`SELECT * FROM "${table}"`)) {
+        const text = JSON.stringify(row, withoutCounters);
+        if (!homeMarks.some((mark) => text.includes(mark))) continue;
+        homeRows++;
+        for (const mark of bandMarks) {
+          const found = typeof mark === 'string' ? text.includes(mark) : mark.test(text);
+          expect(found, `${table} row naming a home holds ${String(mark)}: ${text.slice(0, 300)}`).toBe(
+            false,
+          );
+        }
+      }
+    }
+    expect(homeRows).toBeGreaterThan(homes.length);
   }, 300_000);
 
-  it('releases the same means (within the fixed-point precision, DP off) and suppresses the same cells as a plain run', async () => {
-    const plain = (await runAndResults(plainRequest)).results;
+  it('releases the same means (within the fixed-point precision, DP off), the same bands and suppresses the same cells as a plain run', async () => {
+    const plainRun = await runAndResults(plainRequest);
+    const plain = plainRun.results;
     expect(prio3Results.homes).toBe(plain.homes);
     expect(prio3Results.cells).toHaveLength(plain.cells.length);
     for (const cell of plain.cells) {
@@ -412,7 +492,14 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
       )!;
       expect(twin.suppressed, `${cell.area} ${cell.metric}`).toBe(cell.suppressed);
       expect(twin.homes).toBe(cell.homes);
+      expect(twin.bands, `${cell.area} ${cell.metric}`).toEqual(cell.bands);
       if (cell.suppressed) {
+        expect(twin.mean).toBeNull();
+        continue;
+      }
+      if (cell.metric === BANDED) {
+        // 12 homes in bands of 3, 5, 4 and 0: each below k = 10, so each withheld; the cell itself is released.
+        expect(cell.bands?.map((band) => band.label)).toEqual(getMetric(BANDED).bands!.labels);
         expect(twin.mean).toBeNull();
         continue;
       }
@@ -424,6 +511,18 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
       expect(Math.abs(twin.mean! - cell.mean!), cell.metric).toBeLessThanOrEqual(0.5 / scale + 0.01 + 1e-9);
       expect(twin.median).toBeNull();
     }
+    expect(plain.cells.filter((cell) => cell.metric === BANDED).map((cell) => cell.suppressed)).toEqual([
+      false,
+      true,
+    ]);
+    // The CSV a council downloads: the banded rows alike in both modes.
+    const csvRows = async (runId: string, requestId: string) =>
+      (await call(`api/requests/${requestId}/results?run=${runId}`, { headers: { accept: 'text/csv' } })).text
+        .split('\n')
+        .filter((line) => line.includes(BANDED));
+    const prio3Csv = await csvRows(prio3RunId, prio3Request);
+    expect(prio3Csv).toHaveLength(2);
+    expect(prio3Csv).toEqual(await csvRows(plainRun.run.id, plainRequest));
   }, 300_000);
 
   it("refuses and counts a lying gateway's out-of-range report; the cell is the other homes' mean", async () => {
