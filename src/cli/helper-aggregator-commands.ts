@@ -17,10 +17,8 @@ export function registerHelperAggregatorCommands(program: Command): void {
       const config = await loadHelperConfig(flags.config);
       const logger = createLogger('helper-aggregator');
       const running = await startHelperAggregator(config, logger);
-      logger.info(
-        { host: config.host, port: new URL(running.url).port, webId: running.webId },
-        'helper aggregator listening',
-      );
+      // A plain line at every log level: the demo and the tests wait for it (as for the broker's).
+      process.stdout.write(`Helper aggregator listening at ${running.url} as ${running.webId}\n`);
       const stop = () => {
         running.stop().catch((error: unknown) => logger.error({ err: error }, 'helper stop failed'));
       };

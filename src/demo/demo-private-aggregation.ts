@@ -102,7 +102,7 @@ export async function startDemoHelper(
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('helper aggregator listening')) resolve();
+      if (output.includes('Helper aggregator listening at')) resolve();
     });
     child.once('exit', (code) =>
       reject(new HomedataError('demo-setup', 502, `The helper exited with ${code}`)),
@@ -189,7 +189,7 @@ export async function reportsOfLiveGateways(gateways: readonly Gateway[]): Promi
 
 /** Starts a run of `requestId` as the council with `apiKey` and waits until it is done; returns the run's id. */
 export async function runAsCouncil(
-  broker: RunningBroker,
+  broker: Pick<RunningBroker, 'url'>,
   requestId: string,
   apiKey: string,
 ): Promise<string> {

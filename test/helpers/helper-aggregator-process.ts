@@ -80,7 +80,7 @@ export async function startHelperProcess(
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.slice(from).includes('helper aggregator listening')) resolve();
+        if (output.slice(from).includes('Helper aggregator listening at')) resolve();
       };
       started.stdout!.on('data', onData);
       started.stderr!.on('data', onData);
