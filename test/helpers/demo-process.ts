@@ -18,7 +18,15 @@ export interface DemoProcess {
 /** Starts the demo in `dataDir` and resolves once it printed that it is running. */
 export async function startDemoProcess(
   dataDir: string,
-  options: { homes: number; liveHomes?: number; podPort?: number; brokerPort?: number; timeoutMs?: number },
+  options: {
+    homes: number;
+    liveHomes?: number;
+    podPort?: number;
+    brokerPort?: number;
+    timeoutMs?: number;
+    /** `--private-aggregation`: a helper aggregator process and a prio3 request run through both. */
+    privateAggregation?: boolean;
+  },
 ): Promise<DemoProcess> {
   const podPort = options.podPort ?? (await findFreePort());
   const brokerPort = options.brokerPort ?? (await findFreePort());
@@ -38,6 +46,7 @@ export async function startDemoProcess(
       // One live gateway is enough to prove the wiring; each costs an outbox and a backfill on a busy machine.
       '--live-homes',
       String(options.liveHomes ?? 1),
+      ...(options.privateAggregation ? ['--private-aggregation'] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOMEDATA_LOG_LEVEL: 'warn' } },
   );

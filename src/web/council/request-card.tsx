@@ -35,6 +35,12 @@ export function RequestCard({ request, selected, onSelect }: RequestCardProps) {
         </dd>
         <dt>Minimum group</dt>
         <dd>{request.minCohort} homes</dd>
+        <dt>Computed by</dt>
+        <dd class="aggregation">
+          {request.aggregation === 'prio3'
+            ? 'Private aggregation (Prio3): the broker and an independent helper each add up encrypted shares'
+            : 'The homedata broker, from the homes’ daily summaries'}
+        </dd>
       </dl>
       <div class="actions">
         <button

@@ -64,10 +64,19 @@ export function RequestDetail({ api, request, onRunFinished }: RequestDetailProp
       <h2 id="request-detail-title" tabIndex={-1} ref={heading}>
         {request.title}: runs and results
       </h2>
-      <p>
-        A run reads the daily summaries of every resident who agreed and still agrees, and releases figures
-        only for groups of at least {request.minCohort} homes.
-      </p>
+      {request.aggregation === 'prio3' ? (
+        <p>
+          A run adds up the Prio3 reports of every resident who agreed and still agrees: the broker and the
+          independent helper aggregator each sum their own encrypted shares, and only the two sums together
+          give the figures, released only for groups of at least {request.minCohort} homes. No one sees a
+          home’s value.
+        </p>
+      ) : (
+        <p>
+          A run reads the daily summaries of every resident who agreed and still agrees, and releases figures
+          only for groups of at least {request.minCohort} homes.
+        </p>
+      )}
       <div class="actions">
         <button type="button" onClick={start} disabled={running}>
           {running ? 'Running…' : 'Run now'}
