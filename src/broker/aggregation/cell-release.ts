@@ -108,11 +108,12 @@ export function releasedLeftOut(count: number, policy: ReleasePolicy): number | 
  * count released is the noisy total; the true count must reach the minimum too, as in releaseCellDp.
  */
 function releaseBandedCohort(cohort: Cohort, bands: MetricBands, policy: ReleasePolicy): CellRelease {
+  // Checked before any noise is drawn: a suppressed cell spends no draws of the run's random source.
+  if (cohort.values.length < minimumCohort(policy.k, policy.floor)) return suppressedCell('below-k');
   const exact = countBands(bands, cohort.values);
   const counts =
     policy.dp === null ? exact : noisyBandCounts(exact, policy.dp.epsilonPerCell, policy.dp.random);
   const homes = counts.reduce((sum, count) => sum + count, 0);
-  if (cohort.values.length < minimumCohort(policy.k, policy.floor)) return suppressedCell('below-k');
   return bandsCell(releaseBands({ labels: bands.labels, counts, homes, k: policy.k, floor: policy.floor }));
 }
 
