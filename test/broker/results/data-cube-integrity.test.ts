@@ -8,6 +8,7 @@ import type { ResultCell, ResultsDocument } from '../../../src/broker/contract.t
 import { cubeTurtle } from '../../../src/broker/results/results-rdf.ts';
 import { HD } from '../../../src/vocab/namespaces.ts';
 import { TERMS } from '../../../src/vocab/index.ts';
+import { RELEASED_CO2_BANDS } from './banded-cell.ts';
 import { checkIntegrity, normalize } from './data-cube-integrity.ts';
 
 const { quad } = DataFactory;
@@ -69,12 +70,7 @@ const CASES: Record<string, ResultsDocument> = {
     cell('E05018412', 'co2.night.band', {
       mean: null,
       median: null,
-      bands: [
-        { label: 'below 800 ppm', homes: 10 },
-        { label: '800–1000 ppm', homes: null },
-        { label: '1000–1500 ppm', homes: null },
-        { label: 'above 1500 ppm', homes: 10 },
-      ],
+      bands: RELEASED_CO2_BANDS,
     }),
   ]),
   // Left-out counts are withheld below k cell by cell: as optional attributes, not measures IC-14 would require.

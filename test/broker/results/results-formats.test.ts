@@ -7,6 +7,7 @@ import { resultsCubeQuads } from '../../../src/broker/results/results-cube.ts';
 import type { ResultsDocument } from '../../../src/broker/contract.ts';
 import { cubeJsonLd, cubeTurtle } from '../../../src/broker/results/results-rdf.ts';
 import { TERMS } from '../../../src/vocab/index.ts';
+import { RELEASED_CO2_BANDS } from './banded-cell.ts';
 
 const DOCUMENT = 'https://broker.example/api/requests/r1/results?run=u1';
 const context = {
@@ -75,12 +76,7 @@ describe('results formats', () => {
           homes: 40,
           mean: null,
           median: null,
-          bands: [
-            { label: 'below 800 ppm', homes: 10 },
-            { label: '800–1000 ppm', homes: null },
-            { label: '1000–1500 ppm', homes: null },
-            { label: 'above 1500 ppm', homes: 10 },
-          ],
+          bands: RELEASED_CO2_BANDS,
           suppressed: false,
           leftOut: { lowCoverage: 0, sensorFault: 0 },
         },
