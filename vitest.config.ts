@@ -26,6 +26,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
+          // Some unit files open an embedded PGlite database: seconds per test when two workers share a busy
+          // machine (a 5 s default cut one off at load 9). A bound for a hung test, not a speed target.
+          testTimeout: 30_000,
           exclude: [
             'test/**/*.int.test.ts',
             'test/**/*.svc.test.ts',
