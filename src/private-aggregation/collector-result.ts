@@ -1,4 +1,5 @@
-// The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean, or its bands.
+// The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean, or its
+// bands; a vector's into each metric's sum, mean and count.
 import { ValidationError } from '../errors.ts';
 import {
   bandsCell,
@@ -10,9 +11,16 @@ import {
   type CellRelease,
 } from '../privacy/index.ts';
 import { isHistogramEncoding, type HistogramEncoding } from './histogram-encoding.ts';
-import { prio3HistogramFor, prio3SumFor, type Prio3Encoding, type Prio3Vdaf } from './prio3-sum.ts';
+import {
+  prio3HistogramFor,
+  prio3SumFor,
+  prio3SumVecFor,
+  type Prio3Encoding,
+  type Prio3Vdaf,
+} from './prio3-sum.ts';
 import { decodeAggregateShare } from './share-codec.ts';
 import type { SumEncoding } from './sum-encoding.ts';
+import type { SumVectorEncoding } from './sum-vector-encoding.ts';
 
 function assertCount(count: number): void {
   if (!Number.isSafeInteger(count) || count < 1) {
@@ -65,13 +73,66 @@ export function releaseCollectedCell(
   floor?: number,
 ): CellRelease {
   if (shares === null || count < minimumCohort(k, floor)) return suppressedCell('below-k');
-  const { mean } = collectSum(encoding, shares, count);
+  return releaseSum(encoding, collectSum(encoding, shares, count));
+}
+
+/** A collected sum as a released cell: homes rounded to 5, the mean clamped to the bounds, no median. */
+function releaseSum(encoding: SumEncoding, collected: CollectedSum): CellRelease {
   return {
     suppressed: false,
-    homes: roundToNearest5(count),
-    mean: Math.min(encoding.upper, Math.max(encoding.lower, mean)),
+    homes: roundToNearest5(collected.count),
+    mean: Math.min(encoding.upper, Math.max(encoding.lower, collected.mean)),
     median: null,
   };
+}
+
+/**
+ * Combines both aggregate shares of a vector: per metric (by id), its count (the summed inclusion bits, not the
+ * number of reports: a home left out of one metric still reports the others) and its sum, rebuilt from its value
+ * bits' sums (Σ 2^j · sum of bit j), undone to the metric's unit. Mean NaN where no home counts.
+ */
+export function collectSumVector(
+  encoding: SumVectorEncoding,
+  aggregateShares: readonly [Uint8Array, Uint8Array],
+): Map<string, CollectedSum> {
+  const vdaf = prio3SumVecFor(encoding);
+  const [leader, helper] = aggregateShares.map((bytes) => decodeAggregateShare(vdaf, bytes));
+  const entry = (index: number) => signed(vdaf, vdaf.flp.field.add(leader![index]!, helper![index]!));
+  const collected = new Map<string, CollectedSum>();
+  for (const { encoding: metric, countIndex } of encoding.slots) {
+    const count = Number(entry(countIndex));
+    let total = 0n;
+    for (let bit = 0; bit < metric.bits; bit++) total += entry(countIndex + 1 + bit) << BigInt(bit);
+    const sum = Number(total) / metric.scale + metric.lower * count;
+    collected.set(metric.metricId, { count, sum, mean: count > 0 ? sum / count : Number.NaN });
+  }
+  return collected;
+}
+
+/**
+ * The released cells of a vector collection, by metric id: each metric's cell on its own count (summed inclusion
+ * bits), so a metric below max(k, floor) homes is suppressed while another of the same reports is released, as
+ * plain cells are. Below max(k, floor) reports no metric can reach it: the aggregators do not aggregate (`shares`
+ * null) and every cell is suppressed.
+ */
+export function releaseCollectedVector(
+  encoding: SumVectorEncoding,
+  shares: readonly [Uint8Array, Uint8Array] | null,
+  k: number,
+  floor?: number,
+): Map<string, CellRelease> {
+  const collected = shares === null ? null : collectSumVector(encoding, shares);
+  const releases = new Map<string, CellRelease>();
+  for (const { encoding: metric } of encoding.slots) {
+    const cell = collected?.get(metric.metricId);
+    releases.set(
+      metric.metricId,
+      cell === undefined || cell.count < minimumCohort(k, floor)
+        ? suppressedCell('below-k')
+        : releaseSum(metric, cell),
+    );
+  }
+  return releases;
 }
 
 /** A banded cohort's result: the number of reports aggregated and how many fell in each band (noisy with DP). */
