@@ -352,6 +352,7 @@ export const TERMS = Object.freeze({
     'reportId',
     'bitWidth',
     'histogramLength',
+    'vectorLength',
     'chunkLength',
     'publicShare',
     'inputShare',
