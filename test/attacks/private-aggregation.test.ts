@@ -11,19 +11,25 @@ import {
   LEADER,
   aggregateShare,
   collectSum,
+  collectSumVector,
   createHistogramReport,
   createReport,
   createReportFromMeasurement,
+  createVectorReport,
   decidePreparation,
+  encodeHomeVector,
   finishPreparation,
   generateAggregatorKeyPair,
   histogramEncodingFor,
   inputShareAad,
   prio3HistogramFor,
   prio3SumFor,
+  prio3SumVecFor,
+  releaseCollectedVector,
   sealInputShare,
   startPreparation,
   sumEncodingFor,
+  sumVectorEncodingFor,
   type AggregatorKeyPair,
   type AggregatorKeys,
   type Prio3Report,
@@ -479,5 +485,69 @@ describe('attacks on private aggregation', () => {
       }
     },
     60_000,
+  );
+
+  attack(
+    {
+      id: 'P16-11',
+      attacker: 'gateway',
+      tried:
+        'in a two-metric vector report, count itself twice for one (an inclusion bit of 2) or claim a value bit of 1000',
+      expected:
+        'the proof that every entry is 0 or 1 fails; both reports are refused, counted, and add to no metric’s count or sum',
+    },
+    async () => {
+      const vector = sumVectorEncodingFor(['cold.below18.hours', 'temperature.mean'], parsePeriod('2026-01'));
+      const values = (cold: number, mean: number | null) =>
+        new Map([
+          ['cold.below18.hours', { included: true, value: cold }],
+          ['temperature.mean', { included: mean !== null, value: mean }],
+        ]);
+      // 10 homes count for the cold hours, 9 for the mean temperature: one short of k = 10.
+      const honest = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          createVectorReport(task, vector, values(10 * index, index < 9 ? 18 : null)),
+        ),
+      );
+      const flp = Object.getPrototypeOf(prio3SumVecFor(vector).flp) as { encode: () => bigint[] };
+      const meanCount = vector.slots.find(
+        (slot) => slot.encoding.metricId === 'temperature.mean',
+      )!.countIndex;
+      const forged = [];
+      for (const [index, entry] of [
+        [meanCount, 2n],
+        [meanCount + 1, 1000n],
+      ] as const) {
+        const lie = encodeHomeVector(vector, values(20, 18)).map(BigInt);
+        lie[index] = entry;
+        const encode = vi.spyOn(flp, 'encode').mockReturnValue(lie);
+        forged.push(
+          await createReportFromMeasurement(task, vector, new Array<number>(vector.length).fill(0)),
+        );
+        encode.mockRestore();
+      }
+      const reports = [...honest, ...forged];
+      const leader = await startPreparation(leaderKeys, task.id, vector, reports);
+      const helper = await startPreparation(helperKeys, task.id, vector, reports);
+      const decided = await decidePreparation(
+        vector,
+        helper.prepared,
+        new Map(leader.prepared.map((r) => [r.reportId, r.preparationShare])),
+      );
+      const finished = finishPreparation(vector, leader.prepared, decided.messages);
+      expect(decided.rejected).toEqual({ 'invalid-proof': 2 });
+      expect(finished.rejected).toEqual({ 'invalid-proof': 2 });
+      const shares = [
+        aggregateShare(vector, finished.outputShares),
+        aggregateShare(vector, decided.outputShares),
+      ] as const;
+      const collected = collectSumVector(vector, shares);
+      expect(collected.get('temperature.mean')).toMatchObject({ count: 9 });
+      expect(collected.get('cold.below18.hours')).toMatchObject({ count: 10, sum: 450 });
+      // Counted, the inclusion bit of 2 would lift the mean temperature to 11 homes and release it.
+      const released = releaseCollectedVector(vector, shares, 10);
+      expect(released.get('temperature.mean')).toMatchObject({ suppressed: true, reason: 'below-k' });
+      expect(released.get('cold.below18.hours')).toMatchObject({ suppressed: false, homes: 10 });
+    },
   );
 });
