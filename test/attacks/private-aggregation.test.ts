@@ -36,6 +36,7 @@ import {
   type Prio3Task,
 } from '../../src/private-aggregation/index.ts';
 import { ReportPods, startTestHelper, type TestHelper } from '../helpers/helper-aggregator-app.ts';
+import { aggregateBoth } from '../helpers/prio3-aggregators.ts';
 import { attack } from './attack.ts';
 
 const encoding = sumEncodingFor('cold.below18.hours', parsePeriod('2026-01'));
@@ -526,21 +527,13 @@ describe('attacks on private aggregation', () => {
         );
         encode.mockRestore();
       }
-      const reports = [...honest, ...forged];
-      const leader = await startPreparation(leaderKeys, task.id, vector, reports);
-      const helper = await startPreparation(helperKeys, task.id, vector, reports);
-      const decided = await decidePreparation(
+      const { decided, finished, shares } = await aggregateBoth(
+        { leaderKeys, helperKeys, taskId: task.id },
         vector,
-        helper.prepared,
-        new Map(leader.prepared.map((r) => [r.reportId, r.preparationShare])),
+        [...honest, ...forged],
       );
-      const finished = finishPreparation(vector, leader.prepared, decided.messages);
       expect(decided.rejected).toEqual({ 'invalid-proof': 2 });
       expect(finished.rejected).toEqual({ 'invalid-proof': 2 });
-      const shares = [
-        aggregateShare(vector, finished.outputShares),
-        aggregateShare(vector, decided.outputShares),
-      ] as const;
       const collected = collectSumVector(vector, shares);
       expect(collected.get('temperature.mean')).toMatchObject({ count: 9 });
       expect(collected.get('cold.below18.hours')).toMatchObject({ count: 10, sum: 450 });

@@ -5,18 +5,12 @@ import { ValidationError } from '../../src/errors.ts';
 import { parsePeriod } from '../../src/metrics/index.ts';
 import { sampleDiscreteLaplace, seededRandomSource } from '../../src/privacy/index.ts';
 import {
-  HELPER,
-  LEADER,
-  aggregateShare,
   collectSum,
   collectSumVector,
   createReport,
   createReportFromMeasurement,
   createVectorReport,
-  decidePreparation,
   encodeHomeVector,
-  finishPreparation,
-  generateAggregatorKeyPair,
   largestMeasurement,
   prio3SumVecFor,
   releaseCollectedCell,
@@ -24,64 +18,42 @@ import {
   startPreparation,
   sumEncodingFor,
   sumVectorEncodingFor,
-  type AggregatorKeys,
   type Prio3Report,
   type Prio3ReportEncoding,
   type Prio3Task,
   type ShareNoise,
   type SumVectorEncoding,
 } from '../../src/private-aggregation/index.ts';
+import {
+  aggregateBoth,
+  createPrio3Aggregators,
+  type Prio3Aggregators,
+} from '../helpers/prio3-aggregators.ts';
 
 const january = parsePeriod('2026-01');
 const COLD = 'cold.below18.hours';
 const MEAN = 'temperature.mean';
 // Given out of catalogue order on purpose: the encoding puts them in the catalogue's.
 const encoding = sumVectorEncodingFor([COLD, MEAN], january);
-const verifyKey = new Uint8Array(16).fill(9);
+let aggregators: Prio3Aggregators;
 let task: Prio3Task;
-let leaderKeys: AggregatorKeys;
-let helperKeys: AggregatorKeys;
 
 beforeAll(async () => {
-  const [leaderPair, helperPair] = await Promise.all([
-    generateAggregatorKeyPair(),
-    generateAggregatorKeyPair(),
-  ]);
-  task = {
-    id: 'task-vector',
-    aggregators: [
-      { id: 'https://broker.example/', publicKey: leaderPair.publicKey },
-      { id: 'https://helper.example/', publicKey: helperPair.publicKey },
-    ],
-  };
-  leaderKeys = { aggregatorId: LEADER, privateKey: leaderPair.privateKey, verifyKey };
-  helperKeys = { aggregatorId: HELPER, privateKey: helperPair.privateKey, verifyKey };
+  aggregators = await createPrio3Aggregators('task-vector', new Uint8Array(16).fill(9));
+  task = aggregators.task;
 });
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** Both aggregators' steps in DAP order, the same functions as for one metric, dispatched on the encoding. */
-async function collect<E extends Prio3ReportEncoding>(
+/** Both aggregators over `reports`, the same functions as for one metric, dispatched on the encoding. */
+function collect<E extends Prio3ReportEncoding>(
   over: E,
   reports: readonly Prio3Report<E>[],
   noise?: { leader: ShareNoise; helper: ShareNoise },
 ) {
-  const leaderStep = await startPreparation(leaderKeys, task.id, over, reports);
-  const helperStep = await startPreparation(helperKeys, task.id, over, reports);
-  const leaderShares = new Map(leaderStep.prepared.map((r) => [r.reportId, r.preparationShare]));
-  const helperOut = await decidePreparation(over, helperStep.prepared, leaderShares);
-  const leaderOut = finishPreparation(over, leaderStep.prepared, helperOut.messages);
-  const shares = [
-    aggregateShare(over, leaderOut.outputShares, noise?.leader),
-    aggregateShare(over, helperOut.outputShares, noise?.helper),
-  ] as const;
-  return {
-    count: leaderOut.outputShares.length,
-    rejected: { ...leaderStep.rejected, ...helperOut.rejected },
-    shares,
-  };
+  return aggregateBoth({ ...aggregators, taskId: task.id }, over, reports, noise);
 }
 
 /** One home's values: a number counts for the metric, null leaves the home out of it (as computeHomeValue does). */
@@ -231,7 +203,7 @@ describe('a vector collection', () => {
     const other = sumVectorEncodingFor([COLD, 'damp.rh70.hours'], january);
     const relabelled = { ...report, encoding: other } as Prio3Report<SumVectorEncoding>;
     expect((await collect(encoding, [relabelled])).rejected).toEqual({ 'wrong-task': 1 });
-    expect((await startPreparation(leaderKeys, task.id, other, [relabelled])).rejected).toEqual({
+    expect((await startPreparation(aggregators.leaderKeys, task.id, other, [relabelled])).rejected).toEqual({
       undecryptable: 1,
     });
   });
