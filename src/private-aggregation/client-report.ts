@@ -4,7 +4,7 @@ import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { ValidationError } from '../errors.ts';
 import { Prio3Histogram, Prio3SumVec } from '@divviup/prio3';
-import { bandOf, type HomeValue } from '../metrics/index.ts';
+import { bandOf, type HomeValue, type MetricId } from '../metrics/index.ts';
 import { isHistogramEncoding, type HistogramEncoding } from './histogram-encoding.ts';
 import {
   HELPER,
@@ -18,7 +18,12 @@ import {
 } from './prio3-sum.ts';
 import { sealInputShare, type SealedShare } from './share-encryption.ts';
 import { encodeHomeValue, type SumEncoding } from './sum-encoding.ts';
-import { encodeHomeVector, isSumVectorEncoding, type SumVectorEncoding } from './sum-vector-encoding.ts';
+import {
+  countedMetrics,
+  encodeHomeVector,
+  isSumVectorEncoding,
+  type SumVectorEncoding,
+} from './sum-vector-encoding.ts';
 
 /** One aggregator as a home sees it: a stable id (its WebID or URL) and its HPKE public key. */
 export interface AggregatorDescriptor {
@@ -41,6 +46,11 @@ export interface Prio3Report<E extends Prio3ReportEncoding = Prio3Encoding> {
   publicShare: Uint8Array;
   /** Sealed input shares, leader's first. */
   shares: readonly [SealedShare, SealedShare];
+  /**
+   * A vector report's metrics the home counts for, stated openly (hd:countsFor): the leader takes each metric's
+   * cohort from it, and the collector checks it against the summed inclusion bits (releaseCollectedVector).
+   */
+  countsFor?: readonly MetricId[];
 }
 
 /** Whether a report is about one metric (Sum or Histogram), not a vector of several. */
@@ -115,7 +125,13 @@ export async function createVectorReport(
   values: ReadonlyMap<string, Pick<HomeValue, 'included' | 'value'>>,
   randomBytes: RandomBytes = cryptoRandomBytes,
 ): Promise<Prio3Report<SumVectorEncoding>> {
-  return createReportFromMeasurement(task, encoding, encodeHomeVector(encoding, values), randomBytes);
+  const report = await createReportFromMeasurement(
+    task,
+    encoding,
+    encodeHomeVector(encoding, values),
+    randomBytes,
+  );
+  return { ...report, countsFor: countedMetrics(encoding, values) };
 }
 
 /** A measurement as the VDAFs take it: a sum's integer, a histogram's band index (as bigint), a vector's entries. */

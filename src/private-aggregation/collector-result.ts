@@ -113,26 +113,45 @@ export function collectSumVector(
  * The released cells of a vector collection, by metric id: each metric's cell on its own count (summed inclusion
  * bits), so a metric below max(k, floor) homes is suppressed while another of the same reports is released, as
  * plain cells are. Below max(k, floor) reports no metric can reach it: the aggregators do not aggregate (`shares`
- * null) and every cell is suppressed.
+ * null) and every cell is suppressed. With `stated` (per metric, the aggregated reports whose hd:countsFor names
+ * it), a metric whose summed inclusion bits differ is withheld (`secondary`: not released, as a batch overlapping
+ * an earlier one is not): its cohort as the leader names it is not the cohort summed (inclusionMismatches).
  */
 export function releaseCollectedVector(
   encoding: SumVectorEncoding,
   shares: readonly [Uint8Array, Uint8Array] | null,
   k: number,
   floor?: number,
+  stated?: ReadonlyMap<string, number>,
 ): Map<string, CellRelease> {
   const collected = shares === null ? null : collectSumVector(encoding, shares);
   const releases = new Map<string, CellRelease>();
   for (const { encoding: metric } of encoding.slots) {
     const cell = collected?.get(metric.metricId);
-    releases.set(
-      metric.metricId,
-      cell === undefined || cell.count < minimumCohort(k, floor)
-        ? suppressedCell('below-k')
-        : releaseSum(metric, cell),
-    );
+    let release: CellRelease;
+    if (cell === undefined || cell.count < minimumCohort(k, floor)) release = suppressedCell('below-k');
+    else if (stated !== undefined && cell.count !== (stated.get(metric.metricId) ?? 0)) {
+      release = suppressedCell('secondary');
+    } else release = releaseSum(metric, cell);
+    releases.set(metric.metricId, release);
   }
   return releases;
+}
+
+/**
+ * The vector's metrics whose summed inclusion bits differ from `stated`, the number of aggregated reports whose
+ * public hd:countsFor names the metric: some report lies about its cohort (a c bit of 1 for a metric it does not
+ * list, or 0 for one it does), so the cohort the release would name is not the one summed. Empty without shares.
+ */
+export function inclusionMismatches(
+  encoding: SumVectorEncoding,
+  shares: readonly [Uint8Array, Uint8Array] | null,
+  stated: ReadonlyMap<string, number>,
+): string[] {
+  if (shares === null) return [];
+  return [...collectSumVector(encoding, shares)]
+    .filter(([metricId, cell]) => cell.count !== (stated.get(metricId) ?? 0))
+    .map(([metricId]) => metricId);
 }
 
 /** A banded cohort's result: the number of reports aggregated and how many fell in each band (noisy with DP). */

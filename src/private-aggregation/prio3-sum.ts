@@ -4,7 +4,7 @@ import { Prio3Histogram, Prio3Sum, Prio3SumVec } from '@divviup/prio3';
 import { getMetric, type Period } from '../metrics/index.ts';
 import { histogramEncodingFor, isHistogramEncoding, type HistogramEncoding } from './histogram-encoding.ts';
 import { sumEncodingFor, type SumEncoding } from './sum-encoding.ts';
-import { isSumVectorEncoding, type SumVectorEncoding } from './sum-vector-encoding.ts';
+import { isSumVectorEncoding, sumVectorEncodingFor, type SumVectorEncoding } from './sum-vector-encoding.ts';
 
 /** Aggregator 0 is the leader (the broker), 1 the helper, as in DAP. */
 export const LEADER = 0;
@@ -74,4 +74,14 @@ export function encodingWidth(encoding: Prio3ReportEncoding): string {
 /** The metrics a report is about, as its associated data and the aggregators' checks name them: ids joined by `,`. */
 export function encodingMetrics(encoding: Prio3ReportEncoding): string {
   return isSumVectorEncoding(encoding) ? encoding.metricIds.join(',') : encoding.metricId;
+}
+
+/**
+ * The encoding of a report about `metricIds` over `period`: one metric's (prio3EncodingFor), or for two or more sum
+ * metrics a vector's (sumVectorEncodingFor). What a report document or an aggregation job names is read back here.
+ */
+export function reportEncodingFor(metricIds: readonly string[], period: Period): Prio3ReportEncoding {
+  return metricIds.length === 1
+    ? prio3EncodingFor(metricIds[0]!, period)
+    : sumVectorEncodingFor(metricIds, period);
 }

@@ -2,12 +2,12 @@
 import { Buffer } from 'node:buffer';
 import { DataFactory, type Quad, type Store } from 'n3';
 import { ValidationError } from '../errors.ts';
-import { isMetricId, parsePeriod } from '../metrics/index.ts';
+import { isMetricId, parsePeriod, type MetricId } from '../metrics/index.ts';
 import { HD_METRIC, TERMS } from '../vocab/index.ts';
 import { isMetricReport, type Prio3Report, type Prio3Task } from './client-report.ts';
 import { isHistogramEncoding } from './histogram-encoding.ts';
-import { prio3EncodingFor, type Prio3Encoding, type Prio3ReportEncoding } from './prio3-sum.ts';
-import { isSumVectorEncoding, sumVectorEncodingFor } from './sum-vector-encoding.ts';
+import { reportEncodingFor, type Prio3Encoding, type Prio3ReportEncoding } from './prio3-sum.ts';
+import { isSumVectorEncoding } from './sum-vector-encoding.ts';
 
 const { namedNode, literal, quad } = DataFactory;
 const { rdf, hd, xsd, sdmxDimension } = TERMS;
@@ -62,6 +62,9 @@ export function reportQuads(
     quad(subject, hd.taskId, literal(report.taskId)),
     quad(subject, hd.reportId, literal(Buffer.from(report.reportId).toString('hex'), xsd.hexBinary)),
     ...metricIds.map((metricId) => quad(subject, hd.metric, namedNode(HD_METRIC(metricId)))),
+    ...(report.countsFor ?? []).map((metricId) =>
+      quad(subject, hd.countsFor, namedNode(HD_METRIC(metricId))),
+    ),
     quad(subject, sdmxDimension.refPeriod, literal(report.encoding.period)),
     ...[...parametersOf(report.encoding)].map(([predicate, value]) =>
       quad(subject, predicate, literal(String(value), xsd.integer)),
@@ -90,30 +93,38 @@ function one(store: Store, subject: Quad['subject'], predicate: Quad['predicate'
   return found[0]!;
 }
 
+/** The catalogue metrics `subject` names with `predicate` (hd:metric, hd:countsFor); an unknown one is refused. */
+function metricIdsOf(store: Store, subject: Quad['subject'], predicate: Quad['predicate']): MetricId[] {
+  return store.getObjects(subject, predicate, null).map((term) => {
+    const metricId = term.value.startsWith(HD_METRIC.base) ? term.value.slice(HD_METRIC.base.length) : '';
+    if (!isMetricId(metricId))
+      throw new ValidationError('A report names an unknown metric', { metricIri: term.value });
+    return metricId;
+  });
+}
+
 /**
  * The report in `store` (the document at `documentUrl`), checked: catalogue metrics, a period label, and VDAF
  * parameters equal to the catalogue's encoding for them over that period: one metric's (prio3EncodingFor: a sum's
  * bit width, a histogram's length and chunk length), or for two or more sum metrics a vector's (sumVectorEncodingFor:
  * length, chunk length, bit width 1), and none of another kind's. A report claiming a wider range, other bands or
- * another vector layout is refused here, before any aggregator prepares it.
+ * another vector layout is refused here, before any aggregator prepares it. A vector's hd:countsFor (the metrics the
+ * home counts for) must name only its own metrics; a one-metric report states none (its existence is its count).
  */
 export function readReportDocument(store: Store, documentUrl: string): StoredReport<Prio3ReportEncoding> {
   const subject = namedNode(`${documentUrl}#report`);
   if (!store.has(quad(subject, rdf.type, hd.Prio3Report))) {
     throw new ValidationError('The document holds no Prio3 report', { documentUrl });
   }
-  const metricIds = store.getObjects(subject, hd.metric, null).map((term) => {
-    const metricId = term.value.startsWith(HD_METRIC.base) ? term.value.slice(HD_METRIC.base.length) : '';
-    if (!isMetricId(metricId))
-      throw new ValidationError('A report names an unknown metric', { metricIri: term.value });
-    return metricId;
-  });
+  const metricIds = metricIdsOf(store, subject, hd.metric);
   if (metricIds.length === 0) throw new ValidationError('A report needs at least one metric');
   const period = parsePeriod(one(store, subject, sdmxDimension.refPeriod, 'period').value);
-  const encoding =
-    metricIds.length === 1
-      ? prio3EncodingFor(metricIds[0]!, period)
-      : sumVectorEncodingFor(metricIds, period);
+  const encoding = reportEncodingFor(metricIds, period);
+  const countsFor = metricIdsOf(store, subject, hd.countsFor);
+  const vector = isSumVectorEncoding(encoding);
+  if (countsFor.some((metricId) => !vector || !encoding.metricIds.includes(metricId))) {
+    throw new ValidationError('A report counts for a metric it is not a vector of', { metricIds, countsFor });
+  }
   const expected = parametersOf(encoding);
   for (const predicate of PARAMETERS) {
     const stated = store.getObjects(subject, predicate, null).map((term) => term.value);
@@ -161,6 +172,7 @@ export function readReportDocument(store: Store, documentUrl: string): StoredRep
         { enc: leader.enc, ciphertext: leader.ciphertext },
         { enc: helper.enc, ciphertext: helper.ciphertext },
       ],
+      ...(vector ? { countsFor: encoding.metricIds.filter((id) => countsFor.includes(id)) } : {}),
     },
     aggregatorIds: [leader.aggregator, helper.aggregator],
   };

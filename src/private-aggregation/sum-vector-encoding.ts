@@ -81,9 +81,10 @@ export function encodeHomeVector(
   values: ReadonlyMap<string, Pick<HomeValue, 'included' | 'value'>>,
 ): number[] {
   const measurement = new Array<number>(encoding.length).fill(0);
+  const counted = new Set(countedMetrics(encoding, values));
   for (const { encoding: metric, countIndex } of encoding.slots) {
     const home = values.get(metric.metricId);
-    if (home === undefined || !home.included || home.value === null) continue;
+    if (!counted.has(metric.metricId) || home?.value == null) continue;
     measurement[countIndex] = 1;
     const value = encodeHomeValue(metric, home.value);
     for (let bit = 0; bit < metric.bits; bit++) {
@@ -91,4 +92,15 @@ export function encodeHomeVector(
     }
   }
   return measurement;
+}
+
+/** The vector's metrics a home counts for (c = 1): those with a value it is included with, in the vector's order. */
+export function countedMetrics(
+  encoding: SumVectorEncoding,
+  values: ReadonlyMap<string, Pick<HomeValue, 'included' | 'value'>>,
+): MetricId[] {
+  return encoding.metricIds.filter((id) => {
+    const home = values.get(id);
+    return home !== undefined && home.included && home.value !== null;
+  });
 }

@@ -353,6 +353,7 @@ export const TERMS = Object.freeze({
     'bitWidth',
     'histogramLength',
     'vectorLength',
+    'countsFor',
     'chunkLength',
     'publicShare',
     'inputShare',

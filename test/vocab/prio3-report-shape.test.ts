@@ -139,6 +139,10 @@ describe('Prio3 report document', () => {
     expect(serializeTurtle(reportQuads(stored.report, task, vectorUrl), { baseIRI: vectorUrl })).toBe(
       vectorTurtle,
     );
+    // The home counts for the mean temperature only: said openly, and read back.
+    expect(vectorReport.countsFor).toEqual(['temperature.mean']);
+    expect(stored.report.countsFor).toEqual(['temperature.mean']);
+    expect(vectorTurtle).toMatch(/hd:countsFor metric:temperature\.mean\b/);
     // Where one metric's report is read (a per-metric document), a vector is not one.
     expect(() => readReport(parseTurtle(vectorTurtle, { baseIRI: vectorUrl }), vectorUrl)).toThrow(
       /vector report/,
@@ -170,6 +174,11 @@ describe('Prio3 report document', () => {
       'a banded metric among them',
       (text: string) => text.replace(/hd:metric /, 'hd:metric metric:co2.night.band, '),
       /histogram/,
+    ],
+    [
+      'counting for a metric it is not a vector of',
+      (text: string) => text.replace(/hd:countsFor /, 'hd:countsFor metric:damp.rh70.hours, '),
+      /counts for a metric it is not a vector of/,
     ],
   ])(
     'refuses a vector report whose parameters or metrics differ from the catalogue’s: %s',
