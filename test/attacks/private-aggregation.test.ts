@@ -4,6 +4,11 @@ import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
 import type { JobHome } from '../../src/broker/private-aggregation/helper-protocol.ts';
 import { HelperStore } from '../../src/broker/private-aggregation/helper-store.ts';
 import { collectPrio3Cell } from '../../src/broker/private-aggregation/leader-collection.ts';
+import { collectCells, Prio3CellTable } from '../../src/broker/private-aggregation/prio3-run.ts';
+import { planRun } from '../../src/broker/aggregation/run-plan.ts';
+import { cellLabel } from '../../src/broker/aggregation/cohorts.ts';
+import { seededRandomSource } from '../../src/privacy/index.ts';
+import { pino } from 'pino';
 import { createLogger } from '../../src/logging.ts';
 import { parsePeriod } from '../../src/metrics/index.ts';
 import {
@@ -26,6 +31,7 @@ import {
   prio3SumFor,
   prio3SumVecFor,
   releaseCollectedVector,
+  reportIdHex,
   sealInputShare,
   startPreparation,
   sumEncodingFor,
@@ -542,5 +548,79 @@ describe('attacks on private aggregation', () => {
       expect(released.get('temperature.mean')).toMatchObject({ suppressed: true, reason: 'below-k' });
       expect(released.get('cold.below18.hours')).toMatchObject({ suppressed: false, homes: 10 });
     },
+  );
+
+  attack(
+    {
+      id: 'P16-12',
+      attacker: 'gateway',
+      tried:
+        'in a vector report, add a value (inclusion bit 1) to a metric its public hd:countsFor leaves out',
+      expected:
+        'the summed inclusion bits differ from the reports naming the metric: its cell is withheld and counted',
+    },
+    async () => {
+      const plan = planRun({
+        metrics: ['cold.below18.hours', 'temperature.mean'],
+        areas: ['E05018412'],
+        period: { from: '2026-01-01', to: '2026-01-31' },
+        granularity: 'month',
+        byDwellingType: false,
+      });
+      const vector = sumVectorEncodingFor(['cold.below18.hours', 'temperature.mean'], parsePeriod('2026-01'));
+      const both = new Map([
+        ['cold.below18.hours', { included: true, value: 40 }],
+        ['temperature.mean', { included: true, value: 19 }],
+      ]);
+      const honest = await Promise.all(
+        Array.from({ length: 11 }, () => createVectorReport(task, vector, both)),
+      );
+      const told = await createVectorReport(task, vector, both);
+      expect(told.countsFor).toEqual(vector.metricIds);
+      const lie = { ...told, countsFor: ['cold.below18.hours' as const] };
+      const pods = new ReportPods();
+      const reports = [...honest, lie];
+      const homes = pods.put(task, reports);
+      const table = new Prio3CellTable(plan);
+      for (const report of reports) {
+        const job = homes.get(reportIdHex(report))!;
+        table.add(job.pod, job, {
+          profile: { area: 'E05018412', dwellingType: 'Terraced', timeZone: 'Europe/London' },
+          versions: new Map(),
+          // The leader's key of a home's vector report for a period (prio3-run.ts, readPrio3Home).
+          reports: new Map([['vector|2026-01', { url: `${job.pod}report`, slot: report }]]),
+        });
+      }
+      const helper = await helperFor(pods, { minimumBatch: 10 });
+      const lines: string[] = [];
+      try {
+        const collected = await collectCells(table, {
+          leader: { keys: leaderKeys, aggregators: task.aggregators, helper: helper.client },
+          taskId: task.id,
+          k: 10,
+          floor: 1,
+          epsilonPerCell: null,
+          random: seededRandomSource(1),
+          logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+        });
+        expect(collected.rejected).toEqual({ 'inclusion-mismatch': 1 });
+        const cells = new Map(collected.cohorts.map((cohort) => [cohort.metric, cohort]));
+        // The leader names 11 homes for the mean temperature; 12 values were summed.
+        expect(cells.get('temperature.mean')!.homeKeys).toHaveLength(11);
+        expect(collected.releases.get(cellLabel(cells.get('temperature.mean')!))).toMatchObject({
+          suppressed: true,
+          mean: null,
+        });
+        expect(collected.releases.get(cellLabel(cells.get('cold.below18.hours')!))).toMatchObject({
+          suppressed: false,
+          homes: 10,
+          mean: 40,
+        });
+        expect(lines.join('')).toMatch(/"metrics":\["temperature.mean"\].*cells withheld/);
+      } finally {
+        await helper.close();
+      }
+    },
+    60_000,
   );
 });
