@@ -22,17 +22,21 @@ import {
   LEADER,
   aggregateShare,
   createHomeReport,
+  createVectorReport,
+  encodingMetrics,
   encodingWidth,
   histogramEncodingFor,
   isHistogramEncoding,
+  isSumVectorEncoding,
   decidePreparation,
   finishPreparation,
   generateAggregatorKeyPair,
   reportQuads,
   startPreparation,
   sumEncodingFor,
+  sumVectorEncodingFor,
   type AggregatorKeys,
-  type Prio3Encoding,
+  type Prio3ReportEncoding,
   type Prio3Task,
 } from '../src/private-aggregation/index.ts';
 import { serializeTurtle } from '../src/vocab/index.ts';
@@ -59,8 +63,26 @@ async function cpuMs<T>(work: () => Promise<T> | T): Promise<{ ms: number; value
   return { ms: (used.user + used.system) / 1000, value };
 }
 
+/** The VDAF's name of an encoding, for the table. */
+function vdafName(encoding: Prio3ReportEncoding): string {
+  if (isSumVectorEncoding(encoding)) return 'Prio3SumVec';
+  return isHistogramEncoding(encoding) ? 'Prio3Histogram' : 'Prio3Sum';
+}
+
+/** A home's report of `value` under `encoding`; a vector carries it (shifted per metric) for every metric it has. */
+function benchReport(task: Prio3Task, encoding: Prio3ReportEncoding, value: number) {
+  if (!isSumVectorEncoding(encoding)) return createHomeReport(task, encoding, value);
+  const values = new Map(
+    encoding.slots.map(({ encoding: metric }) => [
+      metric.metricId,
+      { included: true, value: metric.lower + value },
+    ]),
+  );
+  return createVectorReport(task, encoding, values);
+}
+
 /** Per-report costs, measured in this process over `count` reports of `encoding` (no network). */
-export async function measureReportCosts(encoding: Prio3Encoding, count: number) {
+export async function measureReportCosts(encoding: Prio3ReportEncoding, count: number) {
   const [leaderPair, helperPair] = await Promise.all([
     generateAggregatorKeyPair(),
     generateAggregatorKeyPair(),
@@ -75,13 +97,16 @@ export async function measureReportCosts(encoding: Prio3Encoding, count: number)
   const verifyKey = new Uint8Array(16).fill(9);
   const leader: AggregatorKeys = { aggregatorId: LEADER, privateKey: leaderPair.privateKey, verifyKey };
   const helper: AggregatorKeys = { aggregatorId: HELPER, privateKey: helperPair.privateKey, verifyKey };
-  const values = Array.from({ length: count }, (_, index) =>
-    isHistogramEncoding(encoding) ? 400 + ((index * 37) % 1600) : encoding.lower + ((index * 37) % 200) / 10,
-  );
+  const values = Array.from({ length: count }, (_, index) => {
+    if (isSumVectorEncoding(encoding)) return ((index * 37) % 200) / 10;
+    return isHistogramEncoding(encoding)
+      ? 400 + ((index * 37) % 1600)
+      : encoding.lower + ((index * 37) % 200) / 10;
+  });
   const url = 'https://pod.example/home/homedata/reports/bench-task/x/2026-01.ttl';
   const shard = await cpuMs(async () => {
     const reports = [];
-    for (const value of values) reports.push(await createHomeReport(task, encoding, value));
+    for (const value of values) reports.push(await benchReport(task, encoding, value));
     return reports;
   });
   const reports = shard.value;
@@ -107,8 +132,8 @@ export async function measureReportCosts(encoding: Prio3Encoding, count: number)
   const leaderAggregate = await cpuMs(() => aggregateShare(encoding, leaderFinish.value.outputShares));
   const helperAggregate = await cpuMs(() => aggregateShare(encoding, helperPrepare.value.outputShares));
   return {
-    metric: encoding.metricId,
-    type: isHistogramEncoding(encoding) ? 'Prio3Histogram' : 'Prio3Sum',
+    metric: encodingMetrics(encoding),
+    type: vdafName(encoding),
     width: encodingWidth(encoding),
     reports: count,
     reportDocumentBytes: documentBytes.reduce((sum, bytes) => sum + bytes, 0) / count,
@@ -321,18 +346,19 @@ export async function main(argv: string[]): Promise<void> {
     sumEncodingFor('temperature.mean', PERIOD),
     sumEncodingFor('cold.below18.hours', PERIOD),
     histogramEncodingFor('co2.night.band', PERIOD),
+    sumVectorEncodingFor(['temperature.mean', 'cold.below18.hours'], PERIOD),
   ])
     costs.push(await measureReportCosts(encoding, reports));
   process.stdout.write(
     `prio3 benchmark (load average ${loadBefore.map((load) => load.toFixed(1)).join(' ')})\n`,
   );
   process.stdout.write(
-    'metric               type            width  report B  shares B  gateway shard ms  leader prep ms  leader agg ms  helper prep ms  helper agg ms\n',
+    'metric                              type            width  report B  shares B  gateway shard ms  leader prep ms  leader agg ms  helper prep ms  helper agg ms\n',
   );
   for (const cost of costs) {
     const documentBytes = cost.reportDocumentBytes.toFixed(0);
     process.stdout.write(
-      `${cost.metric.padEnd(20)} ${cost.type.padEnd(15)} ${cost.width.padStart(5)} ${documentBytes.padStart(9)} ` +
+      `${cost.metric.padEnd(35)} ${cost.type.padEnd(15)} ${cost.width.padStart(5)} ${documentBytes.padStart(9)} ` +
         `${cost.sealedShareBytes.toFixed(0).padStart(9)} ` +
         `${cost.gatewayShardMs.toFixed(2).padStart(17)} ${cost.leaderPrepareMs.toFixed(2).padStart(15)} ` +
         `${cost.leaderAggregateMs.toFixed(3).padStart(14)} ${cost.helperPrepareMs.toFixed(2).padStart(15)} ` +

@@ -1,4 +1,5 @@
-// The home's side of private aggregation: its value of a metric over a period as a Prio3 report appended to its pod.
+// The home's side of private aggregation: its value of a metric over a period (or its values of a request's sum
+// metrics, as one vector) as a Prio3 report appended to its pod.
 import type { Quad } from 'n3';
 import { Buffer } from 'node:buffer';
 import type { BrokerInfo, PublicRequest } from '../broker/contract.ts';
@@ -8,7 +9,9 @@ import {
   parsePeriod,
   periodsCovering,
   type DailySummary,
+  type MetricId,
   type Period,
+  vectorMetrics,
 } from '../metrics/index.ts';
 import type { PodLayout } from '../pod/index.ts';
 import type { Prio3Task, RandomBytes } from '../private-aggregation/index.ts';
@@ -17,6 +20,10 @@ import type { PodWriter, WriteOutcome } from './pod-writer.ts';
 /** What the gateway reports for one task, metric and period. */
 export interface Prio3ReportRequest {
   task: Prio3Task;
+  /**
+   * The metric, or a vector report's metrics (vectorMetrics) joined by `,`, as aggregation jobs name them: one key
+   * per report document, also the outbox's record that it was written.
+   */
   metricId: string;
   period: Period;
   /** The home's time zone, as for its summaries. */
@@ -27,7 +34,9 @@ export interface Prio3ReportRequest {
  * The report document and its triples for the home's `summaries`, or null when the home does not count under
  * the coverage rule (as the plain mode leaves it out, a report would add a home the plain mode would not). The
  * value is computed by src/metrics exactly as the broker's plain mode does, then only its two sealed shares leave
- * this function: a banded metric's as the index of its band (Prio3Histogram), any other's as a sum (Prio3Sum).
+ * this function: a banded metric's as the index of its band (Prio3Histogram), any other's as a sum (Prio3Sum). A
+ * vector request's values go in one Prio3SumVec report, its hd:countsFor naming the metrics the home counts for
+ * (null when it counts for none).
  */
 export async function buildPrio3Report(
   layout: PodLayout,
@@ -36,6 +45,8 @@ export async function buildPrio3Report(
   randomBytes?: RandomBytes,
 ): Promise<{ url: string; quads: Quad[] } | null> {
   const { task, metricId, period, timeZone } = request;
+  const metricIds = metricId.split(',');
+  if (metricIds.length > 1) return buildVectorReport(layout, request, metricIds, summaries, randomBytes);
   const home = computeHomeValue(metricId, summaries, period, timeZone);
   if (!home.included || home.value === null) return null;
   // Prio3 and HPKE load only when a home reports: a gateway that never does (most) keeps them out of its memory.
@@ -43,6 +54,26 @@ export async function buildPrio3Report(
   const encoding = prio3EncodingFor(metricId, period);
   const report = await createHomeReport(task, encoding, home.value, randomBytes);
   const url = layout.reportDocument(task.id, encoding.metricId, period.label);
+  return { url, quads: reportQuads(report, task, url) };
+}
+
+/** A vector request's report (buildPrio3Report): its sum metrics' values in one document per task and period. */
+async function buildVectorReport(
+  layout: PodLayout,
+  request: Prio3ReportRequest,
+  metricIds: readonly string[],
+  summaries: readonly DailySummary[],
+  randomBytes?: RandomBytes,
+): Promise<{ url: string; quads: Quad[] } | null> {
+  const { task, period, timeZone } = request;
+  const values = new Map(
+    metricIds.map((id) => [id, computeHomeValue(id, summaries, period, timeZone)] as const),
+  );
+  if (![...values.values()].some((home) => home.included && home.value !== null)) return null;
+  const { createVectorReport, reportQuads, sumVectorEncodingFor } =
+    await import('../private-aggregation/index.ts');
+  const report = await createVectorReport(task, sumVectorEncodingFor(metricIds, period), values, randomBytes);
+  const url = layout.vectorReportDocument(task.id, period.label);
   return { url, quads: reportQuads(report, task, url) };
 }
 
@@ -63,9 +94,10 @@ export async function writePrio3Report(
 }
 
 /**
- * The reports a prio3 request asks of a home: one per metric and period of the request, for the task named by
- * the request's id and sealed to the two aggregators the broker publishes (`GET /api/broker`). The home needs
- * nothing else from the broker: its value never goes there.
+ * The reports a prio3 request asks of a home, for the task named by the request's id and sealed to the two
+ * aggregators the broker publishes (`GET /api/broker`): per period, one vector report of its sum metrics when it
+ * has two or more (vectorMetrics), and one report per other metric. The home needs nothing else from the broker:
+ * its value never goes there.
  */
 export function reportRequestsFor(
   request: Pick<PublicRequest, 'id' | 'metrics' | 'period' | 'granularity' | 'aggregation'>,
@@ -88,7 +120,10 @@ export function reportRequestsFor(
   const periods = periodsCovering(request.granularity, request.period.from, request.period.to).map(
     parsePeriod,
   );
-  return request.metrics.flatMap((metricId) =>
-    periods.map((period) => ({ task, metricId, period, timeZone })),
-  );
+  const inVector = vectorMetrics(request.metrics);
+  const keys = [
+    ...request.metrics.filter((metricId) => !inVector.includes(metricId as MetricId)),
+    ...(inVector.length === 0 ? [] : [inVector.join(',')]),
+  ];
+  return keys.flatMap((metricId) => periods.map((period) => ({ task, metricId, period, timeZone })));
 }

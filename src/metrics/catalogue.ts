@@ -371,6 +371,18 @@ export function getMetric(id: string): MetricDefinition {
 }
 
 /** Whether a room is in a metric's scope. */
+/**
+ * The metrics of a prio3 request that travel together as one vector report per period (Prio3SumVec, issue 16): its
+ * sum (not banded) metrics when there are two or more, in catalogue order; none otherwise (one sum metric keeps its
+ * Prio3Sum report, a banded one its Prio3Histogram). The gateway writes by this and the leader reads by it, so both
+ * agree on which document holds which metric. Here, not in src/private-aggregation, so that a gateway that never
+ * reports does not load Prio3 to know it.
+ */
+export function vectorMetrics(metricIds: readonly string[]): MetricId[] {
+  const sums = METRIC_IDS.filter((id) => metricIds.includes(id) && getMetric(id).bands === undefined);
+  return sums.length >= 2 ? sums : [];
+}
+
 export function inScope(scope: RoomScope, room: string): boolean {
   if (scope === 'all') return true;
   if (scope === 'bedrooms') return room.startsWith(BEDROOM_PREFIX);

@@ -40,6 +40,7 @@ export {
   dpBoundsFor,
   bandOf,
   countBands,
+  vectorMetrics,
 } from './catalogue.ts';
 export type {
   MetricId,

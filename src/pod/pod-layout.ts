@@ -112,6 +112,14 @@ export class PodLayout {
     return `${this.reportTaskContainer(taskId)}${encodeURIComponent(metricId)}/${period}.ttl`;
   }
 
+  /**
+   * A home's vector report: its values of a task's sum metrics over one period in one report (issue 16), under
+   * `homedata/reports/<task>/vector/<period>.ttl`. No metric id is `vector`, so it never meets a one-metric report.
+   */
+  vectorReportDocument(taskId: string, period: string): string {
+    return `${this.reportTaskContainer(taskId)}vector/${period}.ttl`;
+  }
+
   /** The reports of one task (a prio3 request): what a consent to it lets both aggregators read. */
   reportTaskContainer(taskId: string): string {
     return `${this.reports}${encodeURIComponent(taskId)}/`;

@@ -12,14 +12,16 @@ import { isHistogramEncoding } from './histogram-encoding.ts';
 import {
   HELPER,
   LEADER,
+  encodingMetrics,
   encodingWidth,
   vdafFor,
   type AggregatorId,
-  type Prio3Encoding,
+  type Prio3ReportEncoding,
 } from './prio3-sum.ts';
 import { decodeInputShare, decodePreparationShare, decodePublicShare } from './share-codec.ts';
 import { openInputShare } from './share-encryption.ts';
 import { largestMeasurement } from './sum-encoding.ts';
+import { isSumVectorEncoding } from './sum-vector-encoding.ts';
 
 type PreparationState = Awaited<ReturnType<Prio3Sum['prepareInit']>>['preparationState'];
 
@@ -69,7 +71,7 @@ export function reportIdHex(report: Pick<Prio3Report, 'reportId'>): string {
  * share (only this one: the other's key is not here), decode it and run VDAF prepareInit. Nothing here decodes a
  * measurement: an input share is a uniformly random-looking field vector without the other one.
  */
-export async function startPreparation<E extends Prio3Encoding>(
+export async function startPreparation<E extends Prio3ReportEncoding>(
   keys: AggregatorKeys,
   taskId: string,
   encoding: E,
@@ -77,17 +79,17 @@ export async function startPreparation<E extends Prio3Encoding>(
 ): Promise<PreparationStep> {
   const vdaf = vdafFor(encoding);
   const width = encodingWidth(encoding);
+  const metrics = encodingMetrics(encoding);
   const verifyKey = Buffer.from(keys.verifyKey);
   const prepared: PreparedReport[] = [];
   const rejected: Partial<Record<RejectionReason, number>> = {};
   const seen = new Set<string>();
   for (const report of reports) {
     const id = reportIdHex(report);
-    const { metricId, period } = report.encoding;
     if (
       report.taskId !== taskId ||
-      metricId !== encoding.metricId ||
-      period !== encoding.period ||
+      encodingMetrics(report.encoding) !== metrics ||
+      report.encoding.period !== encoding.period ||
       encodingWidth(report.encoding) !== width ||
       report.reportId.length !== vdaf.nonceSize ||
       seen.has(id)
@@ -137,7 +139,7 @@ export async function startPreparation<E extends Prio3Encoding>(
  * report id (null: refused, the leader drops it too) and the helper's output shares.
  */
 export async function decidePreparation(
-  encoding: Prio3Encoding,
+  encoding: Prio3ReportEncoding,
   helperPrepared: readonly PreparedReport[],
   leaderShares: ReadonlyMap<string, Uint8Array>,
 ): Promise<PreparedOutput & { messages: Map<string, Uint8Array | null> }> {
@@ -171,7 +173,7 @@ export async function decidePreparation(
 
 /** The leader's last step: apply the helper's preparation messages; a report without one is dropped. `reportIds` are the reports behind `outputShares`, in order. */
 export function finishPreparation(
-  encoding: Prio3Encoding,
+  encoding: Prio3ReportEncoding,
   leaderPrepared: readonly PreparedReport[],
   messages: ReadonlyMap<string, Uint8Array | null>,
 ): PreparedOutput & { reportIds: string[] } {
@@ -208,6 +210,27 @@ export interface ShareNoise {
 }
 
 /**
+ * The entries of an aggregate share that get noise, each with its sensitivity: a sum's one entry; every band count
+ * of a histogram; in a vector, each metric's least significant value entry (the collector weighs it by 1, so a draw
+ * there moves that metric's sum by the draw, as on a sum's entry) and no inclusion bit (see aggregateShare).
+ */
+function noisedEntries(
+  encoding: Prio3ReportEncoding,
+  length: number,
+): [index: number, sensitivity: number][] {
+  if (isSumVectorEncoding(encoding)) {
+    return encoding.slots.map((slot) => [
+      slot.countIndex + 1,
+      Math.max(1, Number(largestMeasurement(slot.encoding))),
+    ]);
+  }
+  if (isHistogramEncoding(encoding)) {
+    return Array.from({ length }, (_, index) => [index, BAND_COUNTS_SENSITIVITY]);
+  }
+  return [[0, Math.max(1, Number(largestMeasurement(encoding)))]];
+}
+
+/**
  * This aggregator's aggregate share: the field sum of its output shares, encoded. With `noise`, a discrete
  * Laplace draw is added in the field, so the collector only ever sees a noisy result even if the other aggregator
  * adds none. The release names each cell's exact report count (as DAP does), so the neighbouring cohorts this noise
@@ -216,10 +239,12 @@ export interface ShareNoise {
  * To every band count of a histogram, of L1 sensitivity Δ = 2: a home moving from one band to another takes one
  * from one count and adds one to another. Δ = 1 holds only when a home joins or leaves (Dwork & Roth, "The
  * Algorithmic Foundations of Differential Privacy", 2014, §3.3, histogram queries), which the exact count
- * would give away anyway.
+ * would give away anyway. A vector is several sum cells in one report: each metric's sum gets its own draw of
+ * Δ = its largest measurement at the cell's ε, as its own Sum report would; its count (the summed inclusion bits)
+ * is released exact, as a Sum cell's report count is.
  */
 export function aggregateShare(
-  encoding: Prio3Encoding,
+  encoding: Prio3ReportEncoding,
   outputShares: readonly bigint[][],
   noise?: ShareNoise,
 ): Uint8Array {
@@ -227,11 +252,7 @@ export function aggregateShare(
   const { field } = vdaf.flp;
   const share = vdaf.aggregate(null, [...outputShares]);
   if (noise !== undefined) {
-    const sensitivity = isHistogramEncoding(encoding)
-      ? BAND_COUNTS_SENSITIVITY
-      : Math.max(1, Number(largestMeasurement(encoding)));
-    const noised = isHistogramEncoding(encoding) ? share.length : 1;
-    for (let index = 0; index < noised; index++) {
+    for (const [index, sensitivity] of noisedEntries(encoding, share.length)) {
       const draw = BigInt(sampleDiscreteLaplace(noise.random, noise.epsilon, sensitivity));
       share[index] = field.add(share[index]!, ((draw % field.modulus) + field.modulus) % field.modulus);
     }

@@ -1,14 +1,29 @@
-// A home's report: its measurement sharded by Prio3 (Sum or Histogram), each input share sealed to its aggregator;
-// never the value.
+// A home's report: its measurement sharded by Prio3 (Sum, Histogram or SumVec), each input share sealed to its
+// aggregator; never the value.
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { ValidationError } from '../errors.ts';
-import { Prio3Histogram } from '@divviup/prio3';
-import { bandOf } from '../metrics/index.ts';
+import { Prio3Histogram, Prio3SumVec } from '@divviup/prio3';
+import { bandOf, type HomeValue, type MetricId } from '../metrics/index.ts';
 import { isHistogramEncoding, type HistogramEncoding } from './histogram-encoding.ts';
-import { HELPER, LEADER, encodingWidth, vdafFor, type Prio3Encoding, type Prio3Vdaf } from './prio3-sum.ts';
+import {
+  HELPER,
+  LEADER,
+  encodingMetrics,
+  encodingWidth,
+  vdafFor,
+  type Prio3Encoding,
+  type Prio3ReportEncoding,
+  type Prio3Vdaf,
+} from './prio3-sum.ts';
 import { sealInputShare, type SealedShare } from './share-encryption.ts';
 import { encodeHomeValue, type SumEncoding } from './sum-encoding.ts';
+import {
+  countedMetrics,
+  encodeHomeVector,
+  isSumVectorEncoding,
+  type SumVectorEncoding,
+} from './sum-vector-encoding.ts';
 
 /** One aggregator as a home sees it: a stable id (its WebID or URL) and its HPKE public key. */
 export interface AggregatorDescriptor {
@@ -23,7 +38,7 @@ export interface Prio3Task {
 }
 
 /** A report as stored in the pod: metadata in the clear, the value only as two sealed shares. */
-export interface Prio3Report<E extends Prio3Encoding = Prio3Encoding> {
+export interface Prio3Report<E extends Prio3ReportEncoding = Prio3Encoding> {
   taskId: string;
   /** 16 random bytes; also the VDAF nonce, as in DAP. */
   reportId: Uint8Array;
@@ -31,6 +46,16 @@ export interface Prio3Report<E extends Prio3Encoding = Prio3Encoding> {
   publicShare: Uint8Array;
   /** Sealed input shares, leader's first. */
   shares: readonly [SealedShare, SealedShare];
+  /**
+   * A vector report's metrics the home counts for, stated openly (hd:countsFor): the leader takes each metric's
+   * cohort from it, and the collector checks it against the summed inclusion bits (releaseCollectedVector).
+   */
+  countsFor?: readonly MetricId[];
+}
+
+/** Whether a report is about one metric (Sum or Histogram), not a vector of several. */
+export function isMetricReport(report: Prio3Report<Prio3ReportEncoding>): report is Prio3Report {
+  return !isSumVectorEncoding(report.encoding);
 }
 
 /** Random bytes; node:crypto in production, a fixed stream in tests that need repeatable reports. */
@@ -41,11 +66,12 @@ export type RandomBytes = (length: number) => Uint8Array;
  * and public share. Changing any of them after sealing makes both shares refuse to open.
  */
 export function inputShareAad(
-  report: Pick<Prio3Report, 'taskId' | 'reportId' | 'encoding' | 'publicShare'>,
+  report: Pick<Prio3Report<Prio3ReportEncoding>, 'taskId' | 'reportId' | 'encoding' | 'publicShare'>,
 ): Uint8Array {
-  const { metricId, period } = report.encoding;
+  const metrics = encodingMetrics(report.encoding);
+  const { period } = report.encoding;
   const width = encodingWidth(report.encoding);
-  const header = Buffer.from(`${report.taskId}\u0000${metricId}\u0000${period}\u0000${width}\u0000`, 'utf8');
+  const header = Buffer.from(`${report.taskId}\u0000${metrics}\u0000${period}\u0000${width}\u0000`, 'utf8');
   return Buffer.concat([header, report.reportId, report.publicShare]);
 }
 
@@ -88,18 +114,46 @@ export async function createHomeReport(
     : createReport(task, encoding, value, randomBytes);
 }
 
-/** Shards with either VDAF: a histogram's measurement is a band index, a sum's the integer itself. */
-function shard(vdaf: Prio3Vdaf, measurement: bigint, nonce: Buffer, rand: Buffer) {
+/**
+ * Shards a home's values of several sum metrics of one period as one vector report (sum-vector-encoding.ts): per
+ * metric its inclusion bit and value, one proof for all, each share sealed to its aggregator. A metric the home does
+ * not count for (absent from `values`, or not `included`) travels as zeros, so it adds to neither sum nor count.
+ */
+export async function createVectorReport(
+  task: Prio3Task,
+  encoding: SumVectorEncoding,
+  values: ReadonlyMap<string, Pick<HomeValue, 'included' | 'value'>>,
+  randomBytes: RandomBytes = cryptoRandomBytes,
+): Promise<Prio3Report<SumVectorEncoding>> {
+  const report = await createReportFromMeasurement(
+    task,
+    encoding,
+    encodeHomeVector(encoding, values),
+    randomBytes,
+  );
+  return { ...report, countsFor: countedMetrics(encoding, values) };
+}
+
+/** A measurement as the VDAFs take it: a sum's integer, a histogram's band index (as bigint), a vector's entries. */
+export type Measurement = bigint | readonly number[];
+
+/** Shards with any VDAF: a histogram's measurement is a band index, a sum's the integer, a vector's its entries. */
+function shard(vdaf: Prio3Vdaf, measurement: Measurement, nonce: Buffer, rand: Buffer) {
+  if (vdaf instanceof Prio3SumVec) {
+    if (typeof measurement === 'bigint') throw new TypeError('A vector measurement is a list of entries');
+    return vdaf.shard([...measurement], nonce, rand);
+  }
+  if (typeof measurement !== 'bigint') throw new TypeError('A sum or histogram measurement is one integer');
   return vdaf instanceof Prio3Histogram
     ? vdaf.shard(Number(measurement), nonce, rand)
     : vdaf.shard(measurement, nonce, rand);
 }
 
 /** As createReport, from an already encoded measurement (the bench and the tests of the validity proof use it). */
-export async function createReportFromMeasurement<E extends Prio3Encoding>(
+export async function createReportFromMeasurement<E extends Prio3ReportEncoding>(
   task: Prio3Task,
   encoding: E,
-  measurement: bigint,
+  measurement: Measurement,
   randomBytes: RandomBytes = cryptoRandomBytes,
 ): Promise<Prio3Report<E>> {
   const vdaf = vdafFor(encoding);
@@ -109,7 +163,7 @@ export async function createReportFromMeasurement<E extends Prio3Encoding>(
     sharded = await shard(vdaf, measurement, Buffer.from(reportId), Buffer.from(randomBytes(vdaf.randSize)));
   } catch {
     throw new ValidationError('A measurement is outside the range of its encoding', {
-      metricId: encoding.metricId,
+      metricId: encodingMetrics(encoding),
       width: encodingWidth(encoding),
     });
   }

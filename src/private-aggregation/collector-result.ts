@@ -1,4 +1,5 @@
-// The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean, or its bands.
+// The collector's side: two aggregate shares and the report count combine into the cohort's sum and mean, or its
+// bands; a vector's into each metric's sum, mean and count.
 import { ValidationError } from '../errors.ts';
 import {
   bandsCell,
@@ -10,9 +11,16 @@ import {
   type CellRelease,
 } from '../privacy/index.ts';
 import { isHistogramEncoding, type HistogramEncoding } from './histogram-encoding.ts';
-import { prio3HistogramFor, prio3SumFor, type Prio3Encoding, type Prio3Vdaf } from './prio3-sum.ts';
+import {
+  prio3HistogramFor,
+  prio3SumFor,
+  prio3SumVecFor,
+  type Prio3Encoding,
+  type Prio3Vdaf,
+} from './prio3-sum.ts';
 import { decodeAggregateShare } from './share-codec.ts';
 import type { SumEncoding } from './sum-encoding.ts';
+import type { SumVectorEncoding } from './sum-vector-encoding.ts';
 
 function assertCount(count: number): void {
   if (!Number.isSafeInteger(count) || count < 1) {
@@ -65,13 +73,85 @@ export function releaseCollectedCell(
   floor?: number,
 ): CellRelease {
   if (shares === null || count < minimumCohort(k, floor)) return suppressedCell('below-k');
-  const { mean } = collectSum(encoding, shares, count);
+  return releaseSum(encoding, collectSum(encoding, shares, count));
+}
+
+/** A collected sum as a released cell: homes rounded to 5, the mean clamped to the bounds, no median. */
+function releaseSum(encoding: SumEncoding, collected: CollectedSum): CellRelease {
   return {
     suppressed: false,
-    homes: roundToNearest5(count),
-    mean: Math.min(encoding.upper, Math.max(encoding.lower, mean)),
+    homes: roundToNearest5(collected.count),
+    mean: Math.min(encoding.upper, Math.max(encoding.lower, collected.mean)),
     median: null,
   };
+}
+
+/**
+ * Combines both aggregate shares of a vector: per metric (by id), its count (the summed inclusion bits, not the
+ * number of reports: a home left out of one metric still reports the others) and its sum, rebuilt from its value
+ * bits' sums (Σ 2^j · sum of bit j), undone to the metric's unit. Mean NaN where no home counts.
+ */
+export function collectSumVector(
+  encoding: SumVectorEncoding,
+  aggregateShares: readonly [Uint8Array, Uint8Array],
+): Map<string, CollectedSum> {
+  const vdaf = prio3SumVecFor(encoding);
+  const [leader, helper] = aggregateShares.map((bytes) => decodeAggregateShare(vdaf, bytes));
+  const entry = (index: number) => signed(vdaf, vdaf.flp.field.add(leader![index]!, helper![index]!));
+  const collected = new Map<string, CollectedSum>();
+  for (const { encoding: metric, countIndex } of encoding.slots) {
+    const count = Number(entry(countIndex));
+    let total = 0n;
+    for (let bit = 0; bit < metric.bits; bit++) total += entry(countIndex + 1 + bit) << BigInt(bit);
+    const sum = Number(total) / metric.scale + metric.lower * count;
+    collected.set(metric.metricId, { count, sum, mean: count > 0 ? sum / count : Number.NaN });
+  }
+  return collected;
+}
+
+/**
+ * The released cells of a vector collection, by metric id: each metric's cell on its own count (summed inclusion
+ * bits), so a metric below max(k, floor) homes is suppressed while another of the same reports is released, as
+ * plain cells are. Below max(k, floor) reports no metric can reach it: the aggregators do not aggregate (`shares`
+ * null) and every cell is suppressed. With `stated` (per metric, the aggregated reports whose hd:countsFor names
+ * it), a metric whose summed inclusion bits differ is withheld (`secondary`: not released, as a batch overlapping
+ * an earlier one is not): its cohort as the leader names it is not the cohort summed (inclusionMismatches).
+ */
+export function releaseCollectedVector(
+  encoding: SumVectorEncoding,
+  shares: readonly [Uint8Array, Uint8Array] | null,
+  k: number,
+  floor?: number,
+  stated?: ReadonlyMap<string, number>,
+): Map<string, CellRelease> {
+  const collected = shares === null ? null : collectSumVector(encoding, shares);
+  const releases = new Map<string, CellRelease>();
+  for (const { encoding: metric } of encoding.slots) {
+    const cell = collected?.get(metric.metricId);
+    let release: CellRelease;
+    if (cell === undefined || cell.count < minimumCohort(k, floor)) release = suppressedCell('below-k');
+    else if (stated !== undefined && cell.count !== (stated.get(metric.metricId) ?? 0)) {
+      release = suppressedCell('secondary');
+    } else release = releaseSum(metric, cell);
+    releases.set(metric.metricId, release);
+  }
+  return releases;
+}
+
+/**
+ * The vector's metrics whose summed inclusion bits differ from `stated`, the number of aggregated reports whose
+ * public hd:countsFor names the metric: some report lies about its cohort (a c bit of 1 for a metric it does not
+ * list, or 0 for one it does), so the cohort the release would name is not the one summed. Empty without shares.
+ */
+export function inclusionMismatches(
+  encoding: SumVectorEncoding,
+  shares: readonly [Uint8Array, Uint8Array] | null,
+  stated: ReadonlyMap<string, number>,
+): string[] {
+  if (shares === null) return [];
+  return [...collectSumVector(encoding, shares)]
+    .filter(([metricId, cell]) => cell.count !== (stated.get(metricId) ?? 0))
+    .map(([metricId]) => metricId);
 }
 
 /** A banded cohort's result: the number of reports aggregated and how many fell in each band (noisy with DP). */

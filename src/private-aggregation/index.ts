@@ -9,3 +9,4 @@ export * from './aggregator-preparation.ts';
 export * from './collector-result.ts';
 export * from './report-document.ts';
 export * from './histogram-encoding.ts';
+export * from './sum-vector-encoding.ts';

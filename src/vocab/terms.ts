@@ -352,6 +352,8 @@ export const TERMS = Object.freeze({
     'reportId',
     'bitWidth',
     'histogramLength',
+    'vectorLength',
+    'countsFor',
     'chunkLength',
     'publicShare',
     'inputShare',

@@ -4,6 +4,11 @@ import { afterAll, beforeAll, describe, expect, vi } from 'vitest';
 import type { JobHome } from '../../src/broker/private-aggregation/helper-protocol.ts';
 import { HelperStore } from '../../src/broker/private-aggregation/helper-store.ts';
 import { collectPrio3Cell } from '../../src/broker/private-aggregation/leader-collection.ts';
+import { collectCells, Prio3CellTable } from '../../src/broker/private-aggregation/prio3-run.ts';
+import { planRun } from '../../src/broker/aggregation/run-plan.ts';
+import { cellLabel } from '../../src/broker/aggregation/cohorts.ts';
+import { seededRandomSource } from '../../src/privacy/index.ts';
+import { pino } from 'pino';
 import { createLogger } from '../../src/logging.ts';
 import { parsePeriod } from '../../src/metrics/index.ts';
 import {
@@ -11,25 +16,33 @@ import {
   LEADER,
   aggregateShare,
   collectSum,
+  collectSumVector,
   createHistogramReport,
   createReport,
   createReportFromMeasurement,
+  createVectorReport,
   decidePreparation,
+  encodeHomeVector,
   finishPreparation,
   generateAggregatorKeyPair,
   histogramEncodingFor,
   inputShareAad,
   prio3HistogramFor,
   prio3SumFor,
+  prio3SumVecFor,
+  releaseCollectedVector,
+  reportIdHex,
   sealInputShare,
   startPreparation,
   sumEncodingFor,
+  sumVectorEncodingFor,
   type AggregatorKeyPair,
   type AggregatorKeys,
   type Prio3Report,
   type Prio3Task,
 } from '../../src/private-aggregation/index.ts';
 import { ReportPods, startTestHelper, type TestHelper } from '../helpers/helper-aggregator-app.ts';
+import { aggregateBoth } from '../helpers/prio3-aggregators.ts';
 import { attack } from './attack.ts';
 
 const encoding = sumEncodingFor('cold.below18.hours', parsePeriod('2026-01'));
@@ -474,6 +487,136 @@ describe('attacks on private aggregation', () => {
             { label: 'above 1500 ppm', homes: null },
           ],
         });
+      } finally {
+        await helper.close();
+      }
+    },
+    60_000,
+  );
+
+  attack(
+    {
+      id: 'P16-11',
+      attacker: 'gateway',
+      tried:
+        'in a two-metric vector report, count itself twice for one (an inclusion bit of 2) or claim a value bit of 1000',
+      expected:
+        'the proof that every entry is 0 or 1 fails; both reports are refused, counted, and add to no metric’s count or sum',
+    },
+    async () => {
+      const vector = sumVectorEncodingFor(['cold.below18.hours', 'temperature.mean'], parsePeriod('2026-01'));
+      const values = (cold: number, mean: number | null) =>
+        new Map([
+          ['cold.below18.hours', { included: true, value: cold }],
+          ['temperature.mean', { included: mean !== null, value: mean }],
+        ]);
+      // 10 homes count for the cold hours, 9 for the mean temperature: one short of k = 10.
+      const honest = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          createVectorReport(task, vector, values(10 * index, index < 9 ? 18 : null)),
+        ),
+      );
+      const flp = Object.getPrototypeOf(prio3SumVecFor(vector).flp) as { encode: () => bigint[] };
+      const meanCount = vector.slots.find(
+        (slot) => slot.encoding.metricId === 'temperature.mean',
+      )!.countIndex;
+      const forged = [];
+      for (const [index, entry] of [
+        [meanCount, 2n],
+        [meanCount + 1, 1000n],
+      ] as const) {
+        const lie = encodeHomeVector(vector, values(20, 18)).map(BigInt);
+        lie[index] = entry;
+        const encode = vi.spyOn(flp, 'encode').mockReturnValue(lie);
+        forged.push(
+          await createReportFromMeasurement(task, vector, new Array<number>(vector.length).fill(0)),
+        );
+        encode.mockRestore();
+      }
+      const { decided, finished, shares } = await aggregateBoth(
+        { leaderKeys, helperKeys, taskId: task.id },
+        vector,
+        [...honest, ...forged],
+      );
+      expect(decided.rejected).toEqual({ 'invalid-proof': 2 });
+      expect(finished.rejected).toEqual({ 'invalid-proof': 2 });
+      const collected = collectSumVector(vector, shares);
+      expect(collected.get('temperature.mean')).toMatchObject({ count: 9 });
+      expect(collected.get('cold.below18.hours')).toMatchObject({ count: 10, sum: 450 });
+      // Counted, the inclusion bit of 2 would lift the mean temperature to 11 homes and release it.
+      const released = releaseCollectedVector(vector, shares, 10);
+      expect(released.get('temperature.mean')).toMatchObject({ suppressed: true, reason: 'below-k' });
+      expect(released.get('cold.below18.hours')).toMatchObject({ suppressed: false, homes: 10 });
+    },
+  );
+
+  attack(
+    {
+      id: 'P16-12',
+      attacker: 'gateway',
+      tried:
+        'in a vector report, add a value (inclusion bit 1) to a metric its public hd:countsFor leaves out',
+      expected:
+        'the summed inclusion bits differ from the reports naming the metric: its cell is withheld and counted',
+    },
+    async () => {
+      const plan = planRun({
+        metrics: ['cold.below18.hours', 'temperature.mean'],
+        areas: ['E05018412'],
+        period: { from: '2026-01-01', to: '2026-01-31' },
+        granularity: 'month',
+        byDwellingType: false,
+      });
+      const vector = sumVectorEncodingFor(['cold.below18.hours', 'temperature.mean'], parsePeriod('2026-01'));
+      const both = new Map([
+        ['cold.below18.hours', { included: true, value: 40 }],
+        ['temperature.mean', { included: true, value: 19 }],
+      ]);
+      const honest = await Promise.all(
+        Array.from({ length: 11 }, () => createVectorReport(task, vector, both)),
+      );
+      const told = await createVectorReport(task, vector, both);
+      expect(told.countsFor).toEqual(vector.metricIds);
+      const lie = { ...told, countsFor: ['cold.below18.hours' as const] };
+      const pods = new ReportPods();
+      const reports = [...honest, lie];
+      const homes = pods.put(task, reports);
+      const table = new Prio3CellTable(plan);
+      for (const report of reports) {
+        const job = homes.get(reportIdHex(report))!;
+        table.add(job.pod, job, {
+          profile: { area: 'E05018412', dwellingType: 'Terraced', timeZone: 'Europe/London' },
+          versions: new Map(),
+          // The leader's key of a home's vector report for a period (prio3-run.ts, readPrio3Home).
+          reports: new Map([['vector|2026-01', { url: `${job.pod}report`, slot: report }]]),
+        });
+      }
+      const helper = await helperFor(pods, { minimumBatch: 10 });
+      const lines: string[] = [];
+      try {
+        const collected = await collectCells(table, {
+          leader: { keys: leaderKeys, aggregators: task.aggregators, helper: helper.client },
+          taskId: task.id,
+          k: 10,
+          floor: 1,
+          epsilonPerCell: null,
+          random: seededRandomSource(1),
+          logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+        });
+        expect(collected.rejected).toEqual({ 'inclusion-mismatch': 1 });
+        const cells = new Map(collected.cohorts.map((cohort) => [cohort.metric, cohort]));
+        // The leader names 11 homes for the mean temperature; 12 values were summed.
+        expect(cells.get('temperature.mean')!.homeKeys).toHaveLength(11);
+        expect(collected.releases.get(cellLabel(cells.get('temperature.mean')!))).toMatchObject({
+          suppressed: true,
+          mean: null,
+        });
+        expect(collected.releases.get(cellLabel(cells.get('cold.below18.hours')!))).toMatchObject({
+          suppressed: false,
+          homes: 10,
+          mean: 40,
+        });
+        expect(lines.join('')).toMatch(/"metrics":\["temperature.mean"\].*cells withheld/);
       } finally {
         await helper.close();
       }

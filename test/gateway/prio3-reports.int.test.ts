@@ -2,28 +2,32 @@
 import { Buffer } from 'node:buffer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PodWriter } from '../../src/gateway/pod-writer.ts';
-import { writePrio3Report, type Prio3ReportRequest } from '../../src/gateway/prio3-reports.ts';
+import {
+  reportRequestsFor,
+  writePrio3Report,
+  type Prio3ReportRequest,
+} from '../../src/gateway/prio3-reports.ts';
 import { createLogger } from '../../src/logging.ts';
 import { daysOfMonth, parsePeriod, type DailySummary } from '../../src/metrics/index.ts';
 import { readTurtle } from '../../src/pod/resource-read.ts';
 import {
   HELPER,
   LEADER,
-  aggregateShare,
   collectHistogram,
   collectSum,
-  decidePreparation,
-  finishPreparation,
+  collectSumVector,
   generateAggregatorKeyPair,
   histogramEncodingFor,
   readReport,
-  startPreparation,
+  readReportDocument,
   sumEncodingFor,
+  sumVectorEncodingFor,
   type AggregatorKeyPair,
-  type Prio3Encoding,
   type Prio3Report,
+  type SumVectorEncoding,
 } from '../../src/private-aggregation/index.ts';
 import { validateAgainstShapes } from '../../src/vocab/index.ts';
+import { aggregateBoth } from '../helpers/prio3-aggregators.ts';
 import { createGatewayHome, removeDataDirs, type GatewayHome } from './gateway-home.ts';
 
 let home: GatewayHome;
@@ -71,30 +75,13 @@ function januaryCo2(): DailySummary[] {
   );
 }
 
-/** Both aggregators' steps over `reports`, in DAP order, without noise: their two aggregate shares. */
-async function aggregateBoth(encoding: Prio3Encoding, reports: readonly Prio3Report[]) {
-  const leaderStep = await startPreparation(
-    { aggregatorId: LEADER, privateKey: leader.privateKey, verifyKey },
-    request.task.id,
-    encoding,
-    reports,
-  );
-  const helperStep = await startPreparation(
-    { aggregatorId: HELPER, privateKey: helper.privateKey, verifyKey },
-    request.task.id,
-    encoding,
-    reports,
-  );
-  const decided = await decidePreparation(
-    encoding,
-    helperStep.prepared,
-    new Map(leaderStep.prepared.map((r) => [r.reportId, r.preparationShare])),
-  );
-  const finished = finishPreparation(encoding, leaderStep.prepared, decided.messages);
-  return [
-    aggregateShare(encoding, finished.outputShares),
-    aggregateShare(encoding, decided.outputShares),
-  ] as const;
+/** Both aggregators of task `taskId`, as aggregateBoth takes them. */
+function aggregatorsOf(taskId: string) {
+  return {
+    taskId,
+    leaderKeys: { aggregatorId: LEADER, privateKey: leader.privateKey, verifyKey },
+    helperKeys: { aggregatorId: HELPER, privateKey: helper.privateKey, verifyKey },
+  } as const;
 }
 
 beforeAll(async () => {
@@ -142,7 +129,7 @@ describe('Prio3 reports in the pod', () => {
     const stored = readReport(document!.store, url);
     expect(stored.aggregatorIds).toEqual(request.task.aggregators.map((a) => a.id));
     const encoding = sumEncodingFor('cold.below18.hours', period);
-    const shares = await aggregateBoth(encoding, [stored.report]);
+    const { shares } = await aggregateBoth(aggregatorsOf(request.task.id), encoding, [stored.report]);
     expect(collectSum(encoding, shares, 1).sum).toBeCloseTo(114.7, 9);
     expect(Buffer.from(stored.report.reportId)).toHaveLength(16);
   });
@@ -168,7 +155,60 @@ describe('Prio3 reports in the pod', () => {
     const stored = readReport((await readTurtle(home.resident.agent.fetch, url))!.store, url);
     const encoding = histogramEncodingFor('co2.night.band', period);
     expect(stored.report.encoding).toEqual(encoding);
-    const shares = await aggregateBoth(encoding, [stored.report]);
+    const { shares } = await aggregateBoth(aggregatorsOf(request.task.id), encoding, [stored.report]);
     expect(collectHistogram(encoding, shares, 1)).toEqual({ count: 1, bands: [0, 0, 1, 0] });
+  });
+
+  it('writes one vector report for a request of several sum metrics (its hd:countsFor naming them), the banded metric apart', async () => {
+    const aggregators = {
+      leader: {
+        id: request.task.aggregators[0].id,
+        publicKey: Buffer.from(leader.publicKey).toString('base64'),
+      },
+      helper: {
+        id: request.task.aggregators[1].id,
+        publicKey: Buffer.from(helper.publicKey).toString('base64'),
+      },
+    };
+    const asked = reportRequestsFor(
+      {
+        id: 'council-b-2026-01',
+        metrics: ['cold.below18.hours', 'co2.night.band', 'temperature.mean'],
+        period: { from: '2026-01-01', to: '2026-01-31' },
+        granularity: 'month',
+        aggregation: 'prio3',
+      },
+      { privateAggregation: aggregators },
+      'Europe/London',
+    );
+    expect(asked.map((one) => one.metricId)).toEqual([
+      'co2.night.band',
+      'temperature.mean,cold.below18.hours',
+    ]);
+    const vectorRequest = asked[1]!;
+    expect(await writePrio3Report(writer, home.layout, vectorRequest, january())).toEqual({
+      kind: 'written',
+    });
+    const url = home.layout.vectorReportDocument('council-b-2026-01', '2026-01');
+    expect(url).toBe(`${home.layout.root}reports/council-b-2026-01/vector/2026-01.ttl`);
+    for (const metricId of ['temperature.mean', 'cold.below18.hours']) {
+      const single = home.layout.reportDocument('council-b-2026-01', metricId, '2026-01');
+      expect((await home.resident.agent.fetch(single)).status, metricId).toBe(404);
+    }
+    const text = await (await home.resident.agent.fetch(url, { headers: { accept: 'text/turtle' } })).text();
+    expect((await validateAgainstShapes(text, { baseIRI: url })).results).toEqual([]);
+    for (const form of ['114.7', '1147', '19.0', '190']) expect(text).not.toContain(form);
+    const stored = readReportDocument((await readTurtle(home.resident.agent.fetch, url))!.store, url);
+    const vector = sumVectorEncodingFor(['temperature.mean', 'cold.below18.hours'], period);
+    expect(stored.report.encoding).toEqual(vector);
+    expect(stored.report.countsFor).toEqual(['temperature.mean', 'cold.below18.hours']);
+    const { shares } = await aggregateBoth(aggregatorsOf('council-b-2026-01'), vector, [
+      stored.report as Prio3Report<SumVectorEncoding>,
+    ]);
+    const collected = collectSumVector(vector, shares);
+    expect(collected.get('temperature.mean')).toMatchObject({ count: 1, sum: 19 });
+    expect(collected.get('cold.below18.hours')!.sum).toBeCloseTo(114.7, 9);
+    // Written once: the create-only PUT leaves the first vector alone.
+    expect(await writePrio3Report(writer, home.layout, vectorRequest, january())).toEqual({ kind: 'exists' });
   });
 });

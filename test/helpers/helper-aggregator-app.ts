@@ -11,13 +11,14 @@ import {
   httpHelperClient,
   type HelperClient,
 } from '../../src/broker/private-aggregation/leader-collection.ts';
-import type { ReadDocument } from '../../src/broker/private-aggregation/report-reader.ts';
+import { reportUrl, type ReadDocument } from '../../src/broker/private-aggregation/report-reader.ts';
 import { createLogger, type Logger } from '../../src/logging.ts';
 import { PodLayout } from '../../src/pod/pod-layout.ts';
 import {
   reportIdHex,
   reportQuads,
   type Prio3Report,
+  type Prio3ReportEncoding,
   type Prio3Task,
 } from '../../src/private-aggregation/index.ts';
 
@@ -36,12 +37,12 @@ export class ReportPods {
   };
 
   /** Writes each report into a pod of its own; returns the job home of each, by report id (what the leader tells). */
-  put(task: Prio3Task, reports: readonly Prio3Report[]): Map<string, JobHome> {
+  put(task: Prio3Task, reports: readonly Prio3Report<Prio3ReportEncoding>[]): Map<string, JobHome> {
     const homes = new Map<string, JobHome>();
     for (const report of reports) {
       const pod = `https://pods.example/home-${this.next++}/`;
       const layout = new PodLayout(pod);
-      const url = layout.reportDocument(report.taskId, report.encoding.metricId, report.encoding.period);
+      const url = reportUrl(layout, report.taskId, report.encoding);
       this.documents.set(url, new Store(reportQuads(report, task, url)));
       homes.set(reportIdHex(report), { pod, consentRecord: `${pod}homedata/consents/${task.id}.ttl` });
     }

@@ -6,48 +6,32 @@ import { generateFixtureSet, simulateReadings } from '../../src/fixtures/index.t
 import { bandOf, computeHomeValue, parsePeriod, summariseReadings } from '../../src/metrics/index.ts';
 import { sampleDiscreteLaplace, seededRandomSource } from '../../src/privacy/index.ts';
 import {
-  HELPER,
-  LEADER,
-  aggregateShare,
   collectHistogram,
   createHistogramReport,
   createReportFromMeasurement,
-  decidePreparation,
-  finishPreparation,
-  generateAggregatorKeyPair,
   histogramEncodingFor,
   prio3HistogramFor,
   releaseCollectedBands,
-  startPreparation,
-  type AggregatorKeys,
   type HistogramEncoding,
   type Prio3Report,
   type Prio3Task,
   type ShareNoise,
 } from '../../src/private-aggregation/index.ts';
+import {
+  aggregateBoth,
+  createPrio3Aggregators,
+  type Prio3Aggregators,
+} from '../helpers/prio3-aggregators.ts';
 
 const METRIC = 'co2.night.band';
 const january = parsePeriod('2026-01');
 const encoding = histogramEncodingFor(METRIC, january);
-const verifyKey = new Uint8Array(16).fill(5);
+let aggregators: Prio3Aggregators;
 let task: Prio3Task;
-let leaderKeys: AggregatorKeys;
-let helperKeys: AggregatorKeys;
 
 beforeAll(async () => {
-  const [leaderPair, helperPair] = await Promise.all([
-    generateAggregatorKeyPair(),
-    generateAggregatorKeyPair(),
-  ]);
-  task = {
-    id: 'task-bands',
-    aggregators: [
-      { id: 'https://broker.example/', publicKey: leaderPair.publicKey },
-      { id: 'https://helper.example/', publicKey: helperPair.publicKey },
-    ],
-  };
-  leaderKeys = { aggregatorId: LEADER, privateKey: leaderPair.privateKey, verifyKey };
-  helperKeys = { aggregatorId: HELPER, privateKey: helperPair.privateKey, verifyKey };
+  aggregators = await createPrio3Aggregators('task-bands', new Uint8Array(16).fill(5));
+  task = aggregators.task;
 });
 
 afterEach(() => {
@@ -55,20 +39,11 @@ afterEach(() => {
 });
 
 /** Both aggregators' steps in DAP order, as for sums: the same functions, dispatched on the encoding. */
-async function collect(
+function collect(
   reports: readonly Prio3Report<HistogramEncoding>[],
   noise?: { leader: ShareNoise; helper: ShareNoise },
 ) {
-  const leaderStep = await startPreparation(leaderKeys, task.id, encoding, reports);
-  const helperStep = await startPreparation(helperKeys, task.id, encoding, reports);
-  const leaderShares = new Map(leaderStep.prepared.map((r) => [r.reportId, r.preparationShare]));
-  const helperOut = await decidePreparation(encoding, helperStep.prepared, leaderShares);
-  const leaderOut = finishPreparation(encoding, leaderStep.prepared, helperOut.messages);
-  const shares = [
-    aggregateShare(encoding, leaderOut.outputShares, noise?.leader),
-    aggregateShare(encoding, helperOut.outputShares, noise?.helper),
-  ] as const;
-  return { count: leaderOut.outputShares.length, rejected: helperOut.rejected, shares };
+  return aggregateBoth({ ...aggregators, taskId: task.id }, encoding, reports, noise);
 }
 
 describe('CO2 bands as a Prio3 histogram', () => {

@@ -6,13 +6,17 @@ import { parsePeriod } from '../../src/metrics/index.ts';
 import {
   createHistogramReport,
   createReport,
+  createVectorReport,
   generateAggregatorKeyPair,
   histogramEncodingFor,
   readReport,
+  readReportDocument,
   reportQuads,
   sumEncodingFor,
+  sumVectorEncodingFor,
   type Prio3Report,
   type Prio3Task,
+  type SumVectorEncoding,
 } from '../../src/private-aggregation/index.ts';
 import { parseTurtle, serializeTurtle, validateAgainstShapes } from '../../src/vocab/index.ts';
 
@@ -22,6 +26,9 @@ let task: Prio3Task;
 let turtle: string;
 let bandsReport: Prio3Report;
 let bandsTurtle: string;
+const vectorUrl = 'https://pod.example/alice/homedata/reports/t/vector/2026-01.ttl';
+let vectorReport: Prio3Report<SumVectorEncoding>;
+let vectorTurtle: string;
 
 beforeAll(async () => {
   const [leader, helper] = await Promise.all([generateAggregatorKeyPair(), generateAggregatorKeyPair()]);
@@ -40,6 +47,15 @@ beforeAll(async () => {
     1200,
   );
   bandsTurtle = serializeTurtle(reportQuads(bandsReport, task, bandsUrl), { baseIRI: bandsUrl });
+  vectorReport = await createVectorReport(
+    task,
+    sumVectorEncodingFor(['temperature.mean', 'cold.below18.hours'], parsePeriod('2026-01')),
+    new Map([
+      ['temperature.mean', { included: true, value: 19.4 }],
+      ['cold.below18.hours', { included: false, value: null }],
+    ]),
+  );
+  vectorTurtle = serializeTurtle(reportQuads(vectorReport, task, vectorUrl), { baseIRI: vectorUrl });
 });
 
 describe('Prio3 report document', () => {
@@ -110,5 +126,74 @@ describe('Prio3 report document', () => {
     expect(() => readReport(parseTurtle(relabelled, { baseIRI: url }), url)).toThrow(
       /VDAF parameters do not match/,
     );
+  });
+
+  it('writes a vector report with its metrics, length, chunk length and bit width 1, valid against its shape, and reads it back the same', async () => {
+    const { length, chunkLength } = vectorReport.encoding;
+    expect(vectorTurtle).toMatch(new RegExp(`hd:vectorLength ${length}\\b`));
+    expect(vectorTurtle).toMatch(new RegExp(`hd:chunkLength ${chunkLength}\\b`));
+    expect(vectorTurtle).toMatch(/hd:bitWidth 1\b/);
+    expect((await validateAgainstShapes(vectorTurtle, { baseIRI: vectorUrl })).results).toEqual([]);
+    const stored = readReportDocument(parseTurtle(vectorTurtle, { baseIRI: vectorUrl }), vectorUrl);
+    expect(stored.report.encoding).toEqual(vectorReport.encoding);
+    expect(serializeTurtle(reportQuads(stored.report, task, vectorUrl), { baseIRI: vectorUrl })).toBe(
+      vectorTurtle,
+    );
+    // The home counts for the mean temperature only: said openly, and read back.
+    expect(vectorReport.countsFor).toEqual(['temperature.mean']);
+    expect(stored.report.countsFor).toEqual(['temperature.mean']);
+    expect(vectorTurtle).toMatch(/hd:countsFor metric:temperature\.mean\b/);
+    // Where one metric's report is read (a per-metric document), a vector is not one.
+    expect(() => readReport(parseTurtle(vectorTurtle, { baseIRI: vectorUrl }), vectorUrl)).toThrow(
+      /vector report/,
+    );
+  });
+
+  it.each([
+    [
+      'another vector length',
+      (text: string) => text.replace(/hd:vectorLength (\d+)/, (_, n) => `hd:vectorLength ${Number(n) + 1}`),
+      /VDAF parameters do not match/,
+    ],
+    [
+      'another chunk length',
+      (text: string) => text.replace(/hd:chunkLength (\d+)/, (_, n) => `hd:chunkLength ${Number(n) + 1}`),
+      /VDAF parameters do not match/,
+    ],
+    [
+      'a shared bit width of 16',
+      (text: string) => text.replace(/hd:bitWidth 1\b/, 'hd:bitWidth 16'),
+      /VDAF parameters do not match/,
+    ],
+    [
+      'a third metric it was not built for',
+      (text: string) => text.replace(/hd:metric /, 'hd:metric metric:damp.rh70.hours, '),
+      /VDAF parameters do not match/,
+    ],
+    [
+      'a banded metric among them',
+      (text: string) => text.replace(/hd:metric /, 'hd:metric metric:co2.night.band, '),
+      /histogram/,
+    ],
+    [
+      'counting for a metric it is not a vector of',
+      (text: string) => text.replace(/hd:countsFor /, 'hd:countsFor metric:damp.rh70.hours, '),
+      /counts for a metric it is not a vector of/,
+    ],
+  ])(
+    'refuses a vector report whose parameters or metrics differ from the catalogue’s: %s',
+    (_, tamper, why) => {
+      const tampered = tamper(vectorTurtle);
+      expect(tampered).not.toBe(vectorTurtle);
+      expect(() => readReportDocument(parseTurtle(tampered, { baseIRI: vectorUrl }), vectorUrl)).toThrow(why);
+    },
+  );
+
+  it('refuses by its shape a vector’s parameters on a report of one metric', async () => {
+    const one = turtle.replace(/hd:bitWidth 9/, 'hd:bitWidth 9; hd:vectorLength 20; hd:chunkLength 4');
+    expect(one).not.toBe(turtle);
+    const paths = (await validateAgainstShapes(one, { baseIRI: url })).results.map((r) => r.path);
+    expect(paths).toEqual(['hd:bitWidth']);
+    expect(() => readReport(parseTurtle(one, { baseIRI: url }), url)).toThrow(/VDAF parameters do not match/);
   });
 });

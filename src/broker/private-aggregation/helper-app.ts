@@ -11,7 +11,8 @@ import {
   HELPER,
   aggregateShare,
   decidePreparation,
-  prio3EncodingFor,
+  encodingMetrics,
+  reportEncodingFor,
   startPreparation,
   type AggregatorKeys,
 } from '../../private-aggregation/index.ts';
@@ -113,7 +114,7 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
         homes: body.homes.length,
       });
     }
-    const encoding = prio3EncodingFor(body.metricId, parsePeriod(body.period));
+    const encoding = reportEncodingFor(body.metricId.split(','), parsePeriod(body.period));
     const read = await readCellReports(
       settings.readDocument,
       body.homes.map((home) => new PodLayout(home.pod)),
@@ -131,7 +132,7 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
     await store.saveJob({
       jobId,
       taskId: body.taskId,
-      metricId: encoding.metricId,
+      metricId: encodingMetrics(encoding),
       period: encoding.period,
       reportIds,
       outputShares: decided.outputShares,
@@ -173,7 +174,7 @@ export function createHelperApp(settings: HelperSettings, logger: Logger): Expre
     if (count < minimum) {
       throw new ConflictError('batch-too-small', 'The batch is below the minimum batch size', { minimum });
     }
-    const encoding = prio3EncodingFor(job.metricId, parsePeriod(job.period));
+    const encoding = reportEncodingFor(job.metricId.split(','), parsePeriod(job.period));
     const noise = body.epsilon === undefined ? undefined : { epsilon: body.epsilon, random };
     let collected;
     try {

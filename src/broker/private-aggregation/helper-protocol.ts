@@ -1,13 +1,13 @@
 // The leader ↔ helper HTTP contract of a Prio3 collection (DAP's aggregation job and aggregate share, simplified).
 import { z } from 'zod';
-import { METRIC_IDS } from '../../metrics/index.ts';
+import { isMetricId } from '../../metrics/index.ts';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const hex16 = z.string().regex(/^[0-9a-f]{32}$/, '16 bytes of hex');
 
 /**
  * One home of a job, and why it is in it: its pod (the helper reads the report there itself, at the place the task,
- * metric and period name) and the consent record under which the resident granted both aggregators Read. The
+ * metric (or vector) and period name) and the consent record under which the resident granted both aggregators Read. The
  * leader names no report content and never the helper's share.
  */
 export const jobHomeSchema = z.strictObject({
@@ -22,7 +22,14 @@ export type JobHome = z.infer<typeof jobHomeSchema>;
  */
 export const aggregationJobRequestSchema = z.strictObject({
   taskId: z.string().min(1).max(200),
-  metricId: z.enum(METRIC_IDS),
+  /** The metric, or a vector report's metrics joined by `,` (encodingMetrics): where the helper reads each report. */
+  metricId: z
+    .string()
+    .max(1000)
+    .refine((value) => {
+      const ids = value.split(',');
+      return ids.every(isMetricId) && new Set(ids).size === ids.length;
+    }, 'a metric id, or distinct metric ids joined by ,'),
   period: z.string().regex(/^\d{4}-(\d{2}|W\d{2})$/),
   homes: z.array(jobHomeSchema).max(100_000),
   leaderShares: z.record(hex16, base64),

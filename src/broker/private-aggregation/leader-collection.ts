@@ -15,10 +15,12 @@ import {
   finishPreparation,
   releaseCollection,
   startPreparation,
+  encodingMetrics,
+  reportIdHex,
   type AggregatorKeys,
   type Prio3Encoding,
   type Prio3Report,
-  reportIdHex,
+  type Prio3ReportEncoding,
 } from '../../private-aggregation/index.ts';
 import { parseInput } from '../http/validate.ts';
 import {
@@ -98,14 +100,14 @@ export function httpHelperClient(
   };
 }
 
-/** One cell of a Prio3 run. */
-export interface Prio3CellInput {
+/** One batch of a Prio3 run: a cell's reports, or a vector's (several sum cells of the same homes). */
+export interface Prio3BatchInput<E extends Prio3ReportEncoding = Prio3ReportEncoding> {
   keys: AggregatorKeys;
   taskId: string;
-  /** A sum's (the cell releases a mean) or a histogram's (the cell releases homes per band). */
-  encoding: Prio3Encoding;
-  /** The consenting, enrolled homes' reports of this cell, read from their pods. */
-  reports: readonly Prio3Report[];
+  /** A sum's (the cell releases a mean), a histogram's (homes per band) or a vector's (a mean per metric). */
+  encoding: E;
+  /** The consenting, enrolled homes' reports of this batch, read from their pods. */
+  reports: readonly Prio3Report<E>[];
   /**
    * By report id (hex): the home each report came from and its consent record. The helper is told these homes,
    * not the reports: it reads each report itself. A report without a home here is not used.
@@ -119,9 +121,17 @@ export interface Prio3CellInput {
   random?: RandomSource;
 }
 
-/** The released cell, the valid report count and the refusals by reason (from both aggregators). */
-export interface Prio3CellOutcome {
-  release: CellRelease;
+/** One cell of a Prio3 run: a batch of one metric's reports. */
+export type Prio3CellInput = Prio3BatchInput<Prio3Encoding>;
+
+/**
+ * Both aggregate shares of a batch (null: not aggregated, below max(k, floor) reports before or after the proofs,
+ * or `overlapping`), the valid report count and the refusals by reason (from both aggregators).
+ */
+export interface Prio3BatchOutcome {
+  shares: readonly [Uint8Array, Uint8Array] | null;
+  /** The helper refused the batch as overlapping an earlier one: its cells are withheld (`secondary`). */
+  overlapping: boolean;
   /** Reports both aggregators accepted. */
   valid: number;
   /** Ids (hex) of the reports both aggregators accepted: whose homes the released cell stands for. */
@@ -130,43 +140,57 @@ export interface Prio3CellOutcome {
   rejected: Record<string, number>;
 }
 
+/** The released cell of a one-metric batch, with the batch's counts. */
+export type Prio3CellOutcome = Omit<Prio3BatchOutcome, 'shares' | 'overlapping'> & { release: CellRelease };
+
 function addCounts(into: Record<string, number>, from: Partial<Record<string, number>>): void {
   for (const [reason, count] of Object.entries(from)) into[reason] = (into[reason] ?? 0) + (count ?? 0);
 }
 
 /**
- * Runs one cell as the leader (DAP order: leader init → helper init and decide → leader finish → both aggregate
- * shares → collector). A cell with fewer than max(k, floor) reports, before or after the proofs, is not aggregated
- * at all: no aggregate share is computed or asked for. The leader's path handles input shares, preparation shares
- * and output shares (uniformly random field elements without the helper's), never a measurement, and logs counts.
+ * Runs one cell as the leader (collectPrio3Batch) and releases it: a mean or bands, or the cell withheld when the
+ * helper refused an overlapping batch, as the plain mode suppresses a release that would difference a home.
  */
 export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): Promise<Prio3CellOutcome> {
+  const { shares, overlapping, ...outcome } = await collectPrio3Batch(input, logger);
+  const release = overlapping
+    ? suppressedCell('secondary')
+    : releaseCollection(input.encoding, shares, outcome.valid, input.k, input.floor);
+  return { release, ...outcome };
+}
+
+/**
+ * Runs one batch as the leader (DAP order: leader init → helper init and decide → leader finish → both aggregate
+ * shares). A batch with fewer than max(k, floor) reports, before or after the proofs, is not aggregated at all:
+ * no aggregate share is computed or asked for. The leader's path handles input shares, preparation shares and
+ * output shares (uniformly random field elements without the helper's), never a measurement, and logs counts.
+ */
+export async function collectPrio3Batch(input: Prio3BatchInput, logger: Logger): Promise<Prio3BatchOutcome> {
   const { keys, taskId, encoding, helper, k, floor } = input;
+  const metric = encodingMetrics(encoding);
   const reports = input.reports.filter((report) => input.homes.has(reportIdHex(report)));
-  if (getMetric(encoding.metricId).additive) {
+  const additive = metric.split(',').find((metricId) => getMetric(metricId).additive);
+  if (additive !== undefined) {
     throw new ValidationError('Additive metrics need the dominance check, which Prio3 cannot make', {
-      metricId: encoding.metricId,
+      metricId: additive,
     });
   }
   const minimum = minimumCohort(k, floor);
   const rejected: Record<string, number> = {};
-  if (reports.length < minimum) {
-    return {
-      release: releaseCollection(encoding, null, reports.length, k, floor),
-      valid: 0,
-      validReportIds: [],
-      rejected,
-    };
-  }
+  const withheld = (valid: number, validReportIds: string[], overlapping = false): Prio3BatchOutcome => ({
+    shares: null,
+    overlapping,
+    valid,
+    validReportIds,
+    rejected,
+  });
+  if (reports.length < minimum) return withheld(0, []);
   const leaderStep = await startPreparation(keys, taskId, encoding, reports);
   addCounts(rejected, leaderStep.rejected);
-  if (leaderStep.prepared.length < minimum) {
-    const release = releaseCollection(encoding, null, leaderStep.prepared.length, k, floor);
-    return { release, valid: 0, validReportIds: [], rejected };
-  }
+  if (leaderStep.prepared.length < minimum) return withheld(0, []);
   const job = await helper.createJob({
     taskId,
-    metricId: encoding.metricId,
+    metricId: metric,
     period: encoding.period,
     // Only the homes of reports the leader could prepare; the helper reads and prepares each report itself.
     homes: leaderStep.prepared.map((report) => input.homes.get(report.reportId)!),
@@ -186,14 +210,8 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
   );
   const finished = finishPreparation(encoding, leaderStep.prepared, messages);
   const valid = finished.outputShares.length;
-  logger.info(
-    { taskId, metric: encoding.metricId, period: encoding.period, valid, rejected },
-    'prio3 cell prepared',
-  );
-  if (valid < minimum) {
-    const release = releaseCollection(encoding, null, valid, k, floor);
-    return { release, valid, validReportIds: finished.reportIds, rejected };
-  }
+  logger.info({ taskId, metric, period: encoding.period, valid, rejected }, 'prio3 cell prepared');
+  if (valid < minimum) return withheld(valid, finished.reportIds);
   const random = input.random ?? cryptoRandomSource();
   const noise = input.epsilon === undefined ? undefined : { epsilon: input.epsilon, random };
   const leaderShare = aggregateShare(encoding, finished.outputShares, noise);
@@ -205,23 +223,28 @@ export async function collectPrio3Cell(input: Prio3CellInput, logger: Logger): P
     });
   } catch (error) {
     // The reports differ from an earlier collection of an overlapping batch (a home left or joined): the helper
-    // gives no share, and the cell is suppressed as the plain mode suppresses a release that would difference one.
+    // gives no share, and the batch's cells are withheld as the plain mode suppresses a release that would
+    // difference one.
     if (!(error instanceof ConflictError && String(error.context.type ?? '').endsWith('/batch-overlap'))) {
       throw error;
     }
     logger.warn(
-      { taskId, metric: encoding.metricId, period: encoding.period, valid },
+      { taskId, metric, period: encoding.period, valid },
       'the helper refused a batch overlapping an earlier one; cell suppressed',
     );
-    return { release: suppressedCell('secondary'), valid, validReportIds: finished.reportIds, rejected };
+    return withheld(valid, finished.reportIds, true);
   }
   if (helperShare.queryCount > 1) {
     logger.info(
-      { taskId, metric: encoding.metricId, period: encoding.period, queryCount: helperShare.queryCount },
+      { taskId, metric, period: encoding.period, queryCount: helperShare.queryCount },
       'prio3 batch collected again: the helper gave its stored share',
     );
   }
-  const shares = [leaderShare, new Uint8Array(Buffer.from(helperShare.share, 'base64'))] as const;
-  const release = releaseCollection(encoding, shares, valid, k, floor);
-  return { release, valid, validReportIds: finished.reportIds, rejected };
+  return {
+    shares: [leaderShare, new Uint8Array(Buffer.from(helperShare.share, 'base64'))],
+    overlapping: false,
+    valid,
+    validReportIds: finished.reportIds,
+    rejected,
+  };
 }

@@ -13,7 +13,7 @@ import {
   type ConsentContext,
 } from '../../../src/consent/index.ts';
 import {
-  collectPrio3Cell,
+  collectPrio3Batch,
   httpHelperClient,
   type HelperClient,
 } from '../../../src/broker/private-aggregation/leader-collection.ts';
@@ -27,6 +27,7 @@ import {
   getMetric,
   parsePeriod,
   summariseReadings,
+  vectorMetrics,
   type DailySummary,
   type Property,
 } from '../../../src/metrics/index.ts';
@@ -35,15 +36,19 @@ import {
   HELPER,
   LEADER,
   encodeHomeValue,
+  encodeHomeVector,
   isHistogramEncoding,
   prio3EncodingFor,
   reportIdHex,
   inputShareAad,
   largestMeasurement,
   prio3SumFor,
+  prio3SumVecFor,
+  releaseCollectedVector,
   reportQuads,
   sealInputShare,
   sumEncodingFor,
+  sumVectorEncodingFor,
   type Prio3Report,
   type Prio3Task,
 } from '../../../src/private-aggregation/index.ts';
@@ -58,9 +63,10 @@ import { seedHomes, type SeededHome } from '../runs/seed-homes.ts';
 const CENTRAL = 'E05018412';
 /** 5 fixture homes: below k, suppressed in both modes. */
 const MARKET = 'E05017207';
-/** Three sums and a banded metric (a Prio3 histogram: homes per CO2 band). */
+/** Three sums (one vector report per home: Prio3SumVec) and a banded metric (a Prio3 histogram: homes per CO2 band). */
 const METRICS = ['temperature.mean', 'cold.below18.hours', 'damp.rh70.hours', 'co2.night.band'] as const;
 const BANDED = 'co2.night.band';
+const VECTOR = vectorMetrics(METRICS);
 const PROPERTIES: Property[] = ['temperature', 'humidity', 'co2'];
 const JANUARY = { from: '2026-01-01', to: '2026-01-31' };
 
@@ -107,7 +113,11 @@ async function outOfRangeReport(task: Prio3Task, metricId: string): Promise<Prio
  * 16 bytes each, little-endian), in hex and base64.
  */
 function oneHotPatterns(band: number, bands: number): RegExp[] {
-  const vector = Array.from({ length: bands }, (_, index) => (index === band ? 1 : 0));
+  return entryPatterns(Array.from({ length: bands }, (_, index) => (index === band ? 1 : 0)));
+}
+
+/** A measurement of 0/1 entries (a one-hot band, a vector report's bits) as JSON text and as Field128 bytes. */
+function entryPatterns(vector: readonly number[]): RegExp[] {
   const bytes = Buffer.concat(vector.map((bit) => littleEndian(BigInt(bit), 16)));
   return [
     new RegExp(`\\[\\s*${vector.join('\\s*,\\s*')}\\s*\\]`),
@@ -444,6 +454,31 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
     }
     expect(searched).toBeGreaterThan(homes.length * METRICS.length * 3);
 
+    // The sum metrics travelled as one vector report per home: its whole measurement (inclusion and value bits)
+    // is searched too, and the broker collected one vector batch, not a cell per metric.
+    expect(VECTOR).toEqual(['damp.rh70.hours', 'temperature.mean', 'cold.below18.hours']);
+    expect(prio3SumVecFor(sumVectorEncodingFor(VECTOR, parsePeriod('2026-01'))).flp.field.encodedSize).toBe(
+      16,
+    );
+    const prepared = logLines
+      .slice(logStart)
+      .map((line) => JSON.parse(line) as { msg: string; metric?: string })
+      .filter((line) => line.msg === 'prio3 cell prepared')
+      .map((line) => line.metric);
+    expect(prepared).toEqual([VECTOR.join(','), BANDED]);
+    for (const home of homes) {
+      const period = parsePeriod('2026-01');
+      const values = new Map(
+        VECTOR.map((id) => [id, computeHomeValue(id, summariesOf(home), period, home.fixture.timeZone)]),
+      );
+      const measurement = encodeHomeVector(sumVectorEncodingFor(VECTOR, period), values);
+      for (const [where, text] of Object.entries(haystacks)) {
+        for (const pattern of entryPatterns(measurement)) {
+          expect(pattern.exec(text), `${home.fixture.id} vector ${pattern} in the ${where}`).toBeNull();
+        }
+      }
+    }
+
     // No row of the broker's database that names a home (its pod, WebID, enrolled id or release key) names a band.
     const enrolled = await broker.db.query<{ home_id: string; pod: string }>(
       'SELECT home_id, pod FROM enrolled_homes',
@@ -551,7 +586,7 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
   it('collects a cell with the helper restarted between preparation and collection: its job is in its own database', async () => {
     const view = await requestView(prio3Request);
     const period = reportRequestsFor(view, info, 'Europe/London')[0]!.period;
-    const encoding = sumEncodingFor('temperature.mean', period);
+    const encoding = sumVectorEncodingFor(VECTOR, period);
     const central = homes.filter((home) => home.area === CENTRAL);
     const task = {
       id: prio3Request,
@@ -577,7 +612,7 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
         return client.aggregateShare(jobId, request);
       },
     };
-    const outcome = await collectPrio3Cell(
+    const outcome = await collectPrio3Batch(
       {
         keys: {
           aggregatorId: LEADER,
@@ -607,8 +642,9 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
     const released = prio3Results.cells.find(
       (cell) => cell.area === CENTRAL && cell.metric === 'temperature.mean',
     )!;
-    expect(outcome.release).toMatchObject({ suppressed: false, homes: released.homes });
-    expect(Math.round(outcome.release.mean! * 100) / 100).toBe(released.mean);
+    const release = releaseCollectedVector(encoding, outcome.shares, 10).get('temperature.mean')!;
+    expect(release).toMatchObject({ suppressed: false, homes: released.homes });
+    expect(Math.round(release.mean! * 100) / 100).toBe(released.mean);
     expect(leaderLines.join('')).toMatch(/"queryCount":2,"msg":"prio3 batch collected again/);
     await expect.poll(() => helper.output()).toMatch(/"queryCount":2,"msg":"aggregate share given"/);
   }, 300_000);
@@ -633,7 +669,8 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
     const refusals = logLines
       .slice(logStart)
       .filter((line) => line.includes('the helper refused a batch overlapping an earlier one'));
-    expect(refusals).toHaveLength(METRICS.length);
+    // One refusal per batch: the vector's (its three cells) and the banded metric's.
+    expect(refusals).toHaveLength(2);
     await expect.poll(() => helper.output()).toMatch(/batch-overlap/);
   }, 300_000);
 
