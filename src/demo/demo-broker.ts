@@ -50,7 +50,7 @@ export function fixtureRequest(fixtures: FixtureSet) {
 export function startDemoBroker(
   dataDir: string,
   port: number,
-  identities: DemoIdentities,
+  identities: Pick<DemoIdentities, 'broker'>,
   logger: Logger,
   privateAggregation?: LeaderConfig,
 ) {
