@@ -243,8 +243,8 @@ const urn_solid_server_default_PatchHandler_RDFStore = new (require('@solid/comm
   urn_solid_server_default_PatchHandler_ImmutableMetadata,
   urn_solid_server_default_PatchHandler_RDF
 ]);
-const urn_solid_server_default_LoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'login/', undefined);
 const urn_solid_server_default_AccountRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'account/', undefined);
+const urn_solid_server_default_LoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'login/', undefined);
 const urn_solid_server_default_IndexHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_IndexRoute, '@css:templates/identity/index.html.ejs');
 const urn_solid_server_default_OidcRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'oidc/', undefined);
 const urn_solid_server_default_PatchBodyParser = new (require('@solid/community-server').MethodFilterHandler)([
@@ -278,10 +278,10 @@ const urn_solid_server_default_ParallelMiddleware = new (require('@solid/communi
   blank39
 ]);
 const urn_solid_server_default_RdfPatcher = new (require('@solid/community-server').RdfPatcher)(urn_solid_server_default_PatchHandler_RDFStore);
-const urn_solid_server_default_LoginPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginRoute, 'password/', undefined);
-const urn_solid_server_default_LoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginRoute, '@css:templates/identity/login.html.ejs');
 const urn_solid_server_default_AccountIdRoute = new (require('@solid/community-server').BaseAccountIdRoute)(urn_solid_server_default_AccountRoute);
 const urn_solid_server_default_AccountHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountRoute, '@css:templates/identity/account/account.html.ejs');
+const urn_solid_server_default_LoginPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginRoute, 'password/', undefined);
+const urn_solid_server_default_LoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginRoute, '@css:templates/identity/login.html.ejs');
 const urn_solid_server_default_OidcConsentRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'consent/', undefined);
 const urn_solid_server_default_OidcCancelRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'cancel/', undefined);
 const urn_solid_server_default_OidcForgetWebIDRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'forget-webid/', undefined);
@@ -324,16 +324,16 @@ const blank49 = new (require('@solid/community-server').WaterfallHandler)([
 const urn_solid_server_default_CancelOidcHandler = new (require('@solid/community-server').WaterfallHandler)([
   blank45
 ]);
-const urn_solid_server_default_RegisterPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'register/', undefined);
-const urn_solid_server_default_ForgotPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'forgot/', undefined);
-const urn_solid_server_default_PasswordLoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginPasswordRoute, '@css:templates/identity/password/login.html.ejs');
-const urn_solid_server_default_ResetPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'reset/', undefined);
 const urn_solid_server_default_AccountClientCredentialsRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'client-credentials/', undefined);
 const urn_solid_server_default_AccountPodRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'pod/', undefined);
 const urn_solid_server_default_AccountWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'webid/', undefined);
 const urn_solid_server_default_AccountIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountIdRoute, '@css:templates/identity/account/resource.html.ejs');
 const urn_solid_server_default_AccountLoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'login/', undefined);
 const urn_solid_server_default_AccountLogoutRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'logout/', undefined);
+const urn_solid_server_default_RegisterPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'register/', undefined);
+const urn_solid_server_default_ForgotPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'forgot/', undefined);
+const urn_solid_server_default_PasswordLoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginPasswordRoute, '@css:templates/identity/password/login.html.ejs');
+const urn_solid_server_default_ResetPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'reset/', undefined);
 const urn_solid_server_default_OidcConsentHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_OidcConsentRoute, '@css:templates/identity/oidc/consent.html.ejs');
 const urn_solid_server_default_AccessTokenExtractor = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_DPoPWebIdExtractor,
@@ -344,12 +344,6 @@ const urn_solid_server_default_Middleware = new (require('@solid/community-serve
   urn_solid_server_default_Middleware_Cors
 ]);
 const urn_solid_server_default_OidcCancelRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcCancelRoute, urn_solid_server_default_CancelOidcHandler);
-const urn_solid_server_default_RegisterPasswordAccountHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_RegisterPasswordRoute, '@css:templates/identity/password/register.html.ejs');
-const urn_solid_server_default_ForgotPasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_ForgotPasswordRoute, '@css:templates/identity/password/forgot.html.ejs');
-const urn_solid_server_default_ResetPasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_ResetPasswordRoute, '@css:templates/identity/password/reset.html.ejs');
-const urn_solid_server_default_LoginHandler = new (require('@solid/community-server').ControlHandler)({
-  'Email/password combination': urn_solid_server_default_LoginPasswordRoute
-}, undefined);
 const urn_solid_server_default_CreateClientCredentialsHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountClientCredentialsRoute, '@css:templates/identity/account/create-client-credentials.html.ejs');
 const urn_solid_server_default_AccountClientCredentialsIdRoute = new (require('@solid/community-server').BaseClientCredentialsIdRoute)(urn_solid_server_default_AccountClientCredentialsRoute);
 const urn_solid_server_default_CreatePodHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPodRoute, '@css:templates/identity/account/create-pod.html.ejs');
@@ -357,6 +351,12 @@ const urn_solid_server_default_AccountPodIdRoute = new (require('@solid/communit
 const urn_solid_server_default_LinkWebIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountWebIdRoute, '@css:templates/identity/account/link-webid.html.ejs');
 const urn_solid_server_default_AccountWebIdLinkRoute = new (require('@solid/community-server').BaseWebIdLinkRoute)(urn_solid_server_default_AccountWebIdRoute);
 const urn_solid_server_default_AccountPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountLoginRoute, 'password/', undefined);
+const urn_solid_server_default_RegisterPasswordAccountHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_RegisterPasswordRoute, '@css:templates/identity/password/register.html.ejs');
+const urn_solid_server_default_ForgotPasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_ForgotPasswordRoute, '@css:templates/identity/password/forgot.html.ejs');
+const urn_solid_server_default_ResetPasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_ResetPasswordRoute, '@css:templates/identity/password/reset.html.ejs');
+const urn_solid_server_default_LoginHandler = new (require('@solid/community-server').ControlHandler)({
+  'Email/password combination': urn_solid_server_default_LoginPasswordRoute
+}, undefined);
 const urn_solid_server_default_PromptHandler = new (require('@solid/community-server').PromptHandler)({
   'account': urn_solid_server_default_LoginRoute,
   'login': urn_solid_server_default_OidcConsentRoute,
@@ -398,9 +398,9 @@ const urn_solid_server_default_AccountHtmlControlHandler = new (require('@solid/
 const urn_solid_server_default_CreatePasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPasswordRoute, '@css:templates/identity/password/create.html.ejs');
 const urn_solid_server_default_AccountPasswordIdRoute = new (require('@solid/community-server').BasePasswordIdRoute)(urn_solid_server_default_AccountPasswordRoute);
 const urn_solid_server_default_AccountControlHandler = new (require('@solid/community-server').ControlHandler)({
-  'create': urn_solid_server_default_AccountRoute,
   'clientCredentials': urn_solid_server_default_AccountClientCredentialsRoute,
   'pod': urn_solid_server_default_AccountPodRoute,
+  'create': urn_solid_server_default_AccountRoute,
   'webId': urn_solid_server_default_AccountWebIdRoute,
   'logout': urn_solid_server_default_AccountLogoutRoute
 }, undefined);
@@ -416,9 +416,6 @@ const urn_solid_server_default_UiEnabledConverter = new (require('@solid/communi
   urn_solid_server_default_DefaultUiConverter,
   urn_solid_server_default_RepresentationConverter
 ]);
-const blank52 = new (require('@solid/community-server').ControlHandler)({
-  'logins': urn_solid_server_default_LoginHandler
-}, undefined);
 const urn_solid_server_default_UpdatePasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPasswordIdRoute, '@css:templates/identity/password/update.html.ejs');
 const urn_solid_server_default_PasswordControlHandler = new (require('@solid/community-server').ControlHandler)({
   'create': urn_solid_server_default_AccountPasswordRoute,
@@ -431,6 +428,9 @@ const urn_solid_server_default_PasswordHtmlControlHandler = new (require('@solid
   'create': urn_solid_server_default_AccountPasswordRoute,
   'forgot': urn_solid_server_default_ForgotPasswordRoute,
   'login': urn_solid_server_default_LoginPasswordRoute
+}, undefined);
+const blank52 = new (require('@solid/community-server').ControlHandler)({
+  'logins': urn_solid_server_default_LoginHandler
 }, undefined);
 const urn_solid_server_default_RequestParser = new (require('@solid/community-server').BasicRequestParser)({
   'targetExtractor': urn_solid_server_default_TargetExtractor,
@@ -450,9 +450,9 @@ const blank54 = new (require('@solid/community-server').MethodFilterHandler)([
   'GET'
 ], blank52);
 const urn_solid_server_default_HtmlViewHandler = new (require('@solid/community-server').HtmlViewHandler)(urn_solid_server_default_IndexRoute, blank48, [
-  urn_solid_server_default_RegisterPasswordAccountHtml,
   urn_solid_server_default_CreateClientCredentialsHtml,
   urn_solid_server_default_CreatePodHtml,
+  urn_solid_server_default_RegisterPasswordAccountHtml,
   urn_solid_server_default_LinkWebIdHtml,
   urn_solid_server_default_UpdatePodHtml,
   urn_solid_server_default_AccountHtml,
@@ -472,12 +472,12 @@ const urn_solid_server_default_AuxiliaryStrategy = new (require('@solid/communit
   urn_solid_server_default_MetadataStrategy
 ]);
 const urn_solid_server_default_PatchHandler = new (require('@solid/community-server').RepresentationPatchHandler)(blank53);
-const urn_solid_server_default_LoginRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginRoute, blank54);
 const urn_solid_server_default_HtmlControlHandler = new (require('@solid/community-server').ControlHandler)({
   'password': urn_solid_server_default_PasswordHtmlControlHandler,
   'account': urn_solid_server_default_AccountHtmlControlHandler,
   'main': urn_solid_server_default_MainHtmlControlHandler
 }, undefined);
+const urn_solid_server_default_LoginRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginRoute, blank54);
 const urn_solid_server_default_WaterfallErrorHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_RedirectingErrorHandler,
   urn_solid_server_default_EmptyErrorHandler,
@@ -607,7 +607,7 @@ const urn_solid_server_default_ForgotPasswordStore = new (require('@solid/commun
 const urn_solid_server_default_OwnershipValidator = new (require('@solid/community-server').TokenOwnershipValidator)(urn_solid_server_default_ExpiringTokenStorage, undefined, undefined);
 const urn_solid_server_default_PodManager = new (require('@solid/community-server').GeneratedPodManager)(urn_solid_server_default_ResourceStore, urn_solid_server_default_PodResourcesGenerator);
 const urn_solid_server_default_PatchModesExtractor = new (require('@solid/community-server').CreateModesExtractor)(blank82, urn_solid_server_default_CachedResourceSet);
-const urn_solid_server_default_PasswordStore = new (require('@solid/community-server').BasePasswordStore)(urn_solid_server_default_AccountStorage, undefined);
+const urn_solid_server_default_PasswordStore = new (require('@solid/community-server').BasePasswordStore)(urn_solid_server_default_AccountStorage, 4);
 const urn_solid_server_default_AccountStore = new (require('@solid/community-server').BaseAccountStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_ClientCredentialsStore = new (require('@solid/community-server').BaseClientCredentialsStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_WebIdStore = new (require('@solid/community-server').BaseWebIdStore)(urn_solid_server_default_AccountStorage);
@@ -957,9 +957,9 @@ const blank124 = new (require('@solid/community-server').ParsingHttpHandler)({
 });
 const blank125 = new (require('@solid/community-server').ConvertingOperationHttpHandler)(urn_solid_server_default_RepresentationConverter, urn_solid_server_default_NotificationTypeHandler);
 const urn_solid_server_default_InteractionRouteHandler = new (require('@solid/community-server').WaterfallHandler)([
-  urn_solid_server_default_AccountRouter,
   urn_solid_server_default_AccountClientCredentialsRouter,
   urn_solid_server_default_AccountPodRouter,
+  urn_solid_server_default_AccountRouter,
   urn_solid_server_default_AccountWebIdRouter,
   urn_solid_server_default_AccountClientCredentialsIdRouter,
   urn_solid_server_default_AccountPodIdRouter,

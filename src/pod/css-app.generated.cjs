@@ -31,12 +31,12 @@ const blank12 = new (require('@solid/community-server').UnsupportedMediaTypeHttp
 const urn_solid_server_default_CleanupInitializer = new (require('@solid/community-server').SequenceHandler)([]);
 const urn_solid_server_default_ClusterManager = new (require('@solid/community-server').ClusterManager)(getVariableValue('urn:solid-server:default:variable:workers'));
 const urn_solid_server_default_WorkerParallelInitializer = new (require('@solid/community-server').ParallelHandler)([]);
+const urn_solid_server_default_RootStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/', '@css:templates/root/static/index.html');
 const urn_solid_server_default_FaviconStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/favicon.ico', '@css:templates/images/favicon.ico');
 const urn_solid_server_default_StylesStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/styles/', '@css:templates/styles/');
 const urn_solid_server_default_FontsStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/fonts/', '@css:templates/fonts/');
 const urn_solid_server_default_ImagesStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/images/', '@css:templates/images/');
 const urn_solid_server_default_ScriptsStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/scripts/', '@css:templates/scripts/');
-const urn_solid_server_default_RootStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/', '@css:templates/root/static/index.html');
 const urn_solid_server_default_CleanupFinalizer = new (require('@solid/community-server').SequenceHandler)([]);
 const blank13 = new (require('@solid/community-server').ExtensionBasedMapperFactory)();
 const blank14 = new (require('@solid/community-server').DeleteNotificationGenerator)();
@@ -104,12 +104,12 @@ const urn_solid_server_default_Middleware_Header = new (require('@solid/communit
   'Accept-Ranges': 'bytes'
 });
 const urn_solid_server_default_StaticAssetHandler = new (require('@solid/community-server').StaticAssetHandler)([
+  urn_solid_server_default_RootStaticAsset,
   urn_solid_server_default_FaviconStaticAsset,
   urn_solid_server_default_StylesStaticAsset,
   urn_solid_server_default_FontsStaticAsset,
   urn_solid_server_default_ImagesStaticAsset,
-  urn_solid_server_default_ScriptsStaticAsset,
-  urn_solid_server_default_RootStaticAsset
+  urn_solid_server_default_ScriptsStaticAsset
 ], getVariableValue('urn:solid-server:default:variable:baseUrl'), {
   'expires': 86400
 });
@@ -244,8 +244,8 @@ const urn_solid_server_default_PatchHandler_RDFStore = new (require('@solid/comm
   urn_solid_server_default_PatchHandler_ImmutableMetadata,
   urn_solid_server_default_PatchHandler_RDF
 ]);
-const urn_solid_server_default_LoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'login/', undefined);
 const urn_solid_server_default_AccountRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'account/', undefined);
+const urn_solid_server_default_LoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'login/', undefined);
 const urn_solid_server_default_IndexHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_IndexRoute, '@css:templates/identity/index.html.ejs');
 const urn_solid_server_default_OidcRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'oidc/', undefined);
 const urn_solid_server_default_PatchBodyParser = new (require('@solid/community-server').MethodFilterHandler)([
@@ -275,15 +275,15 @@ const urn_solid_server_default_PathBasedReader = new (require('@solid/community-
   '^/.internal(/.*)?$': blank32
 });
 const urn_solid_server_default_RdfPatcher = new (require('@solid/community-server').RdfPatcher)(urn_solid_server_default_PatchHandler_RDFStore);
-const urn_solid_server_default_LoginPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginRoute, 'password/', undefined);
-const urn_solid_server_default_LoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginRoute, '@css:templates/identity/login.html.ejs');
 const urn_solid_server_default_AccountIdRoute = new (require('@solid/community-server').BaseAccountIdRoute)(urn_solid_server_default_AccountRoute);
 const urn_solid_server_default_AccountHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountRoute, '@css:templates/identity/account/account.html.ejs');
+const urn_solid_server_default_LoginPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginRoute, 'password/', undefined);
+const urn_solid_server_default_LoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginRoute, '@css:templates/identity/login.html.ejs');
 const urn_solid_server_default_OidcConsentRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'consent/', undefined);
 const urn_solid_server_default_OidcCancelRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'cancel/', undefined);
-const urn_solid_server_default_OidcForgetWebIDRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'forget-webid/', undefined);
-const urn_solid_server_default_OidcPromptRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'prompt/', undefined);
 const urn_solid_server_default_OidcPickWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'pick-webid/', undefined);
+const urn_solid_server_default_OidcPromptRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'prompt/', undefined);
+const urn_solid_server_default_OidcForgetWebIDRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'forget-webid/', undefined);
 const urn_solid_server_default_Middleware = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_ParallelMiddleware,
   urn_solid_server_default_Middleware_Cors
@@ -325,28 +325,22 @@ const blank49 = new (require('@solid/community-server').WaterfallHandler)([
 const urn_solid_server_default_CancelOidcHandler = new (require('@solid/community-server').WaterfallHandler)([
   blank45
 ]);
+const urn_solid_server_default_AccountClientCredentialsRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'client-credentials/', undefined);
+const urn_solid_server_default_AccountPodRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'pod/', undefined);
+const urn_solid_server_default_AccountWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'webid/', undefined);
+const urn_solid_server_default_AccountLoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'login/', undefined);
+const urn_solid_server_default_AccountIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountIdRoute, '@css:templates/identity/account/resource.html.ejs');
+const urn_solid_server_default_AccountLogoutRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'logout/', undefined);
 const urn_solid_server_default_RegisterPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'register/', undefined);
 const urn_solid_server_default_ForgotPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'forgot/', undefined);
 const urn_solid_server_default_PasswordLoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginPasswordRoute, '@css:templates/identity/password/login.html.ejs');
 const urn_solid_server_default_ResetPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'reset/', undefined);
-const urn_solid_server_default_AccountClientCredentialsRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'client-credentials/', undefined);
-const urn_solid_server_default_AccountPodRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'pod/', undefined);
-const urn_solid_server_default_AccountWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'webid/', undefined);
-const urn_solid_server_default_AccountIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountIdRoute, '@css:templates/identity/account/resource.html.ejs');
-const urn_solid_server_default_AccountLoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'login/', undefined);
-const urn_solid_server_default_AccountLogoutRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'logout/', undefined);
 const urn_solid_server_default_OidcConsentHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_OidcConsentRoute, '@css:templates/identity/oidc/consent.html.ejs');
 const urn_solid_server_default_AccessTokenExtractor = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_DPoPWebIdExtractor,
   urn_solid_server_default_BearerWebIdExtractor
 ]);
 const urn_solid_server_default_OidcCancelRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcCancelRoute, urn_solid_server_default_CancelOidcHandler);
-const urn_solid_server_default_RegisterPasswordAccountHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_RegisterPasswordRoute, '@css:templates/identity/password/register.html.ejs');
-const urn_solid_server_default_ForgotPasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_ForgotPasswordRoute, '@css:templates/identity/password/forgot.html.ejs');
-const urn_solid_server_default_ResetPasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_ResetPasswordRoute, '@css:templates/identity/password/reset.html.ejs');
-const urn_solid_server_default_LoginHandler = new (require('@solid/community-server').ControlHandler)({
-  'Email/password combination': urn_solid_server_default_LoginPasswordRoute
-}, undefined);
 const urn_solid_server_default_CreateClientCredentialsHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountClientCredentialsRoute, '@css:templates/identity/account/create-client-credentials.html.ejs');
 const urn_solid_server_default_AccountClientCredentialsIdRoute = new (require('@solid/community-server').BaseClientCredentialsIdRoute)(urn_solid_server_default_AccountClientCredentialsRoute);
 const urn_solid_server_default_CreatePodHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPodRoute, '@css:templates/identity/account/create-pod.html.ejs');
@@ -354,21 +348,27 @@ const urn_solid_server_default_AccountPodIdRoute = new (require('@solid/communit
 const urn_solid_server_default_LinkWebIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountWebIdRoute, '@css:templates/identity/account/link-webid.html.ejs');
 const urn_solid_server_default_AccountWebIdLinkRoute = new (require('@solid/community-server').BaseWebIdLinkRoute)(urn_solid_server_default_AccountWebIdRoute);
 const urn_solid_server_default_AccountPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountLoginRoute, 'password/', undefined);
+const urn_solid_server_default_RegisterPasswordAccountHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_RegisterPasswordRoute, '@css:templates/identity/password/register.html.ejs');
+const urn_solid_server_default_ForgotPasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_ForgotPasswordRoute, '@css:templates/identity/password/forgot.html.ejs');
+const urn_solid_server_default_ResetPasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_ResetPasswordRoute, '@css:templates/identity/password/reset.html.ejs');
+const urn_solid_server_default_LoginHandler = new (require('@solid/community-server').ControlHandler)({
+  'Email/password combination': urn_solid_server_default_LoginPasswordRoute
+}, undefined);
 const urn_solid_server_default_PromptHandler = new (require('@solid/community-server').PromptHandler)({
   'account': urn_solid_server_default_LoginRoute,
   'login': urn_solid_server_default_OidcConsentRoute,
   'consent': urn_solid_server_default_OidcConsentRoute
 });
+const urn_solid_server_default_OidcControlHandler = new (require('@solid/community-server').OidcControlHandler)({
+  'cancel': urn_solid_server_default_OidcCancelRoute,
+  'webId': urn_solid_server_default_OidcPickWebIdRoute,
+  'prompt': urn_solid_server_default_OidcPromptRoute,
+  'forgetWebId': urn_solid_server_default_OidcForgetWebIDRoute,
+  'consent': urn_solid_server_default_OidcConsentRoute
+}, undefined);
 const urn_solid_server_default_MainControlHandler = new (require('@solid/community-server').ControlHandler)({
   'index': urn_solid_server_default_IndexRoute,
   'logins': urn_solid_server_default_LoginRoute
-}, undefined);
-const urn_solid_server_default_OidcControlHandler = new (require('@solid/community-server').OidcControlHandler)({
-  'cancel': urn_solid_server_default_OidcCancelRoute,
-  'consent': urn_solid_server_default_OidcConsentRoute,
-  'forgetWebId': urn_solid_server_default_OidcForgetWebIDRoute,
-  'prompt': urn_solid_server_default_OidcPromptRoute,
-  'webId': urn_solid_server_default_OidcPickWebIdRoute
 }, undefined);
 const urn_solid_server_default_MetadataParser = new (require('@solid/community-server').ParallelHandler)([
   urn_solid_server_default_AuthorizationParser,
@@ -395,8 +395,8 @@ const urn_solid_server_default_AccountHtmlControlHandler = new (require('@solid/
 const urn_solid_server_default_CreatePasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPasswordRoute, '@css:templates/identity/password/create.html.ejs');
 const urn_solid_server_default_AccountPasswordIdRoute = new (require('@solid/community-server').BasePasswordIdRoute)(urn_solid_server_default_AccountPasswordRoute);
 const urn_solid_server_default_AccountControlHandler = new (require('@solid/community-server').ControlHandler)({
-  'create': urn_solid_server_default_AccountRoute,
   'clientCredentials': urn_solid_server_default_AccountClientCredentialsRoute,
+  'create': urn_solid_server_default_AccountRoute,
   'pod': urn_solid_server_default_AccountPodRoute,
   'webId': urn_solid_server_default_AccountWebIdRoute,
   'logout': urn_solid_server_default_AccountLogoutRoute
@@ -413,9 +413,6 @@ const urn_solid_server_default_UiEnabledConverter = new (require('@solid/communi
   urn_solid_server_default_DefaultUiConverter,
   urn_solid_server_default_RepresentationConverter
 ]);
-const blank52 = new (require('@solid/community-server').ControlHandler)({
-  'logins': urn_solid_server_default_LoginHandler
-}, undefined);
 const urn_solid_server_default_UpdatePasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPasswordIdRoute, '@css:templates/identity/password/update.html.ejs');
 const urn_solid_server_default_PasswordControlHandler = new (require('@solid/community-server').ControlHandler)({
   'create': urn_solid_server_default_AccountPasswordRoute,
@@ -428,6 +425,9 @@ const urn_solid_server_default_PasswordHtmlControlHandler = new (require('@solid
   'create': urn_solid_server_default_AccountPasswordRoute,
   'forgot': urn_solid_server_default_ForgotPasswordRoute,
   'login': urn_solid_server_default_LoginPasswordRoute
+}, undefined);
+const blank52 = new (require('@solid/community-server').ControlHandler)({
+  'logins': urn_solid_server_default_LoginHandler
 }, undefined);
 const urn_solid_server_default_RequestParser = new (require('@solid/community-server').BasicRequestParser)({
   'targetExtractor': urn_solid_server_default_TargetExtractor,
@@ -447,20 +447,20 @@ const blank54 = new (require('@solid/community-server').MethodFilterHandler)([
   'GET'
 ], blank52);
 const urn_solid_server_default_HtmlViewHandler = new (require('@solid/community-server').HtmlViewHandler)(urn_solid_server_default_IndexRoute, blank48, [
-  urn_solid_server_default_RegisterPasswordAccountHtml,
   urn_solid_server_default_CreateClientCredentialsHtml,
+  urn_solid_server_default_RegisterPasswordAccountHtml,
   urn_solid_server_default_CreatePodHtml,
   urn_solid_server_default_LinkWebIdHtml,
   urn_solid_server_default_UpdatePodHtml,
   urn_solid_server_default_AccountHtml,
-  urn_solid_server_default_AccountIdHtml,
-  urn_solid_server_default_IndexHtml,
-  urn_solid_server_default_LoginHtml,
   urn_solid_server_default_CreatePasswordHtml,
   urn_solid_server_default_ForgotPasswordHtml,
   urn_solid_server_default_PasswordLoginHtml,
-  urn_solid_server_default_ResetPasswordHtml,
+  urn_solid_server_default_AccountIdHtml,
   urn_solid_server_default_UpdatePasswordHtml,
+  urn_solid_server_default_ResetPasswordHtml,
+  urn_solid_server_default_IndexHtml,
+  urn_solid_server_default_LoginHtml,
   urn_solid_server_default_OidcConsentHtml
 ]);
 const urn_solid_server_default_AuxiliaryStrategy = new (require('@solid/community-server').RoutingAuxiliaryStrategy)([
@@ -469,12 +469,12 @@ const urn_solid_server_default_AuxiliaryStrategy = new (require('@solid/communit
   urn_solid_server_default_MetadataStrategy
 ]);
 const urn_solid_server_default_PatchHandler = new (require('@solid/community-server').RepresentationPatchHandler)(blank53);
-const urn_solid_server_default_LoginRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginRoute, blank54);
 const urn_solid_server_default_HtmlControlHandler = new (require('@solid/community-server').ControlHandler)({
   'password': urn_solid_server_default_PasswordHtmlControlHandler,
   'account': urn_solid_server_default_AccountHtmlControlHandler,
   'main': urn_solid_server_default_MainHtmlControlHandler
 }, undefined);
+const urn_solid_server_default_LoginRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginRoute, blank54);
 const urn_solid_server_default_WaterfallErrorHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_RedirectingErrorHandler,
   urn_solid_server_default_EmptyErrorHandler,
@@ -507,8 +507,8 @@ const urn_solid_server_default_V6MigrationNotificationStorage = new (require('@s
 const urn_solid_server_default_ControlHandler = new (require('@solid/community-server').ControlHandler)({
   'password': urn_solid_server_default_PasswordControlHandler,
   'account': urn_solid_server_default_AccountControlHandler,
-  'main': urn_solid_server_default_MainControlHandler,
   'oidc': urn_solid_server_default_OidcControlHandler,
+  'main': urn_solid_server_default_MainControlHandler,
   'html': urn_solid_server_default_HtmlControlHandler
 }, undefined);
 const urn_solid_server_default_ErrorHandler = new (require('@solid/community-server').SafeErrorHandler)(urn_solid_server_default_TargetExtractorErrorHandler, getVariableValue('urn:solid-server:default:variable:showStackTrace'));
@@ -604,7 +604,7 @@ const urn_solid_server_default_ForgotPasswordStore = new (require('@solid/commun
 const urn_solid_server_default_OwnershipValidator = new (require('@solid/community-server').TokenOwnershipValidator)(urn_solid_server_default_ExpiringTokenStorage, undefined, undefined);
 const urn_solid_server_default_PodManager = new (require('@solid/community-server').GeneratedPodManager)(urn_solid_server_default_ResourceStore, urn_solid_server_default_PodResourcesGenerator);
 const urn_solid_server_default_PatchModesExtractor = new (require('@solid/community-server').CreateModesExtractor)(blank82, urn_solid_server_default_CachedResourceSet);
-const urn_solid_server_default_PasswordStore = new (require('@solid/community-server').BasePasswordStore)(urn_solid_server_default_AccountStorage, undefined);
+const urn_solid_server_default_PasswordStore = new (require('@solid/community-server').BasePasswordStore)(urn_solid_server_default_AccountStorage, 4);
 const urn_solid_server_default_AccountStore = new (require('@solid/community-server').BaseAccountStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_ClientCredentialsStore = new (require('@solid/community-server').BaseClientCredentialsStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_WebIdStore = new (require('@solid/community-server').BaseWebIdStore)(urn_solid_server_default_AccountStorage);
@@ -618,9 +618,9 @@ const blank86 = new (require('@solid/community-server').ComposedNotificationHand
   'eTagHandler': urn_solid_server_default_ETagHandler
 });
 const urn_solid_server_default_CreatePasswordHandler = new (require('@solid/community-server').CreatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
-const urn_solid_server_default_ResetPasswordHandler = new (require('@solid/community-server').ResetPasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_ForgotPasswordStore);
 const blank87 = new (require('@solid/community-server').UpdatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
 const blank88 = new (require('@solid/community-server').DeletePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
+const urn_solid_server_default_ResetPasswordHandler = new (require('@solid/community-server').ResetPasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_ForgotPasswordStore);
 const urn_solid_server_default_CreateAccountHandler = new (require('@solid/community-server').CreateAccountHandler)(urn_solid_server_default_AccountStore, urn_solid_server_default_CookieStore);
 const blank89 = new (require('@solid/community-server').ClientCredentialsDetailsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
 const blank90 = new (require('@solid/community-server').DeleteClientCredentialsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
@@ -679,11 +679,11 @@ const urn_solid_server_default_EarlyProcessParallelInitializer = new (require('@
 ]);
 const urn_solid_server_default_WebSocket2023NotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebSocketChannel2023', blank86);
 const blank95 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreatePasswordHandler);
-const blank96 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ResetPasswordHandler);
-const blank97 = new (require('@solid/community-server').ViewInteractionHandler)(blank87);
-const blank98 = new (require('@solid/community-server').MethodFilterHandler)([
+const blank96 = new (require('@solid/community-server').ViewInteractionHandler)(blank87);
+const blank97 = new (require('@solid/community-server').MethodFilterHandler)([
   'DELETE'
 ], blank88);
+const blank98 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ResetPasswordHandler);
 const urn_solid_server_default_ForgotPasswordHandler = new (require('@solid/community-server').ForgotPasswordHandler)({
   'passwordStore': urn_solid_server_default_PasswordStore,
   'forgotPasswordStore': urn_solid_server_default_ForgotPasswordStore,
@@ -752,7 +752,7 @@ const blank105 = new (require('@solid/community-server').UnionPermissionReader)(
 ]);
 const urn_solid_server_default_WebSocket2023StateHandler = new (require('@solid/community-server').BaseStateHandler)(urn_solid_server_default_WebSocket2023NotificationHandler, urn_solid_server_default_SubscriptionStorage);
 const urn_solid_server_default_AccountPasswordRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordRoute, blank95);
-const urn_solid_server_default_ResetPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ResetPasswordRoute, blank96);
+const urn_solid_server_default_ResetPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ResetPasswordRoute, blank98);
 const blank106 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ForgotPasswordHandler);
 const urn_solid_server_default_AccountRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_AccountRoute, blank99);
 const blank107 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PasswordLoginHandler);
@@ -764,8 +764,8 @@ const urn_solid_server_default_AccountPodIdRouter = new (require('@solid/communi
 const urn_solid_server_default_WebIdHandler = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_LinkWebIdHandler);
 const urn_solid_server_default_ModesExtractor = new (require('@solid/community-server').CachedHandler)(blank104, undefined);
 const urn_solid_server_default_PasswordResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank97,
-  blank98
+  blank96,
+  blank97
 ]);
 const urn_solid_server_default_ClientCredentialsResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
   blank100,
@@ -830,10 +830,10 @@ const urn_solid_server_default_PrimaryParallelInitializer = new (require('@solid
   urn_solid_server_default_WebIdStore
 ]);
 const blank112 = new (require('@solid/community-server').OidcHttpHandler)(urn_solid_server_default_IdentityProviderFactory);
-const blank113 = new (require('@solid/community-server').ClientInfoHandler)(urn_solid_server_default_IdentityProviderFactory);
-const blank114 = new (require('@solid/community-server').ConsentHandler)(urn_solid_server_default_IdentityProviderFactory);
-const blank115 = new (require('@solid/community-server').ForgetWebIdHandler)(urn_solid_server_default_IdentityProviderFactory);
 const urn_solid_server_default_PickWebIdHandler = new (require('@solid/community-server').PickWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_IdentityProviderFactory);
+const blank113 = new (require('@solid/community-server').ForgetWebIdHandler)(urn_solid_server_default_IdentityProviderFactory);
+const blank114 = new (require('@solid/community-server').ClientInfoHandler)(urn_solid_server_default_IdentityProviderFactory);
+const blank115 = new (require('@solid/community-server').ConsentHandler)(urn_solid_server_default_IdentityProviderFactory);
 const blank116 = new (require('@solid/community-server').WacAllowHttpHandler)({
   'credentialsExtractor': urn_solid_server_default_CredentialsExtractor,
   'modesExtractor': urn_solid_server_default_ModesExtractor,
@@ -863,16 +863,16 @@ const urn_solid_server_default_StorageDescriber = new (require('@solid/community
   urn_solid_server_default_NotificationDescriber,
   blank43
 ], undefined, undefined);
-const blank117 = new (require('@solid/community-server').MethodFilterHandler)([
-  'GET'
-], blank113);
+const blank117 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PickWebIdHandler);
 const blank118 = new (require('@solid/community-server').MethodFilterHandler)([
   'POST'
-], blank114);
+], blank113);
 const blank119 = new (require('@solid/community-server').MethodFilterHandler)([
+  'GET'
+], blank114);
+const blank120 = new (require('@solid/community-server').MethodFilterHandler)([
   'POST'
 ], blank115);
-const blank120 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PickWebIdHandler);
 const urn_solid_server_default_PrimarySequenceInitializer = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_CleanupInitializer,
   urn_solid_server_default_MigrationInitializer,
@@ -893,7 +893,7 @@ const urn_solid_server_default_OidcHandler = new (require('@solid/community-serv
   '^/\.well-known/openid-configuration'
 ]
 });
-const urn_solid_server_default_OidcPickWebIdRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcPickWebIdRoute, blank120);
+const urn_solid_server_default_OidcPickWebIdRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcPickWebIdRoute, blank117);
 const blank122 = new (require('@solid/community-server').AuthorizingHttpHandler)({
   'credentialsExtractor': urn_solid_server_default_CredentialsExtractor,
   'modesExtractor': urn_solid_server_default_ModesExtractor,
@@ -927,15 +927,15 @@ const urn_solid_server_default_WebhookRouter = new (require('@solid/community-se
 });
 const urn_solid_server_default_PrimaryInitializer = new (require('@solid/community-server').ProcessHandler)(urn_solid_server_default_PrimarySequenceInitializer, urn_solid_server_default_ClusterManager, true);
 const blank123 = new (require('@solid/community-server').ConvertingOperationHttpHandler)(urn_solid_server_default_RepresentationConverter, blank121);
-const urn_solid_server_default_ConsentHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank117,
+const urn_solid_server_default_ForgetWebIdHandler = new (require('@solid/community-server').WaterfallHandler)([
   blank118
 ]);
-const urn_solid_server_default_ForgetWebIdHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank119
+const urn_solid_server_default_ConsentHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank119,
+  blank120
 ]);
-const urn_solid_server_default_OidcConsentRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcConsentRoute, urn_solid_server_default_ConsentHandler);
 const urn_solid_server_default_OidcForgetWebIdRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcForgetWebIDRoute, urn_solid_server_default_ForgetWebIdHandler);
+const urn_solid_server_default_OidcConsentRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcConsentRoute, urn_solid_server_default_ConsentHandler);
 const urn_solid_server_default_NotificationTypeHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_WebSocket2023Router,
   urn_solid_server_default_WebhookRouter,
@@ -955,26 +955,26 @@ const blank124 = new (require('@solid/community-server').ParsingHttpHandler)({
 });
 const blank125 = new (require('@solid/community-server').ConvertingOperationHttpHandler)(urn_solid_server_default_RepresentationConverter, urn_solid_server_default_NotificationTypeHandler);
 const urn_solid_server_default_InteractionRouteHandler = new (require('@solid/community-server').WaterfallHandler)([
-  urn_solid_server_default_AccountRouter,
   urn_solid_server_default_AccountClientCredentialsRouter,
+  urn_solid_server_default_AccountRouter,
   urn_solid_server_default_AccountPodRouter,
   urn_solid_server_default_AccountWebIdRouter,
   urn_solid_server_default_AccountClientCredentialsIdRouter,
-  urn_solid_server_default_AccountPodIdRouter,
   urn_solid_server_default_AccountWebIdLinkRouter,
+  urn_solid_server_default_AccountPodIdRouter,
   urn_solid_server_default_AccountLogoutRouter,
-  urn_solid_server_default_IndexRouter,
-  urn_solid_server_default_LoginRouter,
   urn_solid_server_default_AccountPasswordRouter,
   urn_solid_server_default_ForgotPasswordRouter,
   urn_solid_server_default_LoginPasswordRouter,
-  urn_solid_server_default_ResetPasswordRouter,
-  urn_solid_server_default_AccountPasswordIdRouter,
   urn_solid_server_default_OidcCancelRouter,
-  urn_solid_server_default_OidcConsentRouter,
-  urn_solid_server_default_OidcForgetWebIdRouter,
+  urn_solid_server_default_AccountPasswordIdRouter,
+  urn_solid_server_default_ResetPasswordRouter,
+  urn_solid_server_default_OidcPickWebIdRouter,
+  urn_solid_server_default_IndexRouter,
+  urn_solid_server_default_LoginRouter,
   urn_solid_server_default_OidcPromptRouter,
-  urn_solid_server_default_OidcPickWebIdRouter
+  urn_solid_server_default_OidcForgetWebIdRouter,
+  urn_solid_server_default_OidcConsentRouter
 ]);
 const urn_solid_server_default_AuthResourceHttpHandler = new (require('@solid/community-server').RouterHandler)({
   'targetExtractor': urn_solid_server_default_TargetExtractor,

@@ -34,4 +34,10 @@ describe.each(
     );
     expect(config.import).toHaveLength(base.import.length);
   });
+
+  it("hashes passwords at bcrypt's lowest cost only where anyone may register (the demo and tests)", async () => {
+    const compiled = await readFile(variant.module, 'utf8');
+    const saltRounds = variant.registration === 'open' ? '4' : 'undefined';
+    expect(compiled).toContain(`BasePasswordStore)(urn_solid_server_default_AccountStorage, ${saltRounds})`);
+  });
 });
