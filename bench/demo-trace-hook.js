@@ -4,7 +4,11 @@
 import { appendFileSync, readFileSync, readlinkSync } from 'node:fs';
 import { Server } from 'node:http';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { isMainThread, threadId } from 'node:worker_threads';
+
+/** Names of perf_hooks' garbage collection kinds (`constants.NODE_PERFORMANCE_GC_*`). */
+const GC_KINDS = { 1: 'minor', 4: 'major', 8: 'incremental', 16: 'weakcb' };
 
 /** How often a thread's CPU is sampled. */
 const CPU_SAMPLE_MS = 250;
@@ -66,8 +70,21 @@ function startTrace(folder) {
     return emit.call(this, event, ...args);
   };
 
+  // Pauses of this thread for garbage collection, summed (the collector's helper threads are not in them).
+  let gcMs = 0;
+  const gcByKind = {};
+  const gcCounts = {};
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcMs += entry.duration;
+      const kind = GC_KINDS[entry.detail?.kind] ?? 'other';
+      gcByKind[kind] = (gcByKind[kind] ?? 0) + entry.duration;
+      gcCounts[kind] = (gcCounts[kind] ?? 0) + 1;
+    }
+  }).observe({ entryTypes: ['gc'] });
+
   const sample = () => {
-    record({ kind: 'cpu', t: Date.now(), cpuMs: threadCpuMs(statPath) });
+    record({ kind: 'cpu', t: Date.now(), cpuMs: threadCpuMs(statPath), gcMs, gcByKind, gcCounts });
     if (isMainThread) record({ kind: 'process-cpu', t: Date.now(), cpuMs: threadCpuMs('/proc/self/stat') });
   };
   sample();

@@ -24,6 +24,8 @@ interface CpuEntry {
   thread: string;
   t: number;
   cpuMs: number;
+  /** The thread's garbage collection pauses so far (absent from process samples). */
+  gcMs?: number;
 }
 
 type TraceEntry = RequestEntry | CpuEntry;
@@ -41,6 +43,8 @@ export interface PhaseFigures {
   wallSeconds: number;
   podRequests: number;
   podCpuSeconds: number;
+  /** The pod server thread's garbage collection pauses (part of its CPU). */
+  podGcSeconds: number;
   mainCpuSeconds: number;
   processCpuSeconds: number;
 }
@@ -60,6 +64,7 @@ export interface TraceSummary {
   kinds: RequestKindFigures[];
   podRequests: number;
   podCpuSeconds: number;
+  podGcSeconds: number;
   mainCpuSeconds: number;
   processCpuSeconds: number;
 }
@@ -91,23 +96,29 @@ async function readEntries(folder: string): Promise<TraceEntry[]> {
   return entries;
 }
 
-/** CPU milliseconds a thread used between two times, from its samples in time order (interpolated). */
-function cpuBetween(samples: CpuEntry[], from: number, to: number): number {
-  return cpuAt(samples, to) - cpuAt(samples, from);
+/** Milliseconds of CPU (or of GC pauses) a thread used between two times, from its samples in time order. */
+function cpuBetween(
+  samples: CpuEntry[],
+  from: number,
+  to: number,
+  field: 'cpuMs' | 'gcMs' = 'cpuMs',
+): number {
+  return valueAt(samples, to, field) - valueAt(samples, from, field);
 }
 
-/** A thread's CPU milliseconds at a time, from its samples in time order. */
-function cpuAt(samples: CpuEntry[], t: number): number {
+/** A sampled counter at a time, interpolated between the samples around it. */
+function valueAt(samples: CpuEntry[], t: number, field: 'cpuMs' | 'gcMs'): number {
+  const value = (sample: CpuEntry) => sample[field] ?? 0;
   if (samples.length === 0) return 0;
-  if (t <= samples[0]!.t) return samples[0]!.cpuMs;
+  if (t <= samples[0]!.t) return value(samples[0]!);
   for (let index = 1; index < samples.length; index++) {
     const after = samples[index]!;
     if (t > after.t) continue;
     const before = samples[index - 1]!;
     const share = after.t === before.t ? 1 : (t - before.t) / (after.t - before.t);
-    return before.cpuMs + share * (after.cpuMs - before.cpuMs);
+    return value(before) + share * (value(after) - value(before));
   }
-  return samples.at(-1)!.cpuMs;
+  return value(samples.at(-1)!);
 }
 
 function median(values: number[]): number {
@@ -148,6 +159,7 @@ export async function summariseTrace(
       wallSeconds: (mark.t - from) / 1000,
       podRequests: requests.filter((request) => phaseOf(request.t) === index).length,
       podCpuSeconds: cpuBetween(podCpu, from, mark.t) / 1000,
+      podGcSeconds: cpuBetween(podCpu, from, mark.t, 'gcMs') / 1000,
       mainCpuSeconds: cpuBetween(mainCpu, from, mark.t) / 1000,
       processCpuSeconds: cpuBetween(processCpu, from, mark.t) / 1000,
     };
@@ -192,6 +204,7 @@ export async function summariseTrace(
     kinds,
     podRequests: requests.filter((request) => request.t < end).length,
     podCpuSeconds: cpuBetween(podCpu, started, end) / 1000,
+    podGcSeconds: cpuBetween(podCpu, started, end, 'gcMs') / 1000,
     mainCpuSeconds: cpuBetween(mainCpu, started, end) / 1000,
     processCpuSeconds: cpuBetween(processCpu, started, end) / 1000,
   };
@@ -205,7 +218,17 @@ export function printTrace(summary: TraceSummary, write: (text: string) => void)
   };
   const seconds = (value: number) => value.toFixed(1);
   table([
-    ['#', 'phase (ends with)', 'at s', 'wall s', 'pod req', 'pod cpu s', 'main cpu s', 'process cpu s'],
+    [
+      '#',
+      'phase (ends with)',
+      'at s',
+      'wall s',
+      'pod req',
+      'pod cpu s',
+      'pod gc s',
+      'main cpu s',
+      'process cpu s',
+    ],
     ...summary.phases.map((phase, index) => [
       String(index),
       phase.name,
@@ -213,6 +236,7 @@ export function printTrace(summary: TraceSummary, write: (text: string) => void)
       seconds(phase.wallSeconds),
       String(phase.podRequests),
       seconds(phase.podCpuSeconds),
+      seconds(phase.podGcSeconds),
       seconds(phase.mainCpuSeconds),
       seconds(phase.processCpuSeconds),
     ]),
@@ -223,6 +247,7 @@ export function printTrace(summary: TraceSummary, write: (text: string) => void)
       '',
       String(summary.podRequests),
       seconds(summary.podCpuSeconds),
+      seconds(summary.podGcSeconds),
       seconds(summary.mainCpuSeconds),
       seconds(summary.processCpuSeconds),
     ],
