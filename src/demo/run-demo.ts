@@ -3,10 +3,12 @@ import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateFixtureSet } from '../fixtures/index.ts';
 import type { RunningBroker } from '../broker/index.ts';
+import { prepareBrokerDatabase } from '../broker/database-thread.ts';
 import { startPodServerThread, type AccessControlSystem } from '../pod/server.ts';
 import type { Logger } from '../logging.ts';
 import { ConfigError } from '../errors.ts';
 import {
+  BROKER_DB_FOLDER,
   IDENTITIES_FILE,
   MANIFEST_FILE,
   readIdentities,
@@ -69,6 +71,14 @@ function manifestOf(
   };
 }
 
+/** Whether a file or folder exists. */
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Starts the whole demo and writes `DATA_DIR/demo.json`; idempotent over restarts with the same data folder. */
 export async function runDemo(options: DemoOptions, log: Logger): Promise<RunningDemo> {
   const dataDir = resolve(options.dataDir);
@@ -90,10 +100,7 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     );
   }
   const podsDir = join(dataDir, 'pods');
-  const freshServer = await access(podsDir).then(
-    () => false,
-    () => true,
-  );
+  const freshServer = !(await exists(podsDir));
   // The demo provisions its fixture residents through the account API, so its (loopback-only) server is open.
   // On its own thread, so that the broker and gateways started beside it get the machine's other core.
   const pods = await startPodServerThread({
@@ -103,6 +110,12 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     access: accessControl,
   });
   log.info({ url: pods.url, access: accessControl }, 'pod server listening on loopback');
+  // A first start makes the broker's database on a thread of its own while the pods are made: PGlite's first start
+  // holds its thread for seconds, which here would stop the requests that keep the pod server busy.
+  const brokerDbDir = join(dataDir, BROKER_DB_FOLDER);
+  const brokerDatabase = (await exists(brokerDbDir)) ? Promise.resolve() : prepareBrokerDatabase(brokerDbDir);
+  // Rejections are taken where it is awaited; this only keeps an early one from being reported unhandled.
+  brokerDatabase.catch(() => undefined);
   const stops: (() => Promise<void>)[] = [() => pods.stop()];
   const stop = async () => {
     for (const step of stops.reverse())
@@ -115,7 +128,7 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     const areaOf = new Map(fixtures.homes.map((home) => [home.id, home.area]));
     const manifestPath = join(dataDir, MANIFEST_FILE);
     const startSide = (own: Pick<DemoIdentities, 'broker' | 'helper'>) => {
-      brokerSide = startBrokerSide(dataDir, options, pods.url, own, log, stops);
+      brokerSide = brokerDatabase.then(() => startBrokerSide(dataDir, options, pods.url, own, log, stops));
       // Rejections are taken where the side is awaited; this only keeps an early one from being reported unhandled.
       brokerSide.catch(() => undefined);
       return brokerSide;

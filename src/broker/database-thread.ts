@@ -1,0 +1,31 @@
+// The broker part's face for making a new embedded database ahead of the broker, on a thread of its own.
+// Kept apart from ./index.ts so that the demo can start it before it loads the broker (express, the queue, the routes).
+import { Worker } from 'node:worker_threads';
+import { ConfigError } from '../errors.ts';
+
+/**
+ * Creates the PGlite database in `dir` (PostgreSQL's initdb) and brings it to the broker's schema on a worker
+ * thread, then closes it, so that a broker opening `dir` next finds it ready. PGlite's first start holds the thread
+ * it runs on: measured, the event loop blocked for its whole 3–9 s (load average 2–9), which on the demo's main
+ * thread stopped the requests that kept the pod server busy.
+ */
+export async function prepareBrokerDatabase(dir: string): Promise<void> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const main = new URL(`./database-thread-main.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  const worker = fromSource
+    ? // From TypeScript sources (tsx, vitest) the thread loads tsx itself: a worker inherits no registered loader.
+      new Worker(
+        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(main.href)}); })`,
+        { eval: true, workerData: { dir } },
+      )
+    : new Worker(main, { workerData: { dir } });
+  const failure = await new Promise<unknown>((done) => {
+    worker.once('error', done);
+    worker.once('exit', (code) => done(code === 0 ? undefined : `exit code ${code}`));
+  });
+  if (failure !== undefined) {
+    // What the thread threw arrives as a plain copy: its message is what the operator needs (e.g. the folder in use).
+    const reason = failure instanceof Error ? failure.message : String(failure);
+    throw new ConfigError(`Could not prepare the broker's database in ${dir}: ${reason}`, { dir });
+  }
+}
