@@ -6,8 +6,8 @@ import { ConfigError } from '../errors.ts';
 /**
  * Creates the PGlite database in `dir` (PostgreSQL's initdb) and brings it to the broker's schema on a worker
  * thread, then closes it, so that a broker opening `dir` next finds it ready. PGlite's first start holds the thread
- * it runs on: measured, the event loop blocked for its whole 3–9 s (load average 2–9), which on the demo's main
- * thread stopped the requests that kept the pod server busy.
+ * it runs on (initdb as synchronous WebAssembly: measured alone, the event loop blocked 7–9 s at load average 8–9;
+ * ~4 s of the demo's start at 2.4), which on the demo's main thread stopped the requests that kept CSS busy.
  */
 export async function prepareBrokerDatabase(dir: string): Promise<void> {
   const fromSource = import.meta.url.endsWith('.ts');
