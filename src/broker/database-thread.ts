@@ -1,7 +1,7 @@
 // The broker part's face for making a new embedded database ahead of the broker, on a thread of its own.
 // Kept apart from ./index.ts so that the demo can start it before it loads the broker (express, the queue, the routes).
-import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../errors.ts';
+import { startModuleThread } from '../module-thread.ts';
 
 /**
  * Creates the PGlite database in `dir` (PostgreSQL's initdb) and brings it to the broker's schema on a worker
@@ -10,15 +10,7 @@ import { ConfigError } from '../errors.ts';
  * ~4 s of the demo's start at 2.4), which on the demo's main thread stopped the requests that kept CSS busy.
  */
 export async function prepareBrokerDatabase(dir: string): Promise<void> {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const main = new URL(`./database-thread-main.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-  const worker = fromSource
-    ? // From TypeScript sources (tsx, vitest) the thread loads tsx itself: a worker inherits no registered loader.
-      new Worker(
-        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(main.href)}); })`,
-        { eval: true, workerData: { dir } },
-      )
-    : new Worker(main, { workerData: { dir } });
+  const worker = startModuleThread(import.meta.url, 'database-thread-main', { workerData: { dir } });
   const failure = await new Promise<unknown>((done) => {
     worker.once('error', done);
     worker.once('exit', (code) => done(code === 0 ? undefined : `exit code ${code}`));
