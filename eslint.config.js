@@ -7,7 +7,8 @@ import globals from 'globals';
  * A face is a part's index.ts, or one of the few named faces beside it: pod/browser.ts and vocab/browser.ts (the
  * browser-safe subsets the resident page bundles), broker/contract.ts (the HTTP API's request schema and wire types,
  * for the broker's clients), and faces that keep a light command from loading a heavy part: pod/server.ts (the
- * in-process CSS), broker/helper-aggregator.ts (the Prio3 helper's server) and demo/files.ts (the manifest). Every part may import
+ * in-process CSS), broker/helper-aggregator.ts (the Prio3 helper's server), broker/database-thread.ts (a new broker
+ * database made on its own thread) and demo/files.ts (the manifest). Every part may import
  * the shared src/*.ts (errors, logging, HTTP problems, bounded concurrency, free ports); those import no part.
  */
 export const IMPORT_MAP = {
@@ -39,6 +40,7 @@ export const IMPORT_MAP = {
   web: ['consent/index.ts', 'pod/browser.ts', 'vocab/browser.ts', 'metrics/index.ts', 'broker/contract.ts'],
   demo: [
     'broker/index.ts',
+    'broker/database-thread.ts',
     'consent/index.ts',
     'gateway/index.ts',
     'pod/index.ts',

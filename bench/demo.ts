@@ -1,13 +1,15 @@
 // Demo start-up benchmark: seconds from `homedata demo` on an empty data folder to its first manifest (pods served,
 // residents' logins usable), to the complete manifest (gateways, broker), and to "running"; then a restart on the
-// same data. Runs the CLI as a user would, as a child process.
+// same data. Runs the CLI as a user would, as a child process. With `--trace`, each start is traced
+// (bench/demo-trace.ts): the pod server's requests and each thread's CPU, per phase of the demo's log.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifestSchema } from '../src/demo/demo-files.ts';
 import { findFreePort } from '../src/free-port.ts';
+import { logMarks, printTrace, summariseTrace, TRACE_HOOK, type Mark } from './demo-trace.ts';
 
 interface StartTimes {
   /** Seconds to the first manifest: the pods are served and every resident can log in. */
@@ -28,10 +30,24 @@ export interface DemoBenchResult {
   readyTargetSeconds: number;
 }
 
-/** Starts the demo, times its milestones, then stops it with SIGTERM. */
-async function timeStart(dataDir: string, homes: number, ports: { pod: number; broker: number }) {
+/** Starts the demo, times its milestones, then stops it with SIGTERM; traced into `traceDir` when given. */
+async function timeStart(
+  dataDir: string,
+  homes: number,
+  ports: { pod: number; broker: number },
+  traceDir?: string,
+) {
+  const startedAt = Date.now();
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
+  const traceEnv = traceDir
+    ? {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${TRACE_HOOK}`.trim(),
+        HOMEDATA_DEMO_TRACE: traceDir,
+        // The demo's info lines mark its phases.
+        HOMEDATA_LOG_LEVEL: 'info',
+      }
+    : {};
   const child = spawn(
     process.execPath,
     [
@@ -40,7 +56,10 @@ async function timeStart(dataDir: string, homes: number, ports: { pod: number; b
       ...['--data-dir', dataDir, '--homes', String(homes)],
       ...['--pod-port', String(ports.pod), '--broker-port', String(ports.broker)],
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOMEDATA_LOG_LEVEL: 'warn' } },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HOMEDATA_LOG_LEVEL: 'warn', ...traceEnv },
+    },
   );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -49,6 +68,8 @@ async function timeStart(dataDir: string, homes: number, ports: { pod: number; b
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   const times: Partial<StartTimes> = {};
+  const milestones: Mark[] = [];
+  const reached = (name: string) => milestones.push({ t: Date.now(), name });
   // Both milestones: the manifest naming the broker is written just before the line, and a poll may see the line first.
   while (times.runningSeconds === undefined || times.completeManifestSeconds === undefined) {
     if (exitCode !== undefined) throw new Error(`demo exited with ${exitCode}:\n${output}`);
@@ -56,25 +77,49 @@ async function timeStart(dataDir: string, homes: number, ports: { pod: number; b
       (text) => manifestSchema.parse(JSON.parse(text)),
       () => null,
     );
-    if (manifest && times.manifestSeconds === undefined) times.manifestSeconds = seconds();
-    if (manifest?.broker && times.completeManifestSeconds === undefined)
+    if (manifest && times.manifestSeconds === undefined) {
+      times.manifestSeconds = seconds();
+      reached('(bench) first manifest');
+    }
+    if (manifest?.broker && times.completeManifestSeconds === undefined) {
       times.completeManifestSeconds = seconds();
-    if (output.includes('homedata demo is running')) times.runningSeconds = seconds();
+      reached('(bench) manifest naming the broker');
+    }
+    if (output.includes('homedata demo is running') && times.runningSeconds === undefined)
+      times.runningSeconds = seconds();
     await new Promise((wait) => setTimeout(wait, 50));
   }
   child.kill('SIGTERM');
   if ((await exited) !== 0) throw new Error(`demo did not stop cleanly:\n${output}`);
+  if (traceDir) {
+    const end = milestones.at(-1)!.t;
+    const marks = [...logMarks(output).filter((mark) => mark.t <= end), ...milestones];
+    await writeFile(join(traceDir, 'marks.json'), JSON.stringify({ startedAt, marks }));
+    printTrace(await summariseTrace(traceDir, ports.pod, startedAt, marks), (text) =>
+      process.stdout.write(text),
+    );
+    process.stdout.write('\n');
+  }
   return times as StartTimes;
 }
 
-export async function runDemoBench(homes: number): Promise<DemoBenchResult> {
+export async function runDemoBench(homes: number, trace = false): Promise<DemoBenchResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'homedata-demo-bench-'));
+  // Kept after the run, for a closer look than the printed summary.
+  const traces = trace ? await mkdtemp(join(tmpdir(), 'homedata-demo-trace-')) : undefined;
+  const traceDir = async (name: string) => {
+    if (!traces) return undefined;
+    const folder = join(traces, name);
+    await mkdir(folder);
+    process.stdout.write(`tracing the ${name} start into ${folder}\n`);
+    return folder;
+  };
   try {
     const ports = { pod: await findFreePort(), broker: await findFreePort() };
-    const first = await timeStart(dataDir, homes, ports);
+    const first = await timeStart(dataDir, homes, ports, await traceDir('first'));
     // The restart writes its own manifest: time that one, not the first start's.
     await rm(join(dataDir, 'demo.json'));
-    const restart = await timeStart(dataDir, homes, ports);
+    const restart = await timeStart(dataDir, homes, ports, await traceDir('restart'));
     return { homes, first, restart, targetSeconds: 30, readyTargetSeconds: 45 };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
@@ -107,9 +152,12 @@ function pair(result: DemoBenchResult, key: keyof StartTimes): [string, string] 
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { homes: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { homes: { type: 'string' }, trace: { type: 'boolean', default: false } },
+  });
   const homes = values.homes === undefined ? 24 : Number(values.homes);
   if (!Number.isInteger(homes) || homes < 1)
     throw new Error(`--homes: expected a whole number, got ${values.homes}`);
-  printDemoBench(await runDemoBench(homes));
+  printDemoBench(await runDemoBench(homes, values.trace));
 }

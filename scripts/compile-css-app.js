@@ -36,6 +36,25 @@ export const REGISTRATION_IMPORTS = {
   closed: ['css:config/identity/handler/no-accounts-pods.json'],
 };
 
+/**
+ * What the open variants change beyond their imports: passwords hashed at bcrypt's lowest cost (4) instead of
+ * CSS's 10. Open registration is the demo's and the tests' only (outside them no sign-ups, docs/security.md L8),
+ * and their passwords are the fixtures', written in clear to the demo's manifest beside the pod server's folder:
+ * a costly hash protects none of them, while the demo paid ~80 ms of the pod server's one thread for each of its 49
+ * accounts (traced; 12 % of its CPU to a ready broker). The closed variants keep CSS's cost.
+ */
+export const OPEN_REGISTRATION_GRAPH = [
+  {
+    '@type': 'Override',
+    overrideInstance: { '@id': 'urn:solid-server:default:PasswordStore' },
+    overrideParameters: {
+      '@type': 'BasePasswordStore',
+      storage: { '@id': 'urn:solid-server:default:AccountStorage' },
+      saltRounds: 4,
+    },
+  },
+];
+
 /** Every compiled variant and its module. */
 export const CSS_VARIANTS = [
   { access: 'wac', registration: 'open', module: join(ROOT, 'src/pod/css-app.generated.cjs') },
@@ -71,6 +90,7 @@ export async function configFor(variant) {
     REGISTRATION_IMPORTS.open,
     REGISTRATION_IMPORTS[variant.registration],
   );
+  if (variant.registration === 'open') config['@graph'].push(...OPEN_REGISTRATION_GRAPH);
   return config;
 }
 

@@ -1,6 +1,7 @@
 // The consent broker: councils file requests, residents' consents are verified in their pods, every pod read is audited.
 // May import: src/pod, src/vocab, src/metrics, src/privacy, src/private-aggregation, src/config and the shared src/*.ts.
-// Other faces: ./contract.ts (the HTTP API's types, for clients), ./helper-aggregator.ts (the Prio3 helper's server).
+// Other faces: ./contract.ts (the HTTP API's types, for clients), ./helper-aggregator.ts (the Prio3 helper's server),
+// ./database-thread.ts (a new embedded database made on a thread of its own, before the broker is loaded).
 export { startBroker, type BrokerAgent, type BrokerDeps, type RunningBroker } from './start-broker.ts';
 export {
   brokerConfigSchema,

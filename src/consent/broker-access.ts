@@ -12,11 +12,12 @@ import { isActive, type ConsentRecord } from '../pod/browser.ts';
 import type { ResidentSession } from './resident-session.ts';
 
 /**
- * The resident's session as an access editor (under WAC the owner keeps Control on every ACL written), with the
- * pod's authorization system discovered once from `resource` rather than once per grant.
+ * The resident's session as an access editor for one change (under WAC the owner keeps Control on every ACL
+ * written), with the pod's authorization system discovered once from `resource` and the ancestors' ACLs looked up
+ * once, rather than once per grant.
  */
 function editorOf(session: ResidentSession, resource: string): Promise<AccessEditor> {
-  return withSystem({ fetch: session.fetch, ownerWebId: session.webId }, resource);
+  return withSystem({ fetch: session.fetch, ownerWebId: session.webId, ancestorAcls: new Map() }, resource);
 }
 
 /**

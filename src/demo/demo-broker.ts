@@ -15,7 +15,7 @@ import { HomedataError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import { loginWithClientCredentials } from '../pod/index.ts';
 import { DPV } from '../vocab/index.ts';
-import type { DemoIdentities } from './demo-files.ts';
+import { BROKER_DB_FOLDER, type DemoIdentities } from './demo-files.ts';
 import type { LeaderConfig } from '../broker/index.ts';
 import { mapLimited } from '../bounded-concurrency.ts';
 
@@ -50,7 +50,7 @@ export function fixtureRequest(fixtures: FixtureSet) {
 export function startDemoBroker(
   dataDir: string,
   port: number,
-  identities: DemoIdentities,
+  identities: Pick<DemoIdentities, 'broker'>,
   logger: Logger,
   privateAggregation?: LeaderConfig,
 ) {
@@ -61,7 +61,7 @@ export function startDemoBroker(
       webId: identities.broker.webId,
       clientId: identities.broker.clientId,
       clientSecret: identities.broker.clientSecret,
-      dbDir: join(dataDir, 'broker-db'),
+      dbDir: join(dataDir, BROKER_DB_FOLDER),
       // Made 0600 with 32 random bytes on the demo's first start; outside the database folder.
       auditKeyFile: join(dataDir, 'broker-audit.key'),
       // A council trying webhooks on the demo points them at a receiver on this machine.

@@ -65,6 +65,8 @@ export type DemoManifest = z.infer<typeof manifestSchema>;
 
 export const MANIFEST_FILE = 'demo.json';
 export const IDENTITIES_FILE = 'identities.json';
+/** The broker's embedded database (PGlite), in the demo's data folder. */
+export const BROKER_DB_FOLDER = 'broker-db';
 
 /** Writes a JSON file atomically (write to a temporary name, then rename), readable by the owner only. */
 export async function writeJsonFile(path: string, value: unknown): Promise<void> {

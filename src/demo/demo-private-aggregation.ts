@@ -64,7 +64,7 @@ async function ensureHelperFiles(dir: string): Promise<HelperFiles> {
 export async function startDemoHelper(
   dataDir: string,
   podServer: string,
-  identities: DemoIdentities,
+  identities: Pick<DemoIdentities, 'broker' | 'helper'>,
   log: Logger,
 ): Promise<DemoHelper> {
   const dir = join(dataDir, 'helper-aggregator');

@@ -2,10 +2,13 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateFixtureSet } from '../fixtures/index.ts';
+import type { RunningBroker } from '../broker/index.ts';
+import { prepareBrokerDatabase } from '../broker/database-thread.ts';
 import { startPodServerThread, type AccessControlSystem } from '../pod/server.ts';
 import type { Logger } from '../logging.ts';
 import { ConfigError } from '../errors.ts';
 import {
+  BROKER_DB_FOLDER,
   IDENTITIES_FILE,
   MANIFEST_FILE,
   readIdentities,
@@ -14,6 +17,7 @@ import {
   type DemoManifest,
 } from './demo-files.ts';
 import { provisionFixtures } from './provision-fixtures.ts';
+import type { DemoHelper } from './demo-private-aggregation.ts';
 
 export interface DemoOptions {
   dataDir: string;
@@ -67,6 +71,14 @@ function manifestOf(
   };
 }
 
+/** Whether a file or folder exists. */
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Starts the whole demo and writes `DATA_DIR/demo.json`; idempotent over restarts with the same data folder. */
 export async function runDemo(options: DemoOptions, log: Logger): Promise<RunningDemo> {
   const dataDir = resolve(options.dataDir);
@@ -88,10 +100,7 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     );
   }
   const podsDir = join(dataDir, 'pods');
-  const freshServer = await access(podsDir).then(
-    () => false,
-    () => true,
-  );
+  const freshServer = !(await exists(podsDir));
   // The demo provisions its fixture residents through the account API, so its (loopback-only) server is open.
   // On its own thread, so that the broker and gateways started beside it get the machine's other core.
   const pods = await startPodServerThread({
@@ -101,39 +110,52 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     access: accessControl,
   });
   log.info({ url: pods.url, access: accessControl }, 'pod server listening on loopback');
+  // A first start makes the broker's database on a thread of its own while the pods are made: PGlite's first start
+  // holds its thread for seconds, which here would stop the requests that keep the pod server busy.
+  const brokerDbDir = join(dataDir, BROKER_DB_FOLDER);
+  const brokerDatabase = (await exists(brokerDbDir)) ? Promise.resolve() : prepareBrokerDatabase(brokerDbDir);
+  // Rejections are taken where it is awaited; this only keeps an early one from being reported unhandled.
+  brokerDatabase.catch(() => undefined);
   const stops: (() => Promise<void>)[] = [() => pods.stop()];
   const stop = async () => {
     for (const step of stops.reverse())
       await step().catch((error) => log.warn({ err: error }, 'stop failed'));
   };
+  let brokerSide: Promise<BrokerSide> | undefined;
   try {
     const fixtures = generateFixtureSet({ homes: options.homes });
     const identitiesPath = join(dataDir, IDENTITIES_FILE);
     const areaOf = new Map(fixtures.homes.map((home) => [home.id, home.area]));
     const manifestPath = join(dataDir, MANIFEST_FILE);
+    const startSide = (own: Pick<DemoIdentities, 'broker' | 'helper'>) => {
+      brokerSide = brokerDatabase.then(() => startBrokerSide(dataDir, options, pods.url, own, log, stops));
+      // Rejections are taken where the side is awaited; this only keeps an early one from being reported unhandled.
+      brokerSide.catch(() => undefined);
+      return brokerSide;
+    };
+    // The broker's side as it starts from a newly made broker identity, before the gateways' identities exist.
+    let madeBeside: Pick<DemoIdentities, 'broker' | 'helper'> | undefined;
     const identities = await provisionFixtures(pods.url, fixtures, saved, log, {
       freshServer,
       access: accessControl,
-      // The pods and residents' logins are usable now: say so at once; the gateways follow, then the broker's URL.
-      onResidentsReady: (residents, broker) =>
-        writeJsonFile(
+      onResidentsReady: async (residents, broker) => {
+        // The pods and residents' logins are usable now: say so at once; the gateways follow, then the broker's URL.
+        await writeJsonFile(
           manifestPath,
           manifestOf({ podServer: pods.url, residents, broker, councils: [] }, areaOf, null),
-        ),
+        );
+        // The gateways' accounts are the pod server's work and the broker's start (its modules, its database) this
+        // thread's, so they go side by side (traced: the pod server's thread was nearly idle while the broker started).
+        madeBeside = { broker };
+        void startSide(madeBeside);
+      },
     });
     identities.access = accessControl;
     await writeJsonFile(identitiesPath, identities);
     await writeJsonFile(manifestPath, manifestOf(identities, areaOf, null));
-    // Loaded only now: their imports (express, PGlite, MQTT) would hold the pods back by a second or more.
-    const [{ seedFixtureHistory }, demoBroker, { startDemoGateways }] = await Promise.all([
-      import('./seed-history.ts'),
-      import('./demo-broker.ts'),
-      import('./demo-gateways.ts'),
-    ]);
-    const { answerAsResidents, ensureCouncils, ensureFixtureRequest, ensureHomes, startDemoBroker } =
-      demoBroker;
     // Last winter's summaries and the broker's set-up (councils, enrolment, the residents' answers) need nothing
     // of each other, so they go side by side: the pod server's thread serves the one while this one runs the other.
+    const { seedFixtureHistory } = await import('./seed-history.ts');
     const seeding = identities.historySeeded
       ? Promise.resolve()
       : seedFixtureHistory(
@@ -150,17 +172,10 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     // Rejections are taken where the seeding is awaited; this only keeps an early one from being reported unhandled.
     seeding.catch(() => undefined);
 
-    const prio3 = options.privateAggregation ? await import('./demo-private-aggregation.ts') : undefined;
-    const helper = prio3 && (await prio3.startDemoHelper(dataDir, pods.url, identities, log));
-    if (helper) stops.push(() => helper.stop());
-    const broker = await startDemoBroker(
-      dataDir,
-      options.brokerPort,
-      identities,
-      log.child({ part: 'broker' }),
-      helper?.leaderConfig,
-    );
-    stops.push(() => broker.stop());
+    const { broker, demoBroker, helper, prio3, startDemoGateways } = await (brokerSide ??
+      startSide(identities));
+    identities.helper ??= madeBeside?.helper;
+    const { answerAsResidents, ensureCouncils, ensureFixtureRequest, ensureHomes } = demoBroker;
     identities.councils = await ensureCouncils(broker, fixtures, identities);
     // The operator's step before residents consent: only enrolled homes count (one dwelling, one home).
     log.info({ enrolled: await ensureHomes(broker, identities, areaOf) }, 'fixture homes enrolled');
@@ -174,6 +189,9 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     }
     await seeding;
     await writeJsonFile(identitiesPath, identities);
+    // A council can run the demo request now (the residents' answers and last winter's summaries are in): the
+    // manifest names the broker; the live gateways start next, and the last write says all it names is running.
+    await writeJsonFile(manifestPath, manifestOf(identities, areaOf, broker.url));
 
     // With private aggregation, the live gateways poll the broker's prio3 tasks and write their homes' reports.
     const gateways = await startDemoGateways(
@@ -226,7 +244,50 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     const pages = { resident: `${broker.url}resident/`, council: `${broker.url}council/` };
     return { manifest, manifestPath, pages, stop };
   } catch (error) {
+    // A broker side still starting would otherwise be left running: it registers its stops as it goes.
+    await brokerSide?.catch(() => undefined);
     await stop();
     throw error;
   }
+}
+
+/** The broker's part of the demo: its modules, the helper aggregator (with private aggregation) and the broker. */
+interface BrokerSide {
+  demoBroker: typeof import('./demo-broker.ts');
+  startDemoGateways: (typeof import('./demo-gateways.ts'))['startDemoGateways'];
+  prio3: typeof import('./demo-private-aggregation.ts') | undefined;
+  helper: DemoHelper | undefined;
+  broker: RunningBroker;
+}
+
+/**
+ * Starts the broker's side from the broker's identity alone (and the helper's, with private aggregation, which it
+ * makes when `own` has none): loads the broker's modules, then starts the helper and the broker, adding each to
+ * `stops` as soon as it runs.
+ */
+async function startBrokerSide(
+  dataDir: string,
+  options: DemoOptions,
+  podServer: string,
+  own: Pick<DemoIdentities, 'broker' | 'helper'>,
+  log: Logger,
+  stops: (() => Promise<void>)[],
+): Promise<BrokerSide> {
+  // Loaded only now: their imports (express, PGlite, MQTT) would hold the pods back by a second or more.
+  const [demoBroker, { startDemoGateways }, prio3] = await Promise.all([
+    import('./demo-broker.ts'),
+    import('./demo-gateways.ts'),
+    options.privateAggregation ? import('./demo-private-aggregation.ts') : undefined,
+  ]);
+  const helper = prio3 && (await prio3.startDemoHelper(dataDir, podServer, own, log));
+  if (helper) stops.push(() => helper.stop());
+  const broker = await demoBroker.startDemoBroker(
+    dataDir,
+    options.brokerPort,
+    own,
+    log.child({ part: 'broker' }),
+    helper?.leaderConfig,
+  );
+  stops.push(() => broker.stop());
+  return { demoBroker, startDemoGateways, prio3, helper, broker };
 }

@@ -17,6 +17,9 @@ export interface AccessEditor extends AclEditor {
   system?: AccessControlSystem;
 }
 
+/** An editor whose system is known. */
+export type KnownSystemEditor = AccessEditor & { system: AccessControlSystem };
+
 /** Where a resource's access is controlled, and in which language. */
 export interface AccessControlDocument {
   system: AccessControlSystem;
@@ -53,7 +56,7 @@ export async function discoverAccessControl(
 }
 
 /** The editor with its system settled (discovered from `resource` when the caller did not know it). */
-export async function withSystem(editor: AccessEditor, resource: string): Promise<Required<AccessEditor>> {
+export async function withSystem(editor: AccessEditor, resource: string): Promise<KnownSystemEditor> {
   const system = editor.system ?? (await discoverAccessControl(editor.fetch, resource)).system;
   return { ...editor, system };
 }
@@ -65,7 +68,7 @@ export async function withSystem(editor: AccessEditor, resource: string): Promis
 async function changeEach(
   editor: AccessEditor,
   targets: string | readonly string[],
-  onWac: (editor: Required<AccessEditor>, targets: readonly string[]) => Promise<void>,
+  onWac: (editor: KnownSystemEditor, targets: readonly string[]) => Promise<void>,
   onAcp: (fetchFn: typeof fetch, target: string, acrUrl: string) => Promise<void>,
 ): Promise<void> {
   const list = typeof targets === 'string' ? [targets] : targets;

@@ -244,8 +244,8 @@ const urn_solid_server_default_PatchHandler_RDFStore = new (require('@solid/comm
   urn_solid_server_default_PatchHandler_RDF
 ]);
 const urn_solid_server_default_AccountRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'account/', undefined);
-const urn_solid_server_default_LoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'login/', undefined);
 const urn_solid_server_default_IndexHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_IndexRoute, '@css:templates/identity/index.html.ejs');
+const urn_solid_server_default_LoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'login/', undefined);
 const urn_solid_server_default_OidcRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'oidc/', undefined);
 const urn_solid_server_default_PatchBodyParser = new (require('@solid/community-server').MethodFilterHandler)([
   'PATCH'
@@ -360,12 +360,12 @@ const urn_solid_server_default_PromptHandler = new (require('@solid/community-se
   'consent': urn_solid_server_default_OidcConsentRoute
 });
 const urn_solid_server_default_MainControlHandler = new (require('@solid/community-server').ControlHandler)({
-  'logins': urn_solid_server_default_LoginRoute,
-  'index': urn_solid_server_default_IndexRoute
+  'index': urn_solid_server_default_IndexRoute,
+  'logins': urn_solid_server_default_LoginRoute
 }, undefined);
 const urn_solid_server_default_OidcControlHandler = new (require('@solid/community-server').OidcControlHandler)({
-  'consent': urn_solid_server_default_OidcConsentRoute,
   'cancel': urn_solid_server_default_OidcCancelRoute,
+  'consent': urn_solid_server_default_OidcConsentRoute,
   'forgetWebId': urn_solid_server_default_OidcForgetWebIDRoute,
   'prompt': urn_solid_server_default_OidcPromptRoute,
   'webId': urn_solid_server_default_OidcPickWebIdRoute
@@ -448,8 +448,8 @@ const urn_solid_server_default_HtmlViewHandler = new (require('@solid/community-
   urn_solid_server_default_UpdatePodHtml,
   urn_solid_server_default_AccountHtml,
   urn_solid_server_default_AccountIdHtml,
-  urn_solid_server_default_LoginHtml,
   urn_solid_server_default_IndexHtml,
+  urn_solid_server_default_LoginHtml,
   urn_solid_server_default_OidcConsentHtml,
   urn_solid_server_default_CreatePasswordHtml,
   urn_solid_server_default_ForgotPasswordHtml,
@@ -478,6 +478,7 @@ const urn_solid_server_default_ResourceStore_Backend = new (require('@solid/comm
 const urn_solid_server_default_MetadataWriter_LinkRelMetadata = new (require('@solid/community-server').AuxiliaryLinkMetadataWriter)(urn_solid_server_default_AuxiliaryStrategy, urn_solid_server_default_MetadataStrategy, 'describedby');
 const urn_solid_server_default_MetadataWriter_LinkRelAcr = new (require('@solid/community-server').AuxiliaryLinkMetadataWriter)(urn_solid_server_default_AuxiliaryStrategy, urn_solid_server_default_AcrStrategy, 'acl');
 const urn_solid_server_default_TargetExtractorErrorHandler = new (require('@solid/community-server').TargetExtractorErrorHandler)(urn_solid_server_default_WaterfallErrorHandler, urn_solid_server_default_TargetExtractor);
+const urn_solid_server_default_JsonResourceStorage = new (require('@solid/community-server').JsonResourceStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/');
 const urn_solid_server_default_ResourceStore_Converting = new (require('@solid/community-server').RepresentationConvertingStore)(urn_solid_server_default_ResourceStore_Backend, urn_solid_server_default_MetadataStrategy, {
   'outConverter': urn_solid_server_default_UiEnabledConverter,
   'inConverter': urn_solid_server_default_RepresentationConverter,
@@ -506,120 +507,56 @@ const urn_solid_server_default_ControlHandler = new (require('@solid/community-s
   'html': urn_solid_server_default_HtmlControlHandler
 }, undefined);
 const urn_solid_server_default_ErrorHandler = new (require('@solid/community-server').SafeErrorHandler)(urn_solid_server_default_TargetExtractorErrorHandler, getVariableValue('urn:solid-server:default:variable:showStackTrace'));
+const urn_solid_server_default_KeyValueStorage = new (require('@solid/community-server').MaxKeyLengthStorage)(urn_solid_server_default_JsonResourceStorage, undefined, undefined);
 const urn_solid_server_default_ResourceStore_Patching = new (require('@solid/community-server').PatchingStore)(urn_solid_server_default_ResourceStore_Converting, urn_solid_server_default_PatchHandler);
 const urn_solid_server_default_V6MigrationSetupStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank55);
 const urn_solid_server_default_V6MigrationAccountStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank56);
 const urn_solid_server_default_V6MigrationClientCredentialsStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank57);
-const urn_solid_server_default_ResourceStore_Locking = new (require('@solid/community-server').LockingResourceStore)(urn_solid_server_default_ResourceStore_Patching, urn_solid_server_default_ResourceLocker, urn_solid_server_default_AuxiliaryStrategy);
-const urn_solid_server_default_ResourceStore_Index = new (require('@solid/community-server').IndexRepresentationStore)(urn_solid_server_default_ResourceStore_Locking, undefined, undefined);
-const urn_solid_server_default_ResourceStore_BinarySlice = new (require('@solid/community-server').BinarySliceResourceStore)(urn_solid_server_default_ResourceStore_Index, 10000000);
-const urn_solid_server_default_ResourceStore = new (require('@solid/community-server').MonitoringStore)(urn_solid_server_default_ResourceStore_BinarySlice);
-const urn_solid_server_default_JsonResourceStorage = new (require('@solid/community-server').JsonResourceStorage)(urn_solid_server_default_ResourceStore, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/');
-const blank58 = new (require('@solid/community-server').AddRemoveNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank59 = new (require('@solid/community-server').ActivityNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const urn_solid_server_default_CachedResourceSet = new (require('@solid/community-server').CachedResourceSet)(urn_solid_server_default_ResourceStore);
-const urn_solid_server_default_AcpReader = new (require('@solid/community-server').AcpReader)(urn_solid_server_default_AcrStrategy, urn_solid_server_default_ResourceStore, urn_solid_server_default_IdentifierStrategy);
-const blank60 = new (require('@solid/community-server').GetOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank61 = new (require('@solid/community-server').PostOperationHandler)(urn_solid_server_default_ResourceStore);
-const blank62 = new (require('@solid/community-server').PutOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_MetadataStrategy);
-const blank63 = new (require('@solid/community-server').DeleteOperationHandler)(urn_solid_server_default_ResourceStore);
-const blank64 = new (require('@solid/community-server').HeadOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank65 = new (require('@solid/community-server').PatchOperationHandler)(urn_solid_server_default_ResourceStore);
-const urn_solid_server_default_KeyValueStorage = new (require('@solid/community-server').MaxKeyLengthStorage)(urn_solid_server_default_JsonResourceStorage, undefined, undefined);
-const blank66 = new (require('@solid/community-server').BaseResourcesGenerator)({
-  'factory': blank13,
-  'templateEngine': urn_solid_server_default_TemplateEngine,
-  'metadataStrategy': urn_solid_server_default_MetadataStrategy,
-  'store': urn_solid_server_default_ResourceStore
-});
-const blank67 = new (require('@solid/community-server').N3PatchModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const blank68 = new (require('@solid/community-server').SparqlUpdateModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const blank69 = new (require('@solid/community-server').MethodModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const urn_solid_server_default_Authorizer = new (require('@solid/community-server').PermissionBasedAuthorizer)(urn_solid_server_default_CachedResourceSet);
-const urn_solid_server_default_AuthAuxiliaryReader = new (require('@solid/community-server').AuthAuxiliaryReader)(urn_solid_server_default_AcpReader, urn_solid_server_default_AcrStrategy);
-const blank70 = new (require('@solid/community-server').WaterfallHandler)([
-  blank14,
-  blank58,
-  blank59
-]);
-const urn_solid_server_default_OperationHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank60,
-  blank61,
-  blank62,
-  blank63,
-  blank64,
-  blank65,
-  blank44
-]);
-const blank71 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/data/');
-const blank72 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/index/');
+const blank58 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/data/');
+const blank59 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/index/');
 const urn_solid_server_default_SetupStorage = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/setup/');
-const blank73 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/notifications/');
+const blank60 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/notifications/');
 const urn_solid_server_default_KeyStorage = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/keys/');
-const blank74 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/cookies/');
-const blank75 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/adapter/');
-const blank76 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/forgot-password/');
-const blank77 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/tokens/');
-const urn_solid_server_default_TemplatedResourcesGenerator = new (require('@solid/community-server').SubfolderResourcesGenerator)(blank66, [
-  'acp',
-  'base'
-]);
-const blank78 = new (require('@solid/community-server').DeleteParentExtractor)(blank69, urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy);
-const urn_solid_server_default_ParentContainerReader = new (require('@solid/community-server').ParentContainerReader)(urn_solid_server_default_AuthAuxiliaryReader, urn_solid_server_default_IdentifierStrategy);
-const blank79 = new (require('@solid/community-server').StateNotificationGenerator)(blank70, urn_solid_server_default_CachedResourceSet);
-const blank80 = new (require('@solid/community-server').WaterfallHandler)([
-  blank67,
-  blank68,
-  blank37
-]);
-const urn_solid_server_default_IndexedStorage = new (require('@solid/community-server').WrappedIndexedStorage)(blank71, blank72);
+const blank61 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/cookies/');
+const blank62 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/adapter/');
+const blank63 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/forgot-password/');
+const blank64 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/tokens/');
+const urn_solid_server_default_ResourceStore_Locking = new (require('@solid/community-server').LockingResourceStore)(urn_solid_server_default_ResourceStore_Patching, urn_solid_server_default_ResourceLocker, urn_solid_server_default_AuxiliaryStrategy);
+const urn_solid_server_default_IndexedStorage = new (require('@solid/community-server').WrappedIndexedStorage)(blank58, blank59);
 const urn_solid_server_default_BaseUrlVerifier = new (require('@solid/community-server').BaseUrlVerifier)(getVariableValue('urn:solid-server:default:variable:baseUrl'), 'current-base-url', urn_solid_server_default_SetupStorage);
 const urn_solid_server_default_ModuleVersionVerifier = new (require('@solid/community-server').ModuleVersionVerifier)('current-server-version', urn_solid_server_default_SetupStorage);
-const urn_solid_server_default_SubscriptionStorage = new (require('@solid/community-server').KeyValueChannelStorage)(blank73, urn_solid_server_default_ResourceLocker);
+const urn_solid_server_default_SubscriptionStorage = new (require('@solid/community-server').KeyValueChannelStorage)(blank60, urn_solid_server_default_ResourceLocker);
 const urn_solid_server_default_JwkGenerator = new (require('@solid/community-server').CachedJwkGenerator)('ES256', 'jwks', urn_solid_server_default_KeyStorage);
-const urn_solid_server_default_CookieStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank74, undefined);
-const blank81 = new (require('@solid/community-server').WrappedExpiringStorage)(blank75, undefined);
-const urn_solid_server_default_ForgotPasswordStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank76, undefined);
-const urn_solid_server_default_ExpiringTokenStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank77, undefined);
-const urn_solid_server_default_PodResourcesGenerator = new (require('@solid/community-server').StaticFolderGenerator)(urn_solid_server_default_TemplatedResourcesGenerator, '@css:templates/pod');
-const urn_solid_server_default_BaseNotificationGenerator = new (require('@solid/community-server').CachedHandler)(blank79, [
-  'topic'
-]);
-const blank82 = new (require('@solid/community-server').MethodFilterHandler)([
-  'PATCH'
-], blank80);
+const urn_solid_server_default_CookieStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank61, undefined);
+const blank65 = new (require('@solid/community-server').WrappedExpiringStorage)(blank62, undefined);
+const urn_solid_server_default_ForgotPasswordStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank63, undefined);
+const urn_solid_server_default_ExpiringTokenStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank64, undefined);
+const urn_solid_server_default_ResourceStore_Index = new (require('@solid/community-server').IndexRepresentationStore)(urn_solid_server_default_ResourceStore_Locking, undefined, undefined);
 const urn_solid_server_default_AccountStorage = new (require('@solid/community-server').BaseLoginAccountStorage)(urn_solid_server_default_IndexedStorage, undefined);
 const urn_solid_server_default_WebSocket2023Storer = new (require('@solid/community-server').WebSocket2023Storer)(urn_solid_server_default_SubscriptionStorage, urn_solid_server_default_WebSocketMap, undefined);
-const blank83 = new (require('@solid/community-server').NotificationUnsubscriber)(urn_solid_server_default_SubscriptionStorage);
+const blank66 = new (require('@solid/community-server').NotificationUnsubscriber)(urn_solid_server_default_SubscriptionStorage);
 const urn_solid_server_default_WebhookEmitter = new (require('@solid/community-server').WebhookEmitter)(getVariableValue('urn:solid-server:default:variable:baseUrl'), urn_solid_server_default_WebhookWebIdRoute, urn_solid_server_default_JwkGenerator, undefined);
 const urn_solid_server_default_CookieStore = new (require('@solid/community-server').BaseCookieStore)(urn_solid_server_default_CookieStorage, undefined);
-const blank84 = new (require('@solid/community-server').ExpiringAdapterFactory)(blank81);
+const blank67 = new (require('@solid/community-server').ExpiringAdapterFactory)(blank65);
 const urn_solid_server_default_ForgotPasswordStore = new (require('@solid/community-server').BaseForgotPasswordStore)(urn_solid_server_default_ForgotPasswordStorage, undefined);
 const urn_solid_server_default_OwnershipValidator = new (require('@solid/community-server').TokenOwnershipValidator)(urn_solid_server_default_ExpiringTokenStorage, undefined, undefined);
-const urn_solid_server_default_PodManager = new (require('@solid/community-server').GeneratedPodManager)(urn_solid_server_default_ResourceStore, urn_solid_server_default_PodResourcesGenerator);
-const urn_solid_server_default_PatchModesExtractor = new (require('@solid/community-server').CreateModesExtractor)(blank82, urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_ResourceStore_BinarySlice = new (require('@solid/community-server').BinarySliceResourceStore)(urn_solid_server_default_ResourceStore_Index, 10000000);
 const urn_solid_server_default_PasswordStore = new (require('@solid/community-server').BasePasswordStore)(urn_solid_server_default_AccountStorage, undefined);
 const urn_solid_server_default_AccountStore = new (require('@solid/community-server').BaseAccountStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_ClientCredentialsStore = new (require('@solid/community-server').BaseClientCredentialsStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_WebIdStore = new (require('@solid/community-server').BaseWebIdStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_LogoutHandler = new (require('@solid/community-server').LogoutHandler)(urn_solid_server_default_CookieStore);
-const blank85 = new (require('@solid/community-server').ClientIdAdapterFactory)(blank84, urn_solid_server_default_RepresentationConverter);
-const urn_solid_server_default_PodStore = new (require('@solid/community-server').BasePodStore)(urn_solid_server_default_AccountStorage, urn_solid_server_default_PodManager, undefined);
-const blank86 = new (require('@solid/community-server').ComposedNotificationHandler)({
-  'generator': urn_solid_server_default_BaseNotificationGenerator,
-  'serializer': urn_solid_server_default_BaseNotificationSerializer,
-  'emitter': urn_solid_server_default_WebSocket2023Emitter,
-  'eTagHandler': urn_solid_server_default_ETagHandler
-});
+const blank68 = new (require('@solid/community-server').ClientIdAdapterFactory)(blank67, urn_solid_server_default_RepresentationConverter);
+const urn_solid_server_default_ResourceStore = new (require('@solid/community-server').MonitoringStore)(urn_solid_server_default_ResourceStore_BinarySlice);
 const urn_solid_server_default_CreatePasswordHandler = new (require('@solid/community-server').CreatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
 const urn_solid_server_default_ResetPasswordHandler = new (require('@solid/community-server').ResetPasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_ForgotPasswordStore);
-const blank87 = new (require('@solid/community-server').UpdatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
-const blank88 = new (require('@solid/community-server').DeletePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
-const blank89 = new (require('@solid/community-server').ClientCredentialsDetailsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank90 = new (require('@solid/community-server').DeleteClientCredentialsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank91 = new (require('@solid/community-server').AccountPromptFactory)(urn_solid_server_default_WebIdStore, urn_solid_server_default_CookieStore, 'css-account');
+const blank69 = new (require('@solid/community-server').UpdatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
+const blank70 = new (require('@solid/community-server').DeletePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
+const blank71 = new (require('@solid/community-server').ClientCredentialsDetailsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
+const blank72 = new (require('@solid/community-server').DeleteClientCredentialsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
+const blank73 = new (require('@solid/community-server').AccountPromptFactory)(urn_solid_server_default_WebIdStore, urn_solid_server_default_CookieStore, 'css-account');
 const urn_solid_server_default_CreateClientCredentialsHandler = new (require('@solid/community-server').CreateClientCredentialsHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank92 = new (require('@solid/community-server').UnlinkWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_AccountWebIdLinkRoute);
+const blank74 = new (require('@solid/community-server').UnlinkWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_AccountWebIdLinkRoute);
 const urn_solid_server_default_V6MigrationInitializer = new (require('@solid/community-server').V6MigrationInitializer)({
   'setupStorage': urn_solid_server_default_V6MigrationSetupStorage,
   'versionKey': 'current-server-version',
@@ -640,43 +577,31 @@ const urn_solid_server_default_V6MigrationInitializer = new (require('@solid/com
 });
 const urn_solid_server_default_NotificationDeleteHandler = new (require('@solid/community-server').OperationRouterHandler)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
-  'handler': blank83,
+  'handler': blank66,
   'allowedMethods': [
   'DELETE'
 ]
 });
-const blank93 = new (require('@solid/community-server').ComposedNotificationHandler)({
-  'generator': urn_solid_server_default_BaseNotificationGenerator,
-  'serializer': urn_solid_server_default_BaseNotificationSerializer,
-  'emitter': urn_solid_server_default_WebhookEmitter,
-  'eTagHandler': urn_solid_server_default_ETagHandler
-});
-const blank94 = new (require('@solid/community-server').MethodFilterHandler)([
+const blank75 = new (require('@solid/community-server').MethodFilterHandler)([
   'POST'
 ], urn_solid_server_default_LogoutHandler);
-const urn_solid_server_default_IdpAdapterFactory = new (require('@solid/community-server').ClientCredentialsAdapterFactory)(blank85, urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore);
-const urn_solid_server_default_MetadataWriter_Owner = new (require('@solid/community-server').OwnerMetadataWriter)(urn_solid_server_default_PodStore, urn_solid_server_default_StorageLocationStrategy);
-const urn_solid_server_default_OwnerPermissionReader = new (require('@solid/community-server').OwnerPermissionReader)(urn_solid_server_default_PodStore, urn_solid_server_default_AcrStrategy, urn_solid_server_default_StorageLocationStrategy);
-const urn_solid_server_default_PodResourceHandler = new (require('@solid/community-server').UpdateOwnerHandler)(urn_solid_server_default_PodStore, urn_solid_server_default_AccountPodIdRoute);
-const urn_solid_server_default_HttpModesExtractor = new (require('@solid/community-server').WaterfallHandler)([
-  urn_solid_server_default_PatchModesExtractor,
-  blank78,
-  blank38
-]);
-const urn_solid_server_default_EarlyProcessParallelInitializer = new (require('@solid/community-server').ParallelHandler)([
-  urn_solid_server_default_PasswordStore,
-  urn_solid_server_default_AccountStore,
-  urn_solid_server_default_ClientCredentialsStore,
-  urn_solid_server_default_PodStore,
-  urn_solid_server_default_WebIdStore
-]);
-const urn_solid_server_default_WebSocket2023NotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebSocketChannel2023', blank86);
-const blank95 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreatePasswordHandler);
-const blank96 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ResetPasswordHandler);
-const blank97 = new (require('@solid/community-server').ViewInteractionHandler)(blank87);
-const blank98 = new (require('@solid/community-server').MethodFilterHandler)([
+const urn_solid_server_default_IdpAdapterFactory = new (require('@solid/community-server').ClientCredentialsAdapterFactory)(blank68, urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore);
+const blank76 = new (require('@solid/community-server').AddRemoveNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank77 = new (require('@solid/community-server').ActivityNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const urn_solid_server_default_CachedResourceSet = new (require('@solid/community-server').CachedResourceSet)(urn_solid_server_default_ResourceStore);
+const urn_solid_server_default_AcpReader = new (require('@solid/community-server').AcpReader)(urn_solid_server_default_AcrStrategy, urn_solid_server_default_ResourceStore, urn_solid_server_default_IdentifierStrategy);
+const blank78 = new (require('@solid/community-server').GetOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank79 = new (require('@solid/community-server').PostOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank80 = new (require('@solid/community-server').PutOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_MetadataStrategy);
+const blank81 = new (require('@solid/community-server').DeleteOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank82 = new (require('@solid/community-server').HeadOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank83 = new (require('@solid/community-server').PatchOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank84 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreatePasswordHandler);
+const blank85 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ResetPasswordHandler);
+const blank86 = new (require('@solid/community-server').ViewInteractionHandler)(blank69);
+const blank87 = new (require('@solid/community-server').MethodFilterHandler)([
   'DELETE'
-], blank88);
+], blank70);
 const urn_solid_server_default_ForgotPasswordHandler = new (require('@solid/community-server').ForgotPasswordHandler)({
   'passwordStore': urn_solid_server_default_PasswordStore,
   'forgotPasswordStore': urn_solid_server_default_ForgotPasswordStore,
@@ -689,19 +614,118 @@ const urn_solid_server_default_PasswordLoginHandler = new (require('@solid/commu
   'passwordStore': urn_solid_server_default_PasswordStore,
   'cookieStore': urn_solid_server_default_CookieStore
 });
-const blank99 = new (require('@solid/community-server').MethodFilterHandler)([
+const blank88 = new (require('@solid/community-server').MethodFilterHandler)([
   'GET'
-], blank89);
-const blank100 = new (require('@solid/community-server').MethodFilterHandler)([
+], blank71);
+const blank89 = new (require('@solid/community-server').MethodFilterHandler)([
   'DELETE'
-], blank90);
-const blank101 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateClientCredentialsHandler);
+], blank72);
+const blank90 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateClientCredentialsHandler);
 const urn_solid_server_default_WebIdLinkHandler = new (require('@solid/community-server').MethodFilterHandler)([
   'DELETE'
-], blank92);
+], blank74);
 const urn_solid_server_default_V6MigrationHandler = new (require('@solid/community-server').ConditionalHandler)(urn_solid_server_default_V6MigrationInitializer, urn_solid_server_default_SetupStorage, 'v6-migration', true, true);
-const urn_solid_server_default_WebhookNotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebhookChannel2023', blank93);
-const urn_solid_server_default_AccountLogoutRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountLogoutRoute, blank94);
+const urn_solid_server_default_AccountLogoutRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountLogoutRoute, blank75);
+const blank91 = new (require('@solid/community-server').BaseResourcesGenerator)({
+  'factory': blank13,
+  'templateEngine': urn_solid_server_default_TemplateEngine,
+  'metadataStrategy': urn_solid_server_default_MetadataStrategy,
+  'store': urn_solid_server_default_ResourceStore
+});
+const blank92 = new (require('@solid/community-server').N3PatchModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const blank93 = new (require('@solid/community-server').SparqlUpdateModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const blank94 = new (require('@solid/community-server').MethodModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_Authorizer = new (require('@solid/community-server').PermissionBasedAuthorizer)(urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_AuthAuxiliaryReader = new (require('@solid/community-server').AuthAuxiliaryReader)(urn_solid_server_default_AcpReader, urn_solid_server_default_AcrStrategy);
+const urn_solid_server_default_PromptFactory = new (require('@solid/community-server').SequenceHandler)([
+  blank73
+]);
+const blank95 = new (require('@solid/community-server').WaterfallHandler)([
+  blank14,
+  blank76,
+  blank77
+]);
+const urn_solid_server_default_OperationHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank78,
+  blank79,
+  blank80,
+  blank81,
+  blank82,
+  blank83,
+  blank44
+]);
+const urn_solid_server_default_AccountPasswordRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordRoute, blank84);
+const urn_solid_server_default_ResetPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ResetPasswordRoute, blank85);
+const blank96 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ForgotPasswordHandler);
+const blank97 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PasswordLoginHandler);
+const urn_solid_server_default_AccountClientCredentialsRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsRoute, blank90);
+const urn_solid_server_default_AccountWebIdLinkRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountWebIdLinkRoute, urn_solid_server_default_WebIdLinkHandler);
+const urn_solid_server_default_TemplatedResourcesGenerator = new (require('@solid/community-server').SubfolderResourcesGenerator)(blank91, [
+  'acp',
+  'base'
+]);
+const blank98 = new (require('@solid/community-server').DeleteParentExtractor)(blank94, urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy);
+const urn_solid_server_default_ParentContainerReader = new (require('@solid/community-server').ParentContainerReader)(urn_solid_server_default_AuthAuxiliaryReader, urn_solid_server_default_IdentifierStrategy);
+const urn_solid_server_default_PasswordResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank86,
+  blank87
+]);
+const urn_solid_server_default_ClientCredentialsResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank88,
+  blank89
+]);
+const urn_solid_server_default_MigrationInitializer = new (require('@solid/community-server').SequenceHandler)([
+  urn_solid_server_default_V6MigrationHandler
+]);
+const blank99 = new (require('@solid/community-server').StateNotificationGenerator)(blank95, urn_solid_server_default_CachedResourceSet);
+const blank100 = new (require('@solid/community-server').WaterfallHandler)([
+  blank92,
+  blank93,
+  blank37
+]);
+const urn_solid_server_default_ForgotPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ForgotPasswordRoute, blank96);
+const urn_solid_server_default_LoginPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginPasswordRoute, blank97);
+const urn_solid_server_default_PodResourcesGenerator = new (require('@solid/community-server').StaticFolderGenerator)(urn_solid_server_default_TemplatedResourcesGenerator, '@css:templates/pod');
+const urn_solid_server_default_AccountPasswordIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordIdRoute, urn_solid_server_default_PasswordResourceHandler);
+const urn_solid_server_default_AccountClientCredentialsIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsIdRoute, urn_solid_server_default_ClientCredentialsResourceHandler);
+const urn_solid_server_default_BaseNotificationGenerator = new (require('@solid/community-server').CachedHandler)(blank99, [
+  'topic'
+]);
+const blank101 = new (require('@solid/community-server').MethodFilterHandler)([
+  'PATCH'
+], blank100);
+const urn_solid_server_default_PodManager = new (require('@solid/community-server').GeneratedPodManager)(urn_solid_server_default_ResourceStore, urn_solid_server_default_PodResourcesGenerator);
+const urn_solid_server_default_PatchModesExtractor = new (require('@solid/community-server').CreateModesExtractor)(blank101, urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_PodStore = new (require('@solid/community-server').BasePodStore)(urn_solid_server_default_AccountStorage, urn_solid_server_default_PodManager, undefined);
+const blank102 = new (require('@solid/community-server').ComposedNotificationHandler)({
+  'generator': urn_solid_server_default_BaseNotificationGenerator,
+  'serializer': urn_solid_server_default_BaseNotificationSerializer,
+  'emitter': urn_solid_server_default_WebSocket2023Emitter,
+  'eTagHandler': urn_solid_server_default_ETagHandler
+});
+const blank103 = new (require('@solid/community-server').ComposedNotificationHandler)({
+  'generator': urn_solid_server_default_BaseNotificationGenerator,
+  'serializer': urn_solid_server_default_BaseNotificationSerializer,
+  'emitter': urn_solid_server_default_WebhookEmitter,
+  'eTagHandler': urn_solid_server_default_ETagHandler
+});
+const urn_solid_server_default_MetadataWriter_Owner = new (require('@solid/community-server').OwnerMetadataWriter)(urn_solid_server_default_PodStore, urn_solid_server_default_StorageLocationStrategy);
+const urn_solid_server_default_OwnerPermissionReader = new (require('@solid/community-server').OwnerPermissionReader)(urn_solid_server_default_PodStore, urn_solid_server_default_AcrStrategy, urn_solid_server_default_StorageLocationStrategy);
+const urn_solid_server_default_PodResourceHandler = new (require('@solid/community-server').UpdateOwnerHandler)(urn_solid_server_default_PodStore, urn_solid_server_default_AccountPodIdRoute);
+const urn_solid_server_default_HttpModesExtractor = new (require('@solid/community-server').WaterfallHandler)([
+  urn_solid_server_default_PatchModesExtractor,
+  blank98,
+  blank38
+]);
+const urn_solid_server_default_EarlyProcessParallelInitializer = new (require('@solid/community-server').ParallelHandler)([
+  urn_solid_server_default_PasswordStore,
+  urn_solid_server_default_AccountStore,
+  urn_solid_server_default_ClientCredentialsStore,
+  urn_solid_server_default_PodStore,
+  urn_solid_server_default_WebIdStore
+]);
+const urn_solid_server_default_WebSocket2023NotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebSocketChannel2023', blank102);
+const urn_solid_server_default_WebhookNotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebhookChannel2023', blank103);
 const urn_solid_server_default_PodCreator = new (require('@solid/community-server').BasePodCreator)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
   'identifierGenerator': urn_solid_server_default_IdentifierGenerator,
@@ -709,7 +733,7 @@ const urn_solid_server_default_PodCreator = new (require('@solid/community-serve
   'webIdStore': urn_solid_server_default_WebIdStore,
   'podStore': urn_solid_server_default_PodStore
 });
-const blank102 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PodResourceHandler);
+const blank104 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PodResourceHandler);
 const urn_solid_server_default_LinkWebIdHandler = new (require('@solid/community-server').LinkWebIdHandler)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
   'ownershipValidator': urn_solid_server_default_OwnershipValidator,
@@ -718,10 +742,7 @@ const urn_solid_server_default_LinkWebIdHandler = new (require('@solid/community
   'webIdRoute': urn_solid_server_default_AccountWebIdLinkRoute,
   'storageStrategy': urn_solid_server_default_StorageLocationStrategy
 });
-const blank103 = new (require('@solid/community-server').IntermediateCreateExtractor)(urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy, urn_solid_server_default_HttpModesExtractor);
-const urn_solid_server_default_PromptFactory = new (require('@solid/community-server').SequenceHandler)([
-  blank91
-]);
+const blank105 = new (require('@solid/community-server').IntermediateCreateExtractor)(urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy, urn_solid_server_default_HttpModesExtractor);
 const urn_solid_server_default_MetadataWriter = new (require('@solid/community-server').ParallelHandler)([
   urn_solid_server_default_MetadataWriter_AllowAccept,
   urn_solid_server_default_MetadataWriter_ContentType,
@@ -736,41 +757,22 @@ const urn_solid_server_default_MetadataWriter = new (require('@solid/community-s
   urn_solid_server_default_MetadataWriter_LinkRelAcr,
   urn_solid_server_default_MetadataWriter_Owner
 ]);
-const blank104 = new (require('@solid/community-server').UnionPermissionReader)([
+const blank106 = new (require('@solid/community-server').UnionPermissionReader)([
   urn_solid_server_default_PathBasedReader,
   urn_solid_server_default_OwnerPermissionReader,
   urn_solid_server_default_ParentContainerReader
 ]);
 const urn_solid_server_default_WebSocket2023StateHandler = new (require('@solid/community-server').BaseStateHandler)(urn_solid_server_default_WebSocket2023NotificationHandler, urn_solid_server_default_SubscriptionStorage);
-const urn_solid_server_default_AccountPasswordRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordRoute, blank95);
-const urn_solid_server_default_ResetPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ResetPasswordRoute, blank96);
-const blank105 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ForgotPasswordHandler);
-const blank106 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PasswordLoginHandler);
-const urn_solid_server_default_AccountClientCredentialsRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsRoute, blank101);
-const urn_solid_server_default_AccountWebIdLinkRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountWebIdLinkRoute, urn_solid_server_default_WebIdLinkHandler);
 const blank107 = new (require('@solid/community-server').BaseStateHandler)(urn_solid_server_default_WebhookNotificationHandler, urn_solid_server_default_SubscriptionStorage);
-const urn_solid_server_default_AccountPodIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPodIdRoute, blank102);
+const urn_solid_server_default_AccountPodIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPodIdRoute, blank104);
 const urn_solid_server_default_WebIdHandler = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_LinkWebIdHandler);
-const urn_solid_server_default_ModesExtractor = new (require('@solid/community-server').CachedHandler)(blank103, undefined);
-const urn_solid_server_default_PasswordResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank97,
-  blank98
-]);
-const urn_solid_server_default_ClientCredentialsResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank99,
-  blank100
-]);
-const urn_solid_server_default_MigrationInitializer = new (require('@solid/community-server').SequenceHandler)([
-  urn_solid_server_default_V6MigrationHandler
-]);
 const urn_solid_server_default_NotificationHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_WebSocket2023NotificationHandler,
   urn_solid_server_default_WebhookNotificationHandler
 ]);
+const urn_solid_server_default_ModesExtractor = new (require('@solid/community-server').CachedHandler)(blank105, undefined);
 const urn_solid_server_default_ResponseWriter = new (require('@solid/community-server').BasicResponseWriter)(urn_solid_server_default_MetadataWriter);
-const blank108 = new (require('@solid/community-server').AuxiliaryReader)(blank104, urn_solid_server_default_AuxiliaryStrategy);
-const urn_solid_server_default_ForgotPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ForgotPasswordRoute, blank105);
-const urn_solid_server_default_LoginPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginPasswordRoute, blank106);
+const blank108 = new (require('@solid/community-server').AuxiliaryReader)(blank106, urn_solid_server_default_AuxiliaryStrategy);
 const urn_solid_server_default_WebhookChannel2023Type = new (require('@solid/community-server').WebhookChannel2023Type)(urn_solid_server_default_WebhookRoute, urn_solid_server_default_WebhookWebIdRoute, blank107, undefined);
 const urn_solid_server_default_SeededAccountInitializer = new (require('@solid/community-server').SeededAccountInitializer)({
   'accountStore': urn_solid_server_default_AccountStore,
@@ -783,8 +785,6 @@ const blank109 = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_WebSocket2023Storer,
   urn_solid_server_default_WebSocket2023StateHandler
 ]);
-const urn_solid_server_default_AccountPasswordIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordIdRoute, urn_solid_server_default_PasswordResourceHandler);
-const urn_solid_server_default_AccountClientCredentialsIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsIdRoute, urn_solid_server_default_ClientCredentialsResourceHandler);
 const urn_solid_server_default_ListeningActivityHandler = new (require('@solid/community-server').ListeningActivityHandler)(urn_solid_server_default_SubscriptionStorage, urn_solid_server_default_ResourceStore, urn_solid_server_default_NotificationHandler);
 const urn_solid_server_default_PermissionReader = new (require('@solid/community-server').CachedHandler)(blank108, [
   'credentials',
@@ -850,6 +850,15 @@ const urn_solid_server_default_StorageDescriber = new (require('@solid/community
   urn_solid_server_default_NotificationDescriber,
   blank43
 ], undefined, undefined);
+const urn_solid_server_default_PrimarySequenceInitializer = new (require('@solid/community-server').SequenceHandler)([
+  urn_solid_server_default_CleanupInitializer,
+  urn_solid_server_default_MigrationInitializer,
+  urn_solid_server_default_BaseUrlVerifier,
+  urn_solid_server_default_PrimaryParallelInitializer,
+  urn_solid_server_default_SeededAccountInitializer,
+  urn_solid_server_default_ModuleVersionVerifier,
+  urn_solid_server_default_WorkerManager
+]);
 const blank115 = new (require('@solid/community-server').MethodFilterHandler)([
   'GET'
 ], blank111);
@@ -860,17 +869,9 @@ const blank117 = new (require('@solid/community-server').MethodFilterHandler)([
   'POST'
 ], blank113);
 const blank118 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PickWebIdHandler);
-const urn_solid_server_default_PrimarySequenceInitializer = new (require('@solid/community-server').SequenceHandler)([
-  urn_solid_server_default_CleanupInitializer,
-  urn_solid_server_default_MigrationInitializer,
-  urn_solid_server_default_BaseUrlVerifier,
-  urn_solid_server_default_PrimaryParallelInitializer,
-  urn_solid_server_default_SeededAccountInitializer,
-  urn_solid_server_default_ModuleVersionVerifier,
-  urn_solid_server_default_WorkerManager
-]);
 const urn_solid_server_default_WebSocketServerConfigurator = new (require('@solid/community-server').WebSocketServerConfigurator)(urn_solid_server_default_WebSocketHandler);
 const blank119 = new (require('@solid/community-server').StorageDescriptionHandler)(urn_solid_server_default_ResourceStore, '.well-known/solid', urn_solid_server_default_StorageDescriber);
+const urn_solid_server_default_PrimaryInitializer = new (require('@solid/community-server').ProcessHandler)(urn_solid_server_default_PrimarySequenceInitializer, urn_solid_server_default_ClusterManager, true);
 const urn_solid_server_default_OidcHandler = new (require('@solid/community-server').RouterHandler)({
   'targetExtractor': urn_solid_server_default_TargetExtractor,
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
@@ -912,7 +913,6 @@ const urn_solid_server_default_WebhookRouter = new (require('@solid/community-se
   '/WebhookChannel2023/$'
 ]
 });
-const urn_solid_server_default_PrimaryInitializer = new (require('@solid/community-server').ProcessHandler)(urn_solid_server_default_PrimarySequenceInitializer, urn_solid_server_default_ClusterManager, true);
 const blank121 = new (require('@solid/community-server').ConvertingOperationHttpHandler)(urn_solid_server_default_RepresentationConverter, blank119);
 const urn_solid_server_default_ConsentHandler = new (require('@solid/community-server').WaterfallHandler)([
   blank115,
@@ -948,10 +948,10 @@ const urn_solid_server_default_InteractionRouteHandler = new (require('@solid/co
   urn_solid_server_default_AccountPodIdRouter,
   urn_solid_server_default_AccountWebIdLinkRouter,
   urn_solid_server_default_AccountLogoutRouter,
-  urn_solid_server_default_LoginRouter,
   urn_solid_server_default_IndexRouter,
-  urn_solid_server_default_OidcConsentRouter,
+  urn_solid_server_default_LoginRouter,
   urn_solid_server_default_OidcCancelRouter,
+  urn_solid_server_default_OidcConsentRouter,
   urn_solid_server_default_OidcForgetWebIdRouter,
   urn_solid_server_default_OidcPromptRouter,
   urn_solid_server_default_OidcPickWebIdRouter,

@@ -329,8 +329,8 @@ const urn_solid_server_default_ForgotPasswordRoute = new (require('@solid/commun
 const urn_solid_server_default_PasswordLoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginPasswordRoute, '@css:templates/identity/password/login.html.ejs');
 const urn_solid_server_default_ResetPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'reset/', undefined);
 const urn_solid_server_default_AccountClientCredentialsRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'client-credentials/', undefined);
-const urn_solid_server_default_AccountPodRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'pod/', undefined);
 const urn_solid_server_default_AccountWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'webid/', undefined);
+const urn_solid_server_default_AccountPodRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'pod/', undefined);
 const urn_solid_server_default_AccountIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountIdRoute, '@css:templates/identity/account/resource.html.ejs');
 const urn_solid_server_default_AccountLoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'login/', undefined);
 const urn_solid_server_default_AccountLogoutRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'logout/', undefined);
@@ -352,10 +352,10 @@ const urn_solid_server_default_LoginHandler = new (require('@solid/community-ser
 }, undefined);
 const urn_solid_server_default_CreateClientCredentialsHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountClientCredentialsRoute, '@css:templates/identity/account/create-client-credentials.html.ejs');
 const urn_solid_server_default_AccountClientCredentialsIdRoute = new (require('@solid/community-server').BaseClientCredentialsIdRoute)(urn_solid_server_default_AccountClientCredentialsRoute);
-const urn_solid_server_default_CreatePodHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPodRoute, '@css:templates/identity/account/create-pod.html.ejs');
-const urn_solid_server_default_AccountPodIdRoute = new (require('@solid/community-server').BasePodIdRoute)(urn_solid_server_default_AccountPodRoute);
 const urn_solid_server_default_LinkWebIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountWebIdRoute, '@css:templates/identity/account/link-webid.html.ejs');
 const urn_solid_server_default_AccountWebIdLinkRoute = new (require('@solid/community-server').BaseWebIdLinkRoute)(urn_solid_server_default_AccountWebIdRoute);
+const urn_solid_server_default_CreatePodHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPodRoute, '@css:templates/identity/account/create-pod.html.ejs');
+const urn_solid_server_default_AccountPodIdRoute = new (require('@solid/community-server').BasePodIdRoute)(urn_solid_server_default_AccountPodRoute);
 const urn_solid_server_default_AccountPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountLoginRoute, 'password/', undefined);
 const urn_solid_server_default_PromptHandler = new (require('@solid/community-server').PromptHandler)({
   'account': urn_solid_server_default_LoginRoute,
@@ -391,8 +391,8 @@ const urn_solid_server_default_MainHtmlControlHandler = new (require('@solid/com
 const urn_solid_server_default_UpdatePodHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPodIdRoute, '@css:templates/identity/account/pod-settings.html.ejs');
 const urn_solid_server_default_AccountHtmlControlHandler = new (require('@solid/community-server').ControlHandler)({
   'createClientCredentials': urn_solid_server_default_AccountClientCredentialsRoute,
-  'createPod': urn_solid_server_default_AccountPodRoute,
   'linkWebId': urn_solid_server_default_AccountWebIdRoute,
+  'createPod': urn_solid_server_default_AccountPodRoute,
   'account': urn_solid_server_default_AccountIdRoute
 }, undefined);
 const urn_solid_server_default_CreatePasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPasswordRoute, '@css:templates/identity/password/create.html.ejs');
@@ -400,8 +400,8 @@ const urn_solid_server_default_AccountPasswordIdRoute = new (require('@solid/com
 const urn_solid_server_default_AccountControlHandler = new (require('@solid/community-server').ControlHandler)({
   'create': urn_solid_server_default_AccountRoute,
   'clientCredentials': urn_solid_server_default_AccountClientCredentialsRoute,
-  'pod': urn_solid_server_default_AccountPodRoute,
   'webId': urn_solid_server_default_AccountWebIdRoute,
+  'pod': urn_solid_server_default_AccountPodRoute,
   'logout': urn_solid_server_default_AccountLogoutRoute
 }, undefined);
 const urn_solid_server_default_OidcPromptRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcPromptRoute, urn_solid_server_default_PromptHandler);
@@ -452,8 +452,8 @@ const blank54 = new (require('@solid/community-server').MethodFilterHandler)([
 const urn_solid_server_default_HtmlViewHandler = new (require('@solid/community-server').HtmlViewHandler)(urn_solid_server_default_IndexRoute, blank48, [
   urn_solid_server_default_RegisterPasswordAccountHtml,
   urn_solid_server_default_CreateClientCredentialsHtml,
-  urn_solid_server_default_CreatePodHtml,
   urn_solid_server_default_LinkWebIdHtml,
+  urn_solid_server_default_CreatePodHtml,
   urn_solid_server_default_UpdatePodHtml,
   urn_solid_server_default_AccountHtml,
   urn_solid_server_default_AccountIdHtml,
@@ -487,6 +487,7 @@ const urn_solid_server_default_ResourceStore_Backend = new (require('@solid/comm
 const urn_solid_server_default_MetadataWriter_LinkRelMetadata = new (require('@solid/community-server').AuxiliaryLinkMetadataWriter)(urn_solid_server_default_AuxiliaryStrategy, urn_solid_server_default_MetadataStrategy, 'describedby');
 const urn_solid_server_default_MetadataWriter_LinkRelAcr = new (require('@solid/community-server').AuxiliaryLinkMetadataWriter)(urn_solid_server_default_AuxiliaryStrategy, urn_solid_server_default_AcrStrategy, 'acl');
 const urn_solid_server_default_TargetExtractorErrorHandler = new (require('@solid/community-server').TargetExtractorErrorHandler)(urn_solid_server_default_WaterfallErrorHandler, urn_solid_server_default_TargetExtractor);
+const urn_solid_server_default_JsonResourceStorage = new (require('@solid/community-server').JsonResourceStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/');
 const urn_solid_server_default_ResourceStore_Converting = new (require('@solid/community-server').RepresentationConvertingStore)(urn_solid_server_default_ResourceStore_Backend, urn_solid_server_default_MetadataStrategy, {
   'outConverter': urn_solid_server_default_UiEnabledConverter,
   'inConverter': urn_solid_server_default_RepresentationConverter,
@@ -515,121 +516,57 @@ const urn_solid_server_default_ControlHandler = new (require('@solid/community-s
   'html': urn_solid_server_default_HtmlControlHandler
 }, undefined);
 const urn_solid_server_default_ErrorHandler = new (require('@solid/community-server').SafeErrorHandler)(urn_solid_server_default_TargetExtractorErrorHandler, getVariableValue('urn:solid-server:default:variable:showStackTrace'));
+const urn_solid_server_default_KeyValueStorage = new (require('@solid/community-server').MaxKeyLengthStorage)(urn_solid_server_default_JsonResourceStorage, undefined, undefined);
 const urn_solid_server_default_ResourceStore_Patching = new (require('@solid/community-server').PatchingStore)(urn_solid_server_default_ResourceStore_Converting, urn_solid_server_default_PatchHandler);
 const urn_solid_server_default_V6MigrationSetupStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank55);
 const urn_solid_server_default_V6MigrationAccountStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank56);
 const urn_solid_server_default_V6MigrationClientCredentialsStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank57);
-const urn_solid_server_default_ResourceStore_Locking = new (require('@solid/community-server').LockingResourceStore)(urn_solid_server_default_ResourceStore_Patching, urn_solid_server_default_ResourceLocker, urn_solid_server_default_AuxiliaryStrategy);
-const urn_solid_server_default_ResourceStore_Index = new (require('@solid/community-server').IndexRepresentationStore)(urn_solid_server_default_ResourceStore_Locking, undefined, undefined);
-const urn_solid_server_default_ResourceStore_BinarySlice = new (require('@solid/community-server').BinarySliceResourceStore)(urn_solid_server_default_ResourceStore_Index, 10000000);
-const urn_solid_server_default_ResourceStore = new (require('@solid/community-server').MonitoringStore)(urn_solid_server_default_ResourceStore_BinarySlice);
-const urn_solid_server_default_JsonResourceStorage = new (require('@solid/community-server').JsonResourceStorage)(urn_solid_server_default_ResourceStore, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/');
-const blank58 = new (require('@solid/community-server').AddRemoveNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank59 = new (require('@solid/community-server').ActivityNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const urn_solid_server_default_CachedResourceSet = new (require('@solid/community-server').CachedResourceSet)(urn_solid_server_default_ResourceStore);
-const urn_solid_server_default_AcpReader = new (require('@solid/community-server').AcpReader)(urn_solid_server_default_AcrStrategy, urn_solid_server_default_ResourceStore, urn_solid_server_default_IdentifierStrategy);
-const blank60 = new (require('@solid/community-server').GetOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank61 = new (require('@solid/community-server').PostOperationHandler)(urn_solid_server_default_ResourceStore);
-const blank62 = new (require('@solid/community-server').PutOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_MetadataStrategy);
-const blank63 = new (require('@solid/community-server').DeleteOperationHandler)(urn_solid_server_default_ResourceStore);
-const blank64 = new (require('@solid/community-server').HeadOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank65 = new (require('@solid/community-server').PatchOperationHandler)(urn_solid_server_default_ResourceStore);
-const urn_solid_server_default_KeyValueStorage = new (require('@solid/community-server').MaxKeyLengthStorage)(urn_solid_server_default_JsonResourceStorage, undefined, undefined);
-const blank66 = new (require('@solid/community-server').BaseResourcesGenerator)({
-  'factory': blank13,
-  'templateEngine': urn_solid_server_default_TemplateEngine,
-  'metadataStrategy': urn_solid_server_default_MetadataStrategy,
-  'store': urn_solid_server_default_ResourceStore
-});
-const blank67 = new (require('@solid/community-server').N3PatchModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const blank68 = new (require('@solid/community-server').SparqlUpdateModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const blank69 = new (require('@solid/community-server').MethodModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const urn_solid_server_default_Authorizer = new (require('@solid/community-server').PermissionBasedAuthorizer)(urn_solid_server_default_CachedResourceSet);
-const urn_solid_server_default_AuthAuxiliaryReader = new (require('@solid/community-server').AuthAuxiliaryReader)(urn_solid_server_default_AcpReader, urn_solid_server_default_AcrStrategy);
-const blank70 = new (require('@solid/community-server').WaterfallHandler)([
-  blank14,
-  blank58,
-  blank59
-]);
-const urn_solid_server_default_OperationHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank60,
-  blank61,
-  blank62,
-  blank63,
-  blank64,
-  blank65,
-  blank44
-]);
-const blank71 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/data/');
-const blank72 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/index/');
+const blank58 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/data/');
+const blank59 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/index/');
 const urn_solid_server_default_SetupStorage = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/setup/');
-const blank73 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/notifications/');
+const blank60 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/notifications/');
 const urn_solid_server_default_KeyStorage = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/keys/');
-const blank74 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/cookies/');
-const blank75 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/adapter/');
-const blank76 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/forgot-password/');
-const blank77 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/tokens/');
-const urn_solid_server_default_TemplatedResourcesGenerator = new (require('@solid/community-server').SubfolderResourcesGenerator)(blank66, [
-  'acp',
-  'base'
-]);
-const blank78 = new (require('@solid/community-server').DeleteParentExtractor)(blank69, urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy);
-const urn_solid_server_default_ParentContainerReader = new (require('@solid/community-server').ParentContainerReader)(urn_solid_server_default_AuthAuxiliaryReader, urn_solid_server_default_IdentifierStrategy);
-const blank79 = new (require('@solid/community-server').StateNotificationGenerator)(blank70, urn_solid_server_default_CachedResourceSet);
-const blank80 = new (require('@solid/community-server').WaterfallHandler)([
-  blank67,
-  blank68,
-  blank37
-]);
-const urn_solid_server_default_IndexedStorage = new (require('@solid/community-server').WrappedIndexedStorage)(blank71, blank72);
+const blank61 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/cookies/');
+const blank62 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/adapter/');
+const blank63 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/forgot-password/');
+const blank64 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/tokens/');
+const urn_solid_server_default_ResourceStore_Locking = new (require('@solid/community-server').LockingResourceStore)(urn_solid_server_default_ResourceStore_Patching, urn_solid_server_default_ResourceLocker, urn_solid_server_default_AuxiliaryStrategy);
+const urn_solid_server_default_IndexedStorage = new (require('@solid/community-server').WrappedIndexedStorage)(blank58, blank59);
 const urn_solid_server_default_BaseUrlVerifier = new (require('@solid/community-server').BaseUrlVerifier)(getVariableValue('urn:solid-server:default:variable:baseUrl'), 'current-base-url', urn_solid_server_default_SetupStorage);
 const urn_solid_server_default_ModuleVersionVerifier = new (require('@solid/community-server').ModuleVersionVerifier)('current-server-version', urn_solid_server_default_SetupStorage);
-const urn_solid_server_default_SubscriptionStorage = new (require('@solid/community-server').KeyValueChannelStorage)(blank73, urn_solid_server_default_ResourceLocker);
+const urn_solid_server_default_SubscriptionStorage = new (require('@solid/community-server').KeyValueChannelStorage)(blank60, urn_solid_server_default_ResourceLocker);
 const urn_solid_server_default_JwkGenerator = new (require('@solid/community-server').CachedJwkGenerator)('ES256', 'jwks', urn_solid_server_default_KeyStorage);
-const urn_solid_server_default_CookieStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank74, undefined);
-const blank81 = new (require('@solid/community-server').WrappedExpiringStorage)(blank75, undefined);
-const urn_solid_server_default_ForgotPasswordStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank76, undefined);
-const urn_solid_server_default_ExpiringTokenStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank77, undefined);
-const urn_solid_server_default_PodResourcesGenerator = new (require('@solid/community-server').StaticFolderGenerator)(urn_solid_server_default_TemplatedResourcesGenerator, '@css:templates/pod');
-const urn_solid_server_default_BaseNotificationGenerator = new (require('@solid/community-server').CachedHandler)(blank79, [
-  'topic'
-]);
-const blank82 = new (require('@solid/community-server').MethodFilterHandler)([
-  'PATCH'
-], blank80);
+const urn_solid_server_default_CookieStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank61, undefined);
+const blank65 = new (require('@solid/community-server').WrappedExpiringStorage)(blank62, undefined);
+const urn_solid_server_default_ForgotPasswordStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank63, undefined);
+const urn_solid_server_default_ExpiringTokenStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank64, undefined);
+const urn_solid_server_default_ResourceStore_Index = new (require('@solid/community-server').IndexRepresentationStore)(urn_solid_server_default_ResourceStore_Locking, undefined, undefined);
 const urn_solid_server_default_AccountStorage = new (require('@solid/community-server').BaseLoginAccountStorage)(urn_solid_server_default_IndexedStorage, undefined);
 const urn_solid_server_default_WebSocket2023Storer = new (require('@solid/community-server').WebSocket2023Storer)(urn_solid_server_default_SubscriptionStorage, urn_solid_server_default_WebSocketMap, undefined);
-const blank83 = new (require('@solid/community-server').NotificationUnsubscriber)(urn_solid_server_default_SubscriptionStorage);
+const blank66 = new (require('@solid/community-server').NotificationUnsubscriber)(urn_solid_server_default_SubscriptionStorage);
 const urn_solid_server_default_WebhookEmitter = new (require('@solid/community-server').WebhookEmitter)(getVariableValue('urn:solid-server:default:variable:baseUrl'), urn_solid_server_default_WebhookWebIdRoute, urn_solid_server_default_JwkGenerator, undefined);
 const urn_solid_server_default_CookieStore = new (require('@solid/community-server').BaseCookieStore)(urn_solid_server_default_CookieStorage, undefined);
-const blank84 = new (require('@solid/community-server').ExpiringAdapterFactory)(blank81);
+const blank67 = new (require('@solid/community-server').ExpiringAdapterFactory)(blank65);
 const urn_solid_server_default_ForgotPasswordStore = new (require('@solid/community-server').BaseForgotPasswordStore)(urn_solid_server_default_ForgotPasswordStorage, undefined);
 const urn_solid_server_default_OwnershipValidator = new (require('@solid/community-server').TokenOwnershipValidator)(urn_solid_server_default_ExpiringTokenStorage, undefined, undefined);
-const urn_solid_server_default_PodManager = new (require('@solid/community-server').GeneratedPodManager)(urn_solid_server_default_ResourceStore, urn_solid_server_default_PodResourcesGenerator);
-const urn_solid_server_default_PatchModesExtractor = new (require('@solid/community-server').CreateModesExtractor)(blank82, urn_solid_server_default_CachedResourceSet);
-const urn_solid_server_default_PasswordStore = new (require('@solid/community-server').BasePasswordStore)(urn_solid_server_default_AccountStorage, undefined);
+const urn_solid_server_default_ResourceStore_BinarySlice = new (require('@solid/community-server').BinarySliceResourceStore)(urn_solid_server_default_ResourceStore_Index, 10000000);
+const urn_solid_server_default_PasswordStore = new (require('@solid/community-server').BasePasswordStore)(urn_solid_server_default_AccountStorage, 4);
 const urn_solid_server_default_AccountStore = new (require('@solid/community-server').BaseAccountStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_ClientCredentialsStore = new (require('@solid/community-server').BaseClientCredentialsStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_WebIdStore = new (require('@solid/community-server').BaseWebIdStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_LogoutHandler = new (require('@solid/community-server').LogoutHandler)(urn_solid_server_default_CookieStore);
-const blank85 = new (require('@solid/community-server').ClientIdAdapterFactory)(blank84, urn_solid_server_default_RepresentationConverter);
-const urn_solid_server_default_PodStore = new (require('@solid/community-server').BasePodStore)(urn_solid_server_default_AccountStorage, urn_solid_server_default_PodManager, undefined);
-const blank86 = new (require('@solid/community-server').ComposedNotificationHandler)({
-  'generator': urn_solid_server_default_BaseNotificationGenerator,
-  'serializer': urn_solid_server_default_BaseNotificationSerializer,
-  'emitter': urn_solid_server_default_WebSocket2023Emitter,
-  'eTagHandler': urn_solid_server_default_ETagHandler
-});
+const blank68 = new (require('@solid/community-server').ClientIdAdapterFactory)(blank67, urn_solid_server_default_RepresentationConverter);
+const urn_solid_server_default_ResourceStore = new (require('@solid/community-server').MonitoringStore)(urn_solid_server_default_ResourceStore_BinarySlice);
 const urn_solid_server_default_CreatePasswordHandler = new (require('@solid/community-server').CreatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
 const urn_solid_server_default_ResetPasswordHandler = new (require('@solid/community-server').ResetPasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_ForgotPasswordStore);
-const blank87 = new (require('@solid/community-server').UpdatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
-const blank88 = new (require('@solid/community-server').DeletePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
+const blank69 = new (require('@solid/community-server').UpdatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
+const blank70 = new (require('@solid/community-server').DeletePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
 const urn_solid_server_default_CreateAccountHandler = new (require('@solid/community-server').CreateAccountHandler)(urn_solid_server_default_AccountStore, urn_solid_server_default_CookieStore);
-const blank89 = new (require('@solid/community-server').ClientCredentialsDetailsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank90 = new (require('@solid/community-server').DeleteClientCredentialsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank91 = new (require('@solid/community-server').AccountPromptFactory)(urn_solid_server_default_WebIdStore, urn_solid_server_default_CookieStore, 'css-account');
+const blank71 = new (require('@solid/community-server').ClientCredentialsDetailsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
+const blank72 = new (require('@solid/community-server').DeleteClientCredentialsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
+const blank73 = new (require('@solid/community-server').AccountPromptFactory)(urn_solid_server_default_WebIdStore, urn_solid_server_default_CookieStore, 'css-account');
 const urn_solid_server_default_CreateClientCredentialsHandler = new (require('@solid/community-server').CreateClientCredentialsHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank92 = new (require('@solid/community-server').UnlinkWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_AccountWebIdLinkRoute);
+const blank74 = new (require('@solid/community-server').UnlinkWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_AccountWebIdLinkRoute);
 const urn_solid_server_default_V6MigrationInitializer = new (require('@solid/community-server').V6MigrationInitializer)({
   'setupStorage': urn_solid_server_default_V6MigrationSetupStorage,
   'versionKey': 'current-server-version',
@@ -650,27 +587,146 @@ const urn_solid_server_default_V6MigrationInitializer = new (require('@solid/com
 });
 const urn_solid_server_default_NotificationDeleteHandler = new (require('@solid/community-server').OperationRouterHandler)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
-  'handler': blank83,
+  'handler': blank66,
   'allowedMethods': [
   'DELETE'
 ]
 });
-const blank93 = new (require('@solid/community-server').ComposedNotificationHandler)({
+const blank75 = new (require('@solid/community-server').MethodFilterHandler)([
+  'POST'
+], urn_solid_server_default_LogoutHandler);
+const urn_solid_server_default_IdpAdapterFactory = new (require('@solid/community-server').ClientCredentialsAdapterFactory)(blank68, urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore);
+const blank76 = new (require('@solid/community-server').AddRemoveNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank77 = new (require('@solid/community-server').ActivityNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const urn_solid_server_default_CachedResourceSet = new (require('@solid/community-server').CachedResourceSet)(urn_solid_server_default_ResourceStore);
+const urn_solid_server_default_AcpReader = new (require('@solid/community-server').AcpReader)(urn_solid_server_default_AcrStrategy, urn_solid_server_default_ResourceStore, urn_solid_server_default_IdentifierStrategy);
+const blank78 = new (require('@solid/community-server').GetOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank79 = new (require('@solid/community-server').PostOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank80 = new (require('@solid/community-server').PutOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_MetadataStrategy);
+const blank81 = new (require('@solid/community-server').DeleteOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank82 = new (require('@solid/community-server').HeadOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank83 = new (require('@solid/community-server').PatchOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank84 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreatePasswordHandler);
+const blank85 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ResetPasswordHandler);
+const blank86 = new (require('@solid/community-server').ViewInteractionHandler)(blank69);
+const blank87 = new (require('@solid/community-server').MethodFilterHandler)([
+  'DELETE'
+], blank70);
+const urn_solid_server_default_ForgotPasswordHandler = new (require('@solid/community-server').ForgotPasswordHandler)({
+  'passwordStore': urn_solid_server_default_PasswordStore,
+  'forgotPasswordStore': urn_solid_server_default_ForgotPasswordStore,
+  'templateEngine': blank46,
+  'emailSender': urn_solid_server_default_EmailSender,
+  'resetRoute': urn_solid_server_default_ResetPasswordRoute
+});
+const blank88 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateAccountHandler);
+const urn_solid_server_default_PasswordLoginHandler = new (require('@solid/community-server').PasswordLoginHandler)({
+  'accountStore': urn_solid_server_default_AccountStore,
+  'passwordStore': urn_solid_server_default_PasswordStore,
+  'cookieStore': urn_solid_server_default_CookieStore
+});
+const blank89 = new (require('@solid/community-server').MethodFilterHandler)([
+  'GET'
+], blank71);
+const blank90 = new (require('@solid/community-server').MethodFilterHandler)([
+  'DELETE'
+], blank72);
+const blank91 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateClientCredentialsHandler);
+const urn_solid_server_default_WebIdLinkHandler = new (require('@solid/community-server').MethodFilterHandler)([
+  'DELETE'
+], blank74);
+const urn_solid_server_default_V6MigrationHandler = new (require('@solid/community-server').ConditionalHandler)(urn_solid_server_default_V6MigrationInitializer, urn_solid_server_default_SetupStorage, 'v6-migration', true, true);
+const urn_solid_server_default_AccountLogoutRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountLogoutRoute, blank75);
+const blank92 = new (require('@solid/community-server').BaseResourcesGenerator)({
+  'factory': blank13,
+  'templateEngine': urn_solid_server_default_TemplateEngine,
+  'metadataStrategy': urn_solid_server_default_MetadataStrategy,
+  'store': urn_solid_server_default_ResourceStore
+});
+const blank93 = new (require('@solid/community-server').N3PatchModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const blank94 = new (require('@solid/community-server').SparqlUpdateModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const blank95 = new (require('@solid/community-server').MethodModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_Authorizer = new (require('@solid/community-server').PermissionBasedAuthorizer)(urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_AuthAuxiliaryReader = new (require('@solid/community-server').AuthAuxiliaryReader)(urn_solid_server_default_AcpReader, urn_solid_server_default_AcrStrategy);
+const urn_solid_server_default_PromptFactory = new (require('@solid/community-server').SequenceHandler)([
+  blank73
+]);
+const blank96 = new (require('@solid/community-server').WaterfallHandler)([
+  blank14,
+  blank76,
+  blank77
+]);
+const urn_solid_server_default_OperationHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank78,
+  blank79,
+  blank80,
+  blank81,
+  blank82,
+  blank83,
+  blank44
+]);
+const urn_solid_server_default_AccountPasswordRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordRoute, blank84);
+const urn_solid_server_default_ResetPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ResetPasswordRoute, blank85);
+const blank97 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ForgotPasswordHandler);
+const urn_solid_server_default_AccountRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_AccountRoute, blank88);
+const blank98 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PasswordLoginHandler);
+const urn_solid_server_default_AccountClientCredentialsRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsRoute, blank91);
+const urn_solid_server_default_AccountWebIdLinkRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountWebIdLinkRoute, urn_solid_server_default_WebIdLinkHandler);
+const urn_solid_server_default_TemplatedResourcesGenerator = new (require('@solid/community-server').SubfolderResourcesGenerator)(blank92, [
+  'acp',
+  'base'
+]);
+const blank99 = new (require('@solid/community-server').DeleteParentExtractor)(blank95, urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy);
+const urn_solid_server_default_ParentContainerReader = new (require('@solid/community-server').ParentContainerReader)(urn_solid_server_default_AuthAuxiliaryReader, urn_solid_server_default_IdentifierStrategy);
+const urn_solid_server_default_PasswordResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank86,
+  blank87
+]);
+const urn_solid_server_default_ClientCredentialsResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank89,
+  blank90
+]);
+const urn_solid_server_default_MigrationInitializer = new (require('@solid/community-server').SequenceHandler)([
+  urn_solid_server_default_V6MigrationHandler
+]);
+const blank100 = new (require('@solid/community-server').StateNotificationGenerator)(blank96, urn_solid_server_default_CachedResourceSet);
+const blank101 = new (require('@solid/community-server').WaterfallHandler)([
+  blank93,
+  blank94,
+  blank37
+]);
+const urn_solid_server_default_ForgotPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ForgotPasswordRoute, blank97);
+const urn_solid_server_default_LoginPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginPasswordRoute, blank98);
+const urn_solid_server_default_PodResourcesGenerator = new (require('@solid/community-server').StaticFolderGenerator)(urn_solid_server_default_TemplatedResourcesGenerator, '@css:templates/pod');
+const urn_solid_server_default_AccountPasswordIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordIdRoute, urn_solid_server_default_PasswordResourceHandler);
+const urn_solid_server_default_AccountClientCredentialsIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsIdRoute, urn_solid_server_default_ClientCredentialsResourceHandler);
+const urn_solid_server_default_BaseNotificationGenerator = new (require('@solid/community-server').CachedHandler)(blank100, [
+  'topic'
+]);
+const blank102 = new (require('@solid/community-server').MethodFilterHandler)([
+  'PATCH'
+], blank101);
+const urn_solid_server_default_PodManager = new (require('@solid/community-server').GeneratedPodManager)(urn_solid_server_default_ResourceStore, urn_solid_server_default_PodResourcesGenerator);
+const urn_solid_server_default_PatchModesExtractor = new (require('@solid/community-server').CreateModesExtractor)(blank102, urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_PodStore = new (require('@solid/community-server').BasePodStore)(urn_solid_server_default_AccountStorage, urn_solid_server_default_PodManager, undefined);
+const blank103 = new (require('@solid/community-server').ComposedNotificationHandler)({
+  'generator': urn_solid_server_default_BaseNotificationGenerator,
+  'serializer': urn_solid_server_default_BaseNotificationSerializer,
+  'emitter': urn_solid_server_default_WebSocket2023Emitter,
+  'eTagHandler': urn_solid_server_default_ETagHandler
+});
+const blank104 = new (require('@solid/community-server').ComposedNotificationHandler)({
   'generator': urn_solid_server_default_BaseNotificationGenerator,
   'serializer': urn_solid_server_default_BaseNotificationSerializer,
   'emitter': urn_solid_server_default_WebhookEmitter,
   'eTagHandler': urn_solid_server_default_ETagHandler
 });
-const blank94 = new (require('@solid/community-server').MethodFilterHandler)([
-  'POST'
-], urn_solid_server_default_LogoutHandler);
-const urn_solid_server_default_IdpAdapterFactory = new (require('@solid/community-server').ClientCredentialsAdapterFactory)(blank85, urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore);
 const urn_solid_server_default_MetadataWriter_Owner = new (require('@solid/community-server').OwnerMetadataWriter)(urn_solid_server_default_PodStore, urn_solid_server_default_StorageLocationStrategy);
 const urn_solid_server_default_OwnerPermissionReader = new (require('@solid/community-server').OwnerPermissionReader)(urn_solid_server_default_PodStore, urn_solid_server_default_AcrStrategy, urn_solid_server_default_StorageLocationStrategy);
 const urn_solid_server_default_PodResourceHandler = new (require('@solid/community-server').UpdateOwnerHandler)(urn_solid_server_default_PodStore, urn_solid_server_default_AccountPodIdRoute);
 const urn_solid_server_default_HttpModesExtractor = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_PatchModesExtractor,
-  blank78,
+  blank99,
   blank38
 ]);
 const urn_solid_server_default_EarlyProcessParallelInitializer = new (require('@solid/community-server').ParallelHandler)([
@@ -680,39 +736,8 @@ const urn_solid_server_default_EarlyProcessParallelInitializer = new (require('@
   urn_solid_server_default_PodStore,
   urn_solid_server_default_WebIdStore
 ]);
-const urn_solid_server_default_WebSocket2023NotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebSocketChannel2023', blank86);
-const blank95 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreatePasswordHandler);
-const blank96 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ResetPasswordHandler);
-const blank97 = new (require('@solid/community-server').ViewInteractionHandler)(blank87);
-const blank98 = new (require('@solid/community-server').MethodFilterHandler)([
-  'DELETE'
-], blank88);
-const urn_solid_server_default_ForgotPasswordHandler = new (require('@solid/community-server').ForgotPasswordHandler)({
-  'passwordStore': urn_solid_server_default_PasswordStore,
-  'forgotPasswordStore': urn_solid_server_default_ForgotPasswordStore,
-  'templateEngine': blank46,
-  'emailSender': urn_solid_server_default_EmailSender,
-  'resetRoute': urn_solid_server_default_ResetPasswordRoute
-});
-const blank99 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateAccountHandler);
-const urn_solid_server_default_PasswordLoginHandler = new (require('@solid/community-server').PasswordLoginHandler)({
-  'accountStore': urn_solid_server_default_AccountStore,
-  'passwordStore': urn_solid_server_default_PasswordStore,
-  'cookieStore': urn_solid_server_default_CookieStore
-});
-const blank100 = new (require('@solid/community-server').MethodFilterHandler)([
-  'GET'
-], blank89);
-const blank101 = new (require('@solid/community-server').MethodFilterHandler)([
-  'DELETE'
-], blank90);
-const blank102 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateClientCredentialsHandler);
-const urn_solid_server_default_WebIdLinkHandler = new (require('@solid/community-server').MethodFilterHandler)([
-  'DELETE'
-], blank92);
-const urn_solid_server_default_V6MigrationHandler = new (require('@solid/community-server').ConditionalHandler)(urn_solid_server_default_V6MigrationInitializer, urn_solid_server_default_SetupStorage, 'v6-migration', true, true);
-const urn_solid_server_default_WebhookNotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebhookChannel2023', blank93);
-const urn_solid_server_default_AccountLogoutRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountLogoutRoute, blank94);
+const urn_solid_server_default_WebSocket2023NotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebSocketChannel2023', blank103);
+const urn_solid_server_default_WebhookNotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebhookChannel2023', blank104);
 const urn_solid_server_default_PodCreator = new (require('@solid/community-server').BasePodCreator)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
   'identifierGenerator': urn_solid_server_default_IdentifierGenerator,
@@ -720,7 +745,7 @@ const urn_solid_server_default_PodCreator = new (require('@solid/community-serve
   'webIdStore': urn_solid_server_default_WebIdStore,
   'podStore': urn_solid_server_default_PodStore
 });
-const blank103 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PodResourceHandler);
+const blank105 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PodResourceHandler);
 const urn_solid_server_default_LinkWebIdHandler = new (require('@solid/community-server').LinkWebIdHandler)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
   'ownershipValidator': urn_solid_server_default_OwnershipValidator,
@@ -729,10 +754,7 @@ const urn_solid_server_default_LinkWebIdHandler = new (require('@solid/community
   'webIdRoute': urn_solid_server_default_AccountWebIdLinkRoute,
   'storageStrategy': urn_solid_server_default_StorageLocationStrategy
 });
-const blank104 = new (require('@solid/community-server').IntermediateCreateExtractor)(urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy, urn_solid_server_default_HttpModesExtractor);
-const urn_solid_server_default_PromptFactory = new (require('@solid/community-server').SequenceHandler)([
-  blank91
-]);
+const blank106 = new (require('@solid/community-server').IntermediateCreateExtractor)(urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy, urn_solid_server_default_HttpModesExtractor);
 const urn_solid_server_default_MetadataWriter = new (require('@solid/community-server').ParallelHandler)([
   urn_solid_server_default_MetadataWriter_AllowAccept,
   urn_solid_server_default_MetadataWriter_ContentType,
@@ -747,43 +769,23 @@ const urn_solid_server_default_MetadataWriter = new (require('@solid/community-s
   urn_solid_server_default_MetadataWriter_LinkRelAcr,
   urn_solid_server_default_MetadataWriter_Owner
 ]);
-const blank105 = new (require('@solid/community-server').UnionPermissionReader)([
+const blank107 = new (require('@solid/community-server').UnionPermissionReader)([
   urn_solid_server_default_PathBasedReader,
   urn_solid_server_default_OwnerPermissionReader,
   urn_solid_server_default_ParentContainerReader
 ]);
 const urn_solid_server_default_WebSocket2023StateHandler = new (require('@solid/community-server').BaseStateHandler)(urn_solid_server_default_WebSocket2023NotificationHandler, urn_solid_server_default_SubscriptionStorage);
-const urn_solid_server_default_AccountPasswordRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordRoute, blank95);
-const urn_solid_server_default_ResetPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ResetPasswordRoute, blank96);
-const blank106 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ForgotPasswordHandler);
-const urn_solid_server_default_AccountRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_AccountRoute, blank99);
-const blank107 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PasswordLoginHandler);
-const urn_solid_server_default_AccountClientCredentialsRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsRoute, blank102);
-const urn_solid_server_default_AccountWebIdLinkRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountWebIdLinkRoute, urn_solid_server_default_WebIdLinkHandler);
 const blank108 = new (require('@solid/community-server').BaseStateHandler)(urn_solid_server_default_WebhookNotificationHandler, urn_solid_server_default_SubscriptionStorage);
 const urn_solid_server_default_CreatePodHandler = new (require('@solid/community-server').CreatePodHandler)(urn_solid_server_default_PodStore, urn_solid_server_default_PodCreator, urn_solid_server_default_AccountWebIdLinkRoute, urn_solid_server_default_AccountPodIdRoute, false);
-const urn_solid_server_default_AccountPodIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPodIdRoute, blank103);
+const urn_solid_server_default_AccountPodIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPodIdRoute, blank105);
 const urn_solid_server_default_WebIdHandler = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_LinkWebIdHandler);
-const urn_solid_server_default_ModesExtractor = new (require('@solid/community-server').CachedHandler)(blank104, undefined);
-const urn_solid_server_default_PasswordResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank97,
-  blank98
-]);
-const urn_solid_server_default_ClientCredentialsResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank100,
-  blank101
-]);
-const urn_solid_server_default_MigrationInitializer = new (require('@solid/community-server').SequenceHandler)([
-  urn_solid_server_default_V6MigrationHandler
-]);
 const urn_solid_server_default_NotificationHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_WebSocket2023NotificationHandler,
   urn_solid_server_default_WebhookNotificationHandler
 ]);
+const urn_solid_server_default_ModesExtractor = new (require('@solid/community-server').CachedHandler)(blank106, undefined);
 const urn_solid_server_default_ResponseWriter = new (require('@solid/community-server').BasicResponseWriter)(urn_solid_server_default_MetadataWriter);
-const blank109 = new (require('@solid/community-server').AuxiliaryReader)(blank105, urn_solid_server_default_AuxiliaryStrategy);
-const urn_solid_server_default_ForgotPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ForgotPasswordRoute, blank106);
-const urn_solid_server_default_LoginPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginPasswordRoute, blank107);
+const blank109 = new (require('@solid/community-server').AuxiliaryReader)(blank107, urn_solid_server_default_AuxiliaryStrategy);
 const urn_solid_server_default_WebhookChannel2023Type = new (require('@solid/community-server').WebhookChannel2023Type)(urn_solid_server_default_WebhookRoute, urn_solid_server_default_WebhookWebIdRoute, blank108, undefined);
 const urn_solid_server_default_SeededAccountInitializer = new (require('@solid/community-server').SeededAccountInitializer)({
   'accountStore': urn_solid_server_default_AccountStore,
@@ -797,8 +799,6 @@ const blank111 = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_WebSocket2023Storer,
   urn_solid_server_default_WebSocket2023StateHandler
 ]);
-const urn_solid_server_default_AccountPasswordIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordIdRoute, urn_solid_server_default_PasswordResourceHandler);
-const urn_solid_server_default_AccountClientCredentialsIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsIdRoute, urn_solid_server_default_ClientCredentialsResourceHandler);
 const urn_solid_server_default_ListeningActivityHandler = new (require('@solid/community-server').ListeningActivityHandler)(urn_solid_server_default_SubscriptionStorage, urn_solid_server_default_ResourceStore, urn_solid_server_default_NotificationHandler);
 const urn_solid_server_default_PermissionReader = new (require('@solid/community-server').CachedHandler)(blank109, [
   'credentials',
@@ -865,6 +865,15 @@ const urn_solid_server_default_StorageDescriber = new (require('@solid/community
   urn_solid_server_default_NotificationDescriber,
   blank43
 ], undefined, undefined);
+const urn_solid_server_default_PrimarySequenceInitializer = new (require('@solid/community-server').SequenceHandler)([
+  urn_solid_server_default_CleanupInitializer,
+  urn_solid_server_default_MigrationInitializer,
+  urn_solid_server_default_BaseUrlVerifier,
+  urn_solid_server_default_PrimaryParallelInitializer,
+  urn_solid_server_default_SeededAccountInitializer,
+  urn_solid_server_default_ModuleVersionVerifier,
+  urn_solid_server_default_WorkerManager
+]);
 const blank117 = new (require('@solid/community-server').MethodFilterHandler)([
   'GET'
 ], blank113);
@@ -875,17 +884,9 @@ const blank119 = new (require('@solid/community-server').MethodFilterHandler)([
   'POST'
 ], blank115);
 const blank120 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PickWebIdHandler);
-const urn_solid_server_default_PrimarySequenceInitializer = new (require('@solid/community-server').SequenceHandler)([
-  urn_solid_server_default_CleanupInitializer,
-  urn_solid_server_default_MigrationInitializer,
-  urn_solid_server_default_BaseUrlVerifier,
-  urn_solid_server_default_PrimaryParallelInitializer,
-  urn_solid_server_default_SeededAccountInitializer,
-  urn_solid_server_default_ModuleVersionVerifier,
-  urn_solid_server_default_WorkerManager
-]);
 const urn_solid_server_default_WebSocketServerConfigurator = new (require('@solid/community-server').WebSocketServerConfigurator)(urn_solid_server_default_WebSocketHandler);
 const blank121 = new (require('@solid/community-server').StorageDescriptionHandler)(urn_solid_server_default_ResourceStore, '.well-known/solid', urn_solid_server_default_StorageDescriber);
+const urn_solid_server_default_PrimaryInitializer = new (require('@solid/community-server').ProcessHandler)(urn_solid_server_default_PrimarySequenceInitializer, urn_solid_server_default_ClusterManager, true);
 const urn_solid_server_default_OidcHandler = new (require('@solid/community-server').RouterHandler)({
   'targetExtractor': urn_solid_server_default_TargetExtractor,
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
@@ -927,7 +928,6 @@ const urn_solid_server_default_WebhookRouter = new (require('@solid/community-se
   '/WebhookChannel2023/$'
 ]
 });
-const urn_solid_server_default_PrimaryInitializer = new (require('@solid/community-server').ProcessHandler)(urn_solid_server_default_PrimarySequenceInitializer, urn_solid_server_default_ClusterManager, true);
 const blank123 = new (require('@solid/community-server').ConvertingOperationHttpHandler)(urn_solid_server_default_RepresentationConverter, blank121);
 const urn_solid_server_default_ConsentHandler = new (require('@solid/community-server').WaterfallHandler)([
   blank117,
@@ -959,11 +959,11 @@ const blank125 = new (require('@solid/community-server').ConvertingOperationHttp
 const urn_solid_server_default_InteractionRouteHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_AccountRouter,
   urn_solid_server_default_AccountClientCredentialsRouter,
-  urn_solid_server_default_AccountPodRouter,
   urn_solid_server_default_AccountWebIdRouter,
+  urn_solid_server_default_AccountPodRouter,
   urn_solid_server_default_AccountClientCredentialsIdRouter,
-  urn_solid_server_default_AccountPodIdRouter,
   urn_solid_server_default_AccountWebIdLinkRouter,
+  urn_solid_server_default_AccountPodIdRouter,
   urn_solid_server_default_AccountLogoutRouter,
   urn_solid_server_default_IndexRouter,
   urn_solid_server_default_LoginRouter,

@@ -31,12 +31,12 @@ const blank12 = new (require('@solid/community-server').UnsupportedMediaTypeHttp
 const urn_solid_server_default_CleanupInitializer = new (require('@solid/community-server').SequenceHandler)([]);
 const urn_solid_server_default_ClusterManager = new (require('@solid/community-server').ClusterManager)(getVariableValue('urn:solid-server:default:variable:workers'));
 const urn_solid_server_default_WorkerParallelInitializer = new (require('@solid/community-server').ParallelHandler)([]);
+const urn_solid_server_default_RootStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/', '@css:templates/root/static/index.html');
 const urn_solid_server_default_FaviconStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/favicon.ico', '@css:templates/images/favicon.ico');
 const urn_solid_server_default_StylesStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/styles/', '@css:templates/styles/');
 const urn_solid_server_default_FontsStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/fonts/', '@css:templates/fonts/');
 const urn_solid_server_default_ImagesStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/images/', '@css:templates/images/');
 const urn_solid_server_default_ScriptsStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/.well-known/css/scripts/', '@css:templates/scripts/');
-const urn_solid_server_default_RootStaticAsset = new (require('@solid/community-server').StaticAssetEntry)('/', '@css:templates/root/static/index.html');
 const urn_solid_server_default_CleanupFinalizer = new (require('@solid/community-server').SequenceHandler)([]);
 const blank13 = new (require('@solid/community-server').ExtensionBasedMapperFactory)();
 const blank14 = new (require('@solid/community-server').DeleteNotificationGenerator)();
@@ -45,10 +45,10 @@ const blank15 = new (require('@solid/community-server').JsonLdNotificationSerial
 const urn_solid_server_default_RedirectingErrorHandler = new (require('@solid/community-server').RedirectingErrorHandler)();
 const blank16 = new (require('@solid/community-server').AcceptPreferenceParser)();
 const blank17 = new (require('@solid/community-server').RangePreferenceParser)();
-const urn_solid_server_default_MetadataWriter_WacAllow = new (require('@solid/community-server').WacAllowMetadataWriter)();
 const urn_solid_server_default_MetadataWriter_ContentType = new (require('@solid/community-server').ContentTypeMetadataWriter)();
 const urn_solid_server_default_MetadataWriter_Modified = new (require('@solid/community-server').ModifiedMetadataWriter)();
 const urn_solid_server_default_MetadataWriter_Range = new (require('@solid/community-server').RangeMetadataWriter)();
+const urn_solid_server_default_MetadataWriter_WacAllow = new (require('@solid/community-server').WacAllowMetadataWriter)();
 const blank18 = new (require('@solid/community-server').PartialReadWriteLocker)(blank2);
 const urn_solid_server_default_DefaultUiConverter = new (require('@solid/community-server').UnsupportedAsyncHandler)(undefined);
 const urn_solid_server_default_WebSocket2023Emitter = new (require('@solid/community-server').WebSocket2023Emitter)(urn_solid_server_default_WebSocketMap);
@@ -104,12 +104,12 @@ const urn_solid_server_default_Middleware_Header = new (require('@solid/communit
   'Accept-Ranges': 'bytes'
 });
 const urn_solid_server_default_StaticAssetHandler = new (require('@solid/community-server').StaticAssetHandler)([
+  urn_solid_server_default_RootStaticAsset,
   urn_solid_server_default_FaviconStaticAsset,
   urn_solid_server_default_StylesStaticAsset,
   urn_solid_server_default_FontsStaticAsset,
   urn_solid_server_default_ImagesStaticAsset,
-  urn_solid_server_default_ScriptsStaticAsset,
-  urn_solid_server_default_RootStaticAsset
+  urn_solid_server_default_ScriptsStaticAsset
 ], getVariableValue('urn:solid-server:default:variable:baseUrl'), {
   'expires': 86400
 });
@@ -244,8 +244,8 @@ const urn_solid_server_default_PatchHandler_RDFStore = new (require('@solid/comm
   urn_solid_server_default_PatchHandler_ImmutableMetadata,
   urn_solid_server_default_PatchHandler_RDF
 ]);
-const urn_solid_server_default_LoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'login/', undefined);
 const urn_solid_server_default_AccountRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'account/', undefined);
+const urn_solid_server_default_LoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'login/', undefined);
 const urn_solid_server_default_IndexHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_IndexRoute, '@css:templates/identity/index.html.ejs');
 const urn_solid_server_default_OidcRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_IndexRoute, 'oidc/', undefined);
 const urn_solid_server_default_PatchBodyParser = new (require('@solid/community-server').MethodFilterHandler)([
@@ -275,15 +275,15 @@ const urn_solid_server_default_PathBasedReader = new (require('@solid/community-
   '^/.internal(/.*)?$': blank32
 });
 const urn_solid_server_default_RdfPatcher = new (require('@solid/community-server').RdfPatcher)(urn_solid_server_default_PatchHandler_RDFStore);
-const urn_solid_server_default_LoginPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginRoute, 'password/', undefined);
-const urn_solid_server_default_LoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginRoute, '@css:templates/identity/login.html.ejs');
 const urn_solid_server_default_AccountIdRoute = new (require('@solid/community-server').BaseAccountIdRoute)(urn_solid_server_default_AccountRoute);
 const urn_solid_server_default_AccountHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountRoute, '@css:templates/identity/account/account.html.ejs');
+const urn_solid_server_default_LoginPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginRoute, 'password/', undefined);
+const urn_solid_server_default_LoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginRoute, '@css:templates/identity/login.html.ejs');
 const urn_solid_server_default_OidcConsentRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'consent/', undefined);
 const urn_solid_server_default_OidcCancelRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'cancel/', undefined);
-const urn_solid_server_default_OidcForgetWebIDRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'forget-webid/', undefined);
 const urn_solid_server_default_OidcPromptRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'prompt/', undefined);
 const urn_solid_server_default_OidcPickWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'pick-webid/', undefined);
+const urn_solid_server_default_OidcForgetWebIDRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_OidcRoute, 'forget-webid/', undefined);
 const urn_solid_server_default_Middleware = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_ParallelMiddleware,
   urn_solid_server_default_Middleware_Cors
@@ -325,35 +325,35 @@ const blank49 = new (require('@solid/community-server').WaterfallHandler)([
 const urn_solid_server_default_CancelOidcHandler = new (require('@solid/community-server').WaterfallHandler)([
   blank45
 ]);
+const urn_solid_server_default_AccountClientCredentialsRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'client-credentials/', undefined);
+const urn_solid_server_default_AccountWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'webid/', undefined);
+const urn_solid_server_default_AccountPodRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'pod/', undefined);
+const urn_solid_server_default_AccountIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountIdRoute, '@css:templates/identity/account/resource.html.ejs');
+const urn_solid_server_default_AccountLoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'login/', undefined);
+const urn_solid_server_default_AccountLogoutRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'logout/', undefined);
 const urn_solid_server_default_RegisterPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'register/', undefined);
 const urn_solid_server_default_ForgotPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'forgot/', undefined);
 const urn_solid_server_default_PasswordLoginHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_LoginPasswordRoute, '@css:templates/identity/password/login.html.ejs');
 const urn_solid_server_default_ResetPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_LoginPasswordRoute, 'reset/', undefined);
-const urn_solid_server_default_AccountClientCredentialsRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'client-credentials/', undefined);
-const urn_solid_server_default_AccountPodRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'pod/', undefined);
-const urn_solid_server_default_AccountWebIdRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'webid/', undefined);
-const urn_solid_server_default_AccountIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountIdRoute, '@css:templates/identity/account/resource.html.ejs');
-const urn_solid_server_default_AccountLoginRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'login/', undefined);
-const urn_solid_server_default_AccountLogoutRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountIdRoute, 'logout/', undefined);
 const urn_solid_server_default_OidcConsentHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_OidcConsentRoute, '@css:templates/identity/oidc/consent.html.ejs');
 const urn_solid_server_default_AccessTokenExtractor = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_DPoPWebIdExtractor,
   urn_solid_server_default_BearerWebIdExtractor
 ]);
 const urn_solid_server_default_OidcCancelRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcCancelRoute, urn_solid_server_default_CancelOidcHandler);
+const urn_solid_server_default_CreateClientCredentialsHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountClientCredentialsRoute, '@css:templates/identity/account/create-client-credentials.html.ejs');
+const urn_solid_server_default_AccountClientCredentialsIdRoute = new (require('@solid/community-server').BaseClientCredentialsIdRoute)(urn_solid_server_default_AccountClientCredentialsRoute);
+const urn_solid_server_default_LinkWebIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountWebIdRoute, '@css:templates/identity/account/link-webid.html.ejs');
+const urn_solid_server_default_AccountWebIdLinkRoute = new (require('@solid/community-server').BaseWebIdLinkRoute)(urn_solid_server_default_AccountWebIdRoute);
+const urn_solid_server_default_CreatePodHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPodRoute, '@css:templates/identity/account/create-pod.html.ejs');
+const urn_solid_server_default_AccountPodIdRoute = new (require('@solid/community-server').BasePodIdRoute)(urn_solid_server_default_AccountPodRoute);
+const urn_solid_server_default_AccountPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountLoginRoute, 'password/', undefined);
 const urn_solid_server_default_RegisterPasswordAccountHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_RegisterPasswordRoute, '@css:templates/identity/password/register.html.ejs');
 const urn_solid_server_default_ForgotPasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_ForgotPasswordRoute, '@css:templates/identity/password/forgot.html.ejs');
 const urn_solid_server_default_ResetPasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_ResetPasswordRoute, '@css:templates/identity/password/reset.html.ejs');
 const urn_solid_server_default_LoginHandler = new (require('@solid/community-server').ControlHandler)({
   'Email/password combination': urn_solid_server_default_LoginPasswordRoute
 }, undefined);
-const urn_solid_server_default_CreateClientCredentialsHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountClientCredentialsRoute, '@css:templates/identity/account/create-client-credentials.html.ejs');
-const urn_solid_server_default_AccountClientCredentialsIdRoute = new (require('@solid/community-server').BaseClientCredentialsIdRoute)(urn_solid_server_default_AccountClientCredentialsRoute);
-const urn_solid_server_default_CreatePodHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPodRoute, '@css:templates/identity/account/create-pod.html.ejs');
-const urn_solid_server_default_AccountPodIdRoute = new (require('@solid/community-server').BasePodIdRoute)(urn_solid_server_default_AccountPodRoute);
-const urn_solid_server_default_LinkWebIdHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountWebIdRoute, '@css:templates/identity/account/link-webid.html.ejs');
-const urn_solid_server_default_AccountWebIdLinkRoute = new (require('@solid/community-server').BaseWebIdLinkRoute)(urn_solid_server_default_AccountWebIdRoute);
-const urn_solid_server_default_AccountPasswordRoute = new (require('@solid/community-server').RelativePathInteractionRoute)(urn_solid_server_default_AccountLoginRoute, 'password/', undefined);
 const urn_solid_server_default_PromptHandler = new (require('@solid/community-server').PromptHandler)({
   'account': urn_solid_server_default_LoginRoute,
   'login': urn_solid_server_default_OidcConsentRoute,
@@ -366,9 +366,9 @@ const urn_solid_server_default_MainControlHandler = new (require('@solid/communi
 const urn_solid_server_default_OidcControlHandler = new (require('@solid/community-server').OidcControlHandler)({
   'cancel': urn_solid_server_default_OidcCancelRoute,
   'consent': urn_solid_server_default_OidcConsentRoute,
-  'forgetWebId': urn_solid_server_default_OidcForgetWebIDRoute,
   'prompt': urn_solid_server_default_OidcPromptRoute,
-  'webId': urn_solid_server_default_OidcPickWebIdRoute
+  'webId': urn_solid_server_default_OidcPickWebIdRoute,
+  'forgetWebId': urn_solid_server_default_OidcForgetWebIDRoute
 }, undefined);
 const urn_solid_server_default_MetadataParser = new (require('@solid/community-server').ParallelHandler)([
   urn_solid_server_default_AuthorizationParser,
@@ -388,17 +388,17 @@ const urn_solid_server_default_MainHtmlControlHandler = new (require('@solid/com
 const urn_solid_server_default_UpdatePodHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPodIdRoute, '@css:templates/identity/account/pod-settings.html.ejs');
 const urn_solid_server_default_AccountHtmlControlHandler = new (require('@solid/community-server').ControlHandler)({
   'createClientCredentials': urn_solid_server_default_AccountClientCredentialsRoute,
-  'createPod': urn_solid_server_default_AccountPodRoute,
   'linkWebId': urn_solid_server_default_AccountWebIdRoute,
+  'createPod': urn_solid_server_default_AccountPodRoute,
   'account': urn_solid_server_default_AccountIdRoute
 }, undefined);
 const urn_solid_server_default_CreatePasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPasswordRoute, '@css:templates/identity/password/create.html.ejs');
 const urn_solid_server_default_AccountPasswordIdRoute = new (require('@solid/community-server').BasePasswordIdRoute)(urn_solid_server_default_AccountPasswordRoute);
 const urn_solid_server_default_AccountControlHandler = new (require('@solid/community-server').ControlHandler)({
-  'create': urn_solid_server_default_AccountRoute,
   'clientCredentials': urn_solid_server_default_AccountClientCredentialsRoute,
-  'pod': urn_solid_server_default_AccountPodRoute,
+  'create': urn_solid_server_default_AccountRoute,
   'webId': urn_solid_server_default_AccountWebIdRoute,
+  'pod': urn_solid_server_default_AccountPodRoute,
   'logout': urn_solid_server_default_AccountLogoutRoute
 }, undefined);
 const urn_solid_server_default_OidcPromptRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcPromptRoute, urn_solid_server_default_PromptHandler);
@@ -413,9 +413,6 @@ const urn_solid_server_default_UiEnabledConverter = new (require('@solid/communi
   urn_solid_server_default_DefaultUiConverter,
   urn_solid_server_default_RepresentationConverter
 ]);
-const blank52 = new (require('@solid/community-server').ControlHandler)({
-  'logins': urn_solid_server_default_LoginHandler
-}, undefined);
 const urn_solid_server_default_UpdatePasswordHtml = new (require('@solid/community-server').HtmlViewEntry)(urn_solid_server_default_AccountPasswordIdRoute, '@css:templates/identity/password/update.html.ejs');
 const urn_solid_server_default_PasswordControlHandler = new (require('@solid/community-server').ControlHandler)({
   'create': urn_solid_server_default_AccountPasswordRoute,
@@ -428,6 +425,9 @@ const urn_solid_server_default_PasswordHtmlControlHandler = new (require('@solid
   'create': urn_solid_server_default_AccountPasswordRoute,
   'forgot': urn_solid_server_default_ForgotPasswordRoute,
   'login': urn_solid_server_default_LoginPasswordRoute
+}, undefined);
+const blank52 = new (require('@solid/community-server').ControlHandler)({
+  'logins': urn_solid_server_default_LoginHandler
 }, undefined);
 const urn_solid_server_default_RequestParser = new (require('@solid/community-server').BasicRequestParser)({
   'targetExtractor': urn_solid_server_default_TargetExtractor,
@@ -447,21 +447,21 @@ const blank54 = new (require('@solid/community-server').MethodFilterHandler)([
   'GET'
 ], blank52);
 const urn_solid_server_default_HtmlViewHandler = new (require('@solid/community-server').HtmlViewHandler)(urn_solid_server_default_IndexRoute, blank48, [
-  urn_solid_server_default_RegisterPasswordAccountHtml,
   urn_solid_server_default_CreateClientCredentialsHtml,
-  urn_solid_server_default_CreatePodHtml,
+  urn_solid_server_default_RegisterPasswordAccountHtml,
   urn_solid_server_default_LinkWebIdHtml,
+  urn_solid_server_default_CreatePodHtml,
   urn_solid_server_default_UpdatePodHtml,
   urn_solid_server_default_AccountHtml,
   urn_solid_server_default_AccountIdHtml,
   urn_solid_server_default_IndexHtml,
   urn_solid_server_default_LoginHtml,
+  urn_solid_server_default_OidcConsentHtml,
   urn_solid_server_default_CreatePasswordHtml,
   urn_solid_server_default_ForgotPasswordHtml,
   urn_solid_server_default_PasswordLoginHtml,
   urn_solid_server_default_ResetPasswordHtml,
-  urn_solid_server_default_UpdatePasswordHtml,
-  urn_solid_server_default_OidcConsentHtml
+  urn_solid_server_default_UpdatePasswordHtml
 ]);
 const urn_solid_server_default_AuxiliaryStrategy = new (require('@solid/community-server').RoutingAuxiliaryStrategy)([
   blank20,
@@ -469,12 +469,12 @@ const urn_solid_server_default_AuxiliaryStrategy = new (require('@solid/communit
   urn_solid_server_default_MetadataStrategy
 ]);
 const urn_solid_server_default_PatchHandler = new (require('@solid/community-server').RepresentationPatchHandler)(blank53);
-const urn_solid_server_default_LoginRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginRoute, blank54);
 const urn_solid_server_default_HtmlControlHandler = new (require('@solid/community-server').ControlHandler)({
   'password': urn_solid_server_default_PasswordHtmlControlHandler,
   'account': urn_solid_server_default_AccountHtmlControlHandler,
   'main': urn_solid_server_default_MainHtmlControlHandler
 }, undefined);
+const urn_solid_server_default_LoginRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginRoute, blank54);
 const urn_solid_server_default_WaterfallErrorHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_RedirectingErrorHandler,
   urn_solid_server_default_EmptyErrorHandler,
@@ -484,6 +484,7 @@ const urn_solid_server_default_ResourceStore_Backend = new (require('@solid/comm
 const urn_solid_server_default_MetadataWriter_LinkRelMetadata = new (require('@solid/community-server').AuxiliaryLinkMetadataWriter)(urn_solid_server_default_AuxiliaryStrategy, urn_solid_server_default_MetadataStrategy, 'describedby');
 const urn_solid_server_default_MetadataWriter_LinkRelAcl = new (require('@solid/community-server').AuxiliaryLinkMetadataWriter)(urn_solid_server_default_AuxiliaryStrategy, urn_solid_server_default_AclStrategy, 'acl');
 const urn_solid_server_default_TargetExtractorErrorHandler = new (require('@solid/community-server').TargetExtractorErrorHandler)(urn_solid_server_default_WaterfallErrorHandler, urn_solid_server_default_TargetExtractor);
+const urn_solid_server_default_JsonResourceStorage = new (require('@solid/community-server').JsonResourceStorage)(urn_solid_server_default_ResourceStore_Backend, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/');
 const urn_solid_server_default_ResourceStore_Converting = new (require('@solid/community-server').RepresentationConvertingStore)(urn_solid_server_default_ResourceStore_Backend, urn_solid_server_default_MetadataStrategy, {
   'outConverter': urn_solid_server_default_UiEnabledConverter,
   'inConverter': urn_solid_server_default_RepresentationConverter,
@@ -512,121 +513,57 @@ const urn_solid_server_default_ControlHandler = new (require('@solid/community-s
   'html': urn_solid_server_default_HtmlControlHandler
 }, undefined);
 const urn_solid_server_default_ErrorHandler = new (require('@solid/community-server').SafeErrorHandler)(urn_solid_server_default_TargetExtractorErrorHandler, getVariableValue('urn:solid-server:default:variable:showStackTrace'));
+const urn_solid_server_default_KeyValueStorage = new (require('@solid/community-server').MaxKeyLengthStorage)(urn_solid_server_default_JsonResourceStorage, undefined, undefined);
 const urn_solid_server_default_ResourceStore_Patching = new (require('@solid/community-server').PatchingStore)(urn_solid_server_default_ResourceStore_Converting, urn_solid_server_default_PatchHandler);
 const urn_solid_server_default_V6MigrationSetupStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank55);
 const urn_solid_server_default_V6MigrationAccountStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank56);
 const urn_solid_server_default_V6MigrationClientCredentialsStorage = new (require('@solid/community-server').Base64EncodingStorage)(blank57);
-const urn_solid_server_default_ResourceStore_Locking = new (require('@solid/community-server').LockingResourceStore)(urn_solid_server_default_ResourceStore_Patching, urn_solid_server_default_ResourceLocker, urn_solid_server_default_AuxiliaryStrategy);
-const urn_solid_server_default_ResourceStore_Index = new (require('@solid/community-server').IndexRepresentationStore)(urn_solid_server_default_ResourceStore_Locking, undefined, undefined);
-const urn_solid_server_default_ResourceStore_BinarySlice = new (require('@solid/community-server').BinarySliceResourceStore)(urn_solid_server_default_ResourceStore_Index, 10000000);
-const urn_solid_server_default_ResourceStore = new (require('@solid/community-server').MonitoringStore)(urn_solid_server_default_ResourceStore_BinarySlice);
-const urn_solid_server_default_JsonResourceStorage = new (require('@solid/community-server').JsonResourceStorage)(urn_solid_server_default_ResourceStore, getVariableValue('urn:solid-server:default:variable:baseUrl'), '/.internal/');
-const blank58 = new (require('@solid/community-server').AddRemoveNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank59 = new (require('@solid/community-server').ActivityNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const urn_solid_server_default_CachedResourceSet = new (require('@solid/community-server').CachedResourceSet)(urn_solid_server_default_ResourceStore);
-const blank60 = new (require('@solid/community-server').GetOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank61 = new (require('@solid/community-server').PostOperationHandler)(urn_solid_server_default_ResourceStore);
-const blank62 = new (require('@solid/community-server').PutOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_MetadataStrategy);
-const blank63 = new (require('@solid/community-server').DeleteOperationHandler)(urn_solid_server_default_ResourceStore);
-const blank64 = new (require('@solid/community-server').HeadOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
-const blank65 = new (require('@solid/community-server').PatchOperationHandler)(urn_solid_server_default_ResourceStore);
-const urn_solid_server_default_KeyValueStorage = new (require('@solid/community-server').MaxKeyLengthStorage)(urn_solid_server_default_JsonResourceStorage, undefined, undefined);
-const blank66 = new (require('@solid/community-server').BaseResourcesGenerator)({
-  'factory': blank13,
-  'templateEngine': urn_solid_server_default_TemplateEngine,
-  'metadataStrategy': urn_solid_server_default_MetadataStrategy,
-  'store': urn_solid_server_default_ResourceStore
-});
-const blank67 = new (require('@solid/community-server').N3PatchModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const blank68 = new (require('@solid/community-server').SparqlUpdateModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const blank69 = new (require('@solid/community-server').MethodModesExtractor)(urn_solid_server_default_CachedResourceSet);
-const urn_solid_server_default_WebAclReader = new (require('@solid/community-server').WebAclReader)(urn_solid_server_default_AclStrategy, urn_solid_server_default_CachedResourceSet, urn_solid_server_default_ResourceStore, urn_solid_server_default_IdentifierStrategy, blank39);
-const urn_solid_server_default_Authorizer = new (require('@solid/community-server').PermissionBasedAuthorizer)(urn_solid_server_default_CachedResourceSet);
-const blank70 = new (require('@solid/community-server').WaterfallHandler)([
-  blank14,
-  blank58,
-  blank59
-]);
-const urn_solid_server_default_OperationHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank60,
-  blank61,
-  blank62,
-  blank63,
-  blank64,
-  blank65,
-  blank44
-]);
-const blank71 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/data/');
-const blank72 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/index/');
+const blank58 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/data/');
+const blank59 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/index/');
 const urn_solid_server_default_SetupStorage = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/setup/');
-const blank73 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/notifications/');
+const blank60 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/notifications/');
 const urn_solid_server_default_KeyStorage = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/keys/');
-const blank74 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/cookies/');
-const blank75 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/adapter/');
-const blank76 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/forgot-password/');
-const blank77 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/tokens/');
-const urn_solid_server_default_TemplatedResourcesGenerator = new (require('@solid/community-server').SubfolderResourcesGenerator)(blank66, [
-  'wac',
-  'base'
-]);
-const blank78 = new (require('@solid/community-server').DeleteParentExtractor)(blank69, urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy);
-const urn_solid_server_default_AuthAuxiliaryReader = new (require('@solid/community-server').AuthAuxiliaryReader)(urn_solid_server_default_WebAclReader, urn_solid_server_default_AclStrategy);
-const blank79 = new (require('@solid/community-server').StateNotificationGenerator)(blank70, urn_solid_server_default_CachedResourceSet);
-const blank80 = new (require('@solid/community-server').WaterfallHandler)([
-  blank67,
-  blank68,
-  blank37
-]);
-const urn_solid_server_default_IndexedStorage = new (require('@solid/community-server').WrappedIndexedStorage)(blank71, blank72);
+const blank61 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/cookies/');
+const blank62 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/adapter/');
+const blank63 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/accounts/forgot-password/');
+const blank64 = new (require('@solid/community-server').ContainerPathStorage)(urn_solid_server_default_KeyValueStorage, '/idp/tokens/');
+const urn_solid_server_default_ResourceStore_Locking = new (require('@solid/community-server').LockingResourceStore)(urn_solid_server_default_ResourceStore_Patching, urn_solid_server_default_ResourceLocker, urn_solid_server_default_AuxiliaryStrategy);
+const urn_solid_server_default_IndexedStorage = new (require('@solid/community-server').WrappedIndexedStorage)(blank58, blank59);
 const urn_solid_server_default_BaseUrlVerifier = new (require('@solid/community-server').BaseUrlVerifier)(getVariableValue('urn:solid-server:default:variable:baseUrl'), 'current-base-url', urn_solid_server_default_SetupStorage);
 const urn_solid_server_default_ModuleVersionVerifier = new (require('@solid/community-server').ModuleVersionVerifier)('current-server-version', urn_solid_server_default_SetupStorage);
-const urn_solid_server_default_SubscriptionStorage = new (require('@solid/community-server').KeyValueChannelStorage)(blank73, urn_solid_server_default_ResourceLocker);
+const urn_solid_server_default_SubscriptionStorage = new (require('@solid/community-server').KeyValueChannelStorage)(blank60, urn_solid_server_default_ResourceLocker);
 const urn_solid_server_default_JwkGenerator = new (require('@solid/community-server').CachedJwkGenerator)('ES256', 'jwks', urn_solid_server_default_KeyStorage);
-const urn_solid_server_default_CookieStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank74, undefined);
-const blank81 = new (require('@solid/community-server').WrappedExpiringStorage)(blank75, undefined);
-const urn_solid_server_default_ForgotPasswordStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank76, undefined);
-const urn_solid_server_default_ExpiringTokenStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank77, undefined);
-const urn_solid_server_default_PodResourcesGenerator = new (require('@solid/community-server').StaticFolderGenerator)(urn_solid_server_default_TemplatedResourcesGenerator, '@css:templates/pod');
-const urn_solid_server_default_ParentContainerReader = new (require('@solid/community-server').ParentContainerReader)(urn_solid_server_default_AuthAuxiliaryReader, urn_solid_server_default_IdentifierStrategy);
-const urn_solid_server_default_BaseNotificationGenerator = new (require('@solid/community-server').CachedHandler)(blank79, [
-  'topic'
-]);
-const blank82 = new (require('@solid/community-server').MethodFilterHandler)([
-  'PATCH'
-], blank80);
+const urn_solid_server_default_CookieStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank61, undefined);
+const blank65 = new (require('@solid/community-server').WrappedExpiringStorage)(blank62, undefined);
+const urn_solid_server_default_ForgotPasswordStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank63, undefined);
+const urn_solid_server_default_ExpiringTokenStorage = new (require('@solid/community-server').WrappedExpiringStorage)(blank64, undefined);
+const urn_solid_server_default_ResourceStore_Index = new (require('@solid/community-server').IndexRepresentationStore)(urn_solid_server_default_ResourceStore_Locking, undefined, undefined);
 const urn_solid_server_default_AccountStorage = new (require('@solid/community-server').BaseLoginAccountStorage)(urn_solid_server_default_IndexedStorage, undefined);
 const urn_solid_server_default_WebSocket2023Storer = new (require('@solid/community-server').WebSocket2023Storer)(urn_solid_server_default_SubscriptionStorage, urn_solid_server_default_WebSocketMap, undefined);
-const blank83 = new (require('@solid/community-server').NotificationUnsubscriber)(urn_solid_server_default_SubscriptionStorage);
+const blank66 = new (require('@solid/community-server').NotificationUnsubscriber)(urn_solid_server_default_SubscriptionStorage);
 const urn_solid_server_default_WebhookEmitter = new (require('@solid/community-server').WebhookEmitter)(getVariableValue('urn:solid-server:default:variable:baseUrl'), urn_solid_server_default_WebhookWebIdRoute, urn_solid_server_default_JwkGenerator, undefined);
 const urn_solid_server_default_CookieStore = new (require('@solid/community-server').BaseCookieStore)(urn_solid_server_default_CookieStorage, undefined);
-const blank84 = new (require('@solid/community-server').ExpiringAdapterFactory)(blank81);
+const blank67 = new (require('@solid/community-server').ExpiringAdapterFactory)(blank65);
 const urn_solid_server_default_ForgotPasswordStore = new (require('@solid/community-server').BaseForgotPasswordStore)(urn_solid_server_default_ForgotPasswordStorage, undefined);
 const urn_solid_server_default_OwnershipValidator = new (require('@solid/community-server').TokenOwnershipValidator)(urn_solid_server_default_ExpiringTokenStorage, undefined, undefined);
-const urn_solid_server_default_PodManager = new (require('@solid/community-server').GeneratedPodManager)(urn_solid_server_default_ResourceStore, urn_solid_server_default_PodResourcesGenerator);
-const urn_solid_server_default_PatchModesExtractor = new (require('@solid/community-server').CreateModesExtractor)(blank82, urn_solid_server_default_CachedResourceSet);
-const urn_solid_server_default_PasswordStore = new (require('@solid/community-server').BasePasswordStore)(urn_solid_server_default_AccountStorage, undefined);
+const urn_solid_server_default_ResourceStore_BinarySlice = new (require('@solid/community-server').BinarySliceResourceStore)(urn_solid_server_default_ResourceStore_Index, 10000000);
+const urn_solid_server_default_PasswordStore = new (require('@solid/community-server').BasePasswordStore)(urn_solid_server_default_AccountStorage, 4);
 const urn_solid_server_default_AccountStore = new (require('@solid/community-server').BaseAccountStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_ClientCredentialsStore = new (require('@solid/community-server').BaseClientCredentialsStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_WebIdStore = new (require('@solid/community-server').BaseWebIdStore)(urn_solid_server_default_AccountStorage);
 const urn_solid_server_default_LogoutHandler = new (require('@solid/community-server').LogoutHandler)(urn_solid_server_default_CookieStore);
-const blank85 = new (require('@solid/community-server').ClientIdAdapterFactory)(blank84, urn_solid_server_default_RepresentationConverter);
-const urn_solid_server_default_PodStore = new (require('@solid/community-server').BasePodStore)(urn_solid_server_default_AccountStorage, urn_solid_server_default_PodManager, undefined);
-const blank86 = new (require('@solid/community-server').ComposedNotificationHandler)({
-  'generator': urn_solid_server_default_BaseNotificationGenerator,
-  'serializer': urn_solid_server_default_BaseNotificationSerializer,
-  'emitter': urn_solid_server_default_WebSocket2023Emitter,
-  'eTagHandler': urn_solid_server_default_ETagHandler
-});
+const blank68 = new (require('@solid/community-server').ClientIdAdapterFactory)(blank67, urn_solid_server_default_RepresentationConverter);
+const urn_solid_server_default_ResourceStore = new (require('@solid/community-server').MonitoringStore)(urn_solid_server_default_ResourceStore_BinarySlice);
 const urn_solid_server_default_CreatePasswordHandler = new (require('@solid/community-server').CreatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
 const urn_solid_server_default_ResetPasswordHandler = new (require('@solid/community-server').ResetPasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_ForgotPasswordStore);
-const blank87 = new (require('@solid/community-server').UpdatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
-const blank88 = new (require('@solid/community-server').DeletePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
+const blank69 = new (require('@solid/community-server').UpdatePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
+const blank70 = new (require('@solid/community-server').DeletePasswordHandler)(urn_solid_server_default_PasswordStore, urn_solid_server_default_AccountPasswordIdRoute);
 const urn_solid_server_default_CreateAccountHandler = new (require('@solid/community-server').CreateAccountHandler)(urn_solid_server_default_AccountStore, urn_solid_server_default_CookieStore);
-const blank89 = new (require('@solid/community-server').ClientCredentialsDetailsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank90 = new (require('@solid/community-server').DeleteClientCredentialsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank91 = new (require('@solid/community-server').AccountPromptFactory)(urn_solid_server_default_WebIdStore, urn_solid_server_default_CookieStore, 'css-account');
+const blank71 = new (require('@solid/community-server').ClientCredentialsDetailsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
+const blank72 = new (require('@solid/community-server').DeleteClientCredentialsHandler)(urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
+const blank73 = new (require('@solid/community-server').AccountPromptFactory)(urn_solid_server_default_WebIdStore, urn_solid_server_default_CookieStore, 'css-account');
 const urn_solid_server_default_CreateClientCredentialsHandler = new (require('@solid/community-server').CreateClientCredentialsHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore, urn_solid_server_default_AccountClientCredentialsIdRoute);
-const blank92 = new (require('@solid/community-server').UnlinkWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_AccountWebIdLinkRoute);
+const blank74 = new (require('@solid/community-server').UnlinkWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_AccountWebIdLinkRoute);
 const urn_solid_server_default_V6MigrationInitializer = new (require('@solid/community-server').V6MigrationInitializer)({
   'setupStorage': urn_solid_server_default_V6MigrationSetupStorage,
   'versionKey': 'current-server-version',
@@ -647,27 +584,146 @@ const urn_solid_server_default_V6MigrationInitializer = new (require('@solid/com
 });
 const urn_solid_server_default_NotificationDeleteHandler = new (require('@solid/community-server').OperationRouterHandler)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
-  'handler': blank83,
+  'handler': blank66,
   'allowedMethods': [
   'DELETE'
 ]
 });
-const blank93 = new (require('@solid/community-server').ComposedNotificationHandler)({
+const blank75 = new (require('@solid/community-server').MethodFilterHandler)([
+  'POST'
+], urn_solid_server_default_LogoutHandler);
+const urn_solid_server_default_IdpAdapterFactory = new (require('@solid/community-server').ClientCredentialsAdapterFactory)(blank68, urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore);
+const blank76 = new (require('@solid/community-server').AddRemoveNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank77 = new (require('@solid/community-server').ActivityNotificationGenerator)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const urn_solid_server_default_CachedResourceSet = new (require('@solid/community-server').CachedResourceSet)(urn_solid_server_default_ResourceStore);
+const blank78 = new (require('@solid/community-server').GetOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank79 = new (require('@solid/community-server').PostOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank80 = new (require('@solid/community-server').PutOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_MetadataStrategy);
+const blank81 = new (require('@solid/community-server').DeleteOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank82 = new (require('@solid/community-server').HeadOperationHandler)(urn_solid_server_default_ResourceStore, urn_solid_server_default_ETagHandler);
+const blank83 = new (require('@solid/community-server').PatchOperationHandler)(urn_solid_server_default_ResourceStore);
+const blank84 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreatePasswordHandler);
+const blank85 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ResetPasswordHandler);
+const blank86 = new (require('@solid/community-server').ViewInteractionHandler)(blank69);
+const blank87 = new (require('@solid/community-server').MethodFilterHandler)([
+  'DELETE'
+], blank70);
+const urn_solid_server_default_ForgotPasswordHandler = new (require('@solid/community-server').ForgotPasswordHandler)({
+  'passwordStore': urn_solid_server_default_PasswordStore,
+  'forgotPasswordStore': urn_solid_server_default_ForgotPasswordStore,
+  'templateEngine': blank46,
+  'emailSender': urn_solid_server_default_EmailSender,
+  'resetRoute': urn_solid_server_default_ResetPasswordRoute
+});
+const blank88 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateAccountHandler);
+const urn_solid_server_default_PasswordLoginHandler = new (require('@solid/community-server').PasswordLoginHandler)({
+  'accountStore': urn_solid_server_default_AccountStore,
+  'passwordStore': urn_solid_server_default_PasswordStore,
+  'cookieStore': urn_solid_server_default_CookieStore
+});
+const blank89 = new (require('@solid/community-server').MethodFilterHandler)([
+  'GET'
+], blank71);
+const blank90 = new (require('@solid/community-server').MethodFilterHandler)([
+  'DELETE'
+], blank72);
+const blank91 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateClientCredentialsHandler);
+const urn_solid_server_default_WebIdLinkHandler = new (require('@solid/community-server').MethodFilterHandler)([
+  'DELETE'
+], blank74);
+const urn_solid_server_default_V6MigrationHandler = new (require('@solid/community-server').ConditionalHandler)(urn_solid_server_default_V6MigrationInitializer, urn_solid_server_default_SetupStorage, 'v6-migration', true, true);
+const urn_solid_server_default_AccountLogoutRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountLogoutRoute, blank75);
+const blank92 = new (require('@solid/community-server').BaseResourcesGenerator)({
+  'factory': blank13,
+  'templateEngine': urn_solid_server_default_TemplateEngine,
+  'metadataStrategy': urn_solid_server_default_MetadataStrategy,
+  'store': urn_solid_server_default_ResourceStore
+});
+const blank93 = new (require('@solid/community-server').N3PatchModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const blank94 = new (require('@solid/community-server').SparqlUpdateModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const blank95 = new (require('@solid/community-server').MethodModesExtractor)(urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_WebAclReader = new (require('@solid/community-server').WebAclReader)(urn_solid_server_default_AclStrategy, urn_solid_server_default_CachedResourceSet, urn_solid_server_default_ResourceStore, urn_solid_server_default_IdentifierStrategy, blank39);
+const urn_solid_server_default_Authorizer = new (require('@solid/community-server').PermissionBasedAuthorizer)(urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_PromptFactory = new (require('@solid/community-server').SequenceHandler)([
+  blank73
+]);
+const blank96 = new (require('@solid/community-server').WaterfallHandler)([
+  blank14,
+  blank76,
+  blank77
+]);
+const urn_solid_server_default_OperationHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank78,
+  blank79,
+  blank80,
+  blank81,
+  blank82,
+  blank83,
+  blank44
+]);
+const urn_solid_server_default_AccountPasswordRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordRoute, blank84);
+const urn_solid_server_default_ResetPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ResetPasswordRoute, blank85);
+const blank97 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ForgotPasswordHandler);
+const urn_solid_server_default_AccountRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_AccountRoute, blank88);
+const blank98 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PasswordLoginHandler);
+const urn_solid_server_default_AccountClientCredentialsRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsRoute, blank91);
+const urn_solid_server_default_AccountWebIdLinkRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountWebIdLinkRoute, urn_solid_server_default_WebIdLinkHandler);
+const urn_solid_server_default_TemplatedResourcesGenerator = new (require('@solid/community-server').SubfolderResourcesGenerator)(blank92, [
+  'wac',
+  'base'
+]);
+const blank99 = new (require('@solid/community-server').DeleteParentExtractor)(blank95, urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy);
+const urn_solid_server_default_AuthAuxiliaryReader = new (require('@solid/community-server').AuthAuxiliaryReader)(urn_solid_server_default_WebAclReader, urn_solid_server_default_AclStrategy);
+const urn_solid_server_default_PasswordResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank86,
+  blank87
+]);
+const urn_solid_server_default_ClientCredentialsResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
+  blank89,
+  blank90
+]);
+const urn_solid_server_default_MigrationInitializer = new (require('@solid/community-server').SequenceHandler)([
+  urn_solid_server_default_V6MigrationHandler
+]);
+const blank100 = new (require('@solid/community-server').StateNotificationGenerator)(blank96, urn_solid_server_default_CachedResourceSet);
+const blank101 = new (require('@solid/community-server').WaterfallHandler)([
+  blank93,
+  blank94,
+  blank37
+]);
+const urn_solid_server_default_ForgotPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ForgotPasswordRoute, blank97);
+const urn_solid_server_default_LoginPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginPasswordRoute, blank98);
+const urn_solid_server_default_PodResourcesGenerator = new (require('@solid/community-server').StaticFolderGenerator)(urn_solid_server_default_TemplatedResourcesGenerator, '@css:templates/pod');
+const urn_solid_server_default_ParentContainerReader = new (require('@solid/community-server').ParentContainerReader)(urn_solid_server_default_AuthAuxiliaryReader, urn_solid_server_default_IdentifierStrategy);
+const urn_solid_server_default_AccountPasswordIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordIdRoute, urn_solid_server_default_PasswordResourceHandler);
+const urn_solid_server_default_AccountClientCredentialsIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsIdRoute, urn_solid_server_default_ClientCredentialsResourceHandler);
+const urn_solid_server_default_BaseNotificationGenerator = new (require('@solid/community-server').CachedHandler)(blank100, [
+  'topic'
+]);
+const blank102 = new (require('@solid/community-server').MethodFilterHandler)([
+  'PATCH'
+], blank101);
+const urn_solid_server_default_PodManager = new (require('@solid/community-server').GeneratedPodManager)(urn_solid_server_default_ResourceStore, urn_solid_server_default_PodResourcesGenerator);
+const urn_solid_server_default_PatchModesExtractor = new (require('@solid/community-server').CreateModesExtractor)(blank102, urn_solid_server_default_CachedResourceSet);
+const urn_solid_server_default_PodStore = new (require('@solid/community-server').BasePodStore)(urn_solid_server_default_AccountStorage, urn_solid_server_default_PodManager, undefined);
+const blank103 = new (require('@solid/community-server').ComposedNotificationHandler)({
+  'generator': urn_solid_server_default_BaseNotificationGenerator,
+  'serializer': urn_solid_server_default_BaseNotificationSerializer,
+  'emitter': urn_solid_server_default_WebSocket2023Emitter,
+  'eTagHandler': urn_solid_server_default_ETagHandler
+});
+const blank104 = new (require('@solid/community-server').ComposedNotificationHandler)({
   'generator': urn_solid_server_default_BaseNotificationGenerator,
   'serializer': urn_solid_server_default_BaseNotificationSerializer,
   'emitter': urn_solid_server_default_WebhookEmitter,
   'eTagHandler': urn_solid_server_default_ETagHandler
 });
-const blank94 = new (require('@solid/community-server').MethodFilterHandler)([
-  'POST'
-], urn_solid_server_default_LogoutHandler);
-const urn_solid_server_default_IdpAdapterFactory = new (require('@solid/community-server').ClientCredentialsAdapterFactory)(blank85, urn_solid_server_default_WebIdStore, urn_solid_server_default_ClientCredentialsStore);
 const urn_solid_server_default_MetadataWriter_Owner = new (require('@solid/community-server').OwnerMetadataWriter)(urn_solid_server_default_PodStore, urn_solid_server_default_StorageLocationStrategy);
 const urn_solid_server_default_OwnerPermissionReader = new (require('@solid/community-server').OwnerPermissionReader)(urn_solid_server_default_PodStore, urn_solid_server_default_AclStrategy, urn_solid_server_default_StorageLocationStrategy);
 const urn_solid_server_default_PodResourceHandler = new (require('@solid/community-server').UpdateOwnerHandler)(urn_solid_server_default_PodStore, urn_solid_server_default_AccountPodIdRoute);
 const urn_solid_server_default_HttpModesExtractor = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_PatchModesExtractor,
-  blank78,
+  blank99,
   blank38
 ]);
 const urn_solid_server_default_EarlyProcessParallelInitializer = new (require('@solid/community-server').ParallelHandler)([
@@ -677,39 +733,8 @@ const urn_solid_server_default_EarlyProcessParallelInitializer = new (require('@
   urn_solid_server_default_PodStore,
   urn_solid_server_default_WebIdStore
 ]);
-const urn_solid_server_default_WebSocket2023NotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebSocketChannel2023', blank86);
-const blank95 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreatePasswordHandler);
-const blank96 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ResetPasswordHandler);
-const blank97 = new (require('@solid/community-server').ViewInteractionHandler)(blank87);
-const blank98 = new (require('@solid/community-server').MethodFilterHandler)([
-  'DELETE'
-], blank88);
-const urn_solid_server_default_ForgotPasswordHandler = new (require('@solid/community-server').ForgotPasswordHandler)({
-  'passwordStore': urn_solid_server_default_PasswordStore,
-  'forgotPasswordStore': urn_solid_server_default_ForgotPasswordStore,
-  'templateEngine': blank46,
-  'emailSender': urn_solid_server_default_EmailSender,
-  'resetRoute': urn_solid_server_default_ResetPasswordRoute
-});
-const blank99 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateAccountHandler);
-const urn_solid_server_default_PasswordLoginHandler = new (require('@solid/community-server').PasswordLoginHandler)({
-  'accountStore': urn_solid_server_default_AccountStore,
-  'passwordStore': urn_solid_server_default_PasswordStore,
-  'cookieStore': urn_solid_server_default_CookieStore
-});
-const blank100 = new (require('@solid/community-server').MethodFilterHandler)([
-  'GET'
-], blank89);
-const blank101 = new (require('@solid/community-server').MethodFilterHandler)([
-  'DELETE'
-], blank90);
-const blank102 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_CreateClientCredentialsHandler);
-const urn_solid_server_default_WebIdLinkHandler = new (require('@solid/community-server').MethodFilterHandler)([
-  'DELETE'
-], blank92);
-const urn_solid_server_default_V6MigrationHandler = new (require('@solid/community-server').ConditionalHandler)(urn_solid_server_default_V6MigrationInitializer, urn_solid_server_default_SetupStorage, 'v6-migration', true, true);
-const urn_solid_server_default_WebhookNotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebhookChannel2023', blank93);
-const urn_solid_server_default_AccountLogoutRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountLogoutRoute, blank94);
+const urn_solid_server_default_WebSocket2023NotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebSocketChannel2023', blank103);
+const urn_solid_server_default_WebhookNotificationHandler = new (require('@solid/community-server').TypedNotificationHandler)('http://www.w3.org/ns/solid/notifications#WebhookChannel2023', blank104);
 const urn_solid_server_default_PodCreator = new (require('@solid/community-server').BasePodCreator)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
   'identifierGenerator': urn_solid_server_default_IdentifierGenerator,
@@ -717,7 +742,7 @@ const urn_solid_server_default_PodCreator = new (require('@solid/community-serve
   'webIdStore': urn_solid_server_default_WebIdStore,
   'podStore': urn_solid_server_default_PodStore
 });
-const blank103 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PodResourceHandler);
+const blank105 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PodResourceHandler);
 const urn_solid_server_default_LinkWebIdHandler = new (require('@solid/community-server').LinkWebIdHandler)({
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
   'ownershipValidator': urn_solid_server_default_OwnershipValidator,
@@ -726,12 +751,8 @@ const urn_solid_server_default_LinkWebIdHandler = new (require('@solid/community
   'webIdRoute': urn_solid_server_default_AccountWebIdLinkRoute,
   'storageStrategy': urn_solid_server_default_StorageLocationStrategy
 });
-const blank104 = new (require('@solid/community-server').IntermediateCreateExtractor)(urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy, urn_solid_server_default_HttpModesExtractor);
-const urn_solid_server_default_PromptFactory = new (require('@solid/community-server').SequenceHandler)([
-  blank91
-]);
+const blank106 = new (require('@solid/community-server').IntermediateCreateExtractor)(urn_solid_server_default_CachedResourceSet, urn_solid_server_default_IdentifierStrategy, urn_solid_server_default_HttpModesExtractor);
 const urn_solid_server_default_MetadataWriter = new (require('@solid/community-server').ParallelHandler)([
-  urn_solid_server_default_MetadataWriter_WacAllow,
   urn_solid_server_default_MetadataWriter_AllowAccept,
   urn_solid_server_default_MetadataWriter_ContentType,
   urn_solid_server_default_MetadataWriter_LinkRel,
@@ -742,46 +763,27 @@ const urn_solid_server_default_MetadataWriter = new (require('@solid/community-s
   urn_solid_server_default_MetadataWriter_Range,
   urn_solid_server_default_MetadataWriter_StorageDescription,
   urn_solid_server_default_MetadataWriter_WwwAuth,
+  urn_solid_server_default_MetadataWriter_WacAllow,
   urn_solid_server_default_MetadataWriter_LinkRelAcl,
   urn_solid_server_default_MetadataWriter_Owner
 ]);
-const blank105 = new (require('@solid/community-server').UnionPermissionReader)([
+const blank107 = new (require('@solid/community-server').UnionPermissionReader)([
   urn_solid_server_default_PathBasedReader,
   urn_solid_server_default_OwnerPermissionReader,
   urn_solid_server_default_ParentContainerReader
 ]);
 const urn_solid_server_default_WebSocket2023StateHandler = new (require('@solid/community-server').BaseStateHandler)(urn_solid_server_default_WebSocket2023NotificationHandler, urn_solid_server_default_SubscriptionStorage);
-const urn_solid_server_default_AccountPasswordRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordRoute, blank95);
-const urn_solid_server_default_ResetPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ResetPasswordRoute, blank96);
-const blank106 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_ForgotPasswordHandler);
-const urn_solid_server_default_AccountRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_AccountRoute, blank99);
-const blank107 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PasswordLoginHandler);
-const urn_solid_server_default_AccountClientCredentialsRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsRoute, blank102);
-const urn_solid_server_default_AccountWebIdLinkRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountWebIdLinkRoute, urn_solid_server_default_WebIdLinkHandler);
 const blank108 = new (require('@solid/community-server').BaseStateHandler)(urn_solid_server_default_WebhookNotificationHandler, urn_solid_server_default_SubscriptionStorage);
 const urn_solid_server_default_CreatePodHandler = new (require('@solid/community-server').CreatePodHandler)(urn_solid_server_default_PodStore, urn_solid_server_default_PodCreator, urn_solid_server_default_AccountWebIdLinkRoute, urn_solid_server_default_AccountPodIdRoute, false);
-const urn_solid_server_default_AccountPodIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPodIdRoute, blank103);
+const urn_solid_server_default_AccountPodIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPodIdRoute, blank105);
 const urn_solid_server_default_WebIdHandler = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_LinkWebIdHandler);
-const urn_solid_server_default_ModesExtractor = new (require('@solid/community-server').CachedHandler)(blank104, undefined);
-const urn_solid_server_default_PasswordResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank97,
-  blank98
-]);
-const urn_solid_server_default_ClientCredentialsResourceHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank100,
-  blank101
-]);
-const urn_solid_server_default_MigrationInitializer = new (require('@solid/community-server').SequenceHandler)([
-  urn_solid_server_default_V6MigrationHandler
-]);
 const urn_solid_server_default_NotificationHandler = new (require('@solid/community-server').WaterfallHandler)([
   urn_solid_server_default_WebSocket2023NotificationHandler,
   urn_solid_server_default_WebhookNotificationHandler
 ]);
+const urn_solid_server_default_ModesExtractor = new (require('@solid/community-server').CachedHandler)(blank106, undefined);
 const urn_solid_server_default_ResponseWriter = new (require('@solid/community-server').BasicResponseWriter)(urn_solid_server_default_MetadataWriter);
-const blank109 = new (require('@solid/community-server').AuxiliaryReader)(blank105, urn_solid_server_default_AuxiliaryStrategy);
-const urn_solid_server_default_ForgotPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_ForgotPasswordRoute, blank106);
-const urn_solid_server_default_LoginPasswordRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_LoginPasswordRoute, blank107);
+const blank109 = new (require('@solid/community-server').AuxiliaryReader)(blank107, urn_solid_server_default_AuxiliaryStrategy);
 const urn_solid_server_default_WebhookChannel2023Type = new (require('@solid/community-server').WebhookChannel2023Type)(urn_solid_server_default_WebhookRoute, urn_solid_server_default_WebhookWebIdRoute, blank108, undefined);
 const urn_solid_server_default_SeededAccountInitializer = new (require('@solid/community-server').SeededAccountInitializer)({
   'accountStore': urn_solid_server_default_AccountStore,
@@ -795,8 +797,6 @@ const blank111 = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_WebSocket2023Storer,
   urn_solid_server_default_WebSocket2023StateHandler
 ]);
-const urn_solid_server_default_AccountPasswordIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountPasswordIdRoute, urn_solid_server_default_PasswordResourceHandler);
-const urn_solid_server_default_AccountClientCredentialsIdRouter = new (require('@solid/community-server').AuthorizedRouteHandler)(urn_solid_server_default_AccountClientCredentialsIdRoute, urn_solid_server_default_ClientCredentialsResourceHandler);
 const urn_solid_server_default_ListeningActivityHandler = new (require('@solid/community-server').ListeningActivityHandler)(urn_solid_server_default_SubscriptionStorage, urn_solid_server_default_ResourceStore, urn_solid_server_default_NotificationHandler);
 const urn_solid_server_default_PermissionReader = new (require('@solid/community-server').CachedHandler)(blank109, [
   'credentials',
@@ -832,8 +832,8 @@ const urn_solid_server_default_PrimaryParallelInitializer = new (require('@solid
 const blank112 = new (require('@solid/community-server').OidcHttpHandler)(urn_solid_server_default_IdentityProviderFactory);
 const blank113 = new (require('@solid/community-server').ClientInfoHandler)(urn_solid_server_default_IdentityProviderFactory);
 const blank114 = new (require('@solid/community-server').ConsentHandler)(urn_solid_server_default_IdentityProviderFactory);
-const blank115 = new (require('@solid/community-server').ForgetWebIdHandler)(urn_solid_server_default_IdentityProviderFactory);
 const urn_solid_server_default_PickWebIdHandler = new (require('@solid/community-server').PickWebIdHandler)(urn_solid_server_default_WebIdStore, urn_solid_server_default_IdentityProviderFactory);
+const blank115 = new (require('@solid/community-server').ForgetWebIdHandler)(urn_solid_server_default_IdentityProviderFactory);
 const blank116 = new (require('@solid/community-server').WacAllowHttpHandler)({
   'credentialsExtractor': urn_solid_server_default_CredentialsExtractor,
   'modesExtractor': urn_solid_server_default_ModesExtractor,
@@ -863,16 +863,6 @@ const urn_solid_server_default_StorageDescriber = new (require('@solid/community
   urn_solid_server_default_NotificationDescriber,
   blank43
 ], undefined, undefined);
-const blank117 = new (require('@solid/community-server').MethodFilterHandler)([
-  'GET'
-], blank113);
-const blank118 = new (require('@solid/community-server').MethodFilterHandler)([
-  'POST'
-], blank114);
-const blank119 = new (require('@solid/community-server').MethodFilterHandler)([
-  'POST'
-], blank115);
-const blank120 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PickWebIdHandler);
 const urn_solid_server_default_PrimarySequenceInitializer = new (require('@solid/community-server').SequenceHandler)([
   urn_solid_server_default_CleanupInitializer,
   urn_solid_server_default_MigrationInitializer,
@@ -882,8 +872,19 @@ const urn_solid_server_default_PrimarySequenceInitializer = new (require('@solid
   urn_solid_server_default_ModuleVersionVerifier,
   urn_solid_server_default_WorkerManager
 ]);
+const blank117 = new (require('@solid/community-server').MethodFilterHandler)([
+  'GET'
+], blank113);
+const blank118 = new (require('@solid/community-server').MethodFilterHandler)([
+  'POST'
+], blank114);
+const blank119 = new (require('@solid/community-server').ViewInteractionHandler)(urn_solid_server_default_PickWebIdHandler);
+const blank120 = new (require('@solid/community-server').MethodFilterHandler)([
+  'POST'
+], blank115);
 const urn_solid_server_default_WebSocketServerConfigurator = new (require('@solid/community-server').WebSocketServerConfigurator)(urn_solid_server_default_WebSocketHandler);
 const blank121 = new (require('@solid/community-server').StorageDescriptionHandler)(urn_solid_server_default_ResourceStore, '.well-known/solid', urn_solid_server_default_StorageDescriber);
+const urn_solid_server_default_PrimaryInitializer = new (require('@solid/community-server').ProcessHandler)(urn_solid_server_default_PrimarySequenceInitializer, urn_solid_server_default_ClusterManager, true);
 const urn_solid_server_default_OidcHandler = new (require('@solid/community-server').RouterHandler)({
   'targetExtractor': urn_solid_server_default_TargetExtractor,
   'baseUrl': getVariableValue('urn:solid-server:default:variable:baseUrl'),
@@ -893,7 +894,7 @@ const urn_solid_server_default_OidcHandler = new (require('@solid/community-serv
   '^/\.well-known/openid-configuration'
 ]
 });
-const urn_solid_server_default_OidcPickWebIdRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcPickWebIdRoute, blank120);
+const urn_solid_server_default_OidcPickWebIdRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcPickWebIdRoute, blank119);
 const blank122 = new (require('@solid/community-server').AuthorizingHttpHandler)({
   'credentialsExtractor': urn_solid_server_default_CredentialsExtractor,
   'modesExtractor': urn_solid_server_default_ModesExtractor,
@@ -925,14 +926,13 @@ const urn_solid_server_default_WebhookRouter = new (require('@solid/community-se
   '/WebhookChannel2023/$'
 ]
 });
-const urn_solid_server_default_PrimaryInitializer = new (require('@solid/community-server').ProcessHandler)(urn_solid_server_default_PrimarySequenceInitializer, urn_solid_server_default_ClusterManager, true);
 const blank123 = new (require('@solid/community-server').ConvertingOperationHttpHandler)(urn_solid_server_default_RepresentationConverter, blank121);
 const urn_solid_server_default_ConsentHandler = new (require('@solid/community-server').WaterfallHandler)([
   blank117,
   blank118
 ]);
 const urn_solid_server_default_ForgetWebIdHandler = new (require('@solid/community-server').WaterfallHandler)([
-  blank119
+  blank120
 ]);
 const urn_solid_server_default_OidcConsentRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcConsentRoute, urn_solid_server_default_ConsentHandler);
 const urn_solid_server_default_OidcForgetWebIdRouter = new (require('@solid/community-server').InteractionRouteHandler)(urn_solid_server_default_OidcForgetWebIDRoute, urn_solid_server_default_ForgetWebIdHandler);
@@ -955,26 +955,26 @@ const blank124 = new (require('@solid/community-server').ParsingHttpHandler)({
 });
 const blank125 = new (require('@solid/community-server').ConvertingOperationHttpHandler)(urn_solid_server_default_RepresentationConverter, urn_solid_server_default_NotificationTypeHandler);
 const urn_solid_server_default_InteractionRouteHandler = new (require('@solid/community-server').WaterfallHandler)([
-  urn_solid_server_default_AccountRouter,
   urn_solid_server_default_AccountClientCredentialsRouter,
-  urn_solid_server_default_AccountPodRouter,
+  urn_solid_server_default_AccountRouter,
   urn_solid_server_default_AccountWebIdRouter,
+  urn_solid_server_default_AccountPodRouter,
   urn_solid_server_default_AccountClientCredentialsIdRouter,
   urn_solid_server_default_AccountPodIdRouter,
   urn_solid_server_default_AccountWebIdLinkRouter,
   urn_solid_server_default_AccountLogoutRouter,
   urn_solid_server_default_IndexRouter,
   urn_solid_server_default_LoginRouter,
+  urn_solid_server_default_OidcCancelRouter,
+  urn_solid_server_default_OidcConsentRouter,
+  urn_solid_server_default_OidcPromptRouter,
+  urn_solid_server_default_OidcPickWebIdRouter,
+  urn_solid_server_default_OidcForgetWebIdRouter,
   urn_solid_server_default_AccountPasswordRouter,
   urn_solid_server_default_ForgotPasswordRouter,
   urn_solid_server_default_LoginPasswordRouter,
   urn_solid_server_default_ResetPasswordRouter,
-  urn_solid_server_default_AccountPasswordIdRouter,
-  urn_solid_server_default_OidcCancelRouter,
-  urn_solid_server_default_OidcConsentRouter,
-  urn_solid_server_default_OidcForgetWebIdRouter,
-  urn_solid_server_default_OidcPromptRouter,
-  urn_solid_server_default_OidcPickWebIdRouter
+  urn_solid_server_default_AccountPasswordIdRouter
 ]);
 const urn_solid_server_default_AuthResourceHttpHandler = new (require('@solid/community-server').RouterHandler)({
   'targetExtractor': urn_solid_server_default_TargetExtractor,

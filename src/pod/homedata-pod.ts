@@ -78,8 +78,9 @@ export async function setUpHomedataPod(
     writeTurtle(resident.fetch, layout.homeProfile, homeProfileTurtle(layout, home)),
   ]);
   await Promise.all(below.filter((url) => depth(url) > 2).map((url) => ensureContainer(resident.fetch, url)));
+  // One editor for the gateway's and the broker's grants: they share the look-ups of their ancestors' ACLs.
   const editor = await withSystem(
-    { fetch: resident.fetch, ownerWebId: resident.webId, system: options.access },
+    { fetch: resident.fetch, ownerWebId: resident.webId, system: options.access, ancestorAcls: new Map() },
     layout.root,
   );
   await Promise.all([

@@ -15,6 +15,12 @@ export interface AclEditor {
   fetch: typeof fetch;
   /** The owner's WebID; kept with Read, Write and Control on every ACL this module writes. */
   ownerWebId: string;
+  /**
+   * Ancestors' ACL documents as this editor's edits found them, shared by every edit made through it (otherwise
+   * each call looks them up anew): give one to an editor that makes one change of a pod in several calls, e.g. a
+   * pod's set-up or one consent's grants. An edit forgets the ACL it writes, so a later edit below reads it again.
+   */
+  ancestorAcls?: AncestorAcls;
 }
 
 /** The fragment of the one authorization this module keeps per agent: stable, so edits find it again. */
@@ -71,7 +77,7 @@ function parentOf(url: string): string | null {
 }
 
 /** A container's own ACL document (null when it has none), fetched once per `AncestorAcls`. */
-type AncestorAcls = Map<string, Promise<TurtleDocument | null>>;
+export type AncestorAcls = Map<string, Promise<TurtleDocument | null>>;
 
 function ownAcl(editor: AclEditor, container: string, seen: AncestorAcls): Promise<TurtleDocument | null> {
   let acl = seen.get(container);
@@ -124,7 +130,7 @@ async function editAcl(
   editor: AclEditor,
   target: string,
   change: (store: Store, aclUrl: string) => void,
-  ancestors: AncestorAcls = new Map(),
+  ancestors: AncestorAcls = editor.ancestorAcls ?? new Map(),
 ): Promise<void> {
   const aclUrl = await findAclUrl(editor.fetch, target);
   await editUntilLanded('ACL', target, async () => {
@@ -142,6 +148,7 @@ async function editAcl(
     );
     return response.status !== 412;
   });
+  ancestors.delete(target);
 }
 
 /** Edits each target's ACL with `change`; targets edited together share the lookups of their common ancestors' ACLs. */
@@ -150,7 +157,7 @@ async function editAcls(
   targets: string | readonly string[],
   change: (store: Store, aclUrl: string, target: string) => void,
 ): Promise<void> {
-  const ancestors: AncestorAcls = new Map();
+  const ancestors: AncestorAcls = editor.ancestorAcls ?? new Map();
   await Promise.all(
     (typeof targets === 'string' ? [targets] : targets).map((target) =>
       editAcl(editor, target, (store, aclUrl) => change(store, aclUrl, target), ancestors),

@@ -34,4 +34,17 @@ describe.each(
     );
     expect(config.import).toHaveLength(base.import.length);
   });
+
+  it('keeps its internal data (accounts, sessions, subscriptions) through the backend store, not the full one', async () => {
+    const compiled = await readFile(variant.module, 'utf8');
+    expect(compiled).toMatch(
+      /const urn_solid_server_default_JsonResourceStorage = new \(require\('@solid\/community-server'\)\.JsonResourceStorage\)\(urn_solid_server_default_ResourceStore_Backend,/,
+    );
+  });
+
+  it("hashes passwords at bcrypt's lowest cost only where anyone may register (the demo and tests)", async () => {
+    const compiled = await readFile(variant.module, 'utf8');
+    const saltRounds = variant.registration === 'open' ? '4' : 'undefined';
+    expect(compiled).toContain(`BasePasswordStore)(urn_solid_server_default_AccountStorage, ${saltRounds})`);
+  });
 });

@@ -191,3 +191,60 @@ describe.each(servers)('$system: a new access control document on a member conta
     await logout();
   });
 });
+
+describe('WAC: one editor for one change of a pod, in several calls', () => {
+  const server = inject('podServer');
+
+  /** The owner's fetch, recording each request's method and URL. */
+  function recordingFetch(owner: TestActor) {
+    const requests: string[] = [];
+    const fetchFn: typeof fetch = (input, init) => {
+      requests.push(`${init?.method ?? 'GET'} ${String(input)}`);
+      return owner.agent.fetch(input, init);
+    };
+    return { fetchFn, requests };
+  }
+
+  it('looks each ancestor ACL up once across its calls', async () => {
+    const [owner, gateway, broker] = await Promise.all([
+      createActor(server, 'owner'),
+      createActor(server, 'gateway'),
+      createActor(server, 'broker'),
+    ]);
+    const root = `${owner.identity.pod}homedata/`;
+    for (const container of [root, `${root}readings/`, `${root}inbox/`])
+      await ensureContainer(owner.agent.fetch, container);
+    const { fetchFn, requests } = recordingFetch(owner);
+    const editor = { fetch: fetchFn, ownerWebId: owner.identity.webId, ancestorAcls: new Map() };
+    await Promise.all([
+      setAgentModes(editor, `${root}readings/`, gateway.identity.webId, ['Append']),
+      setAgentModes(editor, `${root}inbox/`, broker.identity.webId, ['Append']),
+    ]);
+    expect(requests.filter((request) => request === `GET ${owner.identity.pod}.acl`)).toHaveLength(1);
+    expect(requests.filter((request) => request === `GET ${root}.acl`)).toHaveLength(1);
+    await Promise.all([owner, gateway, broker].map((actor) => actor.agent.logout()));
+  });
+
+  it('reads an ACL it wrote again when a later call inherits from it', async () => {
+    const [owner, gateway, broker] = await Promise.all([
+      createActor(server, 'owner'),
+      createActor(server, 'gateway'),
+      createActor(server, 'broker'),
+    ]);
+    const parent = `${owner.identity.pod}homedata/summaries/`;
+    const [first, second] = [`${parent}humidity/`, `${parent}temperature/`];
+    for (const container of [parent, first, second]) await ensureContainer(owner.agent.fetch, container);
+    const editor = { fetch: owner.agent.fetch, ownerWebId: owner.identity.webId, ancestorAcls: new Map() };
+    // The first grant finds the parent without an ACL of its own; the second writes one; the third inherits it.
+    await grantAccess(editor, first, broker.identity.webId, ['Read']);
+    await setAgentModes(editor, parent, gateway.identity.webId, ['Append']);
+    await grantAccess(editor, second, broker.identity.webId, ['Read']);
+    const created = await gateway.agent.fetch(`${second}2026-01.ttl`, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/turtle', 'if-none-match': '*' },
+      body: turtle,
+    });
+    expect(created.status).toBe(201);
+    await Promise.all([owner, gateway, broker].map((actor) => actor.agent.logout()));
+  });
+});
