@@ -83,7 +83,10 @@ describe('gateway writes the pod refuses', () => {
   it('quarantines a batch whose refusal persists, with the status and how long it lasted, and stops retrying it', async () => {
     const clock = { now: Date.now() };
     const { gateway, quarantineFile } = await manualGateway(clock);
-    const sent = readings(clock.now - 5 * 3_600_000, 10);
+    // Ten minutes from the start of an hour: one hourly batch, whatever the minute the test runs (from minute 51 on,
+    // ten minutes from "now minus 5 h" crossed an hour and were quarantined as two batches).
+    const hour = 3_600_000;
+    const sent = readings(Math.floor(clock.now / hour) * hour - 5 * hour, 10);
     await revokeAccess(editor(), home.layout.readings, home.gateway.identity.webId);
     try {
       await gateway.intake.readings(sent, { source: 'simulator', where: 'refusals' });
