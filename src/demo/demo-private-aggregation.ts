@@ -1,7 +1,7 @@
 // `homedata demo --private-aggregation`: the helper aggregator as its own process, and a prio3 request run end to end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningBroker } from '../broker/index.ts';
@@ -14,6 +14,7 @@ import { buildPrio3Report, reportRequestsFor, type Gateway } from '../gateway/in
 import type { Logger } from '../logging.ts';
 import { AccountApi } from '../pod/index.ts';
 import { findFreePort } from '../free-port.ts';
+import { pathExists } from '../path-exists.ts';
 import { PodLayout } from '../pod/index.ts';
 import { patchInsert } from '../pod/index.ts';
 import { loginWithClientCredentials } from '../pod/index.ts';
@@ -40,11 +41,7 @@ interface HelperFiles {
 /** Makes (once) the leader's and the helper's key files and the secrets they share, under `dir`. */
 async function ensureHelperFiles(dir: string): Promise<HelperFiles> {
   const path = join(dir, 'shared.json');
-  const exists = await access(path).then(
-    () => true,
-    () => false,
-  );
-  if (exists) return JSON.parse(await readFile(path, 'utf8')) as HelperFiles;
+  if (await pathExists(path)) return JSON.parse(await readFile(path, 'utf8')) as HelperFiles;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const helperPublicKey = await writeNewKeyFile(join(dir, 'helper-key.json'));
   await writeNewKeyFile(join(dir, 'leader-key.json'));

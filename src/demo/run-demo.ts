@@ -1,5 +1,4 @@
 // `homedata demo`: one pod server with the fixture population, the broker and live gateways, on localhost.
-import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateFixtureSet } from '../fixtures/index.ts';
 import type { RunningBroker } from '../broker/index.ts';
@@ -7,6 +6,7 @@ import { prepareBrokerDatabase } from '../broker/database-thread.ts';
 import { startPodServerThread, type AccessControlSystem } from '../pod/server.ts';
 import type { Logger } from '../logging.ts';
 import { ConfigError } from '../errors.ts';
+import { pathExists } from '../path-exists.ts';
 import {
   BROKER_DB_FOLDER,
   IDENTITIES_FILE,
@@ -71,14 +71,6 @@ function manifestOf(
   };
 }
 
-/** Whether a file or folder exists. */
-function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** Starts the whole demo and writes `DATA_DIR/demo.json`; idempotent over restarts with the same data folder. */
 export async function runDemo(options: DemoOptions, log: Logger): Promise<RunningDemo> {
   const dataDir = resolve(options.dataDir);
@@ -100,7 +92,7 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
     );
   }
   const podsDir = join(dataDir, 'pods');
-  const freshServer = !(await exists(podsDir));
+  const freshServer = !(await pathExists(podsDir));
   // The demo provisions its fixture residents through the account API, so its (loopback-only) server is open.
   // On its own thread, so that the broker and gateways started beside it get the machine's other core.
   const pods = await startPodServerThread({
@@ -113,7 +105,9 @@ export async function runDemo(options: DemoOptions, log: Logger): Promise<Runnin
   // A first start makes the broker's database on a thread of its own while the pods are made: PGlite's first start
   // holds its thread for seconds, which here would stop the requests that keep the pod server busy.
   const brokerDbDir = join(dataDir, BROKER_DB_FOLDER);
-  const brokerDatabase = (await exists(brokerDbDir)) ? Promise.resolve() : prepareBrokerDatabase(brokerDbDir);
+  const brokerDatabase = (await pathExists(brokerDbDir))
+    ? Promise.resolve()
+    : prepareBrokerDatabase(brokerDbDir);
   // Rejections are taken where it is awaited; this only keeps an early one from being reported unhandled.
   brokerDatabase.catch(() => undefined);
   const stops: (() => Promise<void>)[] = [() => pods.stop()];

@@ -1,5 +1,5 @@
 // Opens the outbox: an SQLite file in the gateway's data folder (WAL, synchronous=FULL), migrated to the latest schema.
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageFullError } from '../errors.ts';
@@ -8,6 +8,7 @@ import { syncFolder } from './folder-sync.ts';
 import { MIGRATIONS } from './outbox-migrations.ts';
 import { PGLITE_OUTBOX_DIR } from './outbox-pglite-import.ts';
 import { upgradeInChildProcess } from './outbox-upgrade-process.ts';
+import { pathExists } from '../path-exists.ts';
 
 /** A value SQLite binds: text, number, integer or null (booleans are 0/1, times ISO text). */
 export type SqlValue = string | number | bigint | null;
@@ -136,16 +137,6 @@ export function openBetterSqlite(file: string): SqliteDriver {
   return new Database(file) as unknown as SqliteDriver;
 }
 
-/** Whether a path exists. */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Opens (creating if needed) the outbox `dataDir/outbox.sqlite` and applies pending migrations. WAL with
  * `synchronous=FULL`: a commit returns only after the log is fsync'd, so an accepted reading survives a power cut.
@@ -163,12 +154,12 @@ export async function openOutboxDatabase(
   } = {},
 ): Promise<OutboxDatabase> {
   await mkdir(dataDir, { recursive: true });
-  if (options.upgrade !== 'none' && (await exists(join(dataDir, PGLITE_OUTBOX_DIR, 'PG_VERSION')))) {
+  if (options.upgrade !== 'none' && (await pathExists(join(dataDir, PGLITE_OUTBOX_DIR, 'PG_VERSION')))) {
     const copied = await upgradeInChildProcess(dataDir);
     options.logger?.info({ ...copied, dataDir }, 'outbox upgraded from PGlite to SQLite');
   }
   const file = join(dataDir, OUTBOX_FILE);
-  const created = !(await exists(file));
+  const created = !(await pathExists(file));
   const db = new OutboxDatabase((options.driver ?? openBetterSqlite)(file), file);
   try {
     db.exec('pragma journal_mode = wal');
