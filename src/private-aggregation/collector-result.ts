@@ -109,13 +109,24 @@ export function collectSumVector(
   return collected;
 }
 
+/** The released cells of a vector collection, and the metrics whose stated cohort is not the one summed. */
+export interface VectorRelease {
+  cells: Map<string, CellRelease>;
+  /**
+   * The metrics whose summed inclusion bits differ from `stated`, the number of aggregated reports whose public
+   * hd:countsFor names the metric: some report lies about its cohort (a c bit of 1 for a metric it does not list,
+   * or 0 for one it does), so the cohort a release would name is not the one summed. Empty without shares or
+   * `stated`; a metric listed here is withheld (`secondary`) when it is not already below k.
+   */
+  mismatched: string[];
+}
+
 /**
- * The released cells of a vector collection, by metric id: each metric's cell on its own count (summed inclusion
- * bits), so a metric below max(k, floor) homes is suppressed while another of the same reports is released, as
- * plain cells are. Below max(k, floor) reports no metric can reach it: the aggregators do not aggregate (`shares`
- * null) and every cell is suppressed. With `stated` (per metric, the aggregated reports whose hd:countsFor names
- * it), a metric whose summed inclusion bits differ is withheld (`secondary`: not released, as a batch overlapping
- * an earlier one is not): its cohort as the leader names it is not the cohort summed (inclusionMismatches).
+ * Releases each metric cell of a vector collection on its own count (summed inclusion bits), so a metric below
+ * max(k, floor) homes is suppressed while another of the same reports is released, as plain cells are. Below
+ * max(k, floor) reports no metric can reach it: the aggregators do not aggregate (`shares` null) and every cell is
+ * suppressed. With `stated`, a metric whose count differs is withheld (`secondary`: not released, as a batch
+ * overlapping an earlier one is not).
  */
 export function releaseCollectedVector(
   encoding: SumVectorEncoding,
@@ -123,35 +134,22 @@ export function releaseCollectedVector(
   k: number,
   floor?: number,
   stated?: ReadonlyMap<string, number>,
-): Map<string, CellRelease> {
+): VectorRelease {
   const collected = shares === null ? null : collectSumVector(encoding, shares);
-  const releases = new Map<string, CellRelease>();
+  const cells = new Map<string, CellRelease>();
+  const mismatched: string[] = [];
   for (const { encoding: metric } of encoding.slots) {
     const cell = collected?.get(metric.metricId);
+    const mismatch =
+      cell !== undefined && stated !== undefined && cell.count !== (stated.get(metric.metricId) ?? 0);
+    if (mismatch) mismatched.push(metric.metricId);
     let release: CellRelease;
     if (cell === undefined || cell.count < minimumCohort(k, floor)) release = suppressedCell('below-k');
-    else if (stated !== undefined && cell.count !== (stated.get(metric.metricId) ?? 0)) {
-      release = suppressedCell('secondary');
-    } else release = releaseSum(metric, cell);
-    releases.set(metric.metricId, release);
+    else if (mismatch) release = suppressedCell('secondary');
+    else release = releaseSum(metric, cell);
+    cells.set(metric.metricId, release);
   }
-  return releases;
-}
-
-/**
- * The vector's metrics whose summed inclusion bits differ from `stated`, the number of aggregated reports whose
- * public hd:countsFor names the metric: some report lies about its cohort (a c bit of 1 for a metric it does not
- * list, or 0 for one it does), so the cohort the release would name is not the one summed. Empty without shares.
- */
-export function inclusionMismatches(
-  encoding: SumVectorEncoding,
-  shares: readonly [Uint8Array, Uint8Array] | null,
-  stated: ReadonlyMap<string, number>,
-): string[] {
-  if (shares === null) return [];
-  return [...collectSumVector(encoding, shares)]
-    .filter(([metricId, cell]) => cell.count !== (stated.get(metricId) ?? 0))
-    .map(([metricId]) => metricId);
+  return { cells, mismatched };
 }
 
 /** A banded cohort's result: the number of reports aggregated and how many fell in each band (noisy with DP). */

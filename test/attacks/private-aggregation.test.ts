@@ -544,7 +544,7 @@ describe('attacks on private aggregation', () => {
       expect(collected.get('temperature.mean')).toMatchObject({ count: 9 });
       expect(collected.get('cold.below18.hours')).toMatchObject({ count: 10, sum: 450 });
       // Counted, the inclusion bit of 2 would lift the mean temperature to 11 homes and release it.
-      const released = releaseCollectedVector(vector, shares, 10);
+      const released = releaseCollectedVector(vector, shares, 10).cells;
       expect(released.get('temperature.mean')).toMatchObject({ suppressed: true, reason: 'below-k' });
       expect(released.get('cold.below18.hours')).toMatchObject({ suppressed: false, homes: 10 });
     },

@@ -132,7 +132,7 @@ describe('a vector collection', () => {
         HOMES.map(([cold, mean]) => createVectorReport(task, encoding, homeValues(cold, mean))),
       ),
     );
-    const released = releaseCollectedVector(encoding, vector.shares, 10);
+    const released = releaseCollectedVector(encoding, vector.shares, 10).cells;
     for (const [metricId, index] of [
       [COLD, 0],
       [MEAN, 1],
@@ -157,13 +157,28 @@ describe('a vector collection', () => {
       homes.map(([cold, mean]) => createVectorReport(task, encoding, homeValues(cold, mean))),
     );
     const { shares } = await collect(encoding, reports);
-    const released = releaseCollectedVector(encoding, shares, 10);
+    const released = releaseCollectedVector(encoding, shares, 10).cells;
     expect(released.get(COLD)).toMatchObject({ suppressed: false, homes: 10 });
     expect(released.get(MEAN)).toMatchObject({ suppressed: true, reason: 'below-k' });
-    expect([...releaseCollectedVector(encoding, null, 10).values()]).toEqual([
+    expect([...releaseCollectedVector(encoding, null, 10).cells.values()]).toEqual([
       expect.objectContaining({ suppressed: true }),
       expect.objectContaining({ suppressed: true }),
     ]);
+    expect(releaseCollectedVector(encoding, shares, 10).mismatched).toEqual([]);
+    // One report too few names the cold hours (11 stated, 12 summed): that cell is withheld, the other is not.
+    const lied = releaseCollectedVector(
+      encoding,
+      shares,
+      10,
+      undefined,
+      new Map([
+        [COLD, 11],
+        [MEAN, 7],
+      ]),
+    );
+    expect(lied.mismatched).toEqual([COLD]);
+    expect(lied.cells.get(COLD)).toMatchObject({ suppressed: true, reason: 'secondary' });
+    expect(lied.cells.get(MEAN)).toMatchObject({ suppressed: true, reason: 'below-k' });
   });
 
   it('refuses at the home an entry other than 0 or 1', async () => {

@@ -13,7 +13,6 @@ import {
 } from '../../privacy/index.ts';
 import {
   encodingMetrics,
-  inclusionMismatches,
   isMetricReport,
   prio3EncodingFor,
   readReportDocument,
@@ -388,7 +387,7 @@ async function collectVector(
       outcome.validReportIds.filter((id) => batch.homes.get(id)?.countsFor.includes(metricId)).length,
     ]),
   );
-  const mismatched = inclusionMismatches(encoding, outcome.shares, stated);
+  const { cells: releases, mismatched } = releaseCollectedVector(encoding, outcome.shares, k, floor, stated);
   if (mismatched.length > 0) {
     rejected['inclusion-mismatch'] = (rejected['inclusion-mismatch'] ?? 0) + mismatched.length;
     logger.warn(
@@ -396,7 +395,6 @@ async function collectVector(
       'vector reports state other cohorts than their inclusion bits; cells withheld',
     );
   }
-  const releases = releaseCollectedVector(encoding, outcome.shares, k, floor, stated);
   const cells = new Map<string, CollectedCell>();
   for (const metricId of encoding.metricIds) {
     const counting = [...batch.homes].filter(([, home]) => home.countsFor.includes(metricId));

@@ -642,7 +642,7 @@ describe('prio3 runs on the fixture homes (helper as its own process)', () => {
     const released = prio3Results.cells.find(
       (cell) => cell.area === CENTRAL && cell.metric === 'temperature.mean',
     )!;
-    const release = releaseCollectedVector(encoding, outcome.shares, 10).get('temperature.mean')!;
+    const release = releaseCollectedVector(encoding, outcome.shares, 10).cells.get('temperature.mean')!;
     expect(release).toMatchObject({ suppressed: false, homes: released.homes });
     expect(Math.round(release.mean! * 100) / 100).toBe(released.mean);
     expect(leaderLines.join('')).toMatch(/"queryCount":2,"msg":"prio3 batch collected again/);
