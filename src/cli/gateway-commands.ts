@@ -5,20 +5,16 @@ import type { Command } from 'commander';
 import { parseConfig } from '../config/index.ts';
 import { ConfigError } from '../errors.ts';
 import {
-  checkTimeFormat,
   findManifestHome,
   gatewayConfigSchema,
   loadGatewaySettings,
-  parseColumnSpec,
   readOutboxStatus,
-  replayCsv,
   resolveGatewayConfig,
   startGateway,
-  type CsvColumn,
   type GatewaySettings,
   type GatewayStatus,
-  type ReplayReport,
 } from '../gateway/index.ts';
+import type { CsvColumn, ReplayReport } from '../gateway/replay.ts';
 import { createLogger } from '../logging.ts';
 
 /** Resolves when the process is asked to stop (Ctrl-C or SIGTERM). */
@@ -83,7 +79,11 @@ async function replaySettings(flags: ReplayFlags): Promise<{ settings: GatewaySe
 }
 
 /** The column mapping: `--column` flags, else the config file's `csv.columns`, else every ROOM-PROPERTY column. */
-function replayColumns(flags: ReplayFlags, settings: GatewaySettings): CsvColumn[] | undefined {
+function replayColumns(
+  flags: ReplayFlags,
+  settings: GatewaySettings,
+  parseColumnSpec: (spec: string) => CsvColumn,
+): CsvColumn[] | undefined {
   if (flags.column.length > 0) return flags.column.map(parseColumnSpec);
   const fromConfig = settings.csv?.columns;
   return fromConfig
@@ -169,8 +169,9 @@ async function runGateway(options: { config: string; prio3PollSeconds?: string }
 /** `gateway replay`: replays a CSV file through a gateway started by hand, with progress bars. */
 async function replayCommand(flags: ReplayFlags): Promise<void> {
   const logger = createLogger('gateway', process.env.HOMEDATA_LOG_LEVEL ?? 'warn');
+  const { checkTimeFormat, parseColumnSpec, replayCsv } = await import('../gateway/replay.ts');
   const { settings, target } = await replaySettings(flags);
-  const columns = replayColumns(flags, settings);
+  const columns = replayColumns(flags, settings, parseColumnSpec);
   const timeZone = flags.timezone ?? settings.csv?.timeZone ?? 'UTC';
   const timeFormat = flags.timeFormat ?? settings.csv?.timeFormat;
   // Before the gateway logs in, so a wrong format costs no pod round trip.
