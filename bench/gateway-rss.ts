@@ -228,6 +228,8 @@ export async function main(argv: string[]): Promise<void> {
       ...end,
       delivered: delivered.get(mode),
       cpuSeconds: cpu.get(mode),
+      // Every sample, so that a peak can be placed in the run.
+      samplesMb: all.map((mb) => Math.round(mb)),
     };
   });
   for (const { mode } of rows) {
