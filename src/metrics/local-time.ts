@@ -68,18 +68,14 @@ export function localParts(instant: Date | number, timeZone: string): LocalParts
   const offset = steadyOffset(ms, timeZone);
   if (offset === undefined) return wallParts(ms, timeZone);
   const wall = new Date(ms + offset);
-  const year = wall.getUTCFullYear();
-  const month = wall.getUTCMonth() + 1;
-  const day = wall.getUTCDate();
-  return {
-    date: formatDate(year, month, day),
-    year,
-    month,
-    day,
-    hour: wall.getUTCHours(),
-    minute: wall.getUTCMinutes(),
-    second: wall.getUTCSeconds(),
-  };
+  return wallClock(
+    wall.getUTCFullYear(),
+    wall.getUTCMonth() + 1,
+    wall.getUTCDate(),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+  );
 }
 
 /** Wall-clock parts of an instant, exact for any instant but costlier than an offset (a formatter's ~30×). */
@@ -90,18 +86,14 @@ function wallParts(instant: number, timeZone: string): LocalParts {
 /** Wall-clock parts in the process's own zone, from Date's getters. */
 function processLocalParts(instant: number): LocalParts {
   const local = new Date(instant);
-  const year = local.getFullYear();
-  const month = local.getMonth() + 1;
-  const day = local.getDate();
-  return {
-    date: formatDate(year, month, day),
-    year,
-    month,
-    day,
-    hour: local.getHours(),
-    minute: local.getMinutes(),
-    second: local.getSeconds(),
-  };
+  return wallClock(
+    local.getFullYear(),
+    local.getMonth() + 1,
+    local.getDate(),
+    local.getHours(),
+    local.getMinutes(),
+    local.getSeconds(),
+  );
 }
 
 /** Wall-clock parts as the zone's formatter gives them. */
@@ -121,6 +113,18 @@ function formattedParts(instant: number, timeZone: string): LocalParts {
     else if (part.type === 'minute') minute = Number(part.value);
     else if (part.type === 'second') second = Number(part.value);
   }
+  return wallClock(year, month, day, hour, minute, second);
+}
+
+/** LocalParts from wall-clock numbers (month 1–12). */
+function wallClock(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): LocalParts {
   return { date: formatDate(year, month, day), year, month, day, hour, minute, second };
 }
 
