@@ -8,7 +8,7 @@ import globals from 'globals';
  * browser-safe subsets the resident page bundles), broker/contract.ts (the HTTP API's request schema and wire types,
  * for the broker's clients), and faces that keep a light command from loading a heavy part: pod/server.ts (the
  * in-process CSS), broker/helper-aggregator.ts (the Prio3 helper's server), broker/database-thread.ts (a new broker
- * database made on its own thread) and demo/files.ts (the manifest). Every part may import
+ * database made on its own thread), gateway/replay.ts (CSV replay) and demo/files.ts (the manifest). Every part may import
  * the shared src/*.ts (errors, logging, HTTP problems, bounded concurrency, free ports); those import no part.
  */
 export const IMPORT_MAP = {
@@ -58,6 +58,7 @@ export const IMPORT_MAP = {
     'broker/helper-aggregator.ts',
     'consent/index.ts',
     'gateway/index.ts',
+    'gateway/replay.ts',
     'demo/index.ts',
     'demo/files.ts',
     'pod/index.ts',

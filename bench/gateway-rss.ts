@@ -58,6 +58,26 @@ async function residentParts(pid: number): Promise<{ sharedMb: number; privateMb
   };
 }
 
+/**
+ * A process's largest mappings by resident size, in MB, from /proc/PID/smaps: file mappings by path, anonymous ones
+ * by their name (`[heap]`, `[anon]`, `[stack]`), so the binary's pages, libraries, ICU data and heaps show apart.
+ */
+async function largestMappings(pid: number, count: number): Promise<{ mapping: string; rssMb: number }[]> {
+  const smaps = await readFile(`/proc/${pid}/smaps`, 'utf8');
+  const byMapping = new Map<string, number>();
+  let current = '[anon]';
+  for (const line of smaps.split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) current = header[1] || '[anon]';
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) byMapping.set(current, (byMapping.get(current) ?? 0) + Number(rss[1]) / 1024);
+  }
+  return [...byMapping]
+    .map(([mapping, rssMb]) => ({ mapping, rssMb }))
+    .sort((a, b) => b.rssMb - a.rssMb)
+    .slice(0, count);
+}
+
 /** The mean of some numbers. */
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -71,8 +91,11 @@ interface PodTarget {
 
 /**
  * `npm run bench -- gateway-rss [--minutes 3] [--rate 20] [--modes source,compiled,small-board] [--no-http]
- * [--unreachable-pod] [--compare DIR]`. `--compare DIR` adds a row for another checkout's compiled build (e.g. main
- * extracted with `git archive`, its node_modules linked, `npm run build:node` run there), started the same way.
+ * [--unreachable-pod] [--compare DIR] [--variant JSON]... [--smaps N]`. `--compare DIR` adds a row for another checkout's
+ * compiled build (e.g. main extracted with `git archive`, its node_modules linked, `npm run build:node` run there),
+ * started the same way. Each `--variant '{"mode":"…","what":"…","command":"…","args":[…],"env":{…}}'` adds a row
+ * started as given (another Node, other flags: `--config FILE` is appended to its arguments); V8 flags must go in
+ * `args`, since NODE_OPTIONS refuses most of them. `--smaps N` prints each row's N largest mappings at the end.
  */
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -86,6 +109,8 @@ export async function main(argv: string[]): Promise<void> {
       // The pod unreachable, as this bench measured before issue 12: the outbox grows, but no login ever succeeds.
       'unreachable-pod': { type: 'boolean', default: false },
       compare: { type: 'string' },
+      variant: { type: 'string', multiple: true, default: [] },
+      smaps: { type: 'string', default: '0' },
     },
   });
   const minutes = Number(values.minutes);
@@ -101,6 +126,10 @@ export async function main(argv: string[]): Promise<void> {
       env: {},
     });
   }
+  for (const variant of values.variant) {
+    const row = JSON.parse(variant) as Omit<(typeof rows)[number], 'env'> & { env?: object };
+    rows.push({ ...row, env: row.env ?? {} });
+  }
   const loadAtStart = loadavg()[0]!;
   const build = spawn(process.execPath, ['scripts/build-node.js'], { stdio: 'inherit' });
   await new Promise((resolve) => build.once('exit', resolve));
@@ -111,6 +140,7 @@ export async function main(argv: string[]): Promise<void> {
   const delivered = new Map<string, number>();
   const parts = new Map<string, { sharedMb: number; privateMb: number }>();
   const cpu = new Map<string, number>();
+  const mappings = new Map<string, { mapping: string; rssMb: number }[]>();
   try {
     const targets = await podTargets(dir, rows.length, values['unreachable-pod'], children);
     // All rows at once, so they share the machine's load.
@@ -168,6 +198,7 @@ export async function main(argv: string[]): Promise<void> {
     for (const { mode, pid, dataDir } of gateways) {
       parts.set(mode, await residentParts(pid));
       cpu.set(mode, await cpuSeconds(pid));
+      mappings.set(mode, await largestMappings(pid, Number(values.smaps)));
       const status = await readStatusFile(dataDir).catch(() => undefined);
       delivered.set(mode, status?.totals?.delivered ?? 0);
     }
@@ -197,8 +228,15 @@ export async function main(argv: string[]): Promise<void> {
       ...end,
       delivered: delivered.get(mode),
       cpuSeconds: cpu.get(mode),
+      // Every sample, so that a peak can be placed in the run.
+      samplesMb: all.map((mb) => Math.round(mb)),
     };
   });
+  for (const { mode } of rows) {
+    for (const { mapping, rssMb } of mappings.get(mode) ?? []) {
+      process.stdout.write(`${mode}: ${rssMb.toFixed(1)} MB ${mapping}\n`);
+    }
+  }
   const loadAtEnd = loadavg()[0]!;
   const pod = values['unreachable-pod']
     ? 'pod unreachable (outbox grows)'

@@ -10,8 +10,6 @@ export {
 } from './gateway-config.ts';
 export { startGateway, type Gateway, type GatewayOptions } from './gateway.ts';
 export { readStatusFile, statusFilePath, type GatewayStatus } from './gateway-status.ts';
-export { replayCsv, type ReplayOptions, type ReplayReport } from './csv-replay.ts';
-export { checkTimeFormat, parseColumnSpec, type CsvColumn, type CsvMapping } from './csv-readings.ts';
 export {
   findManifestHome,
   loadGatewayCredentials,

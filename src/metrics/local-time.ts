@@ -40,32 +40,63 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+// The first Intl.DateTimeFormat a process builds costs it ~12 MB of RSS (ICU's locale and calendar data; the list
+// of zones and Date's own local time cost under 1 MB; docs/gateway.md, "fifth round"), a tenth of a small-board
+// gateway. Date's getters follow the same ICU zone rules, so a process whose local zone is the one asked for (TZ
+// names it, as `gateway run` sets it) takes wall time from Date and never builds a formatter.
+let canonicalZones: ReadonlySet<string> | undefined;
+
+/** Whether `timeZone` is one of ICU's canonical zone names, checked without building a formatter. */
+function isCanonicalZone(timeZone: string): boolean {
+  canonicalZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  return canonicalZones.has(timeZone);
+}
+
+/** Whether Date's local time is `timeZone`'s: TZ names it, and ICU knows it (for an unknown TZ, V8 falls back to UTC). */
+function isProcessZone(timeZone: string): boolean {
+  return typeof process !== 'undefined' && process.env['TZ'] === timeZone && isCanonicalZone(timeZone);
+}
+
 /** Throws a ValidationError unless `timeZone` is an IANA zone this runtime knows. */
 export function assertTimeZone(timeZone: string): void {
-  formatterFor(timeZone);
+  if (!isCanonicalZone(timeZone)) formatterFor(timeZone);
 }
 
 /** Local wall-clock parts of a UTC instant in `timeZone`. */
 export function localParts(instant: Date | number, timeZone: string): LocalParts {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
   const offset = steadyOffset(ms, timeZone);
-  if (offset === undefined) return formattedParts(ms, timeZone);
+  if (offset === undefined) return wallParts(ms, timeZone);
   const wall = new Date(ms + offset);
-  const year = wall.getUTCFullYear();
-  const month = wall.getUTCMonth() + 1;
-  const day = wall.getUTCDate();
-  return {
-    date: formatDate(year, month, day),
-    year,
-    month,
-    day,
-    hour: wall.getUTCHours(),
-    minute: wall.getUTCMinutes(),
-    second: wall.getUTCSeconds(),
-  };
+  return wallClock(
+    wall.getUTCFullYear(),
+    wall.getUTCMonth() + 1,
+    wall.getUTCDate(),
+    wall.getUTCHours(),
+    wall.getUTCMinutes(),
+    wall.getUTCSeconds(),
+  );
 }
 
-/** Wall-clock parts as the zone's formatter gives them: exact for any instant, but ~30× the cost of an offset. */
+/** Wall-clock parts of an instant, exact for any instant but costlier than an offset (a formatter's ~30×). */
+function wallParts(instant: number, timeZone: string): LocalParts {
+  return isProcessZone(timeZone) ? processLocalParts(instant) : formattedParts(instant, timeZone);
+}
+
+/** Wall-clock parts in the process's own zone, from Date's getters. */
+function processLocalParts(instant: number): LocalParts {
+  const local = new Date(instant);
+  return wallClock(
+    local.getFullYear(),
+    local.getMonth() + 1,
+    local.getDate(),
+    local.getHours(),
+    local.getMinutes(),
+    local.getSeconds(),
+  );
+}
+
+/** Wall-clock parts as the zone's formatter gives them. */
 function formattedParts(instant: number, timeZone: string): LocalParts {
   const parts = formatterFor(timeZone).formatToParts(instant);
   let year = 0;
@@ -82,6 +113,18 @@ function formattedParts(instant: number, timeZone: string): LocalParts {
     else if (part.type === 'minute') minute = Number(part.value);
     else if (part.type === 'second') second = Number(part.value);
   }
+  return wallClock(year, month, day, hour, minute, second);
+}
+
+/** LocalParts from wall-clock numbers (month 1–12). */
+function wallClock(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): LocalParts {
   return { date: formatDate(year, month, day), year, month, day, hour, minute, second };
 }
 
@@ -128,7 +171,7 @@ export function assertCalendarDate(date: string): void {
 
 /** The zone's offset from UTC in ms at an instant (local wall time minus UTC), to the second. */
 function offsetAt(instant: number, timeZone: string): number {
-  const p = formattedParts(instant, timeZone);
+  const p = wallParts(instant, timeZone);
   const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return wall - (instant - (((instant % 1000) + 1000) % 1000));
 }

@@ -1,5 +1,5 @@
 // Unit tests of local calendar arithmetic: DST day lengths, local day starts, months, ISO weeks.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../src/errors.ts';
 import {
   addDays,
@@ -9,7 +9,61 @@ import {
   isoWeekOf,
   localDayStart,
   localParts,
+  type LocalParts,
 } from '../../src/metrics/local-time.ts';
+
+// The zone's own formatter is the independent reference: localParts works from an offset cached per UTC hour.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function reference(instant: number, timeZone: string): string {
+  if (!formatters.has(timeZone)) {
+    formatters.set(
+      timeZone,
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }),
+    );
+  }
+  const parts = Object.fromEntries(
+    formatters
+      .get(timeZone)!
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+function shown(p: LocalParts): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.date} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+}
+
+// Four hours from each start, every 61 s and a few milliseconds, so the seconds and milliseconds vary too. The zones
+// are ICU's canonical names (Asia/Katmandu, not Kathmandu), which a process can run in.
+const WINDOWS = (
+  [
+    ['Europe/London', '2026-03-29T00:00:00Z'], // spring forward at 01:00 UTC
+    ['Europe/London', '2026-10-25T00:00:00Z'], // fall back at 01:00 UTC
+    ['America/New_York', '2026-11-01T05:00:00Z'],
+    ['Australia/Lord_Howe', '2026-04-04T14:00:00Z'], // a half-hour change
+    ['Asia/Katmandu', '2026-01-01T00:00:00Z'], // +05:45
+    ['Africa/Monrovia', '1972-01-06T23:00:00Z'], // from -00:44:30 to UTC
+    ['Europe/Amsterdam', '1937-06-30T22:00:00Z'], // +00:19:32 to +00:20
+  ] as const
+).map(([timeZone, from]) => {
+  const instants: number[] = [];
+  for (let instant = Date.parse(from); instant < Date.parse(from) + 4 * 3_600_000; instant += 61_007) {
+    instants.push(instant);
+  }
+  return { timeZone, instants };
+});
 
 describe('local time', () => {
   it('gives the local wall-clock parts of an instant', () => {
@@ -25,54 +79,49 @@ describe('local time', () => {
   });
 
   it('gives the zone formatter’s parts for every instant, across rule changes and odd offsets', () => {
-    // The formatter itself is the independent reference: localParts works from an offset cached per UTC hour.
-    const formatters = new Map<string, Intl.DateTimeFormat>();
-    const reference = (instant: number, timeZone: string) => {
-      if (!formatters.has(timeZone)) {
-        formatters.set(
-          timeZone,
-          new Intl.DateTimeFormat('en-GB', {
-            timeZone,
-            hourCycle: 'h23',
-            year: 'numeric',
-            month: '2-digit',
-            day: '2-digit',
-            hour: '2-digit',
-            minute: '2-digit',
-            second: '2-digit',
-          }),
-        );
-      }
-      const parts = Object.fromEntries(
-        formatters
-          .get(timeZone)!
-          .formatToParts(instant)
-          .map((part) => [part.type, part.value]),
-      );
-      return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-    };
-    const shown = (instant: number, timeZone: string) => {
-      const p = localParts(instant, timeZone);
-      const two = (n: number) => String(n).padStart(2, '0');
-      return `${p.date} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
-    };
-    const windows: [string, string][] = [
-      ['Europe/London', '2026-03-29T00:00:00Z'], // spring forward at 01:00 UTC
-      ['Europe/London', '2026-10-25T00:00:00Z'], // fall back at 01:00 UTC
-      ['America/New_York', '2026-11-01T05:00:00Z'],
-      ['Australia/Lord_Howe', '2026-04-04T14:00:00Z'], // a half-hour change
-      ['Asia/Kathmandu', '2026-01-01T00:00:00Z'], // +05:45
-      ['Africa/Monrovia', '1972-01-06T23:00:00Z'], // from -00:44:30 to UTC
-      ['Europe/Amsterdam', '1937-06-30T22:00:00Z'], // +00:19:32 to +00:20
-    ];
-    for (const [timeZone, from] of windows) {
-      const start = Date.parse(from);
-      // Every 61 s and a few milliseconds for four hours, so the seconds and milliseconds vary too.
-      for (let instant = start; instant < start + 4 * 3_600_000; instant += 61_007) {
-        expect(shown(instant, timeZone), `${timeZone} ${new Date(instant).toISOString()}`).toBe(
+    for (const { timeZone, instants } of WINDOWS) {
+      for (const instant of instants) {
+        expect(shown(localParts(instant, timeZone)), `${timeZone} ${new Date(instant).toISOString()}`).toBe(
           reference(instant, timeZone),
         );
       }
+    }
+  });
+
+  it('gives the same parts and day lengths from Date, without a formatter, in the process’s own zone (TZ)', async () => {
+    const expected = WINDOWS.map(({ timeZone, instants }) =>
+      instants.map((instant) => reference(instant, timeZone)),
+    );
+    const tz = process.env['TZ'];
+    // A fresh module, so that no offset cached by the test above stands in for Date's.
+    vi.resetModules();
+    const fresh = await import('../../src/metrics/local-time.ts');
+    const formatter = vi.spyOn(Intl, 'DateTimeFormat');
+    try {
+      WINDOWS.forEach(({ timeZone, instants }, window) => {
+        process.env['TZ'] = timeZone;
+        instants.forEach((instant, index) => {
+          expect(
+            shown(fresh.localParts(instant, timeZone)),
+            `${timeZone} ${new Date(instant).toISOString()}`,
+          ).toBe(expected[window]![index]);
+        });
+      });
+      process.env['TZ'] = 'Europe/London';
+      expect(fresh.hoursInLocalDay('2026-03-29', 'Europe/London')).toBe(23);
+      expect(fresh.hoursInLocalDay('2026-10-25', 'Europe/London')).toBe(25);
+      expect(fresh.localDayStart('2026-10-25', 'Europe/London').toISOString()).toBe(
+        '2026-10-24T23:00:00.000Z',
+      );
+      process.env['TZ'] = 'America/Santiago';
+      expect(fresh.localDayStart('2026-09-06', 'America/Santiago').toISOString()).toBe(
+        '2026-09-06T04:00:00.000Z',
+      );
+      expect(formatter).not.toHaveBeenCalled();
+    } finally {
+      formatter.mockRestore();
+      if (tz === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = tz;
     }
   });
 
