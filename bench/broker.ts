@@ -81,6 +81,12 @@ export interface BrokerBenchStep {
   /** Homes per second of the run pipeline alone (fetch, streaming parse, values, cohorts, release; no audit). */
   pipelineHomesPerSecond: number;
   pipelineToRawGet: number;
+  /**
+   * CPU time of this process (every thread) per home during the pipeline run and the broker run: the broker's own
+   * cost, which the machine's load changes far less than it changes rates.
+   */
+  pipelineCpuMsPerHome: number;
+  brokerCpuMsPerHome: number;
   /** Homes per second of a broker run, from claimed to done (audit, access log, values, release). */
   brokerHomesPerSecond: number;
   brokerToRawGet: number;
@@ -412,6 +418,7 @@ export async function brokerRun(
 ) {
   collectGarbage();
   const before = process.memoryUsage();
+  const cpuBefore = process.cpuUsage();
   const trace = traceName === undefined ? undefined : await startRunTrace(`${traceName}.cpuprofile`);
   let peakHeap = before.heapUsed;
   let peakRss = before.rss;
@@ -432,6 +439,7 @@ export async function brokerRun(
       const row = rows[0]!;
       if (row.state === 'failed') throw new Error(`run failed: ${row.error}`);
       if (row.state === 'done') {
+        const cpu = process.cpuUsage(cpuBefore);
         const cells = await broker.db.query<{ area: string; mean: number | null; homes: number | null }>(
           'SELECT area, mean, homes FROM run_cells WHERE run_id = $1 ORDER BY position',
           [id],
@@ -449,6 +457,7 @@ export async function brokerRun(
         }
         return {
           seconds: (row.finished_at!.getTime() - row.started_at.getTime()) / 1000,
+          cpuMs: (cpu.user + cpu.system) / 1000,
           heapGrowthMb: (peakHeap - before.heapUsed) / 2 ** 20,
           peakRssMb: peakRss / 2 ** 20,
           rssBeforeMb: before.rss / 2 ** 20,
@@ -492,7 +501,7 @@ async function pipelineRun(
   members: readonly BenchHome[],
   request: NewRequest,
   traceName?: string,
-): Promise<number> {
+): Promise<{ homesPerSecond: number; cpuMs: number }> {
   const db = await openBrokerDatabase({ kind: 'memory' });
   try {
     const council = await addCouncil(db, 'Pipeline Council');
@@ -511,11 +520,13 @@ async function pipelineRun(
     });
     const trace = traceName === undefined ? undefined : await startRunTrace(`${traceName}.cpuprofile`);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const end = await executor.execute(runId);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     if (trace !== undefined) await saveRunTrace(traceName!, await trace.stop());
     if (end !== 'done') throw new Error(`pipeline run ended ${end}`);
-    return members.length / seconds;
+    return { homesPerSecond: members.length / seconds, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     await db.close();
   }
@@ -657,7 +668,8 @@ async function measureStep(context: StepContext, size: number): Promise<BrokerBe
   const podFloorPostHomesPerSecond = await podFloorRate(reader.fetch, members, options.getClients, 'post');
   const traceName = (run: string) =>
     options.trace === undefined ? undefined : join(options.trace, `${run}-${size}`);
-  const pipelineHomesPerSecond = await pipelineRun(reader.fetch, members, request, traceName('pipeline'));
+  const pipeline = await pipelineRun(reader.fetch, members, request, traceName('pipeline'));
+  const pipelineHomesPerSecond = pipeline.homesPerSecond;
   const run = await brokerRun(broker, council.apiKey, requestId, traceName('broker'));
   if (run.cells.every((cell) => cell.mean === null)) {
     throw new Error(`the ${size}-home run released no cell: it read no home (enrolment, grants?)`);
@@ -685,6 +697,8 @@ async function measureStep(context: StepContext, size: number): Promise<BrokerBe
     podFloorPostHomesPerSecond,
     pipelineHomesPerSecond,
     pipelineToRawGet: pipelineHomesPerSecond / rawHomesPerSecond,
+    pipelineCpuMsPerHome: pipeline.cpuMs / size,
+    brokerCpuMsPerHome: run.cpuMs / size,
     brokerHomesPerSecond,
     brokerToRawGet: brokerHomesPerSecond / rawHomesPerSecond,
     brokerToPodFloor: brokerHomesPerSecond / podFloorHomesPerSecond,
@@ -779,6 +793,8 @@ function print(result: BrokerBenchResult): void {
     'broker homes/s',
     'broker/raw',
     'broker/floor',
+    'pipeline CPU ms/home',
+    'broker CPU ms/home',
     'comunica homes/s',
     'broker/comunica',
     'broker heap +MB',
@@ -798,6 +814,8 @@ function print(result: BrokerBenchResult): void {
     fixed(step.brokerHomesPerSecond),
     fixed(step.brokerToRawGet, 2),
     fixed(step.brokerToPodFloor, 2),
+    fixed(step.pipelineCpuMsPerHome),
+    fixed(step.brokerCpuMsPerHome),
     fixed(step.comunicaHomesPerSecond, 2),
     fixed(step.brokerToComunica),
     fixed(step.brokerHeapGrowthMb),
