@@ -1,5 +1,5 @@
-// Appends rows to the audit log, chaining each to the one before under a table lock and the audit key (reads that
-// finish together in one transaction); seals the start of the keyed chain.
+// Appends rows to the audit log, chaining each to the one before under a table lock and the audit key; seals the
+// start of the keyed chain.
 import type { Logger } from '../../logging.ts';
 import type { Database } from '../db/database.ts';
 import type { AuditRow } from '../db/schema/audit-log.ts';
@@ -62,77 +62,6 @@ export async function appendAuditRecords(
     );
     return written;
   });
-}
-
-/** Most records one shared transaction takes: its INSERT carries 9 parameters a row, far below PostgreSQL's 65,535. */
-const MAX_RECORDS_PER_TRANSACTION = 512;
-
-/** A caller's records waiting for the next shared transaction. */
-interface PendingAppend {
-  records: readonly AuditRecord[];
-  resolve: (written: WrittenAuditEntry[]) => void;
-  reject: (error: unknown) => void;
-}
-
-/**
- * Appends the records of reads that finish together in one transaction (group commit): while one transaction is
- * being written, the batches that arrive wait and then go in the next one together. Each caller still gets its
- * own rows, in one unbroken run of the chain, only once they are committed; a failed transaction fails every
- * caller in it. The lock and the chain are those of `appendAuditRecords`: one transaction of a process costs
- * the database (PGlite: the broker's own thread) the same five statements whether it holds one home's reads or
- * eight.
- */
-export class AuditAppender {
-  private readonly db: Database;
-  private readonly key: Uint8Array;
-  private pending: PendingAppend[] = [];
-  private writing = false;
-
-  constructor(db: Database, key: Uint8Array) {
-    this.db = db;
-    this.key = key;
-  }
-
-  /** Appends `records` in order, in a transaction shared with other callers'; resolves once they are committed. */
-  append(records: readonly AuditRecord[]): Promise<WrittenAuditEntry[]> {
-    if (records.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.pending.push({ records, resolve, reject });
-      if (!this.writing) void this.writeAll();
-    });
-  }
-
-  /** Writes waiting batches, as many as fit in one transaction at a time, until none waits. */
-  private async writeAll(): Promise<void> {
-    this.writing = true;
-    while (this.pending.length > 0) {
-      const batch: PendingAppend[] = [];
-      let records = 0;
-      while (
-        this.pending.length > 0 &&
-        (batch.length === 0 || records + this.pending[0]!.records.length <= MAX_RECORDS_PER_TRANSACTION)
-      ) {
-        const next = this.pending.shift()!;
-        batch.push(next);
-        records += next.records.length;
-      }
-      try {
-        const written = await appendAuditRecords(
-          this.db,
-          this.key,
-          batch.flatMap((append) => append.records),
-        );
-        let at = 0;
-        for (const append of batch) {
-          append.resolve(written.slice(at, at + append.records.length));
-          at += append.records.length;
-        }
-      } catch (error) {
-        for (const append of batch) append.reject(error);
-      }
-    }
-    this.writing = false;
-  }
 }
 
 /**
