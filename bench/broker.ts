@@ -1,7 +1,7 @@
 // Broker benchmark: homes aggregated per second by a run, next to the raw authenticated GET rate of the same CSS and the same aggregation in Comunica.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +35,7 @@ import { RunExecutor } from '../src/broker/runs/run-executor.ts';
 import { createRun } from '../src/broker/runs/run-transactor.ts';
 import { cryptoRandomSource } from '../src/privacy/index.ts';
 import { enrolHome } from '../src/broker/homes/home-register-transactor.ts';
+import { saveRunTrace, startRunTrace } from './run-trace.ts';
 
 /** What to measure. */
 export interface BrokerBenchOptions {
@@ -53,6 +54,11 @@ export interface BrokerBenchOptions {
    * the broker's CPU is not taken from the pod server (issue 15). Needs two cores and `taskset`.
    */
   pin: boolean;
+  /**
+   * A folder to trace the pipeline and broker runs into (`--trace DIR`): a CPU profile of each, its pod requests
+   * over time and the run's phases (see bench/run-trace.ts). Profiling slows the runs: not for the figures.
+   */
+  trace?: string;
 }
 
 /** What was measured at one population size. */
@@ -75,6 +81,12 @@ export interface BrokerBenchStep {
   /** Homes per second of the run pipeline alone (fetch, streaming parse, values, cohorts, release; no audit). */
   pipelineHomesPerSecond: number;
   pipelineToRawGet: number;
+  /**
+   * CPU time of this process (every thread) per home during the pipeline run and the broker run: the broker's own
+   * cost, which the machine's load changes far less than it changes rates.
+   */
+  pipelineCpuMsPerHome: number;
+  brokerCpuMsPerHome: number;
   /** Homes per second of a broker run, from claimed to done (audit, access log, values, release). */
   brokerHomesPerSecond: number;
   brokerToRawGet: number;
@@ -380,7 +392,6 @@ export async function podFloorRate(
   return homes.length / ((performance.now() - started) / 1000);
 }
 
-/** Runs the request through the broker's HTTP API and returns its duration and the process's memory during it. */
 /** Starts a run of the request as its council would (`POST …/runs`, 202); returns the run's id. */
 export async function startRunAsCouncil(
   brokerUrl: string,
@@ -395,9 +406,20 @@ export async function startRunAsCouncil(
   return ((await answer.json()) as { id: string }).id;
 }
 
-export async function brokerRun(broker: RunningBroker, apiKey: string, requestId: string) {
+/** How often the bench looks whether a broker run has ended; the run's own times are what is measured. */
+const RUN_POLL_MS = 250;
+
+/** Runs the request through the broker's HTTP API and returns its duration and the process's memory during it. */
+export async function brokerRun(
+  broker: RunningBroker,
+  apiKey: string,
+  requestId: string,
+  traceName?: string,
+) {
   collectGarbage();
   const before = process.memoryUsage();
+  const cpuBefore = process.cpuUsage();
+  const trace = traceName === undefined ? undefined : await startRunTrace(`${traceName}.cpuprofile`);
   let peakHeap = before.heapUsed;
   let peakRss = before.rss;
   const sampler = setInterval(() => {
@@ -417,19 +439,33 @@ export async function brokerRun(broker: RunningBroker, apiKey: string, requestId
       const row = rows[0]!;
       if (row.state === 'failed') throw new Error(`run failed: ${row.error}`);
       if (row.state === 'done') {
+        const cpu = process.cpuUsage(cpuBefore);
         const cells = await broker.db.query<{ area: string; mean: number | null; homes: number | null }>(
           'SELECT area, mean, homes FROM run_cells WHERE run_id = $1 ORDER BY position',
           [id],
         );
+        if (trace !== undefined) {
+          const times = await broker.db.query<{ created_at: Date }>(
+            'SELECT created_at FROM runs WHERE id = $1',
+            [id],
+          );
+          await saveRunTrace(traceName!, await trace.stop(), {
+            created: times[0]!.created_at,
+            claimed: row.started_at,
+            finished: row.finished_at!,
+          });
+        }
         return {
           seconds: (row.finished_at!.getTime() - row.started_at.getTime()) / 1000,
+          cpuMs: (cpu.user + cpu.system) / 1000,
           heapGrowthMb: (peakHeap - before.heapUsed) / 2 ** 20,
           peakRssMb: peakRss / 2 ** 20,
           rssBeforeMb: before.rss / 2 ** 20,
           cells,
         };
       }
-      await new Promise((done) => setTimeout(done, 20));
+      // Seldom: each look is a query on the broker's own database, on the thread the run is working on.
+      await new Promise((done) => setTimeout(done, RUN_POLL_MS));
     }
   } finally {
     clearInterval(sampler);
@@ -464,7 +500,8 @@ async function pipelineRun(
   fetchFn: typeof fetch,
   members: readonly BenchHome[],
   request: NewRequest,
-): Promise<number> {
+  traceName?: string,
+): Promise<{ homesPerSecond: number; cpuMs: number }> {
   const db = await openBrokerDatabase({ kind: 'memory' });
   try {
     const council = await addCouncil(db, 'Pipeline Council');
@@ -481,10 +518,15 @@ async function pipelineRun(
       random: cryptoRandomSource(),
       kFloor: 10,
     });
+    const trace = traceName === undefined ? undefined : await startRunTrace(`${traceName}.cpuprofile`);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const end = await executor.execute(runId);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    if (trace !== undefined) await saveRunTrace(traceName!, await trace.stop());
     if (end !== 'done') throw new Error(`pipeline run ended ${end}`);
-    return members.length / ((performance.now() - started) / 1000);
+    return { homesPerSecond: members.length / seconds, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     await db.close();
   }
@@ -595,11 +637,93 @@ function stepsUpTo(max: number): number[] {
   return steps;
 }
 
+/** What every step is measured with. */
+interface StepContext {
+  broker: RunningBroker;
+  council: { id: string; apiKey: string };
+  /** The floor's and raw GETs' client: the broker's identity in a session of its own. */
+  reader: SolidAgent;
+  brokerIdentity: Identity;
+  homes: readonly BenchHome[];
+  options: BrokerBenchOptions;
+}
+
+/** Homes of the warm-up step: enough for each measure's code to be compiled hot and its connections open. */
+const WARM_UP_HOMES = 50;
+
+/** Measures the first `size` homes: raw GETs, the floors, the pipeline, a broker run and (optionally) Comunica. */
+async function measureStep(context: StepContext, size: number): Promise<BrokerBenchStep> {
+  const { broker, council, reader, brokerIdentity, options } = context;
+  const members = context.homes.slice(0, size);
+  const areas = [...new Set(members.map((home) => home.area))];
+  const now = new Date();
+  const request = januaryRequest(`Bench ${size}`, areas);
+  const requestId = await createRequest(broker.db, council.id, request, now);
+  for (const home of members) await recordConsent(broker.db, requestId, home, now);
+  const urls = members.flatMap(documentsOf);
+  const rawGetPerSecond = await rawGetRate(reader.fetch, urls, options.getClients);
+  // The create form first: it also makes each home's month container the POST form writes into.
+  const podFloorHomesPerSecond = await podFloorRate(reader.fetch, members, options.getClients, 'create');
+  const podFloorPatchHomesPerSecond = await podFloorRate(reader.fetch, members, options.getClients, 'patch');
+  const podFloorPostHomesPerSecond = await podFloorRate(reader.fetch, members, options.getClients, 'post');
+  const traceName = (run: string) =>
+    options.trace === undefined ? undefined : join(options.trace, `${run}-${size}`);
+  const pipeline = await pipelineRun(reader.fetch, members, request, traceName('pipeline'));
+  const pipelineHomesPerSecond = pipeline.homesPerSecond;
+  const run = await brokerRun(broker, council.apiKey, requestId, traceName('broker'));
+  if (run.cells.every((cell) => cell.mean === null)) {
+    throw new Error(`the ${size}-home run released no cell: it read no home (enrolment, grants?)`);
+  }
+  const brokerHomesPerSecond = size / run.seconds;
+  const rawHomesPerSecond = rawGetPerSecond / DOCUMENTS_PER_HOME;
+  const comunica = options.comunica
+    ? await comunicaRun(brokerIdentity, urls, options.comunicaTimeoutMs)
+    : null;
+  const comunicaHomesPerSecond = comunica ? size / (comunica.ms / 1000) : null;
+  const agrees =
+    comunica === null
+      ? null
+      : run.cells.every((cell) => {
+          const row = comunica.rows.find((candidate) => candidate.area === cell.area);
+          return cell.mean === null || (row !== undefined && Math.abs(row.mean - cell.mean) < 0.006);
+        });
+  return {
+    homes: size,
+    documentsPerHome: DOCUMENTS_PER_HOME,
+    rawGetPerSecond,
+    rawHomesPerSecond,
+    podFloorHomesPerSecond,
+    podFloorPatchHomesPerSecond,
+    podFloorPostHomesPerSecond,
+    pipelineHomesPerSecond,
+    pipelineToRawGet: pipelineHomesPerSecond / rawHomesPerSecond,
+    pipelineCpuMsPerHome: pipeline.cpuMs / size,
+    brokerCpuMsPerHome: run.cpuMs / size,
+    brokerHomesPerSecond,
+    brokerToRawGet: brokerHomesPerSecond / rawHomesPerSecond,
+    brokerToPodFloor: brokerHomesPerSecond / podFloorHomesPerSecond,
+    brokerHeapGrowthMb: run.heapGrowthMb,
+    brokerPeakRssMb: run.peakRssMb,
+    brokerRssBeforeMb: run.rssBeforeMb,
+    comunicaSeconds: comunica ? comunica.ms / 1000 : null,
+    comunicaHomesPerSecond,
+    brokerToComunica: comunicaHomesPerSecond ? brokerHomesPerSecond / comunicaHomesPerSecond : null,
+    comunicaPeakRssMb: comunica?.peakRssMb ?? null,
+    comunicaAgrees: agrees,
+    areaMeans: run.cells.map((cell) => ({
+      area: cell.area,
+      broker: cell.mean,
+      comunica: comunica?.rows.find((row) => row.area === cell.area)?.mean ?? null,
+    })),
+  };
+}
+
 /** Seeds the homes once and measures each population size. */
 export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): Promise<BrokerBenchResult> {
   const options = { ...DEFAULT_OPTIONS, ...input };
   const dir = await mkdtemp(join(tmpdir(), 'homedata-bench-broker-'));
   if (options.pin) pinThisProcess();
+  if (options.trace !== undefined) await mkdir(options.trace, { recursive: true });
   const podsDir = join(dir, 'pods');
   const pods = await startPodServerChild(podsDir, options.pin);
   let broker: RunningBroker | undefined;
@@ -630,76 +754,16 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
     await enrolHomes(broker.db, homes);
     reader = await loginWithClientCredentials(brokerIdentity);
 
+    const context = { broker, council, reader, brokerIdentity, homes, options };
+    // Every measure once before any figure is taken, so that none is measured cold while another is warm: the
+    // first step's pipeline otherwise compiled the parser for the broker run after it (docs/aggregation.md).
+    await measureStep(
+      { ...context, options: { ...options, comunica: false, trace: undefined } },
+      Math.min(WARM_UP_HOMES, options.homes),
+    );
     const steps: BrokerBenchStep[] = [];
-    for (const size of options.sizes ?? stepsUpTo(options.homes)) {
-      const members = homes.slice(0, size);
-      const areas = [...new Set(members.map((home) => home.area))];
-      const now = new Date();
-      const request = januaryRequest(`Bench ${size}`, areas);
-      const requestId = await createRequest(broker.db, council.id, request, now);
-      for (const home of members) await recordConsent(broker.db, requestId, home, now);
-      const urls = members.flatMap(documentsOf);
-      const rawGetPerSecond = await rawGetRate(reader.fetch, urls, options.getClients);
-      // The create form first: it also makes each home's month container the POST form writes into.
-      const podFloorHomesPerSecond = await podFloorRate(reader.fetch, members, options.getClients, 'create');
-      const podFloorPatchHomesPerSecond = await podFloorRate(
-        reader.fetch,
-        members,
-        options.getClients,
-        'patch',
-      );
-      const podFloorPostHomesPerSecond = await podFloorRate(
-        reader.fetch,
-        members,
-        options.getClients,
-        'post',
-      );
-      const pipelineHomesPerSecond = await pipelineRun(reader.fetch, members, request);
-      const run = await brokerRun(broker, council.apiKey, requestId);
-      if (run.cells.every((cell) => cell.mean === null)) {
-        throw new Error(`the ${size}-home run released no cell: it read no home (enrolment, grants?)`);
-      }
-      const brokerHomesPerSecond = size / run.seconds;
-      const rawHomesPerSecond = rawGetPerSecond / DOCUMENTS_PER_HOME;
-      const comunica = options.comunica
-        ? await comunicaRun(brokerIdentity, urls, options.comunicaTimeoutMs)
-        : null;
-      const comunicaHomesPerSecond = comunica ? size / (comunica.ms / 1000) : null;
-      const agrees =
-        comunica === null
-          ? null
-          : run.cells.every((cell) => {
-              const row = comunica.rows.find((candidate) => candidate.area === cell.area);
-              return cell.mean === null || (row !== undefined && Math.abs(row.mean - cell.mean) < 0.006);
-            });
-      steps.push({
-        homes: size,
-        documentsPerHome: DOCUMENTS_PER_HOME,
-        rawGetPerSecond,
-        rawHomesPerSecond,
-        podFloorHomesPerSecond,
-        podFloorPatchHomesPerSecond,
-        podFloorPostHomesPerSecond,
-        pipelineHomesPerSecond,
-        pipelineToRawGet: pipelineHomesPerSecond / rawHomesPerSecond,
-        brokerHomesPerSecond,
-        brokerToRawGet: brokerHomesPerSecond / rawHomesPerSecond,
-        brokerToPodFloor: brokerHomesPerSecond / podFloorHomesPerSecond,
-        brokerHeapGrowthMb: run.heapGrowthMb,
-        brokerPeakRssMb: run.peakRssMb,
-        brokerRssBeforeMb: run.rssBeforeMb,
-        comunicaSeconds: comunica ? comunica.ms / 1000 : null,
-        comunicaHomesPerSecond,
-        brokerToComunica: comunicaHomesPerSecond ? brokerHomesPerSecond / comunicaHomesPerSecond : null,
-        comunicaPeakRssMb: comunica?.peakRssMb ?? null,
-        comunicaAgrees: agrees,
-        areaMeans: run.cells.map((cell) => ({
-          area: cell.area,
-          broker: cell.mean,
-          comunica: comunica?.rows.find((row) => row.area === cell.area)?.mean ?? null,
-        })),
-      });
-    }
+    for (const size of options.sizes ?? stepsUpTo(options.homes))
+      steps.push(await measureStep(context, size));
     return { options, seedSeconds, steps };
   } finally {
     await reader?.logout();
@@ -729,6 +793,8 @@ function print(result: BrokerBenchResult): void {
     'broker homes/s',
     'broker/raw',
     'broker/floor',
+    'pipeline CPU ms/home',
+    'broker CPU ms/home',
     'comunica homes/s',
     'broker/comunica',
     'broker heap +MB',
@@ -748,6 +814,8 @@ function print(result: BrokerBenchResult): void {
     fixed(step.brokerHomesPerSecond),
     fixed(step.brokerToRawGet, 2),
     fixed(step.brokerToPodFloor, 2),
+    fixed(step.pipelineCpuMsPerHome),
+    fixed(step.brokerCpuMsPerHome),
     fixed(step.comunicaHomesPerSecond, 2),
     fixed(step.brokerToComunica),
     fixed(step.brokerHeapGrowthMb),
@@ -791,6 +859,7 @@ export async function main(argv: string[]): Promise<void> {
       'get-clients': { type: 'string' },
       'no-comunica': { type: 'boolean' },
       'no-pin': { type: 'boolean' },
+      trace: { type: 'string' },
       sizes: { type: 'string' },
       'serve-pods': { type: 'string' },
       processes: { type: 'string' },
@@ -854,6 +923,7 @@ export async function main(argv: string[]): Promise<void> {
       getClients: Number(values['get-clients'] ?? DEFAULT_OPTIONS.getClients),
       comunica: !values['no-comunica'],
       pin: !values['no-pin'],
+      ...(values.trace === undefined ? {} : { trace: resolve(values.trace) }),
       ...(values.sizes === undefined
         ? {}
         : { sizes: countsOf('--sizes', values.sizes).filter((size) => size <= homes) }),
