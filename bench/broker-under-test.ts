@@ -12,22 +12,11 @@ import {
 import { findFreePort } from '../src/free-port.ts';
 import { createLogger } from '../src/logging.ts';
 import { startBrokerProcess } from '../test/faults/fault-processes.ts';
+import { startMemorySampler, type MemoryReading } from './broker-memory-probe.mjs';
 import { residentParts } from './process-memory.ts';
 
-/** The broker's memory and CPU time as sampled so far (bytes, ms); peaks since sampling began. */
-export interface MemoryReading {
-  rss: number;
-  heapUsed: number;
-  peakRss: number;
-  peakHeap: number;
-  cpuMs: number;
-}
-
-/** The V8 flags and glibc arena cap the broker's process runs with: its memory figures depend on them. */
-export interface MemoryProfile {
-  nodeFlags: string[];
-  mallocArenaMax: string | null;
-}
+/** The broker's process as a memory bench needs to know it: figures so far, and the flags they depend on. */
+export type MemoryProfile = Pick<MemoryReading, 'nodeFlags' | 'mallocArenaMax'>;
 
 /** A running broker under measurement. */
 export interface BrokerUnderTest {
@@ -36,7 +25,7 @@ export interface BrokerUnderTest {
   readonly db: Database;
   /** Where the memory figures come from, for the report. */
   readonly measured: 'bench process (broker in it)' | 'homedata-broker process';
-  memory(): Promise<MemoryReading & MemoryProfile>;
+  memory(): Promise<MemoryReading>;
   /** Its resident set split into shared and private pages (a child only: in process the bench's share is in it). */
   residentParts(): Promise<{ sharedMb: number; privateMb: number } | null>;
   stop(): Promise<void>;
@@ -45,36 +34,15 @@ export interface BrokerUnderTest {
 /** Starts the broker in this process; its memory is this process's, sampled every 20 ms. */
 async function inProcess(config: BrokerConfigInput): Promise<BrokerUnderTest> {
   const broker = await startBroker(config, { logger: createLogger('bench-broker-sim', 'warn') });
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = () => {
-    const now = process.memoryUsage();
-    peakRss = Math.max(peakRss, now.rss);
-    peakHeap = Math.max(peakHeap, now.heapUsed);
-    return now;
-  };
-  sample();
-  const sampler = setInterval(sample, 20);
+  const sampler = startMemorySampler();
   return {
     url: broker.url,
     db: broker.db,
     measured: 'bench process (broker in it)',
-    memory: () => {
-      const now = sample();
-      const cpu = process.cpuUsage();
-      return Promise.resolve({
-        rss: now.rss,
-        heapUsed: now.heapUsed,
-        peakRss,
-        peakHeap,
-        cpuMs: (cpu.user + cpu.system) / 1000,
-        nodeFlags: process.execArgv,
-        mallocArenaMax: process.env['MALLOC_ARENA_MAX'] ?? null,
-      });
-    },
+    memory: () => Promise.resolve(sampler.reading()),
     residentParts: () => Promise.resolve(null),
     stop: async () => {
-      clearInterval(sampler);
+      sampler.stop();
       await broker.stop();
     },
   };
@@ -108,10 +76,10 @@ async function asProcess(config: BrokerConfigInput, dir: string): Promise<Broker
     url: config.databaseUrl,
     ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
   });
-  const memory = async (): Promise<MemoryReading & MemoryProfile> => {
+  const memory = async (): Promise<MemoryReading> => {
     for (;;) {
       try {
-        return JSON.parse(await readFile(probeFile, 'utf8')) as MemoryReading & MemoryProfile;
+        return JSON.parse(await readFile(probeFile, 'utf8')) as MemoryReading;
       } catch {
         // Not written yet: the probe reports every 200 ms.
         await new Promise((done) => setTimeout(done, 50));
