@@ -39,9 +39,14 @@ export function startMemorySampler() {
 const file = process.env.HOMEDATA_MEMORY_PROBE_FILE;
 if (file) {
   const sampler = startMemorySampler();
-  // Written whole and renamed, so that the bench never reads half a report.
+  // Written whole and renamed, so that the bench never reads half a report. A report that cannot be written (the
+  // bench's folder gone) is skipped: the probe must never be what stops the broker.
   setInterval(() => {
-    writeFileSync(`${file}.tmp`, JSON.stringify(sampler.reading()));
-    renameSync(`${file}.tmp`, file);
+    try {
+      writeFileSync(`${file}.tmp`, JSON.stringify(sampler.reading()));
+      renameSync(`${file}.tmp`, file);
+    } catch {
+      // Skipped; the next report tries again.
+    }
   }, 200).unref();
 }
