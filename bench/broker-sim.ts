@@ -6,15 +6,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { z } from 'zod';
-import { addCouncil, enrolHome, startBroker, type RunningBroker } from '../src/broker/index.ts';
+import { addCouncil, enrolHome, type Database } from '../src/broker/index.ts';
 import { recordGivenConsent } from '../src/broker/consents/consent-transactor.ts';
 import { createRequest } from '../src/broker/requests/request-transactor.ts';
 import { DEFAULT_POD_ACCESS } from '../src/broker/pod-access/pod-access-limits.ts';
-import { createLogger } from '../src/logging.ts';
 import { AccountApi } from '../src/pod/account-api.ts';
 import { PodLayout } from '../src/pod/pod-layout.ts';
 import { loginWithClientCredentials } from '../src/pod/solid-session.ts';
 import { januaryRequest, rawGetRate, startRunAsCouncil, seedHomes, startPodServerChild } from './broker.ts';
+import { startBrokerUnderTest, type BrokerUnderTest, type MemoryProfile } from './broker-under-test.ts';
 import { simulatedAreaCode, spawnPodSimulator, type SimulatedServerStats } from './pod-sim.ts';
 
 const optionsSchema = z
@@ -31,8 +31,16 @@ const optionsSchema = z
     homesInFlight: z.number().int().min(1).max(1024).optional(),
     /** PostgreSQL for the broker (a fresh schema, dropped after); default PGlite in this process. */
     databaseUrl: z.string().min(1).optional(),
+    /**
+     * Run the broker as its own `homedata-broker` process (compiled, its memory profile) and measure that process,
+     * not this one (which holds tsx and the bench); needs `databaseUrl`.
+     */
+    brokerProcess: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((options) => !options.brokerProcess || options.databaseUrl !== undefined, {
+    message: 'a broker process needs --database-url (PGlite allows one process)',
+  });
 
 type Options = z.infer<typeof optionsSchema>;
 
@@ -90,7 +98,10 @@ interface Checkpoint {
   homes: number;
   rssMb: number;
   heapMb: number;
-  /** Highest RSS and heap sampled from the run's start to this point. */
+  /**
+   * Highest RSS and heap sampled from the broker's start to this point (in process, the seeding of homes and
+   * consents too: seed a population as large first to be sure a peak is the run's).
+   */
   peakRssMb: number;
   peakHeapMb: number;
 }
@@ -100,6 +111,12 @@ export interface BrokerSimResult {
   options: Options & { ratePerSecond: number; latencyMs: number; homesInFlight: number };
   capsFrom: 'measured CSS' | 'given';
   cores: number;
+  /** The V8 flags and glibc arena cap of the measured process (`bin/homedata-broker` sets the broker's). */
+  memoryProfile: MemoryProfile;
+  /** Whose memory the figures are: this process with the broker in it, or the broker's own process. */
+  measured: BrokerUnderTest['measured'];
+  /** The broker process's resident set at the end, shared (binary, libraries) and private; in process: null. */
+  residentAtEnd: { sharedMb: number; privateMb: number } | null;
   loadAverage: number[];
   seedSeconds: number;
   runSeconds: number;
@@ -107,7 +124,7 @@ export interface BrokerSimResult {
   /** What the simulators allow: servers × rate ÷ requests per home. */
   serversCeilingHomesPerSecond: number;
   brokerCpuMsPerHome: number;
-  /** This process (broker, database, bench) just before the run. */
+  /** The measured process just before the run. */
   rssBeforeMb: number;
   heapBeforeMb: number;
   peakRssMb: number;
@@ -123,7 +140,7 @@ export interface BrokerSimResult {
 
 /** Enrols every home and records its consent to the request, straight into the broker's database. */
 async function enrolAndConsent(
-  broker: RunningBroker,
+  db: Database,
   requestId: string,
   podOf: (index: number) => string,
   homes: number,
@@ -132,7 +149,7 @@ async function enrolAndConsent(
   const now = new Date();
   const chunk = 1_000;
   for (let from = 0; from < homes; from += chunk) {
-    await broker.db.transaction(async (tx) => {
+    await db.transaction(async (tx) => {
       for (let index = from; index < Math.min(homes, from + chunk); index++) {
         const pod = podOf(index);
         await enrolHome(tx, {
@@ -146,7 +163,7 @@ async function enrolAndConsent(
   }
   for (let index = 0; index < homes; index++) {
     const pod = podOf(index);
-    await recordGivenConsent(broker.db, {
+    await recordGivenConsent(db, {
       request_id: requestId,
       resident_webid: `${pod}profile/card#me`,
       pod,
@@ -175,7 +192,7 @@ export async function runBrokerSim(input: z.input<typeof optionsSchema>): Promis
   const schema = `broker_sim_${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
   // The broker's own identity lives on a real CSS: it logs in there, and sends that DPoP-bound token to the simulators.
   const identityServer = await startPodServerChild(join(dir, 'pods'));
-  let broker: RunningBroker | undefined;
+  let broker: BrokerUnderTest | undefined;
   let simulator: Awaited<ReturnType<typeof spawnPodSimulator>> | undefined;
   try {
     const identity = await new AccountApi(identityServer.url).provision({
@@ -191,7 +208,7 @@ export async function runBrokerSim(input: z.input<typeof optionsSchema>): Promis
       latencyMs: options.latencyMs,
       brokerWebId: identity.webId,
     });
-    broker = await startBroker(
+    broker = await startBrokerUnderTest(
       {
         port: 0,
         issuer: identity.issuer,
@@ -207,7 +224,7 @@ export async function runBrokerSim(input: z.input<typeof optionsSchema>): Promis
         podAccess: { maxRequestsPerOrigin: options.maxRequestsPerOrigin },
         limits: { homesInFlight: options.homesInFlight },
       },
-      { logger: createLogger('bench-broker-sim', 'warn') },
+      { asChild: options.brokerProcess, dir },
     );
     const council = await addCouncil(broker.db, 'Bench Council');
     const areas = Array.from({ length: Math.ceil(options.homes / homesPerArea) }, (_, index) =>
@@ -220,10 +237,11 @@ export async function runBrokerSim(input: z.input<typeof optionsSchema>): Promis
       new Date(),
     );
     const seedStarted = performance.now();
-    await enrolAndConsent(broker, requestId, simulator.podOf, options.homes, homesPerArea);
+    await enrolAndConsent(broker.db, requestId, simulator.podOf, options.homes, homesPerArea);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
     const run = await measuredRun(broker, council.apiKey, requestId, options.homes, simulator);
+    const residentAtEnd = await broker.residentParts();
     const stats = await simulator.stats();
     const total = (key: keyof SimulatedServerStats) =>
       stats.reduce((sum, server) => sum + (server[key] as number), 0);
@@ -234,6 +252,9 @@ export async function runBrokerSim(input: z.input<typeof optionsSchema>): Promis
       options,
       capsFrom: capsGiven ? 'given' : 'measured CSS',
       cores: cpus().length,
+      memoryProfile: run.profile,
+      measured: broker.measured,
+      residentAtEnd,
       loadAverage: loadavg(),
       seedSeconds,
       runSeconds: run.seconds,
@@ -274,73 +295,60 @@ async function dropSchema(url: string, schema: string): Promise<void> {
 }
 
 /**
- * Starts the run through the broker's API and waits for it, sampling this process's memory every 20 ms and
- * noting it as the simulators' access records (one per home read) pass each checkpoint.
+ * Starts the run through the broker's API and waits for it, noting the broker's memory as the simulators' access
+ * records (one per home read) pass each checkpoint.
  */
 async function measuredRun(
-  broker: RunningBroker,
+  broker: BrokerUnderTest,
   apiKey: string,
   requestId: string,
   homes: number,
   simulator: { stats(): Promise<SimulatedServerStats[]> },
 ) {
   const mb = (bytes: number) => bytes / 2 ** 20;
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = () => {
-    const now = process.memoryUsage();
-    peakRss = Math.max(peakRss, now.rss);
-    peakHeap = Math.max(peakHeap, now.heapUsed);
-    return now;
-  };
-  const before = sample();
-  const sampler = setInterval(sample, 20);
+  const before = await broker.memory();
   const checkpoints: Checkpoint[] = [];
   const pending = [...CHECKPOINTS.filter((size) => size < homes), homes];
-  const cpuBefore = process.cpuUsage();
-  try {
-    const id = await startRunAsCouncil(broker.url, apiKey, requestId);
-    for (;;) {
-      const records = (await simulator.stats()).reduce((sum, server) => sum + server.puts, 0);
-      while (pending.length > 0 && records >= pending[0]!) {
-        const now = sample();
-        checkpoints.push({
-          homes: pending.shift()!,
-          rssMb: mb(now.rss),
-          heapMb: mb(now.heapUsed),
-          peakRssMb: mb(peakRss),
-          peakHeapMb: mb(peakHeap),
-        });
-      }
-      const [row] = await broker.db.query<{
-        state: string;
-        started_at: Date;
-        finished_at: Date | null;
-        error: string | null;
-      }>('SELECT state, started_at, finished_at, error FROM runs WHERE id = $1', [id]);
-      if (row!.state === 'failed') throw new Error(`run failed: ${row!.error}`);
-      if (row!.state === 'done') {
-        const cpu = process.cpuUsage(cpuBefore);
-        const cells = await broker.db.query<{ mean: number | null; homes: number | null }>(
-          'SELECT mean, homes FROM run_cells WHERE run_id = $1',
-          [id],
-        );
-        return {
-          seconds: (row!.finished_at!.getTime() - row!.started_at.getTime()) / 1000,
-          rssBeforeMb: mb(before.rss),
-          heapBeforeMb: mb(before.heapUsed),
-          cpuMs: (cpu.user + cpu.system) / 1000,
-          peakRssMb: mb(peakRss),
-          peakHeapMb: mb(peakHeap),
-          checkpoints,
-          homesCounted: records,
-          releasedCells: cells.filter((cell) => cell.mean !== null).length,
-        };
-      }
-      await new Promise((done) => setTimeout(done, 100));
+  const id = await startRunAsCouncil(broker.url, apiKey, requestId);
+  for (;;) {
+    const records = (await simulator.stats()).reduce((sum, server) => sum + server.puts, 0);
+    while (pending.length > 0 && records >= pending[0]!) {
+      const now = await broker.memory();
+      checkpoints.push({
+        homes: pending.shift()!,
+        rssMb: mb(now.rss),
+        heapMb: mb(now.heapUsed),
+        peakRssMb: mb(now.peakRss),
+        peakHeapMb: mb(now.peakHeap),
+      });
     }
-  } finally {
-    clearInterval(sampler);
+    const [row] = await broker.db.query<{
+      state: string;
+      started_at: Date;
+      finished_at: Date | null;
+      error: string | null;
+    }>('SELECT state, started_at, finished_at, error FROM runs WHERE id = $1', [id]);
+    if (row!.state === 'failed') throw new Error(`run failed: ${row!.error}`);
+    if (row!.state === 'done') {
+      const end = await broker.memory();
+      const cells = await broker.db.query<{ mean: number | null; homes: number | null }>(
+        'SELECT mean, homes FROM run_cells WHERE run_id = $1',
+        [id],
+      );
+      return {
+        seconds: (row!.finished_at!.getTime() - row!.started_at.getTime()) / 1000,
+        rssBeforeMb: mb(before.rss),
+        heapBeforeMb: mb(before.heapUsed),
+        cpuMs: end.cpuMs - before.cpuMs,
+        profile: { nodeFlags: end.nodeFlags, mallocArenaMax: end.mallocArenaMax },
+        peakRssMb: mb(end.peakRss),
+        peakHeapMb: mb(end.peakHeap),
+        checkpoints,
+        homesCounted: records,
+        releasedCells: cells.filter((cell) => cell.mean !== null).length,
+      };
+    }
+    await new Promise((done) => setTimeout(done, 100));
   }
 }
 
@@ -356,6 +364,15 @@ function print(result: BrokerSimResult): void {
       `(${result.capsFrom === 'measured CSS' ? "the real CSS's authenticated GET rate and latency, measured just now" : 'given'}); ` +
       `broker: ${options.maxRequestsPerOrigin} requests per origin, ${options.homesInFlight} homes in flight, ` +
       `${options.databaseUrl === undefined ? 'PGlite in process' : 'PostgreSQL'}`,
+  );
+  const { nodeFlags, mallocArenaMax } = result.memoryProfile;
+  out(
+    `memory and CPU of the ${result.measured}, which runs with node flags [${nodeFlags.join(' ')}], ` +
+      `MALLOC_ARENA_MAX ${mallocArenaMax ?? 'unset'}` +
+      (result.residentAtEnd === null
+        ? ''
+        : `; broker's RSS at the end ${fixed(result.residentAtEnd.sharedMb)} MB shared, ` +
+          `${fixed(result.residentAtEnd.privateMb)} MB private`),
   );
   out(
     `${result.cores} cores, load average ${result.loadAverage.map((value) => value.toFixed(2)).join(' ')}; ` +
@@ -387,7 +404,7 @@ function print(result: BrokerSimResult): void {
 
 /**
  * `npm run bench -- broker-sim [--homes 50000] [--servers 25] [--rate R --latency-ms L] [--per-origin N]
- * [--homes-in-flight N] [--database-url postgres://…]`.
+ * [--homes-in-flight N] [--database-url postgres://…] [--broker-process]`.
  */
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -400,6 +417,7 @@ export async function main(argv: string[]): Promise<void> {
       'per-origin': { type: 'string' },
       'homes-in-flight': { type: 'string' },
       'database-url': { type: 'string' },
+      'broker-process': { type: 'boolean', default: false },
     },
   });
   const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
@@ -412,6 +430,7 @@ export async function main(argv: string[]): Promise<void> {
       maxRequestsPerOrigin: number(values['per-origin']),
       homesInFlight: number(values['homes-in-flight']),
       databaseUrl: values['database-url'],
+      brokerProcess: values['broker-process'],
     }),
   );
 }

@@ -9,6 +9,7 @@ import { findFreePort } from '../src/free-port.ts';
 import { readStatusFile } from '../src/gateway/index.ts';
 import { provisionHomes, startPodServerProcess } from './gateway.ts';
 import { startMosquitto } from './intake.ts';
+import { residentParts } from './process-memory.ts';
 
 /** How each measured gateway process is started: a command, its arguments before `--config FILE`, its env. */
 const MODES = {
@@ -46,16 +47,6 @@ async function cpuSeconds(pid: number): Promise<number> {
   // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** A process's resident set split into the binary's and libraries' shared pages and its own private ones, in MB. */
-async function residentParts(pid: number): Promise<{ sharedMb: number; privateMb: number }> {
-  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
-  return {
-    sharedMb: (kb('Shared_Clean') + kb('Shared_Dirty')) / 1024,
-    privateMb: (kb('Private_Clean') + kb('Private_Dirty')) / 1024,
-  };
 }
 
 /**

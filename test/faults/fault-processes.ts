@@ -10,6 +10,8 @@ const CLI = join(ROOT, 'bin/homedata.js');
 const RUN_TS = join(ROOT, 'bin/run-ts.js');
 /** The gateway as installers start it on a home's board (`homedata-gateway`, the small-board memory profile). */
 const GATEWAY = join(ROOT, 'bin/homedata-gateway');
+/** The broker in its memory profile (`homedata-broker`), as an operator starts it. */
+const BROKER = join(ROOT, 'bin/homedata-broker');
 
 /** Children started by this test file, killed by `killChildren` (call in `afterAll`). */
 const children = new Set<ChildProcess>();
@@ -45,11 +47,13 @@ function spawnChild(
   onLine: (entry: Record<string, unknown>) => void,
   onText: (line: string) => void = () => undefined,
   logLevel = 'debug',
+  env: Record<string, string> = {},
 ): ChildProcess {
   const child = spawn(command, args, {
     cwd: ROOT,
     env: {
       ...process.env,
+      ...env,
       PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}`,
       HOMEDATA_LOG_LEVEL: logLevel,
       NODE_ENV: 'production',
@@ -81,8 +85,8 @@ export interface ServerProcess {
 export type PodServerProcess = ServerProcess;
 
 /**
- * Spawns a server child and resolves with its URL once `urlOf` finds it in an output line (a JSON entry or a text
- * line); rejects if the child exits first.
+ * Spawns a server child (`command`, by default this Node) and resolves with its URL once `urlOf` finds it in an
+ * output line (a JSON entry or a text line); rejects if the child exits first.
  */
 async function startServerChild(
   what: string,
@@ -90,6 +94,7 @@ async function startServerChild(
   urlOf: (line: Record<string, unknown> | string) => string | undefined,
   onLog: (entry: Record<string, unknown>) => void = () => undefined,
   logLevel?: string,
+  { command = process.execPath, env }: { command?: string; env?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   let ready!: (url: string) => void;
   const started = new Promise<string>((resolve) => {
@@ -100,7 +105,7 @@ async function startServerChild(
     if (url !== undefined) ready(url);
     if (typeof line === 'object') onLog(line);
   };
-  const child = spawnChild(process.execPath, args, onOutput, onOutput, logLevel);
+  const child = spawnChild(command, args, onOutput, onOutput, logLevel, env);
   const url = await Promise.race([
     started,
     exited(child).then((code) => Promise.reject(new Error(`${what} process exited with ${code}`))),
@@ -122,19 +127,27 @@ export interface BrokerProcessOptions {
   onLog?: (entry: Record<string, unknown>) => void;
   /** A benchmark logs at info: debug lines per pod request cost the broker CPU. */
   logLevel?: string;
+  /** Start it as `homedata-broker` (the broker's memory profile) rather than `homedata broker`. */
+  memoryProfile?: boolean;
+  /** More environment for the child (a benchmark's memory probe). */
+  env?: Record<string, string>;
 }
 
-/** Starts `homedata broker --config FILE` as a child; resolves with its URL once it listens. */
+/**
+ * Starts `homedata broker --config FILE` (or `homedata-broker --config FILE`) as a child; resolves with its URL once
+ * it listens.
+ */
 export function startBrokerProcess(
   configFile: string,
   options: BrokerProcessOptions = {},
 ): Promise<ServerProcess> {
   return startServerChild(
     'broker',
-    [CLI, 'broker', '--config', configFile],
+    options.memoryProfile ? ['--config', configFile] : [CLI, 'broker', '--config', configFile],
     (line) => (typeof line === 'string' ? /^Broker listening at (\S+)/.exec(line)?.[1] : undefined),
     options.onLog,
     options.logLevel,
+    { command: options.memoryProfile ? BROKER : process.execPath, env: options.env },
   );
 }
 

@@ -1,5 +1,4 @@
 // Serialises a results cube: Turtle with n3, JSON-LD with jsonld (the reference JSON-LD processor).
-import jsonld from 'jsonld';
 import { Writer, type Quad } from 'n3';
 import { PREFIXES, serializeTurtle } from '../../vocab/index.ts';
 
@@ -24,9 +23,11 @@ function usedPrefixes(quads: readonly Quad[]): Record<string, string> {
 /**
  * The cube as JSON-LD, compacted with the project's prefixes as its context and IRIs relative to the document.
  * The quads are the same the Turtle is written from; they go to jsonld as N-Quads, so literals keep their exact
- * lexical forms and datatypes.
+ * lexical forms and datatypes. jsonld is loaded on the first such request: with the HTTP client it brings (undici)
+ * it would add ~20 MB to every broker process, most of which never serve JSON-LD.
  */
 export async function cubeJsonLd(quads: readonly Quad[], documentIri: string): Promise<string> {
+  const { default: jsonld } = await import('jsonld');
   const nquads = new Writer({ format: 'N-Quads' }).quadsToString([...quads]);
   const expanded = await jsonld.fromRDF(nquads, { format: 'application/n-quads' });
   const compacted = await jsonld.compact(expanded, usedPrefixes(quads), { base: documentIri });
