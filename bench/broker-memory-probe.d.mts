@@ -12,5 +12,5 @@ export interface MemoryReading {
   mallocArenaMax: string | null;
 }
 
-/** Samples this process's RSS and heap in use every 20 ms and keeps their peaks from now on. */
-export declare function startMemorySampler(): { reading(): MemoryReading; stop(): void };
+/** Samples this process's RSS and heap in use every `intervalMs` (20) and keeps their peaks from now on. */
+export declare function startMemorySampler(intervalMs?: number): { reading(): MemoryReading; stop(): void };

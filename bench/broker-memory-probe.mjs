@@ -3,8 +3,8 @@
 // cannot be read from outside a process, so the child writes its figures to that file and the bench reads them.
 import { renameSync, writeFileSync } from 'node:fs';
 
-/** Samples this process's RSS and heap in use every 20 ms and keeps their peaks from now on. */
-export function startMemorySampler() {
+/** Samples this process's RSS and heap in use every `intervalMs` and keeps their peaks from now on. */
+export function startMemorySampler(intervalMs = 20) {
   let peakRss = 0;
   let peakHeap = 0;
   const sample = () => {
@@ -15,7 +15,7 @@ export function startMemorySampler() {
   };
   sample();
   // Unref'd: the sampler never keeps a process alive.
-  const timer = setInterval(sample, 20).unref();
+  const timer = setInterval(sample, intervalMs).unref();
   return {
     reading() {
       const now = sample();

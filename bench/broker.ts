@@ -25,6 +25,7 @@ import { forEachBounded } from '../src/bounded-concurrency.ts';
 import { loginWithClientCredentials, type SolidAgent } from '../src/pod/solid-session.ts';
 import { grantAccess } from '../src/pod/wac.ts';
 import { copyPod } from './pod-copies.ts';
+import { startMemorySampler } from './broker-memory-probe.mjs';
 import { serializeTurtle } from '../src/vocab/index.ts';
 import { Store } from 'n3';
 import type { ConsentedReader } from '../src/broker/aggregation/home-reader.ts';
@@ -420,13 +421,7 @@ export async function brokerRun(
   const before = process.memoryUsage();
   const cpuBefore = process.cpuUsage();
   const trace = traceName === undefined ? undefined : await startRunTrace(`${traceName}.cpuprofile`);
-  let peakHeap = before.heapUsed;
-  let peakRss = before.rss;
-  const sampler = setInterval(() => {
-    const now = process.memoryUsage();
-    peakHeap = Math.max(peakHeap, now.heapUsed);
-    peakRss = Math.max(peakRss, now.rss);
-  }, 10);
+  const sampler = startMemorySampler(10);
   try {
     const id = await startRunAsCouncil(broker.url, apiKey, requestId);
     for (;;) {
@@ -455,6 +450,7 @@ export async function brokerRun(
             finished: row.finished_at!,
           });
         }
+        const { peakHeap, peakRss } = sampler.reading();
         return {
           seconds: (row.finished_at!.getTime() - row.started_at.getTime()) / 1000,
           cpuMs: (cpu.user + cpu.system) / 1000,
@@ -468,7 +464,7 @@ export async function brokerRun(
       await new Promise((done) => setTimeout(done, RUN_POLL_MS));
     }
   } finally {
-    clearInterval(sampler);
+    sampler.stop();
   }
 }
 
