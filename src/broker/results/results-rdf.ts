@@ -24,7 +24,7 @@ function usedPrefixes(quads: readonly Quad[]): Record<string, string> {
  * The cube as JSON-LD, compacted with the project's prefixes as its context and IRIs relative to the document.
  * The quads are the same the Turtle is written from; they go to jsonld as N-Quads, so literals keep their exact
  * lexical forms and datatypes. jsonld is loaded on the first such request: with the HTTP client it brings (undici)
- * it would add ~20 MB to every broker process, most of which never serve JSON-LD.
+ * it added ~9 MB of RSS to every broker process at start (docs/aggregation.md), most of which never serve JSON-LD.
  */
 export async function cubeJsonLd(quads: readonly Quad[], documentIri: string): Promise<string> {
   const { default: jsonld } = await import('jsonld');
