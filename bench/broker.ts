@@ -60,6 +60,10 @@ export interface BrokerBenchOptions {
    * over time and the run's phases (see bench/run-trace.ts). Profiling slows the runs: not for the figures.
    */
   trace?: string;
+  /** The broker's `podAccess.maxRequestsPerOrigin` (`--per-origin N`); default the broker's own. */
+  perOrigin?: number;
+  /** The broker's `limits.homesInFlight` (`--homes-in-flight N`); default the broker's own. */
+  homesInFlight?: number;
 }
 
 /** What was measured at one population size. */
@@ -743,6 +747,10 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
         clientSecret: brokerIdentity.clientSecret,
         dbDir: join(dir, 'broker-db'),
         rateLimit: { windowMs: 60_000, max: 1_000_000 },
+        ...(options.perOrigin === undefined
+          ? {}
+          : { podAccess: { maxRequestsPerOrigin: options.perOrigin } }),
+        ...(options.homesInFlight === undefined ? {} : { limits: { homesInFlight: options.homesInFlight } }),
       },
       { logger: createLogger('bench-broker', 'warn') },
     );
@@ -841,7 +849,8 @@ function countsOf(flag: string, text: string): number[] {
 }
 
 /**
- * `npm run bench -- broker [--homes N] [--sizes 200,2000] [--get-clients N] [--no-comunica] [--no-pin]`; with `--processes 1,2,4`
+ * `npm run bench -- broker [--homes N] [--sizes 200,2000] [--get-clients N] [--no-comunica] [--no-pin] [--per-origin N]
+ * [--homes-in-flight N]`; with `--processes 1,2,4`
  * and/or `--pod-servers N`, the scale-out bench instead (broker-processes.ts): that many `homedata broker`
  * processes sharing each run on PostgreSQL (`--database-url`, else DATABASE_URL or TEST_DATABASE_URL) over homes
  * spread across N CSS processes, or across `--sim-servers N` simulated ones (bench/pod-sim.ts; `--sim-rate`
@@ -864,6 +873,8 @@ export async function main(argv: string[]): Promise<void> {
       'sim-servers': { type: 'string' },
       'sim-rate': { type: 'string' },
       'sim-latency-ms': { type: 'string' },
+      'per-origin': { type: 'string' },
+      'homes-in-flight': { type: 'string' },
     },
   });
   if (values['serve-pods']) {
@@ -920,6 +931,12 @@ export async function main(argv: string[]): Promise<void> {
       comunica: !values['no-comunica'],
       pin: !values['no-pin'],
       ...(values.trace === undefined ? {} : { trace: resolve(values.trace) }),
+      ...(values['per-origin'] === undefined
+        ? {}
+        : { perOrigin: countsOf('--per-origin', values['per-origin'])[0]! }),
+      ...(values['homes-in-flight'] === undefined
+        ? {}
+        : { homesInFlight: countsOf('--homes-in-flight', values['homes-in-flight'])[0]! }),
       ...(values.sizes === undefined
         ? {}
         : { sizes: countsOf('--sizes', values.sizes).filter((size) => size <= homes) }),
