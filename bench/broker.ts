@@ -64,6 +64,12 @@ export interface BrokerBenchOptions {
   perOrigin?: number;
   /** The broker's `limits.homesInFlight` (`--homes-in-flight N`); default the broker's own. */
   homesInFlight?: number;
+  /**
+   * Floor and broker run measured this many times at each size, one after the other (`--repeat N`, default 1): a
+   * 200-home run lasts ~7 s, and one pair's ratio moved by ±0.1 between back-to-back benches on a quiet machine.
+   * The step reports the medians.
+   */
+  repeat: number;
 }
 
 /** What was measured at one population size. */
@@ -79,6 +85,8 @@ export interface BrokerBenchStep {
    * form the broker writes it: a new document per run under `access-log/YYYY-MM/` (`PUT`, `If-None-Match: *`).
    */
   podFloorHomesPerSecond: number;
+  /** Each repetition's floor and broker homes/s and their ratio, in the order measured (`repeat` of them). */
+  pairs: { floor: number; broker: number; ratio: number }[];
   /** The same floor with the record as an N3 Patch into the monthly `access-log/YYYY-MM.ttl` (before issue 15). */
   podFloorPatchHomesPerSecond: number;
   /** The same floor with the record `POST`ed into `access-log/YYYY-MM/` (the server names it). */
@@ -123,7 +131,15 @@ export const DEFAULT_OPTIONS: BrokerBenchOptions = {
   comunica: true,
   comunicaTimeoutMs: 20 * 60 * 1000,
   pin: true,
+  repeat: 1,
 };
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 
 /** Homes per bench area: areas are filled in order, so the first N homes fill whole areas. */
 const HOMES_PER_AREA = 25;
@@ -674,7 +690,20 @@ async function measureStep(context: StepContext, size: number): Promise<BrokerBe
   if (run.cells.every((cell) => cell.mean === null)) {
     throw new Error(`the ${size}-home run released no cell: it read no home (enrolment, grants?)`);
   }
-  const brokerHomesPerSecond = size / run.seconds;
+  const pairs = [
+    {
+      floor: podFloorHomesPerSecond,
+      broker: size / run.seconds,
+      ratio: size / run.seconds / podFloorHomesPerSecond,
+    },
+  ];
+  for (let repetition = 1; repetition < options.repeat; repetition++) {
+    const floor = await podFloorRate(reader.fetch, members, options.getClients, 'create');
+    const broker = size / (await brokerRun(context.broker, council.apiKey, requestId)).seconds;
+    pairs.push({ floor, broker, ratio: broker / floor });
+  }
+  const brokerHomesPerSecond = median(pairs.map((pair) => pair.broker));
+  const podFloorMedian = median(pairs.map((pair) => pair.floor));
   const rawHomesPerSecond = rawGetPerSecond / DOCUMENTS_PER_HOME;
   const comunica = options.comunica
     ? await comunicaRun(brokerIdentity, urls, options.comunicaTimeoutMs)
@@ -692,7 +721,8 @@ async function measureStep(context: StepContext, size: number): Promise<BrokerBe
     documentsPerHome: DOCUMENTS_PER_HOME,
     rawGetPerSecond,
     rawHomesPerSecond,
-    podFloorHomesPerSecond,
+    podFloorHomesPerSecond: podFloorMedian,
+    pairs,
     podFloorPatchHomesPerSecond,
     podFloorPostHomesPerSecond,
     pipelineHomesPerSecond,
@@ -701,7 +731,7 @@ async function measureStep(context: StepContext, size: number): Promise<BrokerBe
     brokerCpuMsPerHome: run.cpuMs / size,
     brokerHomesPerSecond,
     brokerToRawGet: brokerHomesPerSecond / rawHomesPerSecond,
-    brokerToPodFloor: brokerHomesPerSecond / podFloorHomesPerSecond,
+    brokerToPodFloor: median(pairs.map((pair) => pair.ratio)),
     brokerHeapGrowthMb: run.heapGrowthMb,
     brokerPeakRssMb: run.peakRssMb,
     brokerRssBeforeMb: run.rssBeforeMb,
@@ -762,7 +792,7 @@ export async function runBrokerBench(input: Partial<BrokerBenchOptions> = {}): P
     // Every measure once before any figure is taken, so that none is measured cold while another is warm: the
     // first step's pipeline otherwise compiled the parser for the broker run after it (docs/aggregation.md).
     await measureStep(
-      { ...context, options: { ...options, comunica: false, trace: undefined } },
+      { ...context, options: { ...options, comunica: false, trace: undefined, repeat: 1 } },
       Math.min(WARM_UP_HOMES, options.homes),
     );
     const steps: BrokerBenchStep[] = [];
@@ -836,6 +866,13 @@ function print(result: BrokerBenchResult): void {
       `${result.options.pin ? ', pod server pinned to core 0, broker to core 1' : ''}\n`,
   );
   process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
+  for (const step of result.steps) {
+    if (step.pairs.length < 2) continue;
+    const pairs = step.pairs.map(
+      (pair) => `${fixed(pair.floor)}/${fixed(pair.broker)} = ${fixed(pair.ratio, 2)}`,
+    );
+    process.stdout.write(`${step.homes} homes, floor/broker homes/s by repetition: ${pairs.join(', ')}\n`);
+  }
   process.stdout.write(`${JSON.stringify({ benchmark: 'broker', ...result })}\n`);
 }
 
@@ -850,7 +887,7 @@ function countsOf(flag: string, text: string): number[] {
 
 /**
  * `npm run bench -- broker [--homes N] [--sizes 200,2000] [--get-clients N] [--no-comunica] [--no-pin] [--per-origin N]
- * [--homes-in-flight N]`; with `--processes 1,2,4`
+ * [--homes-in-flight N] [--repeat N]`; with `--processes 1,2,4`
  * and/or `--pod-servers N`, the scale-out bench instead (broker-processes.ts): that many `homedata broker`
  * processes sharing each run on PostgreSQL (`--database-url`, else DATABASE_URL or TEST_DATABASE_URL) over homes
  * spread across N CSS processes, or across `--sim-servers N` simulated ones (bench/pod-sim.ts; `--sim-rate`
@@ -875,6 +912,7 @@ export async function main(argv: string[]): Promise<void> {
       'sim-latency-ms': { type: 'string' },
       'per-origin': { type: 'string' },
       'homes-in-flight': { type: 'string' },
+      repeat: { type: 'string' },
     },
   });
   if (values['serve-pods']) {
@@ -930,6 +968,7 @@ export async function main(argv: string[]): Promise<void> {
       getClients: Number(values['get-clients'] ?? DEFAULT_OPTIONS.getClients),
       comunica: !values['no-comunica'],
       pin: !values['no-pin'],
+      repeat: values.repeat === undefined ? 1 : countsOf('--repeat', values.repeat)[0]!,
       ...(values.trace === undefined ? {} : { trace: resolve(values.trace) }),
       ...(values['per-origin'] === undefined
         ? {}
