@@ -1,4 +1,5 @@
-// Compiles src/ to JavaScript in dist/src/ (one file per module, same layout), so `homedata` runs without tsx (~35 MB of RSS less per process).
+// Compiles src/ to JavaScript in dist/src/ (one file per module, same layout), so `homedata` runs without tsx (~35 MB of RSS less per process),
+// and bundles the CLI for the small-board gateway into dist/src/gateway-bundle/.
 import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +52,32 @@ await build({
   jsxImportSource: 'preact',
   sourcemap: 'linked',
   logLevel: 'warning',
+});
+// The small-board gateway's build (bin/homedata-gateway): the CLI with its packages bundled, tree-shaken and minified,
+// split at its dynamic imports so `gateway run` loads only its own chunks. V8 keeps every module's source (for lazy
+// compilation) and records per module: in a running gateway this held ~5 MB less heap than the ~600 files it loads
+// one by one (docs/gateway.md, "Sixth round"). Two levels under dist/ like dist/src/cli/, so `../../vocab/` still
+// resolves; the outbox upgrade is an entry of its own, since outbox-upgrade-process.ts starts it beside itself.
+// Native and WebAssembly packages stay in node_modules: they find their files beside their own modules.
+await build({
+  entryPoints: {
+    main: join(DIST, 'src/cli/main.js'),
+    'outbox-upgrade-main': join(DIST, 'src/gateway/outbox-upgrade-main.js'),
+  },
+  outdir: join(DIST, 'src/gateway-bundle'),
+  bundle: true,
+  splitting: true,
+  minify: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['better-sqlite3', '@electric-sql/pglite'],
+  // CommonJS packages inside an ES module bundle call `require` for Node's built-ins.
+  banner: {
+    js: "import { createRequire as homedataCreateRequire } from 'node:module'; const require = homedataCreateRequire(import.meta.url);",
+  },
+  sourcemap: 'linked',
+  logLevel: 'error',
 });
 // Modules find data by relative URLs, beside them (`./migrations/`, `./css-app.generated.cjs`) or above
 // (`../../vocab/shapes.ttl`, `../../web-dist/`, `../../bin/run-ts.js`): dist/ links each such file and folder, so

@@ -1,8 +1,9 @@
 // Subscribes to Zigbee2MQTT and The Things Stack topics (QoS 1) and acknowledges each message only after the outbox took it.
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { ConfigError, StorageFullError } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import type { GatewaySettings } from './gateway-config.ts';
+import { connectMqtt } from './mqtt-connect.ts';
 import type { ReadingIntake } from './reading-intake.ts';
 import type { ParsedMessage } from './sensor-message.ts';
 import { parseThingsStackUplink } from './things-stack-uplink.ts';
@@ -95,7 +96,7 @@ function connectOne(
   plan: { clientId: string; filters: string[] },
   { intake, logger, now }: { intake: ReadingIntake; logger: Logger; now: () => Date },
 ): MqttInput {
-  const client: MqttClient = mqtt.connect(options.url, {
+  const client: MqttClient = connectMqtt(options.url, {
     clientId: plan.clientId,
     clean: false,
     reconnectPeriod: 2000,
