@@ -64,6 +64,79 @@ export async function appendAuditRecords(
   });
 }
 
+/** Rows at most in one batch's INSERT: 9 parameters a row, well under PostgreSQL's 65535 per statement. */
+const MAX_BATCH_ROWS = 1000;
+
+/** One caller's records waiting for the next batch. */
+interface PendingAppend {
+  records: readonly AuditRecord[];
+  resolve: (written: WrittenAuditEntry[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Appends records like appendAuditRecords, but callers that arrive while a batch is being written go together
+ * into the next one: one transaction (BEGIN, LOCK, last row, INSERT, COMMIT) for all of them instead of one each.
+ * A run reads several homes at once, and each home's audit was most of the broker's database work per home
+ * (docs/aggregation.md). Every caller still gets its rows back only once the transaction holding them has
+ * committed, so nothing read is used before it is in the log; a batch that fails fails each caller in it.
+ */
+export class AuditAppender {
+  private readonly db: Database;
+  private readonly key: Uint8Array;
+  private pending: PendingAppend[] = [];
+  private writing = false;
+
+  constructor(db: Database, key: Uint8Array) {
+    this.db = db;
+    this.key = key;
+  }
+
+  /** Appends `records` in order in the next batch; resolves with their rows once that batch has committed. */
+  append(records: readonly AuditRecord[]): Promise<WrittenAuditEntry[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ records, resolve, reject });
+      if (!this.writing) void this.writeBatches();
+    });
+  }
+
+  /** Writes batches until nobody is waiting; one at a time, so each batch chains to the one before. */
+  private async writeBatches(): Promise<void> {
+    this.writing = true;
+    while (this.pending.length > 0) {
+      const batch = this.takeBatch();
+      try {
+        const written = await appendAuditRecords(
+          this.db,
+          this.key,
+          batch.flatMap((append) => append.records),
+        );
+        let offset = 0;
+        for (const append of batch) {
+          append.resolve(written.slice(offset, offset + append.records.length));
+          offset += append.records.length;
+        }
+      } catch (error) {
+        for (const append of batch) append.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+
+  /** The callers of the next batch, in the order they came, up to MAX_BATCH_ROWS rows (always at least one). */
+  private takeBatch(): PendingAppend[] {
+    let rows = 0;
+    let count = 0;
+    while (count < this.pending.length) {
+      rows += this.pending[count]!.records.length;
+      if (count > 0 && rows > MAX_BATCH_ROWS) break;
+      count++;
+    }
+    return this.pending.splice(0, count);
+  }
+}
+
 /**
  * Seals where the keyed chain starts (set by migration 008 at the first row after the upgrade), with the hash of
  * the last unkeyed row, under a MAC with `key`, once, at the broker's first start with a key. Refused when rows already follow an unsealed switch point:
