@@ -7,7 +7,7 @@ import type { Quad } from 'n3';
 import { forEachBounded } from '../../bounded-concurrency.ts';
 import { isTransientStatus, retryAfterMs, retryDelay } from '../../pod/index.ts';
 import { cryptoRandomSource, type RandomSource } from '../../privacy/index.ts';
-import { AuditAppender, type AuditRecord } from '../audit/audit-writer.ts';
+import { appendAuditRecords, type AuditRecord } from '../audit/audit-writer.ts';
 import { findActiveConsent } from '../consents/consent-reader.ts';
 import { consentTargets } from '../../pod/index.ts';
 import type { Database } from '../db/database.ts';
@@ -108,14 +108,11 @@ export class AuditedPodReader {
   });
   /** Requests in flight per pod server, shared by every read of this reader (every run of the process). */
   private readonly originLimit: OriginLimit;
-  /** The audit log, appended to by every read of this reader: reads that finish together share a transaction. */
-  private readonly audit: AuditAppender;
 
   constructor(deps: AuditedPodReaderDeps) {
     this.deps = deps;
     this.random = deps.random ?? cryptoRandomSource();
     this.originLimit = new OriginLimit(deps.limits.maxRequestsPerOrigin);
-    this.audit = new AuditAppender(deps.db, deps.auditKey);
   }
 
   /** The broker's WebID (the agent residents grant Read to). */
@@ -197,7 +194,7 @@ export class AuditedPodReader {
       resource: document.url,
       status: document.status,
     }));
-    const written = await this.audit.append(records);
+    const written = await appendAuditRecords(this.deps.db, this.deps.auditKey, records);
     const read = documents.filter(
       (document) => (document.status >= 200 && document.status < 300) || document.status === 304,
     );
