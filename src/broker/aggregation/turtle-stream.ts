@@ -17,7 +17,7 @@ export type TurtleBody = ReadableStream<Uint8Array> | WebReadableStream<Uint8Arr
  *
  * The body's chunks go straight into n3's Parser (which decodes UTF-8 across chunks itself), not through
  * `Readable.fromWeb` and n3's StreamParser: that Transform pushed every quad through a stream buffer and a `data`
- * event, which cost a run about as much as parsing itself (docs/aggregation.md, broker CPU per home).
+ * event, a quarter again of the parse's own CPU (docs/aggregation.md, issue 15).
  */
 export async function parseTurtleStream(
   body: TurtleBody,
