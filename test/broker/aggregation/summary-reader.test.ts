@@ -2,6 +2,7 @@
 import { DataFactory } from 'n3';
 import { describe, expect, it } from 'vitest';
 import { readSummaryStream } from '../../../src/broker/aggregation/summary-reader.ts';
+import { parseTurtleStream } from '../../../src/broker/aggregation/turtle-stream.ts';
 import { readFixtureReadings } from '../../../src/fixtures/write-fixtures.ts';
 import { summariesByDocument, summaryQuads } from '../../../src/pod/formats/daily-summary.ts';
 import { summariseReadings, type DailySummary } from '../../../src/metrics/index.ts';
@@ -137,6 +138,21 @@ describe('summary document reader', () => {
     }
   });
 
+  it('reads a character whose UTF-8 bytes are split between two chunks', async () => {
+    const bytes = new TextEncoder().encode('<#kitchen-2026-01-05> <https://homedata.dev/ns#localDate> "é".');
+    const split = bytes.indexOf(0xc3) + 1;
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.slice(0, split));
+        controller.enqueue(bytes.slice(split));
+        controller.close();
+      },
+    });
+    const values: string[] = [];
+    await parseTurtleStream(chunked, SUMMARY_BASE, (quad) => values.push(quad.object.value));
+    expect(values).toEqual(['é']);
+  });
+
   it('rejects a document that is not Turtle with an error that names no URL', async () => {
     const error = await readSummaryStream(body('<#a> <#b> "unterminated .'), SUMMARY_BASE).catch(
       (e: Error) => e,
@@ -163,6 +179,25 @@ describe('summary reader limits', () => {
     await expect(
       readSummaryStream(body(oneSubject), SUMMARY_BASE, undefined, { maxQuads: 20, maxSubjects: 20 }),
     ).rejects.toThrow('more triples than the broker reads');
+  });
+
+  it('stops reading a body that passes the cap: it is cancelled, not read to its end', async () => {
+    let pulls = 0;
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        controller.enqueue(new TextEncoder().encode(`<#s${pulls}> <https://homedata.dev/ns#mean> "1".\n`));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    await expect(
+      readSummaryStream(endless, SUMMARY_BASE, undefined, { maxQuads: 1000, maxSubjects: 20 }),
+    ).rejects.toThrow('more triples than the broker reads');
+    expect(cancelled).toBe(true);
+    expect(pulls).toBeLessThan(30);
   });
 
   it('reads a document within the caps', async () => {
