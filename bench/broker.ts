@@ -692,17 +692,14 @@ async function measureStep(context: StepContext, size: number): Promise<BrokerBe
   if (run.cells.every((cell) => cell.mean === null)) {
     throw new Error(`the ${size}-home run released no cell: it read no home (enrolment, grants?)`);
   }
+  const firstRate = size / run.seconds;
   const pairs = [
-    {
-      floor: podFloorHomesPerSecond,
-      broker: size / run.seconds,
-      ratio: size / run.seconds / podFloorHomesPerSecond,
-    },
+    { floor: podFloorHomesPerSecond, broker: firstRate, ratio: firstRate / podFloorHomesPerSecond },
   ];
   for (let repetition = 1; repetition < options.repeat; repetition++) {
     const floor = await podFloorRate(reader.fetch, members, options.getClients, 'create');
-    const broker = size / (await brokerRun(context.broker, council.apiKey, requestId)).seconds;
-    pairs.push({ floor, broker, ratio: broker / floor });
+    const rate = size / (await brokerRun(broker, council.apiKey, requestId)).seconds;
+    pairs.push({ floor, broker: rate, ratio: rate / floor });
   }
   const brokerHomesPerSecond = median(pairs.map((pair) => pair.broker));
   const podFloorMedian = median(pairs.map((pair) => pair.floor));

@@ -4,7 +4,7 @@
 // holds ~5 MB less heap (docs/gateway.md, "Sixth round"), which a board's gateway needs and the other commands not.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compiledBuildIsCurrent } from './compiled-build.js';
 import { exitIfNodeTooOld } from './node-version.js';
 
@@ -13,7 +13,7 @@ exitIfNodeTooOld();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist/src/gateway-bundle/main.js');
 if (compiledBuildIsCurrent(root, process.env) && existsSync(bundle)) {
-  await import('../dist/src/gateway-bundle/main.js');
+  await import(pathToFileURL(bundle).href);
 } else {
   await import('./homedata.js');
 }
