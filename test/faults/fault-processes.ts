@@ -153,13 +153,14 @@ export function startBrokerProcess(
 
 /**
  * Starts the gateway as a home runs it, `homedata-gateway --config FILE` (`homedata gateway run` in the small-board
- * profile), as a child; `onLog` sees each log entry.
+ * profile), as a child; `onLog` sees each log entry; `env` adds to its environment.
  */
 export function startGatewayProcess(
   configFile: string,
   onLog: (entry: Record<string, unknown>) => void = () => undefined,
+  env: Record<string, string> = {},
 ): ChildProcess {
-  return spawnChild(GATEWAY, ['--config', configFile], onLog);
+  return spawnChild(GATEWAY, ['--config', configFile], onLog, undefined, undefined, env);
 }
 
 /**

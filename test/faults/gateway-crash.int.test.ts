@@ -1,17 +1,16 @@
 // Fault suite: the gateway process is killed with SIGKILL mid-flush and started again; every accepted reading lands exactly once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readStatusFile } from '../../src/gateway/index.ts';
 import { findFreePort } from '../../src/free-port.ts';
 import {
   createGatewayHome,
-  DEVICE_MAP,
   freshDataDir,
   snapshotPod,
+  outboxDrained,
   waitFor,
+  writeGatewayConfigFile,
   type GatewayHome,
   removeDataDirs,
 } from '../gateway/gateway-home.ts';
@@ -32,20 +31,11 @@ beforeAll(async () => {
   home = await createGatewayHome(inject('podServer'));
   dataDir = await freshDataDir();
   httpPort = await findFreePort();
-  configFile = join(dataDir, 'gateway.json');
-  const { issuer, clientId, clientSecret } = home.gateway.identity;
-  await writeFile(
-    configFile,
-    JSON.stringify({
-      dataDir: '.',
-      pod: home.resident.identity.pod,
-      identity: { issuer, clientId, clientSecret },
-      devices: DEVICE_MAP,
-      http: { port: httpPort, token: TOKEN },
-      flush: { intervalSeconds: 1, maxReadings: 100_000 },
-      retry: { baseMs: 200, maxMs: 1000 },
-    }),
-  );
+  configFile = await writeGatewayConfigFile(home, dataDir, {
+    http: { port: httpPort, token: TOKEN },
+    flush: { intervalSeconds: 1, maxReadings: 100_000 },
+    retry: { baseMs: 200, maxMs: 1000 },
+  });
 });
 
 afterAll(async () => {
@@ -138,15 +128,7 @@ describe('gateway killed mid-flush', () => {
       expect(atKill.observations).toBeLessThan(accepted);
 
       const second = startChild(() => undefined);
-      const drained = await waitFor(
-        async () => {
-          const status = await readStatusFile(dataDir);
-          return status !== null && status.pid === second.pid && status.pending === 0 && !status.flushing;
-        },
-        120_000,
-        500,
-      );
-      expect(drained).toBe(true);
+      expect(await outboxDrained(dataDir, second.pid, 120_000)).toBe(true);
       second.kill('SIGTERM');
       expect(await exited(second)).toBe(0);
 

@@ -1,6 +1,5 @@
 // Fault suite, gateway side: the pod server killed or failing, the gateway killed before or during a flush, its clock ahead.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -9,10 +8,11 @@ import { createLogger } from '../../src/logging.ts';
 import { findFreePort } from '../../src/free-port.ts';
 import {
   createGatewayHome,
-  DEVICE_MAP,
   freshDataDir,
+  outboxDrained,
   removeDataDirs,
   waitFor,
+  writeGatewayConfigFile,
 } from '../gateway/gateway-home.ts';
 import type { GatewayHome } from '../gateway/gateway-home.ts';
 import { countReadings, podObservations, type SentReading } from '../helpers/pod-observations.ts';
@@ -72,20 +72,11 @@ interface GatewaySetup {
 async function gatewaySetup(home: GatewayHome, flushIntervalSeconds = 1): Promise<GatewaySetup> {
   const dataDir = await freshDataDir();
   const port = await findFreePort();
-  const configFile = join(dataDir, 'gateway.json');
-  const { issuer, clientId, clientSecret } = home.gateway.identity;
-  await writeFile(
-    configFile,
-    JSON.stringify({
-      dataDir: '.',
-      pod: home.resident.identity.pod,
-      identity: { issuer, clientId, clientSecret },
-      devices: DEVICE_MAP,
-      http: { port, token: TOKEN },
-      flush: { intervalSeconds: flushIntervalSeconds, maxReadings: 100_000 },
-      retry: { baseMs: 200, maxMs: 2000 },
-    }),
-  );
+  const configFile = await writeGatewayConfigFile(home, dataDir, {
+    http: { port, token: TOKEN },
+    flush: { intervalSeconds: flushIntervalSeconds, maxReadings: 100_000 },
+    retry: { baseMs: 200, maxMs: 2000 },
+  });
   return { configFile, dataDir, httpUrl: `http://127.0.0.1:${port}/` };
 }
 
@@ -132,18 +123,6 @@ async function post(
   }
 }
 
-/** Waits until the gateway process `child` reports an empty outbox and no flush running. */
-async function drained(setup: GatewaySetup, child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  return waitFor(
-    async () => {
-      const status = await readStatusFile(setup.dataDir);
-      return status !== null && status.pid === child.pid && status.pending === 0 && !status.flushing;
-    },
-    timeoutMs,
-    500,
-  );
-}
-
 /** Counts `home`'s readings in its pod against `sent`. */
 async function count(home: GatewayHome, sent: readonly SentReading[]) {
   return countReadings(sent, await podObservations(home.resident.agent.fetch, home.layout.readings));
@@ -180,7 +159,7 @@ describe('fault suite: gateway and pod server', () => {
       await new Promise((resolve) => setTimeout(resolve, POD_DOWN_MS));
       css = await startPodServerProcess(cssDir, cssPort);
 
-      expect(await drained(setup, gateway, 120_000)).toBe(true);
+      expect(await outboxDrained(setup.dataDir, gateway.pid, 120_000)).toBe(true);
       const figures = await count(home, sent);
       record({ sent: sent.length, inPod: figures.inPod, lost: figures.lost, duplicated: figures.duplicated });
       expect(figures).toMatchObject({ lost: 0, duplicated: 0, inPod: sent.length });
@@ -200,7 +179,7 @@ describe('fault suite: gateway and pod server', () => {
       const sent: SentReading[] = [];
       const base = Date.now() - 3000 * 6 * 60_000 - 3_600_000;
       await post(setup.httpUrl, sent, base, 0, 100);
-      expect(await drained(setup, gateway, 60_000)).toBe(true);
+      expect(await outboxDrained(setup.dataDir, gateway.pid, 60_000)).toBe(true);
 
       await killHard(css!.child);
       css = undefined;
@@ -214,7 +193,7 @@ describe('fault suite: gateway and pod server', () => {
       await closeServer(errors);
       css = await startPodServerProcess(cssDir, cssPort);
 
-      expect(await drained(setup, gateway, 120_000)).toBe(true);
+      expect(await outboxDrained(setup.dataDir, gateway.pid, 120_000)).toBe(true);
       const figures = await count(home, sent);
       record({ sent: sent.length, inPod: figures.inPod, lost: figures.lost, duplicated: figures.duplicated });
       expect(during?.failures).toBeGreaterThan(0);
@@ -239,7 +218,7 @@ describe('fault suite: gateway and pod server', () => {
       expect((await count(home, sent)).inPod).toBe(0);
 
       const second = startGatewayProcess(setup.configFile);
-      expect(await drained(setup, second, 120_000)).toBe(true);
+      expect(await outboxDrained(setup.dataDir, second.pid, 120_000)).toBe(true);
       const figures = await count(home, sent);
       record({ sent: sent.length, inPod: figures.inPod, lost: figures.lost, duplicated: figures.duplicated });
       expect(figures).toMatchObject({ lost: 0, duplicated: 0, inPod: sent.length });

@@ -1,9 +1,10 @@
 // Test helpers for the gateway: a resident's pod set up with a gateway identity, gateway settings, and counting what landed.
 import { vi } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GatewaySettings } from '../../src/gateway/gateway-config.ts';
+import type { gatewayConfigSchema, GatewaySettings } from '../../src/gateway/gateway-config.ts';
+import { readStatusFile } from '../../src/gateway/gateway-status.ts';
 import type { HomeProfile } from '../../src/pod/formats/home-profile.ts';
 import { setUpHomedataPod, type DeviceDescription } from '../../src/pod/homedata-pod.ts';
 import type { PodLayout } from '../../src/pod/pod-layout.ts';
@@ -12,6 +13,7 @@ import type { SolidAgent } from '../../src/pod/solid-session.ts';
 import { TERMS } from '../../src/vocab/index.ts';
 import { parseTurtle } from '../../src/vocab/turtle.ts';
 import type { Store } from 'n3';
+import type { z } from 'zod';
 import { createActor, type TestActor } from '../helpers/identities.ts';
 
 /** The test home: two rooms, four sensors. */
@@ -79,6 +81,30 @@ export async function createGatewayHome(server: string): Promise<GatewayHome> {
       };
     },
   };
+}
+
+/**
+ * Writes `dataDir`/gateway.json, the file `homedata gateway run --config` reads, for `home`'s pod and gateway
+ * identity with `DEVICE_MAP` and `more` (inputs, flush, retry); returns its path. The data folder is the file's own.
+ */
+export async function writeGatewayConfigFile(
+  home: GatewayHome,
+  dataDir: string,
+  more: Partial<z.input<typeof gatewayConfigSchema>>,
+): Promise<string> {
+  const configFile = join(dataDir, 'gateway.json');
+  const { issuer, clientId, clientSecret } = home.gateway.identity;
+  await writeFile(
+    configFile,
+    JSON.stringify({
+      dataDir: '.',
+      pod: home.resident.identity.pod,
+      identity: { issuer, clientId, clientSecret },
+      devices: DEVICE_MAP,
+      ...more,
+    }),
+  );
+  return configFile;
 }
 
 /** Data folders made by this test file, removed by `removeDataDirs`. */
@@ -195,4 +221,16 @@ export async function waitFor(
   } catch {
     return false;
   }
+}
+
+/** Whether the gateway process `pid` reported, within `timeoutMs`, an empty outbox in `dataDir` and no flush running. */
+export function outboxDrained(dataDir: string, pid: number | undefined, timeoutMs: number): Promise<boolean> {
+  return waitFor(
+    async () => {
+      const status = await readStatusFile(dataDir);
+      return status !== null && status.pid === pid && status.pending === 0 && !status.flushing;
+    },
+    timeoutMs,
+    500,
+  );
 }
