@@ -16,6 +16,7 @@ import {
 } from '../gateway/index.ts';
 import type { CsvColumn, ReplayReport } from '../gateway/replay.ts';
 import { createLogger } from '../logging.ts';
+import { nodeHttpFetch } from '../pod/index.ts';
 
 /** Resolves when the process is asked to stop (Ctrl-C or SIGTERM). */
 function untilStopSignal(): Promise<NodeJS.Signals> {
@@ -151,6 +152,10 @@ async function runGateway(options: { config: string; prio3PollSeconds?: string }
   // formatter, ~12 MB less RSS (metrics/local-time.ts). Nothing else in a gateway reads local time: logs and
   // documents carry UTC instants.
   process.env['TZ'] = settings.timeZone;
+  // Every call to the pod, the login stack's included, on node:http: undici's fetch held 2–4 MB more of a running
+  // gateway's memory (docs/gateway.md, "Seventh round"). It has to be the global one, since the login library's
+  // session calls the global fetch and takes none of its own.
+  globalThis.fetch = nodeHttpFetch;
   const running = await startGateway(settings, { logger });
   logger.info(
     {

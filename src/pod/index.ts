@@ -8,6 +8,7 @@ export {
   type SolidAgent,
   type AgentOptions,
 } from './solid-session.ts';
+export { nodeHttpFetch } from './node-http-fetch.ts';
 export { AccountApi, type Identity, type AccountSpec } from './account-api.ts';
 export {
   backoffDelay,
