@@ -26,6 +26,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
+          globalSetup: ['test/helpers/broker-database-setup.ts'],
           // Some unit files open an embedded PGlite database: seconds per test when two workers share a busy
           // machine (a 5 s default cut one off at load 9). A bound for a hung test, not a speed target.
           testTimeout: 30_000,

@@ -10,7 +10,6 @@ import { recordGivenConsent } from '../../src/broker/consents/consent-transactor
 import type { BrokerContext } from '../../src/broker/context.ts';
 import { addCouncil, type NewCouncil } from '../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../src/broker/db/open-database.ts';
 import type { AuditedPodReader } from '../../src/broker/pod-access/audited-pod-reader.ts';
 import { DEFAULT_POD_ACCESS } from '../../src/broker/pod-access/pod-access-limits.ts';
 import type { NewRequest } from '../../src/broker/requests/request-schema.ts';
@@ -26,6 +25,7 @@ import { seededRandomSource } from '../../src/privacy/index.ts';
 import { AREA, podOf, syntheticHomes, syntheticReader, webIdOf } from '../broker/runs/synthetic-broker.ts';
 import { enrolTestHomes } from '../helpers/enrol-homes.ts';
 import { attack } from './attack.ts';
+import { openMemoryDatabase } from '../helpers/memory-database.ts';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const logger = createLogger('council-overload', 'silent');
@@ -130,7 +130,7 @@ describe('a council trying to overload the broker', () => {
 
   /** A database of its own, for an attack that runs a queue: runs queued by other attacks stay out of it. */
   const ownDatabase = async (use: (own: Database) => Promise<void>) => {
-    const own = await openBrokerDatabase({ kind: 'memory' });
+    const own = await openMemoryDatabase();
     try {
       await use(own);
     } finally {
@@ -139,7 +139,7 @@ describe('a council trying to overload the broker', () => {
   };
 
   beforeAll(async () => {
-    db = await openBrokerDatabase({ kind: 'memory' });
+    db = await openMemoryDatabase();
   }, 60_000);
 
   afterAll(async () => {

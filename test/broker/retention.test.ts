@@ -9,11 +9,11 @@ import { verifyAuditLog } from '../../src/broker/audit/audit-reader.ts';
 import { appendAuditRecords, sealKeyedChain } from '../../src/broker/audit/audit-writer.ts';
 import { parseBrokerConfig } from '../../src/broker/config.ts';
 import type { Database } from '../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../src/broker/db/open-database.ts';
 import { startBroker } from '../../src/broker/index.ts';
 import { startRetention } from '../../src/broker/retention.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { createLogger } from '../../src/logging.ts';
+import { openMemoryDatabase } from '../helpers/memory-database.ts';
 
 const logger = createLogger('retention-test', 'silent');
 const key = randomBytes(32);
@@ -22,10 +22,7 @@ let db: Database;
 let dir: string;
 
 beforeAll(async () => {
-  [db, dir] = await Promise.all([
-    openBrokerDatabase({ kind: 'memory' }),
-    mkdtemp(join(tmpdir(), 'homedata-retention-')),
-  ]);
+  [db, dir] = await Promise.all([openMemoryDatabase(), mkdtemp(join(tmpdir(), 'homedata-retention-'))]);
   await sealKeyedChain(db, key, logger);
 }, 120_000);
 

@@ -1,10 +1,10 @@
 // The demo enrols its fixture homes once: a restart leaves them, re-provisioned pods replace the old enrolment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../src/broker/db/open-database.ts';
 import { listEnrolledHomes } from '../../src/broker/homes/home-register-reader.ts';
 import { ensureHomes } from '../../src/demo/demo-broker.ts';
 import type { DemoIdentities } from '../../src/demo/demo-files.ts';
+import { openMemoryDatabase } from '../helpers/memory-database.ts';
 
 /** Identities of `count` demo homes on `server`, as provisionFixtures saves them. */
 function identitiesOf(server: string, count: number): Pick<DemoIdentities, 'residents' | 'gateways'> {
@@ -30,7 +30,7 @@ describe('demo home enrolment', () => {
   let db: Database;
 
   beforeAll(async () => {
-    db = await openBrokerDatabase({ kind: 'memory' });
+    db = await openMemoryDatabase();
   }, 60_000);
 
   afterAll(async () => {

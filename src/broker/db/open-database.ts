@@ -4,9 +4,14 @@ import { BROKER_MIGRATIONS, migrate, type MigrationSet } from './migrate.ts';
 import { openPgliteDatabase } from './pglite-database.ts';
 import { openPostgresDatabase } from './postgres-database.ts';
 
-/** Where the broker keeps its data: a PGlite directory, PostgreSQL, or (tests only) PGlite in memory. */
+/**
+ * Where the broker keeps its data: a PGlite directory, PostgreSQL, or (tests only) PGlite in memory, empty or
+ * started `from` an archive of a data directory (PGlite's `dumpDataDir`).
+ */
 export type DatabaseTarget =
-  { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string; schema?: string } | { kind: 'memory' };
+  | { kind: 'pglite'; dir: string }
+  | { kind: 'postgres'; url: string; schema?: string }
+  | { kind: 'memory'; from?: Blob };
 
 /** Opens the target and brings its schema up to date with `migrations` (default: the broker's). */
 export async function openBrokerDatabase(
@@ -16,7 +21,9 @@ export async function openBrokerDatabase(
   const db =
     target.kind === 'postgres'
       ? await openPostgresDatabase(target.url, target.schema)
-      : await openPgliteDatabase(target.kind === 'pglite' ? target.dir : undefined);
+      : target.kind === 'pglite'
+        ? await openPgliteDatabase(target.dir)
+        : await openPgliteDatabase(undefined, target.from);
   try {
     await migrate(db, migrations);
   } catch (error) {

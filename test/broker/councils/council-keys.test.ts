@@ -20,12 +20,13 @@ import type { AuditedPodReader } from '../../../src/broker/pod-access/audited-po
 import { runCouncilAdd, runCouncilRevoke, runCouncilRotate } from '../../../src/cli/broker-commands.ts';
 import { NotFoundError } from '../../../src/errors.ts';
 import { createLogger } from '../../../src/logging.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 let db: Database;
 
 // Opening PGlite takes seconds on a busy machine, more than vitest's default hook timeout.
 beforeAll(async () => {
-  db = await openBrokerDatabase({ kind: 'memory' });
+  db = await openMemoryDatabase();
 }, 120_000);
 
 afterAll(async () => {

@@ -6,7 +6,6 @@ import { countActiveConsents, listActiveConsents } from '../../../src/broker/con
 import { recordGivenConsent, withdrawConsent } from '../../../src/broker/consents/consent-transactor.ts';
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import {
   enrolledPod,
   HomeNotEnrolledError,
@@ -17,6 +16,7 @@ import { enrolHome, removeHome } from '../../../src/broker/homes/home-register-t
 import { problemFor } from '../../../src/http-problem.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { ConflictError, exitCodeFor, NotFoundError, ValidationError } from '../../../src/errors.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 const AREA = 'E05018412';
 const GATEWAY = 'https://gateway.example/profile/card#me';
@@ -40,7 +40,7 @@ describe('home register', () => {
   });
 
   beforeAll(async () => {
-    db = await openBrokerDatabase({ kind: 'memory' });
+    db = await openMemoryDatabase();
     const councilId = (await addCouncil(db, 'Northbridge Borough Council')).id;
     requestId = await createRequest(
       db,

@@ -4,12 +4,12 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import { AuditedPodReader } from '../../../src/broker/pod-access/audited-pod-reader.ts';
 import { OriginLimit } from '../../../src/broker/pod-access/origin-limit.ts';
 import { DEFAULT_POD_ACCESS } from '../../../src/broker/pod-access/pod-access-limits.ts';
 import { createLogger } from '../../../src/logging.ts';
 import { PodLayout } from '../../../src/pod/pod-layout.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 const LIMIT = 3;
 
@@ -39,7 +39,7 @@ describe('per-origin request limit', () => {
   let servers: Awaited<ReturnType<typeof countingServer>>[];
 
   beforeAll(async () => {
-    db = await openBrokerDatabase({ kind: 'memory' });
+    db = await openMemoryDatabase();
     servers = [await countingServer(40), await countingServer(40)];
   }, 60_000);
 

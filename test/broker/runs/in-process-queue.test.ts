@@ -2,19 +2,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import type { NewRequest } from '../../../src/broker/requests/request-schema.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { InProcessRunQueue } from '../../../src/broker/runs/in-process-queue.ts';
 import { claimRun, createRun } from '../../../src/broker/runs/run-transactor.ts';
 import { createLogger } from '../../../src/logging.ts';
 import { validRequest } from '../request-fixtures.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 describe('the in-process run queue', () => {
   let db: Database;
 
   beforeAll(async () => {
-    db = await openBrokerDatabase({ kind: 'memory' });
+    db = await openMemoryDatabase();
   }, 60_000);
 
   afterAll(async () => {

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withdrawConsent, recordGivenConsent } from '../../../src/broker/consents/consent-transactor.ts';
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { RunExecutor } from '../../../src/broker/runs/run-executor.ts';
 import { progressPercent } from '../../../src/broker/runs/run-progress.ts';
@@ -14,6 +13,7 @@ import { createLogger } from '../../../src/logging.ts';
 import { seededRandomSource } from '../../../src/privacy/index.ts';
 import { enrolTestHomes } from '../../helpers/enrol-homes.ts';
 import { AREA, podOf, syntheticHomes, syntheticReader, webIdOf } from './synthetic-broker.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 const HOMES = 22;
 
@@ -67,7 +67,7 @@ describe('run lifecycle', () => {
   };
 
   beforeAll(async () => {
-    db = await openBrokerDatabase({ kind: 'memory' });
+    db = await openMemoryDatabase();
     councilId = (await addCouncil(db, 'Northbridge Borough Council')).id;
     await enrolTestHomes(
       db,

@@ -2,12 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { readRunValues } from '../../../src/broker/runs/shard-reader.ts';
 import { findShard } from '../../../src/broker/runs/shard-reader.ts';
 import { completeShard, createShards, takeShard } from '../../../src/broker/runs/shard-transactor.ts';
 import { createRun } from '../../../src/broker/runs/run-transactor.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 const AREA = 'E05018412';
 
@@ -16,7 +16,7 @@ describe('shard hand-in', () => {
   let runId: string;
 
   beforeAll(async () => {
-    db = await openBrokerDatabase({ kind: 'memory' });
+    db = await openMemoryDatabase();
     const councilId = (await addCouncil(db, 'Northbridge Borough Council')).id;
     const requestId = await createRequest(
       db,

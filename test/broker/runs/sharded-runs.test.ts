@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { RunExecutor } from '../../../src/broker/runs/run-executor.ts';
 import { claimRun, createRun } from '../../../src/broker/runs/run-transactor.ts';
@@ -11,6 +10,7 @@ import { completeShard, createShards } from '../../../src/broker/runs/shard-tran
 import { createLogger } from '../../../src/logging.ts';
 import { seededRandomSource } from '../../../src/privacy/index.ts';
 import { syntheticReader } from './synthetic-broker.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 describe('sharded run steps', () => {
   let db: Database;
@@ -18,7 +18,7 @@ describe('sharded run steps', () => {
   let runId: string;
 
   beforeAll(async () => {
-    db = await openBrokerDatabase({ kind: 'memory' });
+    db = await openMemoryDatabase();
     const councilId = (await addCouncil(db, 'Northbridge Borough Council')).id;
     const requestId = await createRequest(
       db,

@@ -6,7 +6,6 @@ import { enrolTestHomes } from '../../helpers/enrol-homes.ts';
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
 import type { RunCellRow } from '../../../src/broker/db/schema/run-cells.ts';
-import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import type { PodDocument } from '../../../src/broker/pod-access/audited-pod-reader.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { RunExecutor } from '../../../src/broker/runs/run-executor.ts';
@@ -19,6 +18,7 @@ import { homeProfileTurtle } from '../../../src/pod/formats/home-profile.ts';
 import { PodLayout } from '../../../src/pod/pod-layout.ts';
 import { seededRandomSource } from '../../../src/privacy/index.ts';
 import { serializeTurtle, type DwellingType } from '../../../src/vocab/index.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 export const AREA = 'E05018412';
 
@@ -139,7 +139,7 @@ export class SyntheticBroker {
 
   /** A broker with an empty in-memory database. */
   static async open(): Promise<SyntheticBroker> {
-    const db = await openBrokerDatabase({ kind: 'memory' });
+    const db = await openMemoryDatabase();
     const homes = new Map<number, SyntheticHome>();
     const executor = new RunExecutor({
       db,

@@ -9,7 +9,6 @@ import {
 } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import { claimProof, pruneExpiredProofs } from '../../../src/broker/trust/dpop-replay.ts';
 import { createResidentTokenVerifier } from '../../../src/broker/trust/resident-token-verifier.ts';
 import {
@@ -20,6 +19,7 @@ import {
 import { createLogger } from '../../../src/logging.ts';
 import { SOLID } from '../../../src/vocab/namespaces.ts';
 import { startHostileServer, type HostileServer } from '../../helpers/hostile-server.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 // A loopback server plays a trusted identity provider and pod server, so that tokens can be signed here.
 let idp: HostileServer;
@@ -84,7 +84,7 @@ beforeAll(async () => {
   [idp, other, db, issuerKey, proofKey] = await Promise.all([
     startHostileServer(),
     startHostileServer(),
-    openBrokerDatabase({ kind: 'memory' }),
+    openMemoryDatabase(),
     generateKeyPair('ES256'),
     generateKeyPair('ES256'),
   ]);

@@ -4,7 +4,6 @@ import { recordGivenConsent, withdrawConsent } from '../../../src/broker/consent
 import { addCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
 import type { WebhookDeliveryRow } from '../../../src/broker/db/schema/webhook-deliveries.ts';
-import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { createRun, failRun, requeueInterruptedRuns } from '../../../src/broker/runs/run-transactor.ts';
 import { listCouncilDeliveries } from '../../../src/broker/webhooks/webhook-reader.ts';
@@ -13,6 +12,7 @@ import { parseBrokerConfig } from '../../../src/broker/config.ts';
 import { pruneExpired } from '../../../src/broker/retention.ts';
 import { enrolTestHomes } from '../../helpers/enrol-homes.ts';
 import { AREA, podOf, webIdOf } from '../runs/synthetic-broker.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 const now = new Date();
 const CONFIG = {
@@ -59,7 +59,7 @@ describe('webhook events', () => {
   const events = async (): Promise<WebhookDeliveryRow[]> => listCouncilDeliveries(db, councilId, 100);
 
   beforeAll(async () => {
-    db = await openBrokerDatabase({ kind: 'memory' });
+    db = await openMemoryDatabase();
     councilId = (await addCouncil(db, 'Northbridge Borough Council')).id;
     quietCouncilId = (await addCouncil(db, 'Southmoor District Council')).id;
     await enrolTestHomes(
@@ -135,7 +135,7 @@ describe('webhook events', () => {
 
 describe('webhook delivery retention', () => {
   it('deletes settled deliveries past the cutoff and keeps pending ones', async () => {
-    const db = await openBrokerDatabase({ kind: 'memory' });
+    const db = await openMemoryDatabase();
     try {
       const councilId = (await addCouncil(db, 'Northbridge Borough Council')).id;
       await registerWebhook(db, councilId, 'https://hooks.example/homedata', now);

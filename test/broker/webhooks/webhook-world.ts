@@ -6,11 +6,11 @@ import { parseBrokerConfig } from '../../../src/broker/config.ts';
 import type { BrokerContext } from '../../../src/broker/context.ts';
 import { addCouncil, type NewCouncil } from '../../../src/broker/councils/council-transactor.ts';
 import type { Database } from '../../../src/broker/db/database.ts';
-import { openBrokerDatabase } from '../../../src/broker/db/open-database.ts';
 import type { AuditedPodReader } from '../../../src/broker/pod-access/audited-pod-reader.ts';
 import { createRequest } from '../../../src/broker/requests/request-transactor.ts';
 import { createLogger } from '../../../src/logging.ts';
 import { AREA } from '../runs/synthetic-broker.ts';
+import { openMemoryDatabase } from '../../helpers/memory-database.ts';
 
 export const logger = createLogger('webhook-test', 'silent');
 
@@ -32,7 +32,7 @@ export interface WebhookWorld {
 
 /** Opens the world; the API allows http webhooks on loopback, as the tests' receivers are local. */
 export async function openWebhookWorld(): Promise<WebhookWorld> {
-  const db = await openBrokerDatabase({ kind: 'memory' });
+  const db = await openMemoryDatabase();
   const councilA = await addCouncil(db, 'Northbridge Borough Council');
   const councilB = await addCouncil(db, 'Southmoor District Council');
   let now = new Date();
