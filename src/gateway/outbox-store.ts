@@ -132,6 +132,13 @@ export class OutboxDatabase {
   }
 }
 
+/**
+ * The outbox's page cache, in SQLite's unit (negative: KiB): SQLite's own default of 2 MB. better-sqlite3 builds
+ * SQLite with 16 MB (`DEFAULT_CACHE_SIZE=-16000`), which a growing outbox fills: a small-board gateway's RSS climbed
+ * ~0.35 MB a minute for 20 minutes of ingest, its malloc heap from 7 to 13 MB (docs/gateway.md, "Seventh round").
+ */
+export const OUTBOX_PAGE_CACHE = -2000;
+
 /** Opens the SQLite file with better-sqlite3: the one place that names the driver. */
 export function openBetterSqlite(file: string): SqliteDriver {
   return new Database(file) as unknown as SqliteDriver;
@@ -166,6 +173,7 @@ export async function openOutboxDatabase(
     db.exec('pragma synchronous = full');
     // A second process (`gateway status` of a stopped gateway) waits briefly rather than failing at once.
     db.exec('pragma busy_timeout = 5000');
+    db.exec(`pragma cache_size = ${OUTBOX_PAGE_CACHE}`);
     if (created) await syncFolder(dataDir);
     db.exec(
       `create table if not exists schema_migrations (

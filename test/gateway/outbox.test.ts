@@ -1,7 +1,11 @@
 // Unit tests: the SQLite outbox — commits, duplicates, delivery, summarised days and pruning.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OutboxReader } from '../../src/gateway/outbox-reader.ts';
-import { openOutboxDatabase, type OutboxDatabase } from '../../src/gateway/outbox-store.ts';
+import {
+  OUTBOX_PAGE_CACHE,
+  openOutboxDatabase,
+  type OutboxDatabase,
+} from '../../src/gateway/outbox-store.ts';
 import { OutboxWriter } from '../../src/gateway/outbox-writer.ts';
 import type { Reading } from '../../src/metrics/types.ts';
 import { freshDataDir, removeDataDirs } from './gateway-home.ts';
@@ -152,6 +156,11 @@ describe('outbox', () => {
       '2026-01-21T10:02:00.000Z',
     ]);
     await writer.discard(kept.map((reading) => reading.key));
+  });
+
+  it('holds its page cache to 2 MB, not the 16 MB better-sqlite3 builds SQLite with', () => {
+    expect(OUTBOX_PAGE_CACHE).toBe(-2000);
+    expect(db.get<{ cache_size: number }>('pragma cache_size')).toEqual({ cache_size: -2000 });
   });
 
   it('keeps status facts', async () => {
